@@ -1,0 +1,16 @@
+//! `wallet-core`: the client engine every shell (CLI, desktop, mobile bindings) delegates to.
+//!
+//! It owns the encrypted local store (SQLCipher, key in the platform secret store), the device
+//! key, the signed HTTP client, and the [`Wallet`] facade with every user flow. Shells hold no
+//! business logic: they call one `Wallet` method and show its result or its [`WalletError`] code.
+
+pub mod error;
+pub mod secret_store;
+pub mod types;
+mod wallet;
+
+pub use error::WalletError;
+pub use secret_store::{SecretStore, SecretStoreError};
+pub use types::*;
+pub use wallet::{Wallet, WalletConfig};
+pub use wallet_protocol::ErrorCode;

@@ -1,0 +1,173 @@
+//! Stable error codes shared by every layer (HTTP, FFI, Tauri, UI, CLI).
+//!
+//! Shells branch on [`ErrorCode`], never on messages. Codes are part of the public contract:
+//! never rename one; add new ones at the end of their group.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! error_codes {
+    ($( $(#[$meta:meta])* $variant:ident = $wire:literal, $status:literal, $title:literal; )*) => {
+        /// Every error the product can report, as a stable SCREAMING_SNAKE code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+        pub enum ErrorCode {
+            $( $(#[$meta])* #[serde(rename = $wire)] $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The code as its wire string, e.g. `"DEVICE_REVOKED"`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $wire,)* }
+            }
+
+            /// The HTTP status the server answers with for this code.
+            pub fn http_status(self) -> u16 {
+                match self { $(ErrorCode::$variant => $status,)* }
+            }
+
+            /// A short English title, for logs and problem+json `title`. Shells localise by code.
+            pub fn title(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $title,)* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // --- input validation (client and server) ---
+    /// The request body or a field could not be parsed.
+    MalformedRequest = "MALFORMED_REQUEST", 400, "The request could not be read";
+    PhoneInvalid = "PHONE_INVALID", 400, "The phone number is not valid";
+    IdNumberInvalid = "ID_NUMBER_INVALID", 400, "The resident ID number is not valid";
+    NameInvalid = "NAME_INVALID", 400, "The name is not valid";
+    PasswordWeak = "PASSWORD_WEAK", 400, "The password is too weak";
+    OtpFormatInvalid = "OTP_FORMAT_INVALID", 400, "The verification code must be 6 digits";
+    // --- account and credentials ---
+    PhoneTaken = "PHONE_TAKEN", 409, "This phone number already has an account";
+    /// Phone number or password wrong (never says which).
+    CredentialsInvalid = "CREDENTIALS_INVALID", 401, "Phone number or password is wrong";
+    OtpInvalid = "OTP_INVALID", 401, "The verification code is wrong";
+    OtpExpired = "OTP_EXPIRED", 401, "The verification code has expired";
+    ChallengeNotFound = "CHALLENGE_NOT_FOUND", 404, "No verification is waiting for this code";
+    RateLimited = "RATE_LIMITED", 429, "Too many attempts; try again later";
+    // --- request signing and devices ---
+    SignatureMissing = "SIGNATURE_MISSING", 401, "The request is not signed";
+    SignatureInvalid = "SIGNATURE_INVALID", 401, "The request signature is not valid";
+    TimestampSkew = "TIMESTAMP_SKEW", 401, "The device clock is too far off";
+    NonceReused = "NONCE_REUSED", 401, "The request was replayed";
+    DeviceUnknown = "DEVICE_UNKNOWN", 401, "This device is not known";
+    DeviceRevoked = "DEVICE_REVOKED", 401, "This device was signed out";
+    // --- generic server ---
+    NotFound = "NOT_FOUND", 404, "Not found";
+    Forbidden = "FORBIDDEN", 403, "Not allowed";
+    SandboxOnly = "SANDBOX_ONLY", 403, "Only available in sandbox mode";
+    Internal = "INTERNAL", 500, "Something went wrong on our side";
+    // --- client only ---
+    NotSignedIn = "NOT_SIGNED_IN", 401, "Not signed in";
+    AlreadySignedIn = "ALREADY_SIGNED_IN", 409, "Already signed in on this profile";
+    NoPendingVerification = "NO_PENDING_VERIFICATION", 409, "There is no sign-up or sign-in waiting for a code";
+    StoreKeyMissing = "STORE_KEY_MISSING", 500, "The key for the local database is missing from the secret store";
+    StoreKeyWrong = "STORE_KEY_WRONG", 500, "The key in the secret store does not open the local database";
+    StoreCorrupt = "STORE_CORRUPT", 500, "The local database is damaged";
+    StoreIo = "STORE_IO", 500, "The local database could not be read or written";
+    SecretStoreUnavailable = "SECRET_STORE_UNAVAILABLE", 500, "No secret store is reachable";
+    Network = "NETWORK", 503, "The server could not be reached";
+    InsecureServerUrl = "INSECURE_SERVER_URL", 400, "Plain HTTP is only allowed to this computer";
+    /// The server answered something this client cannot understand.
+    Protocol = "PROTOCOL", 502, "The server sent an answer this app does not understand";
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// RFC 9457 problem details with the stable `code` extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// A URI naming the problem type: `https://wallet.example/problems/<code>`.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub code: ErrorCode,
+    /// Human-readable detail without personal data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Seconds until a rate-limited or locked action may be tried again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+}
+
+impl Problem {
+    pub fn new(code: ErrorCode) -> Self {
+        Self {
+            type_uri: format!(
+                "https://wallet.example/problems/{}",
+                code.as_str().to_ascii_lowercase().replace('_', "-")
+            ),
+            title: code.title().to_owned(),
+            status: code.http_status(),
+            code,
+            detail: None,
+            retry_after_secs: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+}
+
+/// Media type of problem responses.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_screaming_snake() {
+        assert_eq!(ErrorCode::DeviceRevoked.as_str(), "DEVICE_REVOKED");
+        assert_eq!(
+            serde_json::to_string(&ErrorCode::StoreKeyWrong).unwrap(),
+            "\"STORE_KEY_WRONG\""
+        );
+        let back: ErrorCode = serde_json::from_str("\"NONCE_REUSED\"").unwrap();
+        assert_eq!(back, ErrorCode::NonceReused);
+    }
+
+    #[test]
+    fn wire_strings_match_serde_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, serde_json::Value::String(code.as_str().to_owned()));
+            assert!(seen.insert(code.as_str()), "duplicate {code}");
+            assert!(code.as_str().chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+        }
+    }
+
+    #[test]
+    fn problem_round_trips_with_type_field() {
+        let p = Problem::new(ErrorCode::RateLimited).with_retry_after(30);
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["type"], "https://wallet.example/problems/rate-limited");
+        assert_eq!(json["status"], 429);
+        assert_eq!(json["code"], "RATE_LIMITED");
+        let back: Problem = serde_json::from_value(json).unwrap();
+        assert_eq!(back, p);
+    }
+}

@@ -1,0 +1,15 @@
+//! `wallet-protocol`: the rules and shapes every part of Wallet shares, with no I/O.
+//!
+//! Money, phone numbers, real-name data, password policy, request signing, wire types and
+//! error codes live here once, so the client and the server cannot disagree about them.
+
+pub mod api;
+pub mod error;
+pub mod identity;
+pub mod password;
+pub mod phone;
+pub mod signing;
+
+pub use error::{ErrorCode, Problem};
+pub use identity::{RealName, ResidentId};
+pub use phone::PhoneNumber;
