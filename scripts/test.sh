@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test of the project: formatting and lints, Rust unit/integration/E2E tests (real
+# server process, real SQLCipher files, real Secret Service), UI unit tests, the uniffi binding
+# tests in Python and Kotlin, and the desktop E2E in real WebKit under Xvfb.
+# Installs what it needs first (scripts/setup.sh). Usage: scripts/test.sh
+. "$(dirname "$0")/lib.sh"
+cd "$REPO"
+start=$(date +%s)
+
+"$REPO/scripts/setup.sh"
+
+log "UI: unit tests and build (the desktop crate embeds ui/dist)"
+(cd ui && npm test --silent && npm run build --silent)
+
+log "generated TypeScript types are up to date"
+scripts/gen-ts.sh --check
+
+log "cargo fmt --check"
+cargo fmt --all --check
+
+log "cargo clippy (whole workspace, all targets)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+log "cargo test (whole workspace) inside a private Secret Service session"
+cargo build --workspace --locked --bins
+with_secret_service cargo test --workspace --locked
+
+log "bindings: Python and Kotlin against a real server"
+mobile-bindings/test.sh
+
+log "desktop E2E in WebKit under Xvfb"
+scripts/desktop-e2e.sh
+
+log "all tests passed in $(( $(date +%s) - start )) s"
