@@ -1,0 +1,256 @@
+//! `wallet-desktop`: the Tauri 2 shell around [`wallet_core::Wallet`].
+//!
+//! Every command is a one-line delegation to the facade; this crate holds no business logic and
+//! never logs arguments (passwords, ID numbers and codes pass through here). Errors reach the UI
+//! as [`WalletError`] (`{code, message, retry_after_secs}`) so it can branch on the stable code.
+//!
+//! The wallet is opened off the main thread at startup. If opening fails (no Secret Service,
+//! wrong database key, ...) the window still comes up and every command, `status` first,
+//! returns that error for the UI to explain.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tauri::{AppHandle, Builder, Manager, Runtime, State};
+use tokio::sync::OnceCell;
+use wallet_core::{
+    Device, ErrorCode, PasswordStrength, PendingVerification, Profile, SessionStatus,
+    SignupInput, Wallet, WalletConfig, WalletError,
+};
+
+/// Opens the profile; the real one uses the app data dir and the platform secret store, tests
+/// pass their own.
+pub type OpenWallet<R> = fn(&AppHandle<R>) -> Result<Wallet, WalletError>;
+
+type Opener = Arc<dyn Fn() -> Result<Wallet, WalletError> + Send + Sync>;
+
+/// The opened wallet (or why it could not be opened), shared by every command.
+pub struct AppState {
+    wallet: OnceCell<Result<Wallet, WalletError>>,
+    open: Opener,
+}
+
+impl AppState {
+    fn new(open: Opener) -> Self {
+        Self {
+            wallet: OnceCell::new(),
+            open,
+        }
+    }
+
+    /// The wallet, opened on first use on a blocking thread (the secret store may block).
+    async fn wallet(&self) -> Result<&Wallet, WalletError> {
+        self.wallet
+            .get_or_init(|| {
+                let open = Arc::clone(&self.open);
+                async move {
+                    tauri::async_runtime::spawn_blocking(move || open())
+                        .await
+                        .unwrap_or_else(|_| Err(WalletError::from(ErrorCode::Internal)))
+                }
+            })
+            .await
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// Where this profile stands; also how the UI learns that the wallet could not be opened.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn status(state: State<'_, AppState>) -> Result<SessionStatus, WalletError> {
+    state.wallet().await?.status()
+}
+
+/// zxcvbn rating for the live strength meter (same rules as the server).
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+async fn password_strength(password: String, user_inputs: Vec<String>) -> PasswordStrength {
+    Wallet::password_strength(&password, &user_inputs)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn signup(
+    state: State<'_, AppState>,
+    input: SignupInput,
+) -> Result<PendingVerification, WalletError> {
+    state.wallet().await?.signup(input).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn login(
+    state: State<'_, AppState>,
+    phone: String,
+    password: String,
+) -> Result<PendingVerification, WalletError> {
+    state.wallet().await?.login(phone, password).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn verify(state: State<'_, AppState>, code: String) -> Result<Profile, WalletError> {
+    state.wallet().await?.verify(code).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn whoami(state: State<'_, AppState>) -> Result<Profile, WalletError> {
+    state.wallet().await?.whoami().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn devices(state: State<'_, AppState>) -> Result<Vec<Device>, WalletError> {
+    state.wallet().await?.devices().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn revoke_device(state: State<'_, AppState>, device_id: String) -> Result<(), WalletError> {
+    state.wallet().await?.revoke_device(device_id).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn logout(state: State<'_, AppState>) -> Result<(), WalletError> {
+    state.wallet().await?.logout().await
+}
+
+/// Registers the commands and starts opening the wallet with `open`. Generic over the runtime
+/// so tests drive it with Tauri's mock runtime.
+pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet<R>) -> Builder<R> {
+    builder
+        .invoke_handler(tauri::generate_handler![
+            status,
+            password_strength,
+            signup,
+            login,
+            verify,
+            whoami,
+            devices,
+            revoke_device,
+            logout
+        ])
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            app.manage(AppState::new(Arc::new(move || open(&handle))));
+            // Start opening now so the first screen does not wait for the secret store.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let _ = handle.state::<AppState>().wallet().await;
+            });
+            Ok(())
+        })
+}
+
+/// The real profile: `$WALLET_HOME` (else the app data dir), `$WALLET_SERVER` (else a local
+/// server), and the platform secret store.
+pub fn open_platform_wallet<R: Runtime>(app: &AppHandle<R>) -> Result<Wallet, WalletError> {
+    let home = match std::env::var_os("WALLET_HOME") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => app.path().app_data_dir().map_err(|e| {
+            tracing::error!(error = %e, "no app data directory");
+            WalletError::new(ErrorCode::StoreIo, "no app data directory")
+        })?,
+    };
+    let config = WalletConfig {
+        home,
+        server_url: std::env::var("WALLET_SERVER")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
+        device_name: format!(
+            "Wallet desktop on {}",
+            gethostname::gethostname().to_string_lossy()
+        ),
+        platform: platform().to_owned(),
+    };
+    tracing::info!(server = %config.server_url, home = %config.home.display(), "opening wallet");
+    Wallet::open(config, Arc::new(wallet_core::KeyringSecretStore::new()))
+}
+
+fn platform() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "macos"
+    } else if cfg!(target_os = "windows") {
+        "windows"
+    } else {
+        "linux"
+    }
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let app = run_app(tauri::Builder::default(), open_platform_wallet)
+        .run(tauri::generate_context!());
+    if let Err(e) = app {
+        tracing::error!(error = %e, "the desktop app failed");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
+    use tauri::webview::InvokeRequest;
+    use tauri::WebviewWindowBuilder;
+
+    fn fail_open(_: &AppHandle<MockRuntime>) -> Result<Wallet, WalletError> {
+        Err(WalletError::from(ErrorCode::StoreKeyWrong))
+    }
+
+    fn invoke(cmd: &str, body: Value) -> Result<Value, Value> {
+        let app = run_app(mock_builder(), fail_open)
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        get_ipc_response(
+            &webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "http://tauri.localhost".parse().unwrap(),
+                body: InvokeBody::Json(body),
+                headers: Default::default(),
+                invoke_key: tauri::test::INVOKE_KEY.to_owned(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    #[test]
+    fn open_failure_reaches_the_ui_as_a_code() {
+        let err = invoke("status", json!({})).unwrap_err();
+        assert_eq!(err["code"], "STORE_KEY_WRONG");
+        let err = invoke("whoami", json!({})).unwrap_err();
+        assert_eq!(err["code"], "STORE_KEY_WRONG");
+    }
+
+    #[test]
+    fn password_strength_works_without_a_wallet() {
+        let weak = invoke("password_strength", json!({"password": "password1", "userInputs": []}))
+            .unwrap();
+        assert_eq!(weak["acceptable"], false);
+        let strong = invoke(
+            "password_strength",
+            json!({"password": "correct-Horse-battery-staple-93", "userInputs": ["13800138000"]}),
+        )
+        .unwrap();
+        assert_eq!(strong["acceptable"], true);
+        assert!(strong["score"].as_u64().unwrap() >= 3);
+    }
+}
