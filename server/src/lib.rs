@@ -1,0 +1,28 @@
+//! `wallet-server`: the payment provider the Wallet app talks to.
+//!
+//! Walking skeleton: sign-up and sign-in with password + OTP, device enrolment with Ed25519 keys,
+//! signed requests, the device list and revocation, the SMS outbox. [`app`] builds the HTTP
+//! router over an [`AppState`]; [`serve`] runs it. Secrets (passwords, OTPs, ID numbers, full phone
+//! numbers) are never logged.
+
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod otp;
+mod routes;
+pub mod secrets;
+pub mod serve;
+pub mod sms;
+pub mod state;
+pub mod store;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::Limits;
+pub use error::{ApiError, ApiResult};
+pub use openapi::ApiDoc;
+pub use routes::app;
+pub use sms::{OutboxSms, SmsSender};
+pub use state::AppState;
+pub use store::Store;

@@ -1,1 +1,208 @@
-fn main() {}
+//! `wallet-server`: run the provider, or read its SMS outbox.
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+use wallet_protocol::api::{paths, Outbox};
+use wallet_protocol::{ErrorCode, PhoneNumber, Problem};
+use wallet_server::serve::{self, ServeOptions};
+use wallet_server::store::StoreError;
+use wallet_server::{sms, Limits, Store};
+
+#[derive(Debug, Parser)]
+#[command(name = "wallet-server", version, about = "The Wallet payment provider")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the provider's HTTP API.
+    Serve(ServeArgs),
+    /// Verification-code tools for testers.
+    Otp {
+        #[command(subcommand)]
+        command: OtpCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// SQLite database file (created if missing). `postgres://` URLs are not supported yet.
+    #[arg(long)]
+    db: String,
+    /// Address to listen on; port 0 picks a free port (printed on stdout).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Sandbox mode: opens the tester endpoints (SMS outbox).
+    #[arg(long)]
+    sandbox: bool,
+    #[command(flatten)]
+    limits: Limits,
+}
+
+#[derive(Debug, Subcommand)]
+enum OtpCommand {
+    /// Print the newest messages sent to a phone number.
+    Outbox(OutboxArgs),
+}
+
+#[derive(Debug, Args)]
+struct OutboxArgs {
+    /// The phone number, in any spelling (`13812345678`, `+86 138 1234 5678`).
+    #[arg(long)]
+    phone: String,
+    /// A running sandbox server to ask, e.g. `http://127.0.0.1:8080`.
+    #[arg(long, conflicts_with = "db", required_unless_present = "db")]
+    server: Option<String>,
+    /// The server's SQLite database to read directly.
+    #[arg(long)]
+    db: Option<String>,
+    /// Print every stored message, not only the newest (text output).
+    #[arg(long)]
+    all: bool,
+    /// Print the `Outbox` object as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// A failure with the code every Wallet tool reports.
+#[derive(Debug)]
+struct CliError {
+    code: ErrorCode,
+    message: String,
+}
+
+impl CliError {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let default_level = match cli.command {
+        Command::Serve(_) => "info",
+        Command::Otp { .. } => "warn",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    match cli.command {
+        Command::Serve(args) => {
+            let options = ServeOptions {
+                db: args.db,
+                listen: args.listen,
+                sandbox: args.sandbox,
+                limits: args.limits,
+            };
+            match serve::run(options).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Otp {
+            command: OtpCommand::Outbox(args),
+        } => {
+            let json = args.json;
+            match outbox(&args).await {
+                Ok(outbox) => {
+                    print_outbox(&outbox, json, args.all);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    if json {
+                        let body = serde_json::json!({
+                            "error": { "code": e.code, "message": e.message }
+                        });
+                        println!("{body}");
+                    } else {
+                        eprintln!("error: {} ({})", e.message, e.code);
+                    }
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+async fn outbox(args: &OutboxArgs) -> Result<Outbox, CliError> {
+    let phone = PhoneNumber::parse(&args.phone)
+        .map_err(|e| CliError::new(ErrorCode::PhoneInvalid, e.to_string()))?;
+    match (&args.server, &args.db) {
+        (Some(server), _) => outbox_from_server(server, &phone).await,
+        (None, Some(db)) => {
+            let store = Store::open_existing(db).map_err(|e| match e {
+                StoreError::Missing(_) => CliError::new(ErrorCode::NotFound, e.to_string()),
+                _ => CliError::new(ErrorCode::Internal, e.to_string()),
+            })?;
+            sms::read_outbox(&store, &phone)
+                .await
+                .map_err(|e| CliError::new(ErrorCode::Internal, e.to_string()))
+        }
+        (None, None) => Err(CliError::new(
+            ErrorCode::MalformedRequest,
+            "pass --server URL or --db PATH",
+        )),
+    }
+}
+
+async fn outbox_from_server(server: &str, phone: &PhoneNumber) -> Result<Outbox, CliError> {
+    let url = format!("{}{}", server.trim_end_matches('/'), paths::SANDBOX_OUTBOX);
+    let response = reqwest::Client::new()
+        .get(&url)
+        .query(&[("phone", phone.as_e164())])
+        .send()
+        .await
+        .map_err(|e| CliError::new(ErrorCode::Network, format!("{server}: {e}")))?;
+    if response.status().is_success() {
+        return response
+            .json::<Outbox>()
+            .await
+            .map_err(|e| CliError::new(ErrorCode::Protocol, e.to_string()));
+    }
+    let status = response.status();
+    match response.json::<Problem>().await {
+        Ok(p) => Err(CliError::new(p.code, p.detail.unwrap_or(p.title))),
+        Err(_) => Err(CliError::new(
+            ErrorCode::Protocol,
+            format!("the server answered {status}"),
+        )),
+    }
+}
+
+fn print_outbox(outbox: &Outbox, json: bool, all: bool) {
+    if json {
+        match serde_json::to_string_pretty(outbox) {
+            Ok(s) => println!("{s}"),
+            Err(e) => eprintln!("error: {e}"),
+        }
+        return;
+    }
+    if outbox.messages.is_empty() {
+        println!("no messages");
+    }
+    let shown = if all { outbox.messages.len() } else { 1 };
+    for m in outbox.messages.iter().take(shown) {
+        println!(
+            "{}  {}  {}  {}",
+            m.code,
+            m.purpose,
+            m.sent_at.to_rfc3339(),
+            m.body
+        );
+    }
+}

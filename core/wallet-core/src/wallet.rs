@@ -1,10 +1,27 @@
 //! The `Wallet` facade: every user flow, one method each.
+//!
+//! All methods take `&self` so shells can share one `Arc<Wallet>`. The store sits behind a
+//! `std::sync::Mutex` that is never held across an `.await`; flows that read state, talk to the
+//! server and write state back are serialised by an async mutex so two of them cannot interleave.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use chrono::Utc;
+use reqwest::Method;
+use wallet_protocol::api::{
+    self, paths, AccountProfile, ChallengeResponse, DeviceEnrolment, DeviceList, EnrolResponse,
+    LoginRequest, SignupRequest, VerifyRequest,
+};
+use wallet_protocol::{ErrorCode, PhoneNumber, RealName, ResidentId};
+use zeroize::{Zeroize as _, Zeroizing};
+
+use crate::client::{ApiClient, ClientError, DeviceAuth};
 use crate::error::WalletError;
 use crate::secret_store::SecretStore;
+use crate::store::{
+    rfc3339, DeviceKey, ProfilePaths, Store, StoredPending, SETTING_ENROLLED_SERVER,
+};
 use crate::types::*;
 
 /// How a shell opens a profile.
@@ -22,8 +39,28 @@ pub struct WalletConfig {
 
 /// One profile on this device.
 pub struct Wallet {
-    _config: WalletConfig,
-    _secrets: Arc<dyn SecretStore>,
+    config: WalletConfig,
+    secrets: Arc<dyn SecretStore>,
+    paths: ProfilePaths,
+    client: ApiClient,
+    /// `None` until a sign-up or sign-in creates the database, and again after a wipe.
+    store: Mutex<Option<Store>>,
+    flow: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for Wallet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wallet")
+            .field("home", &self.config.home)
+            .field("server", &self.client.base_url())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The data a signed request needs, read from the store.
+struct Session {
+    profile: Profile,
+    key: DeviceKey,
 }
 
 impl Wallet {
@@ -31,14 +68,47 @@ impl Wallet {
     /// the secret store (`STORE_KEY_MISSING` / `STORE_KEY_WRONG` otherwise, file untouched);
     /// a missing one is created only when a sign-up or sign-in starts.
     pub fn open(config: WalletConfig, secrets: Arc<dyn SecretStore>) -> Result<Self, WalletError> {
+        let client = ApiClient::new(&config.server_url)?;
+        let paths = ProfilePaths::new(&config.home);
+        let store = Store::open_existing(&paths, secrets.as_ref())?;
+        if let Some(s) = &store {
+            if let Some(enrolled) = s
+                .setting::<Option<String>>(SETTING_ENROLLED_SERVER)?
+                .flatten()
+            {
+                if enrolled != client.base_url() {
+                    tracing::warn!(
+                        enrolled = %enrolled,
+                        configured = %client.base_url(),
+                        "this profile was enrolled on another server"
+                    );
+                }
+            }
+        }
         Ok(Self {
-            _config: config,
-            _secrets: secrets,
+            config,
+            secrets,
+            paths,
+            client,
+            store: Mutex::new(store),
+            flow: tokio::sync::Mutex::new(()),
         })
     }
 
     pub fn status(&self) -> Result<SessionStatus, WalletError> {
-        todo!()
+        let guard = self.lock_store();
+        let Some(store) = guard.as_ref() else {
+            return Ok(SessionStatus::SignedOut);
+        };
+        if let Some(profile) = store.profile()? {
+            return Ok(SessionStatus::SignedIn { profile });
+        }
+        Ok(match store.pending()? {
+            Some(p) if p.expires_at > Utc::now() => SessionStatus::PendingVerification {
+                pending: p.public(),
+            },
+            _ => SessionStatus::SignedOut,
+        })
     }
 
     /// Rates a password the way the server will (zxcvbn, score ≥ 3).
@@ -47,39 +117,468 @@ impl Wallet {
         wallet_protocol::password::rate(password, &inputs)
     }
 
-    pub async fn signup(&self, _input: SignupInput) -> Result<PendingVerification, WalletError> {
-        todo!()
+    /// Rates the sign-up password with the same personal words `signup` checks it against
+    /// (phone number, name, ID number, birth date), for a live strength meter.
+    pub fn signup_password_strength(input: &SignupInput) -> PasswordStrength {
+        let inputs = personal_words(&input.phone, &input.name, &input.id_number);
+        Self::password_strength(&input.password, &inputs)
+    }
+
+    pub async fn signup(&self, input: SignupInput) -> Result<PendingVerification, WalletError> {
+        let _flow = self.flow.lock().await;
+        let SignupInput {
+            phone,
+            name,
+            id_number,
+            password,
+        } = input;
+        let password = Zeroizing::new(password);
+        let id_number = Zeroizing::new(id_number);
+        self.ensure_not_signed_in()?;
+        let phone = PhoneNumber::parse(&phone).map_err(|e| invalid(ErrorCode::PhoneInvalid, e))?;
+        let name = RealName::parse(&name).map_err(|e| invalid(ErrorCode::NameInvalid, e))?;
+        let id =
+            ResidentId::parse(&id_number).map_err(|e| invalid(ErrorCode::IdNumberInvalid, e))?;
+        let strength = Self::password_strength(
+            &password,
+            &personal_words(phone.as_e164(), name.as_str(), id.as_str()),
+        );
+        if !strength.acceptable {
+            return Err(weak_password(&strength));
+        }
+        self.ensure_store()?;
+        let mut request = SignupRequest {
+            phone: phone.as_e164().to_owned(),
+            name: name.as_str().to_owned(),
+            id_number: id.as_str().to_owned(),
+            password: password.to_string(),
+        };
+        let answer = self.client.post(paths::SIGNUP, &request).await;
+        request.password.zeroize();
+        request.id_number.zeroize();
+        self.save_challenge(answer?)
     }
 
     pub async fn login(
         &self,
-        _phone: String,
-        _password: String,
+        phone: String,
+        password: String,
     ) -> Result<PendingVerification, WalletError> {
-        todo!()
+        let _flow = self.flow.lock().await;
+        let password = Zeroizing::new(password);
+        self.ensure_not_signed_in()?;
+        let phone = PhoneNumber::parse(&phone).map_err(|e| invalid(ErrorCode::PhoneInvalid, e))?;
+        if password.is_empty() {
+            return Err(WalletError::new(
+                ErrorCode::MalformedRequest,
+                "Enter the account's login password",
+            ));
+        }
+        self.ensure_store()?;
+        let mut request = LoginRequest {
+            phone: phone.as_e164().to_owned(),
+            password: password.to_string(),
+        };
+        let answer = self.client.post(paths::LOGIN, &request).await;
+        request.password.zeroize();
+        self.save_challenge(answer?)
     }
 
     /// Completes the pending sign-up or sign-in with the SMS code and enrols this device.
-    pub async fn verify(&self, _code: String) -> Result<Profile, WalletError> {
-        todo!()
+    pub async fn verify(&self, code: String) -> Result<Profile, WalletError> {
+        let _flow = self.flow.lock().await;
+        let code = Zeroizing::new(code.trim().to_owned());
+        if !api::otp_well_formed(&code) {
+            return Err(ErrorCode::OtpFormatInvalid.into());
+        }
+        let pending = {
+            let guard = self.lock_store();
+            let store = guard
+                .as_ref()
+                .ok_or_else(|| WalletError::from(ErrorCode::NoPendingVerification))?;
+            if store.profile()?.is_some() {
+                return Err(ErrorCode::AlreadySignedIn.into());
+            }
+            let pending = store
+                .pending()?
+                .ok_or_else(|| WalletError::from(ErrorCode::NoPendingVerification))?;
+            if pending.expires_at <= Utc::now() {
+                store.clear_pending()?;
+                return Err(WalletError::new(
+                    ErrorCode::OtpExpired,
+                    "The verification code has expired: sign up or sign in again for a new one",
+                ));
+            }
+            pending
+        };
+        let public_key = wallet_protocol::signing::encode_public_key(
+            &pending.device_key.signing_key().verifying_key(),
+        );
+        let mut request = VerifyRequest {
+            code: code.to_string(),
+            device: DeviceEnrolment {
+                public_key,
+                name: self.config.device_name.clone(),
+                platform: self.config.platform.clone(),
+            },
+        };
+        let answer: Result<EnrolResponse, ClientError> = self
+            .client
+            .post(&paths::challenge_verify(&pending.challenge_id), &request)
+            .await;
+        request.code.zeroize();
+        let enrolled = match answer {
+            Ok(a) => a,
+            Err(e) => {
+                if let ClientError::Server {
+                    code: ErrorCode::ChallengeNotFound | ErrorCode::OtpExpired,
+                    ..
+                } = &e
+                {
+                    // The challenge is dead on the server: forget it so the app offers a fresh
+                    // start.
+                    if let Some(store) = self.lock_store().as_ref() {
+                        store.clear_pending()?;
+                    }
+                }
+                return Err(e.into());
+            }
+        };
+        let profile = to_profile(enrolled.account, enrolled.device_id);
+        let mut guard = self.lock_store();
+        let store = guard
+            .as_mut()
+            .ok_or_else(|| WalletError::from(ErrorCode::NoPendingVerification))?;
+        store.enrol(&profile, &pending.device_key, self.client.base_url())?;
+        tracing::info!(purpose = ?pending.purpose, "device enrolled");
+        Ok(profile)
     }
 
     /// The signed-in profile, refreshed from the server.
     pub async fn whoami(&self) -> Result<Profile, WalletError> {
-        todo!()
+        let _flow = self.flow.lock().await;
+        let account: AccountProfile = self.signed(Method::GET, paths::ME).await?;
+        let device_id = self.session()?.profile.device_id;
+        let profile = to_profile(account, device_id);
+        if let Some(store) = self.lock_store().as_ref() {
+            store.update_profile(&profile)?;
+        }
+        Ok(profile)
     }
 
     pub async fn devices(&self) -> Result<Vec<Device>, WalletError> {
-        todo!()
+        let _flow = self.flow.lock().await;
+        let list: DeviceList = self.signed(Method::GET, paths::DEVICES).await?;
+        Ok(list
+            .devices
+            .into_iter()
+            .map(|d| Device {
+                device_id: d.device_id,
+                name: d.name,
+                platform: d.platform,
+                enrolled_at: rfc3339(&d.enrolled_at),
+                last_seen_at: rfc3339(&d.last_seen_at),
+                current: d.current,
+            })
+            .collect())
     }
 
     /// Signs another device (or this one) out.
-    pub async fn revoke_device(&self, _device_id: String) -> Result<(), WalletError> {
-        todo!()
+    pub async fn revoke_device(&self, device_id: String) -> Result<(), WalletError> {
+        let _flow = self.flow.lock().await;
+        // Device ids go into the path: anything that could change the path is not an id.
+        if device_id.is_empty()
+            || device_id.len() > 128
+            || !device_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(WalletError::new(ErrorCode::NotFound, "No such device"));
+        }
+        let own = self.session()?.profile.device_id == device_id;
+        self.signed_empty(Method::POST, &paths::device_revoke(&device_id))
+            .await?;
+        if own {
+            self.wipe_local()?;
+        }
+        Ok(())
     }
 
     /// Signs this device out on the server and wipes the local profile.
     pub async fn logout(&self) -> Result<(), WalletError> {
-        todo!()
+        let _flow = self.flow.lock().await;
+        let signed_in = {
+            let guard = self.lock_store();
+            match guard.as_ref() {
+                None => return Err(ErrorCode::NotSignedIn.into()),
+                Some(store) => store.profile()?.is_some(),
+            }
+        };
+        if !signed_in {
+            // Only a sign-up or sign-in waiting for its code: nothing on the server to undo.
+            return self.wipe_local();
+        }
+        let device_id = self.session()?.profile.device_id;
+        match self
+            .signed_empty(Method::POST, &paths::device_revoke(&device_id))
+            .await
+        {
+            Ok(()) => self.wipe_local(),
+            // Already signed out on the server, and `signed_empty` has wiped: done.
+            Err(e) if e.code == ErrorCode::DeviceRevoked && self.lock_store().is_none() => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    // --- internals ---------------------------------------------------------------------------
+
+    fn lock_store(&self) -> MutexGuard<'_, Option<Store>> {
+        // A panic while holding the lock leaves SQLite consistent (transactions), so go on.
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn ensure_not_signed_in(&self) -> Result<(), WalletError> {
+        if let Some(store) = self.lock_store().as_ref() {
+            if store.profile()?.is_some() {
+                return Err(ErrorCode::AlreadySignedIn.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates the profile database when a sign-up or sign-in starts (before any SMS is sent,
+    /// so an unreachable secret store fails first).
+    fn ensure_store(&self) -> Result<(), WalletError> {
+        let mut guard = self.lock_store();
+        if guard.is_none() {
+            *guard = Some(Store::create(&self.paths, self.secrets.as_ref())?);
+        }
+        Ok(())
+    }
+
+    fn save_challenge(
+        &self,
+        answer: ChallengeResponse,
+    ) -> Result<PendingVerification, WalletError> {
+        let pending = StoredPending {
+            challenge_id: answer.challenge_id,
+            purpose: answer.purpose,
+            phone_masked: answer.phone_masked,
+            expires_at: answer.expires_at,
+            // Made now and kept with the challenge, so a retried verification enrols this key.
+            device_key: DeviceKey::generate(),
+        };
+        let guard = self.lock_store();
+        let store = guard
+            .as_ref()
+            .ok_or_else(|| WalletError::new(ErrorCode::StoreIo, "The local database is closed"))?;
+        store.save_pending(&pending)?;
+        Ok(pending.public())
+    }
+
+    fn session(&self) -> Result<Session, WalletError> {
+        let guard = self.lock_store();
+        let store = guard
+            .as_ref()
+            .ok_or_else(|| WalletError::from(ErrorCode::NotSignedIn))?;
+        match (store.profile()?, store.device_key()?) {
+            (Some(profile), Some(key)) => Ok(Session { profile, key }),
+            _ => Err(ErrorCode::NotSignedIn.into()),
+        }
+    }
+
+    async fn signed<R: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+    ) -> Result<R, WalletError> {
+        let session = self.session()?;
+        let auth = DeviceAuth {
+            device_id: &session.profile.device_id,
+            key: &session.key,
+        };
+        let answer = self.client.signed(method, path, None, &auth).await;
+        answer.map_err(|e| self.after_signed_error(e))
+    }
+
+    async fn signed_empty(&self, method: Method, path: &str) -> Result<(), WalletError> {
+        let session = self.session()?;
+        let auth = DeviceAuth {
+            device_id: &session.profile.device_id,
+            key: &session.key,
+        };
+        let answer = self.client.signed_empty(method, path, None, &auth).await;
+        answer.map_err(|e| self.after_signed_error(e))
+    }
+
+    /// DESIGN §9: a device told it is revoked (or unknown) deletes its database and its key.
+    fn after_signed_error(&self, e: ClientError) -> WalletError {
+        let ClientError::Server { code, .. } = &e else {
+            return e.into();
+        };
+        let code = *code;
+        if !matches!(code, ErrorCode::DeviceRevoked | ErrorCode::DeviceUnknown) {
+            return e.into();
+        }
+        // Only the server this device was enrolled on may have it wiped; a mistyped --server
+        // must not destroy a working profile.
+        if let Some(enrolled) = self.enrolled_server() {
+            if enrolled != self.client.base_url() {
+                let mut err = WalletError::from(e);
+                err.message = format!(
+                    "{} This profile was enrolled on {enrolled}, not {}: nothing was wiped.",
+                    err.message,
+                    self.client.base_url()
+                );
+                return err;
+            }
+        }
+        tracing::warn!(code = %code, "the server no longer accepts this device; wiping local data");
+        let message = match self.wipe_local() {
+            Ok(()) => {
+                "This device was signed out of the account; its local data was wiped.".to_owned()
+            }
+            Err(w) => format!(
+                "This device was signed out of the account; wiping its local data failed: {}",
+                w.message
+            ),
+        };
+        WalletError::new(ErrorCode::DeviceRevoked, message)
+    }
+
+    fn enrolled_server(&self) -> Option<String> {
+        let guard = self.lock_store();
+        guard
+            .as_ref()?
+            .setting::<Option<String>>(SETTING_ENROLLED_SERVER)
+            .ok()
+            .flatten()
+            .flatten()
+    }
+
+    fn wipe_local(&self) -> Result<(), WalletError> {
+        let store = self.lock_store().take();
+        match store {
+            Some(store) => Ok(store.wipe(self.secrets.as_ref())?),
+            None => Ok(()),
+        }
+    }
+}
+
+fn invalid(code: ErrorCode, e: impl std::fmt::Display) -> WalletError {
+    // The parsers' messages describe the rule, never the input.
+    WalletError::new(code, format!("{}: {e}", code.title()))
+}
+
+fn weak_password(strength: &PasswordStrength) -> WalletError {
+    let mut message = format!(
+        "{} (strength {} of 4, needs {})",
+        ErrorCode::PasswordWeak.title(),
+        strength.score,
+        wallet_protocol::password::MIN_SCORE
+    );
+    if let Some(w) = &strength.warning {
+        message.push_str(". ");
+        message.push_str(w);
+    }
+    for s in &strength.suggestions {
+        message.push(' ');
+        message.push_str(s);
+    }
+    WalletError::new(ErrorCode::PasswordWeak, message)
+}
+
+/// Words a guesser would try first for this person.
+fn personal_words(phone: &str, name: &str, id_number: &str) -> Vec<String> {
+    let mut words = vec![phone.trim().to_owned(), name.trim().to_owned()];
+    if let Ok(p) = PhoneNumber::parse(phone) {
+        let e164 = p.as_e164();
+        words.push(e164.to_owned());
+        words.push(
+            e164.trim_start_matches("+86")
+                .trim_start_matches('+')
+                .to_owned(),
+        );
+    }
+    let id = id_number.trim();
+    words.push(id.to_owned());
+    if id.len() == 18 && id.is_ascii() {
+        words.push(id[6..14].to_owned()); // birth date
+        words.push(id[12..].to_owned());
+    }
+    words.retain(|w| !w.is_empty());
+    words
+}
+
+fn to_profile(a: AccountProfile, device_id: String) -> Profile {
+    Profile {
+        account_id: a.account_id,
+        device_id,
+        phone: a.phone,
+        phone_masked: a.phone_masked,
+        name: a.name,
+        id_last4: a.id_last4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::tests::FakeSecrets;
+
+    fn config(home: &std::path::Path, url: &str) -> WalletConfig {
+        WalletConfig {
+            home: home.to_path_buf(),
+            server_url: url.into(),
+            device_name: "test".into(),
+            platform: "cli".into(),
+        }
+    }
+
+    #[test]
+    fn wallet_is_shareable_and_futures_are_send() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        fn assert_send<T: Send>(_: &T) {}
+        assert_send_sync::<Wallet>();
+        let dir = tempfile::tempdir().unwrap();
+        let w = Wallet::open(
+            config(dir.path(), "http://127.0.0.1:9"),
+            Arc::new(FakeSecrets::default()),
+        )
+        .unwrap();
+        assert_send(&w.signup(SignupInput {
+            phone: String::new(),
+            name: String::new(),
+            id_number: String::new(),
+            password: String::new(),
+        }));
+        assert_send(&w.verify(String::new()));
+        assert_send(&w.whoami());
+        assert_send(&w.logout());
+    }
+
+    #[test]
+    fn insecure_url_is_refused_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Wallet::open(
+            config(dir.path(), "http://wallet.example"),
+            Arc::new(FakeSecrets::default()),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::InsecureServerUrl);
+    }
+
+    #[test]
+    fn personal_words_include_the_obvious() {
+        let w = personal_words("138 1234 5678", "李明", "11010519491231002X");
+        for expect in [
+            "+8613812345678",
+            "13812345678",
+            "李明",
+            "19491231",
+            "31002X",
+        ] {
+            assert!(w.iter().any(|x| x == expect), "{expect} in {w:?}");
+        }
     }
 }

@@ -2,13 +2,14 @@
 //! stable wire string.
 
 /// Why a `Wallet` call failed. Branch on `code` (SCREAMING_SNAKE, e.g. `DEVICE_REVOKED`);
-/// `message` is English for logs and never contains personal data.
+/// `detail` is English for logs and never contains personal data. (Not called `message`: that
+/// name would clash with `Throwable.message` in the generated Kotlin exception.)
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum WalletError {
-    #[error("{code}: {message}")]
+    #[error("{code}: {detail}")]
     Failed {
         code: String,
-        message: String,
+        detail: String,
         /// Seconds until a rate-limited action may be tried again.
         retry_after_secs: Option<u64>,
     },
@@ -18,7 +19,7 @@ impl From<wallet_core::WalletError> for WalletError {
     fn from(e: wallet_core::WalletError) -> Self {
         Self::Failed {
             code: e.code.as_str().to_owned(),
-            message: e.message,
+            detail: e.message,
             retry_after_secs: e.retry_after_secs,
         }
     }

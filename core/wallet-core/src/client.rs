@@ -1,0 +1,334 @@
+//! The HTTP client for the provider API: HTTPS (rustls), device-signed requests, problem+json.
+//!
+//! It refuses plain `http://` except to loopback, signs the exact path, query and body bytes it
+//! sends, and turns every answer into either the expected wire type or a [`ClientError`]. It
+//! never logs request bodies (they carry passwords and codes).
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use rand::rngs::OsRng;
+use rand::RngCore as _;
+use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use url::Url;
+use wallet_protocol::signing::{self, SignedParts};
+use wallet_protocol::ErrorCode;
+
+use crate::store::DeviceKey;
+
+/// Why a call to the provider failed. Messages carry no request bodies or personal data.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ClientError {
+    #[error("{0}")]
+    InsecureUrl(String),
+    #[error("the server could not be reached: {0}")]
+    Network(String),
+    #[error("unexpected answer from the server: {0}")]
+    Protocol(String),
+    /// The server answered with a problem+json error.
+    #[error("{code}: {message}")]
+    Server {
+        code: ErrorCode,
+        message: String,
+        retry_after_secs: Option<u64>,
+    },
+}
+
+type Result<T, E = ClientError> = std::result::Result<T, E>;
+
+/// The identity a signed request is made with.
+pub(crate) struct DeviceAuth<'a> {
+    pub device_id: &'a str,
+    pub key: &'a DeviceKey,
+}
+
+/// The provider API at one base URL.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiClient {
+    http: reqwest::Client,
+    base: Url,
+}
+
+impl ApiClient {
+    /// Checks the URL (HTTPS, or HTTP to loopback only) and builds the client.
+    pub fn new(server_url: &str) -> Result<Self> {
+        let base = check_server_url(server_url)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("wallet-core/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Network(format!("HTTP client setup failed: {e}")))?;
+        Ok(Self { http, base })
+    }
+
+    /// The base URL in normal form (no trailing slash), as compared across runs.
+    pub fn base_url(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
+    }
+
+    fn url(&self, path: &str) -> Result<Url> {
+        // Keep any path prefix of the base (`https://host/wallet` + `/v1/me`).
+        let joined = format!("{}{}", self.base_url(), path);
+        Url::parse(&joined).map_err(|_| ClientError::Protocol(format!("bad request path {path}")))
+    }
+
+    /// An unsigned JSON POST (sign-up, sign-in, verification).
+    pub async fn post<B: Serialize, R: DeserializeOwned>(&self, path: &str, body: &B) -> Result<R> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| ClientError::Protocol(format!("request not serialisable: {e}")))?;
+        let url = self.url(path)?;
+        let resp = self
+            .http
+            .post(url)
+            .header(CONTENT_TYPE, "application/json")
+            .body(bytes)
+            .send()
+            .await
+            .map_err(network)?;
+        read_json(resp).await
+    }
+
+    /// A device-signed request; `body` is sent as JSON when present.
+    pub async fn signed<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        auth: &DeviceAuth<'_>,
+    ) -> Result<R> {
+        let resp = self.send_signed(method, path, body, auth).await?;
+        read_json(resp).await
+    }
+
+    /// A device-signed request whose success answer has no body (204).
+    pub async fn signed_empty(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        auth: &DeviceAuth<'_>,
+    ) -> Result<()> {
+        let resp = self.send_signed(method, path, body, auth).await?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(read_problem(resp).await)
+        }
+    }
+
+    async fn send_signed(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        auth: &DeviceAuth<'_>,
+    ) -> Result<reqwest::Response> {
+        let url = self.url(path)?;
+        let bytes = match body {
+            Some(b) => serde_json::to_vec(b)
+                .map_err(|e| ClientError::Protocol(format!("request not serialisable: {e}")))?,
+            None => Vec::new(),
+        };
+        // Sign what goes on the wire: the URL's own path and query after normalisation.
+        let path_and_query = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        };
+        let mut raw_nonce = [0u8; 16];
+        OsRng.fill_bytes(&mut raw_nonce);
+        let nonce = URL_SAFE_NO_PAD.encode(raw_nonce);
+        let timestamp = chrono::Utc::now().timestamp();
+        let signature = signing::sign(
+            auth.key.signing_key(),
+            &SignedParts {
+                method: method.as_str(),
+                path_and_query: &path_and_query,
+                timestamp,
+                nonce: &nonce,
+                body: &bytes,
+            },
+        );
+        let mut req = self
+            .http
+            .request(method, url)
+            .header(signing::HEADER_DEVICE, auth.device_id)
+            .header(signing::HEADER_TIMESTAMP, timestamp.to_string())
+            .header(signing::HEADER_NONCE, nonce)
+            .header(signing::HEADER_SIGNATURE, signature);
+        if body.is_some() {
+            req = req.header(CONTENT_TYPE, "application/json").body(bytes);
+        }
+        req.send().await.map_err(network)
+    }
+}
+
+/// HTTPS anywhere; plain HTTP only to this computer (127.0.0.0/8, ::1, localhost).
+pub(crate) fn check_server_url(server_url: &str) -> Result<Url> {
+    let url = Url::parse(server_url.trim()).map_err(|_| {
+        ClientError::InsecureUrl(format!("the server URL {server_url:?} is not a valid URL"))
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => return Err(ClientError::InsecureUrl(format!(
+            "refusing plain HTTP to {}: use https:// (plain HTTP is only allowed to this computer)",
+            url.host_str().unwrap_or("?")
+        ))),
+        other => {
+            return Err(ClientError::InsecureUrl(format!(
+                "unsupported URL scheme {other:?}: use https://"
+            )))
+        }
+    }
+    if url.host_str().is_none_or(str::is_empty) || url.cannot_be_a_base() {
+        return Err(ClientError::InsecureUrl(
+            "the server URL has no host".into(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ClientError::InsecureUrl(
+            "the server URL must not have a query or fragment".into(),
+        ));
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+fn network(e: reqwest::Error) -> ClientError {
+    // Without the URL: a query string could one day hold a phone number.
+    let e = e.without_url();
+    if e.is_builder() {
+        ClientError::Protocol(format!("request could not be built: {e}"))
+    } else {
+        ClientError::Network(e.to_string())
+    }
+}
+
+async fn read_json<R: DeserializeOwned>(resp: reqwest::Response) -> Result<R> {
+    let status = resp.status();
+    if !status.is_success() {
+        return Err(read_problem(resp).await);
+    }
+    let bytes = resp.bytes().await.map_err(network)?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        // serde's message may quote values from the body; report only where it broke.
+        ClientError::Protocol(format!(
+            "{status} answer is not the expected JSON ({:?} error at line {} column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// Turns an error answer into [`ClientError::Server`] when it is problem+json with a known code.
+async fn read_problem(resp: reqwest::Response) -> ClientError {
+    let status = resp.status();
+    let header_retry = retry_after(resp.headers());
+    let is_json = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.contains("json"));
+    let bytes = match resp.bytes().await {
+        Ok(b) => b,
+        Err(e) => return network(e),
+    };
+    if is_json {
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+            if let Some(code_str) = v.get("code").and_then(|c| c.as_str()) {
+                let Ok(code) =
+                    serde_json::from_value::<ErrorCode>(serde_json::Value::from(code_str))
+                else {
+                    return ClientError::Protocol(format!(
+                        "{status} with an error code this app does not know: {code_str}"
+                    ));
+                };
+                let message = v
+                    .get("detail")
+                    .and_then(|d| d.as_str())
+                    .or_else(|| v.get("title").and_then(|t| t.as_str()))
+                    .unwrap_or(code.title())
+                    .to_owned();
+                let retry_after_secs = v
+                    .get("retry_after_secs")
+                    .and_then(|r| r.as_u64())
+                    .or(header_retry);
+                return ClientError::Server {
+                    code,
+                    message,
+                    retry_after_secs,
+                };
+            }
+        }
+    }
+    match status {
+        StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => {
+            ClientError::Network(format!("the server answered {status}"))
+        }
+        _ => ClientError::Protocol(format!("{status} without a problem+json body")),
+    }
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<u64> {
+    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_anywhere_http_only_to_loopback() {
+        for ok in [
+            "https://wallet.example",
+            "https://wallet.example/api/",
+            "http://127.0.0.1:8080",
+            "http://127.8.9.10",
+            "http://[::1]:3000",
+            "http://localhost:8080",
+            "http://LOCALHOST",
+        ] {
+            assert!(check_server_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://wallet.example",
+            "http://192.168.1.10:8080",
+            "http://[::2]:80",
+            "http://localhost.evil.example",
+            "ftp://wallet.example",
+            "file:///etc/passwd",
+            "not a url",
+            "https://wallet.example/?x=1",
+        ] {
+            assert!(
+                matches!(check_server_url(bad), Err(ClientError::InsecureUrl(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn base_url_keeps_prefix() {
+        let c = ApiClient::new("https://wallet.example/api/").unwrap();
+        assert_eq!(c.base_url(), "https://wallet.example/api");
+        assert_eq!(
+            c.url("/v1/me").unwrap().as_str(),
+            "https://wallet.example/api/v1/me"
+        );
+    }
+}

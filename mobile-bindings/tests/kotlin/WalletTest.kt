@@ -1,0 +1,241 @@
+// Binding test for the Kotlin bindings of wallet-ffi, on the JVM (what Android apps use).
+//
+// Proves the binding works end to end: JNA loads the cdylib, records/enums/sealed classes cross
+// both ways, suspend functions run, errors arrive as WalletException with their stable `code`,
+// and the host's SecretStore (an in-memory map standing in for Android Keystore) is the store
+// wallet-core really uses. Business rules are tested in Rust, not here.
+//
+// Run by ../../test.sh (plain main + kotlin.test assertions; exits 1 on any failure).
+
+import java.io.File
+import java.nio.file.Files
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.TimeUnit
+import kotlin.system.exitProcess
+import kotlin.test.assertContentEquals
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertFalse
+import kotlin.test.assertIs
+import kotlin.test.assertNotEquals
+import kotlin.test.assertTrue
+import kotlinx.coroutines.runBlocking
+import uniffi.wallet_ffi.ChallengePurpose
+import uniffi.wallet_ffi.SecretStore
+import uniffi.wallet_ffi.SecretStoreException
+import uniffi.wallet_ffi.SessionStatus
+import uniffi.wallet_ffi.SignupInput
+import uniffi.wallet_ffi.Wallet
+import uniffi.wallet_ffi.WalletConfig
+import uniffi.wallet_ffi.WalletException
+import uniffi.wallet_ffi.passwordStrength
+
+const val PASSWORD = "correct-Horse-battery-staple-93"
+const val NAME = "李明"
+const val ID_NUMBER = "11010519491231002X"
+
+/** The host's implementation of the foreign trait: what Android Keystore would hold. */
+class MemorySecretStore : SecretStore {
+    val items = ConcurrentHashMap<String, ByteArray>()
+
+    override fun get(name: String): ByteArray? = items[name]
+
+    override fun set(name: String, secret: ByteArray) {
+        items[name] = secret.copyOf()
+    }
+
+    override fun delete(name: String) {
+        items.remove(name)
+    }
+}
+
+/** A locked keystore: every call fails with the host's own error. */
+class UnavailableSecretStore : SecretStore {
+    override fun get(name: String): ByteArray? = throw SecretStoreException.Unavailable("keystore locked")
+
+    override fun set(name: String, secret: ByteArray) = throw SecretStoreException.Unavailable("keystore locked")
+
+    override fun delete(name: String) = throw SecretStoreException.Unavailable("keystore locked")
+}
+
+/** The real wallet-server binary on a free port with a temp SQLite DB, sandbox mode. */
+class Server(workdir: File) {
+    val bin: String = System.getenv("WALLET_SERVER_BIN")
+        ?: "${System.getenv("CARGO_TARGET_DIR") ?: "target"}/debug/wallet-server"
+    private val proc: Process = ProcessBuilder(
+        bin, "serve", "--db", File(workdir, "server.db").path,
+        "--listen", "127.0.0.1:0", "--sandbox",
+    ).redirectError(ProcessBuilder.Redirect.DISCARD).start()
+    val url: String
+
+    init {
+        val reader = proc.inputStream.bufferedReader()
+        val pattern = Regex("""listening on (http://\S+)""")
+        var found: String? = null
+        val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30)
+        while (found == null && System.nanoTime() < deadline) {
+            val line = reader.readLine() ?: break
+            found = pattern.find(line)?.groupValues?.get(1)
+        }
+        if (found == null) {
+            stop()
+            error("wallet-server did not print its listening address")
+        }
+        url = found
+        // Keep draining stdout so the server never blocks on a full pipe.
+        Thread { reader.forEachLine { } }.apply { isDaemon = true }.start()
+    }
+
+    /** The newest sandbox SMS code sent to [phone] for [purpose] (`signup`/`login`). */
+    fun otp(phone: String, purpose: String): String {
+        val p = ProcessBuilder(bin, "otp", "outbox", "--phone", phone, "--server", url, "--json")
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start()
+        val out = p.inputStream.bufferedReader().readText()
+        check(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) { "otp outbox failed: $out" }
+        // {"messages":[{"phone","body","code","purpose","sent_at"}]}, newest first. Field order
+        // inside a message is not fixed, so read each message object separately.
+        val messages = Regex("""\{[^{}]*\}""").findAll(out).map { it.value }.toList()
+        val message = messages.firstOrNull { Regex(""""purpose"\s*:\s*"$purpose"""").containsMatchIn(it) }
+            ?: error("no $purpose code in outbox: $out")
+        return Regex(""""code"\s*:\s*"(\d{6})"""").find(message)?.groupValues?.get(1)
+            ?: error("no code in message: $message")
+    }
+
+    fun stop() {
+        proc.destroy()
+        if (!proc.waitFor(10, TimeUnit.SECONDS)) proc.destroyForcibly()
+    }
+}
+
+class WalletTest(private val server: Server, private val tmp: File) {
+    private fun open(label: String, store: SecretStore): Pair<Wallet, File> {
+        val home = File(tmp, label).apply { mkdirs() }
+        val config = WalletConfig(
+            home = home.path,
+            serverUrl = server.url,
+            deviceName = "Li's $label",
+            platform = "jvm",
+        )
+        return Wallet.open(config, store) to home
+    }
+
+    private fun filesIn(home: File): Set<String> =
+        home.walkTopDown().filter { it.isFile }.map { it.relativeTo(home).path }.toSet()
+
+    private suspend fun expectCode(code: String, block: suspend () -> Unit): WalletException.Failed {
+        val e = try {
+            block()
+            null
+        } catch (e: WalletException.Failed) {
+            e
+        } ?: throw AssertionError("expected WalletException with code $code, got success")
+        assertEquals(code, e.code, e.detail)
+        assertTrue(e.detail.isNotEmpty())
+        return e
+    }
+
+    fun signupLoginDevicesRevokeWipesRevokedDevice() = runBlocking {
+        val phone = "13800138001"
+        val storeA = MemorySecretStore()
+        val storeB = MemorySecretStore()
+        val (walletA, _) = open("device-a", storeA)
+        val (walletB, homeB) = open("device-b", storeB)
+        assertIs<SessionStatus.SignedOut>(walletA.status())
+
+        val pending = walletA.signup(SignupInput(phone, NAME, ID_NUMBER, PASSWORD))
+        assertEquals(ChallengePurpose.SIGNUP, pending.purpose)
+        assertTrue("****" in pending.phoneMasked, pending.phoneMasked)
+        assertFalse(phone in pending.phoneMasked)
+        assertEquals(pending, assertIs<SessionStatus.PendingVerification>(walletA.status()).pending)
+
+        val profileA = walletA.verify(server.otp(phone, "signup"))
+        assertEquals("+86$phone", profileA.phone)
+        assertEquals(NAME, profileA.name)
+        assertEquals("002X", profileA.idLast4)
+        assertEquals(profileA, walletA.whoami())
+        assertEquals(profileA, assertIs<SessionStatus.SignedIn>(walletA.status()).profile)
+
+        val pendingB = walletB.login(phone, PASSWORD)
+        assertEquals(ChallengePurpose.LOGIN, pendingB.purpose)
+        val profileB = walletB.verify(server.otp(phone, "login"))
+        assertEquals(profileA.accountId, profileB.accountId)
+        assertNotEquals(profileA.deviceId, profileB.deviceId)
+
+        val devices = walletA.devices()
+        assertEquals(setOf(profileA.deviceId, profileB.deviceId), devices.map { it.deviceId }.toSet())
+        assertEquals(2, devices.size)
+        assertEquals(listOf(profileA.deviceId), devices.filter { it.current }.map { it.deviceId })
+        val deviceB = devices.single { it.deviceId == profileB.deviceId }
+        assertEquals("Li's device-b", deviceB.name)
+        assertEquals("jvm", deviceB.platform)
+
+        // The database key went into the host's store, and the database into B's home.
+        val keysB = storeB.items.keys.toSet()
+        assertTrue(keysB.isNotEmpty(), "wallet-core kept no key in the host secret store")
+        assertTrue(storeB.items.values.all { it.size >= 32 })
+        val filesB = filesIn(homeB)
+        assertTrue("wallet.db" in filesB, filesB.toString())
+
+        walletA.revokeDevice(profileB.deviceId)
+
+        val e = expectCode("DEVICE_REVOKED") { walletB.whoami() }
+        assertTrue("DEVICE_REVOKED" in e.toString(), e.toString())
+        // Wiped: the key is gone from the host store and the database from the home.
+        assertEquals(emptySet(), keysB intersect storeB.items.keys)
+        assertEquals(emptySet(), filesB intersect filesIn(homeB))
+        assertIs<SessionStatus.SignedOut>(walletB.status())
+
+        // A is unaffected and now sees one device.
+        assertContentEquals(listOf(profileA.deviceId), walletA.devices().map { it.deviceId })
+    }
+
+    fun weakPasswordRefusedWithCode() = runBlocking {
+        val strength = passwordStrength("password1", emptyList())
+        assertFalse(strength.acceptable)
+        assertTrue(strength.score < 3u)
+        assertTrue(passwordStrength(PASSWORD, listOf("13800138002", NAME)).acceptable)
+
+        val (wallet, _) = open("weak", MemorySecretStore())
+        expectCode("PASSWORD_WEAK") {
+            wallet.signup(SignupInput("13800138002", NAME, ID_NUMBER, "password1"))
+        }
+        assertIs<SessionStatus.SignedOut>(wallet.status())
+    }
+
+    fun hostSecretStoreErrorReachesCallerAsCode() = runBlocking {
+        val (wallet, _) = open("locked", UnavailableSecretStore())
+        val e = expectCode("SECRET_STORE_UNAVAILABLE") {
+            wallet.signup(SignupInput("13800138003", NAME, ID_NUMBER, PASSWORD))
+        }
+        assertTrue("keystore locked" in e.detail, e.detail)
+    }
+}
+
+fun main() {
+    val tmp = Files.createTempDirectory("wallet-ffi-kt-").toFile()
+    val server = Server(tmp)
+    val t = WalletTest(server, tmp)
+    val tests = listOf<Pair<String, () -> Any>>(
+        "signupLoginDevicesRevokeWipesRevokedDevice" to t::signupLoginDevicesRevokeWipesRevokedDevice,
+        "weakPasswordRefusedWithCode" to t::weakPasswordRefusedWithCode,
+        "hostSecretStoreErrorReachesCallerAsCode" to t::hostSecretStoreErrorReachesCallerAsCode,
+    )
+    var failed = 0
+    try {
+        for ((name, test) in tests) {
+            try {
+                test()
+                println("ok    $name")
+            } catch (e: Throwable) {
+                failed++
+                println("FAIL  $name: $e")
+                e.printStackTrace()
+            }
+        }
+    } finally {
+        server.stop()
+        tmp.deleteRecursively()
+    }
+    println("${tests.size - failed} passed, $failed failed")
+    exitProcess(if (failed == 0) 0 else 1)
+}

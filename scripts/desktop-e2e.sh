@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Desktop end-to-end test: builds the UI, wallet-server and wallet-desktop, installs tauri-driver
+# when missing, then drives the real app in WebKitGTK under Xvfb inside a private D-Bus session
+# with an unlocked GNOME Keyring (the Secret Service the app keeps its database key in).
+#
+# Needs (Debian): libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth gnome-keyring dbus-x11,
+# Node 20 + npm. Screenshots land in tests/artifacts/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+echo "== building the UI"
+(cd ui && npm ci --no-audit --no-fund && npm run build)
+
+echo "== building wallet-server and wallet-desktop"
+# Two invocations on purpose: one `cargo build -p a -p b` unifies features across both and
+# rebuilds the whole dependency tree instead of reusing each crate's everyday artifacts.
+cargo build -p wallet-server
+cargo build -p wallet-desktop
+
+TAURI_DRIVER="$ROOT/.tools/bin/tauri-driver"
+if [ ! -x "$TAURI_DRIVER" ]; then
+  echo "== installing tauri-driver into .tools/"
+  cargo install tauri-driver --locked --root "$ROOT/.tools"
+fi
+export TAURI_DRIVER
+
+echo "== installing the test's npm dependencies"
+(cd tests/desktop-e2e && npm ci --no-audit --no-fund)
+
+mkdir -p tests/artifacts
+export ARTIFACTS="$ROOT/tests/artifacts"
+
+# The Secret Service needs a runtime dir (0700) and a session bus; keyrings go to a scratch
+# XDG_DATA_HOME so a developer's own login keyring is never touched.
+SCRATCH="$(mktemp -d)"
+trap 'rm -rf "$SCRATCH"' EXIT
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$SCRATCH/runtime}"
+mkdir -p "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+export XDG_DATA_HOME="$SCRATCH/data"
+mkdir -p "$XDG_DATA_HOME"
+
+echo "== running the desktop E2E test"
+dbus-run-session -- bash -c '
+  set -euo pipefail
+  eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets)"
+  export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
+  xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-reporter=spec tests/desktop-e2e/desktop.test.mjs
+'

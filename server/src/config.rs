@@ -1,0 +1,108 @@
+//! Tunable abuse limits. Defaults are the production values; tests and operators override them
+//! through `wallet-server serve` flags.
+
+use clap::Args;
+
+/// Rate limits for OTP sends and password tries. Windows are sliding, in seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct Limits {
+    /// Most OTP messages one phone number may receive per window.
+    #[arg(long, default_value_t = 5)]
+    pub otp_per_phone_max: u32,
+    /// Window for `--otp-per-phone-max`, in seconds.
+    #[arg(long, default_value_t = 900)]
+    pub otp_per_phone_window_secs: i64,
+    /// Least time between two OTP messages to one phone number, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub otp_min_interval_secs: i64,
+    /// Most OTP messages one client IP may trigger per window.
+    #[arg(long, default_value_t = 20)]
+    pub otp_per_ip_max: u32,
+    /// Window for `--otp-per-ip-max`, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub otp_per_ip_window_secs: i64,
+    /// Most password tries per phone number per window before sign-in is refused.
+    #[arg(long, default_value_t = 5)]
+    pub login_failures_max: u32,
+    /// Window for `--login-failures-max`, in seconds.
+    #[arg(long, default_value_t = 900)]
+    pub login_failure_window_secs: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            otp_per_phone_max: 5,
+            otp_per_phone_window_secs: 900,
+            otp_min_interval_secs: 30,
+            otp_per_ip_max: 20,
+            otp_per_ip_window_secs: 3600,
+            login_failures_max: 5,
+            login_failure_window_secs: 900,
+        }
+    }
+}
+
+/// How long an OTP lives (DESIGN §3: 5 minutes).
+pub const OTP_TTL_SECS: i64 = 300;
+/// Wrong codes a challenge survives; the last one kills it.
+pub const OTP_MAX_ATTEMPTS: u32 = 5;
+
+/// Seconds until a sliding-window limit allows one more event, or `None` if it allows one now.
+/// `events` are Unix seconds inside the window, in any order.
+pub fn window_retry_after(events: &[i64], now: i64, max: u32, window_secs: i64) -> Option<u64> {
+    let max = usize::try_from(max).unwrap_or(usize::MAX);
+    let mut recent: Vec<i64> = events
+        .iter()
+        .copied()
+        .filter(|t| *t > now - window_secs)
+        .collect();
+    if recent.len() < max {
+        return None;
+    }
+    if max == 0 {
+        return Some(secs_until(now + window_secs, now));
+    }
+    recent.sort_unstable();
+    // The limit frees a slot when the oldest event that keeps it full leaves the window.
+    let blocking = recent[recent.len() - max];
+    Some(secs_until(blocking + window_secs, now))
+}
+
+/// Seconds until `min_interval` has passed since the newest event, or `None` if it has.
+pub fn interval_retry_after(events: &[i64], now: i64, min_interval: i64) -> Option<u64> {
+    let newest = events.iter().copied().max()?;
+    (newest + min_interval > now).then(|| secs_until(newest + min_interval, now))
+}
+
+fn secs_until(at: i64, now: i64) -> u64 {
+    u64::try_from(at - now).unwrap_or(0).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_counts_only_recent_events() {
+        assert_eq!(window_retry_after(&[], 1000, 2, 100), None);
+        assert_eq!(window_retry_after(&[950], 1000, 2, 100), None);
+        assert_eq!(window_retry_after(&[950, 990], 1000, 2, 100), Some(50));
+        // 900 has left the window.
+        assert_eq!(window_retry_after(&[900, 990], 1000, 2, 100), None);
+        // With three inside and max 2, the second oldest decides.
+        assert_eq!(window_retry_after(&[990, 950, 960], 1000, 2, 100), Some(60));
+    }
+
+    #[test]
+    fn zero_max_always_blocks() {
+        assert_eq!(window_retry_after(&[], 1000, 0, 100), Some(100));
+    }
+
+    #[test]
+    fn interval() {
+        assert_eq!(interval_retry_after(&[], 1000, 30), None);
+        assert_eq!(interval_retry_after(&[980], 1000, 30), Some(10));
+        assert_eq!(interval_retry_after(&[970], 1000, 30), None);
+    }
+}

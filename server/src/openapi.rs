@@ -1,0 +1,60 @@
+//! The OpenAPI document, generated from the handlers' annotations and the wire types in
+//! `wallet-protocol`. CI compares it with `tests/snapshots/openapi.json`.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use wallet_protocol::signing;
+
+use crate::routes::{devices, login, me, meta, sandbox, signup, verify};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Wallet provider API",
+        description = "Accounts, devices and OTP for the Wallet app. Errors are RFC 9457 \
+            `application/problem+json` with a stable `code`. Signed endpoints need the four \
+            `x-wallet-*` headers: an Ed25519 signature by an enrolled device over method, path \
+            and query, timestamp, nonce and the body's SHA-256 (see `wallet_protocol::signing`)."
+    ),
+    paths(
+        signup::signup,
+        login::login,
+        verify::verify,
+        me::me,
+        devices::list_devices,
+        devices::revoke_device,
+        sandbox::sandbox_outbox,
+        meta::health,
+        meta::openapi_json,
+    ),
+    components(schemas(wallet_protocol::Problem, wallet_protocol::ErrorCode)),
+    modifiers(&SignedRequests),
+    tags(
+        (name = "auth", description = "Sign-up, sign-in and device enrolment"),
+        (name = "account", description = "The signed-in account"),
+        (name = "devices", description = "The account's devices"),
+        (name = "sandbox", description = "Tester tools, sandbox mode only"),
+        (name = "meta", description = "Health and this document"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares the four signing headers as API-key schemes that signed operations require together.
+struct SignedRequests;
+
+impl Modify for SignedRequests {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (scheme, header, what) in [
+            ("wallet_device", signing::HEADER_DEVICE, "The enrolled device id"),
+            ("wallet_timestamp", signing::HEADER_TIMESTAMP, "Unix seconds, within 300 s of the server"),
+            ("wallet_nonce", signing::HEADER_NONCE, "16-64 base64url characters, never reused"),
+            ("wallet_signature", signing::HEADER_SIGNATURE, "Ed25519 signature, base64url"),
+        ] {
+            components.add_security_scheme(
+                scheme,
+                SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(header, what))),
+            );
+        }
+    }
+}

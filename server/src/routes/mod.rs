@@ -1,0 +1,72 @@
+//! The HTTP surface: one file per action, all mounted by [`app`].
+
+pub(crate) mod devices;
+pub(crate) mod login;
+pub(crate) mod me;
+pub(crate) mod meta;
+pub(crate) mod sandbox;
+pub(crate) mod signup;
+pub(crate) mod verify;
+
+use axum::http::Request;
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{DateTime, Utc};
+use tower_http::trace::TraceLayer;
+use wallet_protocol::api::{paths, AccountProfile};
+use wallet_protocol::phone::mask_e164;
+use wallet_protocol::{ErrorCode, ResidentId};
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::AccountRow;
+
+/// Builds the provider's router over `state`.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route(paths::SIGNUP, post(signup::signup))
+        .route(paths::LOGIN, post(login::login))
+        .route(paths::CHALLENGE_VERIFY, post(verify::verify))
+        .route(paths::ME, get(me::me))
+        .route(paths::DEVICES, get(devices::list_devices))
+        .route(paths::DEVICE_REVOKE, post(devices::revoke_device))
+        .route(paths::SANDBOX_OUTBOX, get(sandbox::sandbox_outbox))
+        .route(paths::OPENAPI, get(meta::openapi_json))
+        .route(paths::HEALTH, get(meta::health))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        // Spans name the method and path only: queries can hold phone numbers.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::detail(ErrorCode::NotFound, "no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::detail(ErrorCode::NotFound, "this route does not take this method")
+}
+
+/// Unix seconds from the database as a wire time.
+pub(crate) fn wire_time(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+/// The account as its holder sees it: only the last 4 of the ID number.
+pub(crate) fn profile(account: &AccountRow) -> ApiResult<AccountProfile> {
+    let id = ResidentId::parse(&account.id_number)
+        .map_err(|e| ApiError::internal(format!("account {}: {e}", account.id)))?;
+    Ok(AccountProfile {
+        account_id: account.id.clone(),
+        phone: account.phone.clone(),
+        phone_masked: mask_e164(&account.phone),
+        name: account.name.clone(),
+        id_last4: id.last4().to_owned(),
+        created_at: wire_time(account.created_at),
+    })
+}

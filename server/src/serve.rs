@@ -1,0 +1,74 @@
+//! Running the server: open the store, bind, announce the address, serve until a signal.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+
+use crate::clock::SystemClock;
+use crate::config::Limits;
+use crate::sms::OutboxSms;
+use crate::state::AppState;
+use crate::store::Store;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// SQLite file path (or, later, a `postgres://` URL).
+    pub db: String,
+    pub listen: String,
+    pub sandbox: bool,
+    pub limits: Limits,
+}
+
+/// Serves until Ctrl-C or SIGTERM. Prints `wallet-server listening on http://ADDR` on stdout once
+/// bound (with the real port when asked for port 0), for scripts and tests to read.
+pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
+    let store = Store::open(&options.db).with_context(|| format!("opening {}", options.db))?;
+    let state = AppState::new(
+        store.clone(),
+        Arc::new(OutboxSms::new(store)),
+        Arc::new(SystemClock),
+        options.limits,
+        options.sandbox,
+    );
+    let listener = tokio::net::TcpListener::bind(&options.listen)
+        .await
+        .with_context(|| format!("binding {}", options.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, sandbox = options.sandbox, "serving");
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "wallet-server listening on http://{addr}")?;
+        out.flush()?;
+    }
+    let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,109 @@
+//! Sending SMS. The real gateway is a later adapter (DESIGN §15); until then [`OutboxSms`] is the
+//! product's SMS channel: messages land in the `sms_outbox` table, which testers read with
+//! `wallet-server otp outbox` or, in sandbox mode, `GET /v1/sandbox/outbox`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{DateTime, Utc};
+use wallet_protocol::api::{Outbox, OutboxMessage};
+use wallet_protocol::PhoneNumber;
+
+use crate::config::OTP_TTL_SECS;
+use crate::store::{SmsRecord, Store, StoreError};
+
+/// One verification-code message.
+#[derive(Clone)]
+pub struct OtpMessage {
+    pub phone: PhoneNumber,
+    pub code: String,
+    /// `signup` or `login`.
+    pub purpose: &'static str,
+    pub sent_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for OtpMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OtpMessage")
+            .field("phone", &self.phone)
+            .field("purpose", &self.purpose)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OtpMessage {
+    /// The text the user receives.
+    pub fn body(&self) -> String {
+        format!(
+            "【Wallet】Your verification code is {}. It expires in {} minutes. Never share it.",
+            self.code,
+            OTP_TTL_SECS / 60
+        )
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SmsError {
+    #[error("the SMS outbox could not be written: {0}")]
+    Outbox(#[from] StoreError),
+}
+
+pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), SmsError>> + Send + 'a>>;
+
+/// Delivers verification codes to phones.
+pub trait SmsSender: Send + Sync + 'static {
+    fn send_otp<'a>(&'a self, message: &'a OtpMessage) -> SendFuture<'a>;
+}
+
+/// Writes every message to the `sms_outbox` table.
+#[derive(Debug, Clone)]
+pub struct OutboxSms {
+    store: Store,
+}
+
+impl OutboxSms {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+}
+
+impl SmsSender for OutboxSms {
+    fn send_otp<'a>(&'a self, message: &'a OtpMessage) -> SendFuture<'a> {
+        Box::pin(async move {
+            self.store
+                .insert_sms(SmsRecord {
+                    phone: message.phone.as_e164().to_owned(),
+                    body: message.body(),
+                    code: message.code.clone(),
+                    purpose: message.purpose.to_owned(),
+                    sent_at: message.sent_at.timestamp(),
+                })
+                .await?;
+            tracing::info!(phone = %message.phone.masked(), purpose = message.purpose, "OTP sent to outbox");
+            Ok(())
+        })
+    }
+}
+
+/// Most messages one outbox read returns.
+pub const OUTBOX_LIMIT: u32 = 50;
+
+impl From<SmsRecord> for OutboxMessage {
+    fn from(r: SmsRecord) -> Self {
+        OutboxMessage {
+            phone: r.phone,
+            body: r.body,
+            code: r.code,
+            purpose: r.purpose,
+            sent_at: DateTime::from_timestamp(r.sent_at, 0).unwrap_or_default(),
+        }
+    }
+}
+
+/// The messages sent to `phone`, newest first, as the wire `Outbox`.
+pub async fn read_outbox(store: &Store, phone: &PhoneNumber) -> Result<Outbox, StoreError> {
+    let rows = store.outbox(phone.as_e164(), OUTBOX_LIMIT).await?;
+    Ok(Outbox {
+        messages: rows.into_iter().map(OutboxMessage::from).collect(),
+    })
+}

@@ -1,0 +1,310 @@
+//! The repository layer: every query the server makes, behind one type.
+//!
+//! Handlers call [`Store`] methods that speak in domain rows, never SQL. Today the only backend is
+//! SQLite (one writer connection in WAL mode); PostgreSQL slots in as another [`Backend`] variant
+//! running the same migrations, and the conformance tests below run against each backend.
+
+mod sqlite;
+
+use std::path::Path;
+
+use wallet_protocol::api::ChallengePurpose;
+
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("the database is at schema version {found}, newer than this server knows ({known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("no database at {0}")]
+    Missing(String),
+    #[error("the database worker stopped: {0}")]
+    Worker(String),
+    #[error("the database holds a value this server cannot read: {0}")]
+    Corrupt(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub id: String,
+    pub phone: String,
+    pub name: String,
+    pub id_number: String,
+    pub password_hash: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRow {
+    pub id: String,
+    pub account_id: String,
+    pub public_key: String,
+    pub name: String,
+    pub platform: String,
+    pub enrolled_at: i64,
+    pub last_seen_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// Validated sign-up data kept until the OTP proves the phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSignup {
+    pub name: String,
+    pub id_number: String,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChallenge {
+    pub id: String,
+    pub purpose: ChallengePurpose,
+    pub phone: String,
+    /// Set for sign-in.
+    pub account_id: Option<String>,
+    /// Set for sign-up.
+    pub signup: Option<PendingSignup>,
+    pub code_hash: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDevice {
+    pub id: String,
+    pub public_key: String,
+    pub name: String,
+    pub platform: String,
+}
+
+/// What checking an OTP against a challenge did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyOutcome {
+    /// No such challenge, or it was used or killed by wrong codes.
+    NotFound,
+    Expired,
+    Wrong { tries_left: u32 },
+    /// A sign-up whose phone got an account meanwhile.
+    PhoneTaken,
+    /// The code was right: the account (created for a sign-up) and the device is enrolled.
+    Enrolled(AccountRow),
+}
+
+/// What the replay guard decided about a signed request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonceOutcome {
+    Accepted,
+    Reused,
+    Revoked,
+}
+
+/// Recent OTP sends, for the rate limits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendHistory {
+    pub phone: Vec<i64>,
+    pub ip: Vec<i64>,
+}
+
+/// One delivered SMS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsRecord {
+    pub phone: String,
+    pub body: String,
+    pub code: String,
+    pub purpose: String,
+    pub sent_at: i64,
+}
+
+/// Answer of a check-and-record step: `Err(retry_after_secs)` when a limit refused it.
+pub type Admission = Result<(), u64>;
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(SqliteStore),
+}
+
+/// The server's storage. Cheap to clone.
+#[derive(Clone)]
+pub struct Store(Backend);
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Backend::Sqlite(_) => f.write_str("Store(sqlite)"),
+        }
+    }
+}
+
+/// Runs one backend operation; a new backend adds its arm here.
+macro_rules! on_backend {
+    ($self:ident, |$conn:ident| $body:expr) => {
+        match &$self.0 {
+            Backend::Sqlite(db) => db.run(move |$conn| $body).await,
+        }
+    };
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database named by `location`: a file path for
+    /// SQLite; `postgres://` URLs are refused until that backend exists.
+    pub fn open(location: &str) -> Result<Self, StoreError> {
+        if is_postgres_url(location) {
+            return Err(StoreError::Unsupported(
+                "PostgreSQL is not supported yet; pass a SQLite file path to --db".to_owned(),
+            ));
+        }
+        Ok(Self(Backend::Sqlite(SqliteStore::open(Path::new(location))?)))
+    }
+
+    /// Like [`Store::open`] but refuses to create a database: for tools reading a server's data.
+    pub fn open_existing(location: &str) -> Result<Self, StoreError> {
+        if !is_postgres_url(location) && !Path::new(location).exists() {
+            return Err(StoreError::Missing(location.to_owned()));
+        }
+        Self::open(location)
+    }
+
+    pub async fn account_by_phone(&self, phone: &str) -> Result<Option<AccountRow>, StoreError> {
+        let phone = phone.to_owned();
+        on_backend!(self, |c| sqlite::account_by_phone(c, &phone))
+    }
+
+    pub async fn account(&self, id: &str) -> Result<Option<AccountRow>, StoreError> {
+        let id = id.to_owned();
+        on_backend!(self, |c| sqlite::account(c, &id))
+    }
+
+    /// Atomically reads the recent sends for `phone` and `ip` (since the given times), asks
+    /// `admit`, and records the send if admitted. Older rows are pruned.
+    pub async fn record_otp_send<F>(
+        &self,
+        phone: &str,
+        ip: &str,
+        now: i64,
+        since: (i64, i64),
+        admit: F,
+    ) -> Result<Admission, StoreError>
+    where
+        F: FnOnce(&SendHistory) -> Admission + Send + 'static,
+    {
+        let (phone, ip) = (phone.to_owned(), ip.to_owned());
+        on_backend!(self, |c| sqlite::record_otp_send(
+            c, &phone, &ip, now, since, admit
+        ))
+    }
+
+    /// Atomically counts password tries for `phone` since `since`, asks `admit`, and records this
+    /// try if admitted. A correct password clears them with [`Store::clear_login_attempts`].
+    pub async fn begin_login_attempt<F>(
+        &self,
+        phone: &str,
+        now: i64,
+        since: i64,
+        admit: F,
+    ) -> Result<Admission, StoreError>
+    where
+        F: FnOnce(&[i64]) -> Admission + Send + 'static,
+    {
+        let phone = phone.to_owned();
+        on_backend!(self, |c| sqlite::begin_login_attempt(
+            c, &phone, now, since, admit
+        ))
+    }
+
+    pub async fn clear_login_attempts(&self, phone: &str) -> Result<(), StoreError> {
+        let phone = phone.to_owned();
+        on_backend!(self, |c| sqlite::clear_login_attempts(c, &phone))
+    }
+
+    pub async fn insert_challenge(&self, challenge: NewChallenge) -> Result<(), StoreError> {
+        on_backend!(self, |c| sqlite::insert_challenge(c, &challenge))
+    }
+
+    /// Checks an OTP against a live challenge in one transaction: counts a wrong code (the
+    /// `max_attempts`-th kills the challenge), or consumes the challenge, creates the account for
+    /// a sign-up and enrols the device.
+    pub async fn verify_challenge<F>(
+        &self,
+        challenge_id: &str,
+        now: i64,
+        max_attempts: u32,
+        code_matches: F,
+        new_account_id: String,
+        device: NewDevice,
+    ) -> Result<VerifyOutcome, StoreError>
+    where
+        F: FnOnce(&str) -> bool + Send + 'static,
+    {
+        let challenge_id = challenge_id.to_owned();
+        on_backend!(self, |c| sqlite::verify_challenge(
+            c,
+            &challenge_id,
+            now,
+            max_attempts,
+            code_matches,
+            &new_account_id,
+            &device
+        ))
+    }
+
+    pub async fn device(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+        let id = id.to_owned();
+        on_backend!(self, |c| sqlite::device(c, &id))
+    }
+
+    /// Records a nonce for a device (refusing a repeat) and marks the device seen, unless it was
+    /// revoked meanwhile. Nonces older than `forget_before` are pruned.
+    pub async fn accept_nonce(
+        &self,
+        device_id: &str,
+        nonce: &str,
+        now: i64,
+        forget_before: i64,
+    ) -> Result<NonceOutcome, StoreError> {
+        let (device_id, nonce) = (device_id.to_owned(), nonce.to_owned());
+        on_backend!(self, |c| sqlite::accept_nonce(
+            c,
+            &device_id,
+            &nonce,
+            now,
+            forget_before
+        ))
+    }
+
+    /// The account's devices that are not revoked, most recently enrolled first.
+    pub async fn active_devices(&self, account_id: &str) -> Result<Vec<DeviceRow>, StoreError> {
+        let account_id = account_id.to_owned();
+        on_backend!(self, |c| sqlite::active_devices(c, &account_id))
+    }
+
+    /// Revokes one of the account's devices. `false` if the account has no such device.
+    pub async fn revoke_device(
+        &self,
+        account_id: &str,
+        device_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (account_id, device_id) = (account_id.to_owned(), device_id.to_owned());
+        on_backend!(self, |c| sqlite::revoke_device(c, &account_id, &device_id, now))
+    }
+
+    pub async fn insert_sms(&self, sms: SmsRecord) -> Result<(), StoreError> {
+        on_backend!(self, |c| sqlite::insert_sms(c, &sms))
+    }
+
+    /// Messages sent to `phone`, newest first.
+    pub async fn outbox(&self, phone: &str, limit: u32) -> Result<Vec<SmsRecord>, StoreError> {
+        let phone = phone.to_owned();
+        on_backend!(self, |c| sqlite::outbox(c, &phone, limit))
+    }
+}
+
+fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+#[cfg(test)]
+mod tests;

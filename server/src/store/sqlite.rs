@@ -1,0 +1,501 @@
+//! SQLite backend: one writer connection in WAL mode behind a mutex, used from `spawn_blocking`
+//! so slow disk never stalls the async runtime.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use wallet_protocol::api::ChallengePurpose;
+
+use super::{
+    AccountRow, Admission, DeviceRow, NewChallenge, NewDevice, NonceOutcome, SendHistory,
+    SmsRecord, StoreError, VerifyOutcome,
+};
+
+/// Schema steps, in order; the version of step `i` is `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` on the writer connection on a blocking thread.
+    pub(super) async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn
+                .lock()
+                .map_err(|_| StoreError::Worker("connection lock poisoned".to_owned()))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Worker(e.to_string()))?
+    }
+}
+
+/// Brings the schema to the newest version, one step per transaction.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version     BIGINT PRIMARY KEY,
+             applied_at  BIGINT NOT NULL
+         )",
+    )?;
+    let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+    let current: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
+    if current > known {
+        return Err(StoreError::TooNew {
+            found: current,
+            known,
+        });
+    }
+    for (version, sql) in (1..).zip(MIGRATIONS).skip_while(|(v, _)| *v <= current) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+            params![version, chrono::Utc::now().timestamp()],
+        )?;
+        tx.commit()?;
+        tracing::info!(version, "database migrated");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(super) fn schema_version(store: &SqliteStore) -> i64 {
+    let conn = store.conn.lock().unwrap_or_else(|e| e.into_inner());
+    conn.query_row("SELECT MAX(version) FROM schema_migrations", [], |r| r.get(0))
+        .unwrap_or(0)
+}
+
+const ACCOUNT_COLUMNS: &str = "id, phone, name, id_number, password_hash, created_at";
+
+fn account_from(row: &Row<'_>) -> rusqlite::Result<AccountRow> {
+    Ok(AccountRow {
+        id: row.get(0)?,
+        phone: row.get(1)?,
+        name: row.get(2)?,
+        id_number: row.get(3)?,
+        password_hash: row.get(4)?,
+        created_at: row.get(5)?,
+    })
+}
+
+pub(super) fn account_by_phone(
+    c: &Connection,
+    phone: &str,
+) -> Result<Option<AccountRow>, StoreError> {
+    Ok(c.query_row(
+        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE phone = ?1"),
+        [phone],
+        account_from,
+    )
+    .optional()?)
+}
+
+pub(super) fn account(c: &Connection, id: &str) -> Result<Option<AccountRow>, StoreError> {
+    Ok(c.query_row(
+        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
+        [id],
+        account_from,
+    )
+    .optional()?)
+}
+
+fn times(c: &Connection, sql: &str, key: &str, since: i64) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = c.prepare(sql)?;
+    let rows = stmt.query_map(params![key, since], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn record_otp_send<F>(
+    c: &mut Connection,
+    phone: &str,
+    ip: &str,
+    now: i64,
+    (phone_since, ip_since): (i64, i64),
+    admit: F,
+) -> Result<Admission, StoreError>
+where
+    F: FnOnce(&SendHistory) -> Admission,
+{
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "DELETE FROM otp_sends WHERE sent_at <= ?1",
+        [phone_since.min(ip_since)],
+    )?;
+    let history = SendHistory {
+        phone: times(
+            &tx,
+            "SELECT sent_at FROM otp_sends WHERE phone = ?1 AND sent_at > ?2",
+            phone,
+            phone_since,
+        )?,
+        ip: times(
+            &tx,
+            "SELECT sent_at FROM otp_sends WHERE client_ip = ?1 AND sent_at > ?2",
+            ip,
+            ip_since,
+        )?,
+    };
+    let admission = admit(&history);
+    if admission.is_ok() {
+        tx.execute(
+            "INSERT INTO otp_sends (phone, client_ip, sent_at) VALUES (?1, ?2, ?3)",
+            params![phone, ip, now],
+        )?;
+    }
+    tx.commit()?;
+    Ok(admission)
+}
+
+pub(super) fn begin_login_attempt<F>(
+    c: &mut Connection,
+    phone: &str,
+    now: i64,
+    since: i64,
+    admit: F,
+) -> Result<Admission, StoreError>
+where
+    F: FnOnce(&[i64]) -> Admission,
+{
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "DELETE FROM login_attempts WHERE phone = ?1 AND attempted_at <= ?2",
+        params![phone, since],
+    )?;
+    let recent = times(
+        &tx,
+        "SELECT attempted_at FROM login_attempts WHERE phone = ?1 AND attempted_at > ?2",
+        phone,
+        since,
+    )?;
+    let admission = admit(&recent);
+    if admission.is_ok() {
+        tx.execute(
+            "INSERT INTO login_attempts (phone, attempted_at) VALUES (?1, ?2)",
+            params![phone, now],
+        )?;
+    }
+    tx.commit()?;
+    Ok(admission)
+}
+
+pub(super) fn clear_login_attempts(c: &Connection, phone: &str) -> Result<(), StoreError> {
+    c.execute("DELETE FROM login_attempts WHERE phone = ?1", [phone])?;
+    Ok(())
+}
+
+fn purpose_str(p: ChallengePurpose) -> &'static str {
+    match p {
+        ChallengePurpose::Signup => "signup",
+        ChallengePurpose::Login => "login",
+    }
+}
+
+pub(super) fn insert_challenge(c: &Connection, ch: &NewChallenge) -> Result<(), StoreError> {
+    let signup = ch.signup.as_ref();
+    c.execute(
+        "INSERT INTO challenges (id, purpose, phone, account_id, signup_name, signup_id_number,
+             signup_password_hash, code_hash, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            ch.id,
+            purpose_str(ch.purpose),
+            ch.phone,
+            ch.account_id,
+            signup.map(|s| &s.name),
+            signup.map(|s| &s.id_number),
+            signup.map(|s| &s.password_hash),
+            ch.code_hash,
+            ch.created_at,
+            ch.expires_at,
+        ],
+    )?;
+    Ok(())
+}
+
+struct ChallengeRow {
+    purpose: String,
+    phone: String,
+    account_id: Option<String>,
+    signup_name: Option<String>,
+    signup_id_number: Option<String>,
+    signup_password_hash: Option<String>,
+    code_hash: String,
+    expires_at: i64,
+    failed_attempts: u32,
+    consumed_at: Option<i64>,
+}
+
+pub(super) fn verify_challenge<F>(
+    c: &mut Connection,
+    challenge_id: &str,
+    now: i64,
+    max_attempts: u32,
+    code_matches: F,
+    new_account_id: &str,
+    device: &NewDevice,
+) -> Result<VerifyOutcome, StoreError>
+where
+    F: FnOnce(&str) -> bool,
+{
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let row = tx
+        .query_row(
+            "SELECT purpose, phone, account_id, signup_name, signup_id_number,
+                    signup_password_hash, code_hash, expires_at, failed_attempts, consumed_at
+             FROM challenges WHERE id = ?1",
+            [challenge_id],
+            |r| {
+                Ok(ChallengeRow {
+                    purpose: r.get(0)?,
+                    phone: r.get(1)?,
+                    account_id: r.get(2)?,
+                    signup_name: r.get(3)?,
+                    signup_id_number: r.get(4)?,
+                    signup_password_hash: r.get(5)?,
+                    code_hash: r.get(6)?,
+                    expires_at: r.get(7)?,
+                    failed_attempts: r.get(8)?,
+                    consumed_at: r.get(9)?,
+                })
+            },
+        )
+        .optional()?;
+    let Some(ch) = row else {
+        return Ok(VerifyOutcome::NotFound);
+    };
+    if ch.consumed_at.is_some() || ch.failed_attempts >= max_attempts {
+        return Ok(VerifyOutcome::NotFound);
+    }
+    if now >= ch.expires_at {
+        return Ok(VerifyOutcome::Expired);
+    }
+    if !code_matches(&ch.code_hash) {
+        tx.execute(
+            "UPDATE challenges SET failed_attempts = failed_attempts + 1 WHERE id = ?1",
+            [challenge_id],
+        )?;
+        tx.commit()?;
+        return Ok(VerifyOutcome::Wrong {
+            tries_left: max_attempts - ch.failed_attempts - 1,
+        });
+    }
+    tx.execute(
+        "UPDATE challenges SET consumed_at = ?2 WHERE id = ?1",
+        params![challenge_id, now],
+    )?;
+    let account_id = match ch.purpose.as_str() {
+        "signup" => {
+            if account_by_phone(&tx, &ch.phone)?.is_some() {
+                tx.commit()?;
+                return Ok(VerifyOutcome::PhoneTaken);
+            }
+            let (Some(name), Some(id_number), Some(password_hash)) = (
+                ch.signup_name,
+                ch.signup_id_number,
+                ch.signup_password_hash,
+            ) else {
+                return Err(StoreError::Corrupt(format!(
+                    "sign-up challenge {challenge_id} lacks its account data"
+                )));
+            };
+            tx.execute(
+                "INSERT INTO accounts (id, phone, name, id_number, password_hash, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![new_account_id, ch.phone, name, id_number, password_hash, now],
+            )?;
+            new_account_id.to_owned()
+        }
+        "login" => ch.account_id.ok_or_else(|| {
+            StoreError::Corrupt(format!("sign-in challenge {challenge_id} has no account"))
+        })?,
+        other => {
+            return Err(StoreError::Corrupt(format!(
+                "challenge {challenge_id} has purpose {other:?}"
+            )))
+        }
+    };
+    tx.execute(
+        "INSERT INTO devices (id, account_id, public_key, name, platform, enrolled_at, last_seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![
+            device.id,
+            account_id,
+            device.public_key,
+            device.name,
+            device.platform,
+            now
+        ],
+    )?;
+    let account = account(&tx, &account_id)?
+        .ok_or_else(|| StoreError::Corrupt(format!("account {account_id} vanished")))?;
+    tx.commit()?;
+    Ok(VerifyOutcome::Enrolled(account))
+}
+
+const DEVICE_COLUMNS: &str =
+    "id, account_id, public_key, name, platform, enrolled_at, last_seen_at, revoked_at";
+
+fn device_from(row: &Row<'_>) -> rusqlite::Result<DeviceRow> {
+    Ok(DeviceRow {
+        id: row.get(0)?,
+        account_id: row.get(1)?,
+        public_key: row.get(2)?,
+        name: row.get(3)?,
+        platform: row.get(4)?,
+        enrolled_at: row.get(5)?,
+        last_seen_at: row.get(6)?,
+        revoked_at: row.get(7)?,
+    })
+}
+
+pub(super) fn device(c: &Connection, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+    Ok(c.query_row(
+        &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"),
+        [id],
+        device_from,
+    )
+    .optional()?)
+}
+
+pub(super) fn accept_nonce(
+    c: &mut Connection,
+    device_id: &str,
+    nonce: &str,
+    now: i64,
+    forget_before: i64,
+) -> Result<NonceOutcome, StoreError> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let touched = tx.execute(
+        "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+        params![device_id, now],
+    )?;
+    if touched == 0 {
+        return Ok(NonceOutcome::Revoked);
+    }
+    tx.execute(
+        "DELETE FROM device_nonces WHERE device_id = ?1 AND seen_at < ?2",
+        params![device_id, forget_before],
+    )?;
+    let inserted = tx.execute(
+        "INSERT INTO device_nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+        params![device_id, nonce, now],
+    )?;
+    if inserted == 0 {
+        return Ok(NonceOutcome::Reused);
+    }
+    tx.commit()?;
+    Ok(NonceOutcome::Accepted)
+}
+
+pub(super) fn active_devices(
+    c: &Connection,
+    account_id: &str,
+) -> Result<Vec<DeviceRow>, StoreError> {
+    let mut stmt = c.prepare(&format!(
+        "SELECT {DEVICE_COLUMNS} FROM devices
+         WHERE account_id = ?1 AND revoked_at IS NULL
+         ORDER BY enrolled_at DESC, id DESC"
+    ))?;
+    let rows = stmt.query_map([account_id], device_from)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn revoke_device(
+    c: &mut Connection,
+    account_id: &str,
+    device_id: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: Option<Option<i64>> = tx
+        .query_row(
+            "SELECT revoked_at FROM devices WHERE id = ?1 AND account_id = ?2",
+            [device_id, account_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match found {
+        None => Ok(false),
+        Some(Some(_)) => Ok(true),
+        Some(None) => {
+            tx.execute(
+                "UPDATE devices SET revoked_at = ?2 WHERE id = ?1",
+                params![device_id, now],
+            )?;
+            // Its nonces can no longer matter.
+            tx.execute("DELETE FROM device_nonces WHERE device_id = ?1", [device_id])?;
+            tx.commit()?;
+            Ok(true)
+        }
+    }
+}
+
+pub(super) fn insert_sms(c: &mut Connection, sms: &SmsRecord) -> Result<(), StoreError> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM sms_outbox", [], |r| {
+        r.get(0)
+    })?;
+    tx.execute(
+        "INSERT INTO sms_outbox (id, seq, phone, body, code, purpose, sent_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            format!("sms_{}", uuid::Uuid::new_v4().simple()),
+            seq,
+            sms.phone,
+            sms.body,
+            sms.code,
+            sms.purpose,
+            sms.sent_at
+        ],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub(super) fn outbox(
+    c: &Connection,
+    phone: &str,
+    limit: u32,
+) -> Result<Vec<SmsRecord>, StoreError> {
+    let mut stmt = c.prepare(
+        "SELECT phone, body, code, purpose, sent_at FROM sms_outbox
+         WHERE phone = ?1 ORDER BY seq DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![phone, limit], |r| {
+        Ok(SmsRecord {
+            phone: r.get(0)?,
+            body: r.get(1)?,
+            code: r.get(2)?,
+            purpose: r.get(3)?,
+            sent_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

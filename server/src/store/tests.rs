@@ -1,0 +1,213 @@
+//! Conformance tests of the repository contract. They go through [`Store`] only, so a future
+//! PostgreSQL backend runs the same cases.
+
+use super::*;
+
+fn temp_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.db");
+    let store = Store::open(path.to_str().unwrap()).unwrap();
+    (dir, store)
+}
+
+const NOW: i64 = 1_800_000_000;
+
+async fn enrolled(store: &Store) -> (AccountRow, String) {
+    store
+        .insert_challenge(NewChallenge {
+            id: "ch_1".into(),
+            purpose: ChallengePurpose::Signup,
+            phone: "+8613812345678".into(),
+            account_id: None,
+            signup: Some(PendingSignup {
+                name: "李明".into(),
+                id_number: "11010519491231002X".into(),
+                password_hash: "$argon2id$dummy".into(),
+            }),
+            code_hash: "h".into(),
+            created_at: NOW,
+            expires_at: NOW + 300,
+        })
+        .await
+        .unwrap();
+    let device = NewDevice {
+        id: "dev_1".into(),
+        public_key: "k".into(),
+        name: "phone".into(),
+        platform: "cli".into(),
+    };
+    let outcome = store
+        .verify_challenge("ch_1", NOW, 5, |h| h == "h", "acc_1".into(), device)
+        .await
+        .unwrap();
+    let VerifyOutcome::Enrolled(account) = outcome else {
+        panic!("{outcome:?}")
+    };
+    (account, "dev_1".into())
+}
+
+#[tokio::test]
+async fn migrations_run_once_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.db");
+    let path = path.to_str().unwrap();
+    let store = Store::open(path).unwrap();
+    enrolled(&store).await;
+    drop(store);
+    let store = Store::open(path).unwrap();
+    let Backend::Sqlite(db) = &store.0;
+    assert_eq!(sqlite::schema_version(db), 1);
+    assert!(store.account_by_phone("+8613812345678").await.unwrap().is_some());
+}
+
+#[test]
+fn newer_schema_is_refused_and_postgres_is_not_yet_supported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.db");
+    drop(Store::open(path.to_str().unwrap()).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("INSERT INTO schema_migrations VALUES (99, 0)", [])
+        .unwrap();
+    drop(conn);
+    assert!(matches!(
+        Store::open(path.to_str().unwrap()),
+        Err(StoreError::TooNew { found: 99, known: 1 })
+    ));
+    let err = Store::open("postgres://localhost/wallet").unwrap_err();
+    assert!(err.to_string().contains("not supported yet"), "{err}");
+    assert!(matches!(
+        Store::open_existing(dir.path().join("nope.db").to_str().unwrap()),
+        Err(StoreError::Missing(_))
+    ));
+}
+
+#[tokio::test]
+async fn challenge_dies_after_max_wrong_codes_and_is_single_use() {
+    let (_dir, store) = temp_store();
+    store
+        .insert_challenge(NewChallenge {
+            id: "ch_x".into(),
+            purpose: ChallengePurpose::Signup,
+            phone: "+8613900000000".into(),
+            account_id: None,
+            signup: Some(PendingSignup {
+                name: "n".into(),
+                id_number: "11010519491231002X".into(),
+                password_hash: "p".into(),
+            }),
+            code_hash: "right".into(),
+            created_at: NOW,
+            expires_at: NOW + 300,
+        })
+        .await
+        .unwrap();
+    let dev = |id: &str| NewDevice {
+        id: id.into(),
+        public_key: "k".into(),
+        name: "n".into(),
+        platform: "p".into(),
+    };
+    for left in [1, 0] {
+        let o = store
+            .verify_challenge("ch_x", NOW, 2, |h| h == "wrong", "acc_x".into(), dev("d1"))
+            .await
+            .unwrap();
+        assert_eq!(o, VerifyOutcome::Wrong { tries_left: left });
+    }
+    let o = store
+        .verify_challenge("ch_x", NOW, 2, |h| h == "right", "acc_x".into(), dev("d1"))
+        .await
+        .unwrap();
+    assert_eq!(o, VerifyOutcome::NotFound);
+    assert!(store.account_by_phone("+8613900000000").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn nonces_are_single_use_until_forgotten_and_revocation_wins() {
+    let (_dir, store) = temp_store();
+    let (account, dev) = enrolled(&store).await;
+    let nonce = "abcdefghijklmnop";
+    assert_eq!(
+        store.accept_nonce(&dev, nonce, NOW, NOW - 600).await.unwrap(),
+        NonceOutcome::Accepted
+    );
+    assert_eq!(
+        store.accept_nonce(&dev, nonce, NOW + 1, NOW - 599).await.unwrap(),
+        NonceOutcome::Reused
+    );
+    // Once older than the horizon it is pruned.
+    assert_eq!(
+        store.accept_nonce(&dev, nonce, NOW + 700, NOW + 100).await.unwrap(),
+        NonceOutcome::Accepted
+    );
+    assert_eq!(store.device(&dev).await.unwrap().unwrap().last_seen_at, NOW + 700);
+    assert!(!store.revoke_device("acc_other", &dev, NOW).await.unwrap());
+    assert!(store.revoke_device(&account.id, &dev, NOW).await.unwrap());
+    assert_eq!(
+        store.accept_nonce(&dev, "qrstuvwxyzabcdef", NOW, NOW - 600).await.unwrap(),
+        NonceOutcome::Revoked
+    );
+    assert!(store.active_devices(&account.id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn otp_sends_are_recorded_only_when_admitted() {
+    let (_dir, store) = temp_store();
+    let admit_two = |h: &SendHistory| if h.phone.len() < 2 { Ok(()) } else { Err(7) };
+    for _ in 0..2 {
+        assert_eq!(
+            store
+                .record_otp_send("+1", "1.2.3.4", NOW, (NOW - 60, NOW - 60), admit_two)
+                .await
+                .unwrap(),
+            Ok(())
+        );
+    }
+    assert_eq!(
+        store
+            .record_otp_send("+1", "1.2.3.4", NOW, (NOW - 60, NOW - 60), admit_two)
+            .await
+            .unwrap(),
+        Err(7)
+    );
+    let seen = store
+        .record_otp_send("+1", "1.2.3.4", NOW, (NOW - 60, NOW - 60), |h| {
+            assert_eq!((h.phone.len(), h.ip.len()), (2, 2));
+            Err(1)
+        })
+        .await
+        .unwrap();
+    assert_eq!(seen, Err(1));
+    // Outside the window the history is empty again.
+    store
+        .record_otp_send("+1", "1.2.3.4", NOW + 61, (NOW + 1, NOW + 1), |h| {
+            assert!(h.phone.is_empty() && h.ip.is_empty());
+            Ok(())
+        })
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test]
+async fn outbox_is_newest_first() {
+    let (_dir, store) = temp_store();
+    for code in ["111111", "222222"] {
+        store
+            .insert_sms(SmsRecord {
+                phone: "+8613812345678".into(),
+                body: format!("code {code}"),
+                code: code.into(),
+                purpose: "signup".into(),
+                sent_at: NOW,
+            })
+            .await
+            .unwrap();
+    }
+    let rows = store.outbox("+8613812345678", 10).await.unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(),
+        ["222222", "111111"]
+    );
+    assert!(store.outbox("+8613900000000", 10).await.unwrap().is_empty());
+}

@@ -1,0 +1,146 @@
+//! The real binary: `serve` on port 0 announces its address; `otp outbox` reads codes through the
+//! server and straight from the database.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{json, Value};
+use wallet_protocol::api::paths;
+
+const BIN: &str = env!("CARGO_BIN_EXE_wallet-server");
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(db: &std::path::Path) -> Server {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--sandbox", "--db"])
+        .arg(db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("wallet-server listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
+    Server { child, url }
+}
+
+fn outbox(args: &[&str]) -> (bool, Value) {
+    let out = Command::new(BIN)
+        .args(["otp", "outbox", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("stdout {:?}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.success(), json)
+}
+
+#[tokio::test]
+async fn serve_then_read_the_outbox_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let server = start(&db);
+
+    let health: Value = reqwest::get(format!("{}{}", server.url, paths::HEALTH))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+
+    let res = reqwest::Client::new()
+        .post(format!("{}{}", server.url, paths::SIGNUP))
+        .json(&json!({
+            "phone": "13812345678",
+            "name": "李明",
+            "id_number": "11010519491231002X",
+            "password": "correct-Horse-battery-staple-93",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+
+    let (ok, via_server) = outbox(&["--phone", "+86 138 1234 5678", "--server", &server.url]);
+    assert!(ok, "{via_server}");
+    let code = via_server["messages"][0]["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 6);
+    let db_arg = db.to_str().unwrap();
+    let (ok, via_db) = outbox(&["--phone", "138-1234-5678", "--db", db_arg]);
+    assert!(ok, "{via_db}");
+    assert_eq!(via_db, via_server);
+
+    // Text output: the newest code first on the line.
+    let out = Command::new(BIN)
+        .args(["otp", "outbox", "--phone", "13812345678", "--db", db_arg])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with(&format!("{code}  signup  ")));
+
+    let (ok, err) = outbox(&["--phone", "abc", "--db", db_arg]);
+    assert!(!ok);
+    assert_eq!(err["error"]["code"], "PHONE_INVALID");
+}
+
+#[test]
+fn outbox_over_http_needs_sandbox_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let server = Server {
+        child,
+        url: line.trim().trim_start_matches("wallet-server listening on ").to_owned(),
+    };
+    let (ok, err) = outbox(&["--phone", "13812345678", "--server", &server.url]);
+    assert!(!ok);
+    assert_eq!(err["error"]["code"], "SANDBOX_ONLY");
+}
+
+#[test]
+fn postgres_urls_are_not_supported_yet() {
+    let out = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--db", "postgres://localhost/wallet"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("PostgreSQL is not supported yet"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn outbox_from_a_missing_database_is_an_error() {
+    let (ok, err) = outbox(&["--phone", "13812345678", "--db", "/nonexistent/server.db"]);
+    assert!(!ok);
+    assert_eq!(err["error"]["code"], "NOT_FOUND");
+}

@@ -1,0 +1,311 @@
+//! `TestApp`: the real router over a temp SQLite file, sandbox on, a manual clock; requests go
+//! through `tower::ServiceExt::oneshot`, signed with real Ed25519 keys.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode};
+use axum::Router;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use chrono::{DateTime, Duration, Utc};
+use ed25519_dalek::SigningKey;
+use serde_json::{json, Value};
+use tower::ServiceExt as _;
+use wallet_protocol::api::{paths, ChallengeResponse, EnrolResponse};
+use wallet_protocol::signing::{self, SignedParts};
+use wallet_server::{app, AppState, Limits, ManualClock, OutboxSms, Store};
+
+pub const PHONE: &str = "13812345678";
+pub const PHONE_E164: &str = "+8613812345678";
+pub const NAME: &str = "李明";
+pub const ID_NUMBER: &str = "11010519491231002X";
+pub const PASSWORD: &str = "correct-Horse-battery-staple-93";
+
+pub struct TestApp {
+    pub router: Router,
+    pub clock: Arc<ManualClock>,
+    pub store: Store,
+    pub db_path: std::path::PathBuf,
+    pub dir: tempfile::TempDir,
+    pub ip: SocketAddr,
+}
+
+pub struct TestAppBuilder {
+    limits: Limits,
+    sandbox: bool,
+}
+
+impl TestAppBuilder {
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn sandbox(mut self, on: bool) -> Self {
+        self.sandbox = on;
+        self
+    }
+
+    pub fn build(self) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("server.db");
+        let store = Store::open(db_path.to_str().unwrap()).unwrap();
+        let start: DateTime<Utc> = "2026-03-01T08:00:00Z".parse().unwrap();
+        let clock = Arc::new(ManualClock::new(start));
+        let state = AppState::new(
+            store.clone(),
+            Arc::new(OutboxSms::new(store.clone())),
+            clock.clone(),
+            self.limits,
+            self.sandbox,
+        );
+        TestApp {
+            router: app(state),
+            clock,
+            store,
+            db_path,
+            dir,
+            ip: "203.0.113.7:5000".parse().unwrap(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub content_type: Option<String>,
+    pub retry_after: Option<String>,
+    pub body: Value,
+}
+
+impl TestResponse {
+    /// The problem `code`, asserting the problem+json shape on the way.
+    pub fn code(&self) -> &str {
+        assert_eq!(
+            self.content_type.as_deref(),
+            Some("application/problem+json"),
+            "{self:?}"
+        );
+        assert_eq!(self.body["status"], self.status.as_u16(), "{self:?}");
+        self.body["code"].as_str().unwrap_or_else(|| panic!("no code: {self:?}"))
+    }
+}
+
+/// A device with its own key; `id` is set once enrolled.
+#[derive(Clone)]
+pub struct TestDevice {
+    pub key: SigningKey,
+    pub id: String,
+}
+
+impl TestDevice {
+    pub fn new() -> Self {
+        Self {
+            key: SigningKey::generate(&mut rand::rngs::OsRng),
+            id: String::new(),
+        }
+    }
+
+    pub fn enrolment(&self, name: &str) -> Value {
+        json!({
+            "public_key": signing::encode_public_key(&self.key.verifying_key()),
+            "name": name,
+            "platform": "cli",
+        })
+    }
+}
+
+pub fn nonce() -> String {
+    let bytes: [u8; 18] = rand::random();
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The four signing headers for a request.
+pub struct Signature {
+    pub device: String,
+    pub timestamp: i64,
+    pub nonce: String,
+    pub signature: String,
+}
+
+impl Signature {
+    pub fn new(device: &TestDevice, method: &Method, path: &str, ts: i64, body: &[u8]) -> Self {
+        let nonce = nonce();
+        let signature = signing::sign(
+            &device.key,
+            &SignedParts {
+                method: method.as_str(),
+                path_and_query: path,
+                timestamp: ts,
+                nonce: &nonce,
+                body,
+            },
+        );
+        Self {
+            device: device.id.clone(),
+            timestamp: ts,
+            nonce,
+            signature,
+        }
+    }
+}
+
+impl TestApp {
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder {
+            limits: Limits::default(),
+            sandbox: true,
+        }
+    }
+
+    pub fn new() -> Self {
+        Self::builder().build()
+    }
+
+    pub fn now(&self) -> i64 {
+        wallet_server::Clock::unix(self.clock.as_ref())
+    }
+
+    pub fn advance(&self, secs: i64) {
+        self.clock.advance(Duration::seconds(secs));
+    }
+
+    pub async fn send(&self, mut req: Request<Body>) -> TestResponse {
+        if req.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
+            req.extensions_mut().insert(ConnectInfo(self.ip));
+        }
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let header = |n: &str| {
+            res.headers()
+                .get(n)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        let content_type = header("content-type");
+        let retry_after = header("retry-after");
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                Value::String(String::from_utf8_lossy(&bytes).into_owned())
+            })
+        };
+        TestResponse {
+            status,
+            content_type,
+            retry_after,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> TestResponse {
+        self.send(
+            Request::post(path)
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A request with explicit signing headers (any of which a test may have broken).
+    pub async fn send_signed_with(
+        &self,
+        method: Method,
+        path: &str,
+        body: &[u8],
+        sig: &Signature,
+    ) -> TestResponse {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(signing::HEADER_DEVICE, &sig.device)
+            .header(signing::HEADER_TIMESTAMP, sig.timestamp.to_string())
+            .header(signing::HEADER_NONCE, &sig.nonce)
+            .header(signing::HEADER_SIGNATURE, &sig.signature)
+            .body(Body::from(body.to_vec()))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// A correctly signed request at the app's current time.
+    pub async fn signed(&self, device: &TestDevice, method: Method, path: &str) -> TestResponse {
+        let sig = Signature::new(device, &method, path, self.now(), b"");
+        self.send_signed_with(method, path, b"", &sig).await
+    }
+
+    pub async fn signup(&self, phone: &str, password: &str) -> TestResponse {
+        self.post_json(
+            paths::SIGNUP,
+            json!({ "phone": phone, "name": NAME, "id_number": ID_NUMBER, "password": password }),
+        )
+        .await
+    }
+
+    pub async fn login(&self, phone: &str, password: &str) -> TestResponse {
+        self.post_json(paths::LOGIN, json!({ "phone": phone, "password": password }))
+            .await
+    }
+
+    /// The newest code sent to `phone`, read through the sandbox endpoint.
+    pub async fn latest_code(&self, phone: &str) -> String {
+        let res = self
+            .get(&format!("{}?phone={}", paths::SANDBOX_OUTBOX, phone))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{res:?}");
+        res.body["messages"][0]["code"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn verify(&self, challenge_id: &str, code: &str, device: &TestDevice) -> TestResponse {
+        self.post_json(
+            &paths::challenge_verify(challenge_id),
+            json!({ "code": code, "device": device.enrolment("test device") }),
+        )
+        .await
+    }
+
+    /// Sign-up → outbox → verify; returns the enrolled device.
+    pub async fn signed_up_device(&self) -> TestDevice {
+        let res = self.signup(PHONE, PASSWORD).await;
+        assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
+        let challenge: ChallengeResponse = serde_json::from_value(res.body).unwrap();
+        let code = self.latest_code(PHONE).await;
+        let mut device = TestDevice::new();
+        let res = self.verify(&challenge.challenge_id, &code, &device).await;
+        assert_eq!(res.status, StatusCode::OK, "{res:?}");
+        let enrol: EnrolResponse = serde_json::from_value(res.body).unwrap();
+        device.id = enrol.device_id;
+        device
+    }
+
+    /// Password + OTP on a new device (advances the clock past the per-phone send interval).
+    pub async fn logged_in_device(&self, name: &str) -> TestDevice {
+        self.advance(31);
+        let res = self.login(PHONE, PASSWORD).await;
+        assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
+        let challenge: ChallengeResponse = serde_json::from_value(res.body).unwrap();
+        let code = self.latest_code(PHONE).await;
+        let mut device = TestDevice::new();
+        let res = self
+            .post_json(
+                &paths::challenge_verify(&challenge.challenge_id),
+                json!({ "code": code, "device": device.enrolment(name) }),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{res:?}");
+        device.id = res.body["device_id"].as_str().unwrap().to_owned();
+        device
+    }
+}

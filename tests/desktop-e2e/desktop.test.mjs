@@ -1,0 +1,237 @@
+// Desktop end-to-end test: the real `wallet-desktop` binary in real WebKitGTK (through
+// tauri-driver + WebKitWebDriver), against a real `wallet-server --sandbox` with a temporary
+// database, with its profile in a temporary WALLET_HOME and its key in the Secret Service.
+//
+// Run it through scripts/desktop-e2e.sh, which builds everything and provides the X server and
+// the Secret Service session. Environment: CARGO_TARGET_DIR (default <repo>/target),
+// TAURI_DRIVER (default <repo>/.tools/bin/tauri-driver), ARTIFACTS (default <repo>/tests/artifacts).
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Builder, By, until } from 'selenium-webdriver';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
+const SERVER_BIN = path.join(TARGET, 'debug', 'wallet-server');
+const APP_BIN = path.join(TARGET, 'debug', 'wallet-desktop');
+const TAURI_DRIVER = process.env.TAURI_DRIVER || path.join(ROOT, '.tools', 'bin', 'tauri-driver');
+const ARTIFACTS = process.env.ARTIFACTS || path.join(ROOT, 'tests', 'artifacts');
+
+const PHONE = '13800138000';
+const NAME = '李明';
+const ID_NUMBER = '11010519491231002X';
+const PASSWORD = 'correct-Horse-battery-staple-93';
+
+const run = promisify(execFile);
+const children = [];
+let tmp;
+let serverUrl;
+let driverPort;
+let driver;
+
+/** A free TCP port on loopback. */
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.end();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on port ${port} after ${ms} ms`);
+}
+
+function startChild(name, cmd, args, env) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const log = [];
+  const keep = (chunk) => {
+    log.push(chunk.toString());
+    if (process.env.E2E_VERBOSE) process.stderr.write(`[${name}] ${chunk}`);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  child.log = log;
+  return child;
+}
+
+/** Starts `wallet-server serve` on a free port and returns its base URL. */
+async function startServer(db) {
+  const child = startChild('server', SERVER_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--sandbox'], {
+    RUST_LOG: process.env.RUST_LOG || 'info',
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`wallet-server did not start:\n${child.log.join('')}`)), 60_000);
+    let buf = '';
+    child.stdout.on('data', (chunk) => {
+      buf += chunk;
+      const m = buf.match(/wallet-server listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`wallet-server exited with ${code}:\n${child.log.join('')}`));
+    });
+  });
+}
+
+/** The newest OTP the sandbox SMS outbox holds for `phone`. */
+async function latestOtp(phone, purpose) {
+  const { stdout } = await run(SERVER_BIN, ['otp', 'outbox', '--phone', phone, '--server', serverUrl, '--json']);
+  const { messages } = JSON.parse(stdout);
+  const msg = messages.find((m) => !purpose || m.purpose === purpose);
+  assert.ok(msg, `no ${purpose ?? ''} OTP in the outbox for ${phone}: ${stdout}`);
+  assert.match(msg.code, /^\d{6}$/);
+  return msg.code;
+}
+
+async function newSession() {
+  return new Builder()
+    .usingServer(`http://127.0.0.1:${driverPort}/`)
+    .withCapabilities({ browserName: 'wry', 'tauri:options': { application: APP_BIN } })
+    .build();
+}
+
+const byTestId = (id) => By.css(`[data-testid="${id}"]`);
+
+async function find(id, ms = 20_000) {
+  const el = await driver.wait(until.elementLocated(byTestId(id)), ms, `no [data-testid=${id}]`);
+  await driver.wait(until.elementIsVisible(el), ms, `[data-testid=${id}] not visible`);
+  return el;
+}
+
+async function screenshot(name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, name);
+  await writeFile(file, Buffer.from(await driver.takeScreenshot(), 'base64'));
+  return file;
+}
+
+/** The app's screen as the UI reports it, for clearer failure messages. */
+async function currentScreen() {
+  try {
+    return await driver.findElement(By.css('.app')).getAttribute('data-screen');
+  } catch {
+    return '(no app root)';
+  }
+}
+
+describe('wallet desktop app', () => {
+  before(async () => {
+    for (const [what, file] of [
+      ['wallet-server', SERVER_BIN],
+      ['wallet-desktop', APP_BIN],
+      ['tauri-driver', TAURI_DRIVER],
+    ]) {
+      assert.ok(existsSync(file), `${what} missing at ${file}; run scripts/desktop-e2e.sh`);
+    }
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'wallet-desktop-e2e-'));
+    serverUrl = await startServer(path.join(tmp, 'server.db'));
+
+    driverPort = await freePort();
+    const nativePort = await freePort();
+    // tauri-driver launches WebKitWebDriver, which launches the app with this environment.
+    startChild('tauri-driver', TAURI_DRIVER, ['--port', String(driverPort), '--native-port', String(nativePort)], {
+      WALLET_SERVER: serverUrl,
+      WALLET_HOME: path.join(tmp, 'home'),
+      RUST_LOG: 'info',
+    });
+    await waitForPort(driverPort, 30_000);
+    driver = await newSession();
+  });
+
+  after(async () => {
+    if (driver) await driver.quit().catch(() => {});
+    for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
+    if (tmp && !process.env.E2E_KEEP_TMP) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('signs up through the UI and lands on home', async () => {
+    await (await find('welcome-signup', 60_000)).click();
+
+    await (await find('signup-phone')).sendKeys(PHONE);
+    await (await find('signup-name')).sendKeys(NAME);
+    await (await find('signup-id')).sendKeys(ID_NUMBER);
+    await (await find('signup-password')).sendKeys(PASSWORD);
+
+    // The live meter shows Rust zxcvbn's verdict.
+    const meter = await find('password-strength');
+    await driver.wait(async () => (await meter.getAttribute('data-acceptable')) === 'true', 15_000, 'password never rated acceptable');
+    assert.ok(Number(await meter.getAttribute('data-score')) >= 3);
+    await screenshot('desktop-signup-form.png');
+
+    await (await find('signup-submit')).click();
+    const masked = await find('otp-phone', 30_000).catch(async (e) => {
+      const err = await driver.findElements(byTestId('form-error'));
+      const text = err.length ? await err[0].getText() : '';
+      throw new Error(`no OTP screen (screen=${await currentScreen()}, error="${text}"): ${e.message}`);
+    });
+    assert.match(await masked.getText(), /138\*{4}8000/);
+
+    const code = await latestOtp(PHONE, 'signup');
+    await (await find('otp-input')).sendKeys(code);
+
+    const name = await find('home-name', 30_000).catch(async (e) => {
+      const err = await driver.findElements(byTestId('form-error'));
+      const text = err.length ? await err[0].getText() : '';
+      throw new Error(`no home screen (screen=${await currentScreen()}, error="${text}"): ${e.message}`);
+    });
+    assert.match(await name.getText(), new RegExp(NAME));
+    assert.match(await (await find('home-phone')).getText(), /138\*{4}8000/);
+    // Balance stays hidden until tapped.
+    assert.match(await (await find('balance-value')).getText(), /•/);
+
+    const file = await screenshot('desktop-signup.png');
+    console.log(`screenshot: ${file}`);
+  });
+
+  it('lists this device in the device list', async () => {
+    await (await find('home-devices')).click();
+    const current = await find('device-current', 30_000);
+    assert.ok(await current.isDisplayed());
+    const devices = await driver.findElements(byTestId('device'));
+    assert.equal(devices.length, 1);
+    assert.match(await devices[0].getText(), /Wallet desktop on /);
+    await screenshot('desktop-devices.png');
+    await (await find('back')).click();
+    await find('home-name');
+  });
+
+  it('reopens signed in: the encrypted profile and its key in the Secret Service survive a restart', async () => {
+    await driver.quit();
+    driver = await newSession();
+    const name = await find('home-name', 60_000).catch(async (e) => {
+      const err = await driver.findElements(byTestId('startup-error'));
+      const text = err.length ? await err[0].getText() : '';
+      throw new Error(`not signed in after restart (screen=${await currentScreen()}, error="${text}"): ${e.message}`);
+    });
+    assert.match(await name.getText(), new RegExp(NAME));
+  });
+});

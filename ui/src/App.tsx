@@ -1,0 +1,115 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { watchRevocation, WalletError, type Backend } from './backend/backend';
+import { BackendProvider } from './backend/context';
+import type { PendingVerification, Profile } from './backend/types';
+import { Button, Notice, TopBar } from './components/ui';
+import { AlertIcon, WalletIcon } from './components/icons';
+import { useI18n } from './i18n';
+import { Devices } from './screens/Devices';
+import { Home } from './screens/Home';
+import { Otp } from './screens/Otp';
+import { Signin } from './screens/Signin';
+import { Signup } from './screens/Signup';
+import { Welcome } from './screens/Welcome';
+
+export type Screen =
+  | { name: 'loading' }
+  | { name: 'startup-error'; error: WalletError }
+  | { name: 'welcome'; notice?: 'revoked' }
+  | { name: 'signup' }
+  | { name: 'signin' }
+  | { name: 'otp'; pending: PendingVerification; from: 'signup' | 'signin' }
+  | { name: 'home'; profile: Profile }
+  | { name: 'devices'; profile: Profile };
+
+/**
+ * The app: a small screen state machine over the backend. Any `DEVICE_REVOKED` answer, from any
+ * screen, lands on the welcome screen with a notice (the core has already wiped local data).
+ */
+export function App({ backend: raw }: { backend: Backend }) {
+  const [screen, setScreen] = useState<Screen>({ name: 'loading' });
+  const go = useRef(setScreen);
+  const backend = useMemo(() => watchRevocation(raw, () => go.current({ name: 'welcome', notice: 'revoked' })), [raw]);
+
+  const start = useCallback(async () => {
+    setScreen({ name: 'loading' });
+    try {
+      const s = await backend.status();
+      if (s.state === 'signed_in') setScreen({ name: 'home', profile: s.profile });
+      else if (s.state === 'pending_verification') setScreen({ name: 'otp', pending: s.pending, from: s.pending.purpose === 'signup' ? 'signup' : 'signin' });
+      else setScreen({ name: 'welcome' });
+    } catch (e) {
+      const err = WalletError.from(e);
+      if (err.code !== 'DEVICE_REVOKED') setScreen({ name: 'startup-error', error: err });
+    }
+  }, [backend]);
+
+  useEffect(() => {
+    void start();
+  }, [start]);
+
+  // Move focus to the new screen's heading so screen readers announce the change.
+  useEffect(() => {
+    const h = document.querySelector<HTMLElement>('main h1');
+    if (h && !document.activeElement?.matches('input')) {
+      h.tabIndex = -1;
+      h.focus({ preventScroll: true });
+    }
+  }, [screen.name]);
+
+  const toWelcome = () => setScreen({ name: 'welcome' });
+  const toHome = (profile: Profile) => setScreen({ name: 'home', profile });
+
+  return (
+    <BackendProvider backend={backend}>
+      <div className="app" data-screen={screen.name}>
+        {screen.name === 'loading' && <Loading />}
+        {screen.name === 'startup-error' && <StartupError error={screen.error} onRetry={() => void start()} />}
+        {screen.name === 'welcome' && (
+          <Welcome notice={screen.notice ?? null} onSignUp={() => setScreen({ name: 'signup' })} onSignIn={() => setScreen({ name: 'signin' })} />
+        )}
+        {screen.name === 'signup' && (
+          <Signup onBack={toWelcome} onSignIn={() => setScreen({ name: 'signin' })} onPending={(pending) => setScreen({ name: 'otp', pending, from: 'signup' })} />
+        )}
+        {screen.name === 'signin' && (
+          <Signin onBack={toWelcome} onSignUp={() => setScreen({ name: 'signup' })} onPending={(pending) => setScreen({ name: 'otp', pending, from: 'signin' })} />
+        )}
+        {screen.name === 'otp' && <Otp pending={screen.pending} onBack={() => setScreen(screen.from === 'signup' ? { name: 'signup' } : { name: 'signin' })} onVerified={toHome} />}
+        {screen.name === 'home' && <Home profile={screen.profile} onDevices={() => setScreen({ name: 'devices', profile: screen.profile })} />}
+        {screen.name === 'devices' && <Devices onBack={() => toHome(screen.profile)} onLoggedOut={toWelcome} />}
+      </div>
+    </BackendProvider>
+  );
+}
+
+function Loading() {
+  const { m } = useI18n();
+  return (
+    <main className="screen screen--center on-brand" data-testid="screen-loading" aria-busy="true">
+      <WalletIcon width={56} height={56} />
+      <p role="status">{m.app.loading}</p>
+    </main>
+  );
+}
+
+function StartupError({ error, onRetry }: { error: WalletError; onRetry(): void }) {
+  const { m, errorText } = useI18n();
+  return (
+    <main className="screen" data-testid="screen-startup-error" data-error-code={error.code}>
+      <TopBar />
+      <div className="page">
+        <div className="page__icon page__icon--danger" aria-hidden="true">
+          <AlertIcon width={28} height={28} />
+        </div>
+        <h1 className="page__title">{m.startup.title}</h1>
+        <p className="page__subtitle">{m.startup.body}</p>
+        <Notice kind="error" testId="startup-error">
+          {errorText(error)}
+        </Notice>
+        <Button block onClick={onRetry}>
+          {m.app.retry}
+        </Button>
+      </div>
+    </main>
+  );
+}

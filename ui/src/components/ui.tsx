@@ -1,0 +1,162 @@
+// Small shared building blocks: fields, buttons, notices, the top bar and the language menu.
+import { useEffect, useId, useRef, type ComponentPropsWithRef, type InputHTMLAttributes, type ReactNode } from 'react';
+import { LOCALES, LOCALE_NAMES, useI18n, type Locale } from '../i18n';
+import { AlertIcon, BackIcon, CheckIcon, GlobeIcon, InfoIcon } from './icons';
+
+type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
+  label: string;
+  hint?: string;
+  error?: string | null;
+  /** Rendered inside the input's box, after it (e.g. a show-password button). */
+  trailing?: ReactNode;
+  prefix?: string;
+  testId?: string;
+};
+
+/** A labelled input with its hint and error wired to `aria-describedby`. */
+export function Field({ label, hint, error, trailing, prefix, testId, id, ...input }: FieldProps) {
+  const auto = useId();
+  const inputId = id ?? auto;
+  const hintId = `${inputId}-hint`;
+  const errId = `${inputId}-error`;
+  const describedBy = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' field--invalid' : ''}`}>
+      <label htmlFor={inputId} className="field__label">
+        {label}
+      </label>
+      <div className="field__box">
+        {prefix && (
+          <span className="field__prefix" aria-hidden="true">
+            {prefix}
+          </span>
+        )}
+        <input id={inputId} className="field__input" aria-invalid={error ? true : undefined} aria-describedby={describedBy} data-testid={testId} {...input} />
+        {trailing}
+      </div>
+      {error && (
+        <p id={errId} className="field__error" data-testid={testId ? `${testId}-error` : undefined}>
+          <AlertIcon width={16} height={16} /> {error}
+        </p>
+      )}
+      {hint && (
+        <p id={hintId} className="field__hint">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+type ButtonProps = ComponentPropsWithRef<'button'> & {
+  variant?: 'primary' | 'secondary' | 'ghost' | 'danger' | 'danger-ghost';
+  busy?: boolean;
+  block?: boolean;
+};
+
+export function Button({ variant = 'primary', busy, block, className, children, disabled, ...rest }: ButtonProps) {
+  return (
+    <button
+      type="button"
+      className={`btn btn--${variant}${block ? ' btn--block' : ''}${className ? ` ${className}` : ''}`}
+      disabled={disabled || busy}
+      aria-busy={busy || undefined}
+      {...rest}
+    >
+      {busy && <span className="spinner" aria-hidden="true" />}
+      {children}
+    </button>
+  );
+}
+
+/** An error (role=alert) or a notice (role=status) banner. */
+export function Notice({ kind, children, testId }: { kind: 'error' | 'info' | 'success'; children: ReactNode; testId?: string }) {
+  const Icon = kind === 'error' ? AlertIcon : kind === 'success' ? CheckIcon : InfoIcon;
+  return (
+    <div className={`notice notice--${kind}`} role={kind === 'error' ? 'alert' : 'status'} data-testid={testId}>
+      <Icon className="notice__icon" />
+      <div>{children}</div>
+    </div>
+  );
+}
+
+/** The language menu: a native select, so keyboard and screen readers work as everywhere. */
+export function LanguageMenu({ tone = 'plain' }: { tone?: 'plain' | 'brand' }) {
+  const { locale, setLocale, m } = useI18n();
+  const id = useId();
+  return (
+    <div className={`lang lang--${tone}`}>
+      <label htmlFor={id} className="sr-only">
+        {m.app.language}
+      </label>
+      <GlobeIcon className="lang__icon" width={18} height={18} />
+      <select id={id} className="lang__select" value={locale} data-testid="language-select" onChange={(e) => setLocale(e.target.value as Locale)}>
+        {LOCALES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LOCALE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A screen's header: back button, title, language menu. */
+export function TopBar({ title, onBack }: { title?: string; onBack?: () => void }) {
+  const { m } = useI18n();
+  return (
+    <header className="topbar">
+      {onBack ? (
+        <button type="button" className="icon-btn" onClick={onBack} aria-label={m.app.back} data-testid="back">
+          <BackIcon />
+        </button>
+      ) : (
+        <span className="topbar__spacer" />
+      )}
+      {title && <span className="topbar__title">{title}</span>}
+      <LanguageMenu />
+    </header>
+  );
+}
+
+/** A modal confirm step. Focus moves into it; Escape cancels; focus returns on close. */
+export function ConfirmDialog(props: {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  busy?: boolean;
+  error?: string | null;
+  onConfirm(): void;
+  onCancel(): void;
+}) {
+  const { m } = useI18n();
+  const titleId = useId();
+  const bodyId = useId();
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    cancelRef.current?.focus();
+    return () => previous?.focus?.();
+  }, []);
+  return (
+    <div className="scrim" onKeyDown={(e) => e.key === 'Escape' && !props.busy && props.onCancel()}>
+      <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={bodyId} data-testid="confirm-dialog">
+        <h2 id={titleId} className="dialog__title">
+          {props.title}
+        </h2>
+        <p id={bodyId} className="dialog__body">
+          {props.body}
+        </p>
+        {props.error && <Notice kind="error">{props.error}</Notice>}
+        <div className="dialog__actions">
+          <Button ref={cancelRef} variant="secondary" onClick={props.onCancel} disabled={props.busy} data-testid="confirm-cancel">
+            {m.app.cancel}
+          </Button>
+          <Button variant="danger" onClick={props.onConfirm} busy={props.busy} data-testid="confirm-ok">
+            {props.confirmLabel}
+          </Button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,159 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useBackend } from '../backend/context';
+import { WalletError } from '../backend/backend';
+import type { Device } from '../backend/types';
+import { Button, ConfirmDialog, Notice, TopBar } from '../components/ui';
+import { LaptopIcon, LogoutIcon, PhoneIcon, TerminalIcon } from '../components/icons';
+import { fmt, useI18n } from '../i18n';
+
+type Confirm = { kind: 'revoke'; device: Device } | { kind: 'logout' };
+
+/** The account's devices; sign out any other one (with a confirm step) or log out of this one. */
+export function Devices({ onBack, onLoggedOut }: { onBack(): void; onLoggedOut(): void }) {
+  const { m, errorText, dateTime } = useI18n();
+  const backend = useBackend();
+  const [devices, setDevices] = useState<Device[] | null>(null);
+  const [loadError, setLoadError] = useState<WalletError | null>(null);
+  const [confirm, setConfirm] = useState<Confirm | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<WalletError | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    setLoadError(null);
+    try {
+      setDevices(await backend.devices());
+    } catch (e) {
+      setLoadError(WalletError.from(e));
+    }
+  }, [backend]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function onConfirm() {
+    if (!confirm) return;
+    setBusy(true);
+    setActionError(null);
+    try {
+      if (confirm.kind === 'logout') {
+        await backend.logout();
+        onLoggedOut();
+        return;
+      }
+      await backend.revokeDevice(confirm.device.device_id);
+      setDone(fmt(m.devices.signedOut, { name: confirm.device.name }));
+      setConfirm(null);
+      await load();
+    } catch (e) {
+      setActionError(WalletError.from(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const sorted = devices ? [...devices].sort((a, b) => Number(b.current) - Number(a.current)) : null;
+
+  return (
+    <main className="screen" data-testid="screen-devices">
+      <TopBar onBack={onBack} title={m.devices.title} />
+      <div className="page">
+        <p className="page__subtitle">{m.devices.subtitle}</p>
+        {done && (
+          <Notice kind="success" testId="devices-done">
+            {done}
+          </Notice>
+        )}
+        {loadError && (
+          <Notice kind="error" testId="form-error">
+            {errorText(loadError)}{' '}
+            <button type="button" className="link" onClick={() => void load()}>
+              {m.app.retry}
+            </button>
+          </Notice>
+        )}
+        {!sorted && !loadError && (
+          <p className="page__note" role="status">
+            <span className="spinner spinner--dark" aria-hidden="true" /> {m.app.loading}
+          </p>
+        )}
+        {sorted && sorted.length === 0 && <p className="page__note">{m.devices.empty}</p>}
+        {sorted && sorted.length > 0 && (
+          <ul className="card list" data-testid="device-list">
+            {sorted.map((d) => (
+              <li key={d.device_id} className="device" data-testid="device" data-device-id={d.device_id}>
+                <span className="row__icon">
+                  <PlatformIcon platform={d.platform} />
+                </span>
+                <div className="device__text">
+                  <p className="device__name">
+                    {d.name}
+                    {d.current && (
+                      <span className="badge" data-testid="device-current">
+                        {m.devices.thisDevice}
+                      </span>
+                    )}
+                  </p>
+                  <p className="device__meta">
+                    {platformName(d.platform)} · {fmt(m.devices.enrolled, { date: dateTime(d.enrolled_at) })}
+                  </p>
+                  <p className="device__meta">{fmt(m.devices.lastSeen, { date: dateTime(d.last_seen_at) })}</p>
+                </div>
+                {!d.current && (
+                  <Button
+                    variant="danger-ghost"
+                    className="btn--small"
+                    onClick={() => {
+                      setActionError(null);
+                      setDone(null);
+                      setConfirm({ kind: 'revoke', device: d });
+                    }}
+                    aria-label={fmt(m.devices.signOutNamed, { name: d.name })}
+                    data-testid={`device-signout-${d.device_id}`}
+                  >
+                    {m.devices.signOut}
+                  </Button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <Button
+          block
+          variant="danger-ghost"
+          onClick={() => {
+            setActionError(null);
+            setConfirm({ kind: 'logout' });
+          }}
+          data-testid="logout"
+        >
+          <LogoutIcon width={20} height={20} /> {m.devices.logout}
+        </Button>
+      </div>
+      {confirm && (
+        <ConfirmDialog
+          title={confirm.kind === 'logout' ? m.devices.logoutTitle : fmt(m.devices.confirmTitle, { name: confirm.device.name })}
+          body={confirm.kind === 'logout' ? m.devices.logoutBody : m.devices.confirmBody}
+          confirmLabel={confirm.kind === 'logout' ? m.devices.logoutConfirm : m.devices.confirm}
+          busy={busy}
+          error={actionError ? errorText(actionError) : null}
+          onConfirm={() => void onConfirm()}
+          onCancel={() => setConfirm(null)}
+        />
+      )}
+    </main>
+  );
+}
+
+function PlatformIcon({ platform }: { platform: string }) {
+  if (platform === 'android' || platform === 'ios') return <PhoneIcon />;
+  if (platform === 'cli') return <TerminalIcon />;
+  return <LaptopIcon />;
+}
+
+/** Platform identifiers are product names, the same in every language. */
+function platformName(p: string): string {
+  const names: Record<string, string> = { linux: 'Linux', macos: 'macOS', windows: 'Windows', android: 'Android', ios: 'iOS', cli: 'CLI' };
+  return names[p] ?? p;
+}

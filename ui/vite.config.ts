@@ -1,0 +1,19 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The desktop shell loads `dist/` through its custom protocol; relative asset paths keep that
+// working wherever the files are served from.
+export default defineConfig({
+  plugins: [react()],
+  base: './',
+  clearScreen: false,
+  server: { port: 5173, strictPort: true },
+  build: { target: 'safari16', outDir: 'dist', emptyOutDir: true, sourcemap: false },
+  test: {
+    environment: 'jsdom',
+    globals: true,
+    setupFiles: ['./src/test/setup.ts'],
+    css: false,
+  },
+});
