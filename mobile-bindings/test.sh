@@ -7,8 +7,9 @@
 #   mobile-bindings/test.sh python     # only the Python test (after generating)
 #   mobile-bindings/test.sh kotlin     # only the Kotlin test (after generating)
 #
-# Needs: cargo, python3, java (17+), npm (first run: downloads kotlin-compiler into .tools/),
-# Debian libjna-java (/usr/share/java/jna.jar, or set JNA_JAR).
+# Needs: cargo, python3, java (17+), npm (first run only: downloads kotlin-compiler into
+# $WALLET_TOOLS_DIR, default <repo>/.tools), Debian libjna-java (/usr/share/java/jna.jar, or set
+# JNA_JAR). Honors CARGO_TARGET_DIR (default <repo>/target).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,7 +18,7 @@ cd "$ROOT"
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 ONLY="${1:-all}"
-TOOLS="$HERE/.tools"
+TOOLS="${WALLET_TOOLS_DIR:-$ROOT/.tools}"
 GEN="$HERE/generated"
 BUILD="$HERE/build"
 KOTLIN_VERSION="2.4.20"
@@ -25,8 +26,11 @@ JNA_JAR="${JNA_JAR:-/usr/share/java/jna.jar}"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "build wallet-ffi, uniffi-bindgen and wallet-server (debug)"
-cargo build -p wallet-ffi -p uniffi-bindgen -p wallet-server
+# Built one package at a time: each then reuses the feature set everyone else builds it with
+# (wallet-ffi leaves out wallet-core's desktop keyring), so nothing is compiled twice.
+step "build wallet-ffi and wallet-server (debug)"
+cargo build -p wallet-ffi
+cargo build -p wallet-server
 LIB="$CARGO_TARGET_DIR/debug/libwallet_ffi.so"
 export WALLET_SERVER_BIN="$CARGO_TARGET_DIR/debug/wallet-server"
 [[ -f "$LIB" ]] || { echo "missing $LIB" >&2; exit 1; }
@@ -34,7 +38,7 @@ export WALLET_SERVER_BIN="$CARGO_TARGET_DIR/debug/wallet-server"
 step "generate bindings (library mode)"
 for lang in kotlin swift python; do
     rm -rf "${GEN:?}/$lang"
-    cargo run -q -p uniffi-bindgen -- generate "$LIB" --language "$lang" --out-dir "$GEN/$lang"
+    cargo run -q -p uniffi-bindgen -- generate "$LIB" --language "$lang" --out-dir "$GEN/$lang" --no-format
 done
 # Python loads the library from beside the generated module.
 cp "$LIB" "$GEN/python/"
@@ -47,11 +51,12 @@ if [[ "$ONLY" == all || "$ONLY" == python ]]; then
 fi
 
 if [[ "$ONLY" == all || "$ONLY" == kotlin ]]; then
-    KOTLIN_HOME="$TOOLS/package"
+    KOTLIN_DIR="$TOOLS/kotlin-compiler-$KOTLIN_VERSION"
+    KOTLIN_HOME="$KOTLIN_DIR/package"
     if [[ ! -x "$KOTLIN_HOME/bin/kotlinc" ]]; then
-        step "download kotlin-compiler $KOTLIN_VERSION into $TOOLS"
-        mkdir -p "$TOOLS"
-        (cd "$TOOLS" && npm pack --silent "kotlin-compiler@$KOTLIN_VERSION" >/dev/null \
+        step "download kotlin-compiler $KOTLIN_VERSION into $KOTLIN_DIR"
+        rm -rf "$KOTLIN_DIR" && mkdir -p "$KOTLIN_DIR"
+        (cd "$KOTLIN_DIR" && npm pack --silent "kotlin-compiler@$KOTLIN_VERSION" >/dev/null \
             && tar xzf "kotlin-compiler-$KOTLIN_VERSION.tgz" \
             && rm "kotlin-compiler-$KOTLIN_VERSION.tgz")
     fi

@@ -36,7 +36,12 @@ export ARTIFACTS="$ROOT/tests/artifacts"
 # The Secret Service needs a runtime dir (0700) and a session bus; keyrings go to a scratch
 # XDG_DATA_HOME so a developer's own login keyring is never touched.
 SCRATCH="$(mktemp -d)"
-trap 'rm -rf "$SCRATCH"' EXIT
+cleanup() {
+  # xdg-document-portal (started by GTK on the private bus) may still have its FUSE mount here.
+  fusermount -u "$SCRATCH/runtime/doc" 2>/dev/null || true
+  rm -rf "$SCRATCH" 2>/dev/null || true
+}
+trap cleanup EXIT
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$SCRATCH/runtime}"
 mkdir -p "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"

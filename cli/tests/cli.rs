@@ -2,6 +2,8 @@
 //! These cases never reach a server or the secret store (validation and state checks come
 //! first); the end-to-end suite drives the binary against a real server.
 
+#![allow(clippy::unwrap_used, reason = "test helpers should stop loudly")]
+
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 

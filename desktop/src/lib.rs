@@ -14,8 +14,8 @@ use std::sync::Arc;
 use tauri::{AppHandle, Builder, Manager, Runtime, State};
 use tokio::sync::OnceCell;
 use wallet_core::{
-    Device, ErrorCode, PasswordStrength, PendingVerification, Profile, SessionStatus,
-    SignupInput, Wallet, WalletConfig, WalletError,
+    Device, ErrorCode, PasswordStrength, PendingVerification, Profile, SessionStatus, SignupInput,
+    Wallet, WalletConfig, WalletError,
 };
 
 /// Opens the profile; the real one uses the app data dir and the platform secret store, tests
@@ -189,8 +189,8 @@ pub fn run() {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let app = run_app(tauri::Builder::default(), open_platform_wallet)
-        .run(tauri::generate_context!());
+    let app =
+        run_app(tauri::Builder::default(), open_platform_wallet).run(tauri::generate_context!());
     if let Err(e) = app {
         tracing::error!(error = %e, "the desktop app failed");
         std::process::exit(1);
@@ -242,8 +242,11 @@ mod tests {
 
     #[test]
     fn password_strength_works_without_a_wallet() {
-        let weak = invoke("password_strength", json!({"password": "password1", "userInputs": []}))
-            .unwrap();
+        let weak = invoke(
+            "password_strength",
+            json!({"password": "password1", "userInputs": []}),
+        )
+        .unwrap();
         assert_eq!(weak["acceptable"], false);
         let strong = invoke(
             "password_strength",

@@ -68,7 +68,10 @@ impl FromRequest<AppState> for AuthenticatedDevice {
         let signature = header(&parts, signing::HEADER_SIGNATURE)?;
 
         let timestamp: i64 = timestamp.parse().map_err(|_| {
-            ApiError::detail(ErrorCode::SignatureInvalid, "the timestamp is not Unix seconds")
+            ApiError::detail(
+                ErrorCode::SignatureInvalid,
+                "the timestamp is not Unix seconds",
+            )
         })?;
         if !signing::nonce_well_formed(nonce) {
             return Err(ApiError::detail(
@@ -131,11 +134,10 @@ impl FromRequest<AppState> for AuthenticatedDevice {
 }
 
 fn header<'a>(parts: &'a Parts, name: &str) -> Result<&'a str, ApiError> {
-    let value = parts
-        .headers
-        .get(name)
-        .ok_or_else(|| ApiError::detail(ErrorCode::SignatureMissing, format!("{name} is missing")))?;
-    value.to_str().map_err(|_| {
-        ApiError::detail(ErrorCode::SignatureInvalid, format!("{name} is not ASCII"))
-    })
+    let value = parts.headers.get(name).ok_or_else(|| {
+        ApiError::detail(ErrorCode::SignatureMissing, format!("{name} is missing"))
+    })?;
+    value
+        .to_str()
+        .map_err(|_| ApiError::detail(ErrorCode::SignatureInvalid, format!("{name} is not ASCII")))
 }

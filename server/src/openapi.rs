@@ -46,10 +46,26 @@ impl Modify for SignedRequests {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         for (scheme, header, what) in [
-            ("wallet_device", signing::HEADER_DEVICE, "The enrolled device id"),
-            ("wallet_timestamp", signing::HEADER_TIMESTAMP, "Unix seconds, within 300 s of the server"),
-            ("wallet_nonce", signing::HEADER_NONCE, "16-64 base64url characters, never reused"),
-            ("wallet_signature", signing::HEADER_SIGNATURE, "Ed25519 signature, base64url"),
+            (
+                "wallet_device",
+                signing::HEADER_DEVICE,
+                "The enrolled device id",
+            ),
+            (
+                "wallet_timestamp",
+                signing::HEADER_TIMESTAMP,
+                "Unix seconds, within 300 s of the server",
+            ),
+            (
+                "wallet_nonce",
+                signing::HEADER_NONCE,
+                "16-64 base64url characters, never reused",
+            ),
+            (
+                "wallet_signature",
+                signing::HEADER_SIGNATURE,
+                "Ed25519 signature, base64url",
+            ),
         ] {
             components.add_security_scheme(
                 scheme,

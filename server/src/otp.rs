@@ -1,6 +1,6 @@
 //! Issuing OTP challenges: the per-phone and per-IP send limits, the stored hash, the SMS.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration};
 use wallet_protocol::api::{ChallengePurpose, ChallengeResponse};
 use wallet_protocol::PhoneNumber;
 
@@ -19,14 +19,25 @@ pub async fn admit_send(state: &AppState, phone: &PhoneNumber, ip: &str) -> ApiR
     let ip_since = now - l.otp_per_ip_window_secs;
     let admission = state
         .store
-        .record_otp_send(phone.as_e164(), ip, now, (phone_since, ip_since), move |h| {
-            let waits = [
-                window_retry_after(&h.phone, now, l.otp_per_phone_max, l.otp_per_phone_window_secs),
-                interval_retry_after(&h.phone, now, l.otp_min_interval_secs),
-                window_retry_after(&h.ip, now, l.otp_per_ip_max, l.otp_per_ip_window_secs),
-            ];
-            waits.into_iter().flatten().max().map_or(Ok(()), Err)
-        })
+        .record_otp_send(
+            phone.as_e164(),
+            ip,
+            now,
+            (phone_since, ip_since),
+            move |h| {
+                let waits = [
+                    window_retry_after(
+                        &h.phone,
+                        now,
+                        l.otp_per_phone_max,
+                        l.otp_per_phone_window_secs,
+                    ),
+                    interval_retry_after(&h.phone, now, l.otp_min_interval_secs),
+                    window_retry_after(&h.ip, now, l.otp_per_ip_max, l.otp_per_ip_window_secs),
+                ];
+                waits.into_iter().flatten().max().map_or(Ok(()), Err)
+            },
+        )
         .await?;
     admission.map_err(|secs| {
         tracing::info!(phone = %phone.masked(), retry_after = secs, "OTP send refused by rate limit");
@@ -42,7 +53,8 @@ pub async fn issue(
     account_id: Option<String>,
     signup: Option<PendingSignup>,
 ) -> ApiResult<ChallengeResponse> {
-    let now = state.clock.now();
+    // Whole seconds: the database keeps Unix seconds, so the answer matches what is enforced.
+    let now = DateTime::from_timestamp(state.clock.unix(), 0).unwrap_or_default();
     let expires_at = now + Duration::seconds(OTP_TTL_SECS);
     let id = secrets::new_id("ch");
     let code = secrets::new_otp();
@@ -68,7 +80,11 @@ pub async fn issue(
         },
         sent_at: now,
     };
-    state.sms.send_otp(&message).await.map_err(ApiError::internal)?;
+    state
+        .sms
+        .send_otp(&message)
+        .await
+        .map_err(ApiError::internal)?;
     Ok(ChallengeResponse {
         challenge_id: id,
         purpose,

@@ -28,9 +28,7 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
 /// dummy hash so both answers take the same time. CPU-heavy: call from a blocking thread.
 pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| {
-        hash_password(&new_id("dummy")).unwrap_or_default()
-    });
+    let dummy = DUMMY.get_or_init(|| hash_password(&new_id("dummy")).unwrap_or_default());
     let known = stored.is_some();
     let phc = stored.unwrap_or(dummy);
     let Ok(parsed) = PasswordHash::new(phc) else {
@@ -79,8 +77,14 @@ mod tests {
     fn password_round_trip_and_unknown_account() {
         let phc = hash_password("correct-Horse-battery-staple-93").unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_password("correct-Horse-battery-staple-93", Some(&phc)));
-        assert!(!verify_password("correct-Horse-battery-staple-94", Some(&phc)));
+        assert!(verify_password(
+            "correct-Horse-battery-staple-93",
+            Some(&phc)
+        ));
+        assert!(!verify_password(
+            "correct-Horse-battery-staple-94",
+            Some(&phc)
+        ));
         assert!(!verify_password("anything", None));
     }
 

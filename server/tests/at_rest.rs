@@ -9,7 +9,9 @@ use common::*;
 use wallet_protocol::api::{paths, ChallengeResponse};
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 #[tokio::test]
@@ -24,8 +26,13 @@ async fn no_plaintext_password_or_otp_in_the_database() {
     let pending: ChallengeResponse =
         serde_json::from_value(app.login(PHONE, PASSWORD).await.body).unwrap();
     let pending_code = app.latest_code(PHONE).await;
-    let guess = if pending_code == "999999" { "999998" } else { "999999" };
-    app.verify(&pending.challenge_id, guess, &TestDevice::new()).await;
+    let guess = if pending_code == "999999" {
+        "999998"
+    } else {
+        "999999"
+    };
+    app.verify(&pending.challenge_id, guess, &TestDevice::new())
+        .await;
     app.signed(&device, Method::GET, paths::ME).await;
 
     let outbox = app
@@ -39,7 +46,13 @@ async fn no_plaintext_password_or_otp_in_the_database() {
         .collect();
     assert_eq!(codes.len(), 3);
 
-    let TestApp { router, store, db_path, dir, .. } = app;
+    let TestApp {
+        router,
+        store,
+        db_path,
+        dir,
+        ..
+    } = app;
     drop(router);
     drop(store);
 
@@ -57,7 +70,8 @@ async fn no_plaintext_password_or_otp_in_the_database() {
     let copy = dir.path().join("copy.db");
     {
         let conn = rusqlite::Connection::open(&db_path).unwrap();
-        conn.execute("VACUUM INTO ?1", [copy.to_str().unwrap()]).unwrap();
+        conn.execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+            .unwrap();
     }
     {
         let conn = rusqlite::Connection::open(&copy).unwrap();
@@ -69,14 +83,21 @@ async fn no_plaintext_password_or_otp_in_the_database() {
             .query_row("SELECT COUNT(*) FROM challenges", [], |r| r.get(0))
             .unwrap();
         assert_eq!(challenges, 3);
-        conn.execute_batch("DELETE FROM sms_outbox; VACUUM;").unwrap();
+        conn.execute_batch("DELETE FROM sms_outbox; VACUUM;")
+            .unwrap();
     }
     let bytes = std::fs::read(&copy).unwrap();
     for code in &codes {
-        assert!(!contains(&bytes, code), "OTP {code} stored outside the outbox");
+        assert!(
+            !contains(&bytes, code),
+            "OTP {code} stored outside the outbox"
+        );
     }
     for pw in [PASSWORD, wrong_password] {
         assert!(!contains(&bytes, pw));
     }
-    assert!(contains(&bytes, "$argon2id$"), "password hashes are where expected");
+    assert!(
+        contains(&bytes, "$argon2id$"),
+        "password hashes are where expected"
+    );
 }

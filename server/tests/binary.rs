@@ -1,6 +1,9 @@
 //! The real binary: `serve` on port 0 announces its address; `otp outbox` reads codes through the
 //! server and straight from the database.
 
+// Helpers below panic to report failure, like the tests that call them.
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -21,10 +24,11 @@ impl Drop for Server {
     }
 }
 
-fn start(db: &std::path::Path) -> Server {
+fn start(db: &std::path::Path, sandbox: bool) -> Server {
     let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--sandbox", "--db"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
+        .args(sandbox.then_some("--sandbox"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -38,7 +42,10 @@ fn start(db: &std::path::Path) -> Server {
         .strip_prefix("wallet-server listening on ")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{url}"
+    );
     Server { child, url }
 }
 
@@ -57,7 +64,7 @@ fn outbox(args: &[&str]) -> (bool, Value) {
 async fn serve_then_read_the_outbox_both_ways() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
-    let server = start(&db);
+    let server = start(&db, true);
 
     let health: Value = reqwest::get(format!("{}{}", server.url, paths::HEALTH))
         .await
@@ -82,7 +89,10 @@ async fn serve_then_read_the_outbox_both_ways() {
 
     let (ok, via_server) = outbox(&["--phone", "+86 138 1234 5678", "--server", &server.url]);
     assert!(ok, "{via_server}");
-    let code = via_server["messages"][0]["code"].as_str().unwrap().to_owned();
+    let code = via_server["messages"][0]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(code.len(), 6);
     let db_arg = db.to_str().unwrap();
     let (ok, via_db) = outbox(&["--phone", "138-1234-5678", "--db", db_arg]);
@@ -106,21 +116,7 @@ async fn serve_then_read_the_outbox_both_ways() {
 fn outbox_over_http_needs_sandbox_mode() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let server = Server {
-        child,
-        url: line.trim().trim_start_matches("wallet-server listening on ").to_owned(),
-    };
+    let server = start(&db, false);
     let (ok, err) = outbox(&["--phone", "13812345678", "--server", &server.url]);
     assert!(!ok);
     assert_eq!(err["error"]["code"], "SANDBOX_ONLY");
@@ -129,12 +125,21 @@ fn outbox_over_http_needs_sandbox_mode() {
 #[test]
 fn postgres_urls_are_not_supported_yet() {
     let out = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--db", "postgres://localhost/wallet"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            "postgres://localhost/wallet",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("PostgreSQL is not supported yet"), "{stderr}");
+    assert!(
+        stderr.contains("PostgreSQL is not supported yet"),
+        "{stderr}"
+    );
     assert!(out.stdout.is_empty());
 }
 

@@ -40,10 +40,20 @@ fn every_route_is_documented() {
         paths::OPENAPI,
         paths::HEALTH,
     ] {
-        assert!(documented.contains(&path), "{path} missing from {documented:?}");
+        assert!(
+            documented.contains(&path),
+            "{path} missing from {documented:?}"
+        );
     }
     let schemas = &doc.components.as_ref().unwrap().schemas;
-    for name in ["Problem", "ErrorCode", "SignupRequest", "EnrolResponse", "DeviceList", "Outbox"] {
+    for name in [
+        "Problem",
+        "ErrorCode",
+        "SignupRequest",
+        "EnrolResponse",
+        "DeviceList",
+        "Outbox",
+    ] {
         assert!(schemas.contains_key(name), "schema {name} missing");
     }
 }

@@ -15,18 +15,27 @@ use wallet_server::Limits;
 #[tokio::test]
 async fn otp_sends_to_one_phone_are_spaced_and_capped() {
     let app = TestApp::new(); // defaults: 30 s apart, 5 per 15 min
-    assert_eq!(app.signup(PHONE, PASSWORD).await.status, StatusCode::ACCEPTED);
+    assert_eq!(
+        app.signup(PHONE, PASSWORD).await.status,
+        StatusCode::ACCEPTED
+    );
     let res = app.signup(PHONE, PASSWORD).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(res.code(), "RATE_LIMITED");
     assert_eq!(res.body["retry_after_secs"], 30);
     assert_eq!(res.retry_after.as_deref(), Some("30"));
     app.advance(10);
-    assert_eq!(app.signup(PHONE, PASSWORD).await.body["retry_after_secs"], 20);
+    assert_eq!(
+        app.signup(PHONE, PASSWORD).await.body["retry_after_secs"],
+        20
+    );
 
     for _ in 0..4 {
         app.advance(30);
-        assert_eq!(app.signup(PHONE, PASSWORD).await.status, StatusCode::ACCEPTED);
+        assert_eq!(
+            app.signup(PHONE, PASSWORD).await.status,
+            StatusCode::ACCEPTED
+        );
     }
     // Five sent in the last 130 s: the sixth waits for the first to leave the 900 s window.
     app.advance(30);
@@ -34,9 +43,15 @@ async fn otp_sends_to_one_phone_are_spaced_and_capped() {
     assert_eq!(res.code(), "RATE_LIMITED");
     assert_eq!(res.body["retry_after_secs"], 900 - 160);
     app.advance(900 - 160);
-    assert_eq!(app.signup(PHONE, PASSWORD).await.status, StatusCode::ACCEPTED);
+    assert_eq!(
+        app.signup(PHONE, PASSWORD).await.status,
+        StatusCode::ACCEPTED
+    );
     // A refused send did not count: other phones are unaffected.
-    assert_eq!(app.signup("13900001111", PASSWORD).await.status, StatusCode::ACCEPTED);
+    assert_eq!(
+        app.signup("13900001111", PASSWORD).await.status,
+        StatusCode::ACCEPTED
+    );
 }
 
 #[tokio::test]
@@ -49,7 +64,10 @@ async fn otp_sends_from_one_ip_are_capped() {
         })
         .build();
     for phone in ["13900000001", "13900000002"] {
-        assert_eq!(app.signup(phone, PASSWORD).await.status, StatusCode::ACCEPTED);
+        assert_eq!(
+            app.signup(phone, PASSWORD).await.status,
+            StatusCode::ACCEPTED
+        );
     }
     let res = app.signup("13900000003", PASSWORD).await;
     assert_eq!(res.code(), "RATE_LIMITED");
@@ -84,9 +102,15 @@ async fn password_tries_are_limited_per_phone() {
     assert_eq!(res.body["retry_after_secs"], 900 - 50);
     // Unknown phones are limited the same way, and separately.
     for _ in 0..5 {
-        assert_eq!(app.login("13900002222", PASSWORD).await.code(), "CREDENTIALS_INVALID");
+        assert_eq!(
+            app.login("13900002222", PASSWORD).await.code(),
+            "CREDENTIALS_INVALID"
+        );
     }
-    assert_eq!(app.login("13900002222", PASSWORD).await.code(), "RATE_LIMITED");
+    assert_eq!(
+        app.login("13900002222", PASSWORD).await.code(),
+        "RATE_LIMITED"
+    );
 
     app.advance(900 - 50);
     let res = app.login(PHONE, PASSWORD).await;
@@ -106,12 +130,20 @@ async fn a_right_password_clears_the_failures() {
     for _ in 0..2 {
         app.login(PHONE, "wrong-Horse-battery-staple-00").await;
     }
-    assert_eq!(app.login(PHONE, PASSWORD).await.status, StatusCode::ACCEPTED);
+    assert_eq!(
+        app.login(PHONE, PASSWORD).await.status,
+        StatusCode::ACCEPTED
+    );
     for _ in 0..2 {
         assert_eq!(
-            app.login(PHONE, "wrong-Horse-battery-staple-00").await.code(),
+            app.login(PHONE, "wrong-Horse-battery-staple-00")
+                .await
+                .code(),
             "CREDENTIALS_INVALID"
         );
     }
-    assert_eq!(app.login(PHONE, PASSWORD).await.status, StatusCode::ACCEPTED);
+    assert_eq!(
+        app.login(PHONE, PASSWORD).await.status,
+        StatusCode::ACCEPTED
+    );
 }

@@ -24,10 +24,14 @@ async fn replayed_nonce_is_refused() {
     let app = TestApp::new();
     let device = app.signed_up_device().await;
     let sig = Signature::new(&device, &Method::GET, paths::ME, app.now(), b"");
-    let first = app.send_signed_with(Method::GET, paths::ME, b"", &sig).await;
+    let first = app
+        .send_signed_with(Method::GET, paths::ME, b"", &sig)
+        .await;
     assert_eq!(first.status, StatusCode::OK);
     app.advance(200);
-    let replay = app.send_signed_with(Method::GET, paths::ME, b"", &sig).await;
+    let replay = app
+        .send_signed_with(Method::GET, paths::ME, b"", &sig)
+        .await;
     assert_eq!(replay.code(), "NONCE_REUSED");
     // The same nonce signed for another path is still a replay for this device.
     let mut other = Signature::new(&device, &Method::GET, paths::DEVICES, app.now(), b"");
@@ -42,7 +46,9 @@ async fn replayed_nonce_is_refused() {
             body: b"",
         },
     );
-    let res = app.send_signed_with(Method::GET, paths::DEVICES, b"", &other).await;
+    let res = app
+        .send_signed_with(Method::GET, paths::DEVICES, b"", &other)
+        .await;
     assert_eq!(res.code(), "NONCE_REUSED");
 }
 
@@ -52,12 +58,16 @@ async fn stale_or_future_timestamps_are_refused() {
     let device = app.signed_up_device().await;
     for offset in [-301, 301] {
         let sig = Signature::new(&device, &Method::GET, paths::ME, app.now() + offset, b"");
-        let res = app.send_signed_with(Method::GET, paths::ME, b"", &sig).await;
+        let res = app
+            .send_signed_with(Method::GET, paths::ME, b"", &sig)
+            .await;
         assert_eq!(res.code(), "TIMESTAMP_SKEW", "offset {offset}");
     }
     for offset in [-300, 300] {
         let sig = Signature::new(&device, &Method::GET, paths::ME, app.now() + offset, b"");
-        let res = app.send_signed_with(Method::GET, paths::ME, b"", &sig).await;
+        let res = app
+            .send_signed_with(Method::GET, paths::ME, b"", &sig)
+            .await;
         assert_eq!(res.status, StatusCode::OK, "offset {offset}");
     }
 }
@@ -68,30 +78,42 @@ async fn bad_signatures_are_refused() {
     let device = app.signed_up_device().await;
     // Signed for a different path.
     let sig = Signature::new(&device, &Method::GET, paths::DEVICES, app.now(), b"");
-    let res = app.send_signed_with(Method::GET, paths::ME, b"", &sig).await;
+    let res = app
+        .send_signed_with(Method::GET, paths::ME, b"", &sig)
+        .await;
     assert_eq!(res.code(), "SIGNATURE_INVALID");
     // Body changed after signing.
     let sig = Signature::new(&device, &Method::GET, paths::ME, app.now(), b"{}");
-    let res = app.send_signed_with(Method::GET, paths::ME, b"{ }", &sig).await;
+    let res = app
+        .send_signed_with(Method::GET, paths::ME, b"{ }", &sig)
+        .await;
     assert_eq!(res.code(), "SIGNATURE_INVALID");
     // Signed by another key.
     let mut impostor = TestDevice::new();
     impostor.id = device.id.clone();
     let sig = Signature::new(&impostor, &Method::GET, paths::ME, app.now(), b"");
-    let res = app.send_signed_with(Method::GET, paths::ME, b"", &sig).await;
+    let res = app
+        .send_signed_with(Method::GET, paths::ME, b"", &sig)
+        .await;
     assert_eq!(res.code(), "SIGNATURE_INVALID");
     // Not base64.
     let mut sig = Signature::new(&device, &Method::GET, paths::ME, app.now(), b"");
     sig.signature = "%%%".into();
-    let res = app.send_signed_with(Method::GET, paths::ME, b"", &sig).await;
+    let res = app
+        .send_signed_with(Method::GET, paths::ME, b"", &sig)
+        .await;
     assert_eq!(res.code(), "SIGNATURE_INVALID");
     // A forged request does not burn the nonce: the genuine one still goes through.
     let genuine = Signature::new(&device, &Method::GET, paths::ME, app.now(), b"");
     let mut forged = Signature::new(&impostor, &Method::GET, paths::ME, app.now(), b"");
     forged.nonce = genuine.nonce.clone();
-    let res = app.send_signed_with(Method::GET, paths::ME, b"", &forged).await;
+    let res = app
+        .send_signed_with(Method::GET, paths::ME, b"", &forged)
+        .await;
     assert_eq!(res.code(), "SIGNATURE_INVALID");
-    let res = app.send_signed_with(Method::GET, paths::ME, b"", &genuine).await;
+    let res = app
+        .send_signed_with(Method::GET, paths::ME, b"", &genuine)
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{res:?}");
 }
 
@@ -132,7 +154,9 @@ async fn missing_or_malformed_headers_are_refused() {
 
     let mut bad = Signature::new(&device, &Method::GET, paths::ME, app.now(), b"");
     bad.nonce = "short".into();
-    let res = app.send_signed_with(Method::GET, paths::ME, b"", &bad).await;
+    let res = app
+        .send_signed_with(Method::GET, paths::ME, b"", &bad)
+        .await;
     assert_eq!(res.code(), "SIGNATURE_INVALID");
 }
 
@@ -143,16 +167,29 @@ async fn checks_run_in_order() {
     // A stale timestamp is reported before an unknown device or a bad signature.
     let mut stranger = TestDevice::new();
     stranger.id = "dev_unknown".into();
-    let sig = Signature::new(&stranger, &Method::GET, paths::DEVICES, app.now() - 1000, b"");
-    let res = app.send_signed_with(Method::GET, paths::ME, b"", &sig).await;
+    let sig = Signature::new(
+        &stranger,
+        &Method::GET,
+        paths::DEVICES,
+        app.now() - 1000,
+        b"",
+    );
+    let res = app
+        .send_signed_with(Method::GET, paths::ME, b"", &sig)
+        .await;
     assert_eq!(res.code(), "TIMESTAMP_SKEW");
     // An unknown device before a bad signature.
     let sig = Signature::new(&stranger, &Method::GET, paths::DEVICES, app.now(), b"");
-    let res = app.send_signed_with(Method::GET, paths::ME, b"", &sig).await;
+    let res = app
+        .send_signed_with(Method::GET, paths::ME, b"", &sig)
+        .await;
     assert_eq!(res.code(), "DEVICE_UNKNOWN");
     // A revoked device before a bad signature.
-    app.signed(&device, Method::POST, &paths::device_revoke(&device.id)).await;
+    app.signed(&device, Method::POST, &paths::device_revoke(&device.id))
+        .await;
     let sig = Signature::new(&device, &Method::GET, paths::DEVICES, app.now(), b"");
-    let res = app.send_signed_with(Method::GET, paths::ME, b"", &sig).await;
+    let res = app
+        .send_signed_with(Method::GET, paths::ME, b"", &sig)
+        .await;
     assert_eq!(res.code(), "DEVICE_REVOKED");
 }

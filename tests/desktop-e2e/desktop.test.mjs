@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Builder, By, until } from 'selenium-webdriver';
+import { Select } from 'selenium-webdriver/lib/select.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
@@ -127,7 +128,15 @@ async function find(id, ms = 20_000) {
   return el;
 }
 
+/** Waits until WebKit has painted the current DOM (its screenshots show the last painted frame). */
+async function settle() {
+  await driver.executeAsyncScript(
+    'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 250)));',
+  );
+}
+
 async function screenshot(name) {
+  await settle();
   await mkdir(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, name);
   await writeFile(file, Buffer.from(await driver.takeScreenshot(), 'base64'));
@@ -194,6 +203,7 @@ describe('wallet desktop app', () => {
       throw new Error(`no OTP screen (screen=${await currentScreen()}, error="${text}"): ${e.message}`);
     });
     assert.match(await masked.getText(), /138\*{4}8000/);
+    await screenshot('desktop-otp.png');
 
     const code = await latestOtp(PHONE, 'signup');
     await (await find('otp-input')).sendKeys(code);
@@ -220,6 +230,15 @@ describe('wallet desktop app', () => {
     assert.equal(devices.length, 1);
     assert.match(await devices[0].getText(), /Wallet desktop on /);
     await screenshot('desktop-devices.png');
+
+    // The language menu switches the whole UI, dates included.
+    await new Select(await find('language-select')).selectByValue('zh-CN');
+    await driver.wait(async () => (await current.getText()) === '本机', 10_000, 'language did not switch');
+    assert.match(await devices[0].getText(), /添加于 \d{4}年/);
+    await screenshot('desktop-devices-zh-CN.png');
+    await new Select(await find('language-select')).selectByValue('en');
+    await driver.wait(async () => (await current.getText()) === 'This device', 10_000);
+
     await (await find('back')).click();
     await find('home-name');
   });

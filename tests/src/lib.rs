@@ -54,12 +54,14 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `wallet-server serve --sandbox` on `127.0.0.1:0` with a fresh database.
+    /// Starts `wallet-server serve --sandbox` on `127.0.0.1:0` with a fresh database. The
+    /// 30-second pause between two codes to one phone is lifted so flows can run back to back;
+    /// every other limit keeps its production default.
     pub fn start() -> Self {
-        Self::start_with(&[])
+        Self::start_with(&["--otp-min-interval-secs", "0"])
     }
 
-    /// Same, with extra `serve` flags (e.g. rate-limit thresholds).
+    /// Starts the server with exactly the given extra `serve` flags (production defaults otherwise).
     pub fn start_with(extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("server.db");
@@ -70,6 +72,7 @@ impl Server {
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
+            .env("RUST_LOG", std::env::var("WALLET_E2E_SERVER_LOG").unwrap_or_else(|_| "warn".into()))
             .spawn()
             .expect("start wallet-server");
         let stdout = child.stdout.take().expect("stdout");

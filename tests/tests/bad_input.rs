@@ -22,7 +22,7 @@ fn invalid_sign_up_details_each_have_their_code() {
         .run(&signup_args(&phone, NAME, ID_NUMBER), Some("password123"))
         .err("PASSWORD_WEAK");
     assert!(weak["message"].as_str().unwrap().len() > 10, "{weak}");
-    // None of these reached the SMS outbox or left a profile behind.
+    // Refused on the device before any request: no profile was left behind.
     assert!(d.files().is_empty(), "{:?}", d.files());
 }
 
@@ -89,21 +89,38 @@ fn password_tries_are_rate_limited() {
 }
 
 #[test]
+fn a_second_code_within_30_seconds_is_refused() {
+    let server = Server::start_with(&[]); // production limits
+    let phone = fresh_phone();
+    let d = Device::new(&server, "a");
+    d.run(&signup_args(&phone, NAME, ID_NUMBER), Some(PASSWORD)).ok();
+    let again = Device::new(&server, "b");
+    let err = again
+        .run(&signup_args(&phone, NAME, ID_NUMBER), Some(PASSWORD))
+        .err("RATE_LIMITED");
+    let wait = err["retry_after_secs"].as_u64().unwrap();
+    assert!((1..=30).contains(&wait), "{err}");
+    // The refused request did not disturb the first one.
+    d.run(&["verify", "--code", &server.otp(&phone)], None).ok();
+}
+
+#[test]
 fn otp_sends_are_rate_limited_per_phone() {
     let server = Server::start();
     let phone = fresh_phone();
-    Device::new(&server, "a").signup(&server, &phone);
-    let mut saw_limit = false;
-    for i in 0..12 {
-        let d = Device::new(&server, &format!("d{i}"));
+    Device::new(&server, "a").signup(&server, &phone); // one code sent
+    let mut sent = 1;
+    let limited = loop {
+        let d = Device::new(&server, &format!("d{sent}"));
         let run = d.run(&["login", "--phone", &phone, "--password-stdin"], Some(PASSWORD));
         if run.code == 1 {
-            assert_eq!(run.json["error"]["code"], "RATE_LIMITED", "{run:?}");
-            saw_limit = true;
-            break;
+            break run.err("RATE_LIMITED");
         }
-    }
-    assert!(saw_limit, "OTP sends were never rate limited");
+        sent += 1;
+        assert!(sent <= 10, "OTP sends were never rate limited");
+    };
+    assert_eq!(sent, 5, "the default is 5 codes per phone per 15 minutes");
+    assert!(limited["retry_after_secs"].as_u64().unwrap() > 30, "{limited}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The walking-skeleton flow through the real CLI and the real server: sign-up, sign-in on a
 //! second device, the device list, signing a device out, and the wipe that follows.
 
+use wallet_core::{KeyringSecretStore, SecretStore};
 use wallet_e2e::*;
 
 #[test]
@@ -71,7 +72,13 @@ fn two_devices_sign_up_sign_in_list_revoke_and_wipe() {
         }
     }
 
-    // A signs B out. B's very next request fails and B wipes itself.
+    // A signs B out. B's very next request fails and B wipes itself: files and key.
+    let b_key = format!(
+        "store-key:{}",
+        std::fs::read_to_string(b.home.path().join("profile.id")).unwrap().trim()
+    );
+    let secrets = KeyringSecretStore::new();
+    assert!(secrets.get(&b_key).unwrap().is_some());
     let revoked = a.run(&["devices", "revoke", &device_b], None).ok();
     assert_eq!(revoked["revoked"], device_b.as_str());
     assert!(b.db_path().exists());
@@ -81,6 +88,7 @@ fn two_devices_sign_up_sign_in_list_revoke_and_wipe() {
         "the revoked device left files behind: {:?}",
         b.files()
     );
+    assert_eq!(secrets.get(&b_key).unwrap(), None, "the key left the secret store");
     // And stays signed out afterwards.
     b.run(&["whoami"], None).err("NOT_SIGNED_IN");
 

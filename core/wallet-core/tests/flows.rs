@@ -2,6 +2,8 @@
 //! types and checks request signatures with `wallet_protocol::signing`. The real server has its
 //! own tests; the end-to-end suite runs both together.
 
+#![allow(clippy::unwrap_used, reason = "test helpers should stop loudly")]
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -215,6 +217,7 @@ fn account(st: &ProviderState, phone: &str) -> AccountProfile {
 }
 
 /// Checks the four signing headers; returns the device index.
+#[allow(clippy::result_large_err, reason = "a test handler returns the response as is")]
 fn authenticate(
     st: &mut ProviderState,
     method: &Method,

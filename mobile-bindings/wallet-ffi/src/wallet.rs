@@ -19,7 +19,10 @@ impl Wallet {
         secret_store: Arc<dyn SecretStore>,
     ) -> Result<Arc<Self>, WalletError> {
         let secrets = Arc::new(HostSecretStore(secret_store));
-        Ok(Arc::new(Self(wallet_core::Wallet::open(config.into(), secrets)?)))
+        Ok(Arc::new(Self(wallet_core::Wallet::open(
+            config.into(),
+            secrets,
+        )?)))
     }
 
     pub fn status(&self) -> Result<SessionStatus, WalletError> {
@@ -48,7 +51,13 @@ impl Wallet {
     }
 
     pub async fn devices(&self) -> Result<Vec<Device>, WalletError> {
-        Ok(self.0.devices().await?.into_iter().map(Into::into).collect())
+        Ok(self
+            .0
+            .devices()
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 
     /// Signs another device (or this one) out.

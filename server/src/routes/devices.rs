@@ -66,7 +66,10 @@ pub async fn revoke_device(
         .revoke_device(&auth.account_id, &device_id, now)
         .await?
     {
-        return Err(ApiError::detail(ErrorCode::NotFound, "no such device on this account"));
+        return Err(ApiError::detail(
+            ErrorCode::NotFound,
+            "no such device on this account",
+        ));
     }
     tracing::info!(account = %auth.account_id, device = %device_id, by = %auth.device_id, "device revoked");
     Ok(StatusCode::NO_CONTENT)

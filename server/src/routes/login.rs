@@ -33,7 +33,10 @@ pub async fn login(
     let phone = PhoneNumber::parse(&req.phone)
         .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
     let now = state.clock.unix();
-    let (max, window) = (state.limits.login_failures_max, state.limits.login_failure_window_secs);
+    let (max, window) = (
+        state.limits.login_failures_max,
+        state.limits.login_failure_window_secs,
+    );
     // The try is counted before the check, so parallel guesses cannot slip past the limit.
     state
         .store
@@ -61,8 +64,14 @@ pub async fn login(
     state.store.clear_login_attempts(phone.as_e164()).await?;
 
     otp::admit_send(&state, &phone, &ip).await?;
-    let challenge =
-        otp::issue(&state, &phone, ChallengePurpose::Login, Some(account.id), None).await?;
+    let challenge = otp::issue(
+        &state,
+        &phone,
+        ChallengePurpose::Login,
+        Some(account.id),
+        None,
+    )
+    .await?;
     tracing::info!(phone = %phone.masked(), challenge = %challenge.challenge_id, "sign-in started");
     Ok((StatusCode::ACCEPTED, Json(challenge)))
 }

@@ -18,7 +18,7 @@ pub struct Health {
 }
 
 /// Liveness.
-#[utoipa::path(get, path = paths::HEALTH, tag = "meta", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = paths::HEALTH, tag = "meta", responses((status = 200, description = "The server is up", body = Health)))]
 pub async fn health() -> Json<Health> {
     Json(Health { status: "ok" })
 }

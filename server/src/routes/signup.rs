@@ -42,7 +42,11 @@ pub async fn signup(
         &[phone_digits, name.as_str(), id_number.as_str()],
     );
     if !strength.acceptable {
-        let feedback: Vec<String> = strength.warning.into_iter().chain(strength.suggestions).collect();
+        let feedback: Vec<String> = strength
+            .warning
+            .into_iter()
+            .chain(strength.suggestions)
+            .collect();
         let detail = if feedback.is_empty() {
             "Use a longer password of unrelated words.".to_owned()
         } else {
@@ -50,7 +54,12 @@ pub async fn signup(
         };
         return Err(ApiError::detail(ErrorCode::PasswordWeak, detail));
     }
-    if state.store.account_by_phone(phone.as_e164()).await?.is_some() {
+    if state
+        .store
+        .account_by_phone(phone.as_e164())
+        .await?
+        .is_some()
+    {
         return Err(ApiError::new(ErrorCode::PhoneTaken));
     }
     // Counted before the costly hash, so a flood is refused cheaply.
@@ -65,7 +74,14 @@ pub async fn signup(
         id_number: id_number.as_str().to_owned(),
         password_hash,
     };
-    let challenge = otp::issue(&state, &phone, ChallengePurpose::Signup, None, Some(pending)).await?;
+    let challenge = otp::issue(
+        &state,
+        &phone,
+        ChallengePurpose::Signup,
+        None,
+        Some(pending),
+    )
+    .await?;
     tracing::info!(phone = %phone.masked(), challenge = %challenge.challenge_id, "sign-up started");
     Ok((StatusCode::ACCEPTED, Json(challenge)))
 }

@@ -79,7 +79,10 @@ pub async fn verify(
 /// Validates the device's description; the key is stored in its canonical encoding.
 fn new_device(d: &DeviceEnrolment) -> ApiResult<NewDevice> {
     let key = signing::decode_public_key(&d.public_key).map_err(|e| {
-        ApiError::detail(ErrorCode::MalformedRequest, format!("device.public_key: {e}"))
+        ApiError::detail(
+            ErrorCode::MalformedRequest,
+            format!("device.public_key: {e}"),
+        )
     })?;
     let label = |field: &str, value: &str| {
         let v = value.trim();

@@ -86,7 +86,9 @@ pub enum VerifyOutcome {
     /// No such challenge, or it was used or killed by wrong codes.
     NotFound,
     Expired,
-    Wrong { tries_left: u32 },
+    Wrong {
+        tries_left: u32,
+    },
     /// A sign-up whose phone got an account meanwhile.
     PhoneTaken,
     /// The code was right: the account (created for a sign-up) and the device is enrolled.
@@ -156,7 +158,9 @@ impl Store {
                 "PostgreSQL is not supported yet; pass a SQLite file path to --db".to_owned(),
             ));
         }
-        Ok(Self(Backend::Sqlite(SqliteStore::open(Path::new(location))?)))
+        Ok(Self(Backend::Sqlite(SqliteStore::open(Path::new(
+            location,
+        ))?)))
     }
 
     /// Like [`Store::open`] but refuses to create a database: for tools reading a server's data.
@@ -288,7 +292,12 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let (account_id, device_id) = (account_id.to_owned(), device_id.to_owned());
-        on_backend!(self, |c| sqlite::revoke_device(c, &account_id, &device_id, now))
+        on_backend!(self, |c| sqlite::revoke_device(
+            c,
+            &account_id,
+            &device_id,
+            now
+        ))
     }
 
     pub async fn insert_sms(&self, sms: SmsRecord) -> Result<(), StoreError> {

@@ -87,8 +87,10 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 #[cfg(test)]
 pub(super) fn schema_version(store: &SqliteStore) -> i64 {
     let conn = store.conn.lock().unwrap_or_else(|e| e.into_inner());
-    conn.query_row("SELECT MAX(version) FROM schema_migrations", [], |r| r.get(0))
-        .unwrap_or(0)
+    conn.query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+        r.get(0)
+    })
+    .unwrap_or(0)
 }
 
 const ACCOUNT_COLUMNS: &str = "id, phone, name, id_number, password_hash, created_at";
@@ -315,11 +317,9 @@ where
                 tx.commit()?;
                 return Ok(VerifyOutcome::PhoneTaken);
             }
-            let (Some(name), Some(id_number), Some(password_hash)) = (
-                ch.signup_name,
-                ch.signup_id_number,
-                ch.signup_password_hash,
-            ) else {
+            let (Some(name), Some(id_number), Some(password_hash)) =
+                (ch.signup_name, ch.signup_id_number, ch.signup_password_hash)
+            else {
                 return Err(StoreError::Corrupt(format!(
                     "sign-up challenge {challenge_id} lacks its account data"
                 )));
@@ -327,7 +327,14 @@ where
             tx.execute(
                 "INSERT INTO accounts (id, phone, name, id_number, password_hash, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![new_account_id, ch.phone, name, id_number, password_hash, now],
+                params![
+                    new_account_id,
+                    ch.phone,
+                    name,
+                    id_number,
+                    password_hash,
+                    now
+                ],
             )?;
             new_account_id.to_owned()
         }
@@ -450,7 +457,10 @@ pub(super) fn revoke_device(
                 params![device_id, now],
             )?;
             // Its nonces can no longer matter.
-            tx.execute("DELETE FROM device_nonces WHERE device_id = ?1", [device_id])?;
+            tx.execute(
+                "DELETE FROM device_nonces WHERE device_id = ?1",
+                [device_id],
+            )?;
             tx.commit()?;
             Ok(true)
         }
@@ -459,9 +469,11 @@ pub(super) fn revoke_device(
 
 pub(super) fn insert_sms(c: &mut Connection, sms: &SmsRecord) -> Result<(), StoreError> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM sms_outbox", [], |r| {
-        r.get(0)
-    })?;
+    let seq: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM sms_outbox",
+        [],
+        |r| r.get(0),
+    )?;
     tx.execute(
         "INSERT INTO sms_outbox (id, seq, phone, body, code, purpose, sent_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

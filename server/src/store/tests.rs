@@ -57,7 +57,11 @@ async fn migrations_run_once_and_reopen() {
     let store = Store::open(path).unwrap();
     let Backend::Sqlite(db) = &store.0;
     assert_eq!(sqlite::schema_version(db), 1);
-    assert!(store.account_by_phone("+8613812345678").await.unwrap().is_some());
+    assert!(store
+        .account_by_phone("+8613812345678")
+        .await
+        .unwrap()
+        .is_some());
 }
 
 #[test]
@@ -71,7 +75,10 @@ fn newer_schema_is_refused_and_postgres_is_not_yet_supported() {
     drop(conn);
     assert!(matches!(
         Store::open(path.to_str().unwrap()),
-        Err(StoreError::TooNew { found: 99, known: 1 })
+        Err(StoreError::TooNew {
+            found: 99,
+            known: 1
+        })
     ));
     let err = Store::open("postgres://localhost/wallet").unwrap_err();
     assert!(err.to_string().contains("not supported yet"), "{err}");
@@ -119,7 +126,11 @@ async fn challenge_dies_after_max_wrong_codes_and_is_single_use() {
         .await
         .unwrap();
     assert_eq!(o, VerifyOutcome::NotFound);
-    assert!(store.account_by_phone("+8613900000000").await.unwrap().is_none());
+    assert!(store
+        .account_by_phone("+8613900000000")
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]
@@ -128,23 +139,38 @@ async fn nonces_are_single_use_until_forgotten_and_revocation_wins() {
     let (account, dev) = enrolled(&store).await;
     let nonce = "abcdefghijklmnop";
     assert_eq!(
-        store.accept_nonce(&dev, nonce, NOW, NOW - 600).await.unwrap(),
+        store
+            .accept_nonce(&dev, nonce, NOW, NOW - 600)
+            .await
+            .unwrap(),
         NonceOutcome::Accepted
     );
     assert_eq!(
-        store.accept_nonce(&dev, nonce, NOW + 1, NOW - 599).await.unwrap(),
+        store
+            .accept_nonce(&dev, nonce, NOW + 1, NOW - 599)
+            .await
+            .unwrap(),
         NonceOutcome::Reused
     );
     // Once older than the horizon it is pruned.
     assert_eq!(
-        store.accept_nonce(&dev, nonce, NOW + 700, NOW + 100).await.unwrap(),
+        store
+            .accept_nonce(&dev, nonce, NOW + 700, NOW + 100)
+            .await
+            .unwrap(),
         NonceOutcome::Accepted
     );
-    assert_eq!(store.device(&dev).await.unwrap().unwrap().last_seen_at, NOW + 700);
+    assert_eq!(
+        store.device(&dev).await.unwrap().unwrap().last_seen_at,
+        NOW + 700
+    );
     assert!(!store.revoke_device("acc_other", &dev, NOW).await.unwrap());
     assert!(store.revoke_device(&account.id, &dev, NOW).await.unwrap());
     assert_eq!(
-        store.accept_nonce(&dev, "qrstuvwxyzabcdef", NOW, NOW - 600).await.unwrap(),
+        store
+            .accept_nonce(&dev, "qrstuvwxyzabcdef", NOW, NOW - 600)
+            .await
+            .unwrap(),
         NonceOutcome::Revoked
     );
     assert!(store.active_devices(&account.id).await.unwrap().is_empty());

@@ -1,6 +1,8 @@
 //! `TestApp`: the real router over a temp SQLite file, sandbox on, a manual clock; requests go
 //! through `tower::ServiceExt::oneshot`, signed with real Ed25519 keys.
 #![allow(dead_code)]
+// Test helpers: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -91,7 +93,9 @@ impl TestResponse {
             "{self:?}"
         );
         assert_eq!(self.body["status"], self.status.as_u16(), "{self:?}");
-        self.body["code"].as_str().unwrap_or_else(|| panic!("no code: {self:?}"))
+        self.body["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no code: {self:?}"))
     }
 }
 
@@ -180,11 +184,7 @@ impl TestApp {
         }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
-        let header = |n: &str| {
-            res.headers()
-                .get(n)
-                .map(|v| v.to_str().unwrap().to_owned())
-        };
+        let header = |n: &str| res.headers().get(n).map(|v| v.to_str().unwrap().to_owned());
         let content_type = header("content-type");
         let retry_after = header("retry-after");
         let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
@@ -193,9 +193,8 @@ impl TestApp {
         let body = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-                Value::String(String::from_utf8_lossy(&bytes).into_owned())
-            })
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         };
         TestResponse {
             status,
@@ -255,8 +254,11 @@ impl TestApp {
     }
 
     pub async fn login(&self, phone: &str, password: &str) -> TestResponse {
-        self.post_json(paths::LOGIN, json!({ "phone": phone, "password": password }))
-            .await
+        self.post_json(
+            paths::LOGIN,
+            json!({ "phone": phone, "password": password }),
+        )
+        .await
     }
 
     /// The newest code sent to `phone`, read through the sandbox endpoint.
@@ -268,7 +270,12 @@ impl TestApp {
         res.body["messages"][0]["code"].as_str().unwrap().to_owned()
     }
 
-    pub async fn verify(&self, challenge_id: &str, code: &str, device: &TestDevice) -> TestResponse {
+    pub async fn verify(
+        &self,
+        challenge_id: &str,
+        code: &str,
+        device: &TestDevice,
+    ) -> TestResponse {
         self.post_json(
             &paths::challenge_verify(challenge_id),
             json!({ "code": code, "device": device.enrolment("test device") }),

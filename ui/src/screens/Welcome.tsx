@@ -16,8 +16,14 @@ export function Welcome({ notice, onSignUp, onSignIn }: { notice?: 'revoked' | n
         <div className="hero__art" aria-hidden="true">
           <div className="hero__card hero__card--back" />
           <div className="hero__card">
-            <WalletIcon width={40} height={40} />
-            <span className="hero__card-dots">•••• 8000</span>
+            <div className="hero__card-top">
+              <span className="hero__chip" />
+              <WalletIcon width={30} height={30} />
+            </div>
+            <div className="hero__card-lines">
+              <span />
+              <span />
+            </div>
           </div>
         </div>
         <h1 className="hero__title">{m.welcome.title}</h1>
