@@ -11,37 +11,36 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tauri::{AppHandle, Builder, Manager, Runtime, State};
+use tauri::{Builder, Manager, Runtime, State};
 use tokio::sync::OnceCell;
 use wallet_core::{
     Device, ErrorCode, PasswordStrength, PendingVerification, Profile, SessionStatus, SignupInput,
     Wallet, WalletConfig, WalletError,
 };
 
-/// Opens the profile; the real one uses the app data dir and the platform secret store, tests
-/// pass their own.
-pub type OpenWallet<R> = fn(&AppHandle<R>) -> Result<Wallet, WalletError>;
+/// Opens the profile. The real one uses the platform secret store; tests pass their own.
+pub type OpenWallet = Arc<dyn Fn() -> Result<Wallet, WalletError> + Send + Sync>;
 
-type Opener = Arc<dyn Fn() -> Result<Wallet, WalletError> + Send + Sync>;
-
-/// The opened wallet (or why it could not be opened), shared by every command.
+/// The opened wallet, shared by every command.
 pub struct AppState {
-    wallet: OnceCell<Result<Wallet, WalletError>>,
-    open: Opener,
+    wallet: OnceCell<Wallet>,
+    open: OpenWallet,
 }
 
 impl AppState {
-    fn new(open: Opener) -> Self {
+    fn new(open: OpenWallet) -> Self {
         Self {
             wallet: OnceCell::new(),
             open,
         }
     }
 
-    /// The wallet, opened on first use on a blocking thread (the secret store may block).
+    /// The wallet, opened on first use on a blocking thread (the secret store may block). A
+    /// failed open is not remembered: the UI's "try again" (after unlocking the keyring, say)
+    /// opens afresh.
     async fn wallet(&self) -> Result<&Wallet, WalletError> {
         self.wallet
-            .get_or_init(|| {
+            .get_or_try_init(|| {
                 let open = Arc::clone(&self.open);
                 async move {
                     tauri::async_runtime::spawn_blocking(move || open())
@@ -50,8 +49,6 @@ impl AppState {
                 }
             })
             .await
-            .as_ref()
-            .map_err(Clone::clone)
     }
 }
 
@@ -118,10 +115,11 @@ async fn logout(state: State<'_, AppState>) -> Result<(), WalletError> {
     state.wallet().await?.logout().await
 }
 
-/// Registers the commands and starts opening the wallet with `open`. Generic over the runtime
-/// so tests drive it with Tauri's mock runtime.
-pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet<R>) -> Builder<R> {
+/// Registers the commands and the wallet state, and starts opening the wallet with `open` as
+/// soon as the app is set up. Generic over the runtime so tests drive it with the mock runtime.
+pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> {
     builder
+        .manage(AppState::new(open))
         .invoke_handler(tauri::generate_handler![
             status,
             password_strength,
@@ -133,9 +131,7 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet<R>) -> Builder<
             revoke_device,
             logout
         ])
-        .setup(move |app| {
-            let handle = app.handle().clone();
-            app.manage(AppState::new(Arc::new(move || open(&handle))));
+        .setup(|app| {
             // Start opening now so the first screen does not wait for the secret store.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
@@ -145,17 +141,16 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet<R>) -> Builder<
         })
 }
 
-/// The real profile: `$WALLET_HOME` (else the app data dir), `$WALLET_SERVER` (else a local
-/// server), and the platform secret store.
-pub fn open_platform_wallet<R: Runtime>(app: &AppHandle<R>) -> Result<Wallet, WalletError> {
+/// The real profile's configuration: `$WALLET_HOME` (else the app data dir, as Tauri resolves
+/// it for `identifier`), `$WALLET_SERVER` (else a local server).
+pub fn platform_config(identifier: &str) -> Result<WalletConfig, WalletError> {
     let home = match std::env::var_os("WALLET_HOME") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => app.path().app_data_dir().map_err(|e| {
-            tracing::error!(error = %e, "no app data directory");
-            WalletError::new(ErrorCode::StoreIo, "no app data directory")
-        })?,
+        _ => dirs::data_dir()
+            .map(|d| d.join(identifier))
+            .ok_or_else(|| WalletError::new(ErrorCode::StoreIo, "no app data directory"))?,
     };
-    let config = WalletConfig {
+    Ok(WalletConfig {
         home,
         server_url: std::env::var("WALLET_SERVER")
             .ok()
@@ -166,7 +161,12 @@ pub fn open_platform_wallet<R: Runtime>(app: &AppHandle<R>) -> Result<Wallet, Wa
             gethostname::gethostname().to_string_lossy()
         ),
         platform: platform().to_owned(),
-    };
+    })
+}
+
+/// Opens `config` with the platform secret store (Secret Service, Keychain, Credential Manager).
+fn open_platform_wallet(config: Result<WalletConfig, WalletError>) -> Result<Wallet, WalletError> {
+    let config = config?;
     tracing::info!(server = %config.server_url, home = %config.home.display(), "opening wallet");
     Wallet::open(config, Arc::new(wallet_core::KeyringSecretStore::new()))
 }
@@ -189,8 +189,10 @@ pub fn run() {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let app =
-        run_app(tauri::Builder::default(), open_platform_wallet).run(tauri::generate_context!());
+    let context = tauri::generate_context!();
+    let config = platform_config(&context.config().identifier);
+    let open: OpenWallet = Arc::new(move || open_platform_wallet(config.clone()));
+    let app = run_app(tauri::Builder::default(), open).run(context);
     if let Err(e) = app {
         tracing::error!(error = %e, "the desktop app failed");
         std::process::exit(1);
@@ -202,15 +204,12 @@ mod tests {
     use super::*;
     use serde_json::{json, Value};
     use tauri::ipc::{CallbackFn, InvokeBody};
-    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
+    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets};
     use tauri::webview::InvokeRequest;
     use tauri::WebviewWindowBuilder;
 
-    fn fail_open(_: &AppHandle<MockRuntime>) -> Result<Wallet, WalletError> {
-        Err(WalletError::from(ErrorCode::StoreKeyWrong))
-    }
-
     fn invoke(cmd: &str, body: Value) -> Result<Value, Value> {
+        let fail_open: OpenWallet = Arc::new(|| Err(WalletError::from(ErrorCode::StoreKeyWrong)));
         let app = run_app(mock_builder(), fail_open)
             .build(mock_context(noop_assets()))
             .unwrap();
@@ -223,7 +222,8 @@ mod tests {
                 cmd: cmd.into(),
                 callback: CallbackFn(0),
                 error: CallbackFn(1),
-                url: "http://tauri.localhost".parse().unwrap(),
+                // The page's own (local) origin, as the real UI calls from.
+                url: webview.url().unwrap(),
                 body: InvokeBody::Json(body),
                 headers: Default::default(),
                 invoke_key: tauri::test::INVOKE_KEY.to_owned(),

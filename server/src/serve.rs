@@ -32,6 +32,8 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
         options.limits,
         options.sandbox,
     );
+    // Builds the dummy hash now, so the first sign-in for an unknown phone is not slower than others.
+    tokio::task::spawn_blocking(|| crate::secrets::verify_password("", None)).await?;
     let listener = tokio::net::TcpListener::bind(&options.listen)
         .await
         .with_context(|| format!("binding {}", options.listen))?;

@@ -19,10 +19,8 @@ impl Wallet {
         secret_store: Arc<dyn SecretStore>,
     ) -> Result<Arc<Self>, WalletError> {
         let secrets = Arc::new(HostSecretStore(secret_store));
-        Ok(Arc::new(Self(wallet_core::Wallet::open(
-            config.into(),
-            secrets,
-        )?)))
+        let wallet = wallet_core::Wallet::open(config.into(), secrets)?;
+        Ok(Arc::new(Self(wallet)))
     }
 
     pub fn status(&self) -> Result<SessionStatus, WalletError> {

@@ -89,7 +89,7 @@ export function Home({ profile: initial, onDevices }: { profile: Profile; onDevi
 
       <div className="page page--home">
         {refreshError && <Notice kind="error">{errorText(refreshError)}</Notice>}
-        <nav className="card grid-actions" aria-label={m.app.name}>
+        <nav className="card grid-actions" aria-label={m.home.services}>
           <SmallAction icon={PlusCircleIcon} label={m.home.topUp} />
           <SmallAction icon={TransferIcon} label={m.home.transfer} />
           <SmallAction icon={CardIcon} label={m.home.cards} />

@@ -76,6 +76,7 @@ export const en = {
     transfer: 'Transfer',
     cards: 'Cards',
     history: 'History',
+    services: 'Services',
     more: 'Account',
     devices: 'Devices',
     devicesHint: 'See where you are signed in',

@@ -75,6 +75,7 @@ export const zhCN: Messages = {
     transfer: '转账',
     cards: '银行卡',
     history: '账单',
+    services: '常用服务',
     more: '账户',
     devices: '登录设备',
     devicesHint: '查看账户在哪些设备上登录',

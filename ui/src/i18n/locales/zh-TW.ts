@@ -75,6 +75,7 @@ export const zhTW: Messages = {
     transfer: '轉帳',
     cards: '銀行卡',
     history: '帳單',
+    services: '常用服務',
     more: '帳戶',
     devices: '登入裝置',
     devicesHint: '查看帳戶在哪些裝置上登入',
