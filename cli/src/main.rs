@@ -100,11 +100,18 @@ fn main() -> ExitCode {
             use clap::error::ErrorKind;
             let json = raw_args.iter().any(|a| a == "--json");
             if json && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                // clap's text without the usage block, on one line.
                 let text = e.to_string();
-                let first = text.lines().next().unwrap_or("invalid arguments");
+                let summary = text
+                    .lines()
+                    .take_while(|l| !l.starts_with("Usage:"))
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let err = WalletError::new(
                     ErrorCode::MalformedRequest,
-                    first.trim_start_matches("error: "),
+                    summary.trim_start_matches("error: "),
                 );
                 Out::new(true, Lang::En).error(&err);
                 return ExitCode::FAILURE;

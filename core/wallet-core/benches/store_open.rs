@@ -2,7 +2,10 @@
 //! (what wallet-core does) against a plain SQLite file of the same schema, the whole
 //! `Wallet::open` + `status()` path, and — for scale — a SQLCipher passphrase key (PBKDF2).
 
-#![allow(clippy::unwrap_used, reason = "a benchmark should stop loudly when its setup fails")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a benchmark should stop loudly when its setup fails"
+)]
 
 use std::collections::HashMap;
 use std::path::Path;

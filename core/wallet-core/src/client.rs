@@ -176,10 +176,12 @@ pub(crate) fn check_server_url(server_url: &str) -> Result<Url> {
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
-        "http" => return Err(ClientError::InsecureUrl(format!(
+        "http" => {
+            return Err(ClientError::InsecureUrl(format!(
             "refusing plain HTTP to {}: use https:// (plain HTTP is only allowed to this computer)",
             url.host_str().unwrap_or("?")
-        ))),
+        )))
+        }
         other => {
             return Err(ClientError::InsecureUrl(format!(
                 "unsupported URL scheme {other:?}: use https://"

@@ -223,7 +223,6 @@ impl Store {
                 "refusing to create a database over an existing one".into(),
             ));
         }
-        create_private_dir(&paths.home)?;
         // A stale profile.id without a database: its key entry is an orphan.
         if let Ok(old) = fs::read_to_string(&paths.profile_id) {
             let old = old.trim();
@@ -240,7 +239,12 @@ impl Store {
         let mut key = Zeroizing::new([0u8; KEY_LEN]);
         OsRng.fill_bytes(&mut key[..]);
         let entry = key_entry_name(&profile_id);
+        // The secret store first: where none is reachable, nothing is written to disk.
         secrets.set(&entry, &key[..])?;
+        if let Err(e) = create_private_dir(&paths.home) {
+            let _ = secrets.delete(&entry);
+            return Err(e.into());
+        }
 
         let created = (|| -> Result<Self> {
             write_private_file(&paths.profile_id, profile_id.as_bytes())?;

@@ -217,7 +217,10 @@ fn account(st: &ProviderState, phone: &str) -> AccountProfile {
 }
 
 /// Checks the four signing headers; returns the device index.
-#[allow(clippy::result_large_err, reason = "a test handler returns the response as is")]
+#[allow(
+    clippy::result_large_err,
+    reason = "a test handler returns the response as is"
+)]
 fn authenticate(
     st: &mut ProviderState,
     method: &Method,
