@@ -28,9 +28,14 @@ step() { printf '\n== %s\n' "$*"; }
 
 # Built one package at a time: each then reuses the feature set everyone else builds it with
 # (wallet-ffi leaves out wallet-core's desktop keyring), so nothing is compiled twice.
-step "build wallet-ffi and wallet-server (debug)"
-cargo build -p wallet-ffi
-cargo build -p wallet-server
+# scripts/test.sh builds the whole workspace once and sets WALLET_SKIP_BUILD, so CI compiles
+# every crate with one feature set only.
+if [[ -z "${WALLET_SKIP_BUILD:-}" ]]; then
+    step "build wallet-ffi, uniffi-bindgen and wallet-server (debug)"
+    cargo build -p wallet-ffi
+    cargo build -p uniffi-bindgen
+    cargo build -p wallet-server
+fi
 LIB="$CARGO_TARGET_DIR/debug/libwallet_ffi.so"
 export WALLET_SERVER_BIN="$CARGO_TARGET_DIR/debug/wallet-server"
 [[ -f "$LIB" ]] || { echo "missing $LIB" >&2; exit 1; }
@@ -38,7 +43,7 @@ export WALLET_SERVER_BIN="$CARGO_TARGET_DIR/debug/wallet-server"
 step "generate bindings (library mode)"
 for lang in kotlin swift python; do
     rm -rf "${GEN:?}/$lang"
-    cargo run -q -p uniffi-bindgen -- generate "$LIB" --language "$lang" --out-dir "$GEN/$lang" --no-format
+    "$CARGO_TARGET_DIR/debug/uniffi-bindgen" generate "$LIB" --language "$lang" --out-dir "$GEN/$lang" --no-format
 done
 # Python loads the library from beside the generated module.
 cp "$LIB" "$GEN/python/"

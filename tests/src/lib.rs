@@ -72,7 +72,10 @@ impl Server {
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
-            .env("RUST_LOG", std::env::var("WALLET_E2E_SERVER_LOG").unwrap_or_else(|_| "warn".into()))
+            .env(
+                "RUST_LOG",
+                std::env::var("WALLET_E2E_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .spawn()
             .expect("start wallet-server");
         let stdout = child.stdout.take().expect("stdout");
@@ -99,7 +102,9 @@ impl Server {
     /// The newest OTP the sandbox SMS outbox holds for `phone`, read with the real tool.
     pub fn otp(&self, phone: &str) -> String {
         let out = Command::new(bin_dir().join("wallet-server"))
-            .args(["otp", "outbox", "--phone", phone, "--server", &self.url, "--json"])
+            .args([
+                "otp", "outbox", "--phone", phone, "--server", &self.url, "--json",
+            ])
             .output()
             .expect("run otp outbox");
         assert!(out.status.success(), "otp outbox failed: {out:?}");
@@ -143,7 +148,9 @@ impl Run {
         assert_eq!(self.code, 1, "expected exit 1, got {self:?}");
         assert_eq!(self.json["error"]["code"], code, "{self:?}");
         assert!(
-            self.json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            self.json["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
             "{self:?}"
         );
         self.json["error"].clone()
@@ -201,7 +208,16 @@ impl Device {
     /// Signs up through the CLI and verifies with the OTP from the outbox.
     pub fn signup(&self, server: &Server, phone: &str) -> Value {
         self.run(
-            &["signup", "--phone", phone, "--name", NAME, "--id-number", ID_NUMBER, "--password-stdin"],
+            &[
+                "signup",
+                "--phone",
+                phone,
+                "--name",
+                NAME,
+                "--id-number",
+                ID_NUMBER,
+                "--password-stdin",
+            ],
             Some(PASSWORD),
         )
         .ok();
@@ -211,8 +227,11 @@ impl Device {
 
     /// Signs in through the CLI (password + OTP).
     pub fn login(&self, server: &Server, phone: &str) -> Value {
-        self.run(&["login", "--phone", phone, "--password-stdin"], Some(PASSWORD))
-            .ok();
+        self.run(
+            &["login", "--phone", phone, "--password-stdin"],
+            Some(PASSWORD),
+        )
+        .ok();
         let code = server.otp(phone);
         self.run(&["verify", "--code", &code], None).ok()
     }

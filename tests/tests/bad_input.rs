@@ -4,7 +4,16 @@
 use wallet_e2e::*;
 
 fn signup_args<'a>(phone: &'a str, name: &'a str, id: &'a str) -> Vec<&'a str> {
-    vec!["signup", "--phone", phone, "--name", name, "--id-number", id, "--password-stdin"]
+    vec![
+        "signup",
+        "--phone",
+        phone,
+        "--name",
+        name,
+        "--id-number",
+        id,
+        "--password-stdin",
+    ]
 }
 
 #[test]
@@ -14,8 +23,11 @@ fn invalid_sign_up_details_each_have_their_code() {
     let phone = fresh_phone();
     d.run(&signup_args("12345", NAME, ID_NUMBER), Some(PASSWORD))
         .err("PHONE_INVALID");
-    d.run(&signup_args(&phone, NAME, "110105194912310021"), Some(PASSWORD))
-        .err("ID_NUMBER_INVALID");
+    d.run(
+        &signup_args(&phone, NAME, "110105194912310021"),
+        Some(PASSWORD),
+    )
+    .err("ID_NUMBER_INVALID");
     d.run(&signup_args(&phone, "", ID_NUMBER), Some(PASSWORD))
         .err("NAME_INVALID");
     let weak = d
@@ -31,7 +43,8 @@ fn wrong_code_then_right_code() {
     let server = Server::start();
     let d = Device::new(&server, "d");
     let phone = fresh_phone();
-    d.run(&signup_args(&phone, NAME, ID_NUMBER), Some(PASSWORD)).ok();
+    d.run(&signup_args(&phone, NAME, ID_NUMBER), Some(PASSWORD))
+        .ok();
     let good = server.otp(&phone);
     let wrong = if good == "000000" { "111111" } else { "000000" };
     d.run(&["verify", "--code", wrong], None).err("OTP_INVALID");
@@ -43,7 +56,10 @@ fn wrong_code_then_right_code() {
     // The code is single use.
     let other = Device::new(&server, "other");
     other
-        .run(&["login", "--phone", &phone, "--password-stdin"], Some(PASSWORD))
+        .run(
+            &["login", "--phone", &phone, "--password-stdin"],
+            Some(PASSWORD),
+        )
         .ok();
     let fresh = server.otp(&phone);
     assert_ne!(fresh, "", "a new code was sent");
@@ -57,10 +73,16 @@ fn wrong_password_is_refused_without_saying_which_part_was_wrong() {
     Device::new(&server, "a").signup(&server, &phone);
     let d = Device::new(&server, "b");
     let wrong = d
-        .run(&["login", "--phone", &phone, "--password-stdin"], Some("Wrong-horse-battery-99"))
+        .run(
+            &["login", "--phone", &phone, "--password-stdin"],
+            Some("Wrong-horse-battery-99"),
+        )
         .err("CREDENTIALS_INVALID");
     let unknown = d
-        .run(&["login", "--phone", &fresh_phone(), "--password-stdin"], Some(PASSWORD))
+        .run(
+            &["login", "--phone", &fresh_phone(), "--password-stdin"],
+            Some(PASSWORD),
+        )
         .err("CREDENTIALS_INVALID");
     assert_eq!(wrong["message"], unknown["message"]);
 }
@@ -73,7 +95,10 @@ fn password_tries_are_rate_limited() {
     let d = Device::new(&server, "b");
     let mut limited = None;
     for _ in 0..12 {
-        let run = d.run(&["login", "--phone", &phone, "--password-stdin"], Some("Wrong-horse-battery-99"));
+        let run = d.run(
+            &["login", "--phone", &phone, "--password-stdin"],
+            Some("Wrong-horse-battery-99"),
+        );
         assert_eq!(run.code, 1);
         if run.json["error"]["code"] == "RATE_LIMITED" {
             limited = Some(run.json["error"].clone());
@@ -82,10 +107,16 @@ fn password_tries_are_rate_limited() {
         assert_eq!(run.json["error"]["code"], "CREDENTIALS_INVALID");
     }
     let limited = limited.expect("password tries were never rate limited");
-    assert!(limited["retry_after_secs"].as_u64().unwrap() > 0, "{limited}");
+    assert!(
+        limited["retry_after_secs"].as_u64().unwrap() > 0,
+        "{limited}"
+    );
     // Even the right password is refused while the limit holds.
-    d.run(&["login", "--phone", &phone, "--password-stdin"], Some(PASSWORD))
-        .err("RATE_LIMITED");
+    d.run(
+        &["login", "--phone", &phone, "--password-stdin"],
+        Some(PASSWORD),
+    )
+    .err("RATE_LIMITED");
 }
 
 #[test]
@@ -93,7 +124,8 @@ fn a_second_code_within_30_seconds_is_refused() {
     let server = Server::start_with(&[]); // production limits
     let phone = fresh_phone();
     let d = Device::new(&server, "a");
-    d.run(&signup_args(&phone, NAME, ID_NUMBER), Some(PASSWORD)).ok();
+    d.run(&signup_args(&phone, NAME, ID_NUMBER), Some(PASSWORD))
+        .ok();
     let again = Device::new(&server, "b");
     let err = again
         .run(&signup_args(&phone, NAME, ID_NUMBER), Some(PASSWORD))
@@ -112,7 +144,10 @@ fn otp_sends_are_rate_limited_per_phone() {
     let mut sent = 1;
     let limited = loop {
         let d = Device::new(&server, &format!("d{sent}"));
-        let run = d.run(&["login", "--phone", &phone, "--password-stdin"], Some(PASSWORD));
+        let run = d.run(
+            &["login", "--phone", &phone, "--password-stdin"],
+            Some(PASSWORD),
+        );
         if run.code == 1 {
             break run.err("RATE_LIMITED");
         }
@@ -120,7 +155,10 @@ fn otp_sends_are_rate_limited_per_phone() {
         assert!(sent <= 10, "OTP sends were never rate limited");
     };
     assert_eq!(sent, 5, "the default is 5 codes per phone per 15 minutes");
-    assert!(limited["retry_after_secs"].as_u64().unwrap() > 30, "{limited}");
+    assert!(
+        limited["retry_after_secs"].as_u64().unwrap() > 30,
+        "{limited}"
+    );
 }
 
 #[test]
@@ -141,6 +179,9 @@ fn plain_http_to_another_host_is_refused() {
     let server = Server::start();
     let mut d = Device::new(&server, "a");
     d.server_url = "http://wallet.example.com".into();
-    d.run(&signup_args(&fresh_phone(), NAME, ID_NUMBER), Some(PASSWORD))
-        .err("INSECURE_SERVER_URL");
+    d.run(
+        &signup_args(&fresh_phone(), NAME, ID_NUMBER),
+        Some(PASSWORD),
+    )
+    .err("INSECURE_SERVER_URL");
 }

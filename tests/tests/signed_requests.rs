@@ -2,6 +2,12 @@
 //! stale timestamp, a bad signature, an unknown device, missing headers. Each has its own code.
 //! The test enrols its own device over raw HTTP with a key it made, like any client would.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is a failed test"
+)]
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use ed25519_dalek::SigningKey;
@@ -108,19 +114,39 @@ fn each_forgery_is_rejected_with_its_own_code() {
 
     // A timestamp six minutes old (or ahead) is refused.
     for skew in [-360, 360] {
-        let (status, body) = get(&server, &http, &dev.id, &dev.key, "/v1/me", now + skew, &nonce());
-        assert_eq!((status, body["code"].as_str()), (401, Some("TIMESTAMP_SKEW")));
+        let (status, body) = get(
+            &server,
+            &http,
+            &dev.id,
+            &dev.key,
+            "/v1/me",
+            now + skew,
+            &nonce(),
+        );
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("TIMESTAMP_SKEW"))
+        );
     }
 
     // A signature by another key is refused.
     let stranger = SigningKey::generate(&mut rand::rngs::OsRng);
     let (status, body) = get(&server, &http, &dev.id, &stranger, "/v1/me", now, &nonce());
-    assert_eq!((status, body["code"].as_str()), (401, Some("SIGNATURE_INVALID")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("SIGNATURE_INVALID"))
+    );
 
     // A signature for another path is refused (the path is signed).
     let sig_for_devices = signing::sign(
         &dev.key,
-        &SignedParts { method: "GET", path_and_query: "/v1/devices", timestamp: now, nonce: "abcdefghijklmnopqrst", body: b"" },
+        &SignedParts {
+            method: "GET",
+            path_and_query: "/v1/devices",
+            timestamp: now,
+            nonce: "abcdefghijklmnopqrst",
+            body: b"",
+        },
     );
     let r = http
         .get(format!("{}/v1/me", server.url))
@@ -134,8 +160,19 @@ fn each_forgery_is_rejected_with_its_own_code() {
     assert_eq!(r.json::<Value>().unwrap()["code"], "SIGNATURE_INVALID");
 
     // An unknown device id is refused.
-    let (status, body) = get(&server, &http, "dev_doesnotexist", &dev.key, "/v1/me", now, &nonce());
-    assert_eq!((status, body["code"].as_str()), (401, Some("DEVICE_UNKNOWN")));
+    let (status, body) = get(
+        &server,
+        &http,
+        "dev_doesnotexist",
+        &dev.key,
+        "/v1/me",
+        now,
+        &nonce(),
+    );
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("DEVICE_UNKNOWN"))
+    );
 
     // No signature headers at all.
     let r = http.get(format!("{}/v1/me", server.url)).send().unwrap();
@@ -157,7 +194,13 @@ fn revocation_takes_effect_on_the_very_next_request() {
     let n = nonce();
     let sig = signing::sign(
         &dev.key,
-        &SignedParts { method: "POST", path_and_query: &path, timestamp: now, nonce: &n, body: b"" },
+        &SignedParts {
+            method: "POST",
+            path_and_query: &path,
+            timestamp: now,
+            nonce: &n,
+            body: b"",
+        },
     );
     let r = http
         .post(format!("{}{path}", server.url))
@@ -169,7 +212,10 @@ fn revocation_takes_effect_on_the_very_next_request() {
         .unwrap();
     assert_eq!(r.status(), 204);
     let (status, body) = get(&server, &http, &dev.id, &dev.key, "/v1/me", now, &nonce());
-    assert_eq!((status, body["code"].as_str()), (401, Some("DEVICE_REVOKED")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("DEVICE_REVOKED"))
+    );
 }
 
 #[test]
@@ -185,10 +231,16 @@ fn malformed_bodies_and_unknown_routes_are_problem_json() {
     assert_eq!(r.status(), 400);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     assert_eq!(r.json::<Value>().unwrap()["code"], "MALFORMED_REQUEST");
-    let r = http.get(format!("{}/v1/nothing-here", server.url)).send().unwrap();
+    let r = http
+        .get(format!("{}/v1/nothing-here", server.url))
+        .send()
+        .unwrap();
     assert_eq!(r.status(), 404);
     assert_eq!(r.json::<Value>().unwrap()["code"], "NOT_FOUND");
-    let r = http.get(format!("{}/openapi.json", server.url)).send().unwrap();
+    let r = http
+        .get(format!("{}/openapi.json", server.url))
+        .send()
+        .unwrap();
     assert_eq!(r.status(), 200);
     let doc: Value = r.json().unwrap();
     assert!(doc["paths"]["/v1/signup"].is_object(), "{doc}");

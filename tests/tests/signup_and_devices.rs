@@ -14,14 +14,26 @@ fn two_devices_sign_up_sign_in_list_revoke_and_wipe() {
     // Device A signs up: the OTP goes to the sandbox SMS outbox.
     let pending = a
         .run(
-            &["signup", "--phone", &phone, "--name", NAME, "--id-number", ID_NUMBER, "--password-stdin"],
+            &[
+                "signup",
+                "--phone",
+                &phone,
+                "--name",
+                NAME,
+                "--id-number",
+                ID_NUMBER,
+                "--password-stdin",
+            ],
             Some(PASSWORD),
         )
         .ok();
     assert_eq!(pending["status"], "pending_verification");
     assert_eq!(pending["purpose"], "signup");
     let masked = pending["phone_masked"].as_str().unwrap();
-    assert!(masked.starts_with("+86 138") && masked.contains("****"), "{masked}");
+    assert!(
+        masked.starts_with("+86 138") && masked.contains("****"),
+        "{masked}"
+    );
     assert!(!masked.contains(&phone[3..7]));
     let profile = a.run(&["verify", "--code", &server.otp(&phone)], None).ok();
     assert_eq!(profile["name"], NAME);
@@ -34,7 +46,9 @@ fn two_devices_sign_up_sign_in_list_revoke_and_wipe() {
     assert!(db.exists());
     let plain = rusqlite::Connection::open(&db).unwrap();
     let err = plain
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
         .unwrap_err();
     assert!(err.to_string().contains("not a database"), "{err}");
     drop(plain);
@@ -46,7 +60,10 @@ fn two_devices_sign_up_sign_in_list_revoke_and_wipe() {
 
     // Device B signs in with password + OTP.
     let pending = b
-        .run(&["login", "--phone", &phone, "--password-stdin"], Some(PASSWORD))
+        .run(
+            &["login", "--phone", &phone, "--password-stdin"],
+            Some(PASSWORD),
+        )
         .ok();
     assert_eq!(pending["purpose"], "login");
     let profile_b = b.run(&["verify", "--code", &server.otp(&phone)], None).ok();
@@ -58,8 +75,14 @@ fn two_devices_sign_up_sign_in_list_revoke_and_wipe() {
     let list = a.run(&["devices"], None).ok();
     let devices = list["devices"].as_array().unwrap();
     assert_eq!(devices.len(), 2, "{list}");
-    let me = devices.iter().find(|d| d["device_id"] == device_a.as_str()).unwrap();
-    let other = devices.iter().find(|d| d["device_id"] == device_b.as_str()).unwrap();
+    let me = devices
+        .iter()
+        .find(|d| d["device_id"] == device_a.as_str())
+        .unwrap();
+    let other = devices
+        .iter()
+        .find(|d| d["device_id"] == device_b.as_str())
+        .unwrap();
     assert_eq!(me["current"], true);
     assert_eq!(other["current"], false);
     assert_eq!(me["name"], "Phone A");
@@ -75,7 +98,9 @@ fn two_devices_sign_up_sign_in_list_revoke_and_wipe() {
     // A signs B out. B's very next request fails and B wipes itself: files and key.
     let b_key = format!(
         "store-key:{}",
-        std::fs::read_to_string(b.home.path().join("profile.id")).unwrap().trim()
+        std::fs::read_to_string(b.home.path().join("profile.id"))
+            .unwrap()
+            .trim()
     );
     let secrets = KeyringSecretStore::new();
     assert!(secrets.get(&b_key).unwrap().is_some());
@@ -88,7 +113,11 @@ fn two_devices_sign_up_sign_in_list_revoke_and_wipe() {
         "the revoked device left files behind: {:?}",
         b.files()
     );
-    assert_eq!(secrets.get(&b_key).unwrap(), None, "the key left the secret store");
+    assert_eq!(
+        secrets.get(&b_key).unwrap(),
+        None,
+        "the key left the secret store"
+    );
     // And stays signed out afterwards.
     b.run(&["whoami"], None).err("NOT_SIGNED_IN");
 
@@ -109,7 +138,16 @@ fn second_signup_with_the_same_phone_is_refused() {
     Device::new(&server, "A").signup(&server, &phone);
     let c = Device::new(&server, "C");
     c.run(
-        &["signup", "--phone", &phone, "--name", NAME, "--id-number", ID_NUMBER, "--password-stdin"],
+        &[
+            "signup",
+            "--phone",
+            &phone,
+            "--name",
+            NAME,
+            "--id-number",
+            ID_NUMBER,
+            "--password-stdin",
+        ],
         Some(PASSWORD),
     )
     .err("PHONE_TAKEN");
@@ -123,5 +161,8 @@ fn verify_and_signed_commands_need_a_session() {
         .err("NO_PENDING_VERIFICATION");
     d.run(&["whoami"], None).err("NOT_SIGNED_IN");
     d.run(&["devices"], None).err("NOT_SIGNED_IN");
-    assert!(d.files().is_empty(), "nothing is created before a sign-up starts");
+    assert!(
+        d.files().is_empty(),
+        "nothing is created before a sign-up starts"
+    );
 }

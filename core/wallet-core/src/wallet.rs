@@ -117,10 +117,15 @@ impl Wallet {
         wallet_protocol::password::rate(password, &inputs)
     }
 
-    /// Rates the sign-up password with the same personal words `signup` checks it against
-    /// (phone number, name, ID number, birth date), for a live strength meter.
+    /// Rates the sign-up password with the same personal words `signup` and the server check it
+    /// against ([`wallet_protocol::password::user_inputs`]), for a live strength meter. Details
+    /// still being typed count as typed.
     pub fn signup_password_strength(input: &SignupInput) -> PasswordStrength {
-        let inputs = personal_words(&input.phone, &input.name, &input.id_number);
+        let inputs = wallet_protocol::password::user_inputs_from_text(
+            &input.phone,
+            &input.name,
+            &input.id_number,
+        );
         Self::password_strength(&input.password, &inputs)
     }
 
@@ -141,7 +146,7 @@ impl Wallet {
             ResidentId::parse(&id_number).map_err(|e| invalid(ErrorCode::IdNumberInvalid, e))?;
         let strength = Self::password_strength(
             &password,
-            &personal_words(phone.as_e164(), name.as_str(), id.as_str()),
+            &wallet_protocol::password::user_inputs(&phone, &name, &id),
         );
         if !strength.acceptable {
             return Err(weak_password(&strength));
@@ -488,28 +493,6 @@ fn weak_password(strength: &PasswordStrength) -> WalletError {
     WalletError::new(ErrorCode::PasswordWeak, message)
 }
 
-/// Words a guesser would try first for this person.
-fn personal_words(phone: &str, name: &str, id_number: &str) -> Vec<String> {
-    let mut words = vec![phone.trim().to_owned(), name.trim().to_owned()];
-    if let Ok(p) = PhoneNumber::parse(phone) {
-        let e164 = p.as_e164();
-        words.push(e164.to_owned());
-        words.push(
-            e164.trim_start_matches("+86")
-                .trim_start_matches('+')
-                .to_owned(),
-        );
-    }
-    let id = id_number.trim();
-    words.push(id.to_owned());
-    if id.len() == 18 && id.is_ascii() {
-        words.push(id[6..14].to_owned()); // birth date
-        words.push(id[12..].to_owned());
-    }
-    words.retain(|w| !w.is_empty());
-    words
-}
-
 fn to_profile(a: AccountProfile, device_id: String) -> Profile {
     Profile {
         account_id: a.account_id,
@@ -569,16 +552,20 @@ mod tests {
     }
 
     #[test]
-    fn personal_words_include_the_obvious() {
-        let w = personal_words("138 1234 5678", "李明", "11010519491231002X");
-        for expect in [
-            "+8613812345678",
-            "13812345678",
-            "李明",
-            "19491231",
-            "31002X",
-        ] {
-            assert!(w.iter().any(|x| x == expect), "{expect} in {w:?}");
-        }
+    fn signup_meter_uses_the_shared_personal_words() {
+        // The ID number itself is a personal word, so it rates as weak even though zxcvbn
+        // alone would think 18 mixed characters strong.
+        let input = SignupInput {
+            phone: "138 1234 5678".into(),
+            name: "李明".into(),
+            id_number: "11010519491231002X".into(),
+            password: "11010519491231002X".into(),
+        };
+        assert!(!Wallet::signup_password_strength(&input).acceptable);
+        let strong = SignupInput {
+            password: "correct-Horse-battery-staple-93".into(),
+            ..input
+        };
+        assert!(Wallet::signup_password_strength(&strong).acceptable);
     }
 }

@@ -221,7 +221,10 @@ mod tests {
 
     #[test]
     fn paths_fill_in() {
-        assert_eq!(paths::challenge_verify("ch_1"), "/v1/challenges/ch_1/verify");
+        assert_eq!(
+            paths::challenge_verify("ch_1"),
+            "/v1/challenges/ch_1/verify"
+        );
         assert_eq!(paths::device_revoke("dev_1"), "/v1/devices/dev_1/revoke");
     }
 }

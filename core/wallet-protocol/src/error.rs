@@ -156,7 +156,10 @@ mod tests {
             let json = serde_json::to_value(code).unwrap();
             assert_eq!(json, serde_json::Value::String(code.as_str().to_owned()));
             assert!(seen.insert(code.as_str()), "duplicate {code}");
-            assert!(code.as_str().chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+            assert!(code
+                .as_str()
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_'));
         }
     }
 

@@ -187,10 +187,22 @@ mod tests {
 
     #[test]
     fn each_failure_has_its_reason() {
-        assert_eq!(ResidentId::parse("1101051949123100"), Err(ResidentIdError::Length));
-        assert_eq!(ResidentId::parse("11010519491231002Y"), Err(ResidentIdError::Characters));
-        assert_eq!(ResidentId::parse("110105194913310021"), Err(ResidentIdError::BirthDate));
-        assert_eq!(ResidentId::parse("110105194912310021"), Err(ResidentIdError::CheckDigit));
+        assert_eq!(
+            ResidentId::parse("1101051949123100"),
+            Err(ResidentIdError::Length)
+        );
+        assert_eq!(
+            ResidentId::parse("11010519491231002Y"),
+            Err(ResidentIdError::Characters)
+        );
+        assert_eq!(
+            ResidentId::parse("110105194913310021"),
+            Err(ResidentIdError::BirthDate)
+        );
+        assert_eq!(
+            ResidentId::parse("110105194912310021"),
+            Err(ResidentIdError::CheckDigit)
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::{PhoneNumber, RealName, ResidentId};
+
 /// The minimum zxcvbn score a login password needs.
 pub const MIN_SCORE: u8 = 3;
 /// Longer inputs are refused before zxcvbn sees them (its cost grows with length).
@@ -59,9 +61,110 @@ pub fn rate(password: &str, user_inputs: &[&str]) -> PasswordStrength {
     }
 }
 
+/// The personal words a guesser would try first for this person, passed to [`rate`] as its
+/// `user_inputs` by the client *and* the server so both rate a sign-up password the same way:
+/// the E.164 digits (`8613812345678`), the national number (`13812345678`), the name, the ID
+/// number, its birth date (`YYYYMMDD`) and its last 6 characters.
+pub fn user_inputs(phone: &PhoneNumber, name: &RealName, id: &ResidentId) -> Vec<String> {
+    let mut words = phone_words(phone);
+    words.push(name.as_str().to_owned());
+    words.extend(id_words(id));
+    words.dedup();
+    words
+}
+
+/// [`user_inputs`] for details still being typed (a live strength meter): each part that parses
+/// gives exactly the words [`user_inputs`] gives for it; a part that does not parse yet is used
+/// as typed (trimmed), and an empty part gives nothing. For valid details the result equals
+/// [`user_inputs`].
+pub fn user_inputs_from_text(phone: &str, name: &str, id_number: &str) -> Vec<String> {
+    let raw = |s: &str| -> Vec<String> {
+        let s = s.trim();
+        if s.is_empty() {
+            vec![]
+        } else {
+            vec![s.to_owned()]
+        }
+    };
+    let mut words = match PhoneNumber::parse(phone) {
+        Ok(p) => phone_words(&p),
+        Err(_) => raw(phone),
+    };
+    match RealName::parse(name) {
+        Ok(n) => words.push(n.as_str().to_owned()),
+        Err(_) => words.extend(raw(name)),
+    }
+    match ResidentId::parse(id_number) {
+        Ok(id) => words.extend(id_words(&id)),
+        Err(_) => words.extend(raw(id_number)),
+    }
+    words.dedup();
+    words
+}
+
+fn phone_words(phone: &PhoneNumber) -> Vec<String> {
+    vec![phone.e164_digits().to_owned(), phone.national_number()]
+}
+
+fn id_words(id: &ResidentId) -> Vec<String> {
+    let mut words = vec![id.as_str().to_owned()];
+    if let Some(birth) = id.birth_date() {
+        words.push(birth.format("%Y%m%d").to_string());
+    }
+    words.push(id.last6().to_owned());
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn person() -> (PhoneNumber, RealName, ResidentId) {
+        (
+            PhoneNumber::parse("138 1234 5678").unwrap(),
+            RealName::parse(" 李明 ").unwrap(),
+            ResidentId::parse("11010519491231002x").unwrap(),
+        )
+    }
+
+    #[test]
+    fn user_inputs_hold_every_personal_word() {
+        let (phone, name, id) = person();
+        assert_eq!(
+            user_inputs(&phone, &name, &id),
+            [
+                "8613812345678",
+                "13812345678",
+                "李明",
+                "11010519491231002X",
+                "19491231",
+                "31002X"
+            ]
+        );
+    }
+
+    #[test]
+    fn user_inputs_from_text_match_for_valid_details() {
+        let (phone, name, id) = person();
+        assert_eq!(
+            user_inputs_from_text("+86 138-1234-5678", "李明", "11010519491231002X"),
+            user_inputs(&phone, &name, &id)
+        );
+        // Half-typed details are used as typed; empty ones are left out.
+        assert_eq!(
+            user_inputs_from_text("1381234", "", " 110105 "),
+            ["1381234", "110105"]
+        );
+    }
+
+    #[test]
+    fn personal_words_make_a_password_weak() {
+        let (phone, name, id) = person();
+        let inputs = user_inputs(&phone, &name, &id);
+        let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        assert!(!rate("11010519491231002X", &inputs).acceptable);
+        assert!(!rate("13812345678", &inputs).acceptable);
+    }
 
     #[test]
     fn weak_passwords_refused_with_feedback() {

@@ -37,15 +37,38 @@ impl PhoneNumber {
         // Accounts receive SMS codes, so fixed-line numbers are refused where the metadata knows.
         use phonenumber::Type;
         match parsed.number_type(&phonenumber::metadata::DATABASE) {
-            Type::FixedLine | Type::TollFree | Type::PremiumRate | Type::SharedCost | Type::Voip
-            | Type::Pager | Type::Uan | Type::Voicemail => return Err(PhoneError::NotMobile),
+            Type::FixedLine
+            | Type::TollFree
+            | Type::PremiumRate
+            | Type::SharedCost
+            | Type::Voip
+            | Type::Pager
+            | Type::Uan
+            | Type::Voicemail => return Err(PhoneError::NotMobile),
             _ => {}
         }
-        Ok(Self(parsed.format().mode(phonenumber::Mode::E164).to_string()))
+        Ok(Self(
+            parsed.format().mode(phonenumber::Mode::E164).to_string(),
+        ))
     }
 
     pub fn as_e164(&self) -> &str {
         &self.0
+    }
+
+    /// The E.164 digits without the `+`: `8613812345678`.
+    pub fn e164_digits(&self) -> &str {
+        self.0.trim_start_matches('+')
+    }
+
+    /// The national (significant) number, without country code or trunk prefix:
+    /// `13812345678` for `+8613812345678`, `7400123456` for `+447400123456`.
+    pub fn national_number(&self) -> String {
+        match phonenumber::parse(None, &self.0) {
+            Ok(parsed) => parsed.national().to_string(),
+            // Unreachable for a value built by `parse`; fall back to the bare digits.
+            Err(_) => self.e164_digits().to_owned(),
+        }
     }
 
     /// The form shown on screens and in messages: `+86 138****5678`; other countries keep the
@@ -67,7 +90,11 @@ pub fn mask_e164(e164: &str) -> String {
     if n <= 4 {
         return "****".to_owned();
     }
-    let cc_len = if digits.starts_with('1') || digits.starts_with('7') { 1 } else { 2 };
+    let cc_len = if digits.starts_with('1') || digits.starts_with('7') {
+        1
+    } else {
+        2
+    };
     let cc_len = cc_len.min(n - 4);
     format!("+{} ****{}", &digits[..cc_len], &digits[n - 4..])
 }
@@ -111,16 +138,34 @@ mod tests {
 
     #[test]
     fn mainland_mobile_numbers_in_many_spellings() {
-        for input in ["13812345678", "+8613812345678", "+86 138 1234 5678", "138-1234-5678"] {
-            assert_eq!(PhoneNumber::parse(input).unwrap().as_e164(), "+8613812345678", "{input}");
+        for input in [
+            "13812345678",
+            "+8613812345678",
+            "+86 138 1234 5678",
+            "138-1234-5678",
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(input).unwrap().as_e164(),
+                "+8613812345678",
+                "{input}"
+            );
         }
-        assert_eq!(PhoneNumber::parse("19912345678").unwrap().as_e164(), "+8619912345678");
+        assert_eq!(
+            PhoneNumber::parse("19912345678").unwrap().as_e164(),
+            "+8619912345678"
+        );
     }
 
     #[test]
     fn other_countries_parse() {
-        assert_eq!(PhoneNumber::parse("+852 9123 4567").unwrap().as_e164(), "+85291234567");
-        assert_eq!(PhoneNumber::parse("+44 7400 123456").unwrap().as_e164(), "+447400123456");
+        assert_eq!(
+            PhoneNumber::parse("+852 9123 4567").unwrap().as_e164(),
+            "+85291234567"
+        );
+        assert_eq!(
+            PhoneNumber::parse("+44 7400 123456").unwrap().as_e164(),
+            "+447400123456"
+        );
     }
 
     #[test]
@@ -130,7 +175,10 @@ mod tests {
         assert!(PhoneNumber::parse("12345").is_err());
         assert!(PhoneNumber::parse("1381234567").is_err()); // 10 digits
         assert!(PhoneNumber::parse("23812345678").is_err()); // no such prefix
-        assert_eq!(PhoneNumber::parse("010 6552 9988"), Err(PhoneError::NotMobile)); // Beijing landline
+        assert_eq!(
+            PhoneNumber::parse("010 6552 9988"),
+            Err(PhoneError::NotMobile)
+        ); // Beijing landline
     }
 
     #[test]
@@ -139,6 +187,15 @@ mod tests {
         assert_eq!(p.masked(), "+86 138****5678");
         assert!(!format!("{p:?}").contains("1381234"));
         assert_eq!(mask_e164("+447400123456"), "+44 ****3456");
+    }
+
+    #[test]
+    fn digits_and_national_number() {
+        let p = PhoneNumber::parse("+86 138 1234 5678").unwrap();
+        assert_eq!(p.e164_digits(), "8613812345678");
+        assert_eq!(p.national_number(), "13812345678");
+        let uk = PhoneNumber::parse("+44 7400 123456").unwrap();
+        assert_eq!(uk.national_number(), "7400123456");
     }
 
     #[test]

@@ -137,7 +137,10 @@ mod tests {
         let k = key();
         let sig = sign(&k, &parts(b"{}"));
         let vk = k.verifying_key();
-        assert_eq!(verify(&vk, &parts(b"{ }"), &sig), Err(VerifyError::Mismatch));
+        assert_eq!(
+            verify(&vk, &parts(b"{ }"), &sig),
+            Err(VerifyError::Mismatch)
+        );
         let mut p = parts(b"{}");
         p.path_and_query = "/v1/devices/dev_2/revoke?x=1";
         assert_eq!(verify(&vk, &p, &sig), Err(VerifyError::Mismatch));
@@ -148,8 +151,14 @@ mod tests {
         p.nonce = "abcdefghijklmnoq";
         assert_eq!(verify(&vk, &p, &sig), Err(VerifyError::Mismatch));
         let other = SigningKey::from_bytes(&[8u8; 32]).verifying_key();
-        assert_eq!(verify(&other, &parts(b"{}"), &sig), Err(VerifyError::Mismatch));
-        assert_eq!(verify(&vk, &parts(b"{}"), "%%%"), Err(VerifyError::Encoding));
+        assert_eq!(
+            verify(&other, &parts(b"{}"), &sig),
+            Err(VerifyError::Mismatch)
+        );
+        assert_eq!(
+            verify(&vk, &parts(b"{}"), "%%%"),
+            Err(VerifyError::Encoding)
+        );
     }
 
     #[test]

@@ -36,11 +36,10 @@ pub async fn signup(
         .map_err(|e| ApiError::detail(ErrorCode::NameInvalid, e.to_string()))?;
     let id_number = ResidentId::parse(&req.id_number)
         .map_err(|e| ApiError::detail(ErrorCode::IdNumberInvalid, e.to_string()))?;
-    let phone_digits = phone.as_e164().trim_start_matches('+');
-    let strength = password::rate(
-        &req.password,
-        &[phone_digits, name.as_str(), id_number.as_str()],
-    );
+    // The same personal words the client rates the password with.
+    let personal = password::user_inputs(&phone, &name, &id_number);
+    let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
+    let strength = password::rate(&req.password, &personal);
     if !strength.acceptable {
         let feedback: Vec<String> = strength
             .warning
