@@ -11,24 +11,30 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 
-echo "== building the UI"
-(cd ui && npm ci --no-audit --no-fund && npm run build)
+TOOLS="${WALLET_TOOLS_DIR:-$ROOT/.tools}"
 
-echo "== building wallet-server and wallet-desktop"
-# Two invocations on purpose: one `cargo build -p a -p b` unifies features across both and
-# rebuilds the whole dependency tree instead of reusing each crate's everyday artifacts.
-cargo build -p wallet-server
-cargo build -p wallet-desktop
+# scripts/test.sh has already built the UI and the whole workspace (one feature set) and
+# installed the npm packages; it sets WALLET_SKIP_BUILD so nothing is built twice.
+if [ -z "${WALLET_SKIP_BUILD:-}" ]; then
+  echo "== building the UI"
+  (cd ui && npm ci --no-audit --no-fund && npm run build)
 
-TAURI_DRIVER="$ROOT/.tools/bin/tauri-driver"
+  echo "== building wallet-server and wallet-desktop"
+  # Two invocations on purpose: one `cargo build -p a -p b` unifies features across both and
+  # rebuilds the whole dependency tree instead of reusing each crate's everyday artifacts.
+  cargo build -p wallet-server
+  cargo build -p wallet-desktop
+
+  echo "== installing the test's npm dependencies"
+  (cd tests/desktop-e2e && npm ci --no-audit --no-fund)
+fi
+
+TAURI_DRIVER="$TOOLS/bin/tauri-driver"
 if [ ! -x "$TAURI_DRIVER" ]; then
-  echo "== installing tauri-driver into .tools/"
-  cargo install tauri-driver --locked --root "$ROOT/.tools"
+  echo "== installing tauri-driver into $TOOLS"
+  cargo install tauri-driver --locked --root "$TOOLS"
 fi
 export TAURI_DRIVER
-
-echo "== installing the test's npm dependencies"
-(cd tests/desktop-e2e && npm ci --no-audit --no-fund)
 
 mkdir -p tests/artifacts
 export ARTIFACTS="$ROOT/tests/artifacts"

@@ -11,6 +11,7 @@ APT_PACKAGES=(
   gnome-keyring dbus-x11 libsecret-tools keyutils  # a real Secret Service headless
   libjna-java                                      # Kotlin binding tests on the JVM
   sqlite3                                          # to show the store is unreadable without its key
+  fonts-wqy-microhei fuse3                         # CJK glyphs in the UI; fusermount for cleanup
 )
 
 missing=()
