@@ -16,13 +16,9 @@ export WALLET_SERVER="http://127.0.0.1:$PORT"
 have_display=""
 [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]] && have_display=1
 
-log "building"
-if [[ -n $have_display ]]; then
-  (cd ui && npm run build --silent)
-  cargo build -p wallet-server -p wallet-cli -p wallet-desktop
-else
-  cargo build -p wallet-server -p wallet-cli
-fi
+log "building (the whole workspace, so the artifacts are shared with scripts/test.sh)"
+(cd ui && npm run build --silent)
+cargo build --workspace
 BIN="$CARGO_TARGET_DIR/debug"
 
 log "sandbox provider on $WALLET_SERVER (database $DATA/server.db)"
