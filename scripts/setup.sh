@@ -10,7 +10,7 @@ APT_PACKAGES=(
   xvfb xauth imagemagick webkit2gtk-driver         # headless windows, screenshots, WebDriver
   gnome-keyring dbus-x11 libsecret-tools keyutils  # a real Secret Service headless
   libjna-java                                      # Kotlin binding tests on the JVM
-  sqlite3                                          # to show the store is unreadable without its key
+  sqlite3 curl                                     # inspect the store; health checks in run.sh
   fonts-wqy-microhei fuse3                         # CJK glyphs in the UI; fusermount for cleanup
 )
 
