@@ -14,8 +14,9 @@ use std::sync::Arc;
 use tauri::{Builder, Manager, Runtime, State};
 use tokio::sync::OnceCell;
 use wallet_core::{
-    Device, ErrorCode, PasswordStrength, PendingVerification, Profile, SessionStatus, SignupInput,
-    Wallet, WalletConfig, WalletError,
+    Balance, Card, CardInspection, Currency, Device, ErrorCode, Money, Operation, PasswordStrength,
+    PendingCardBinding, PendingVerification, PinState, Profile, SessionStatus, SignupInput,
+    TopUpInput, Wallet, WalletConfig, WalletError, WithdrawInput,
 };
 
 /// Opens the profile. The real one uses the platform secret store; tests pass their own.
@@ -115,6 +116,151 @@ async fn logout(state: State<'_, AppState>) -> Result<(), WalletError> {
     state.wallet().await?.logout().await
 }
 
+/// Offline card-number inspection for the live hint while the user types (no wallet needed).
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+async fn inspect_card(number: String) -> CardInspection {
+    Wallet::inspect_card(&number)
+}
+
+/// An amount as the user typed it (`100`, `¥12.30`), read strictly as the core reads it, so the
+/// confirm step shows exactly what will be sent.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn parse_amount(amount: String) -> Result<Money, WalletError> {
+    Money::parse(&amount, Currency::Cny)
+        .map_err(|e| WalletError::new(ErrorCode::AmountInvalid, e.to_string()))
+}
+
+/// Checks a new payment PIN against the PIN rules before it is sent anywhere.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn check_new_pin(state: State<'_, AppState>, pin: String) -> Result<(), WalletError> {
+    state.wallet().await?.check_new_pin(&pin)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn pin_state(state: State<'_, AppState>) -> Result<PinState, WalletError> {
+    state.wallet().await?.pin_state().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_pin(state: State<'_, AppState>, pin: String) -> Result<(), WalletError> {
+    state.wallet().await?.set_pin(pin).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn change_pin(
+    state: State<'_, AppState>,
+    old_pin: String,
+    new_pin: String,
+) -> Result<(), WalletError> {
+    state.wallet().await?.change_pin(old_pin, new_pin).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn start_pin_reset(
+    state: State<'_, AppState>,
+    password: String,
+) -> Result<PendingVerification, WalletError> {
+    state.wallet().await?.start_pin_reset(password).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn finish_pin_reset(
+    state: State<'_, AppState>,
+    code: String,
+    new_pin: String,
+) -> Result<(), WalletError> {
+    state.wallet().await?.finish_pin_reset(code, new_pin).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn bind_card(
+    state: State<'_, AppState>,
+    number: String,
+    bank_phone: String,
+) -> Result<PendingCardBinding, WalletError> {
+    state.wallet().await?.bind_card(number, bank_phone).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn verify_card(state: State<'_, AppState>, code: String) -> Result<Card, WalletError> {
+    state.wallet().await?.verify_card(code).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn cards(state: State<'_, AppState>) -> Result<Vec<Card>, WalletError> {
+    state.wallet().await?.cards().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_default_card(
+    state: State<'_, AppState>,
+    card_id: String,
+) -> Result<Card, WalletError> {
+    state.wallet().await?.set_default_card(card_id).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn unbind_card(
+    state: State<'_, AppState>,
+    card_id: String,
+    pin: String,
+) -> Result<(), WalletError> {
+    state.wallet().await?.unbind_card(card_id, pin).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn report_card_lost(
+    state: State<'_, AppState>,
+    card_id: String,
+) -> Result<Card, WalletError> {
+    state.wallet().await?.report_card_lost(card_id).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn top_up(state: State<'_, AppState>, input: TopUpInput) -> Result<Operation, WalletError> {
+    state.wallet().await?.top_up(input).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn withdraw(
+    state: State<'_, AppState>,
+    input: WithdrawInput,
+) -> Result<Operation, WalletError> {
+    state.wallet().await?.withdraw(input).await
+}
+
+/// The balance, recent operations and limits; the cached figures (`stale`) when offline.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn balance(state: State<'_, AppState>) -> Result<Balance, WalletError> {
+    state.wallet().await?.balance().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn operation(
+    state: State<'_, AppState>,
+    operation_id: String,
+) -> Result<Operation, WalletError> {
+    state.wallet().await?.operation(operation_id).await
+}
+
 /// Registers the commands and the wallet state, and starts opening the wallet with `open` as
 /// soon as the app is set up. Generic over the runtime so tests drive it with the mock runtime.
 pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> {
@@ -129,7 +275,25 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> 
             whoami,
             devices,
             revoke_device,
-            logout
+            logout,
+            inspect_card,
+            parse_amount,
+            check_new_pin,
+            pin_state,
+            set_pin,
+            change_pin,
+            start_pin_reset,
+            finish_pin_reset,
+            bind_card,
+            verify_card,
+            cards,
+            set_default_card,
+            unbind_card,
+            report_card_lost,
+            top_up,
+            withdraw,
+            balance,
+            operation
         ])
         .setup(|app| {
             // Start opening now so the first screen does not wait for the secret store.

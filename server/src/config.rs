@@ -27,6 +27,30 @@ pub struct Limits {
     /// Window for `--login-failures-max`, in seconds.
     #[arg(long, default_value_t = 900)]
     pub login_failure_window_secs: i64,
+    /// Most one top-up may bring in, in fen (default ¥50,000).
+    #[arg(long, default_value_t = 5_000_000)]
+    pub topup_limit_fen: i64,
+    /// Most all top-ups of one day may bring in, in fen (default ¥100,000).
+    #[arg(long, default_value_t = 10_000_000)]
+    pub topup_daily_limit_fen: i64,
+    /// Most one withdrawal may take out, in fen (default ¥50,000).
+    #[arg(long, default_value_t = 5_000_000)]
+    pub withdraw_limit_fen: i64,
+    /// Most all withdrawals of one day may take out, in fen (default ¥50,000).
+    #[arg(long, default_value_t = 5_000_000)]
+    pub withdraw_daily_limit_fen: i64,
+    /// Withdrawal fee in basis points of the amount, kept from what reaches the card.
+    #[arg(long, default_value_t = 10)]
+    pub withdraw_fee_bps: i64,
+    /// Least withdrawal fee, in fen.
+    #[arg(long, default_value_t = 10)]
+    pub withdraw_fee_min_fen: i64,
+    /// Wrong payment PINs in a row before the PIN locks.
+    #[arg(long, default_value_t = 5)]
+    pub pin_failures_max: u32,
+    /// How long a locked PIN stays locked, in seconds (default 3 hours).
+    #[arg(long, default_value_t = 10_800)]
+    pub pin_lock_secs: i64,
 }
 
 impl Default for Limits {
@@ -39,6 +63,14 @@ impl Default for Limits {
             otp_per_ip_window_secs: 3600,
             login_failures_max: 5,
             login_failure_window_secs: 900,
+            topup_limit_fen: 5_000_000,
+            topup_daily_limit_fen: 10_000_000,
+            withdraw_limit_fen: 5_000_000,
+            withdraw_daily_limit_fen: 5_000_000,
+            withdraw_fee_bps: 10,
+            withdraw_fee_min_fen: 10,
+            pin_failures_max: 5,
+            pin_lock_secs: 10_800,
         }
     }
 }
@@ -47,6 +79,21 @@ impl Default for Limits {
 pub const OTP_TTL_SECS: i64 = 300;
 /// Wrong codes a challenge survives; the last one kills it.
 pub const OTP_MAX_ATTEMPTS: u32 = 5;
+
+/// Start of the day containing `now`, in Unix seconds. Limits count days midnight to midnight
+/// China Standard Time (UTC+8, no daylight saving).
+pub fn day_start_cst(now: i64) -> i64 {
+    const OFFSET: i64 = 8 * 3600;
+    (now + OFFSET).div_euclid(86_400) * 86_400 - OFFSET
+}
+
+/// The withdrawal fee for `amount` fen: `bps` basis points rounded up, at least `min`, never
+/// more than the amount. Checked arithmetic in i128: no overflow for any i64 amount.
+pub fn withdraw_fee(amount: i64, bps: i64, min: i64) -> i64 {
+    let proportional = (i128::from(amount) * i128::from(bps) + 9_999) / 10_000;
+    let fee = proportional.max(i128::from(min)).min(i128::from(amount));
+    i64::try_from(fee).unwrap_or(amount)
+}
 
 /// Seconds until a sliding-window limit allows one more event, or `None` if it allows one now.
 /// `events` are Unix seconds inside the window, in any order.
@@ -97,6 +144,25 @@ mod tests {
     #[test]
     fn zero_max_always_blocks() {
         assert_eq!(window_retry_after(&[], 1000, 0, 100), Some(100));
+    }
+
+    #[test]
+    fn days_run_on_china_time() {
+        // 2026-11-25T16:00:00Z is midnight in Beijing.
+        let midnight = 1_795_622_400;
+        assert_eq!(day_start_cst(midnight), midnight);
+        assert_eq!(day_start_cst(midnight + 86_399), midnight);
+        assert_eq!(day_start_cst(midnight - 1), midnight - 86_400);
+    }
+
+    #[test]
+    fn fee_rounds_up_with_a_floor() {
+        assert_eq!(withdraw_fee(3_000, 10, 10), 10); // 0.1% of ¥30 is 3 fen: the ¥0.10 floor
+        assert_eq!(withdraw_fee(1_000_000, 10, 10), 1_000);
+        assert_eq!(withdraw_fee(1_000_001, 10, 10), 1_001);
+        assert_eq!(withdraw_fee(5, 10, 10), 5); // never more than the amount
+        assert_eq!(withdraw_fee(i64::MAX, 10_000, 0), i64::MAX);
+        assert_eq!(withdraw_fee(100, 0, 0), 0);
     }
 
     #[test]

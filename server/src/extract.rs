@@ -41,6 +41,38 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
+/// The raw `Idempotency-Key` header, if any. It never rejects, so the signature is checked
+/// first; handlers validate it with [`IdempotencyKey::required`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl IdempotencyKey {
+    /// The key, or `IDEMPOTENCY_KEY_MISSING` when absent or not 8-64 of `A-Za-z0-9-_`.
+    pub fn required(&self) -> Result<&str, ApiError> {
+        match self.0.as_deref() {
+            Some(k) if wallet_protocol::api::idempotency_key_well_formed(k) => Ok(k),
+            _ => Err(ApiError::detail(
+                ErrorCode::IdempotencyKeyMissing,
+                "send an Idempotency-Key header of 8 to 64 letters, digits, - or _",
+            )),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .headers
+                .get(wallet_protocol::api::IDEMPOTENCY_KEY_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        ))
+    }
+}
+
 /// Most a signed request body may hold.
 const MAX_SIGNED_BODY: usize = 1024 * 1024;
 
@@ -55,6 +87,16 @@ pub struct AuthenticatedDevice {
     pub device_id: String,
     pub account_id: String,
     pub body: Bytes,
+}
+
+impl AuthenticatedDevice {
+    /// The signed body as JSON; a body that is not the expected JSON answers `MALFORMED_REQUEST`.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            // serde's message names the field and position, never echoes values of strings.
+            ApiError::detail(ErrorCode::MalformedRequest, format!("body: {e}"))
+        })
+    }
 }
 
 impl FromRequest<AppState> for AuthenticatedDevice {

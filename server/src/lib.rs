@@ -1,14 +1,17 @@
 //! `wallet-server`: the payment provider the Wallet app talks to.
 //!
-//! Walking skeleton: sign-up and sign-in with password + OTP, device enrolment with Ed25519 keys,
-//! signed requests, the device list and revocation, the SMS outbox. [`app`] builds the HTTP
-//! router over an [`AppState`]; [`serve`] runs it. Secrets (passwords, OTPs, ID numbers, full phone
-//! numbers) are never logged.
+//! Sign-up and sign-in with password + OTP, device enrolment with Ed25519 keys, signed requests,
+//! the device list and revocation, the SMS outbox; bank cards through a [`bank::BankGateway`],
+//! the payment PIN, and top-ups and withdrawals on a double-entry ledger ([`money`]). [`app`] builds the HTTP
+//! router over an [`AppState`]; [`serve`] runs it. Secrets (passwords, PINs, OTPs, card numbers,
+//! ID numbers, full phone numbers) are never logged.
 
+pub mod bank;
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod money;
 pub mod openapi;
 pub mod otp;
 mod routes;

@@ -27,6 +27,21 @@ enum Command {
         #[command(subcommand)]
         command: OtpCommand,
     },
+    /// The sandbox bank's tools for testers.
+    Sandbox {
+        #[command(subcommand)]
+        command: SandboxCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SandboxCommand {
+    /// List the sandbox bank's test cards and what each one does.
+    Cards {
+        /// Print `{"cards": [{"number", "bank", "scheme", "card_type", "outcome"}]}`.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -40,6 +55,10 @@ struct ServeArgs {
     /// Sandbox mode: opens the tester endpoints (SMS outbox).
     #[arg(long)]
     sandbox: bool,
+    /// Seconds between passes of the reconciler, which asks the bank about operations whose
+    /// answer was lost (timeouts, a crash mid-payment).
+    #[arg(long, default_value_t = 10)]
+    reconcile_interval_secs: u64,
     #[command(flatten)]
     limits: Limits,
 }
@@ -90,7 +109,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let default_level = match cli.command {
         Command::Serve(_) => "info",
-        Command::Otp { .. } => "warn",
+        Command::Otp { .. } | Command::Sandbox { .. } => "warn",
     };
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -107,6 +126,7 @@ async fn main() -> ExitCode {
                 listen: args.listen,
                 sandbox: args.sandbox,
                 limits: args.limits,
+                reconcile_every: std::time::Duration::from_secs(args.reconcile_interval_secs.max(1)),
             };
             match serve::run(options).await {
                 Ok(()) => ExitCode::SUCCESS,
@@ -115,6 +135,12 @@ async fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+        Command::Sandbox {
+            command: SandboxCommand::Cards { json },
+        } => {
+            print_sandbox_cards(json);
+            ExitCode::SUCCESS
         }
         Command::Otp {
             command: OtpCommand::Outbox(args),
@@ -139,6 +165,34 @@ async fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn print_sandbox_cards(json: bool) {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    let cards = wallet_server::bank::test_cards();
+    let mut out = String::new();
+    if json {
+        match serde_json::to_string_pretty(&serde_json::json!({ "cards": cards })) {
+            Ok(s) => out = s + "\n",
+            Err(e) => eprintln!("error: {e}"),
+        }
+    } else {
+        let _ = writeln!(out, "{:<20} {:<6} {:<11} {:<7} outcome", "number", "bank", "scheme", "type");
+        for c in cards {
+            let _ = writeln!(
+                out,
+                "{:<20} {:<6} {:<11} {:<7} {}",
+                c.number,
+                c.bank.code(),
+                c.scheme.name(),
+                c.card_type.label_en(),
+                c.outcome.as_str()
+            );
+        }
+    }
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }
 
 async fn outbox(args: &OutboxArgs) -> Result<Outbox, CliError> {

@@ -5,13 +5,13 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use wallet_protocol::signing;
 
-use crate::routes::{devices, login, me, meta, sandbox, signup, verify};
+use crate::routes::{cards, devices, login, me, meta, money, pin, sandbox, signup, verify};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Wallet provider API",
-        description = "Accounts, devices and OTP for the Wallet app. Errors are RFC 9457 \
+        description = "Accounts, devices, OTP, cards, the payment PIN and money for the Wallet app. Errors are RFC 9457 \
             `application/problem+json` with a stable `code`. Signed endpoints need the four \
             `x-wallet-*` headers: an Ed25519 signature by an enrolled device over method, path \
             and query, timestamp, nonce and the body's SHA-256 (see `wallet_protocol::signing`)."
@@ -23,6 +23,21 @@ use crate::routes::{devices, login, me, meta, sandbox, signup, verify};
         me::me,
         devices::list_devices,
         devices::revoke_device,
+        pin::pin_status,
+        pin::set_pin,
+        pin::change_pin,
+        pin::start_reset,
+        pin::finish_reset,
+        cards::bind_card,
+        cards::verify_card,
+        cards::list_cards,
+        cards::set_default,
+        cards::unbind,
+        cards::report_lost,
+        money::top_up,
+        money::withdraw,
+        money::balance,
+        money::operation,
         sandbox::sandbox_outbox,
         meta::health,
         meta::openapi_json,
@@ -33,6 +48,9 @@ use crate::routes::{devices, login, me, meta, sandbox, signup, verify};
         (name = "auth", description = "Sign-up, sign-in and device enrolment"),
         (name = "account", description = "The signed-in account"),
         (name = "devices", description = "The account's devices"),
+        (name = "pin", description = "The payment PIN"),
+        (name = "cards", description = "Bank cards: the number goes only to the bank gateway"),
+        (name = "money", description = "Top-ups, withdrawals and the balance, on a double-entry ledger"),
         (name = "sandbox", description = "Tester tools, sandbox mode only"),
         (name = "meta", description = "Health and this document"),
     )

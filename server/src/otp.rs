@@ -77,6 +77,7 @@ pub async fn issue(
         purpose: match purpose {
             ChallengePurpose::Signup => "signup",
             ChallengePurpose::Login => "login",
+            ChallengePurpose::PinReset => "pin_reset",
         },
         sent_at: now,
     };

@@ -19,6 +19,8 @@ pub struct ServeOptions {
     pub listen: String,
     pub sandbox: bool,
     pub limits: Limits,
+    /// How often the reconciler asks the bank about unresolved operations.
+    pub reconcile_every: std::time::Duration,
 }
 
 /// Serves until Ctrl-C or SIGTERM. Prints `wallet-server listening on http://ADDR` on stdout once
@@ -34,6 +36,9 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
     );
     // Builds the dummy hash now, so the first sign-in for an unknown phone is not slower than others.
     tokio::task::spawn_blocking(|| crate::secrets::verify_password("", None)).await?;
+    // Operations a crash left `processing` are settled before serving, then periodically.
+    crate::money::reconcile_unresolved_at_start(&state).await;
+    tokio::spawn(crate::money::reconciler(state.clone(), options.reconcile_every));
     let listener = tokio::net::TcpListener::bind(&options.listen)
         .await
         .with_context(|| format!("binding {}", options.listen))?;

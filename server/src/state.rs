@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::bank::{BankGateway, SandboxBank};
 use crate::clock::Clock;
 use crate::config::Limits;
 use crate::sms::SmsSender;
@@ -14,11 +15,14 @@ pub struct AppState {
     pub sms: Arc<dyn SmsSender>,
     pub clock: Arc<dyn Clock>,
     pub limits: Arc<Limits>,
+    /// The bank gateway: the only place a full card number goes.
+    pub bank: Arc<dyn BankGateway>,
     /// Sandbox mode opens the tester endpoints (the SMS outbox).
     pub sandbox: bool,
 }
 
 impl AppState {
+    /// State with the sandbox bank, the only bank adapter there is so far (DESIGN §15).
     pub fn new(
         store: Store,
         sms: Arc<dyn SmsSender>,
@@ -26,12 +30,24 @@ impl AppState {
         limits: Limits,
         sandbox: bool,
     ) -> Self {
+        let bank = Arc::new(SandboxBank::new(
+            store.clone(),
+            Arc::clone(&sms),
+            Arc::clone(&clock),
+        ));
         Self {
             store,
             sms,
             clock,
             limits: Arc::new(limits),
+            bank,
             sandbox,
         }
+    }
+
+    /// Swaps the bank gateway (a real adapter, or a unit test's fake).
+    pub fn with_bank(mut self, bank: Arc<dyn BankGateway>) -> Self {
+        self.bank = bank;
+        self
     }
 }

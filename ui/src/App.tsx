@@ -5,8 +5,12 @@ import type { PendingVerification, Profile } from './backend/types';
 import { Button, Notice, TopBar } from './components/ui';
 import { AlertIcon, WalletIcon } from './components/icons';
 import { useI18n } from './i18n';
+import { BindCard } from './screens/BindCard';
+import { Cards } from './screens/Cards';
 import { Devices } from './screens/Devices';
 import { Home } from './screens/Home';
+import { TopUp, Withdraw } from './screens/MoneyFlow';
+import { PinSettings } from './screens/PinSettings';
 import { Otp } from './screens/Otp';
 import { Signin } from './screens/Signin';
 import { Signup } from './screens/Signup';
@@ -20,7 +24,15 @@ export type Screen =
   | { name: 'signin' }
   | { name: 'otp'; pending: PendingVerification; from: 'signup' | 'signin' }
   | { name: 'home'; profile: Profile }
-  | { name: 'devices'; profile: Profile };
+  | { name: 'devices'; profile: Profile }
+  | { name: 'cards'; profile: Profile }
+  | { name: 'bind-card'; profile: Profile; back: Place }
+  | { name: 'top-up'; profile: Profile }
+  | { name: 'withdraw'; profile: Profile }
+  | { name: 'pin'; profile: Profile; start?: 'reset' };
+
+/** The signed-in screens one tap from home; where a flow returns to. */
+export type Place = 'home' | 'devices' | 'cards' | 'top-up' | 'withdraw' | 'pin' | 'pin-reset' | 'bind-card';
 
 /**
  * The app: a small screen state machine over the backend. Any `DEVICE_REVOKED` answer, from any
@@ -59,6 +71,12 @@ export function App({ backend: raw }: { backend: Backend }) {
 
   const toWelcome = () => setScreen({ name: 'welcome' });
   const toHome = (profile: Profile) => setScreen({ name: 'home', profile });
+  /** Goes to a signed-in place; `from` is where the card flow returns to. */
+  const place = (profile: Profile, to: Place, from: Place = 'home') => {
+    if (to === 'bind-card') setScreen({ name: 'bind-card', profile, back: from });
+    else if (to === 'pin-reset') setScreen({ name: 'pin', profile, start: 'reset' });
+    else setScreen({ name: to, profile } as Screen);
+  };
 
   return (
     <BackendProvider backend={backend}>
@@ -75,8 +93,19 @@ export function App({ backend: raw }: { backend: Backend }) {
           <Signin onBack={toWelcome} onSignUp={() => setScreen({ name: 'signup' })} onPending={(pending) => setScreen({ name: 'otp', pending, from: 'signin' })} />
         )}
         {screen.name === 'otp' && <Otp pending={screen.pending} onBack={() => setScreen(screen.from === 'signup' ? { name: 'signup' } : { name: 'signin' })} onVerified={toHome} />}
-        {screen.name === 'home' && <Home profile={screen.profile} onDevices={() => setScreen({ name: 'devices', profile: screen.profile })} />}
+        {screen.name === 'home' && <Home profile={screen.profile} onNavigate={(to) => place(screen.profile, to)} />}
         {screen.name === 'devices' && <Devices onBack={() => toHome(screen.profile)} onLoggedOut={toWelcome} />}
+        {screen.name === 'cards' && <Cards onBack={() => toHome(screen.profile)} onAdd={() => place(screen.profile, 'bind-card', 'cards')} />}
+        {screen.name === 'bind-card' && (
+          <BindCard profile={screen.profile} onBack={() => place(screen.profile, screen.back)} onTopUp={() => place(screen.profile, 'top-up')} />
+        )}
+        {screen.name === 'top-up' && (
+          <TopUp profile={screen.profile} onHome={() => toHome(screen.profile)} onAddCard={() => place(screen.profile, 'bind-card', 'top-up')} onForgotPin={() => place(screen.profile, 'pin-reset')} />
+        )}
+        {screen.name === 'withdraw' && (
+          <Withdraw profile={screen.profile} onHome={() => toHome(screen.profile)} onAddCard={() => place(screen.profile, 'bind-card', 'withdraw')} onForgotPin={() => place(screen.profile, 'pin-reset')} />
+        )}
+        {screen.name === 'pin' && <PinSettings start={screen.start} onBack={() => toHome(screen.profile)} />}
       </div>
     </BackendProvider>
   );

@@ -16,6 +16,8 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
+use zeroize::Zeroizing;
+use wallet_protocol::api::IDEMPOTENCY_KEY_HEADER;
 use wallet_protocol::signing::{self, SignedParts};
 use wallet_protocol::ErrorCode;
 
@@ -94,27 +96,34 @@ impl ApiClient {
         read_json(resp).await
     }
 
-    /// A device-signed request; `body` is sent as JSON when present.
-    pub async fn signed<R: DeserializeOwned>(
+    /// A device-signed request with a body already serialised to JSON (callers holding secrets
+    /// serialise into [`Zeroizing`] bytes) and, for money-moving requests, an `Idempotency-Key`.
+    pub async fn signed_with<R: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
-        body: Option<&serde_json::Value>,
+        body: Option<&[u8]>,
         auth: &DeviceAuth<'_>,
+        idempotency_key: Option<&str>,
     ) -> Result<R> {
-        let resp = self.send_signed(method, path, body, auth).await?;
+        let resp = self
+            .send_signed(method, path, body, auth, idempotency_key)
+            .await?;
         read_json(resp).await
     }
 
-    /// A device-signed request whose success answer has no body (204).
-    pub async fn signed_empty(
+    /// [`Self::signed_with`] for answers without a body (204).
+    pub async fn signed_empty_with(
         &self,
         method: Method,
         path: &str,
-        body: Option<&serde_json::Value>,
+        body: Option<&[u8]>,
         auth: &DeviceAuth<'_>,
+        idempotency_key: Option<&str>,
     ) -> Result<()> {
-        let resp = self.send_signed(method, path, body, auth).await?;
+        let resp = self
+            .send_signed(method, path, body, auth, idempotency_key)
+            .await?;
         if resp.status().is_success() {
             Ok(())
         } else {
@@ -126,15 +135,12 @@ impl ApiClient {
         &self,
         method: Method,
         path: &str,
-        body: Option<&serde_json::Value>,
+        body: Option<&[u8]>,
         auth: &DeviceAuth<'_>,
+        idempotency_key: Option<&str>,
     ) -> Result<reqwest::Response> {
         let url = self.url(path)?;
-        let bytes = match body {
-            Some(b) => serde_json::to_vec(b)
-                .map_err(|e| ClientError::Protocol(format!("request not serialisable: {e}")))?,
-            None => Vec::new(),
-        };
+        let bytes = body.unwrap_or_default();
         // Sign what goes on the wire: the URL's own path and query after normalisation.
         let path_and_query = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
@@ -151,7 +157,7 @@ impl ApiClient {
                 path_and_query: &path_and_query,
                 timestamp,
                 nonce: &nonce,
-                body: &bytes,
+                body: bytes,
             },
         );
         let mut req = self
@@ -161,11 +167,25 @@ impl ApiClient {
             .header(signing::HEADER_TIMESTAMP, timestamp.to_string())
             .header(signing::HEADER_NONCE, nonce)
             .header(signing::HEADER_SIGNATURE, signature);
+        if let Some(key) = idempotency_key {
+            // Not signed: the server ties the key to the device and the request it came with.
+            req = req.header(IDEMPOTENCY_KEY_HEADER, key);
+        }
         if body.is_some() {
-            req = req.header(CONTENT_TYPE, "application/json").body(bytes);
+            // reqwest owns (and frees, unzeroised) this copy: the one copy the wire needs.
+            req = req
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.to_vec());
         }
         req.send().await.map_err(network)
     }
+}
+
+/// JSON bytes of a request body, wiped from memory when dropped.
+pub(crate) fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Zeroizing<Vec<u8>>> {
+    serde_json::to_vec(body)
+        .map(Zeroizing::new)
+        .map_err(|e| ClientError::Protocol(format!("request not serialisable: {e}")))
 }
 
 /// HTTPS anywhere; plain HTTP only to this computer (127.0.0.0/8, ::1, localhost).
@@ -291,8 +311,93 @@ fn retry_after(headers: &HeaderMap) -> Option<u64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    use std::net::TcpListener;
+
     use super::*;
+
+    /// A loopback HTTP server for tests that answers each connection with the next of
+    /// `answers` (status, JSON body) and hands back the raw requests it read.
+    pub(crate) fn scripted_server(
+        answers: Vec<(u16, String)>,
+    ) -> (String, std::thread::JoinHandle<Vec<String>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            for (status, body) in answers {
+                let (stream, _) = listener.accept().unwrap();
+                let mut reader = BufReader::new(stream);
+                let mut head = String::new();
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap();
+                    }
+                    head.push_str(&line);
+                    if line == "\r\n" || line.is_empty() {
+                        break;
+                    }
+                }
+                let mut req_body = vec![0u8; length];
+                reader.read_exact(&mut req_body).unwrap();
+                head.push_str(&String::from_utf8_lossy(&req_body));
+                seen.push(head);
+                let content_type = if status >= 400 {
+                    "application/problem+json"
+                } else {
+                    "application/json"
+                };
+                let mut stream = reader.into_inner();
+                write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+                .unwrap();
+            }
+            seen
+        });
+        (url, handle)
+    }
+
+    #[tokio::test]
+    async fn idempotency_key_goes_in_its_header_with_the_signed_body() {
+        let (url, server) = scripted_server(vec![(200, "{}".into()), (204, String::new())]);
+        let client = ApiClient::new(&url).unwrap();
+        let key = DeviceKey::generate();
+        let auth = DeviceAuth {
+            device_id: "dev_1",
+            key: &key,
+        };
+        let body = to_json(&serde_json::json!({"amount": {"minor": 100, "currency": "CNY"}}))
+            .unwrap();
+        let _: serde_json::Value = client
+            .signed_with(
+                Method::POST,
+                "/v1/topups",
+                Some(&body),
+                &auth,
+                Some("key-12345678"),
+            )
+            .await
+            .unwrap();
+        client
+            .signed_empty_with(Method::POST, "/v1/pin", None, &auth, None)
+            .await
+            .unwrap();
+        let seen = server.join().unwrap();
+        let first = seen[0].to_ascii_lowercase();
+        assert!(first.starts_with("post /v1/topups "), "{first}");
+        assert!(first.contains("idempotency-key: key-12345678\r\n"), "{first}");
+        assert!(first.contains(&signing::HEADER_SIGNATURE.to_ascii_lowercase()));
+        assert!(first.ends_with(r#"{"amount":{"currency":"cny","minor":100}}"#), "{first}");
+        assert!(!seen[1].to_ascii_lowercase().contains("idempotency-key"));
+    }
 
     #[test]
     fn https_anywhere_http_only_to_loopback() {

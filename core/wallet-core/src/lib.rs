@@ -6,6 +6,7 @@
 
 mod client;
 pub mod error;
+mod money_flows;
 pub mod secret_store;
 mod store;
 #[cfg(all(test, feature = "ts"))]

@@ -6,7 +6,7 @@
 //!
 //! This module must never recreate, overwrite or "repair" an existing database: a missing or
 //! wrong key is an error and the file stays byte-for-byte as it was. It never stores a password,
-//! PIN, OTP or a full ID number.
+//! PIN, OTP, a full ID number or a full card number (cards are kept by their last 4 digits).
 
 use std::fs;
 use std::io::Write as _;
@@ -22,7 +22,10 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::secret_store::{SecretStore, SecretStoreError};
-use crate::types::{ChallengePurpose, PendingVerification, Profile};
+use crate::types::{
+    Balance, Card, ChallengePurpose, Currency, Money, MoneyLimits, Operation, PendingCardBinding,
+    PendingVerification, Profile,
+};
 
 pub(crate) const DB_FILE: &str = "wallet.db";
 pub(crate) const PROFILE_ID_FILE: &str = "profile.id";
@@ -32,6 +35,7 @@ const KEY_LEN: usize = 32;
 pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_settings.sql"),
+    include_str!("../migrations/0003_cards.sql"),
 ];
 
 /// Setting: the server URL this device was enrolled on (JSON string, or `null` when unknown).
@@ -152,6 +156,7 @@ fn purpose_str(p: ChallengePurpose) -> &'static str {
     match p {
         ChallengePurpose::Signup => "signup",
         ChallengePurpose::Login => "login",
+        ChallengePurpose::PinReset => "pin_reset",
     }
 }
 
@@ -460,6 +465,283 @@ impl Store {
         Ok(())
     }
 
+    // --- cards, PIN reset, operations, balance (caches of what the server said) ---
+
+    /// Replaces the cached card list with the server's, keeping its order.
+    pub fn replace_cards(&self, cards: &[Card]) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("DELETE FROM cards", [])?;
+        for (position, card) in cards.iter().enumerate() {
+            insert_card(&tx, card, position as i64)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds or updates one card (a new one goes first, as the most recently bound). A default
+    /// card makes every other card non-default.
+    pub fn upsert_card(&self, card: &Card) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        let position: Option<i64> = tx
+            .query_row(
+                "SELECT position FROM cards WHERE card_id = ?1",
+                [&card.card_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let position = match position {
+            Some(p) => p,
+            None => tx.query_row("SELECT coalesce(min(position), 0) - 1 FROM cards", [], |r| {
+                r.get(0)
+            })?,
+        };
+        if card.is_default {
+            tx.execute("UPDATE cards SET is_default = 0", [])?;
+        }
+        insert_card(&tx, card, position)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn remove_card(&self, card_id: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM cards WHERE card_id = ?1", [card_id])?;
+        Ok(())
+    }
+
+    /// The cached cards: the default first, then in the server's order.
+    pub fn cards(&self) -> Result<Vec<Card>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT card_id, bank, scheme, card_type, last4, status, is_default, bound_at
+             FROM cards ORDER BY is_default DESC, position, card_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, bool>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
+        let mut cards = Vec::new();
+        for row in rows {
+            let (card_id, bank, scheme, card_type, last4, status, is_default, bound_at) = row?;
+            cards.push(Card {
+                card_id,
+                bank: bank.map(|b| from_text(&b, "bank")).transpose()?,
+                scheme: from_text(&scheme, "card scheme")?,
+                card_type: from_text(&card_type, "card type")?,
+                last4,
+                status: from_text(&status, "card status")?,
+                is_default,
+                bound_at,
+            });
+        }
+        Ok(cards)
+    }
+
+    /// Keeps the card binding waiting for the bank's code (replacing any earlier one).
+    pub fn save_card_binding(&self, p: &PendingCardBinding) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO pending_card_binding
+                 (id, binding_id, phone_masked, expires_at, bank, scheme, card_type, last4,
+                  created_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                p.binding_id,
+                p.phone_masked,
+                p.expires_at,
+                p.bank.as_ref().map(to_text).transpose()?,
+                to_text(&p.scheme)?,
+                to_text(&p.card_type)?,
+                p.last4,
+                rfc3339(&Utc::now()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn card_binding(&self) -> Result<Option<PendingCardBinding>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT binding_id, phone_masked, expires_at, bank, scheme, card_type, last4
+                 FROM pending_card_binding WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((binding_id, phone_masked, expires_at, bank, scheme, card_type, last4)) = row
+        else {
+            return Ok(None);
+        };
+        Ok(Some(PendingCardBinding {
+            binding_id,
+            phone_masked,
+            expires_at,
+            bank: bank.map(|b| from_text(&b, "bank")).transpose()?,
+            scheme: from_text(&scheme, "card scheme")?,
+            card_type: from_text(&card_type, "card type")?,
+            last4,
+        }))
+    }
+
+    pub fn clear_card_binding(&self) -> Result<()> {
+        self.conn.execute("DELETE FROM pending_card_binding", [])?;
+        Ok(())
+    }
+
+    /// Keeps the PIN reset waiting for its SMS code (replacing any earlier one).
+    pub fn save_pin_reset(&self, p: &StoredPinReset) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO pending_pin_reset
+                 (id, challenge_id, phone_masked, expires_at, created_at)
+             VALUES (1, ?1, ?2, ?3, ?4)",
+            params![
+                p.challenge_id,
+                p.phone_masked,
+                rfc3339(&p.expires_at),
+                rfc3339(&Utc::now()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn pin_reset(&self) -> Result<Option<StoredPinReset>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT challenge_id, phone_masked, expires_at FROM pending_pin_reset WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((challenge_id, phone_masked, expires_at)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(StoredPinReset {
+            challenge_id,
+            phone_masked,
+            expires_at: parse_time(&expires_at, "PIN reset expiry")?,
+        }))
+    }
+
+    pub fn clear_pin_reset(&self) -> Result<()> {
+        self.conn.execute("DELETE FROM pending_pin_reset", [])?;
+        Ok(())
+    }
+
+    /// Adds an operation or updates its status.
+    pub fn upsert_operation(&self, op: &Operation) -> Result<()> {
+        upsert_operation(&self.conn, op)
+    }
+
+    /// The newest `limit` operations, newest first.
+    pub fn operations(&self, limit: usize) -> Result<Vec<Operation>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT operation_id, kind, status, amount_minor, fee_minor, currency, card_id,
+                    card_last4, bank, failure_code, created_at, updated_at
+             FROM operations ORDER BY created_at DESC, operation_id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok(RawOperation {
+                operation_id: r.get(0)?,
+                kind: r.get(1)?,
+                status: r.get(2)?,
+                amount_minor: r.get(3)?,
+                fee_minor: r.get(4)?,
+                currency: r.get(5)?,
+                card_id: r.get(6)?,
+                card_last4: r.get(7)?,
+                bank: r.get(8)?,
+                failure_code: r.get(9)?,
+                created_at: r.get(10)?,
+                updated_at: r.get(11)?,
+            })
+        })?;
+        let mut ops = Vec::new();
+        for row in rows {
+            ops.push(row?.into_operation()?);
+        }
+        Ok(ops)
+    }
+
+    /// Records what the server just confirmed: the balance, today's limits and the operations
+    /// it listed, in one transaction.
+    pub fn save_balance(
+        &self,
+        balance: Money,
+        limits: &MoneyLimits,
+        operations: &[Operation],
+        as_of: &str,
+    ) -> Result<()> {
+        let limits = serde_json::to_string(limits)
+            .map_err(|e| StoreError::Corrupt(format!("limits not serialisable: {e}")))?;
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO balance_cache (id, balance_minor, currency, limits, as_of)
+             VALUES (1, ?1, ?2, ?3, ?4)",
+            params![balance.minor, balance.currency.code(), limits, as_of],
+        )?;
+        for op in operations {
+            upsert_operation(&tx, op)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The last confirmed balance with the newest `limit` cached operations, marked stale;
+    /// `None` before the first successful `balance`.
+    pub fn cached_balance(&self, limit: usize) -> Result<Option<Balance>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT balance_minor, currency, limits, as_of FROM balance_cache WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((minor, currency, limits, as_of)) = row else {
+            return Ok(None);
+        };
+        let limits: MoneyLimits = serde_json::from_str(&limits)
+            .map_err(|_| StoreError::Corrupt("cached limits have an unexpected shape".into()))?;
+        Ok(Some(Balance {
+            balance: Money::new(minor, currency_from(&currency)?),
+            operations: self.operations(limit)?,
+            limits,
+            as_of,
+            stale: true,
+        }))
+    }
+
     /// Deletes this profile from the device: database (+ WAL files), the key entry, `profile.id`.
     /// Everything is attempted; the first failure is reported.
     pub fn wipe(self, secrets: &dyn SecretStore) -> Result<()> {
@@ -500,6 +782,125 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// A PIN reset waiting for its SMS code, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StoredPinReset {
+    pub challenge_id: String,
+    pub phone_masked: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn insert_card(conn: &Connection, card: &Card, position: i64) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO cards
+             (card_id, bank, scheme, card_type, last4, status, is_default, bound_at, position,
+              synced_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            card.card_id,
+            card.bank.as_ref().map(to_text).transpose()?,
+            to_text(&card.scheme)?,
+            to_text(&card.card_type)?,
+            card.last4,
+            to_text(&card.status)?,
+            card.is_default,
+            card.bound_at,
+            position,
+            rfc3339(&Utc::now()),
+        ],
+    )?;
+    Ok(())
+}
+
+fn upsert_operation(conn: &Connection, op: &Operation) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO operations
+             (operation_id, kind, status, amount_minor, fee_minor, currency, card_id, card_last4,
+              bank, failure_code, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            op.operation_id,
+            to_text(&op.kind)?,
+            to_text(&op.status)?,
+            op.amount.minor,
+            op.fee.minor,
+            op.amount.currency.code(),
+            op.card_id,
+            op.card_last4,
+            op.bank.as_ref().map(to_text).transpose()?,
+            op.failure_code.as_ref().map(to_text).transpose()?,
+            op.created_at,
+            op.updated_at,
+        ],
+    )?;
+    Ok(())
+}
+
+/// An `operations` row before its text columns are checked.
+struct RawOperation {
+    operation_id: String,
+    kind: String,
+    status: String,
+    amount_minor: i64,
+    fee_minor: i64,
+    currency: String,
+    card_id: String,
+    card_last4: String,
+    bank: Option<String>,
+    failure_code: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl RawOperation {
+    fn into_operation(self) -> Result<Operation> {
+        let currency = currency_from(&self.currency)?;
+        Ok(Operation {
+            operation_id: self.operation_id,
+            kind: from_text(&self.kind, "operation kind")?,
+            status: from_text(&self.status, "operation status")?,
+            amount: Money::new(self.amount_minor, currency),
+            fee: Money::new(self.fee_minor, currency),
+            card_id: self.card_id,
+            card_last4: self.card_last4,
+            bank: self
+                .bank
+                .map(|b| from_text(&b, "bank"))
+                .transpose()?,
+            // A code this build does not know (from a newer server) is dropped, not fatal.
+            failure_code: self
+                .failure_code
+                .and_then(|c| from_text(&c, "error code").ok()),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// An enum's wire form (`"unionpay"`, `"CMB"`, `"CARD_DECLINED"`) as stored in a TEXT column.
+fn to_text<T: Serialize>(value: &T) -> Result<String> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => Ok(s),
+        _ => Err(StoreError::Corrupt("a value is not stored as text".into())),
+    }
+}
+
+fn from_text<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| StoreError::Corrupt(format!("unknown {what} in the local database")))
+}
+
+fn currency_from(code: &str) -> Result<Currency> {
+    Currency::from_code(code)
+        .ok_or_else(|| StoreError::Corrupt("unknown currency in the local database".into()))
+}
+
+fn parse_time(text: &str, what: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("{what} is not a time")))
 }
 
 fn profile_id_well_formed(id: &str) -> bool {
@@ -873,6 +1274,145 @@ pub(crate) mod tests {
         let server: Option<Option<String>> = store.setting(SETTING_ENROLLED_SERVER).unwrap();
         assert_eq!(server, Some(None));
         store.set_setting("language", &"en").unwrap();
+        // 0003's caches exist and start empty.
+        assert!(store.cards().unwrap().is_empty());
+        assert!(store.cached_balance(20).unwrap().is_none());
+        assert!(store.card_binding().unwrap().is_none());
+        assert!(store.pin_reset().unwrap().is_none());
+        store.upsert_card(&sample_card("card_1", true)).unwrap();
+    }
+
+    pub(crate) fn sample_card(id: &str, is_default: bool) -> Card {
+        Card {
+            card_id: id.into(),
+            bank: Some(crate::types::Bank::Cmb),
+            scheme: crate::types::CardScheme::Unionpay,
+            card_type: crate::types::CardType::Debit,
+            last4: "1234".into(),
+            status: crate::types::CardStatus::Active,
+            is_default,
+            bound_at: "2030-01-02T03:04:05Z".into(),
+        }
+    }
+
+    pub(crate) fn sample_operation(id: &str, created_at: &str) -> Operation {
+        Operation {
+            operation_id: id.into(),
+            kind: crate::types::OperationKind::Withdrawal,
+            status: crate::types::OperationStatus::Succeeded,
+            amount: Money::cny(3000),
+            fee: Money::cny(30),
+            card_id: "card_1".into(),
+            card_last4: "1234".into(),
+            bank: Some(crate::types::Bank::Cmb),
+            failure_code: None,
+            created_at: created_at.into(),
+            updated_at: created_at.into(),
+        }
+    }
+
+    fn open_enrolled() -> (tempfile::TempDir, Store) {
+        let (dir, paths, secrets) = new_store();
+        let store = Store::open_existing(&paths, &secrets).unwrap().unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn cards_cache_keeps_order_and_one_default() {
+        let (_dir, store) = open_enrolled();
+        store
+            .replace_cards(&[sample_card("card_a", true), sample_card("card_b", false)])
+            .unwrap();
+        let ids = |s: &Store| -> Vec<String> {
+            s.cards().unwrap().into_iter().map(|c| c.card_id).collect()
+        };
+        assert_eq!(ids(&store), ["card_a", "card_b"]);
+        // A newly bound card goes before the other non-default ones.
+        store.upsert_card(&sample_card("card_c", false)).unwrap();
+        assert_eq!(ids(&store), ["card_a", "card_c", "card_b"]);
+        // Making one default clears the others.
+        store.upsert_card(&sample_card("card_b", true)).unwrap();
+        let cards = store.cards().unwrap();
+        assert_eq!(cards[0].card_id, "card_b");
+        assert_eq!(cards.iter().filter(|c| c.is_default).count(), 1);
+        store.remove_card("card_b").unwrap();
+        assert_eq!(ids(&store), ["card_c", "card_a"]);
+        store.replace_cards(&[]).unwrap();
+        assert!(store.cards().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_full_card_number_cannot_be_stored() {
+        let (_dir, store) = open_enrolled();
+        let mut card = sample_card("card_a", false);
+        card.last4 = "6225880137706868".into();
+        assert!(store.upsert_card(&card).is_err());
+        card.last4 = "12a4".into();
+        assert!(store.upsert_card(&card).is_err());
+        let mut op = sample_operation("op_1", "2030-01-01T00:00:00Z");
+        op.card_last4 = "4111111111111111".into();
+        assert!(store.upsert_operation(&op).is_err());
+    }
+
+    #[test]
+    fn pending_card_binding_and_pin_reset_round_trip() {
+        let (_dir, store) = open_enrolled();
+        let binding = PendingCardBinding {
+            binding_id: "bind_1".into(),
+            phone_masked: "+86 138****5678".into(),
+            expires_at: "2030-01-02T03:04:05Z".into(),
+            bank: None,
+            scheme: crate::types::CardScheme::Visa,
+            card_type: crate::types::CardType::Credit,
+            last4: "1111".into(),
+        };
+        store.save_card_binding(&binding).unwrap();
+        assert_eq!(store.card_binding().unwrap(), Some(binding));
+        store.clear_card_binding().unwrap();
+        assert_eq!(store.card_binding().unwrap(), None);
+
+        let reset = StoredPinReset {
+            challenge_id: "ch_9".into(),
+            phone_masked: "+86 138****5678".into(),
+            expires_at: parse_time("2030-01-02T03:04:05Z", "t").unwrap(),
+        };
+        store.save_pin_reset(&reset).unwrap();
+        assert_eq!(store.pin_reset().unwrap(), Some(reset));
+        store.clear_pin_reset().unwrap();
+        assert_eq!(store.pin_reset().unwrap(), None);
+    }
+
+    #[test]
+    fn balance_cache_with_operations_newest_first() {
+        let (_dir, store) = open_enrolled();
+        let limits = MoneyLimits {
+            topup_per_payment: Money::cny(5_000_000),
+            topup_daily_remaining: Money::cny(4_990_000),
+            withdraw_per_payment: Money::cny(5_000_000),
+            withdraw_daily_remaining: Money::cny(5_000_000),
+        };
+        let older = sample_operation("op_1", "2030-01-01T00:00:00Z");
+        let mut newer = sample_operation("op_2", "2030-01-01T00:00:05Z");
+        newer.status = crate::types::OperationStatus::Pending;
+        store
+            .save_balance(Money::cny(7000), &limits, &[older.clone()], "2030-01-01T00:00:06Z")
+            .unwrap();
+        store.upsert_operation(&newer).unwrap();
+        let cached = store.cached_balance(20).unwrap().unwrap();
+        assert!(cached.stale);
+        assert_eq!(cached.balance, Money::cny(7000));
+        assert_eq!(cached.limits, limits);
+        assert_eq!(cached.as_of, "2030-01-01T00:00:06Z");
+        assert_eq!(cached.operations, vec![newer.clone(), older.clone()]);
+        assert_eq!(store.cached_balance(1).unwrap().unwrap().operations.len(), 1);
+        // A later answer updates the pending one in place.
+        let mut failed = newer;
+        failed.status = crate::types::OperationStatus::Failed;
+        failed.failure_code = Some(wallet_protocol::ErrorCode::CardDeclined);
+        store
+            .save_balance(Money::cny(7000), &limits, &[failed.clone()], "2030-01-01T00:01:00Z")
+            .unwrap();
+        assert_eq!(store.operations(20).unwrap(), vec![failed, older]);
     }
 
     #[test]

@@ -37,6 +37,24 @@ fn export_bindings() {
         ErrorCode,
         PasswordStrength,
         ChallengePurpose,
+        // cards, PIN and money
+        PinState,
+        PendingCardBinding,
+        Card,
+        CardStatus,
+        CardInspection,
+        CardScheme,
+        CardType,
+        Bank,
+        Operation,
+        OperationKind,
+        OperationStatus,
+        MoneyLimits,
+        Balance,
+        TopUpInput,
+        WithdrawInput,
+        Money,
+        Currency,
     );
     names.sort();
     let mut index = String::from(

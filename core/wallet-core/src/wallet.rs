@@ -45,7 +45,8 @@ pub struct Wallet {
     client: ApiClient,
     /// `None` until a sign-up or sign-in creates the database, and again after a wipe.
     store: Mutex<Option<Store>>,
-    flow: tokio::sync::Mutex<()>,
+    /// Held for the whole of a flow that reads state, talks to the server and writes back.
+    pub(crate) flow: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Wallet {
@@ -337,7 +338,7 @@ impl Wallet {
 
     // --- internals ---------------------------------------------------------------------------
 
-    fn lock_store(&self) -> MutexGuard<'_, Option<Store>> {
+    pub(crate) fn lock_store(&self) -> MutexGuard<'_, Option<Store>> {
         // A panic while holding the lock leaves SQLite consistent (transactions), so go on.
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -397,22 +398,51 @@ impl Wallet {
         method: Method,
         path: &str,
     ) -> Result<R, WalletError> {
-        let session = self.session()?;
-        let auth = DeviceAuth {
-            device_id: &session.profile.device_id,
-            key: &session.key,
-        };
-        let answer = self.client.signed(method, path, None, &auth).await;
-        answer.map_err(|e| self.after_signed_error(e))
+        self.signed_with(method, path, None, None).await
     }
 
     async fn signed_empty(&self, method: Method, path: &str) -> Result<(), WalletError> {
+        self.signed_empty_with(method, path, None, None).await
+    }
+
+    /// A signed request with a JSON body (already serialised, see `client::to_json`) and, for
+    /// money-moving requests, an `Idempotency-Key`. A `DEVICE_REVOKED` answer wipes.
+    pub(crate) async fn signed_with<R: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+        idempotency_key: Option<&str>,
+    ) -> Result<R, WalletError> {
         let session = self.session()?;
         let auth = DeviceAuth {
             device_id: &session.profile.device_id,
             key: &session.key,
         };
-        let answer = self.client.signed_empty(method, path, None, &auth).await;
+        let answer = self
+            .client
+            .signed_with(method, path, body, &auth, idempotency_key)
+            .await;
+        answer.map_err(|e| self.after_signed_error(e))
+    }
+
+    /// [`Self::signed_with`] for answers without a body (204).
+    pub(crate) async fn signed_empty_with(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+        idempotency_key: Option<&str>,
+    ) -> Result<(), WalletError> {
+        let session = self.session()?;
+        let auth = DeviceAuth {
+            device_id: &session.profile.device_id,
+            key: &session.key,
+        };
+        let answer = self
+            .client
+            .signed_empty_with(method, path, body, &auth, idempotency_key)
+            .await;
         answer.map_err(|e| self.after_signed_error(e))
     }
 
@@ -470,7 +500,7 @@ impl Wallet {
     }
 }
 
-fn invalid(code: ErrorCode, e: impl std::fmt::Display) -> WalletError {
+pub(crate) fn invalid(code: ErrorCode, e: impl std::fmt::Display) -> WalletError {
     // The parsers' messages describe the rule, never the input.
     WalletError::new(code, format!("{}: {e}", code.title()))
 }

@@ -61,6 +61,43 @@ error_codes! {
     NonceReused = "NONCE_REUSED", 401, "The request was replayed";
     DeviceUnknown = "DEVICE_UNKNOWN", 401, "This device is not known";
     DeviceRevoked = "DEVICE_REVOKED", 401, "This device was signed out";
+    // --- cards, PIN and money (issue 3) ---
+    /// A card number fails Luhn, its scheme's length, or is not a supported scheme.
+    CardNumberInvalid = "CARD_NUMBER_INVALID", 400, "The card number is not valid";
+    CardAlreadyBound = "CARD_ALREADY_BOUND", 409, "This card is already bound to the account";
+    CardNotFound = "CARD_NOT_FOUND", 404, "No such card on this account";
+    /// The card was reported lost (by the user here, or at the bank): it cannot move money.
+    CardSuspended = "CARD_SUSPENDED", 409, "This card is suspended because it was reported lost";
+    /// Withdrawals go only to debit cards.
+    CardNotDebit = "CARD_NOT_DEBIT", 409, "Withdrawals go only to a debit card";
+    NoCard = "NO_CARD", 409, "Bind a bank card first";
+    /// The bank says the cardholder is not the account's real name.
+    CardHolderMismatch = "CARD_HOLDER_MISMATCH", 422, "The cardholder is not the account holder";
+    /// The bank refused the card or the payment without giving a reason.
+    CardDeclined = "CARD_DECLINED", 402, "The bank declined";
+    /// The bank says the card was reported lost or stolen.
+    CardReportedLost = "CARD_REPORTED_LOST", 402, "The bank says this card was reported lost";
+    BankInsufficientFunds = "BANK_INSUFFICIENT_FUNDS", 402, "The card does not have enough money";
+    BankUnavailable = "BANK_UNAVAILABLE", 503, "The bank could not be reached; try again later";
+    BindingNotFound = "BINDING_NOT_FOUND", 404, "No card binding is waiting for this code";
+    PinFormatInvalid = "PIN_FORMAT_INVALID", 400, "The payment PIN must be 6 digits";
+    /// All-same digits, a run, the birthday, part of the phone or ID number, or a common PIN.
+    PinWeak = "PIN_WEAK", 400, "This payment PIN is too easy to guess";
+    PinNotSet = "PIN_NOT_SET", 409, "Set a payment PIN first";
+    PinAlreadySet = "PIN_ALREADY_SET", 409, "A payment PIN is already set";
+    PinWrong = "PIN_WRONG", 401, "The payment PIN is wrong";
+    /// Five wrong PINs: locked for 3 hours; `retry_after_secs` says how long.
+    PinLocked = "PIN_LOCKED", 423, "The payment PIN is locked after too many wrong tries";
+    AmountInvalid = "AMOUNT_INVALID", 400, "The amount is not valid";
+    /// Over the per-payment limit.
+    AmountOverLimit = "AMOUNT_OVER_LIMIT", 422, "The amount is over the limit for one payment";
+    /// Over what is left of today's limit.
+    DailyLimitReached = "DAILY_LIMIT_REACHED", 422, "Today's limit is reached";
+    /// The wallet balance is too low.
+    BalanceInsufficient = "BALANCE_INSUFFICIENT", 422, "The balance is not enough";
+    IdempotencyKeyMissing = "IDEMPOTENCY_KEY_MISSING", 400, "The Idempotency-Key header is missing or not valid";
+    /// The same key was sent before with a different request.
+    IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED", 422, "This Idempotency-Key was used for a different request";
     // --- generic server ---
     NotFound = "NOT_FOUND", 404, "Not found";
     Forbidden = "FORBIDDEN", 403, "Not allowed";

@@ -4,12 +4,16 @@
 //! error codes live here once, so the client and the server cannot disagree about them.
 
 pub mod api;
+pub mod card;
 pub mod error;
 pub mod identity;
+pub mod money;
 pub mod password;
 pub mod phone;
+pub mod pin;
 pub mod signing;
 
 pub use error::{ErrorCode, Problem};
 pub use identity::{RealName, ResidentId};
+pub use money::{Currency, Money};
 pub use phone::PhoneNumber;

@@ -1,9 +1,12 @@
 //! The HTTP surface: one file per action, all mounted by [`app`].
 
+pub(crate) mod cards;
 pub(crate) mod devices;
 pub(crate) mod login;
 pub(crate) mod me;
 pub(crate) mod meta;
+pub(crate) mod money;
+pub(crate) mod pin;
 pub(crate) mod sandbox;
 pub(crate) mod signup;
 pub(crate) mod verify;
@@ -30,6 +33,19 @@ pub fn app(state: AppState) -> Router {
         .route(paths::ME, get(me::me))
         .route(paths::DEVICES, get(devices::list_devices))
         .route(paths::DEVICE_REVOKE, post(devices::revoke_device))
+        .route(paths::PIN, get(pin::pin_status).post(pin::set_pin))
+        .route(paths::PIN_CHANGE, post(pin::change_pin))
+        .route(paths::PIN_RESET, post(pin::start_reset))
+        .route(paths::PIN_RESET_VERIFY, post(pin::finish_reset))
+        .route(paths::CARDS, get(cards::list_cards).post(cards::bind_card))
+        .route(paths::CARD_BINDING_VERIFY, post(cards::verify_card))
+        .route(paths::CARD_DEFAULT, post(cards::set_default))
+        .route(paths::CARD_UNBIND, post(cards::unbind))
+        .route(paths::CARD_REPORT_LOST, post(cards::report_lost))
+        .route(paths::TOPUPS, post(money::top_up))
+        .route(paths::WITHDRAWALS, post(money::withdraw))
+        .route(paths::BALANCE, get(money::balance))
+        .route(paths::OPERATION, get(money::operation))
         .route(paths::SANDBOX_OUTBOX, get(sandbox::sandbox_outbox))
         .route(paths::OPENAPI, get(meta::openapi_json))
         .route(paths::HEALTH, get(meta::health))

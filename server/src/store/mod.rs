@@ -4,12 +4,14 @@
 //! SQLite (one writer connection in WAL mode); PostgreSQL slots in as another [`Backend`] variant
 //! running the same migrations, and the conformance tests below run against each backend.
 
+mod money;
 mod sqlite;
 
 use std::path::Path;
 
 use wallet_protocol::api::ChallengePurpose;
 
+pub use money::*;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]

@@ -13,7 +13,10 @@ use super::{
 };
 
 /// Schema steps, in order; the version of step `i` is `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_cards_ledger.sql"),
+];
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -215,6 +218,7 @@ fn purpose_str(p: ChallengePurpose) -> &'static str {
     match p {
         ChallengePurpose::Signup => "signup",
         ChallengePurpose::Login => "login",
+        ChallengePurpose::PinReset => "pin_reset",
     }
 }
 
@@ -270,7 +274,7 @@ where
         .query_row(
             "SELECT purpose, phone, account_id, signup_name, signup_id_number,
                     signup_password_hash, code_hash, expires_at, failed_attempts, consumed_at
-             FROM challenges WHERE id = ?1",
+             FROM challenges WHERE id = ?1 AND purpose IN ('signup', 'login')",
             [challenge_id],
             |r| {
                 Ok(ChallengeRow {

@@ -56,7 +56,7 @@ async fn migrations_run_once_and_reopen() {
     drop(store);
     let store = Store::open(path).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 1);
+    assert_eq!(sqlite::schema_version(db), 2);
     assert!(store
         .account_by_phone("+8613812345678")
         .await
@@ -77,7 +77,7 @@ fn newer_schema_is_refused_and_postgres_is_not_yet_supported() {
         Store::open(path.to_str().unwrap()),
         Err(StoreError::TooNew {
             found: 99,
-            known: 1
+            known: 2
         })
     ));
     let err = Store::open("postgres://localhost/wallet").unwrap_err();
@@ -236,4 +236,35 @@ async fn outbox_is_newest_first() {
         ["222222", "111111"]
     );
     assert!(store.outbox("+8613900000000", 10).await.unwrap().is_empty());
+}
+
+/// A database left by the walking skeleton (schema 1, with an account) migrates to the cards
+/// and ledger schema in place, keeping its data.
+#[tokio::test]
+async fn version_1_database_migrates_to_the_ledger_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL);",
+        )
+        .unwrap();
+        conn.execute_batch(include_str!("../../migrations/0001_init.sql"))
+            .unwrap();
+        conn.execute("INSERT INTO schema_migrations VALUES (1, 0)", [])
+            .unwrap();
+        conn.execute(
+            "INSERT INTO accounts VALUES ('acc_old', '+8613812345678', '李明', '11010519491231002X', 'x', 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(path.to_str().unwrap()).unwrap();
+    let Backend::Sqlite(db) = &store.0;
+    assert_eq!(sqlite::schema_version(db), 2);
+    assert!(store.account("acc_old").await.unwrap().is_some());
+    assert_eq!(store.balance("acc_old").await.unwrap(), 0);
+    assert!(store.cards("acc_old").await.unwrap().is_empty());
+    assert!(store.ledger_check().await.unwrap().is_ok());
 }

@@ -1,12 +1,21 @@
 import type {
+  Balance,
+  Card,
+  CardInspection,
   Device,
   ErrorCode,
+  Money,
+  Operation,
   PasswordStrength,
+  PendingCardBinding,
   PendingVerification,
+  PinState,
   Profile,
   SessionStatus,
   SignupInput,
+  TopUpInput,
   WalletErrorData,
+  WithdrawInput,
 } from './types';
 
 /**
@@ -25,6 +34,33 @@ export interface Backend {
   devices(): Promise<Device[]>;
   revokeDevice(deviceId: string): Promise<void>;
   logout(): Promise<void>;
+
+  // --- bank cards, payment PIN, top-up, withdraw, balance ---
+  /** Offline: Luhn, length, scheme, issuing bank and card type, for the live hint while typing. */
+  inspectCard(number: string): Promise<CardInspection>;
+  /** An amount as typed (`100`, `¥12.30`), parsed strictly by the core; `AMOUNT_INVALID` otherwise. */
+  parseAmount(amount: string): Promise<Money>;
+  /** Whether `pin` may become the payment PIN (`PIN_FORMAT_INVALID`, `PIN_WEAK`); sends nothing. */
+  checkNewPin(pin: string): Promise<void>;
+  pinState(): Promise<PinState>;
+  setPin(pin: string): Promise<void>;
+  changePin(oldPin: string, newPin: string): Promise<void>;
+  /** A forgotten or locked PIN: the login password, then an SMS code and a new PIN. */
+  startPinReset(password: string): Promise<PendingVerification>;
+  finishPinReset(code: string, newPin: string): Promise<void>;
+  /** The number goes to the bank only; the bank sends a code to `bankPhone`. */
+  bindCard(number: string, bankPhone: string): Promise<PendingCardBinding>;
+  verifyCard(code: string): Promise<Card>;
+  /** Default card first, then the most recently bound. */
+  cards(): Promise<Card[]>;
+  setDefaultCard(cardId: string): Promise<Card>;
+  unbindCard(cardId: string, pin: string): Promise<void>;
+  reportCardLost(cardId: string): Promise<Card>;
+  topUp(input: TopUpInput): Promise<Operation>;
+  withdraw(input: WithdrawInput): Promise<Operation>;
+  /** The balance, latest operations and today's limits; cached with `stale` when offline. */
+  balance(): Promise<Balance>;
+  operation(operationId: string): Promise<Operation>;
 }
 
 /** A failure from the backend. The UI shows localised text for `code`, never `message`. */
@@ -85,5 +121,23 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
     devices: guard(() => inner.devices()),
     revokeDevice: guard((id: string) => inner.revokeDevice(id)),
     logout: guard(() => inner.logout()),
+    inspectCard: guard((n: string) => inner.inspectCard(n)),
+    parseAmount: guard((a: string) => inner.parseAmount(a)),
+    checkNewPin: guard((p: string) => inner.checkNewPin(p)),
+    pinState: guard(() => inner.pinState()),
+    setPin: guard((p: string) => inner.setPin(p)),
+    changePin: guard((o: string, n: string) => inner.changePin(o, n)),
+    startPinReset: guard((pw: string) => inner.startPinReset(pw)),
+    finishPinReset: guard((c: string, p: string) => inner.finishPinReset(c, p)),
+    bindCard: guard((n: string, p: string) => inner.bindCard(n, p)),
+    verifyCard: guard((c: string) => inner.verifyCard(c)),
+    cards: guard(() => inner.cards()),
+    setDefaultCard: guard((id: string) => inner.setDefaultCard(id)),
+    unbindCard: guard((id: string, p: string) => inner.unbindCard(id, p)),
+    reportCardLost: guard((id: string) => inner.reportCardLost(id)),
+    topUp: guard((i: TopUpInput) => inner.topUp(i)),
+    withdraw: guard((i: WithdrawInput) => inner.withdraw(i)),
+    balance: guard(() => inner.balance()),
+    operation: guard((id: string) => inner.operation(id)),
   };
 }

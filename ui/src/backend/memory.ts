@@ -1,17 +1,105 @@
 import { WalletError, type Backend } from './backend';
 import type {
+  Balance,
+  Bank,
+  Card,
+  CardInspection,
+  CardScheme,
+  CardType,
   Device,
   ErrorCode,
+  Money,
+  MoneyLimits,
+  Operation,
   PasswordStrength,
+  PendingCardBinding,
   PendingVerification,
+  PinState,
   Profile,
   SessionStatus,
   SignupInput,
+  TopUpInput,
+  WithdrawInput,
 } from './types';
 
 type Account = { accountId: string; phone: string; name: string; idNumber: string; password: string };
 type Pending = { purpose: 'signup' | 'login'; phone: string; code: string; input?: SignupInput };
 type Method = keyof Backend;
+
+/** What the fake bank does with a card: like a card network's test mode. */
+export type CardOutcome = 'approve' | 'decline' | 'insufficient' | 'timeout' | 'lost';
+
+type BinRow = { bin: string; bank: Bank; type: CardType; length: number };
+
+/** A few rows of the BIN table, enough for the fake's inspection (the real table is in Rust). */
+const BINS: BinRow[] = [
+  { bin: '622588', bank: 'CMB', type: 'debit', length: 16 },
+  { bin: '622575', bank: 'CMB', type: 'credit', length: 16 },
+  { bin: '622202', bank: 'ICBC', type: 'debit', length: 19 },
+  { bin: '622700', bank: 'CCB', type: 'debit', length: 19 },
+  { bin: '621661', bank: 'BOC', type: 'debit', length: 19 },
+  { bin: '622848', bank: 'ABC', type: 'debit', length: 19 },
+];
+
+/** Appends the Luhn check digit to `body`. */
+function withCheckDigit(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    let d = Number(body[body.length - 1 - i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return body + String((10 - (sum % 10)) % 10);
+}
+
+function luhnValid(digits: string): boolean {
+  return digits.length >= 2 && withCheckDigit(digits.slice(0, -1)) === digits;
+}
+
+function sandboxNumber(bin: string, length: number, n: number): string {
+  return withCheckDigit(bin + String(n).padStart(length - bin.length - 1, '0'));
+}
+
+/** The fake bank's test cards, by outcome (every one is Luhn-valid and in the BIN rows above). */
+export const SANDBOX_CARDS = {
+  approve: sandboxNumber('622588', 16, 1), // CMB debit
+  approveCredit: sandboxNumber('622575', 16, 1), // CMB credit
+  decline: sandboxNumber('622202', 19, 2), // ICBC debit
+  insufficient: sandboxNumber('622700', 19, 3), // CCB debit
+  timeout: sandboxNumber('621661', 19, 4), // BOC debit
+  lost: sandboxNumber('622848', 19, 5), // ABC debit
+} as const;
+
+const OUTCOMES = new Map<string, CardOutcome>([
+  [SANDBOX_CARDS.approve, 'approve'],
+  [SANDBOX_CARDS.approveCredit, 'approve'],
+  [SANDBOX_CARDS.decline, 'decline'],
+  [SANDBOX_CARDS.insufficient, 'insufficient'],
+  [SANDBOX_CARDS.timeout, 'timeout'],
+  [SANDBOX_CARDS.lost, 'lost'],
+]);
+
+const COMMON_PINS = new Set(['123123', '121212', '112233', '520520', '521521', '131420', '147258', '258369', '159753', '101010', '202020', '696969']);
+
+/** Minor units never exceed this (¥10,000,000,000.00), as in the core. */
+const MAX_MINOR = 1_000_000_000_000n;
+
+const cny = (minor: number): Money => ({ minor, currency: 'CNY' });
+
+/** Checked integer addition in minor units: never a float, never past the safe range. */
+function addMinor(a: number, b: number): number {
+  const r = a + b;
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || !Number.isSafeInteger(r)) throw new WalletError('INTERNAL', 'money overflow');
+  return r;
+}
+
+type StoredCard = Card & { outcome: CardOutcome; number: string };
+type PendingBinding = { view: PendingCardBinding; number: string; code: string; outcome: CardOutcome };
+type PinReset = { code: string; phone: string };
+type Keyed = { fingerprint: string; operationId: string };
 
 /**
  * A fake of the {@link Backend} for component tests: it behaves like the Rust facade closely
@@ -32,6 +120,24 @@ export class InMemoryBackend implements Backend {
   /** The fixed "now" used for timestamps. */
   now = new Date('2026-11-25T08:30:00Z');
 
+  private pin: string | null = null;
+  private pinTries = 0;
+  private pinLockedUntil: Date | null = null;
+  private pinReset: PinReset | null = null;
+  private binding: PendingBinding | null = null;
+  private cardList: StoredCard[] = [];
+  private balanceMinor = 0;
+  private operations: Operation[] = [];
+  private idempotency = new Map<string, Keyed>();
+  private usedToday = { topup: 0, withdraw: 0 };
+  private offline = false;
+  private polls = new Map<string, number>();
+  private seq = 0;
+  /** Limits (minor units): per payment and per day. */
+  readonly limits = { topupPerPayment: 5_000_000, topupDaily: 10_000_000, withdrawPerPayment: 5_000_000, withdrawDaily: 5_000_000 };
+  /** How many `operation()` polls a bank timeout stays pending before it succeeds. */
+  pendingPolls = 1;
+
   /** Makes the next call to `method` fail with `code`. */
   failNext(method: Method, code: ErrorCode, retryAfterSecs: number | null = null): this {
     this.failures.set(method, new WalletError(code, code, retryAfterSecs));
@@ -46,6 +152,32 @@ export class InMemoryBackend implements Backend {
   /** Seeds an existing account, optionally signed in here with extra devices. */
   seedAccount(a: { phone: string; name: string; idNumber: string; password: string }): this {
     this.accounts.set(a.phone, { ...a, accountId: `acct-${this.accounts.size + 1}` });
+    return this;
+  }
+
+  /** Seeds a payment PIN (no rules checked). */
+  seedPin(pin: string): this {
+    this.pin = pin;
+    return this;
+  }
+
+  /** Seeds a bound card; the first one becomes the default. */
+  seedCard(number: string, opts: { status?: Card['status'] } = {}): this {
+    const inspection = inspect(number);
+    const c = this.storeCard(number, inspection, OUTCOMES.get(number) ?? 'approve');
+    if (opts.status) c.status = opts.status;
+    return this;
+  }
+
+  /** Seeds the wallet balance, in minor units. */
+  seedBalance(minor: number): this {
+    this.balanceMinor = minor;
+    return this;
+  }
+
+  /** Simulates no network: `balance()` answers from the cache with `stale`, the rest fails. */
+  setOffline(offline: boolean): this {
+    this.offline = offline;
     return this;
   }
 
@@ -159,6 +291,382 @@ export class InMemoryBackend implements Backend {
     this.deviceList = [];
   }
 
+  // --- cards, PIN and money ---
+
+  async inspectCard(number: string): Promise<CardInspection> {
+    await this.enter('inspectCard');
+    return inspect(number);
+  }
+
+  async parseAmount(amount: string): Promise<Money> {
+    await this.enter('parseAmount');
+    return cny(parseAmount(amount));
+  }
+
+  async checkNewPin(pin: string): Promise<void> {
+    await this.enter('checkNewPin', true);
+    this.pinRules(pin);
+  }
+
+  async pinState(): Promise<PinState> {
+    await this.enter('pinState', true);
+    await this.online();
+    return { set: this.pin !== null, locked_until: this.locked() ? (this.pinLockedUntil as Date).toISOString() : null };
+  }
+
+  async setPin(pin: string): Promise<void> {
+    await this.enter('setPin', true);
+    await this.online();
+    if (this.pin !== null) throw new WalletError('PIN_ALREADY_SET');
+    this.pinRules(pin);
+    this.pin = pin;
+  }
+
+  async changePin(oldPin: string, newPin: string): Promise<void> {
+    await this.enter('changePin', true);
+    await this.online();
+    this.checkPin(oldPin);
+    this.pinRules(newPin);
+    this.pin = newPin;
+  }
+
+  async startPinReset(password: string): Promise<PendingVerification> {
+    await this.enter('startPinReset', true);
+    await this.online();
+    const acct = this.account();
+    if (acct.password !== password) throw new WalletError('CREDENTIALS_INVALID');
+    const code = this.newCode();
+    this.pinReset = { code, phone: acct.phone };
+    return { purpose: 'pin_reset', phone_masked: maskPhone(acct.phone), expires_at: this.in(5 * 60) };
+  }
+
+  async finishPinReset(code: string, newPin: string): Promise<void> {
+    await this.enter('finishPinReset', true);
+    await this.online();
+    if (!/^\d{6}$/.test(code)) throw new WalletError('OTP_FORMAT_INVALID');
+    if (!this.pinReset) throw new WalletError('NO_PENDING_VERIFICATION');
+    if (this.pinReset.code !== code) throw new WalletError('OTP_INVALID');
+    this.pinRules(newPin);
+    this.pinReset = null;
+    this.pin = newPin;
+    this.pinTries = 0;
+    this.pinLockedUntil = null;
+  }
+
+  async bindCard(number: string, bankPhone: string): Promise<PendingCardBinding> {
+    await this.enter('bindCard', true);
+    await this.online();
+    const digits = number.replace(/[\s-]/g, '');
+    const inspection = inspect(digits);
+    if (!inspection.luhn_valid || !inspection.length_valid || !inspection.scheme) throw new WalletError('CARD_NUMBER_INVALID');
+    if (!/^1[3-9]\d{9}$/.test(bankPhone.replace(/[\s-]/g, '').replace(/^\+?86/, ''))) throw new WalletError('PHONE_INVALID');
+    if (this.cardList.some((c) => c.number === digits)) throw new WalletError('CARD_ALREADY_BOUND');
+    const outcome = OUTCOMES.get(digits) ?? 'approve';
+    if (outcome === 'lost') throw new WalletError('CARD_REPORTED_LOST');
+    const view: PendingCardBinding = {
+      binding_id: `bind-${++this.seq}`,
+      phone_masked: maskPhone(bankPhone),
+      expires_at: this.in(5 * 60),
+      bank: inspection.bank,
+      scheme: inspection.scheme,
+      card_type: inspection.card_type ?? 'debit',
+      last4: digits.slice(-4),
+    };
+    this.binding = { view, number: digits, code: this.newCode(), outcome };
+    return view;
+  }
+
+  async verifyCard(code: string): Promise<Card> {
+    await this.enter('verifyCard', true);
+    await this.online();
+    if (!/^\d{6}$/.test(code)) throw new WalletError('OTP_FORMAT_INVALID');
+    const b = this.binding;
+    if (!b) throw new WalletError('BINDING_NOT_FOUND');
+    if (b.code !== code) throw new WalletError('OTP_INVALID');
+    this.binding = null;
+    return publicCard(this.storeCard(b.number, inspect(b.number), b.outcome));
+  }
+
+  async cards(): Promise<Card[]> {
+    await this.enter('cards', true);
+    await this.online();
+    return this.sortedCards().map(publicCard);
+  }
+
+  async setDefaultCard(cardId: string): Promise<Card> {
+    await this.enter('setDefaultCard', true);
+    await this.online();
+    const card = this.card(cardId);
+    if (card.status === 'suspended') throw new WalletError('CARD_SUSPENDED');
+    for (const c of this.cardList) c.is_default = c === card;
+    return publicCard(card);
+  }
+
+  async unbindCard(cardId: string, pin: string): Promise<void> {
+    await this.enter('unbindCard', true);
+    await this.online();
+    const card = this.card(cardId);
+    this.checkPin(pin);
+    this.cardList = this.cardList.filter((c) => c !== card);
+    if (card.is_default) this.pickDefault();
+  }
+
+  async reportCardLost(cardId: string): Promise<Card> {
+    await this.enter('reportCardLost', true);
+    await this.online();
+    const card = this.card(cardId);
+    card.status = 'suspended';
+    if (card.is_default) {
+      card.is_default = false;
+      this.pickDefault();
+    }
+    return publicCard(card);
+  }
+
+  async topUp(input: TopUpInput): Promise<Operation> {
+    await this.enter('topUp', true);
+    await this.online();
+    const fingerprint = JSON.stringify(['topup', input.amount, input.card_id]);
+    const again = this.replay(input.idempotency_key, fingerprint);
+    if (again) return again;
+    const amount = parseAmount(input.amount);
+    const card = input.card_id ? this.card(input.card_id) : this.defaultCard();
+    if (card.status === 'suspended') throw new WalletError('CARD_SUSPENDED');
+    if (amount > this.limits.topupPerPayment) throw new WalletError('AMOUNT_OVER_LIMIT');
+    if (addMinor(this.usedToday.topup, amount) > this.limits.topupDaily) throw new WalletError('DAILY_LIMIT_REACHED');
+    const op = this.newOperation('topup', amount, 0, card);
+    switch (card.outcome) {
+      case 'approve':
+        this.succeed(op);
+        break;
+      case 'decline':
+        this.fail(op, 'CARD_DECLINED');
+        break;
+      case 'insufficient':
+        this.fail(op, 'BANK_INSUFFICIENT_FUNDS');
+        break;
+      case 'lost':
+        this.fail(op, 'CARD_REPORTED_LOST');
+        break;
+      case 'timeout':
+        this.usedToday.topup = addMinor(this.usedToday.topup, amount);
+        break;
+    }
+    this.remember(input.idempotency_key, fingerprint, op);
+    return { ...op };
+  }
+
+  async withdraw(input: WithdrawInput): Promise<Operation> {
+    await this.enter('withdraw', true);
+    await this.online();
+    const fingerprint = JSON.stringify(['withdraw', input.amount, input.card_id]);
+    const again = this.replay(input.idempotency_key, fingerprint);
+    if (again) return again;
+    const amount = parseAmount(input.amount);
+    const card = input.card_id ? this.card(input.card_id) : this.defaultCard((c) => c.card_type === 'debit');
+    if (card.status === 'suspended') throw new WalletError('CARD_SUSPENDED');
+    if (card.card_type !== 'debit') throw new WalletError('CARD_NOT_DEBIT');
+    this.checkPin(input.pin);
+    if (amount > this.limits.withdrawPerPayment) throw new WalletError('AMOUNT_OVER_LIMIT');
+    if (addMinor(this.usedToday.withdraw, amount) > this.limits.withdrawDaily) throw new WalletError('DAILY_LIMIT_REACHED');
+    if (amount > this.balanceMinor) throw new WalletError('BALANCE_INSUFFICIENT');
+    const op = this.newOperation('withdrawal', amount, withdrawFee(amount), card);
+    if (card.outcome === 'decline') this.fail(op, 'CARD_DECLINED');
+    else if (card.outcome === 'timeout') {
+      this.balanceMinor = addMinor(this.balanceMinor, -amount);
+      this.usedToday.withdraw = addMinor(this.usedToday.withdraw, amount);
+    } else this.succeed(op);
+    this.remember(input.idempotency_key, fingerprint, op);
+    return { ...op };
+  }
+
+  async balance(): Promise<Balance> {
+    await this.enter('balance', true);
+    return {
+      balance: cny(this.balanceMinor),
+      operations: this.operations.slice(0, 20).map((o) => ({ ...o })),
+      limits: this.limitsLeft(),
+      as_of: this.now.toISOString(),
+      stale: this.offline,
+    };
+  }
+
+  async operation(operationId: string): Promise<Operation> {
+    await this.enter('operation', true);
+    await this.online();
+    const op = this.operations.find((o) => o.operation_id === operationId);
+    if (!op) throw new WalletError('NOT_FOUND');
+    if (op.status === 'pending') {
+      const n = (this.polls.get(operationId) ?? 0) + 1;
+      this.polls.set(operationId, n);
+      if (n >= this.pendingPolls) this.settle(op);
+    }
+    return { ...op };
+  }
+
+  /** Resolves every pending operation now, as the bank's late answer would. */
+  settlePending(): void {
+    for (const op of this.operations) if (op.status === 'pending') this.settle(op);
+  }
+
+  private settle(op: Operation): void {
+    op.status = 'succeeded';
+    op.updated_at = this.now.toISOString();
+    if (op.kind === 'topup') this.balanceMinor = addMinor(this.balanceMinor, op.amount.minor);
+  }
+
+  private succeed(op: Operation): void {
+    op.status = 'succeeded';
+    if (op.kind === 'topup') {
+      this.balanceMinor = addMinor(this.balanceMinor, op.amount.minor);
+      this.usedToday.topup = addMinor(this.usedToday.topup, op.amount.minor);
+    } else {
+      this.balanceMinor = addMinor(this.balanceMinor, -op.amount.minor);
+      this.usedToday.withdraw = addMinor(this.usedToday.withdraw, op.amount.minor);
+    }
+  }
+
+  private fail(op: Operation, code: ErrorCode): void {
+    op.status = 'failed';
+    op.failure_code = code;
+  }
+
+  private newOperation(kind: Operation['kind'], amount: number, fee: number, card: StoredCard): Operation {
+    const at = this.now.toISOString();
+    const op: Operation = {
+      operation_id: `op-${++this.seq}`,
+      kind,
+      status: 'pending',
+      amount: cny(amount),
+      fee: cny(fee),
+      card_id: card.card_id,
+      card_last4: card.last4,
+      bank: card.bank,
+      failure_code: null,
+      created_at: at,
+      updated_at: at,
+    };
+    this.operations.unshift(op);
+    return op;
+  }
+
+  private replay(key: string | null, fingerprint: string): Operation | null {
+    if (key == null) return null;
+    if (!/^[A-Za-z0-9_-]{8,64}$/.test(key)) throw new WalletError('IDEMPOTENCY_KEY_MISSING');
+    const seen = this.idempotency.get(key);
+    if (!seen) return null;
+    if (seen.fingerprint !== fingerprint) throw new WalletError('IDEMPOTENCY_KEY_REUSED');
+    const op = this.operations.find((o) => o.operation_id === seen.operationId);
+    return op ? { ...op } : null;
+  }
+
+  private remember(key: string | null, fingerprint: string, op: Operation): void {
+    if (key != null) this.idempotency.set(key, { fingerprint, operationId: op.operation_id });
+  }
+
+  private limitsLeft(): MoneyLimits {
+    return {
+      topup_per_payment: cny(this.limits.topupPerPayment),
+      topup_daily_remaining: cny(Math.max(0, addMinor(this.limits.topupDaily, -this.usedToday.topup))),
+      withdraw_per_payment: cny(this.limits.withdrawPerPayment),
+      withdraw_daily_remaining: cny(Math.max(0, addMinor(this.limits.withdrawDaily, -this.usedToday.withdraw))),
+    };
+  }
+
+  private async online(): Promise<void> {
+    if (this.offline) throw new WalletError('NETWORK');
+  }
+
+  private account(): Account {
+    const acct = [...this.accounts.values()].find((a) => a.accountId === this.profile?.account_id);
+    if (!acct) throw new WalletError('NOT_SIGNED_IN');
+    return acct;
+  }
+
+  private locked(): boolean {
+    return this.pinLockedUntil !== null && this.pinLockedUntil > this.now;
+  }
+
+  /** A PIN check like the server's: 5 wrong tries lock it for 3 hours. */
+  private checkPin(pin: string): void {
+    if (this.pin === null) throw new WalletError('PIN_NOT_SET');
+    if (this.locked()) {
+      const secs = Math.ceil(((this.pinLockedUntil as Date).getTime() - this.now.getTime()) / 1000);
+      throw new WalletError('PIN_LOCKED', 'PIN_LOCKED', secs);
+    }
+    if (pin === this.pin) {
+      this.pinTries = 0;
+      return;
+    }
+    this.pinTries += 1;
+    if (this.pinTries >= 5) {
+      this.pinTries = 0;
+      this.pinLockedUntil = new Date(this.now.getTime() + 3 * 3600_000);
+      throw new WalletError('PIN_LOCKED', 'PIN_LOCKED', 3 * 3600);
+    }
+    throw new WalletError('PIN_WRONG');
+  }
+
+  /** The PIN rules (DESIGN §3), approximated for the fake. */
+  private pinRules(pin: string): void {
+    if (!/^\d{6}$/.test(pin)) throw new WalletError('PIN_FORMAT_INVALID');
+    const d = [...pin].map(Number);
+    const step = (k: number) => d.every((x, i) => i === 0 || x === (d[i - 1] as number) + k);
+    if (step(0) || step(1) || step(-1) || COMMON_PINS.has(pin)) throw new WalletError('PIN_WEAK');
+    const acct = this.account();
+    const birthday = acct.idNumber.slice(6, 14);
+    if (acct.phone.includes(pin) || acct.idNumber.includes(pin) || birthday.includes(pin) || birthday.slice(2).includes(pin)) throw new WalletError('PIN_WEAK');
+  }
+
+  private storeCard(number: string, inspection: CardInspection, outcome: CardOutcome): StoredCard {
+    const card: StoredCard = {
+      card_id: `card-${++this.seq}`,
+      bank: inspection.bank,
+      scheme: inspection.scheme ?? 'unionpay',
+      card_type: inspection.card_type ?? 'debit',
+      last4: number.slice(-4),
+      status: 'active',
+      is_default: !this.cardList.some((c) => c.is_default),
+      bound_at: new Date(this.now.getTime() + this.seq * 1000).toISOString(),
+      outcome,
+      number,
+    };
+    this.cardList.push(card);
+    return card;
+  }
+
+  private sortedCards(): StoredCard[] {
+    return [...this.cardList].sort((a, b) => Number(b.is_default) - Number(a.is_default) || b.bound_at.localeCompare(a.bound_at));
+  }
+
+  private card(cardId: string): StoredCard {
+    const c = this.cardList.find((x) => x.card_id === cardId);
+    if (!c) throw new WalletError('CARD_NOT_FOUND');
+    return c;
+  }
+
+  private defaultCard(fits: (c: StoredCard) => boolean = () => true): StoredCard {
+    if (this.cardList.length === 0) throw new WalletError('NO_CARD');
+    const c = this.sortedCards().find((x) => fits(x) && x.status === 'active');
+    if (!c) throw new WalletError(this.cardList.some(fits) ? 'CARD_SUSPENDED' : 'CARD_NOT_DEBIT');
+    return c;
+  }
+
+  private pickDefault(): void {
+    const next = this.sortedCards().find((c) => c.status === 'active');
+    if (next) next.is_default = true;
+  }
+
+  private newCode(): string {
+    const code = String(100000 + ((this.seq * 7919 + this.calls.length * 104729) % 900000));
+    this.lastCode = code;
+    return code;
+  }
+
+  private in(seconds: number): string {
+    return new Date(this.now.getTime() + seconds * 1000).toISOString();
+  }
+
   private challenge(p: Pending): PendingVerification {
     const code = String(100000 + ((this.accounts.size * 7919 + this.calls.length * 104729) % 900000));
     this.pending = { ...p, code };
@@ -187,6 +695,65 @@ export class InMemoryBackend implements Backend {
     ];
     return this.profile;
   }
+}
+
+function publicCard(c: StoredCard): Card {
+  return {
+    card_id: c.card_id,
+    bank: c.bank,
+    scheme: c.scheme,
+    card_type: c.card_type,
+    last4: c.last4,
+    status: c.status,
+    is_default: c.is_default,
+    bound_at: c.bound_at,
+  };
+}
+
+function schemeOf(digits: string): CardScheme | null {
+  if (digits.startsWith('62') || digits.startsWith('60')) return 'unionpay';
+  if (digits.startsWith('4')) return 'visa';
+  const two = Number(digits.slice(0, 2));
+  if (two >= 51 && two <= 55) return 'mastercard';
+  if (two === 34 || two === 37) return 'amex';
+  if (two === 35) return 'jcb';
+  return null;
+}
+
+const LENGTHS: Record<CardScheme, number[]> = {
+  unionpay: [16, 17, 18, 19],
+  visa: [13, 16, 19],
+  mastercard: [16],
+  amex: [15],
+  jcb: [16, 17, 18, 19],
+  discover: [16, 19],
+  diners: [14, 16, 19],
+  mir: [16, 17, 18, 19],
+  maestro: [12, 13, 14, 15, 16, 17, 18, 19],
+};
+
+/** The fake's offline inspection: Luhn, a length per scheme, and the few BIN rows above. */
+function inspect(number: string): CardInspection {
+  const digits = number.replace(/[\s-]/g, '');
+  if (!/^\d+$/.test(digits)) return { luhn_valid: false, length_valid: false, scheme: null, bank: null, card_type: null };
+  const row = BINS.find((b) => digits.startsWith(b.bin));
+  const scheme = schemeOf(digits);
+  const lengthValid = row ? digits.length === row.length : scheme ? LENGTHS[scheme].includes(digits.length) : false;
+  return { luhn_valid: luhnValid(digits), length_valid: lengthValid, scheme, bank: row?.bank ?? null, card_type: row?.type ?? null };
+}
+
+/** Strict amount parsing, like the core's: `12`, `12.3`, `¥1,234.50`; never a float. */
+function parseAmount(input: string): number {
+  const m = /^(?:[¥￥]\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/.exec(input.trim());
+  if (!m) throw new WalletError('AMOUNT_INVALID');
+  const minor = BigInt((m[1] as string).replace(/,/g, '')) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'));
+  if (minor === 0n || minor > MAX_MINOR) throw new WalletError('AMOUNT_INVALID');
+  return Number(minor);
+}
+
+/** The fake's withdrawal fee: 0.1 %, at least ¥0.10, rounded up to the fen (integer maths). */
+function withdrawFee(amount: number): number {
+  return Math.max(10, Math.floor((amount + 999) / 1000));
 }
 
 function maskPhone(phone: string): string {

@@ -1,12 +1,21 @@
 import { invoke } from '@tauri-apps/api/core';
 import { WalletError, type Backend } from './backend';
 import type {
+  Balance,
+  Card,
+  CardInspection,
   Device,
+  Money,
+  Operation,
   PasswordStrength,
+  PendingCardBinding,
   PendingVerification,
+  PinState,
   Profile,
   SessionStatus,
   SignupInput,
+  TopUpInput,
+  WithdrawInput,
 } from './types';
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -45,6 +54,60 @@ export class TauriBackend implements Backend {
   }
   logout(): Promise<void> {
     return call('logout');
+  }
+  inspectCard(number: string): Promise<CardInspection> {
+    return call('inspect_card', { number });
+  }
+  parseAmount(amount: string): Promise<Money> {
+    return call('parse_amount', { amount });
+  }
+  checkNewPin(pin: string): Promise<void> {
+    return call('check_new_pin', { pin });
+  }
+  pinState(): Promise<PinState> {
+    return call('pin_state');
+  }
+  setPin(pin: string): Promise<void> {
+    return call('set_pin', { pin });
+  }
+  changePin(oldPin: string, newPin: string): Promise<void> {
+    return call('change_pin', { oldPin, newPin });
+  }
+  startPinReset(password: string): Promise<PendingVerification> {
+    return call('start_pin_reset', { password });
+  }
+  finishPinReset(code: string, newPin: string): Promise<void> {
+    return call('finish_pin_reset', { code, newPin });
+  }
+  bindCard(number: string, bankPhone: string): Promise<PendingCardBinding> {
+    return call('bind_card', { number, bankPhone });
+  }
+  verifyCard(code: string): Promise<Card> {
+    return call('verify_card', { code });
+  }
+  cards(): Promise<Card[]> {
+    return call('cards');
+  }
+  setDefaultCard(cardId: string): Promise<Card> {
+    return call('set_default_card', { cardId });
+  }
+  unbindCard(cardId: string, pin: string): Promise<void> {
+    return call('unbind_card', { cardId, pin });
+  }
+  reportCardLost(cardId: string): Promise<Card> {
+    return call('report_card_lost', { cardId });
+  }
+  topUp(input: TopUpInput): Promise<Operation> {
+    return call('top_up', { input });
+  }
+  withdraw(input: WithdrawInput): Promise<Operation> {
+    return call('withdraw', { input });
+  }
+  balance(): Promise<Balance> {
+    return call('balance');
+  }
+  operation(operationId: string): Promise<Operation> {
+    return call('operation', { operationId });
   }
 }
 

@@ -143,3 +143,37 @@ export const CheckIcon = (p: P) => (
     <path d="M8 12l3 3 5-6" />
   </svg>
 );
+export const ArrowDownIcon = (p: P) => (
+  <svg {...base(p)}>
+    <path d="M12 4v15M6 13l6 6 6-6" />
+  </svg>
+);
+export const ArrowUpIcon = (p: P) => (
+  <svg {...base(p)}>
+    <path d="M12 20V5M6 11l6-6 6 6" />
+  </svg>
+);
+export const ClockIcon = (p: P) => (
+  <svg {...base(p)}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 7v5l3 2" />
+  </svg>
+);
+export const LockIcon = (p: P) => (
+  <svg {...base(p)}>
+    <rect x="5" y="10" width="14" height="10" rx="2" />
+    <path d="M8 10V7a4 4 0 0 1 8 0v3" />
+  </svg>
+);
+export const WithdrawIcon = (p: P) => (
+  <svg {...base(p)}>
+    <rect x="3" y="9" width="18" height="11" rx="2" />
+    <path d="M12 3v9M8.5 8.5L12 12l3.5-3.5" />
+  </svg>
+);
+export const XCircleIcon = (p: P) => (
+  <svg {...base(p)}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M9 9l6 6M15 9l-6 6" />
+  </svg>
+);

@@ -160,3 +160,23 @@ export function ConfirmDialog(props: {
     </div>
   );
 }
+
+/**
+ * Moves focus to the screen's heading when a multi-step screen changes step (not on first
+ * render: the app does that), so screen readers announce the new step. An input that took focus
+ * itself keeps it.
+ */
+export function useStepFocus(step: unknown) {
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const h = document.querySelector<HTMLElement>('main h1');
+    if (h && !document.activeElement?.matches('input')) {
+      h.tabIndex = -1;
+      h.focus({ preventScroll: true });
+    }
+  }, [step]);
+}

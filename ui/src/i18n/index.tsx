@@ -3,6 +3,11 @@ import { en, type Messages } from './locales/en';
 import { zhCN } from './locales/zh-CN';
 import { zhTW } from './locales/zh-TW';
 import { WalletError } from '../backend/backend';
+import type { Bank, CardScheme, CardType, Money } from '../backend/types';
+import { formatMoney, type SignDisplay } from './money';
+
+/** What names a card on screen; an `Operation` knows only bank and last 4. */
+export type CardLike = { bank: Bank | null; scheme?: CardScheme | null; card_type?: CardType | null; last4: string };
 
 export const LOCALES = ['zh-CN', 'zh-TW', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -54,6 +59,12 @@ type I18n = {
   dateTime(iso: string): string;
   /** An RFC 3339 time as a clock time in the user's locale. */
   time(iso: string): string;
+  /** Money from integer minor units, per locale: `¥1,234.50`; `always` adds `+`/`−`. */
+  money(m: Money, sign?: SignDisplay): string;
+  /** `招商银行 储蓄卡 (1234)`: bank (else scheme) in the user's language, type, last 4. */
+  cardLabel(c: CardLike): string;
+  /** The bank's name, else the scheme's, else "bank card". */
+  issuer(c: Pick<CardLike, 'bank' | 'scheme'>): string;
 };
 
 const I18nContext = createContext<I18n | null>(null);
@@ -89,6 +100,12 @@ export function I18nProvider({ children, locale: fixed }: { children: ReactNode;
     const m = CATALOGUES[locale];
     const dtf = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
     const tf = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
+    const issuer = (c: Pick<CardLike, 'bank' | 'scheme'>) => (c.bank ? m.banks[c.bank] : c.scheme ? m.schemes[c.scheme] : m.card.generic);
+    const untilText = (secs: number) => {
+      const at = new Date(Date.now() + secs * 1000);
+      const sameDay = at.toDateString() === new Date().toDateString();
+      return (sameDay ? tf : dtf).format(at);
+    };
     return {
       locale,
       m,
@@ -96,12 +113,21 @@ export function I18nProvider({ children, locale: fixed }: { children: ReactNode;
       errorText(e: unknown) {
         const err = WalletError.from(e);
         const text = (m.errors as Record<string, string | undefined>)[err.code] ?? m.errorUnknown;
-        return err.retryAfterSecs != null && err.retryAfterSecs > 0
-          ? `${text} ${fmt(m.retryAfter, { seconds: err.retryAfterSecs })}`
-          : text;
+        const secs = err.retryAfterSecs;
+        if (secs == null || secs <= 0) return text;
+        // Short waits in seconds; long ones (a locked PIN: hours) as the clock time they end.
+        return secs < 120 ? `${text} ${fmt(m.retryAfter, { seconds: secs })}` : `${text} ${fmt(m.retryAt, { time: untilText(secs) })}`;
       },
       dateTime: (iso) => safeFormat(dtf, iso),
       time: (iso) => safeFormat(tf, iso),
+      money: (money, sign) => formatMoney(money, locale, sign),
+      issuer,
+      cardLabel(c) {
+        const bank = issuer(c);
+        return c.card_type
+          ? fmt(m.card.label, { bank, type: m.card.types[c.card_type], last4: c.last4 })
+          : fmt(m.card.labelShort, { bank, last4: c.last4 });
+      },
     };
   }, [locale, setLocale]);
 

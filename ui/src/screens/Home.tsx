@@ -1,7 +1,8 @@
-import { useEffect, useState, type ComponentType, type SVGProps } from 'react';
+import { useCallback, useEffect, useRef, useState, type ComponentType, type SVGProps } from 'react';
+import type { Place } from '../App';
 import { useBackend } from '../backend/context';
 import { WalletError } from '../backend/backend';
-import type { Profile } from '../backend/types';
+import type { Balance, Card, Profile } from '../backend/types';
 import { LanguageMenu, Notice } from '../components/ui';
 import {
   CardIcon,
@@ -9,39 +10,82 @@ import {
   DevicesIcon,
   EyeIcon,
   EyeOffIcon,
-  HistoryIcon,
+  LockIcon,
   PlusCircleIcon,
   QrIcon,
   ScanIcon,
   ShieldIcon,
   TransferIcon,
+  WithdrawIcon,
 } from '../components/icons';
+import { OperationRow } from '../components/money';
 import { fmt, useI18n } from '../i18n';
+import { polling } from '../polling';
 
 type Icon = ComponentType<SVGProps<SVGSVGElement>>;
 
-/** Home: who is signed in, the (hidden) balance, and every action one tap away. */
-export function Home({ profile: initial, onDevices }: { profile: Profile; onDevices(): void }) {
-  const { m, errorText } = useI18n();
+const RECENT = 10;
+
+/** Home: who is signed in, the (hidden) balance, recent activity, and every action one tap away. */
+export function Home({ profile: initial, onNavigate }: { profile: Profile; onNavigate(to: Place): void }) {
+  const { m, errorText, money, dateTime } = useI18n();
   const backend = useBackend();
   const [profile, setProfile] = useState(initial);
   const [showBalance, setShowBalance] = useState(false);
   const [refreshError, setRefreshError] = useState<WalletError | null>(null);
+  const [balance, setBalance] = useState<Balance | null>(null);
+  const [balanceError, setBalanceError] = useState<WalletError | null>(null);
+  const [cards, setCards] = useState<Card[]>([]);
+  const live = useRef(true);
+
+  const loadBalance = useCallback(async () => {
+    try {
+      const b = await backend.balance();
+      if (!live.current) return null;
+      setBalance(b);
+      setBalanceError(null);
+      return b;
+    } catch (e) {
+      const err = WalletError.from(e);
+      if (live.current && err.code !== 'DEVICE_REVOKED') setBalanceError(err);
+      return null;
+    }
+  }, [backend]);
 
   // Refresh from the server; a revoked device is handled app-wide (welcome screen).
   useEffect(() => {
-    let live = true;
+    live.current = true;
     backend
       .whoami()
-      .then((p) => live && setProfile(p))
+      .then((p) => live.current && setProfile(p))
       .catch((e) => {
         const err = WalletError.from(e);
-        if (live && err.code !== 'DEVICE_REVOKED') setRefreshError(err);
+        if (live.current && err.code !== 'DEVICE_REVOKED') setRefreshError(err);
       });
+    backend
+      .cards()
+      .then((c) => live.current && setCards(c))
+      .catch(() => undefined); // Only used to name cards; the operations carry bank and last 4.
+    void loadBalance();
     return () => {
-      live = false;
+      live.current = false;
     };
-  }, [backend]);
+  }, [backend, loadBalance]);
+
+  // While the bank is still confirming something, ask again now and then: it updates by itself.
+  const pending = balance?.operations.some((o) => o.status === 'pending') ?? false;
+  useEffect(() => {
+    if (!pending) return;
+    let tries = 0;
+    const timer = setInterval(() => {
+      if (++tries > polling.maxTries) clearInterval(timer);
+      else void loadBalance();
+    }, polling.intervalMs);
+    return () => clearInterval(timer);
+  }, [pending, loadBalance]);
+
+  const balanceText = !showBalance ? '¥ ••••••' : balance ? money(balance.balance) : balanceError ? '¥ —' : m.home.balanceLoading;
+  const recent = balance?.operations.slice(0, RECENT) ?? [];
 
   return (
     <main className="screen screen--home" data-testid="screen-home">
@@ -65,8 +109,8 @@ export function Home({ profile: initial, onDevices }: { profile: Profile; onDevi
         <div className="balance">
           <div>
             <p className="balance__label">{m.home.balance}</p>
-            <p className="balance__value" data-testid="balance-value">
-              {showBalance ? '¥ —' : '¥ ••••••'}
+            <p className="balance__value" data-testid="balance-value" aria-live="polite">
+              {balanceText}
             </p>
           </div>
           <button
@@ -80,7 +124,16 @@ export function Home({ profile: initial, onDevices }: { profile: Profile; onDevi
             {showBalance ? <EyeOffIcon /> : <EyeIcon />}
           </button>
         </div>
-        {showBalance && <p className="balance__note">{m.home.balanceSoon}</p>}
+        {balance?.stale && (
+          <p className="balance__note" data-testid="balance-stale">
+            {fmt(m.home.balanceStale, { time: dateTime(balance.as_of) })}
+          </p>
+        )}
+        {showBalance && balanceError && (
+          <p className="balance__note" data-testid="balance-error">
+            {m.home.balanceUnavailable} {errorText(balanceError)}
+          </p>
+        )}
         <div className="big-actions">
           <BigAction icon={ScanIcon} label={m.home.scan} hint={m.home.scanHint} testId="action-scan" />
           <BigAction icon={QrIcon} label={m.home.pay} hint={m.home.payHint} testId="action-pay" />
@@ -90,15 +143,37 @@ export function Home({ profile: initial, onDevices }: { profile: Profile; onDevi
       <div className="page page--home">
         {refreshError && <Notice kind="error">{errorText(refreshError)}</Notice>}
         <nav className="card grid-actions" aria-label={m.home.services}>
-          <SmallAction icon={PlusCircleIcon} label={m.home.topUp} />
-          <SmallAction icon={TransferIcon} label={m.home.transfer} />
-          <SmallAction icon={CardIcon} label={m.home.cards} />
-          <SmallAction icon={HistoryIcon} label={m.home.history} />
+          <SmallAction icon={PlusCircleIcon} label={m.home.topUp} onClick={() => onNavigate('top-up')} testId="action-topup" />
+          <SmallAction icon={WithdrawIcon} label={m.home.withdraw} onClick={() => onNavigate('withdraw')} testId="action-withdraw" />
+          <SmallAction icon={CardIcon} label={m.home.cards} onClick={() => onNavigate('cards')} testId="action-cards" />
+          <SmallAction icon={TransferIcon} label={m.home.transfer} testId="action-transfer" />
         </nav>
+
+        <h2 className="section-title" id="recent-title">
+          {m.home.recent}
+        </h2>
+        {balance && recent.length === 0 && <p className="page__note card empty">{m.home.recentEmpty}</p>}
+        {recent.length > 0 && (
+          <ul className="card list" aria-labelledby="recent-title" data-testid="operations">
+            {recent.map((op) => (
+              <OperationRow key={op.operation_id} op={op} cards={cards} />
+            ))}
+          </ul>
+        )}
 
         <h2 className="section-title">{m.home.more}</h2>
         <div className="card list">
-          <button type="button" className="row" onClick={onDevices} data-testid="home-devices">
+          <button type="button" className="row" onClick={() => onNavigate('pin')} data-testid="home-pin">
+            <span className="row__icon">
+              <LockIcon />
+            </span>
+            <span className="row__text">
+              <span className="row__title">{m.home.pin}</span>
+              <span className="row__sub">{m.home.pinHint}</span>
+            </span>
+            <ChevronRight className="row__chev" />
+          </button>
+          <button type="button" className="row" onClick={() => onNavigate('devices')} data-testid="home-devices">
             <span className="row__icon">
               <DevicesIcon />
             </span>
@@ -138,15 +213,16 @@ function BigAction({ icon: I, label, hint, testId }: { icon: Icon; label: string
   );
 }
 
-function SmallAction({ icon: I, label }: { icon: Icon; label: string }) {
+/** A service button; without `onClick` it is not built yet and says so. */
+function SmallAction({ icon: I, label, onClick, testId }: { icon: Icon; label: string; onClick?: () => void; testId: string }) {
   const { m } = useI18n();
   return (
-    <button type="button" className="small-action" disabled title={m.app.comingSoon}>
+    <button type="button" className="small-action" disabled={!onClick} title={onClick ? undefined : m.app.comingSoon} onClick={onClick} data-testid={testId}>
       <span className="small-action__icon">
         <I />
       </span>
       <span>{label}</span>
-      <span className="sr-only">({m.app.comingSoon})</span>
+      {!onClick && <span className="sr-only">({m.app.comingSoon})</span>}
     </button>
   );
 }

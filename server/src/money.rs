@@ -1,0 +1,495 @@
+//! Money movement between cards and wallets: the payment PIN, top-ups, withdrawals and the
+//! reconciler that settles operations whose bank answer was lost (DESIGN §3, §7, §8).
+//!
+//! The order of every movement: validate → begin the operation in one database transaction
+//! (idempotency key, daily limit, withdrawal reserve) → ask the bank outside any transaction →
+//! record its answer. A lost answer (timeout, crash) leaves the operation `pending`/`processing`;
+//! [`reconcile`] asks the bank again by the operation id, so money is never lost or doubled.
+
+use std::time::Duration;
+
+use chrono::DateTime;
+use sha2::{Digest, Sha256};
+use wallet_protocol::api::{
+    self, BalanceResponse, CardInfo, CardStatus, MoneyLimits, Operation, OperationKind,
+    OperationStatus,
+};
+use wallet_protocol::card::{Bank, CardScheme, CardType};
+use wallet_protocol::pin::{self, PinContext};
+use wallet_protocol::{Currency, ErrorCode, Money, PhoneNumber, ResidentId};
+
+use crate::bank::{BankError, Direction, Transfer, TransferStatus};
+use crate::config::{day_start_cst, withdraw_fee};
+use crate::error::{ApiError, ApiResult};
+use crate::secrets;
+use crate::state::AppState;
+use crate::store::{
+    BeginOutcome, CardRow, NewOperation, OpKind, OpStatus, OperationRow, PinTry, PinVerdict,
+    Resolution,
+};
+
+/// How long the bank gets to answer before the operation is left pending.
+pub const BANK_TIMEOUT: Duration = Duration::from_secs(10);
+/// A `processing` operation untouched this long lost its request (crash): reconcile it.
+pub const STALE_PROCESSING_SECS: i64 = 60;
+/// Operations `GET /v1/balance` returns.
+pub const RECENT_OPERATIONS: u32 = 20;
+
+// --- payment PIN ----------------------------------------------------------------------------
+
+/// Checks a new PIN against every rule the server can (it knows the ID number and birthday).
+pub async fn check_new_pin(state: &AppState, account_id: &str, new_pin: &str) -> ApiResult<()> {
+    if !pin::pin_well_formed(new_pin) {
+        return Err(ErrorCode::PinFormatInvalid.into());
+    }
+    let account = state
+        .store
+        .account(account_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("account {account_id} of a device is gone")))?;
+    let id = ResidentId::parse(&account.id_number).ok();
+    let phone = PhoneNumber::parse(&account.phone).ok();
+    let phone_digits = phone.as_ref().map(PhoneNumber::national_number);
+    let ctx = PinContext {
+        phone_digits: phone_digits.as_deref(),
+        id_number: id.as_ref().map(ResidentId::as_str),
+        birth_date: id.as_ref().and_then(ResidentId::birth_date),
+    };
+    pin::check_pin(new_pin, &ctx).map_err(|weakness| match weakness {
+        pin::PinWeakness::Format => ApiError::new(ErrorCode::PinFormatInvalid),
+        other => ApiError::detail(ErrorCode::PinWeak, other.to_string()),
+    })
+}
+
+pub async fn hash_pin(pin: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || secrets::hash_password(&pin))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
+}
+
+/// Verifies the payment PIN, counting wrong tries (5 → locked for 3 hours).
+pub async fn verify_pin(state: &AppState, account_id: &str, pin: &str) -> ApiResult<()> {
+    if !pin::pin_well_formed(pin) {
+        return Err(ErrorCode::PinFormatInvalid.into());
+    }
+    let l = &state.limits;
+    let now = state.clock.unix();
+    let hash = match state
+        .store
+        .begin_pin_try(account_id, now, l.pin_failures_max, l.pin_lock_secs)
+        .await?
+    {
+        PinTry::NotSet => return Err(ErrorCode::PinNotSet.into()),
+        PinTry::Locked { until } => return Err(pin_locked(until, now)),
+        PinTry::Go { hash } => hash,
+    };
+    let pin = pin.to_owned();
+    let right = tokio::task::spawn_blocking(move || secrets::verify_password(&pin, Some(&hash)))
+        .await
+        .map_err(ApiError::internal)?;
+    match state
+        .store
+        .finish_pin_try(account_id, right, now, l.pin_failures_max, l.pin_lock_secs)
+        .await?
+    {
+        PinVerdict::Right => Ok(()),
+        PinVerdict::Wrong { tries_left } => {
+            tracing::info!(account = %account_id, tries_left, "wrong payment PIN");
+            Err(ApiError::detail(
+                ErrorCode::PinWrong,
+                format!("{tries_left} tries left."),
+            ))
+        }
+        PinVerdict::Locked { until } => {
+            tracing::warn!(account = %account_id, "payment PIN locked");
+            Err(pin_locked(until, now))
+        }
+    }
+}
+
+fn pin_locked(until: i64, now: i64) -> ApiError {
+    let at = wire_time(until).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    ApiError(
+        wallet_protocol::Problem::new(ErrorCode::PinLocked)
+            .with_detail(format!(
+                "Locked until {at}. Reset the PIN with your password and an SMS code."
+            ))
+            .with_retry_after(u64::try_from(until - now).unwrap_or(0).max(1)),
+    )
+}
+
+// --- cards ----------------------------------------------------------------------------------
+
+pub fn card_info(row: &CardRow) -> ApiResult<CardInfo> {
+    Ok(CardInfo {
+        card_id: row.id.clone(),
+        bank: parse_bank(row.bank.as_deref()),
+        scheme: parse_enum::<CardScheme>(&row.scheme)?,
+        card_type: parse_enum::<CardType>(&row.card_type)?,
+        last4: row.last4.clone(),
+        status: if row.status == "active" {
+            CardStatus::Active
+        } else {
+            CardStatus::Suspended
+        },
+        is_default: row.is_default,
+        bound_at: wire_time(row.bound_at),
+    })
+}
+
+/// Stored enum text (serde's own names) back into the enum.
+pub fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> ApiResult<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|e| ApiError::internal(format!("stored value {s:?}: {e}")))
+}
+
+pub fn enum_str<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn parse_bank(s: Option<&str>) -> Option<Bank> {
+    s.and_then(|b| parse_enum::<Bank>(b).ok())
+}
+
+// --- operations -----------------------------------------------------------------------------
+
+/// `POST /v1/topups`.
+pub async fn top_up(
+    state: &AppState,
+    account_id: &str,
+    key: &str,
+    req: api::TopUpRequest,
+) -> ApiResult<Operation> {
+    let amount = checked_amount(req.amount, state.limits.topup_limit_fen)?;
+    let card = usable_card(state, account_id, req.card_id.as_deref(), OpKind::Topup).await?;
+    let op = NewOperation {
+        id: secrets::new_id("op"),
+        account_id: account_id.to_owned(),
+        kind: OpKind::Topup,
+        amount,
+        fee: 0,
+        currency: Currency::Cny.code().to_owned(),
+        card_id: card.id.clone(),
+        idempotency_key: key.to_owned(),
+        request_hash: request_hash(OpKind::Topup, amount, &card.id),
+    };
+    run_operation(state, op, state.limits.topup_daily_limit_fen, &card).await
+}
+
+/// `POST /v1/withdrawals`: the PIN first, then the money is reserved before the bank is asked.
+pub async fn withdraw(
+    state: &AppState,
+    account_id: &str,
+    key: &str,
+    req: api::WithdrawRequest,
+) -> ApiResult<Operation> {
+    let amount = checked_amount(req.amount, state.limits.withdraw_limit_fen)?;
+    let card = usable_card(state, account_id, req.card_id.as_deref(), OpKind::Withdrawal).await?;
+    let hash = request_hash(OpKind::Withdrawal, amount, &card.id);
+    // A retry of a request already accepted returns it without asking for the PIN again.
+    if let Some(existing) = existing_operation(state, account_id, key, &hash).await? {
+        return Ok(existing);
+    }
+    verify_pin(state, account_id, &req.pin).await?;
+    let l = &state.limits;
+    let op = NewOperation {
+        id: secrets::new_id("op"),
+        account_id: account_id.to_owned(),
+        kind: OpKind::Withdrawal,
+        amount,
+        fee: withdraw_fee(amount, l.withdraw_fee_bps, l.withdraw_fee_min_fen),
+        currency: Currency::Cny.code().to_owned(),
+        card_id: card.id.clone(),
+        idempotency_key: key.to_owned(),
+        request_hash: hash,
+    };
+    run_operation(state, op, l.withdraw_daily_limit_fen, &card).await
+}
+
+async fn existing_operation(
+    state: &AppState,
+    account_id: &str,
+    key: &str,
+    hash: &str,
+) -> ApiResult<Option<Operation>> {
+    match state.store.operation_by_key(account_id, key).await? {
+        None => Ok(None),
+        Some(o) if o.request_hash == hash => Ok(Some(operation(state, &o).await?)),
+        Some(_) => Err(ErrorCode::IdempotencyKeyReused.into()),
+    }
+}
+
+fn checked_amount(amount: Money, per_payment: i64) -> ApiResult<i64> {
+    if amount.currency != Currency::Cny {
+        return Err(ApiError::detail(
+            ErrorCode::AmountInvalid,
+            "only CNY moves between cards and the wallet",
+        ));
+    }
+    if amount.minor <= 0 || amount.minor > wallet_protocol::money::MAX_MINOR {
+        return Err(ApiError::detail(
+            ErrorCode::AmountInvalid,
+            "the amount must be more than zero",
+        ));
+    }
+    if amount.minor > per_payment {
+        return Err(ApiError::detail(
+            ErrorCode::AmountOverLimit,
+            format!(
+                "at most {} per payment",
+                Money::cny(per_payment).display()
+            ),
+        ));
+    }
+    Ok(amount.minor)
+}
+
+/// The card to use: the one named, or the default (for withdrawals, the first debit card).
+async fn usable_card(
+    state: &AppState,
+    account_id: &str,
+    card_id: Option<&str>,
+    kind: OpKind,
+) -> ApiResult<CardRow> {
+    let card = match card_id {
+        Some(id) => state
+            .store
+            .card(account_id, id)
+            .await?
+            .ok_or(ApiError::new(ErrorCode::CardNotFound))?,
+        None => {
+            let cards = state.store.cards(account_id).await?;
+            let pick = match kind {
+                OpKind::Topup => cards.into_iter().next(),
+                OpKind::Withdrawal => cards.into_iter().find(|c| c.card_type == "debit"),
+            };
+            pick.ok_or(ApiError::new(ErrorCode::NoCard))?
+        }
+    };
+    if card.status != "active" {
+        return Err(ErrorCode::CardSuspended.into());
+    }
+    if kind == OpKind::Withdrawal && card.card_type != "debit" {
+        return Err(ErrorCode::CardNotDebit.into());
+    }
+    Ok(card)
+}
+
+/// What makes two requests "the same" for an idempotency key.
+fn request_hash(kind: OpKind, amount: i64, card_id: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(format!("{}\n{amount}\nCNY\n{card_id}", kind.as_str()).as_bytes());
+    hex::encode(h.finalize())
+}
+
+async fn run_operation(
+    state: &AppState,
+    op: NewOperation,
+    daily_limit: i64,
+    card: &CardRow,
+) -> ApiResult<Operation> {
+    let now = state.clock.unix();
+    let kind = op.kind;
+    let row = match state
+        .store
+        .begin_operation(op, now, day_start_cst(now), daily_limit)
+        .await?
+    {
+        BeginOutcome::Created(row) => row,
+        BeginOutcome::Existing(row) => return operation(state, &row).await,
+        BeginOutcome::KeyReused => return Err(ErrorCode::IdempotencyKeyReused.into()),
+        BeginOutcome::DailyLimit { remaining } => {
+            return Err(ApiError::detail(
+                ErrorCode::DailyLimitReached,
+                format!("{} left today", Money::cny(remaining).display()),
+            ))
+        }
+        BeginOutcome::BalanceInsufficient { balance } => {
+            return Err(ApiError::detail(
+                ErrorCode::BalanceInsufficient,
+                format!("the balance is {}", Money::cny(balance).display()),
+            ))
+        }
+    };
+    let transfer = Transfer {
+        reference: row.id.clone(),
+        token: card.token.clone(),
+        direction: match kind {
+            OpKind::Topup => Direction::Debit,
+            OpKind::Withdrawal => Direction::Credit,
+        },
+        amount_minor: row.amount - row.fee,
+    };
+    let answer = match tokio::time::timeout(BANK_TIMEOUT, state.bank.transfer(&transfer)).await {
+        Ok(answer) => answer,
+        Err(_) => Err(BankError::Timeout),
+    };
+    let resolution = match answer {
+        Ok(()) => Resolution::Approved,
+        Err(BankError::Timeout | BankError::Unavailable(_)) => Resolution::Pending,
+        Err(e) => Resolution::Failed(e.code().as_str().to_owned()),
+    };
+    let done = state
+        .store
+        .finish_operation(&row.id, resolution, state.clock.unix())
+        .await?;
+    tracing::info!(operation = %done.id, kind = kind.as_str(), status = done.status.as_str(), "money operation");
+    to_wire(&done, Some(card))
+}
+
+/// The operation as the wire shows it, after settling it with the bank if it is unresolved.
+pub async fn operation(state: &AppState, row: &OperationRow) -> ApiResult<Operation> {
+    let row = if row.status == OpStatus::Pending {
+        reconcile(state, row).await?
+    } else {
+        row.clone()
+    };
+    let card = state.store.card_any(&row.card_id).await?;
+    to_wire(&row, card.as_ref())
+}
+
+fn to_wire(row: &OperationRow, card: Option<&CardRow>) -> ApiResult<Operation> {
+    let (card_last4, bank) = card.map_or((String::new(), None), |c| {
+        (c.last4.clone(), parse_bank(c.bank.as_deref()))
+    });
+    let currency = Currency::from_code(&row.currency)
+        .ok_or_else(|| ApiError::internal(format!("currency {:?}", row.currency)))?;
+    Ok(Operation {
+        operation_id: row.id.clone(),
+        kind: match row.kind {
+            OpKind::Topup => OperationKind::Topup,
+            OpKind::Withdrawal => OperationKind::Withdrawal,
+        },
+        status: match row.status {
+            OpStatus::Processing | OpStatus::Pending => OperationStatus::Pending,
+            OpStatus::Succeeded => OperationStatus::Succeeded,
+            OpStatus::Failed => OperationStatus::Failed,
+        },
+        amount: Money::new(row.amount, currency),
+        fee: Money::new(row.fee, currency),
+        card_id: row.card_id.clone(),
+        card_last4,
+        bank,
+        failure_code: row
+            .failure_code
+            .as_deref()
+            .and_then(|c| parse_enum::<ErrorCode>(c).ok()),
+        created_at: wire_time(row.created_at),
+        updated_at: wire_time(row.updated_at),
+    })
+}
+
+/// Asks the bank for the final word on an unresolved operation and records it.
+pub async fn reconcile(state: &AppState, row: &OperationRow) -> ApiResult<OperationRow> {
+    if row.status.is_final() {
+        return Ok(row.clone());
+    }
+    let status =
+        match tokio::time::timeout(BANK_TIMEOUT, state.bank.transfer_status(&row.id)).await {
+            Ok(Ok(status)) => status,
+            // No word yet: leave it for the next round.
+            Ok(Err(_)) | Err(_) => return Ok(row.clone()),
+        };
+    let resolution = match status {
+        TransferStatus::Approved => Resolution::Approved,
+        TransferStatus::Refused(e) => Resolution::Failed(e.code().as_str().to_owned()),
+        // The bank never got it: nothing moved at the bank, so the operation failed.
+        TransferStatus::NotFound => Resolution::Failed(ErrorCode::BankUnavailable.as_str().to_owned()),
+    };
+    let done = state
+        .store
+        .finish_operation(&row.id, resolution, state.clock.unix())
+        .await?;
+    tracing::info!(operation = %done.id, status = done.status.as_str(), "operation reconciled");
+    Ok(done)
+}
+
+/// Settles every unresolved operation (of one account, or all): what the background
+/// reconciler and `GET /v1/balance` run. Answers how many it looked at.
+pub async fn reconcile_unresolved(state: &AppState, account_id: Option<&str>) -> ApiResult<usize> {
+    let stale_before = state.clock.unix() - STALE_PROCESSING_SECS;
+    let rows = state
+        .store
+        .unresolved_operations(account_id.map(str::to_owned), stale_before, 100)
+        .await?;
+    for row in &rows {
+        reconcile(state, row).await?;
+    }
+    Ok(rows.len())
+}
+
+/// `GET /v1/balance`.
+pub async fn balance(state: &AppState, account_id: &str) -> ApiResult<BalanceResponse> {
+    reconcile_unresolved(state, Some(account_id)).await?;
+    let balance = state.store.balance(account_id).await?;
+    let rows = state.store.operations(account_id, RECENT_OPERATIONS).await?;
+    let cards = state.store.cards(account_id).await?;
+    let mut operations = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let card = match cards.iter().find(|c| c.id == row.card_id) {
+            Some(c) => Some(c.clone()),
+            None => state.store.card_any(&row.card_id).await?,
+        };
+        operations.push(to_wire(row, card.as_ref())?);
+    }
+    let now = state.clock.unix();
+    let day = day_start_cst(now);
+    let l = &state.limits;
+    let topped = state.store.daily_total(account_id, OpKind::Topup, day).await?;
+    let withdrawn = state.store.daily_total(account_id, OpKind::Withdrawal, day).await?;
+    Ok(BalanceResponse {
+        balance: Money::cny(balance),
+        operations,
+        limits: MoneyLimits {
+            topup_per_payment: Money::cny(l.topup_limit_fen),
+            topup_daily_remaining: Money::cny((l.topup_daily_limit_fen - topped).max(0)),
+            withdraw_per_payment: Money::cny(l.withdraw_limit_fen),
+            withdraw_daily_remaining: Money::cny((l.withdraw_daily_limit_fen - withdrawn).max(0)),
+        },
+    })
+}
+
+/// At start-up no request is in flight, so every `processing` operation lost its request:
+/// settle them all now.
+pub async fn reconcile_unresolved_at_start(state: &AppState) {
+    let rows = match state
+        .store
+        .unresolved_operations(None, i64::MAX, 10_000)
+        .await
+    {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read unresolved operations");
+            return;
+        }
+    };
+    for row in &rows {
+        if let Err(e) = reconcile(state, row).await {
+            tracing::warn!(code = %e.code(), operation = %row.id, "start-up reconcile failed");
+        }
+    }
+    if !rows.is_empty() {
+        tracing::info!(operations = rows.len(), "unresolved operations settled at start-up");
+    }
+}
+
+/// Runs [`reconcile_unresolved`] for every account every `every`, forever.
+pub async fn reconciler(state: AppState, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        match reconcile_unresolved(&state, None).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(operations = n, "reconciler pass"),
+            Err(e) => tracing::warn!(code = %e.code(), "reconciler pass failed"),
+        }
+    }
+}
+
+fn wire_time(secs: i64) -> chrono::DateTime<chrono::Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}

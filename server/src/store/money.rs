@@ -1,0 +1,1111 @@
+//! Cards, the payment PIN, the double-entry ledger, money operations and the sandbox bank's
+//! books: [`Store`] methods and their SQLite queries.
+//!
+//! Ledger rules (DESIGN §7): every movement is one `ledger_transactions` row whose entries sum to
+//! zero; each `ledger_accounts.balance` moves in the same database transaction as its entries;
+//! the schema refuses a customer or clearing balance below zero; an operation's
+//! `(account, Idempotency-Key)` is unique.
+
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+
+use super::{Backend, Store, StoreError};
+
+/// The settlement account with the (sandbox) bank: money that came in from cards or went out.
+pub const BANK_ACCOUNT: &str = "bank:sandbox";
+/// Withdrawals reserved from a wallet, on their way to a card.
+pub const CLEARING_ACCOUNT: &str = "clearing:withdrawals";
+pub const FEES_ACCOUNT: &str = "fees";
+
+pub fn wallet_account(account_id: &str) -> String {
+    format!("wallet:{account_id}")
+}
+
+// --- rows ----------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardRow {
+    pub id: String,
+    pub account_id: String,
+    pub token: String,
+    pub bank: Option<String>,
+    pub scheme: String,
+    pub card_type: String,
+    pub last4: String,
+    pub status: String,
+    pub is_default: bool,
+    pub bound_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardBindingRow {
+    pub id: String,
+    pub account_id: String,
+    pub bank_ref: String,
+    pub bank: Option<String>,
+    pub scheme: String,
+    pub card_type: String,
+    pub last4: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindOutcome {
+    Bound(CardRow),
+    AlreadyBound,
+    NotFound,
+}
+
+/// What checking a PIN may go on with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinTry {
+    NotSet,
+    Locked { until: i64 },
+    /// Counted as a try in flight; check `hash` and report with [`Store::finish_pin_try`].
+    Go { hash: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinVerdict {
+    Right,
+    Wrong { tries_left: u32 },
+    Locked { until: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinRow {
+    pub locked_until: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpKind {
+    Topup,
+    Withdrawal,
+}
+
+impl OpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpKind::Topup => "topup",
+            OpKind::Withdrawal => "withdrawal",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "topup" => Ok(OpKind::Topup),
+            "withdrawal" => Ok(OpKind::Withdrawal),
+            other => Err(StoreError::Corrupt(format!("operation kind {other:?}"))),
+        }
+    }
+}
+
+/// Operation states as stored. `Processing` shows as `pending` on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpStatus {
+    Processing,
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+impl OpStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpStatus::Processing => "processing",
+            OpStatus::Pending => "pending",
+            OpStatus::Succeeded => "succeeded",
+            OpStatus::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "processing" => Ok(OpStatus::Processing),
+            "pending" => Ok(OpStatus::Pending),
+            "succeeded" => Ok(OpStatus::Succeeded),
+            "failed" => Ok(OpStatus::Failed),
+            other => Err(StoreError::Corrupt(format!("operation status {other:?}"))),
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, OpStatus::Succeeded | OpStatus::Failed)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationRow {
+    pub id: String,
+    pub account_id: String,
+    pub kind: OpKind,
+    pub status: OpStatus,
+    pub amount: i64,
+    pub fee: i64,
+    pub currency: String,
+    pub card_id: String,
+    pub idempotency_key: String,
+    pub request_hash: String,
+    pub failure_code: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOperation {
+    pub id: String,
+    pub account_id: String,
+    pub kind: OpKind,
+    pub amount: i64,
+    pub fee: i64,
+    pub currency: String,
+    pub card_id: String,
+    pub idempotency_key: String,
+    pub request_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BeginOutcome {
+    /// Stored as `processing` (a withdrawal's money is already reserved): ask the bank now.
+    Created(OperationRow),
+    /// The same key and request came before: here is that operation.
+    Existing(OperationRow),
+    /// The same key came before with a different request.
+    KeyReused,
+    DailyLimit { remaining: i64 },
+    BalanceInsufficient { balance: i64 },
+}
+
+/// The bank's final (or not yet final) word on an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    Approved,
+    Failed(String),
+    /// Still unknown: keep it for the reconciler.
+    Pending,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxBinding {
+    pub id: String,
+    pub token: String,
+    pub outcome: String,
+    pub code_hash: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeCheck {
+    Confirmed(String),
+    NotFound,
+    Expired,
+    Wrong { tries_left: u32 },
+}
+
+/// Sums the invariant check found: what `ledger_check` reports when all is well.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerTotals {
+    pub accounts: i64,
+    pub transactions: i64,
+    pub entries: i64,
+    pub customer_total: i64,
+}
+
+macro_rules! run {
+    ($self:ident, |$conn:ident| $body:expr) => {
+        match &$self.0 {
+            Backend::Sqlite(db) => db.run(move |$conn| $body).await,
+        }
+    };
+}
+
+impl Store {
+    // --- payment PIN ---
+
+    pub async fn pin(&self, account_id: &str) -> Result<Option<PinRow>, StoreError> {
+        let a = account_id.to_owned();
+        run!(self, |c| Ok(c
+            .query_row(
+                "SELECT locked_until FROM payment_pins WHERE account_id = ?1",
+                [&a],
+                |r| Ok(PinRow {
+                    locked_until: r.get(0)?
+                }),
+            )
+            .optional()?))
+    }
+
+    /// Stores a new PIN hash. With `only_if_unset`, refuses (`false`) when one exists; otherwise
+    /// replaces it and clears any lock (reset).
+    pub async fn store_pin(
+        &self,
+        account_id: &str,
+        hash: String,
+        now: i64,
+        only_if_unset: bool,
+    ) -> Result<bool, StoreError> {
+        let a = account_id.to_owned();
+        run!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let exists: bool = tx
+                .query_row(
+                    "SELECT 1 FROM payment_pins WHERE account_id = ?1",
+                    [&a],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if exists && only_if_unset {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO payment_pins (account_id, pin_hash, failed_count, locked_until, updated_at)
+                 VALUES (?1, ?2, 0, NULL, ?3)
+                 ON CONFLICT (account_id) DO UPDATE SET pin_hash = excluded.pin_hash,
+                     failed_count = 0, locked_until = NULL, updated_at = excluded.updated_at",
+                params![a, hash, now],
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+    }
+
+    /// Starts a PIN check: refuses while locked, and counts this try before the (slow) hash
+    /// check so parallel guesses cannot get past the limit.
+    pub async fn begin_pin_try(
+        &self,
+        account_id: &str,
+        now: i64,
+        max_failures: u32,
+        lock_secs: i64,
+    ) -> Result<PinTry, StoreError> {
+        let a = account_id.to_owned();
+        run!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let row: Option<(String, u32, Option<i64>)> = tx
+                .query_row(
+                    "SELECT pin_hash, failed_count, locked_until FROM payment_pins WHERE account_id = ?1",
+                    [&a],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((hash, failed, locked_until)) = row else {
+                return Ok(PinTry::NotSet);
+            };
+            if let Some(until) = locked_until.filter(|u| *u > now) {
+                return Ok(PinTry::Locked { until });
+            }
+            if failed >= max_failures {
+                let until = now + lock_secs;
+                tx.execute(
+                    "UPDATE payment_pins SET locked_until = ?2, failed_count = 0, updated_at = ?3 WHERE account_id = ?1",
+                    params![a, until, now],
+                )?;
+                tx.commit()?;
+                return Ok(PinTry::Locked { until });
+            }
+            tx.execute(
+                "UPDATE payment_pins SET failed_count = failed_count + 1, locked_until = NULL WHERE account_id = ?1",
+                [&a],
+            )?;
+            tx.commit()?;
+            Ok(PinTry::Go { hash })
+        })
+    }
+
+    /// Reports the hash check of a try begun with [`Store::begin_pin_try`].
+    pub async fn finish_pin_try(
+        &self,
+        account_id: &str,
+        right: bool,
+        now: i64,
+        max_failures: u32,
+        lock_secs: i64,
+    ) -> Result<PinVerdict, StoreError> {
+        let a = account_id.to_owned();
+        run!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if right {
+                tx.execute(
+                    "UPDATE payment_pins SET failed_count = 0, locked_until = NULL WHERE account_id = ?1",
+                    [&a],
+                )?;
+                tx.commit()?;
+                return Ok(PinVerdict::Right);
+            }
+            let failed: u32 = tx.query_row(
+                "SELECT failed_count FROM payment_pins WHERE account_id = ?1",
+                [&a],
+                |r| r.get(0),
+            )?;
+            if failed >= max_failures {
+                let until = now + lock_secs;
+                tx.execute(
+                    "UPDATE payment_pins SET locked_until = ?2, failed_count = 0, updated_at = ?3 WHERE account_id = ?1",
+                    params![a, until, now],
+                )?;
+                tx.commit()?;
+                return Ok(PinVerdict::Locked { until });
+            }
+            tx.commit()?;
+            Ok(PinVerdict::Wrong {
+                tries_left: max_failures - failed,
+            })
+        })
+    }
+
+    /// Checks the OTP of a PIN-reset challenge of `account_id` and, when right, stores the new
+    /// PIN hash (clearing any lock) in the same transaction.
+    pub async fn reset_pin_with_challenge<F>(
+        &self,
+        challenge_id: &str,
+        account_id: &str,
+        now: i64,
+        max_attempts: u32,
+        code_matches: F,
+        new_hash: String,
+    ) -> Result<CodeCheck, StoreError>
+    where
+        F: FnOnce(&str) -> bool + Send + 'static,
+    {
+        let (id, a) = (challenge_id.to_owned(), account_id.to_owned());
+        run!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let row: Option<(String, i64, u32)> = tx
+                .query_row(
+                    "SELECT code_hash, expires_at, failed_attempts FROM challenges
+                     WHERE id = ?1 AND account_id = ?2 AND purpose = 'pin_reset' AND consumed_at IS NULL",
+                    params![id, a],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((hash, expires_at, failed)) = row else {
+                return Ok(CodeCheck::NotFound);
+            };
+            if failed >= max_attempts {
+                return Ok(CodeCheck::NotFound);
+            }
+            if now >= expires_at {
+                return Ok(CodeCheck::Expired);
+            }
+            if !code_matches(&hash) {
+                tx.execute(
+                    "UPDATE challenges SET failed_attempts = failed_attempts + 1 WHERE id = ?1",
+                    [&id],
+                )?;
+                tx.commit()?;
+                return Ok(CodeCheck::Wrong {
+                    tries_left: max_attempts.saturating_sub(failed + 1),
+                });
+            }
+            tx.execute(
+                "UPDATE challenges SET consumed_at = ?2 WHERE id = ?1",
+                params![id, now],
+            )?;
+            tx.execute(
+                "INSERT INTO payment_pins (account_id, pin_hash, failed_count, locked_until, updated_at)
+                 VALUES (?1, ?2, 0, NULL, ?3)
+                 ON CONFLICT (account_id) DO UPDATE SET pin_hash = excluded.pin_hash,
+                     failed_count = 0, locked_until = NULL, updated_at = excluded.updated_at",
+                params![a, new_hash, now],
+            )?;
+            tx.commit()?;
+            Ok(CodeCheck::Confirmed(String::new()))
+        })
+    }
+
+    // --- cards ---
+
+    pub async fn insert_card_binding(&self, b: CardBindingRow) -> Result<(), StoreError> {
+        run!(self, |c| {
+            c.execute(
+                "INSERT INTO card_bindings (id, account_id, bank_ref, bank, scheme, card_type, last4, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![b.id, b.account_id, b.bank_ref, b.bank, b.scheme, b.card_type, b.last4, b.created_at, b.expires_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// A binding of this account that is not yet used.
+    pub async fn card_binding(
+        &self,
+        account_id: &str,
+        binding_id: &str,
+    ) -> Result<Option<CardBindingRow>, StoreError> {
+        let (a, b) = (account_id.to_owned(), binding_id.to_owned());
+        run!(self, |c| Ok(c
+            .query_row(
+                "SELECT id, account_id, bank_ref, bank, scheme, card_type, last4, created_at, expires_at
+                 FROM card_bindings WHERE id = ?1 AND account_id = ?2 AND consumed_at IS NULL",
+                params![b, a],
+                |r| Ok(CardBindingRow {
+                    id: r.get(0)?,
+                    account_id: r.get(1)?,
+                    bank_ref: r.get(2)?,
+                    bank: r.get(3)?,
+                    scheme: r.get(4)?,
+                    card_type: r.get(5)?,
+                    last4: r.get(6)?,
+                    created_at: r.get(7)?,
+                    expires_at: r.get(8)?,
+                }),
+            )
+            .optional()?))
+    }
+
+    /// Turns a confirmed binding into a card. The first card becomes the default.
+    pub async fn complete_card_binding(
+        &self,
+        binding: CardBindingRow,
+        card_id: String,
+        token: String,
+        now: i64,
+    ) -> Result<BindOutcome, StoreError> {
+        run!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let consumed = tx.execute(
+                "UPDATE card_bindings SET consumed_at = ?2 WHERE id = ?1 AND consumed_at IS NULL",
+                params![binding.id, now],
+            )?;
+            if consumed == 0 {
+                return Ok(BindOutcome::NotFound);
+            }
+            let taken: bool = tx
+                .query_row(
+                    "SELECT 1 FROM cards WHERE account_id = ?1 AND token = ?2 AND unbound_at IS NULL",
+                    params![binding.account_id, token],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if taken {
+                tx.commit()?;
+                return Ok(BindOutcome::AlreadyBound);
+            }
+            let has_default: bool = tx
+                .query_row(
+                    "SELECT 1 FROM cards WHERE account_id = ?1 AND unbound_at IS NULL AND is_default = 1",
+                    [&binding.account_id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            tx.execute(
+                "INSERT INTO cards (id, account_id, token, bank, scheme, card_type, last4, status, is_default, bound_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'active', ?8, ?9)",
+                params![card_id, binding.account_id, token, binding.bank, binding.scheme, binding.card_type, binding.last4, !has_default, now],
+            )?;
+            let row = card_row(&tx, &binding.account_id, &card_id)?
+                .ok_or_else(|| StoreError::Corrupt("card vanished".to_owned()))?;
+            tx.commit()?;
+            Ok(BindOutcome::Bound(row))
+        })
+    }
+
+    /// Bound cards: default first, then newest.
+    pub async fn cards(&self, account_id: &str) -> Result<Vec<CardRow>, StoreError> {
+        let a = account_id.to_owned();
+        run!(self, |c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {CARD_COLUMNS} FROM cards WHERE account_id = ?1 AND unbound_at IS NULL
+                 ORDER BY is_default DESC, bound_at DESC, id"
+            ))?;
+            let rows = stmt.query_map([&a], card_from)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    pub async fn card(&self, account_id: &str, card_id: &str) -> Result<Option<CardRow>, StoreError> {
+        let (a, id) = (account_id.to_owned(), card_id.to_owned());
+        run!(self, |c| card_row(c, &a, &id))
+    }
+
+    /// Any bound card, also an unbound one (operations keep pointing at it).
+    pub async fn card_any(&self, card_id: &str) -> Result<Option<CardRow>, StoreError> {
+        let id = card_id.to_owned();
+        run!(self, |c| Ok(c
+            .query_row(
+                &format!("SELECT {CARD_COLUMNS} FROM cards WHERE id = ?1"),
+                [&id],
+                card_from
+            )
+            .optional()?))
+    }
+
+    pub async fn set_default_card(
+        &self,
+        account_id: &str,
+        card_id: &str,
+    ) -> Result<Option<CardRow>, StoreError> {
+        let (a, id) = (account_id.to_owned(), card_id.to_owned());
+        run!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if card_row(&tx, &a, &id)?.is_none() {
+                return Ok(None);
+            }
+            tx.execute(
+                "UPDATE cards SET is_default = (id = ?2) WHERE account_id = ?1 AND unbound_at IS NULL",
+                params![a, id],
+            )?;
+            let row = card_row(&tx, &a, &id)?;
+            tx.commit()?;
+            Ok(row)
+        })
+    }
+
+    /// Unbinds a card; the newest remaining card becomes the default if it was.
+    pub async fn unbind_card(
+        &self,
+        account_id: &str,
+        card_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (a, id) = (account_id.to_owned(), card_id.to_owned());
+        run!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = tx.execute(
+                "UPDATE cards SET unbound_at = ?3, is_default = 0 WHERE account_id = ?1 AND id = ?2 AND unbound_at IS NULL",
+                params![a, id, now],
+            )?;
+            tx.execute(
+                "UPDATE cards SET is_default = 1 WHERE id = (
+                     SELECT id FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY bound_at DESC, id LIMIT 1)
+                 AND NOT EXISTS (SELECT 1 FROM cards WHERE account_id = ?1 AND unbound_at IS NULL AND is_default = 1)",
+                [&a],
+            )?;
+            tx.commit()?;
+            Ok(n > 0)
+        })
+    }
+
+    pub async fn suspend_card(
+        &self,
+        account_id: &str,
+        card_id: &str,
+    ) -> Result<Option<CardRow>, StoreError> {
+        let (a, id) = (account_id.to_owned(), card_id.to_owned());
+        run!(self, |c| {
+            c.execute(
+                "UPDATE cards SET status = 'suspended' WHERE account_id = ?1 AND id = ?2 AND unbound_at IS NULL",
+                params![a, id],
+            )?;
+            card_row(c, &a, &id)
+        })
+    }
+
+    // --- operations and the ledger ---
+
+    /// Starts an operation in one transaction: finds an earlier one with the same key, checks
+    /// the day's limit, and (withdrawals) reserves the money from the wallet.
+    pub async fn begin_operation(
+        &self,
+        op: NewOperation,
+        now: i64,
+        day_start: i64,
+        daily_limit: i64,
+    ) -> Result<BeginOutcome, StoreError> {
+        run!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(existing) = operation_by_key(&tx, &op.account_id, &op.idempotency_key)? {
+                return Ok(if existing.request_hash == op.request_hash {
+                    BeginOutcome::Existing(existing)
+                } else {
+                    BeginOutcome::KeyReused
+                });
+            }
+            let used = daily_total(&tx, &op.account_id, op.kind, day_start)?;
+            let remaining = daily_limit.saturating_sub(used).max(0);
+            if op.amount > remaining {
+                return Ok(BeginOutcome::DailyLimit { remaining });
+            }
+            let wallet = wallet_account(&op.account_id);
+            if op.kind == OpKind::Withdrawal {
+                let balance = account_balance(&tx, &wallet)?;
+                if balance < op.amount {
+                    return Ok(BeginOutcome::BalanceInsufficient { balance });
+                }
+            }
+            tx.execute(
+                "INSERT INTO operations (id, account_id, kind, status, amount, fee, currency, card_id,
+                     idempotency_key, request_hash, failure_code, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'processing', ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10, ?10)",
+                params![op.id, op.account_id, op.kind.as_str(), op.amount, op.fee, op.currency,
+                    op.card_id, op.idempotency_key, op.request_hash, now],
+            )?;
+            if op.kind == OpKind::Withdrawal {
+                let reserved = post(
+                    &tx,
+                    &op.id,
+                    "withdrawal_reserve",
+                    &op.currency,
+                    &[(&wallet, "customer", -op.amount), (CLEARING_ACCOUNT, "clearing", op.amount)],
+                    now,
+                );
+                match reserved {
+                    Ok(()) => {}
+                    // The schema's own guard: a balance below zero is refused.
+                    Err(StoreError::Sqlite(e)) if is_check_violation(&e) => {
+                        let balance = account_balance(&tx, &wallet)?;
+                        return Ok(BeginOutcome::BalanceInsufficient { balance });
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            let row = operation_row(&tx, &op.id)?
+                .ok_or_else(|| StoreError::Corrupt("operation vanished".to_owned()))?;
+            tx.commit()?;
+            Ok(BeginOutcome::Created(row))
+        })
+    }
+
+    /// Records the bank's answer. Final operations are never touched again, so a late or
+    /// repeated answer cannot post twice.
+    pub async fn finish_operation(
+        &self,
+        operation_id: &str,
+        resolution: Resolution,
+        now: i64,
+    ) -> Result<OperationRow, StoreError> {
+        let id = operation_id.to_owned();
+        run!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let op = operation_row(&tx, &id)?
+                .ok_or_else(|| StoreError::Corrupt(format!("no operation {id}")))?;
+            if op.status.is_final() {
+                return Ok(op);
+            }
+            let wallet = wallet_account(&op.account_id);
+            let (status, failure) = match (&resolution, op.kind) {
+                (Resolution::Pending, _) => (OpStatus::Pending, None),
+                (Resolution::Approved, OpKind::Topup) => {
+                    post(&tx, &op.id, "topup", &op.currency,
+                        &[(BANK_ACCOUNT, "bank", -op.amount), (&wallet, "customer", op.amount)], now)?;
+                    (OpStatus::Succeeded, None)
+                }
+                (Resolution::Approved, OpKind::Withdrawal) => {
+                    let to_card = op.amount - op.fee;
+                    post(&tx, &op.id, "withdrawal_settle", &op.currency,
+                        &[(CLEARING_ACCOUNT, "clearing", -op.amount), (BANK_ACCOUNT, "bank", to_card), (FEES_ACCOUNT, "fees", op.fee)], now)?;
+                    (OpStatus::Succeeded, None)
+                }
+                (Resolution::Failed(code), OpKind::Topup) => (OpStatus::Failed, Some(code.clone())),
+                (Resolution::Failed(code), OpKind::Withdrawal) => {
+                    post(&tx, &op.id, "withdrawal_release", &op.currency,
+                        &[(CLEARING_ACCOUNT, "clearing", -op.amount), (&wallet, "customer", op.amount)], now)?;
+                    (OpStatus::Failed, Some(code.clone()))
+                }
+            };
+            tx.execute(
+                "UPDATE operations SET status = ?2, failure_code = ?3, updated_at = ?4 WHERE id = ?1",
+                params![op.id, status.as_str(), failure, now],
+            )?;
+            let row = operation_row(&tx, &op.id)?
+                .ok_or_else(|| StoreError::Corrupt("operation vanished".to_owned()))?;
+            tx.commit()?;
+            Ok(row)
+        })
+    }
+
+    pub async fn operation(
+        &self,
+        account_id: &str,
+        operation_id: &str,
+    ) -> Result<Option<OperationRow>, StoreError> {
+        let (a, id) = (account_id.to_owned(), operation_id.to_owned());
+        run!(self, |c| Ok(operation_row(c, &id)?.filter(|o| o.account_id == a)))
+    }
+
+    pub async fn operation_by_key(
+        &self,
+        account_id: &str,
+        key: &str,
+    ) -> Result<Option<OperationRow>, StoreError> {
+        let (a, k) = (account_id.to_owned(), key.to_owned());
+        run!(self, |c| operation_by_key(c, &a, &k))
+    }
+
+    /// The account's operations, newest first.
+    pub async fn operations(&self, account_id: &str, limit: u32) -> Result<Vec<OperationRow>, StoreError> {
+        let a = account_id.to_owned();
+        run!(self, |c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(params![a, limit], op_from)?;
+            rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
+                .collect()
+        })
+    }
+
+    /// Operations the bank has not settled: `pending` ones, and `processing` ones last touched
+    /// before `stale_before` (their request died with a crash). Oldest first.
+    pub async fn unresolved_operations(
+        &self,
+        account_id: Option<String>,
+        stale_before: i64,
+        limit: u32,
+    ) -> Result<Vec<OperationRow>, StoreError> {
+        run!(self, |c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {OP_COLUMNS} FROM operations
+                 WHERE (status = 'pending' OR (status = 'processing' AND updated_at < ?1))
+                   AND (?2 IS NULL OR account_id = ?2)
+                 ORDER BY updated_at, id LIMIT ?3"
+            ))?;
+            let rows = stmt.query_map(params![stale_before, account_id, limit], op_from)?;
+            rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
+                .collect()
+        })
+    }
+
+    /// The wallet balance in minor units (0 before any movement).
+    pub async fn balance(&self, account_id: &str) -> Result<i64, StoreError> {
+        let wallet = wallet_account(account_id);
+        run!(self, |c| account_balance(c, &wallet))
+    }
+
+    /// What the account moved of `kind` since `day_start`, counting operations not failed.
+    pub async fn daily_total(&self, account_id: &str, kind: OpKind, day_start: i64) -> Result<i64, StoreError> {
+        let a = account_id.to_owned();
+        run!(self, |c| daily_total(c, &a, kind, day_start))
+    }
+
+    /// Checks every ledger invariant of DESIGN §7; `Err` names the first one broken.
+    pub async fn ledger_check(&self) -> Result<Result<LedgerTotals, String>, StoreError> {
+        run!(self, |c| ledger_check(c))
+    }
+
+    // --- the sandbox bank's books ---
+
+    /// The sandbox bank's token key: `candidate` is stored the first time.
+    pub async fn sandbox_bank_key(&self, candidate: String) -> Result<String, StoreError> {
+        run!(self, |c| {
+            c.execute(
+                "INSERT INTO sandbox_bank_meta (name, value) VALUES ('token_key', ?1) ON CONFLICT (name) DO NOTHING",
+                [&candidate],
+            )?;
+            Ok(c.query_row(
+                "SELECT value FROM sandbox_bank_meta WHERE name = 'token_key'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
+    pub async fn insert_sandbox_binding(&self, b: SandboxBinding) -> Result<(), StoreError> {
+        run!(self, |c| {
+            c.execute(
+                "INSERT INTO sandbox_bank_bindings (id, token, outcome, code_hash, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![b.id, b.token, b.outcome, b.code_hash, b.created_at, b.expires_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Checks the sandbox bank's OTP for a binding; the right code registers the token.
+    pub async fn check_sandbox_binding<F>(
+        &self,
+        id: &str,
+        now: i64,
+        max_attempts: u32,
+        code_matches: F,
+    ) -> Result<CodeCheck, StoreError>
+    where
+        F: FnOnce(&str) -> bool + Send + 'static,
+    {
+        let id = id.to_owned();
+        run!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let row: Option<(String, String, String, i64, u32)> = tx
+                .query_row(
+                    "SELECT token, outcome, code_hash, expires_at, failed_attempts FROM sandbox_bank_bindings
+                     WHERE id = ?1 AND consumed_at IS NULL",
+                    [&id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?;
+            let Some((token, outcome, hash, expires_at, failed)) = row else {
+                return Ok(CodeCheck::NotFound);
+            };
+            if failed >= max_attempts {
+                return Ok(CodeCheck::NotFound);
+            }
+            if expires_at <= now {
+                return Ok(CodeCheck::Expired);
+            }
+            if !code_matches(&hash) {
+                tx.execute(
+                    "UPDATE sandbox_bank_bindings SET failed_attempts = failed_attempts + 1 WHERE id = ?1",
+                    [&id],
+                )?;
+                tx.commit()?;
+                return Ok(CodeCheck::Wrong {
+                    tries_left: max_attempts.saturating_sub(failed + 1),
+                });
+            }
+            tx.execute(
+                "UPDATE sandbox_bank_bindings SET consumed_at = ?2 WHERE id = ?1",
+                params![id, now],
+            )?;
+            tx.execute(
+                "INSERT INTO sandbox_bank_tokens (token, outcome) VALUES (?1, ?2)
+                 ON CONFLICT (token) DO UPDATE SET outcome = excluded.outcome",
+                params![token, outcome],
+            )?;
+            tx.commit()?;
+            Ok(CodeCheck::Confirmed(token))
+        })
+    }
+
+    pub async fn sandbox_token_outcome(&self, token: &str) -> Result<Option<String>, StoreError> {
+        let t = token.to_owned();
+        run!(self, |c| Ok(c
+            .query_row(
+                "SELECT outcome FROM sandbox_bank_tokens WHERE token = ?1",
+                [&t],
+                |r| r.get(0)
+            )
+            .optional()?))
+    }
+
+    /// Records a transfer once; a repeated reference answers the first result.
+    pub async fn record_sandbox_transfer(
+        &self,
+        reference: &str,
+        token: &str,
+        direction: &str,
+        amount: i64,
+        result: &str,
+        now: i64,
+    ) -> Result<String, StoreError> {
+        let (r, t, d, res) = (reference.to_owned(), token.to_owned(), direction.to_owned(), result.to_owned());
+        run!(self, |c| {
+            c.execute(
+                "INSERT INTO sandbox_bank_transfers (reference, token, direction, amount, outcome, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (reference) DO NOTHING",
+                params![r, t, d, amount, res, now],
+            )?;
+            Ok(c.query_row(
+                "SELECT outcome FROM sandbox_bank_transfers WHERE reference = ?1",
+                [&r],
+                |row| row.get(0),
+            )?)
+        })
+    }
+
+    pub async fn sandbox_transfer(&self, reference: &str) -> Result<Option<String>, StoreError> {
+        let r = reference.to_owned();
+        run!(self, |c| Ok(c
+            .query_row(
+                "SELECT outcome FROM sandbox_bank_transfers WHERE reference = ?1",
+                [&r],
+                |row| row.get(0)
+            )
+            .optional()?))
+    }
+}
+
+// --- SQLite helpers --------------------------------------------------------------------------
+
+const CARD_COLUMNS: &str =
+    "id, account_id, token, bank, scheme, card_type, last4, status, is_default, bound_at";
+
+fn card_from(r: &Row<'_>) -> rusqlite::Result<CardRow> {
+    Ok(CardRow {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        token: r.get(2)?,
+        bank: r.get(3)?,
+        scheme: r.get(4)?,
+        card_type: r.get(5)?,
+        last4: r.get(6)?,
+        status: r.get(7)?,
+        is_default: r.get(8)?,
+        bound_at: r.get(9)?,
+    })
+}
+
+fn card_row(c: &Connection, account_id: &str, card_id: &str) -> Result<Option<CardRow>, StoreError> {
+    Ok(c.query_row(
+        &format!("SELECT {CARD_COLUMNS} FROM cards WHERE account_id = ?1 AND id = ?2 AND unbound_at IS NULL"),
+        params![account_id, card_id],
+        card_from,
+    )
+    .optional()?)
+}
+
+const OP_COLUMNS: &str = "id, account_id, kind, status, amount, fee, currency, card_id, \
+     idempotency_key, request_hash, failure_code, created_at, updated_at";
+
+/// Reads a row; the inner `Result` reports values this server cannot read.
+fn op_from(r: &Row<'_>) -> rusqlite::Result<Result<OperationRow, StoreError>> {
+    let kind: String = r.get(2)?;
+    let status: String = r.get(3)?;
+    let row = (|| {
+        Ok(OperationRow {
+            id: r.get(0)?,
+            account_id: r.get(1)?,
+            kind: OpKind::Topup,
+            status: OpStatus::Pending,
+            amount: r.get(4)?,
+            fee: r.get(5)?,
+            currency: r.get(6)?,
+            card_id: r.get(7)?,
+            idempotency_key: r.get(8)?,
+            request_hash: r.get(9)?,
+            failure_code: r.get(10)?,
+            created_at: r.get(11)?,
+            updated_at: r.get(12)?,
+        })
+    })();
+    Ok(row.and_then(|mut o: OperationRow| {
+        o.kind = OpKind::parse(&kind)?;
+        o.status = OpStatus::parse(&status)?;
+        Ok(o)
+    }))
+}
+
+fn operation_row(c: &Connection, id: &str) -> Result<Option<OperationRow>, StoreError> {
+    c.query_row(
+        &format!("SELECT {OP_COLUMNS} FROM operations WHERE id = ?1"),
+        [id],
+        op_from,
+    )
+    .optional()?
+    .transpose()
+}
+
+fn operation_by_key(
+    c: &Connection,
+    account_id: &str,
+    key: &str,
+) -> Result<Option<OperationRow>, StoreError> {
+    c.query_row(
+        &format!("SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?1 AND idempotency_key = ?2"),
+        params![account_id, key],
+        op_from,
+    )
+    .optional()?
+    .transpose()
+}
+
+fn daily_total(c: &Connection, account_id: &str, kind: OpKind, day_start: i64) -> Result<i64, StoreError> {
+    Ok(c.query_row(
+        "SELECT COALESCE(SUM(amount), 0) FROM operations
+         WHERE account_id = ?1 AND kind = ?2 AND created_at >= ?3 AND status <> 'failed'",
+        params![account_id, kind.as_str(), day_start],
+        |r| r.get(0),
+    )?)
+}
+
+fn account_balance(c: &Connection, ledger_account: &str) -> Result<i64, StoreError> {
+    Ok(c.query_row(
+        "SELECT balance FROM ledger_accounts WHERE id = ?1",
+        [ledger_account],
+        |r| r.get(0),
+    )
+    .optional()?
+    .unwrap_or(0))
+}
+
+/// Posts one balanced transaction: entries and balances move together or not at all.
+fn post(
+    tx: &Transaction<'_>,
+    operation_id: &str,
+    kind: &str,
+    currency: &str,
+    entries: &[(&str, &str, i64)],
+    now: i64,
+) -> Result<(), StoreError> {
+    let sum = entries
+        .iter()
+        .try_fold(0_i64, |acc, (_, _, amount)| acc.checked_add(*amount))
+        .ok_or_else(|| StoreError::Corrupt("ledger amounts overflow".to_owned()))?;
+    if sum != 0 {
+        return Err(StoreError::Corrupt(format!(
+            "unbalanced {kind} for {operation_id}: entries sum to {sum}"
+        )));
+    }
+    let tx_id = crate::secrets::new_id("ltx");
+    tx.execute(
+        "INSERT INTO ledger_transactions (id, operation_id, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![tx_id, operation_id, kind, now],
+    )?;
+    for (account, account_kind, amount) in entries {
+        if *amount == 0 {
+            continue;
+        }
+        tx.execute(
+            "INSERT INTO ledger_accounts (id, kind, currency, balance) VALUES (?1, ?2, ?3, 0)
+             ON CONFLICT (id) DO NOTHING",
+            params![account, account_kind, currency],
+        )?;
+        tx.execute(
+            "INSERT INTO ledger_entries (transaction_id, ledger_account, amount, currency) VALUES (?1, ?2, ?3, ?4)",
+            params![tx_id, account, amount, currency],
+        )?;
+        tx.execute(
+            "UPDATE ledger_accounts SET balance = balance + ?2 WHERE id = ?1",
+            params![account, amount],
+        )?;
+    }
+    Ok(())
+}
+
+fn is_check_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK
+    )
+}
+
+fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreError> {
+    let q = |sql: &str| -> Result<i64, StoreError> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
+    let unbalanced_total = q("SELECT COUNT(*) FROM (SELECT currency, SUM(balance) s FROM ledger_accounts GROUP BY currency) WHERE s <> 0")?;
+    if unbalanced_total != 0 {
+        return Ok(Err("the balances of all accounts do not sum to zero".to_owned()));
+    }
+    let drifted = q("SELECT COUNT(*) FROM ledger_accounts a WHERE a.balance <> (
+                         SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.ledger_account = a.id)")?;
+    if drifted != 0 {
+        return Ok(Err(format!("{drifted} account balances differ from the sum of their entries")));
+    }
+    let unbalanced_tx = q("SELECT COUNT(*) FROM (SELECT transaction_id, SUM(amount) s FROM ledger_entries GROUP BY transaction_id) WHERE s <> 0")?;
+    if unbalanced_tx != 0 {
+        return Ok(Err(format!("{unbalanced_tx} transactions do not sum to zero")));
+    }
+    let negative = q("SELECT COUNT(*) FROM ledger_accounts WHERE kind IN ('customer', 'clearing') AND balance < 0")?;
+    if negative != 0 {
+        return Ok(Err(format!("{negative} customer or clearing balances are negative")));
+    }
+    let dup_keys = q("SELECT COUNT(*) FROM (SELECT account_id, idempotency_key FROM operations WHERE status = 'succeeded'
+                          GROUP BY account_id, idempotency_key HAVING COUNT(*) > 1)")?;
+    if dup_keys != 0 {
+        return Ok(Err(format!("{dup_keys} idempotency keys have two successful operations")));
+    }
+    // Each settled operation posted exactly what its status says.
+    let wrong_posts = q("SELECT COUNT(*) FROM operations o WHERE
+           (o.status = 'succeeded' AND o.kind = 'topup' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 1)
+        OR (o.status = 'failed' AND o.kind = 'topup' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 0)
+        OR (o.status IN ('succeeded', 'failed') AND o.kind = 'withdrawal' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 2)
+        OR (o.status IN ('processing', 'pending') AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> (o.kind = 'withdrawal'))")?;
+    if wrong_posts != 0 {
+        return Ok(Err(format!("{wrong_posts} operations posted the wrong ledger transactions")));
+    }
+    // Money on its way to cards is exactly the open withdrawals.
+    let clearing = q(&format!("SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE id = '{CLEARING_ACCOUNT}'), 0)"))?;
+    let open = q("SELECT COALESCE(SUM(amount), 0) FROM operations WHERE kind = 'withdrawal' AND status IN ('processing', 'pending')")?;
+    if clearing != open {
+        return Ok(Err(format!("clearing holds {clearing} but open withdrawals total {open}")));
+    }
+    Ok(Ok(LedgerTotals {
+        accounts: q("SELECT COUNT(*) FROM ledger_accounts")?,
+        transactions: q("SELECT COUNT(*) FROM ledger_transactions")?,
+        entries: q("SELECT COUNT(*) FROM ledger_entries")?,
+        customer_total: q("SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE kind = 'customer'")?,
+    }))
+}
