@@ -12,11 +12,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
-use wallet_core::{ErrorCode, SignupInput, Wallet, WalletConfig, WalletError};
+use clap::{ArgGroup, Parser, Subcommand};
+use wallet_core::{
+    ErrorCode, OperationStatus, SignupInput, TopUpInput, Wallet, WalletConfig, WalletError,
+    WithdrawInput,
+};
 use zeroize::Zeroizing;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 use crate::output::Out;
 
 #[derive(Debug, Parser)]
@@ -84,6 +87,130 @@ enum Command {
     },
     /// Sign this device out and delete its local data.
     Logout,
+    /// The payment PIN (6 digits): set, change, reset, status.
+    Pin {
+        #[command(subcommand)]
+        action: PinAction,
+    },
+    /// Bank cards: inspect a number (offline), bind, verify, list, default, unbind, report lost.
+    Card {
+        #[command(subcommand)]
+        action: CardAction,
+    },
+    /// Top up the wallet from a bound card (the default card unless --card).
+    ///
+    /// Prints the operation. `succeeded` and `pending` (the bank has not answered yet; `wallet
+    /// balance` shows the outcome) exit 0. A payment the bank refused is an operation with status
+    /// `failed`: exit 1, and with --json `{"error": {"code": <failure code, e.g. CARD_DECLINED>,
+    /// "message", "operation": {...}}}`.
+    #[command(verbatim_doc_comment)]
+    Topup {
+        /// Amount in yuan: 100, 12.30, ¥1,000.
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+        /// Card id (from `wallet card list`).
+        #[arg(long)]
+        card: Option<String>,
+        /// Retrying with the same key (8-64 of A-Z a-z 0-9 - _) never moves money twice.
+        /// A fresh key is made when absent.
+        #[arg(long)]
+        idempotency_key: Option<String>,
+    },
+    /// Withdraw from the wallet to a bound debit card; the PIN is read from stdin.
+    ///
+    /// Prints the operation, with the fee kept and what the card receives. Exit codes and JSON
+    /// as for `wallet topup`: a `failed` operation exits 1 with its failure code in `error`.
+    #[command(verbatim_doc_comment)]
+    Withdraw {
+        /// Amount in yuan taken from the wallet balance: 30, 12.30.
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+        /// Card id (from `wallet card list`); the default card when absent.
+        #[arg(long)]
+        card: Option<String>,
+        /// Read the payment PIN from one line of stdin (required: secrets are never arguments).
+        #[arg(long, required = true)]
+        pin_stdin: bool,
+        /// Retrying with the same key never moves money twice. A fresh key is made when absent.
+        #[arg(long)]
+        idempotency_key: Option<String>,
+    },
+    /// The wallet balance, today's limits and the latest operations (cached figures, marked
+    /// stale, when the server cannot be reached).
+    Balance,
+}
+
+#[derive(Debug, Subcommand)]
+enum PinAction {
+    /// Set the first payment PIN: 6 digits, read from one line of stdin.
+    Set {
+        /// Read the PIN from one line of stdin (required).
+        #[arg(long, required = true)]
+        pin_stdin: bool,
+    },
+    /// Change the payment PIN: stdin holds two lines, the current PIN and then the new one.
+    Change {
+        /// Read the current and the new PIN from two lines of stdin (required).
+        #[arg(long, required = true)]
+        pin_stdin: bool,
+    },
+    /// Reset a forgotten or locked PIN in two steps: `--password-stdin` (the login password;
+    /// an SMS code is sent), then `--code OTP --pin-stdin` (the new PIN on stdin).
+    #[command(group(ArgGroup::new("step").required(true).args(["password_stdin", "code"])))]
+    Reset {
+        /// Step 1: read the login password from one line of stdin.
+        #[arg(long, conflicts_with_all = ["code", "pin_stdin"])]
+        password_stdin: bool,
+        /// Step 2: the SMS code.
+        #[arg(long, requires = "pin_stdin")]
+        code: Option<String>,
+        /// Step 2: read the new PIN from one line of stdin.
+        #[arg(long, requires = "code")]
+        pin_stdin: bool,
+    },
+    /// Whether a PIN is set and whether it is locked.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+enum CardAction {
+    /// What a card number is, offline (no profile or server): Luhn, length, scheme, bank,
+    /// card type. An invalid number is not an error: its fields say what is wrong.
+    Inspect {
+        #[arg(allow_hyphen_values = true)]
+        number: String,
+    },
+    /// Start binding a card; the bank sends a code to the phone number reserved at the bank.
+    /// Then: wallet card verify --code OTP. Needs a payment PIN first.
+    Bind {
+        /// The card number (or --number-stdin to keep it out of the shell history).
+        #[arg(long, required_unless_present = "number_stdin")]
+        number: Option<String>,
+        /// Read the card number from one line of stdin instead.
+        #[arg(long, conflicts_with = "number")]
+        number_stdin: bool,
+        /// The phone number reserved at the bank for this card.
+        #[arg(long)]
+        bank_phone: String,
+    },
+    /// Complete the pending card binding with the bank's SMS code.
+    Verify {
+        #[arg(long)]
+        code: String,
+    },
+    /// The bound cards, default first.
+    List,
+    /// Make a card the default for top-ups and withdrawals.
+    Default { id: String },
+    /// Unbind a card; the payment PIN is read from stdin.
+    Unbind {
+        id: String,
+        /// Read the payment PIN from one line of stdin (required).
+        #[arg(long, required = true)]
+        pin_stdin: bool,
+    },
+    /// Report a card lost: it is suspended at once and moves no money.
+    ReportLost { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,7 +266,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli, &out)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             out.error(&e);
             ExitCode::FAILURE
@@ -147,8 +274,17 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli, out: &Out) -> Result<(), WalletError> {
-    let wallet = open_wallet(&cli)?;
+async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
+    let wallet = match &cli.command {
+        // Offline: no profile, no secret store, no server.
+        Command::Card {
+            action: CardAction::Inspect { number },
+        } => {
+            out.card_inspection(&Wallet::inspect_card(number));
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => open_wallet(&cli)?,
+    };
     match cli.command {
         Command::Signup {
             phone,
@@ -160,7 +296,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), WalletError> {
                 phone,
                 name,
                 id_number,
-                password: read_secret_line()?.to_string(),
+                password: read_secret_line("the password")?.to_string(),
             };
             out.password_warning(&Wallet::signup_password_strength(&input));
             out.pending(&wallet.signup(input).await?);
@@ -169,7 +305,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), WalletError> {
             phone,
             password_stdin: _,
         } => {
-            let password = read_secret_line()?;
+            let password = read_secret_line("the password")?;
             out.pending(&wallet.login(phone, password.to_string()).await?);
         }
         Command::Verify { code } => out.profile(&wallet.verify(code).await?, true),
@@ -185,8 +321,116 @@ async fn run(cli: Cli, out: &Out) -> Result<(), WalletError> {
             wallet.logout().await?;
             out.logged_out();
         }
+        Command::Pin { action } => pin(&wallet, action, out).await?,
+        Command::Card { action } => card(&wallet, action, out).await?,
+        Command::Topup {
+            amount,
+            card,
+            idempotency_key,
+        } => {
+            let op = wallet
+                .top_up(TopUpInput {
+                    amount,
+                    card_id: card,
+                    idempotency_key,
+                })
+                .await?;
+            return Ok(operation_outcome(&op, out));
+        }
+        Command::Withdraw {
+            amount,
+            card,
+            pin_stdin: _,
+            idempotency_key,
+        } => {
+            let pin = read_secret_line("the payment PIN")?;
+            let op = wallet
+                .withdraw(WithdrawInput {
+                    amount,
+                    card_id: card,
+                    pin: pin.to_string(),
+                    idempotency_key,
+                })
+                .await?;
+            return Ok(operation_outcome(&op, out));
+        }
+        Command::Balance => out.balance(&wallet.balance().await?),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn pin(wallet: &Wallet, action: PinAction, out: &Out) -> Result<(), WalletError> {
+    match action {
+        PinAction::Set { pin_stdin: _ } => {
+            let pin = read_secret_line("the payment PIN")?;
+            wallet.set_pin(pin.to_string()).await?;
+            out.done("pin_set", Msg::PinSet);
+        }
+        PinAction::Change { pin_stdin: _ } => {
+            let old = read_secret_line("the current payment PIN")?;
+            let new = read_secret_line("the new payment PIN (second line)")?;
+            wallet.change_pin(old.to_string(), new.to_string()).await?;
+            out.done("pin_changed", Msg::PinChanged);
+        }
+        PinAction::Reset {
+            password_stdin: true,
+            ..
+        } => {
+            let password = read_secret_line("the password")?;
+            out.pending(&wallet.start_pin_reset(password.to_string()).await?);
+        }
+        PinAction::Reset { code, .. } => {
+            // clap requires --password-stdin or --code (with --pin-stdin).
+            let code = code.unwrap_or_default();
+            let pin = read_secret_line("the new payment PIN")?;
+            wallet.finish_pin_reset(code, pin.to_string()).await?;
+            out.done("pin_reset", Msg::PinResetDone);
+        }
+        PinAction::Status => out.pin_state(&wallet.pin_state().await?),
     }
     Ok(())
+}
+
+async fn card(wallet: &Wallet, action: CardAction, out: &Out) -> Result<(), WalletError> {
+    match action {
+        CardAction::Inspect { number } => out.card_inspection(&Wallet::inspect_card(&number)),
+        CardAction::Bind {
+            number,
+            number_stdin: _,
+            bank_phone,
+        } => {
+            let number = match number {
+                Some(n) => Zeroizing::new(n),
+                None => read_secret_line("the card number")?,
+            };
+            out.card_binding(&wallet.bind_card(number.to_string(), bank_phone).await?);
+        }
+        CardAction::Verify { code } => out.card(&wallet.verify_card(code).await?, Msg::CardBound),
+        CardAction::List => out.cards(&wallet.cards().await?),
+        CardAction::Default { id } => {
+            out.card(&wallet.set_default_card(id).await?, Msg::DefaultSet);
+        }
+        CardAction::Unbind { id, pin_stdin: _ } => {
+            let pin = read_secret_line("the payment PIN")?;
+            wallet.unbind_card(id.clone(), pin.to_string()).await?;
+            out.unbound(&id);
+        }
+        CardAction::ReportLost { id } => {
+            out.card(&wallet.report_card_lost(id).await?, Msg::ReportedLost);
+        }
+    }
+    Ok(())
+}
+
+/// Shows a top-up or withdrawal; a `failed` one is the command's failure (exit 1).
+fn operation_outcome(op: &wallet_core::Operation, out: &Out) -> ExitCode {
+    if op.status == OperationStatus::Failed {
+        out.operation_failed(op);
+        ExitCode::FAILURE
+    } else {
+        out.operation(op);
+        ExitCode::SUCCESS
+    }
 }
 
 fn open_wallet(cli: &Cli) -> Result<Wallet, WalletError> {
@@ -225,7 +469,7 @@ fn secret_store() -> Result<Arc<dyn wallet_core::SecretStore>, WalletError> {
 }
 
 /// One line of stdin, without its line ending. Kept out of argv and the environment.
-fn read_secret_line() -> Result<Zeroizing<String>, WalletError> {
+fn read_secret_line(what: &str) -> Result<Zeroizing<String>, WalletError> {
     let mut line = Zeroizing::new(String::new());
     std::io::stdin()
         .lock()
@@ -235,7 +479,7 @@ fn read_secret_line() -> Result<Zeroizing<String>, WalletError> {
     if trimmed.is_empty() {
         return Err(WalletError::new(
             ErrorCode::MalformedRequest,
-            "Expected the password as one line on stdin",
+            format!("Expected {what} as one line on stdin"),
         ));
     }
     Ok(trimmed)

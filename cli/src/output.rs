@@ -2,7 +2,11 @@
 //! Errors go to stdout as JSON in `--json` mode (scripts read one stream) and to stderr for humans.
 
 use serde_json::{json, Value};
-use wallet_core::{Device, PasswordStrength, PendingVerification, Profile, WalletError};
+use wallet_core::{
+    Balance, Bank, Card, CardInspection, CardScheme, CardStatus, CardType, ChallengePurpose,
+    Device, ErrorCode, Money, Operation, OperationKind, OperationStatus, PasswordStrength,
+    PendingCardBinding, PendingVerification, PinState, Profile, WalletError,
+};
 
 use crate::i18n::{self, Lang, Msg};
 
@@ -32,8 +36,12 @@ impl Out {
             }
             self.print_json(&json!({ "error": err }));
         } else {
-            let text = i18n::error_text(self.lang, e.code).unwrap_or(&e.message);
+            let localised = i18n::error_text(self.lang, e.code);
+            let text = localised.unwrap_or(&e.message);
             eprintln!("{}: {text} ({})", self.t(Msg::Error), e.code);
+            if localised.is_some() && i18n::detail_matters(e.code) && e.message != e.code.title() {
+                eprintln!("  {}", e.message);
+            }
             if let Some(secs) = e.retry_after_secs {
                 eprintln!("  retry after {secs} s");
             }
@@ -63,8 +71,12 @@ impl Out {
                 "expires_at": p.expires_at,
             }));
         } else {
+            let next = match p.purpose {
+                ChallengePurpose::PinReset => Msg::NextPinReset,
+                _ => Msg::NextVerify,
+            };
             println!("{} {}", self.t(Msg::CodeSent), p.phone_masked);
-            println!("{} {}", self.t(Msg::NextVerify), p.expires_at);
+            println!("{} {}", self.t(next), p.expires_at);
         }
     }
 
@@ -109,6 +121,285 @@ impl Out {
             self.print_json(&json!({ "logged_out": true }));
         } else {
             println!("{}", self.t(Msg::LoggedOut));
+        }
+    }
+
+    /// A one-word success: `{"<key>": true}` or a line for humans.
+    pub fn done(&self, key: &str, msg: Msg) {
+        if self.json {
+            self.print_json(&json!({ key: true }));
+        } else {
+            println!("{}", self.t(msg));
+        }
+    }
+
+    // --- PIN ---
+
+    pub fn pin_state(&self, p: &PinState) {
+        if self.json {
+            self.print_json(&json!(p));
+            return;
+        }
+        println!(
+            "{}",
+            self.t(if p.set { Msg::PinIsSet } else { Msg::PinNotSet })
+        );
+        if let Some(until) = &p.locked_until {
+            println!("  {} {until}", self.t(Msg::PinLockedUntil));
+        }
+    }
+
+    // --- cards ---
+
+    /// `招商银行 储蓄卡 (1234)` in the chosen language; the scheme stands in for an unknown bank.
+    fn card_label(
+        &self,
+        bank: Option<Bank>,
+        scheme: CardScheme,
+        kind: CardType,
+        last4: &str,
+    ) -> String {
+        format!(
+            "{} {} ({last4})",
+            self.issuer(bank, scheme),
+            self.card_type(kind)
+        )
+    }
+
+    fn issuer(&self, bank: Option<Bank>, scheme: CardScheme) -> &'static str {
+        match (bank, self.lang) {
+            (Some(b), Lang::En) => b.name_en(),
+            (Some(b), Lang::ZhCn) => b.name_zh(),
+            (Some(b), Lang::ZhTw) => b.name_zh_tw(),
+            (None, _) => scheme.name(),
+        }
+    }
+
+    fn card_type(&self, kind: CardType) -> &'static str {
+        match self.lang {
+            Lang::En => kind.label_en(),
+            Lang::ZhCn => kind.label_zh(),
+            Lang::ZhTw => kind.label_zh_tw(),
+        }
+    }
+
+    fn bank_name(&self, bank: Bank) -> &'static str {
+        match self.lang {
+            Lang::En => bank.name_en(),
+            Lang::ZhCn => bank.name_zh(),
+            Lang::ZhTw => bank.name_zh_tw(),
+        }
+    }
+
+    /// `wallet card inspect`: exactly `{luhn_valid, length_valid, scheme, bank, card_type}`.
+    pub fn card_inspection(&self, i: &CardInspection) {
+        if self.json {
+            self.print_json(&json!(i));
+            return;
+        }
+        let valid = i.luhn_valid && i.length_valid && i.scheme.is_some();
+        let unknown = self.t(Msg::Unknown);
+        let ok = |b: bool| self.t(if b { Msg::Ok } else { Msg::Wrong });
+        println!(
+            "{} {} {}, {} {}, {} {}; {} {}, {} {}",
+            self.t(if valid {
+                Msg::CardValid
+            } else {
+                Msg::CardInvalid
+            }),
+            self.t(Msg::Scheme),
+            i.scheme.map_or(unknown, CardScheme::name),
+            self.t(Msg::Bank),
+            i.bank.map_or(unknown, |b| self.bank_name(b)),
+            self.t(Msg::CardKind),
+            i.card_type.map_or(unknown, |k| self.card_type(k)),
+            self.t(Msg::CheckDigit),
+            ok(i.luhn_valid),
+            self.t(Msg::Length),
+            ok(i.length_valid),
+        );
+    }
+
+    pub fn card_binding(&self, p: &PendingCardBinding) {
+        if self.json {
+            self.print_json(&json!(p));
+            return;
+        }
+        println!(
+            "{} {}",
+            self.card_label(p.bank, p.scheme, p.card_type, &p.last4),
+            p.binding_id
+        );
+        println!("{} {}", self.t(Msg::BankCodeSent), p.phone_masked);
+        println!("{} {}", self.t(Msg::NextCardVerify), p.expires_at);
+    }
+
+    fn card_line(&self, c: &Card) -> String {
+        let mut line = format!(
+            "{:<28} {}  {}",
+            c.card_id,
+            self.card_label(c.bank, c.scheme, c.card_type, &c.last4),
+            self.t(match c.status {
+                CardStatus::Active => Msg::Active,
+                CardStatus::Suspended => Msg::Suspended,
+            })
+        );
+        if c.is_default {
+            line.push_str(&format!("  [{}]", self.t(Msg::DefaultCard)));
+        }
+        line
+    }
+
+    /// One card after binding, making it the default or reporting it lost.
+    pub fn card(&self, c: &Card, headline: Msg) {
+        if self.json {
+            self.print_json(&json!(c));
+        } else {
+            println!("{}", self.t(headline));
+            println!("  {}", self.card_line(c));
+        }
+    }
+
+    pub fn cards(&self, cards: &[Card]) {
+        if self.json {
+            self.print_json(&json!({ "cards": cards }));
+            return;
+        }
+        if cards.is_empty() {
+            println!("{}", self.t(Msg::NoCards));
+        }
+        for c in cards {
+            println!("{}", self.card_line(c));
+        }
+    }
+
+    pub fn unbound(&self, id: &str) {
+        if self.json {
+            self.print_json(&json!({ "unbound": id }));
+        } else {
+            println!("{} {id}", self.t(Msg::Unbound));
+        }
+    }
+
+    // --- money ---
+
+    fn operation_line(&self, op: &Operation) -> String {
+        let (kind, sign) = match op.kind {
+            OperationKind::Topup => (Msg::Topup, ""),
+            OperationKind::Withdrawal => (Msg::Withdrawal, "-"),
+        };
+        let status = self.t(match op.status {
+            OperationStatus::Succeeded => Msg::Succeeded,
+            OperationStatus::Pending => Msg::Pending,
+            OperationStatus::Failed => Msg::Failed,
+        });
+        let card = match (op.bank, op.card_last4.as_str()) {
+            (Some(b), "") => self.bank_name(b).to_owned(),
+            (Some(b), last4) => format!("{} ({last4})", self.bank_name(b)),
+            // A card unbound since: the server no longer names it.
+            (None, "") => "****".to_owned(),
+            (None, last4) => format!("**** {last4}"),
+        };
+        let mut line = format!(
+            "{} {sign}{} {status} · {card}",
+            self.t(kind),
+            op.amount.display()
+        );
+        if let Some(code) = op.failure_code {
+            line.push_str(&format!(" · {code}"));
+        }
+        if op.kind == OperationKind::Withdrawal && op.fee.minor != 0 {
+            let receives = op
+                .amount
+                .checked_sub(op.fee)
+                .map_or_else(|_| "?".to_owned(), Money::display);
+            line.push_str(&format!(
+                " · {} {} · {} {receives}",
+                self.t(Msg::Fee),
+                op.fee.display(),
+                self.t(Msg::CardReceives)
+            ));
+        }
+        line
+    }
+
+    /// A top-up or withdrawal that succeeded or is still pending.
+    pub fn operation(&self, op: &Operation) {
+        if self.json {
+            self.print_json(&json!(op));
+            return;
+        }
+        println!("{}", self.operation_line(op));
+        println!("  {} {}", self.t(Msg::Operation), op.operation_id);
+        if op.status == OperationStatus::Pending {
+            println!("  {}", self.t(Msg::PendingHint));
+        }
+    }
+
+    /// A top-up or withdrawal the bank refused: an error carrying the operation.
+    pub fn operation_failed(&self, op: &Operation) {
+        let code = op.failure_code.unwrap_or(ErrorCode::Protocol);
+        if self.json {
+            self.print_json(&json!({ "error": {
+                "code": code,
+                "message": code.title(),
+                "operation": op,
+            }}));
+        } else {
+            self.error(&WalletError::from(code));
+            eprintln!("  {}", self.operation_line(op));
+            eprintln!("  {} {}", self.t(Msg::Operation), op.operation_id);
+        }
+    }
+
+    pub fn balance(&self, b: &Balance) {
+        if self.json {
+            self.print_json(&json!(b));
+            return;
+        }
+        println!(
+            "{} {}  ({} {})",
+            self.t(Msg::Balance),
+            b.balance.display(),
+            self.t(Msg::AsOf),
+            b.as_of
+        );
+        if b.stale {
+            println!("  {}", self.t(Msg::Stale));
+        }
+        let fill = |m: Msg, a: Money, z: Money| {
+            self.t(m)
+                .replace("{a}", &a.display())
+                .replace("{b}", &z.display())
+        };
+        println!(
+            "  {}",
+            fill(
+                Msg::TopupLimits,
+                b.limits.topup_per_payment,
+                b.limits.topup_daily_remaining
+            )
+        );
+        println!(
+            "  {}",
+            fill(
+                Msg::WithdrawLimits,
+                b.limits.withdraw_per_payment,
+                b.limits.withdraw_daily_remaining
+            )
+        );
+        if b.operations.is_empty() {
+            println!("{}", self.t(Msg::NoOperations));
+            return;
+        }
+        println!("{}", self.t(Msg::Recent));
+        for op in &b.operations {
+            println!(
+                "  {}  {}  {}",
+                op.created_at,
+                self.operation_line(op),
+                op.operation_id
+            );
         }
     }
 }

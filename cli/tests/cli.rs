@@ -216,3 +216,291 @@ fn languages() {
         .unwrap()
         .contains("Not signed in"));
 }
+
+// --- cards, PIN and money (offline parts) ---------------------------------------------------
+
+fn json_ok(out: &Output) -> serde_json::Value {
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "one JSON object: {stdout}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+/// Runs with a server URL the CLI would refuse and a home that does not exist: whatever works
+/// here needs neither.
+fn offline(args: &[&str]) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    let missing = home.path().join("never-created");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wallet"))
+        .args(args)
+        .env("WALLET_HOME", &missing)
+        .env("WALLET_SERVER", "http://wallet.example")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .env("LANG", "C")
+        .env_remove("WALLET_LANG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take();
+    let out = child.wait_with_output().unwrap();
+    assert!(!missing.exists(), "inspect created the profile directory");
+    out
+}
+
+#[test]
+fn card_inspect_is_offline_with_the_documented_json_shape() {
+    let cases = [
+        // UnionPay debit of China Merchants Bank (BIN 621483).
+        (
+            "6214 8300 0000 0009",
+            serde_json::json!({"luhn_valid": true, "length_valid": true, "scheme": "unionpay",
+                               "bank": "CMB", "card_type": "debit"}),
+        ),
+        (
+            "4111111111111111",
+            serde_json::json!({"luhn_valid": true, "length_valid": true, "scheme": "visa",
+                               "bank": null, "card_type": null}),
+        ),
+        // One digit off: Luhn fails, still Visa and still 16 digits.
+        (
+            "4111111111111112",
+            serde_json::json!({"luhn_valid": false, "length_valid": true, "scheme": "visa",
+                               "bank": null, "card_type": null}),
+        ),
+        (
+            "not a card",
+            serde_json::json!({"luhn_valid": false, "length_valid": false, "scheme": null,
+                               "bank": null, "card_type": null}),
+        ),
+    ];
+    for (number, expected) in cases {
+        let v = json_ok(&offline(&["--json", "card", "inspect", number]));
+        assert_eq!(v, expected, "{number}");
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 5, "{keys:?}");
+    }
+    // An invalid number is an answer, not an error, for humans too.
+    let out = offline(&["card", "inspect", "4111111111111112"]);
+    assert_eq!(out.status.code(), Some(0));
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(line.contains("Not a valid card number"), "{line}");
+    let out = offline(&["--lang", "zh-CN", "card", "inspect", "6214830000000009"]);
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        line.contains("招商银行") && line.contains("储蓄卡"),
+        "{line}"
+    );
+}
+
+#[test]
+fn amounts_are_checked_before_anything_else() {
+    let home = tempfile::tempdir().unwrap();
+    for bad in ["12.345", "-1", "1e3", "", "0", "abc", "1,23"] {
+        let err = json_error(&wallet(home.path(), &["--json", "topup", bad], ""));
+        assert_eq!(err["code"], "AMOUNT_INVALID", "{bad:?}");
+        assert!(err["message"].as_str().unwrap().len() > "AMOUNT_INVALID".len());
+    }
+    let err = json_error(&wallet(
+        home.path(),
+        &["--json", "withdraw", "12.345", "--pin-stdin"],
+        "135792\n",
+    ));
+    assert_eq!(err["code"], "AMOUNT_INVALID");
+    let err = json_error(&wallet(
+        home.path(),
+        &["--json", "topup", "10", "--idempotency-key", "no spaces!"],
+        "",
+    ));
+    assert_eq!(err["code"], "IDEMPOTENCY_KEY_MISSING");
+    let err = json_error(&wallet(
+        home.path(),
+        &["--json", "topup", "10", "--card", "../../etc"],
+        "",
+    ));
+    assert_eq!(err["code"], "CARD_NOT_FOUND");
+    // A good request gets as far as the missing sign-in.
+    let err = json_error(&wallet(
+        home.path(),
+        &[
+            "--json",
+            "topup",
+            "¥1,000.50",
+            "--idempotency-key",
+            "tester-key-0001",
+        ],
+        "",
+    ));
+    assert_eq!(err["code"], "NOT_SIGNED_IN");
+    for cmd in [&["balance"][..], &["card", "list"], &["pin", "status"]] {
+        let mut args = vec!["--json"];
+        args.extend_from_slice(cmd);
+        assert_eq!(
+            json_error(&wallet(home.path(), &args, ""))["code"],
+            "NOT_SIGNED_IN",
+            "{cmd:?}"
+        );
+    }
+    assert_eq!(std::fs::read_dir(home.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn pin_rules_are_checked_before_anything_else() {
+    let home = tempfile::tempdir().unwrap();
+    let set = |stdin: &str| {
+        json_error(&wallet(
+            home.path(),
+            &["--json", "pin", "set", "--pin-stdin"],
+            stdin,
+        ))
+    };
+    for (pin, code, rule) in [
+        ("111111\n", "PIN_WEAK", "same digit"),
+        ("123456\n", "PIN_WEAK", "run"),
+        ("654321\n", "PIN_WEAK", "run"),
+        ("123123\n", "PIN_WEAK", "common"),
+        ("12345\n", "PIN_FORMAT_INVALID", "6 digits"),
+        ("１２３４５６\n", "PIN_FORMAT_INVALID", "6 digits"),
+    ] {
+        let err = set(pin);
+        assert_eq!(err["code"], code, "{pin:?}");
+        let message = err["message"].as_str().unwrap();
+        assert!(message.contains(rule), "{pin:?}: {message}");
+        assert!(
+            !message.contains(pin.trim()),
+            "the PIN is never echoed: {message}"
+        );
+    }
+    assert_eq!(set("")["code"], "MALFORMED_REQUEST");
+    // `pin change`: two lines, the current PIN then the new one.
+    let change = |stdin: &str| {
+        json_error(&wallet(
+            home.path(),
+            &["--json", "pin", "change", "--pin-stdin"],
+            stdin,
+        ))
+    };
+    assert_eq!(change("135792\n")["code"], "MALFORMED_REQUEST");
+    assert_eq!(change("135792\n000000\n")["code"], "PIN_WEAK");
+    assert_eq!(change("1357\n246802\n")["code"], "PIN_FORMAT_INVALID");
+    assert_eq!(change("135792\n246802\n")["code"], "NOT_SIGNED_IN");
+    let err = json_error(&wallet(
+        home.path(),
+        &["--json", "withdraw", "10", "--pin-stdin"],
+        "12345\n",
+    ));
+    assert_eq!(err["code"], "PIN_FORMAT_INVALID");
+    let err = json_error(&wallet(
+        home.path(),
+        &["--json", "pin", "reset", "--code", "12a456", "--pin-stdin"],
+        "135792\n",
+    ));
+    assert_eq!(err["code"], "OTP_FORMAT_INVALID");
+    // Humans get the rule under the translated text.
+    let out = wallet(
+        home.path(),
+        &["--lang", "zh-TW", "pin", "set", "--pin-stdin"],
+        "888888\n",
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("支付密碼太容易被猜到"), "{stderr}");
+    assert!(stderr.contains("same digit"), "{stderr}");
+    assert_eq!(std::fs::read_dir(home.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn card_binding_input_is_checked_before_anything_else() {
+    let home = tempfile::tempdir().unwrap();
+    let bind = |args: &[&str], stdin: &str| {
+        let mut all = vec!["--json", "card", "bind", "--bank-phone"];
+        all.extend_from_slice(args);
+        wallet(home.path(), &all, stdin)
+    };
+    let out = bind(&["13812345678", "--number", "4111111111111112"], "");
+    let err = json_error(&out);
+    assert_eq!(err["code"], "CARD_NUMBER_INVALID");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("4111111111111112"));
+    let err = json_error(&bind(&["12345", "--number", "4111111111111111"], ""));
+    assert_eq!(err["code"], "PHONE_INVALID");
+    // The number may come from stdin instead, to keep it out of the shell history.
+    let err = json_error(&bind(
+        &["13812345678", "--number-stdin"],
+        "4111 1111 1111 1112\n",
+    ));
+    assert_eq!(err["code"], "CARD_NUMBER_INVALID");
+    let err = json_error(&bind(
+        &["13812345678", "--number-stdin"],
+        "4111 1111 1111 1111\n",
+    ));
+    assert_eq!(err["code"], "NOT_SIGNED_IN");
+    let err = json_error(&wallet(
+        home.path(),
+        &["--json", "card", "verify", "--code", "12"],
+        "",
+    ));
+    assert_eq!(err["code"], "OTP_FORMAT_INVALID");
+    for cmd in [
+        &["card", "default", "a/b"][..],
+        &["card", "report-lost", "x?y=1"],
+    ] {
+        let mut args = vec!["--json"];
+        args.extend_from_slice(cmd);
+        assert_eq!(
+            json_error(&wallet(home.path(), &args, ""))["code"],
+            "CARD_NOT_FOUND",
+            "{cmd:?}"
+        );
+    }
+    let err = json_error(&wallet(
+        home.path(),
+        &["--json", "card", "unbind", "a b", "--pin-stdin"],
+        "135792\n",
+    ));
+    assert_eq!(err["code"], "CARD_NOT_FOUND");
+}
+
+#[test]
+fn pins_and_passwords_are_never_arguments() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["pin", "set", "135792"][..],
+        &["pin", "set", "--pin", "135792"],
+        &["pin", "set"],
+        &["pin", "change", "135792", "246802"],
+        &["pin", "change"],
+        &[
+            "pin",
+            "reset",
+            "--password",
+            "correct-Horse-battery-staple-93",
+        ],
+        &["pin", "reset", "--code", "123456"],
+        &["pin", "reset", "--code", "123456", "--pin", "135792"],
+        &["withdraw", "10", "--pin", "135792"],
+        &["withdraw", "10"],
+        &["card", "unbind", "card_1", "--pin", "135792"],
+        &["card", "unbind", "card_1"],
+    ] {
+        let out = wallet(home.path(), args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let mut json_args = vec!["--json"];
+        json_args.extend_from_slice(args);
+        let err = json_error(&wallet(home.path(), &json_args, ""));
+        assert_eq!(err["code"], "MALFORMED_REQUEST", "{args:?}");
+    }
+    assert_eq!(std::fs::read_dir(home.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn money_help_documents_failed_operations() {
+    for cmd in ["topup", "withdraw"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_wallet"))
+            .args([cmd, "--help"])
+            .output()
+            .unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(help.contains("failed"), "{help}");
+        assert!(help.contains("--idempotency-key"), "{help}");
+    }
+}

@@ -405,6 +405,66 @@ mod tests {
     }
 
     #[test]
+    fn card_inspection_and_amounts_work_without_a_wallet() {
+        let card = invoke("inspect_card", json!({"number": "6225 8800 0000 0019"})).unwrap();
+        assert_eq!(card["luhn_valid"], true);
+        assert_eq!(card["length_valid"], true);
+        assert_eq!(card["scheme"], "unionpay");
+        assert_eq!(card["bank"], "CMB");
+        assert_eq!(card["card_type"], "debit");
+
+        let amount = invoke("parse_amount", json!({"amount": "¥1,234.50"})).unwrap();
+        assert_eq!(amount, json!({"minor": 123_450, "currency": "CNY"}));
+        for bad in ["12.345", "-1", "1e3", "", "0"] {
+            let err = invoke("parse_amount", json!({"amount": bad})).unwrap_err();
+            assert_eq!(err["code"], "AMOUNT_INVALID", "{bad:?}");
+        }
+    }
+
+    /// Every card, PIN and money command is registered and takes the argument names the UI
+    /// sends (camelCase in JS): each reaches the wallet and reports why it could not open.
+    #[test]
+    fn money_commands_take_the_ui_arguments() {
+        let calls = [
+            ("check_new_pin", json!({"pin": "860527"})),
+            ("pin_state", json!({})),
+            ("set_pin", json!({"pin": "860527"})),
+            (
+                "change_pin",
+                json!({"oldPin": "860527", "newPin": "860528"}),
+            ),
+            ("start_pin_reset", json!({"password": "x"})),
+            (
+                "finish_pin_reset",
+                json!({"code": "123456", "newPin": "860527"}),
+            ),
+            (
+                "bind_card",
+                json!({"number": "6225880000000019", "bankPhone": "13800138000"}),
+            ),
+            ("verify_card", json!({"code": "123456"})),
+            ("cards", json!({})),
+            ("set_default_card", json!({"cardId": "c1"})),
+            ("unbind_card", json!({"cardId": "c1", "pin": "860527"})),
+            ("report_card_lost", json!({"cardId": "c1"})),
+            (
+                "top_up",
+                json!({"input": {"amount": "100", "card_id": null, "idempotency_key": null}}),
+            ),
+            (
+                "withdraw",
+                json!({"input": {"amount": "100", "card_id": "c1", "pin": "860527", "idempotency_key": "k-12345678"}}),
+            ),
+            ("balance", json!({})),
+            ("operation", json!({"operationId": "op1"})),
+        ];
+        for (cmd, body) in calls {
+            let err = invoke(cmd, body).unwrap_err();
+            assert_eq!(err["code"], "STORE_KEY_WRONG", "{cmd}: {err}");
+        }
+    }
+
+    #[test]
     fn password_strength_works_without_a_wallet() {
         let weak = invoke(
             "password_strength",

@@ -20,7 +20,7 @@ use crate::clock::Clock;
 use crate::config::{OTP_MAX_ATTEMPTS, OTP_TTL_SECS};
 use crate::secrets;
 use crate::sms::{OtpMessage, SmsSender};
-use crate::store::{SandboxBinding, CodeCheck, Store, StoreError};
+use crate::store::{CodeCheck, SandboxBinding, Store, StoreError};
 
 /// What the bank needs to bind a card. The number lives only in this value.
 pub struct BindingRequest {

@@ -126,7 +126,9 @@ async fn main() -> ExitCode {
                 listen: args.listen,
                 sandbox: args.sandbox,
                 limits: args.limits,
-                reconcile_every: std::time::Duration::from_secs(args.reconcile_interval_secs.max(1)),
+                reconcile_every: std::time::Duration::from_secs(
+                    args.reconcile_interval_secs.max(1),
+                ),
             };
             match serve::run(options).await {
                 Ok(()) => ExitCode::SUCCESS,
@@ -178,7 +180,11 @@ fn print_sandbox_cards(json: bool) {
             Err(e) => eprintln!("error: {e}"),
         }
     } else {
-        let _ = writeln!(out, "{:<20} {:<6} {:<11} {:<7} outcome", "number", "bank", "scheme", "type");
+        let _ = writeln!(
+            out,
+            "{:<20} {:<6} {:<11} {:<7} outcome",
+            "number", "bank", "scheme", "type"
+        );
         for c in cards {
             let _ = writeln!(
                 out,

@@ -6,6 +6,8 @@
 //! record its answer. A lost answer (timeout, crash) leaves the operation `pending`/`processing`;
 //! [`reconcile`] asks the bank again by the operation id, so money is never lost or doubled.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::DateTime;
@@ -42,11 +44,10 @@ pub async fn check_new_pin(state: &AppState, account_id: &str, new_pin: &str) ->
     if !pin::pin_well_formed(new_pin) {
         return Err(ErrorCode::PinFormatInvalid.into());
     }
-    let account = state
-        .store
-        .account(account_id)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("account {account_id} of a device is gone")))?;
+    let account =
+        state.store.account(account_id).await?.ok_or_else(|| {
+            ApiError::internal(format!("account {account_id} of a device is gone"))
+        })?;
     let id = ResidentId::parse(&account.id_number).ok();
     let phone = PhoneNumber::parse(&account.phone).ok();
     let phone_digits = phone.as_ref().map(PhoneNumber::national_number);
@@ -68,11 +69,29 @@ pub async fn hash_pin(pin: String) -> ApiResult<String> {
         .map_err(ApiError::internal)
 }
 
-/// Verifies the payment PIN, counting wrong tries (5 → locked for 3 hours).
+/// One async lock per key, dropped when nobody holds or waits for it.
+#[derive(Debug, Default)]
+pub struct KeyedLocks(std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+
+impl KeyedLocks {
+    pub async fn lock(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            map.retain(|_, l| Arc::strong_count(l) > 1);
+            Arc::clone(map.entry(key.to_owned()).or_default())
+        };
+        lock.lock_owned().await
+    }
+}
+
+/// Verifies the payment PIN, counting wrong tries (5 → locked for 3 hours). One check per
+/// account runs at a time: parallel guesses queue instead of racing past the limit, and
+/// parallel honest payments are not mistaken for guesses.
 pub async fn verify_pin(state: &AppState, account_id: &str, pin: &str) -> ApiResult<()> {
     if !pin::pin_well_formed(pin) {
         return Err(ErrorCode::PinFormatInvalid.into());
     }
+    let _one_at_a_time = state.pin_checks.lock(account_id).await;
     let l = &state.limits;
     let now = state.clock.unix();
     let hash = match state
@@ -188,7 +207,13 @@ pub async fn withdraw(
     req: api::WithdrawRequest,
 ) -> ApiResult<Operation> {
     let amount = checked_amount(req.amount, state.limits.withdraw_limit_fen)?;
-    let card = usable_card(state, account_id, req.card_id.as_deref(), OpKind::Withdrawal).await?;
+    let card = usable_card(
+        state,
+        account_id,
+        req.card_id.as_deref(),
+        OpKind::Withdrawal,
+    )
+    .await?;
     let hash = request_hash(OpKind::Withdrawal, amount, &card.id);
     // A retry of a request already accepted returns it without asking for the PIN again.
     if let Some(existing) = existing_operation(state, account_id, key, &hash).await? {
@@ -239,10 +264,7 @@ fn checked_amount(amount: Money, per_payment: i64) -> ApiResult<i64> {
     if amount.minor > per_payment {
         return Err(ApiError::detail(
             ErrorCode::AmountOverLimit,
-            format!(
-                "at most {} per payment",
-                Money::cny(per_payment).display()
-            ),
+            format!("at most {} per payment", Money::cny(per_payment).display()),
         ));
     }
     Ok(amount.minor)
@@ -388,17 +410,19 @@ pub async fn reconcile(state: &AppState, row: &OperationRow) -> ApiResult<Operat
     if row.status.is_final() {
         return Ok(row.clone());
     }
-    let status =
-        match tokio::time::timeout(BANK_TIMEOUT, state.bank.transfer_status(&row.id)).await {
-            Ok(Ok(status)) => status,
-            // No word yet: leave it for the next round.
-            Ok(Err(_)) | Err(_) => return Ok(row.clone()),
-        };
+    let status = match tokio::time::timeout(BANK_TIMEOUT, state.bank.transfer_status(&row.id)).await
+    {
+        Ok(Ok(status)) => status,
+        // No word yet: leave it for the next round.
+        Ok(Err(_)) | Err(_) => return Ok(row.clone()),
+    };
     let resolution = match status {
         TransferStatus::Approved => Resolution::Approved,
         TransferStatus::Refused(e) => Resolution::Failed(e.code().as_str().to_owned()),
         // The bank never got it: nothing moved at the bank, so the operation failed.
-        TransferStatus::NotFound => Resolution::Failed(ErrorCode::BankUnavailable.as_str().to_owned()),
+        TransferStatus::NotFound => {
+            Resolution::Failed(ErrorCode::BankUnavailable.as_str().to_owned())
+        }
     };
     let done = state
         .store
@@ -426,7 +450,10 @@ pub async fn reconcile_unresolved(state: &AppState, account_id: Option<&str>) ->
 pub async fn balance(state: &AppState, account_id: &str) -> ApiResult<BalanceResponse> {
     reconcile_unresolved(state, Some(account_id)).await?;
     let balance = state.store.balance(account_id).await?;
-    let rows = state.store.operations(account_id, RECENT_OPERATIONS).await?;
+    let rows = state
+        .store
+        .operations(account_id, RECENT_OPERATIONS)
+        .await?;
     let cards = state.store.cards(account_id).await?;
     let mut operations = Vec::with_capacity(rows.len());
     for row in &rows {
@@ -439,8 +466,14 @@ pub async fn balance(state: &AppState, account_id: &str) -> ApiResult<BalanceRes
     let now = state.clock.unix();
     let day = day_start_cst(now);
     let l = &state.limits;
-    let topped = state.store.daily_total(account_id, OpKind::Topup, day).await?;
-    let withdrawn = state.store.daily_total(account_id, OpKind::Withdrawal, day).await?;
+    let topped = state
+        .store
+        .daily_total(account_id, OpKind::Topup, day)
+        .await?;
+    let withdrawn = state
+        .store
+        .daily_total(account_id, OpKind::Withdrawal, day)
+        .await?;
     Ok(BalanceResponse {
         balance: Money::cny(balance),
         operations,
@@ -473,7 +506,10 @@ pub async fn reconcile_unresolved_at_start(state: &AppState) {
         }
     }
     if !rows.is_empty() {
-        tracing::info!(operations = rows.len(), "unresolved operations settled at start-up");
+        tracing::info!(
+            operations = rows.len(),
+            "unresolved operations settled at start-up"
+        );
     }
 }
 

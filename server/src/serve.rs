@@ -38,7 +38,10 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
     tokio::task::spawn_blocking(|| crate::secrets::verify_password("", None)).await?;
     // Operations a crash left `processing` are settled before serving, then periodically.
     crate::money::reconcile_unresolved_at_start(&state).await;
-    tokio::spawn(crate::money::reconciler(state.clone(), options.reconcile_every));
+    tokio::spawn(crate::money::reconciler(
+        state.clone(),
+        options.reconcile_every,
+    ));
     let listener = tokio::net::TcpListener::bind(&options.listen)
         .await
         .with_context(|| format!("binding {}", options.listen))?;

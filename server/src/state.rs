@@ -17,6 +17,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// The bank gateway: the only place a full card number goes.
     pub bank: Arc<dyn BankGateway>,
+    /// Serialises payment-PIN checks per account.
+    pub pin_checks: Arc<crate::money::KeyedLocks>,
     /// Sandbox mode opens the tester endpoints (the SMS outbox).
     pub sandbox: bool,
 }
@@ -41,6 +43,7 @@ impl AppState {
             clock,
             limits: Arc::new(limits),
             bank,
+            pin_checks: Arc::default(),
             sandbox,
         }
     }

@@ -30,6 +30,8 @@ const PHONE = '13800138000';
 const NAME = '李明';
 const ID_NUMBER = '11010519491231002X';
 const PASSWORD = 'correct-Horse-battery-staple-93';
+/** Not a run, not repeated, not in the common-PIN list, not from the phone, ID or birthday. */
+const PIN = '860527';
 
 const run = promisify(execFile);
 const children = [];
@@ -103,6 +105,14 @@ async function startServer(db) {
   });
 }
 
+/** The sandbox bank's test card for `bank` with `outcome` (from `wallet-server sandbox cards`). */
+async function sandboxCard(bank, outcome, cardType = 'debit') {
+  const { stdout } = await run(SERVER_BIN, ['sandbox', 'cards', '--json']);
+  const card = JSON.parse(stdout).cards.find((c) => c.bank === bank && c.outcome === outcome && c.card_type === cardType);
+  assert.ok(card, `no ${bank} ${cardType} ${outcome} test card in: ${stdout}`);
+  return card.number;
+}
+
 /** The newest OTP the sandbox SMS outbox holds for `phone`. */
 async function latestOtp(phone, purpose) {
   const { stdout } = await run(SERVER_BIN, ['otp', 'outbox', '--phone', phone, '--server', serverUrl, '--json']);
@@ -133,6 +143,22 @@ async function settle() {
   await driver.executeAsyncScript(
     'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 250)));',
   );
+}
+
+/** Types six digits into a code or PIN field once it is enabled again. */
+async function typeCode(id, digits) {
+  const el = await find(id);
+  await driver.wait(until.elementIsEnabled(el), 20_000, `[data-testid=${id}] stays disabled`);
+  await el.sendKeys(digits);
+}
+
+/** Fails with what the UI says when `id` does not appear. */
+async function findOrExplain(id, ms = 30_000) {
+  return find(id, ms).catch(async (e) => {
+    const errs = await driver.findElements(By.css('[data-testid$="-error"], [role="alert"]'));
+    const texts = await Promise.all(errs.map((el) => el.getText().catch(() => '')));
+    throw new Error(`no [data-testid=${id}] (screen=${await currentScreen()}, errors=${JSON.stringify(texts)}): ${e.message}`);
+  });
 }
 
 async function screenshot(name) {
@@ -252,5 +278,65 @@ describe('wallet desktop app', () => {
       throw new Error(`not signed in after restart (screen=${await currentScreen()}, error="${text}"): ${e.message}`);
     });
     assert.match(await name.getText(), new RegExp(NAME));
+  });
+
+  it('bind a sandbox card and top up through the UI', async () => {
+    const number = await sandboxCard('CMB', 'approve');
+
+    await (await find('action-cards')).click();
+    await find('screen-cards');
+    await (await find('cards-add')).click();
+
+    // No payment PIN yet: the binding flow creates it first (entered twice).
+    await typeCode('pin-new', PIN);
+    await typeCode('pin-new-again', PIN);
+    await findOrExplain('pin-created');
+
+    // Live offline inspection while typing; the bank-reserved phone is prefilled.
+    await (await find('bind-number')).sendKeys(number);
+    const inspection = await find('bind-inspection');
+    await driver.wait(async () => (await inspection.getAttribute('data-complete')) === 'true', 10_000, 'card number never inspected as complete');
+    assert.match(await inspection.getText(), /China Merchants Bank · debit card · UnionPay/);
+    assert.equal(await (await find('bind-phone')).getAttribute('value'), PHONE);
+    await screenshot('desktop-bind-card.png');
+    await (await find('bind-submit')).click();
+
+    assert.match(await (await findOrExplain('bind-code-phone')).getText(), /138\*{4}8000/);
+    await typeCode('bind-code', await latestOtp(PHONE, 'card_bind'));
+    const done = await findOrExplain('bind-done');
+    assert.match(await done.getText(), new RegExp(`China Merchants Bank debit card \\(${number.slice(-4)}\\)`));
+
+    // The cards screen lists it as the default card.
+    await (await find('bind-finish')).click();
+    const card = await findOrExplain('card');
+    assert.match(await card.getText(), new RegExp(`•••• ${number.slice(-4)}`));
+    assert.match(await (await find('card-default')).getText(), /Default/);
+    await screenshot('desktop-cards.png');
+    await (await find('back')).click();
+
+    // Top up ¥100.00: amount and card → confirm → receipt.
+    await (await find('action-topup')).click();
+    await (await find('amount')).sendKeys('100.00');
+    await screenshot('desktop-topup.png');
+    await (await find('move-continue')).click();
+    assert.equal(await (await findOrExplain('confirm-amount')).getText(), '¥100.00');
+    assert.match(await (await find('confirm-from')).getText(), new RegExp(`China Merchants Bank debit card \\(${number.slice(-4)}\\)`));
+    await screenshot('desktop-topup-confirm.png');
+    await (await find('move-submit')).click();
+    const receipt = await findOrExplain('receipt');
+    await driver.wait(async () => (await receipt.getAttribute('data-status')) === 'succeeded', 30_000, 'top-up never succeeded');
+    assert.equal(await (await find('receipt-amount')).getText(), '+¥100.00');
+    await screenshot('desktop-topup-receipt.png');
+
+    // Home shows the new balance (after a tap) and the operation with sign and word.
+    await (await find('receipt-done')).click();
+    await (await find('balance-toggle')).click();
+    const balance = await find('balance-value');
+    await driver.wait(async () => (await balance.getText()) === '¥100.00', 15_000, 'balance never showed ¥100.00');
+    const op = await find('operation');
+    assert.match(await op.getText(), /Top-up/);
+    assert.match(await op.getText(), /\+¥100\.00/);
+    assert.match(await op.getText(), /Succeeded/);
+    await screenshot('desktop-home-balance.png');
   });
 });

@@ -20,12 +20,13 @@ pub const NAME: &str = "李明";
 /// Directory holding the workspace's built binaries (next to this test's own executable).
 pub fn bin_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("current exe");
-    // target/debug/deps/<test> -> target/debug
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target dir")
-        .to_path_buf();
+    // target/debug/deps/<test> -> target/debug; a harness binary sits in target/<profile> itself.
+    let own = exe.parent().expect("exe dir");
+    let dir = if own.join("wallet-server").exists() {
+        own.to_path_buf()
+    } else {
+        own.parent().expect("target dir").to_path_buf()
+    };
     for bin in ["wallet-server", "wallet"] {
         assert!(
             dir.join(bin).exists(),
@@ -51,6 +52,8 @@ pub struct Server {
     pub url: String,
     _dir: TempDir,
     pub db: PathBuf,
+    /// Where stderr goes when started with [`Server::start_logged`].
+    log: Option<PathBuf>,
 }
 
 impl Server {
@@ -63,19 +66,35 @@ impl Server {
 
     /// Starts the server with exactly the given extra `serve` flags (production defaults otherwise).
     pub fn start_with(extra: &[&str]) -> Self {
+        Self::spawn(extra, None)
+    }
+
+    /// Like [`Server::start_with`], with every log line the server writes (`RUST_LOG=debug`)
+    /// kept in a file for [`Server::log`]: for tests that prove what never reaches a log.
+    pub fn start_logged(extra: &[&str]) -> Self {
+        Self::spawn(extra, Some("debug"))
+    }
+
+    fn spawn(extra: &[&str], log_level: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("server.db");
+        let log = log_level.map(|_| dir.path().join("server.log"));
+        let stderr = match &log {
+            Some(path) => Stdio::from(std::fs::File::create(path).expect("server log file")),
+            None => Stdio::inherit(),
+        };
+        let level = match log_level {
+            Some(l) => l.to_owned(),
+            None => std::env::var("WALLET_E2E_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+        };
         let mut child = Command::new(bin_dir().join("wallet-server"))
             .args(["serve", "--db"])
             .arg(&db)
             .args(["--listen", "127.0.0.1:0", "--sandbox"])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .env(
-                "RUST_LOG",
-                std::env::var("WALLET_E2E_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
-            )
+            .stderr(stderr)
+            .env("RUST_LOG", level)
             .spawn()
             .expect("start wallet-server");
         let stdout = child.stdout.take().expect("stdout");
@@ -96,7 +115,35 @@ impl Server {
             url,
             _dir: dir,
             db,
+            log,
         }
+    }
+
+    /// Everything the server wrote to stderr so far (only after [`Server::start_logged`]).
+    pub fn log(&self) -> String {
+        let path = self
+            .log
+            .as_ref()
+            .expect("started with Server::start_logged");
+        String::from_utf8_lossy(&std::fs::read(path).expect("read server log")).into_owned()
+    }
+
+    /// The bytes of the server's database files (the database and its WAL companions).
+    pub fn db_bytes(&self) -> Vec<u8> {
+        let mut all = Vec::new();
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = self.db.clone().into_os_string();
+            p.push(suffix);
+            if let Ok(bytes) = std::fs::read(PathBuf::from(p)) {
+                all.extend_from_slice(&bytes);
+            }
+        }
+        assert!(
+            !all.is_empty(),
+            "no server database at {}",
+            self.db.display()
+        );
+        all
     }
 
     /// The newest OTP the sandbox SMS outbox holds for `phone`, read with the real tool.
@@ -175,6 +222,11 @@ impl Device {
 
     /// Runs `wallet --json ARGS`, feeding `stdin` when given.
     pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Run {
+        self.run_with_env(args, stdin, &[])
+    }
+
+    /// [`Device::run`] with extra environment variables (e.g. `WALLET_LOG`).
+    pub fn run_with_env(&self, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Run {
         let mut child = Command::new(bin_dir().join("wallet"))
             .arg("--json")
             .arg("--server")
@@ -183,6 +235,7 @@ impl Device {
             .arg(self.home.path())
             .args(args)
             .env("WALLET_DEVICE_NAME", &self.name)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -236,6 +289,36 @@ impl Device {
         self.run(&["verify", "--code", &code], None).ok()
     }
 
+    /// Sets the payment PIN through the CLI.
+    pub fn set_pin(&self, pin: &str) {
+        assert_eq!(
+            self.run(&["pin", "set", "--pin-stdin"], Some(pin)).ok()["pin_set"],
+            true
+        );
+    }
+
+    /// Binds `number` through the CLI: `card bind`, the bank's OTP from the outbox of a fresh
+    /// reserved phone number, `card verify`. Returns the card.
+    pub fn bind_card(&self, server: &Server, number: &str) -> Value {
+        let bank_phone = fresh_phone();
+        let pending = self
+            .run(
+                &[
+                    "card",
+                    "bind",
+                    "--number",
+                    number,
+                    "--bank-phone",
+                    &bank_phone,
+                ],
+                None,
+            )
+            .ok();
+        assert_eq!(pending["last4"], number[number.len() - 4..], "{pending}");
+        let code = server.otp(&bank_phone);
+        self.run(&["card", "verify", "--code", &code], None).ok()
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.home.path().join("wallet.db")
     }
@@ -256,4 +339,43 @@ impl Device {
         walk(self.home.path(), &mut out);
         out
     }
+}
+
+/// One test card of the sandbox bank, as `wallet-server sandbox cards --json` lists it.
+#[derive(Debug, Clone)]
+pub struct TestCard {
+    pub number: String,
+    pub bank: String,
+    pub card_type: String,
+    pub outcome: String,
+}
+
+/// The sandbox bank's documented test cards, read with the real tool.
+pub fn sandbox_cards() -> Vec<TestCard> {
+    let out = Command::new(bin_dir().join("wallet-server"))
+        .args(["sandbox", "cards", "--json"])
+        .output()
+        .expect("run sandbox cards");
+    assert!(out.status.success(), "sandbox cards failed: {out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("sandbox cards json");
+    v["cards"]
+        .as_array()
+        .expect("a cards array")
+        .iter()
+        .map(|c| TestCard {
+            number: c["number"].as_str().expect("number").to_owned(),
+            bank: c["bank"].as_str().expect("bank").to_owned(),
+            card_type: c["card_type"].as_str().expect("card_type").to_owned(),
+            outcome: c["outcome"].as_str().expect("outcome").to_owned(),
+        })
+        .collect()
+}
+
+/// The sandbox test card of `bank` (`"CMB"`, ...) of `card_type` with `outcome`.
+pub fn test_card(bank: &str, card_type: &str, outcome: &str) -> String {
+    sandbox_cards()
+        .into_iter()
+        .find(|c| c.bank == bank && c.card_type == card_type && c.outcome == outcome)
+        .unwrap_or_else(|| panic!("no sandbox {bank} {card_type} card with outcome {outcome}"))
+        .number
 }

@@ -49,7 +49,9 @@ CREATE TABLE operations (
     fee_minor    INTEGER NOT NULL,
     currency     TEXT NOT NULL,
     card_id      TEXT NOT NULL,
-    card_last4   TEXT NOT NULL CHECK (length(card_last4) = 4 AND card_last4 NOT GLOB '*[^0-9]*'),
+    -- Empty when the server no longer knows the card (unbound since); never more than 4 digits.
+    card_last4   TEXT NOT NULL
+                 CHECK (card_last4 = '' OR (length(card_last4) = 4 AND card_last4 NOT GLOB '*[^0-9]*')),
     bank         TEXT,
     failure_code TEXT,
     created_at   TEXT NOT NULL,

@@ -16,10 +16,10 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
-use zeroize::Zeroizing;
 use wallet_protocol::api::IDEMPOTENCY_KEY_HEADER;
 use wallet_protocol::signing::{self, SignedParts};
 use wallet_protocol::ErrorCode;
+use zeroize::Zeroizing;
 
 use crate::store::DeviceKey;
 
@@ -374,8 +374,8 @@ pub(crate) mod tests {
             device_id: "dev_1",
             key: &key,
         };
-        let body = to_json(&serde_json::json!({"amount": {"minor": 100, "currency": "CNY"}}))
-            .unwrap();
+        let body =
+            to_json(&serde_json::json!({"amount": {"minor": 100, "currency": "CNY"}})).unwrap();
         let _: serde_json::Value = client
             .signed_with(
                 Method::POST,
@@ -393,9 +393,15 @@ pub(crate) mod tests {
         let seen = server.join().unwrap();
         let first = seen[0].to_ascii_lowercase();
         assert!(first.starts_with("post /v1/topups "), "{first}");
-        assert!(first.contains("idempotency-key: key-12345678\r\n"), "{first}");
+        assert!(
+            first.contains("idempotency-key: key-12345678\r\n"),
+            "{first}"
+        );
         assert!(first.contains(&signing::HEADER_SIGNATURE.to_ascii_lowercase()));
-        assert!(first.ends_with(r#"{"amount":{"currency":"cny","minor":100}}"#), "{first}");
+        assert!(
+            first.ends_with(r#"{"amount":{"currency":"cny","minor":100}}"#),
+            "{first}"
+        );
         assert!(!seen[1].to_ascii_lowercase().contains("idempotency-key"));
     }
 

@@ -491,9 +491,11 @@ impl Store {
             .optional()?;
         let position = match position {
             Some(p) => p,
-            None => tx.query_row("SELECT coalesce(min(position), 0) - 1 FROM cards", [], |r| {
-                r.get(0)
-            })?,
+            None => tx.query_row(
+                "SELECT coalesce(min(position), 0) - 1 FROM cards",
+                [],
+                |r| r.get(0),
+            )?,
         };
         if card.is_default {
             tx.execute("UPDATE cards SET is_default = 0", [])?;
@@ -865,10 +867,7 @@ impl RawOperation {
             fee: Money::new(self.fee_minor, currency),
             card_id: self.card_id,
             card_last4: self.card_last4,
-            bank: self
-                .bank
-                .map(|b| from_text(&b, "bank"))
-                .transpose()?,
+            bank: self.bank.map(|b| from_text(&b, "bank")).transpose()?,
             // A code this build does not know (from a newer server) is dropped, not fatal.
             failure_code: self
                 .failure_code
@@ -1352,6 +1351,9 @@ pub(crate) mod tests {
         let mut op = sample_operation("op_1", "2030-01-01T00:00:00Z");
         op.card_last4 = "4111111111111111".into();
         assert!(store.upsert_operation(&op).is_err());
+        // An operation of a card unbound since has no last 4 digits at all.
+        op.card_last4 = String::new();
+        store.upsert_operation(&op).unwrap();
     }
 
     #[test]
@@ -1395,7 +1397,12 @@ pub(crate) mod tests {
         let mut newer = sample_operation("op_2", "2030-01-01T00:00:05Z");
         newer.status = crate::types::OperationStatus::Pending;
         store
-            .save_balance(Money::cny(7000), &limits, &[older.clone()], "2030-01-01T00:00:06Z")
+            .save_balance(
+                Money::cny(7000),
+                &limits,
+                std::slice::from_ref(&older),
+                "2030-01-01T00:00:06Z",
+            )
             .unwrap();
         store.upsert_operation(&newer).unwrap();
         let cached = store.cached_balance(20).unwrap().unwrap();
@@ -1404,13 +1411,21 @@ pub(crate) mod tests {
         assert_eq!(cached.limits, limits);
         assert_eq!(cached.as_of, "2030-01-01T00:00:06Z");
         assert_eq!(cached.operations, vec![newer.clone(), older.clone()]);
-        assert_eq!(store.cached_balance(1).unwrap().unwrap().operations.len(), 1);
+        assert_eq!(
+            store.cached_balance(1).unwrap().unwrap().operations.len(),
+            1
+        );
         // A later answer updates the pending one in place.
         let mut failed = newer;
         failed.status = crate::types::OperationStatus::Failed;
         failed.failure_code = Some(wallet_protocol::ErrorCode::CardDeclined);
         store
-            .save_balance(Money::cny(7000), &limits, &[failed.clone()], "2030-01-01T00:01:00Z")
+            .save_balance(
+                Money::cny(7000),
+                &limits,
+                &[failed.clone()],
+                "2030-01-01T00:01:00Z",
+            )
             .unwrap();
         assert_eq!(store.operations(20).unwrap(), vec![failed, older]);
     }

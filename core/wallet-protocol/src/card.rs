@@ -375,9 +375,7 @@ pub fn card_label_zh(bank: Bank, card_type: CardType, last4: &str) -> String {
 /// digits (a check digit alone proves nothing); no separators are accepted here.
 pub fn luhn_valid(digits: &str) -> bool {
     let bytes = digits.as_bytes();
-    bytes.len() >= 2
-        && bytes.iter().all(u8::is_ascii_digit)
-        && luhn_sum(bytes, false).is_multiple_of(10)
+    bytes.len() >= 2 && bytes.iter().all(u8::is_ascii_digit) && luhn_sum(bytes, false) == 0
 }
 
 /// `partial` followed by its Luhn check digit. Characters other than ASCII digits are dropped
@@ -385,32 +383,24 @@ pub fn luhn_valid(digits: &str) -> bool {
 pub fn luhn_complete(partial: &str) -> String {
     let mut out: String = partial.chars().filter(char::is_ascii_digit).collect();
     let sum = luhn_sum(out.as_bytes(), true);
-    let check = (10 - sum % 10) % 10;
+    let check = (10 - sum) % 10;
     out.push(char::from(b'0' + check as u8));
     out
 }
 
-/// Sum of the Luhn digits. With `payload_only`, `digits` lacks its check digit, so the digit
-/// doubled first is the last one.
+/// Sum of the Luhn digits, mod 10 (so no length of input can overflow it). With
+/// `payload_only`, `digits` lacks its check digit, so the digit doubled first is the last one.
+/// Callers pass ASCII digits only.
 fn luhn_sum(digits: &[u8], payload_only: bool) -> u32 {
-    digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &b)| {
-            let d = u32::from(b - b'0');
-            if (i % 2 == 1) != payload_only {
-                let x = d * 2;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
-            } else {
-                d
-            }
-        })
-        .sum()
+    const DOUBLED: [u32; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+    let mut double = payload_only;
+    let mut sum = 0;
+    for &b in digits.iter().rev() {
+        let d = usize::from(b.wrapping_sub(b'0')).min(9);
+        sum = (sum + if double { DOUBLED[d] } else { d as u32 }) % 10;
+        double = !double;
+    }
+    sum
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -585,14 +575,19 @@ const MAX_RULE_DIGITS: usize = 8;
 
 /// The scheme the generic prefix rules give `digits` (ASCII digits), ignoring the bank table.
 fn scheme_by_prefix(digits: &[u8]) -> Option<CardScheme> {
+    let (Some(&d0), d1) = (digits.first(), digits.get(1)) else {
+        return None;
+    };
     // prefix[k] = the number formed by the first k digits.
     let mut prefix = [0u32; MAX_RULE_DIGITS + 1];
     let n = digits.len().min(MAX_RULE_DIGITS);
     for k in 1..=n {
         prefix[k] = prefix[k - 1] * 10 + u32::from(digits[k - 1] - b'0');
     }
+    // A one-digit input only meets one-digit rules, which every bucket of its digit holds.
+    let bucket = usize::from(d0 - b'0') * 10 + d1.map_or(0, |d| usize::from(d - b'0'));
     let mut best: Option<(u8, Network)> = None;
-    for rule in PREFIX_RULES {
+    for rule in &rule_buckets()[bucket] {
         let d = usize::from(rule.digits);
         if d > n || best.is_some_and(|(bd, _)| bd >= rule.digits) {
             continue;
@@ -606,6 +601,29 @@ fn scheme_by_prefix(digits: &[u8]) -> Option<CardScheme> {
         Some((_, Network::Ours(s))) => Some(s),
         _ => None,
     }
+}
+
+/// [`PREFIX_RULES`] split by the two digits a number starts with (rule order kept), so a
+/// lookup scans a few rules instead of all of them.
+fn rule_buckets() -> &'static [Vec<PrefixRule>] {
+    static BUCKETS: OnceLock<Vec<Vec<PrefixRule>>> = OnceLock::new();
+    BUCKETS.get_or_init(|| {
+        let mut buckets = vec![Vec::new(); 100];
+        for rule in PREFIX_RULES {
+            let (lo2, hi2) = if rule.digits == 1 {
+                (rule.lo * 10, rule.hi * 10 + 9)
+            } else {
+                let scale = 10u32.pow(u32::from(rule.digits) - 2);
+                (rule.lo / scale, rule.hi / scale)
+            };
+            for b in lo2..=hi2 {
+                if let Some(bucket) = buckets.get_mut(b as usize) {
+                    bucket.push(*rule);
+                }
+            }
+        }
+        buckets
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -752,28 +770,46 @@ pub fn test_card_prefix(
 /// The digits of a typed or pasted card number: surrounding whitespace trimmed, ASCII spaces and
 /// dashes allowed between digits. `None` if anything else is there or there are no digits.
 pub fn normalize_card_number(input: &str) -> Option<String> {
+    let s = card_input(input)?;
+    Some(s.chars().filter(char::is_ascii_digit).collect())
+}
+
+/// `input` trimmed, if it is digits with spaces or dashes between them.
+fn card_input(input: &str) -> Option<&str> {
     let s = input.trim();
     let bytes = s.as_bytes();
     match (bytes.first(), bytes.last()) {
         (Some(a), Some(z)) if a.is_ascii_digit() && z.is_ascii_digit() => {}
         _ => return None,
     }
-    let mut out = String::with_capacity(bytes.len());
-    for &b in bytes {
-        match b {
-            b'0'..=b'9' => out.push(char::from(b)),
-            b' ' | b'-' => {}
-            _ => return None,
-        }
-    }
-    Some(out)
+    bytes
+        .iter()
+        .all(|&b| b.is_ascii_digit() || b == b' ' || b == b'-')
+        .then_some(s)
 }
 
 /// What a card number is, offline. Never fails: a non-number inspects as all `false`/`None`.
 pub fn inspect(number: &str) -> CardInspection {
-    match normalize_card_number(number) {
-        Some(digits) => inspect_digits(&digits),
-        None => CardInspection::NOTHING,
+    let Some(s) = card_input(number) else {
+        return CardInspection::NOTHING;
+    };
+    // Card numbers have at most 19 digits: gather them on the stack; longer input (never
+    // length-valid, but it still gets a Luhn answer) goes to the heap.
+    let mut buf = [0u8; 32];
+    let mut len = 0;
+    for b in s.bytes().filter(u8::is_ascii_digit) {
+        match buf.get_mut(len) {
+            Some(slot) => *slot = b,
+            None => {
+                let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+                return inspect_digits(&digits);
+            }
+        }
+        len += 1;
+    }
+    match std::str::from_utf8(&buf[..len]) {
+        Ok(digits) => inspect_digits(digits),
+        Err(_) => CardInspection::NOTHING,
     }
 }
 
@@ -1035,6 +1071,15 @@ mod tests {
         ] {
             assert_eq!(inspect(bad), CardInspection::NOTHING, "{bad:?}");
         }
+        // Longer than any card: still inspected (Luhn answered), never length-valid.
+        let long = luhn_complete(&"4".repeat(40));
+        let i = inspect(&long);
+        assert!(i.luhn_valid && !i.length_valid);
+        assert_eq!(i.scheme, Some(CardScheme::Visa));
+        assert_eq!(
+            normalize_card_number("6222 0212-3456"),
+            Some("622202123456".into())
+        );
     }
 
     #[test]
@@ -1075,6 +1120,45 @@ mod tests {
         let i = inspect("4");
         assert_eq!(i.scheme, Some(CardScheme::Visa));
         assert!(!i.length_valid && !i.luhn_valid);
+    }
+
+    /// The plain scan over every rule that the bucketed lookup must agree with.
+    fn scheme_by_full_scan(digits: &[u8]) -> Option<CardScheme> {
+        let mut best: Option<(u8, Network)> = None;
+        for rule in PREFIX_RULES {
+            let d = usize::from(rule.digits);
+            if d > digits.len() || best.is_some_and(|(bd, _)| bd >= rule.digits) {
+                continue;
+            }
+            let p: u32 = std::str::from_utf8(&digits[..d]).unwrap().parse().unwrap();
+            if (rule.lo..=rule.hi).contains(&p) {
+                best = Some((rule.digits, rule.network));
+            }
+        }
+        match best {
+            Some((_, Network::Ours(s))) => Some(s),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn buckets_agree_with_a_full_scan() {
+        let mut inputs: Vec<String> = (0..10_000).map(|p| format!("{p:04}000000000000")).collect();
+        inputs.extend((0..10).map(|d| d.to_string()));
+        for rule in PREFIX_RULES {
+            for p in [rule.lo.saturating_sub(1), rule.lo, rule.hi, rule.hi + 1] {
+                for tail in ["", "0000000000000", "9999999999999"] {
+                    inputs.push(format!("{p}{tail}"));
+                }
+            }
+        }
+        for n in inputs {
+            assert_eq!(
+                scheme_by_prefix(n.as_bytes()),
+                scheme_by_full_scan(n.as_bytes()),
+                "{n}"
+            );
+        }
     }
 
     #[test]

@@ -18,21 +18,36 @@ import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
 import kotlin.test.assertIs
 import kotlin.test.assertNotEquals
+import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import kotlinx.coroutines.runBlocking
+import uniffi.wallet_ffi.Bank
+import uniffi.wallet_ffi.CardScheme
+import uniffi.wallet_ffi.CardStatus
+import uniffi.wallet_ffi.CardType
 import uniffi.wallet_ffi.ChallengePurpose
+import uniffi.wallet_ffi.Currency
+import uniffi.wallet_ffi.OperationKind
+import uniffi.wallet_ffi.OperationStatus
 import uniffi.wallet_ffi.SecretStore
 import uniffi.wallet_ffi.SecretStoreException
 import uniffi.wallet_ffi.SessionStatus
 import uniffi.wallet_ffi.SignupInput
+import uniffi.wallet_ffi.TopUpInput
 import uniffi.wallet_ffi.Wallet
 import uniffi.wallet_ffi.WalletConfig
 import uniffi.wallet_ffi.WalletException
+import uniffi.wallet_ffi.WithdrawInput
+import uniffi.wallet_ffi.inspectCard
 import uniffi.wallet_ffi.passwordStrength
 
 const val PASSWORD = "correct-Horse-battery-staple-93"
 const val NAME = "李明"
 const val ID_NUMBER = "11010519491231002X"
+const val PIN = "280419"
+
+/** A sandbox bank test card, as `wallet-server sandbox cards --json` lists it. */
+data class TestCard(val number: String, val bank: String, val scheme: String, val cardType: String)
 
 /** The host's implementation of the foreign trait: what Android Keystore would hold. */
 class MemorySecretStore : SecretStore {
@@ -88,12 +103,29 @@ class Server(workdir: File) {
         Thread { reader.forEachLine { } }.apply { isDaemon = true }.start()
     }
 
-    /** The newest sandbox SMS code sent to [phone] for [purpose] (`signup`/`login`). */
-    fun otp(phone: String, purpose: String): String {
-        val p = ProcessBuilder(bin, "otp", "outbox", "--phone", phone, "--server", url, "--json")
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start()
+    private fun run(vararg args: String): String {
+        val p = ProcessBuilder(bin, *args).redirectError(ProcessBuilder.Redirect.INHERIT).start()
         val out = p.inputStream.bufferedReader().readText()
-        check(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) { "otp outbox failed: $out" }
+        check(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) { "${args.toList()} failed: $out" }
+        return out
+    }
+
+    /** The first sandbox test card with this [outcome] and [cardType]. */
+    fun testCard(outcome: String = "approve", cardType: String = "debit"): TestCard {
+        // {"cards":[{"number","bank","scheme","card_type","outcome"}]}; field order not fixed.
+        val out = run("sandbox", "cards", "--json")
+        fun field(card: String, name: String) =
+            Regex(""""$name"\s*:\s*"([^"]*)"""").find(card)?.groupValues?.get(1)
+                ?: error("no $name in $card")
+        return Regex("""\{[^{}]*\}""").findAll(out).map { it.value }
+            .filter { field(it, "outcome") == outcome && field(it, "card_type") == cardType }
+            .map { TestCard(field(it, "number"), field(it, "bank"), field(it, "scheme"), field(it, "card_type")) }
+            .firstOrNull() ?: error("no $outcome $cardType sandbox card: $out")
+    }
+
+    /** The newest sandbox SMS code sent to [phone] for [purpose] (`signup`/`login`/`card_bind`). */
+    fun otp(phone: String, purpose: String): String {
+        val out = run("otp", "outbox", "--phone", phone, "--server", url, "--json")
         // {"messages":[{"phone","body","code","purpose","sent_at"}]}, newest first. Field order
         // inside a message is not fixed, so read each message object separately.
         val messages = Regex("""\{[^{}]*\}""").findAll(out).map { it.value }.toList()
@@ -204,6 +236,73 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertIs<SessionStatus.SignedOut>(wallet.status())
     }
 
+    fun pinCardTopUpBalance() = runBlocking {
+        val phone = "13800138004"
+        val card = server.testCard()
+        val bank = Bank.valueOf(if (card.bank == "HXB") "HUA_XIA" else card.bank)
+
+        // Offline, before any profile exists.
+        val inspection = inspectCard(card.number)
+        assertTrue(inspection.luhnValid)
+        assertTrue(inspection.lengthValid)
+        assertEquals(bank, inspection.bank)
+        assertEquals(CardType.DEBIT, inspection.cardType)
+        assertEquals(CardScheme.valueOf(card.scheme.uppercase()), inspection.scheme)
+        val bad = card.number.dropLast(1) + ((card.number.last().digitToInt() + 1) % 10)
+        assertFalse(inspectCard(bad).luhnValid)
+        assertFalse(inspectCard("not a card").luhnValid)
+
+        val (wallet, _) = open("money", MemorySecretStore())
+        wallet.signup(SignupInput(phone, NAME, ID_NUMBER, PASSWORD))
+        wallet.verify(server.otp(phone, "signup"))
+
+        expectCode("PIN_WEAK") { wallet.checkNewPin("123456") }
+        expectCode("PIN_WEAK") { wallet.setPin("123456") }
+        assertFalse(wallet.pinState().set)
+        wallet.checkNewPin(PIN)
+        wallet.setPin(PIN)
+        val pinState = wallet.pinState()
+        assertTrue(pinState.set)
+        assertNull(pinState.lockedUntil)
+
+        val pending = wallet.bindCard(card.number, phone)
+        assertEquals(card.number.takeLast(4), pending.last4)
+        assertEquals(bank, pending.bank)
+        assertEquals(CardType.DEBIT, pending.cardType)
+        assertTrue("****" in pending.phoneMasked, pending.phoneMasked)
+        val bound = wallet.verifyCard(server.otp(phone, "card_bind"))
+        assertEquals(card.number.takeLast(4), bound.last4)
+        assertEquals(bank, bound.bank)
+        assertEquals(CardStatus.ACTIVE, bound.status)
+        assertTrue(bound.isDefault)
+        assertEquals(listOf(bound), wallet.cards())
+        assertEquals(listOf(bound), wallet.cachedCards())
+
+        val op = wallet.topUp(TopUpInput(amount = "100.00", cardId = null, idempotencyKey = null))
+        assertEquals(OperationStatus.SUCCEEDED, op.status, op.failureCode)
+        assertEquals(OperationKind.TOPUP, op.kind)
+        assertEquals(10000L, op.amount.minor)
+        assertEquals(Currency.CNY, op.amount.currency)
+        assertEquals(bound.cardId, op.cardId)
+        assertNull(op.failureCode)
+        assertEquals(op, wallet.operation(op.operationId))
+
+        val balance = wallet.balance()
+        assertEquals(10000L, balance.balance.minor)
+        assertEquals(Currency.CNY, balance.balance.currency)
+        assertFalse(balance.stale)
+        assertEquals(listOf(op.operationId), balance.operations.map { it.operationId })
+
+        expectCode("AMOUNT_INVALID") {
+            wallet.topUp(TopUpInput(amount = "12.345", cardId = null, idempotencyKey = null))
+        }
+        expectCode("PIN_FORMAT_INVALID") {
+            wallet.withdraw(WithdrawInput(amount = "1.00", cardId = null, pin = "12", idempotencyKey = null))
+        }
+        // Nothing moved.
+        assertEquals(10000L, wallet.balance().balance.minor)
+    }
+
     fun hostSecretStoreErrorReachesCallerAsCode() = runBlocking {
         val (wallet, _) = open("locked", UnavailableSecretStore())
         val e = expectCode("SECRET_STORE_UNAVAILABLE") {
@@ -220,6 +319,7 @@ fun main() {
     val tests = listOf<Pair<String, () -> Any>>(
         "signupLoginDevicesRevokeWipesRevokedDevice" to t::signupLoginDevicesRevokeWipesRevokedDevice,
         "weakPasswordRefusedWithCode" to t::weakPasswordRefusedWithCode,
+        "pinCardTopUpBalance" to t::pinCardTopUpBalance,
         "hostSecretStoreErrorReachesCallerAsCode" to t::hostSecretStoreErrorReachesCallerAsCode,
     )
     var failed = 0

@@ -20,20 +20,31 @@ import threading
 import unittest
 
 from wallet_ffi import (
+    Bank,
+    CardScheme,
+    CardStatus,
+    CardType,
     ChallengePurpose,
+    Currency,
+    OperationKind,
+    OperationStatus,
     SecretStore,
     SecretStoreError,
     SessionStatus,
     SignupInput,
+    TopUpInput,
     Wallet,
     WalletConfig,
     WalletError,
+    WithdrawInput,
+    inspect_card,
     password_strength,
 )
 
 PASSWORD = "correct-Horse-battery-staple-93"
 NAME = "李明"
 ID_NUMBER = "11010519491231002X"
+PIN = "280419"
 
 
 class MemorySecretStore(SecretStore):
@@ -101,7 +112,7 @@ class Server:
         self.url = found["url"]
 
     def otp(self, phone, purpose):
-        """The newest sandbox SMS code sent to `phone` for `purpose` (signup/login)."""
+        """The newest sandbox SMS code sent to `phone` for `purpose` (signup/login/card_bind)."""
         out = subprocess.run(
             [self.bin, "otp", "outbox", "--phone", phone, "--server", self.url, "--json"],
             check=True, capture_output=True, text=True, timeout=30,
@@ -111,6 +122,17 @@ class Server:
             if m["purpose"] == purpose:
                 return m["code"]
         raise AssertionError(f"no {purpose} code in outbox: {messages}")
+
+    def test_card(self, outcome="approve", card_type="debit"):
+        """A sandbox bank test card: `{"number", "bank", "scheme", "card_type", "outcome"}`."""
+        out = subprocess.run(
+            [self.bin, "sandbox", "cards", "--json"],
+            check=True, capture_output=True, text=True, timeout=30,
+        ).stdout
+        for card in json.loads(out)["cards"]:
+            if card["outcome"] == outcome and card["card_type"] == card_type:
+                return card
+        raise AssertionError(f"no {outcome} {card_type} sandbox card: {out}")
 
     def stop(self):
         self.proc.terminate()
@@ -232,6 +254,81 @@ class WalletBindingTest(unittest.TestCase):
         self.assertCode("PASSWORD_WEAK", wallet.signup(SignupInput(
             phone="13800138002", name=NAME, id_number=ID_NUMBER, password="password1")))
         self.assertTrue(wallet.status().is_signed_out())
+
+    def test_pin_card_top_up_balance(self):
+        phone = "13800138004"
+        card = self.server.test_card()
+        number = card["number"]
+        bank = Bank[{"HXB": "HUA_XIA"}.get(card["bank"], card["bank"])]
+
+        # Offline, before any profile exists.
+        inspection = inspect_card(number)
+        self.assertTrue(inspection.luhn_valid)
+        self.assertTrue(inspection.length_valid)
+        self.assertEqual(inspection.bank, bank)
+        self.assertEqual(inspection.card_type, CardType.DEBIT)
+        self.assertEqual(inspection.scheme, CardScheme[card["scheme"].upper()])
+        bad = number[:-1] + str((int(number[-1]) + 1) % 10)
+        self.assertFalse(inspect_card(bad).luhn_valid)
+        self.assertFalse(inspect_card("not a card").luhn_valid)
+
+        wallet, _ = self.open("money", MemorySecretStore())
+
+        async def sign_up():
+            await wallet.signup(SignupInput(
+                phone=phone, name=NAME, id_number=ID_NUMBER, password=PASSWORD))
+            await wallet.verify(self.server.otp(phone, "signup"))
+
+        asyncio.run(sign_up())
+        self.assertCode("PIN_WEAK", lambda: wallet.check_new_pin("123456"))
+        self.assertCode("PIN_WEAK", wallet.set_pin("123456"))
+
+        async def flow():
+            self.assertFalse((await wallet.pin_state()).set)
+            wallet.check_new_pin(PIN)
+            await wallet.set_pin(PIN)
+            state = await wallet.pin_state()
+            self.assertTrue(state.set)
+            self.assertIsNone(state.locked_until)
+
+            pending = await wallet.bind_card(number, phone)
+            self.assertEqual(pending.last4, number[-4:])
+            self.assertEqual(pending.bank, bank)
+            self.assertEqual(pending.card_type, CardType.DEBIT)
+            self.assertIn("****", pending.phone_masked)
+            bound = await wallet.verify_card(self.server.otp(phone, "card_bind"))
+            self.assertEqual(bound.last4, number[-4:])
+            self.assertEqual(bound.bank, bank)
+            self.assertEqual(bound.status, CardStatus.ACTIVE)
+            self.assertTrue(bound.is_default)
+            self.assertEqual(await wallet.cards(), [bound])
+            self.assertEqual(wallet.cached_cards(), [bound])
+
+            op = await wallet.top_up(TopUpInput(
+                amount="100.00", card_id=None, idempotency_key=None))
+            self.assertEqual(op.status, OperationStatus.SUCCEEDED, op.failure_code)
+            self.assertEqual(op.kind, OperationKind.TOPUP)
+            self.assertEqual(op.amount.minor, 10000)
+            self.assertEqual(op.amount.currency, Currency.CNY)
+            self.assertEqual(op.card_id, bound.card_id)
+            self.assertIsNone(op.failure_code)
+            self.assertEqual(await wallet.operation(op.operation_id), op)
+
+            balance = await wallet.balance()
+            self.assertEqual(balance.balance.minor, 10000)
+            self.assertEqual(balance.balance.currency, Currency.CNY)
+            self.assertFalse(balance.stale)
+            self.assertEqual([o.operation_id for o in balance.operations], [op.operation_id])
+            self.assertIsInstance(balance.limits.topup_daily_remaining.minor, int)
+
+        asyncio.run(flow())
+
+        self.assertCode("AMOUNT_INVALID", wallet.top_up(TopUpInput(
+            amount="12.345", card_id=None, idempotency_key=None)))
+        self.assertCode("PIN_FORMAT_INVALID", wallet.withdraw(WithdrawInput(
+            amount="1.00", card_id=None, pin="12", idempotency_key=None)))
+        # Nothing moved.
+        self.assertEqual(asyncio.run(wallet.balance()).balance.minor, 10000)
 
     def test_host_secret_store_error_reaches_caller_as_code(self):
         wallet, _ = self.open("locked", UnavailableSecretStore())

@@ -58,6 +58,8 @@ impl From<SignupInput> for wallet_core::SignupInput {
 pub enum ChallengePurpose {
     Signup,
     Login,
+    /// Resetting a forgotten or locked payment PIN (password + SMS code).
+    PinReset,
 }
 
 impl From<wallet_core::ChallengePurpose> for ChallengePurpose {
@@ -65,11 +67,12 @@ impl From<wallet_core::ChallengePurpose> for ChallengePurpose {
         match p {
             wallet_core::ChallengePurpose::Signup => Self::Signup,
             wallet_core::ChallengePurpose::Login => Self::Login,
+            wallet_core::ChallengePurpose::PinReset => Self::PinReset,
         }
     }
 }
 
-/// A sign-up or sign-in waiting for the SMS code.
+/// A sign-up, sign-in or PIN reset waiting for the SMS code.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PendingVerification {
     pub purpose: ChallengePurpose,
@@ -182,6 +185,404 @@ impl From<wallet_core::SessionStatus> for SessionStatus {
             wallet_core::SessionStatus::SignedIn { profile } => Self::SignedIn {
                 profile: profile.into(),
             },
+        }
+    }
+}
+
+// --- cards, PIN and money ----------------------------------------------------------------------
+
+/// The currencies the wallet holds. Only CNY moves money today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Currency {
+    Cny,
+    Hkd,
+    Twd,
+    Usd,
+}
+
+impl From<wallet_core::Currency> for Currency {
+    fn from(c: wallet_core::Currency) -> Self {
+        match c {
+            wallet_core::Currency::Cny => Self::Cny,
+            wallet_core::Currency::Hkd => Self::Hkd,
+            wallet_core::Currency::Twd => Self::Twd,
+            wallet_core::Currency::Usd => Self::Usd,
+        }
+    }
+}
+
+/// An amount of money in minor units (fen for CNY).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct Money {
+    /// Minor units. May be negative only in ledger entries and signed totals.
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl From<wallet_core::Money> for Money {
+    fn from(m: wallet_core::Money) -> Self {
+        Self {
+            minor: m.minor,
+            currency: m.currency.into(),
+        }
+    }
+}
+
+/// The issuing banks the BIN table knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Bank {
+    Icbc,
+    Ccb,
+    Boc,
+    Abc,
+    Cmb,
+    Bocom,
+    Psbc,
+    Spdb,
+    Citic,
+    Cmbc,
+    Ceb,
+    Cib,
+    Cgb,
+    HuaXia,
+}
+
+impl From<wallet_core::Bank> for Bank {
+    fn from(b: wallet_core::Bank) -> Self {
+        match b {
+            wallet_core::Bank::Icbc => Self::Icbc,
+            wallet_core::Bank::Ccb => Self::Ccb,
+            wallet_core::Bank::Boc => Self::Boc,
+            wallet_core::Bank::Abc => Self::Abc,
+            wallet_core::Bank::Cmb => Self::Cmb,
+            wallet_core::Bank::Bocom => Self::Bocom,
+            wallet_core::Bank::Psbc => Self::Psbc,
+            wallet_core::Bank::Spdb => Self::Spdb,
+            wallet_core::Bank::Citic => Self::Citic,
+            wallet_core::Bank::Cmbc => Self::Cmbc,
+            wallet_core::Bank::Ceb => Self::Ceb,
+            wallet_core::Bank::Cib => Self::Cib,
+            wallet_core::Bank::Cgb => Self::Cgb,
+            wallet_core::Bank::HuaXia => Self::HuaXia,
+        }
+    }
+}
+
+/// The card schemes the wallet accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum CardScheme {
+    Unionpay,
+    Visa,
+    Mastercard,
+    Amex,
+    Jcb,
+    Discover,
+    Diners,
+    Mir,
+    Maestro,
+}
+
+impl From<wallet_core::CardScheme> for CardScheme {
+    fn from(s: wallet_core::CardScheme) -> Self {
+        match s {
+            wallet_core::CardScheme::Unionpay => Self::Unionpay,
+            wallet_core::CardScheme::Visa => Self::Visa,
+            wallet_core::CardScheme::Mastercard => Self::Mastercard,
+            wallet_core::CardScheme::Amex => Self::Amex,
+            wallet_core::CardScheme::Jcb => Self::Jcb,
+            wallet_core::CardScheme::Discover => Self::Discover,
+            wallet_core::CardScheme::Diners => Self::Diners,
+            wallet_core::CardScheme::Mir => Self::Mir,
+            wallet_core::CardScheme::Maestro => Self::Maestro,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum CardType {
+    Debit,
+    Credit,
+}
+
+impl From<wallet_core::CardType> for CardType {
+    fn from(t: wallet_core::CardType) -> Self {
+        match t {
+            wallet_core::CardType::Debit => Self::Debit,
+            wallet_core::CardType::Credit => Self::Credit,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum CardStatus {
+    Active,
+    /// Reported lost: it moves no money until unbound and bound again.
+    Suspended,
+}
+
+impl From<wallet_core::CardStatus> for CardStatus {
+    fn from(s: wallet_core::CardStatus) -> Self {
+        match s {
+            wallet_core::CardStatus::Active => Self::Active,
+            wallet_core::CardStatus::Suspended => Self::Suspended,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum OperationKind {
+    Topup,
+    Withdrawal,
+}
+
+impl From<wallet_core::OperationKind> for OperationKind {
+    fn from(k: wallet_core::OperationKind) -> Self {
+        match k {
+            wallet_core::OperationKind::Topup => Self::Topup,
+            wallet_core::OperationKind::Withdrawal => Self::Withdrawal,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum OperationStatus {
+    /// Waiting for the bank's final answer. Resolves by itself.
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+impl From<wallet_core::OperationStatus> for OperationStatus {
+    fn from(s: wallet_core::OperationStatus) -> Self {
+        match s {
+            wallet_core::OperationStatus::Pending => Self::Pending,
+            wallet_core::OperationStatus::Succeeded => Self::Succeeded,
+            wallet_core::OperationStatus::Failed => Self::Failed,
+        }
+    }
+}
+
+/// What a card number is, worked out offline.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CardInspection {
+    pub luhn_valid: bool,
+    pub length_valid: bool,
+    pub scheme: Option<CardScheme>,
+    pub bank: Option<Bank>,
+    pub card_type: Option<CardType>,
+}
+
+impl From<wallet_core::CardInspection> for CardInspection {
+    fn from(i: wallet_core::CardInspection) -> Self {
+        Self {
+            luhn_valid: i.luhn_valid,
+            length_valid: i.length_valid,
+            scheme: i.scheme.map(Into::into),
+            bank: i.bank.map(Into::into),
+            card_type: i.card_type.map(Into::into),
+        }
+    }
+}
+
+/// Whether the payment PIN is set and whether wrong tries locked it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PinState {
+    pub set: bool,
+    /// While locked.
+    pub locked_until: Option<String>,
+}
+
+impl From<wallet_core::PinState> for PinState {
+    fn from(p: wallet_core::PinState) -> Self {
+        Self {
+            set: p.set,
+            locked_until: p.locked_until,
+        }
+    }
+}
+
+/// A card binding waiting for the bank's SMS code.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PendingCardBinding {
+    pub binding_id: String,
+    /// Where the bank sent the code: `+86 138****5678`.
+    pub phone_masked: String,
+    pub expires_at: String,
+    pub bank: Option<Bank>,
+    pub scheme: CardScheme,
+    pub card_type: CardType,
+    pub last4: String,
+}
+
+impl From<wallet_core::PendingCardBinding> for PendingCardBinding {
+    fn from(p: wallet_core::PendingCardBinding) -> Self {
+        Self {
+            binding_id: p.binding_id,
+            phone_masked: p.phone_masked,
+            expires_at: p.expires_at,
+            bank: p.bank.map(Into::into),
+            scheme: p.scheme.into(),
+            card_type: p.card_type.into(),
+            last4: p.last4,
+        }
+    }
+}
+
+/// A bound card: never more than its last 4 digits.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Card {
+    pub card_id: String,
+    pub bank: Option<Bank>,
+    pub scheme: CardScheme,
+    pub card_type: CardType,
+    pub last4: String,
+    pub status: CardStatus,
+    pub is_default: bool,
+    pub bound_at: String,
+}
+
+impl From<wallet_core::Card> for Card {
+    fn from(c: wallet_core::Card) -> Self {
+        Self {
+            card_id: c.card_id,
+            bank: c.bank.map(Into::into),
+            scheme: c.scheme.into(),
+            card_type: c.card_type.into(),
+            last4: c.last4,
+            status: c.status.into(),
+            is_default: c.is_default,
+            bound_at: c.bound_at,
+        }
+    }
+}
+
+/// A top-up or withdrawal.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Operation {
+    pub operation_id: String,
+    pub kind: OperationKind,
+    pub status: OperationStatus,
+    pub amount: Money,
+    /// Kept from a withdrawal; the card receives `amount - fee`.
+    pub fee: Money,
+    pub card_id: String,
+    pub card_last4: String,
+    pub bank: Option<Bank>,
+    /// Why a `failed` operation failed, as a stable code (e.g. `CARD_DECLINED`).
+    pub failure_code: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<wallet_core::Operation> for Operation {
+    fn from(o: wallet_core::Operation) -> Self {
+        Self {
+            operation_id: o.operation_id,
+            kind: o.kind.into(),
+            status: o.status.into(),
+            amount: o.amount.into(),
+            fee: o.fee.into(),
+            card_id: o.card_id,
+            card_last4: o.card_last4,
+            bank: o.bank.map(Into::into),
+            failure_code: o.failure_code.map(|c| c.as_str().to_owned()),
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        }
+    }
+}
+
+/// What is left of today's limits.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct MoneyLimits {
+    pub topup_per_payment: Money,
+    pub topup_daily_remaining: Money,
+    pub withdraw_per_payment: Money,
+    pub withdraw_daily_remaining: Money,
+}
+
+impl From<wallet_core::MoneyLimits> for MoneyLimits {
+    fn from(l: wallet_core::MoneyLimits) -> Self {
+        Self {
+            topup_per_payment: l.topup_per_payment.into(),
+            topup_daily_remaining: l.topup_daily_remaining.into(),
+            withdraw_per_payment: l.withdraw_per_payment.into(),
+            withdraw_daily_remaining: l.withdraw_daily_remaining.into(),
+        }
+    }
+}
+
+/// The wallet balance with the latest operations.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Balance {
+    pub balance: Money,
+    /// Newest first.
+    pub operations: Vec<Operation>,
+    pub limits: MoneyLimits,
+    /// When the server last confirmed these figures.
+    pub as_of: String,
+    /// True when the server could not be reached and these are the cached figures.
+    pub stale: bool,
+}
+
+impl From<wallet_core::Balance> for Balance {
+    fn from(b: wallet_core::Balance) -> Self {
+        Self {
+            balance: b.balance.into(),
+            operations: b.operations.into_iter().map(Into::into).collect(),
+            limits: b.limits.into(),
+            as_of: b.as_of,
+            stale: b.stale,
+        }
+    }
+}
+
+/// What `top_up` needs. `amount` is what the user typed (`100`, `¥12.30`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TopUpInput {
+    pub amount: String,
+    /// The default card when absent.
+    pub card_id: Option<String>,
+    /// A retry with the same key never moves money twice. Made fresh when absent.
+    pub idempotency_key: Option<String>,
+}
+
+impl From<TopUpInput> for wallet_core::TopUpInput {
+    fn from(i: TopUpInput) -> Self {
+        Self {
+            amount: i.amount,
+            card_id: i.card_id,
+            idempotency_key: i.idempotency_key,
+        }
+    }
+}
+
+/// What `withdraw` needs.
+#[derive(Clone, uniffi::Record)]
+pub struct WithdrawInput {
+    pub amount: String,
+    /// The default debit card when absent.
+    pub card_id: Option<String>,
+    pub pin: String,
+    pub idempotency_key: Option<String>,
+}
+
+impl std::fmt::Debug for WithdrawInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WithdrawInput")
+            .field("amount", &self.amount)
+            .field("card_id", &self.card_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<WithdrawInput> for wallet_core::WithdrawInput {
+    fn from(i: WithdrawInput) -> Self {
+        Self {
+            amount: i.amount,
+            card_id: i.card_id,
+            pin: i.pin,
+            idempotency_key: i.idempotency_key,
         }
     }
 }

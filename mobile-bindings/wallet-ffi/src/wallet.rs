@@ -67,10 +67,113 @@ impl Wallet {
     pub async fn logout(&self) -> Result<(), WalletError> {
         Ok(self.0.logout().await?)
     }
+
+    // --- payment PIN ---------------------------------------------------------------------------
+
+    /// Checks a new payment PIN offline against the rules the client can check (`PIN_WEAK`,
+    /// `PIN_FORMAT_INVALID`); the server checks again.
+    pub fn check_new_pin(&self, pin: String) -> Result<(), WalletError> {
+        Ok(self.0.check_new_pin(&pin)?)
+    }
+
+    pub async fn pin_state(&self) -> Result<PinState, WalletError> {
+        Ok(self.0.pin_state().await?.into())
+    }
+
+    /// Sets the first payment PIN (`PIN_ALREADY_SET` when there is one: use `change_pin`).
+    pub async fn set_pin(&self, pin: String) -> Result<(), WalletError> {
+        Ok(self.0.set_pin(pin).await?)
+    }
+
+    pub async fn change_pin(&self, old_pin: String, new_pin: String) -> Result<(), WalletError> {
+        Ok(self.0.change_pin(old_pin, new_pin).await?)
+    }
+
+    /// Starts resetting a forgotten or locked PIN with the login password; an SMS code follows.
+    pub async fn start_pin_reset(
+        &self,
+        password: String,
+    ) -> Result<PendingVerification, WalletError> {
+        Ok(self.0.start_pin_reset(password).await?.into())
+    }
+
+    /// Finishes the PIN reset with the SMS code and the new PIN; this also lifts a lock.
+    pub async fn finish_pin_reset(&self, code: String, new_pin: String) -> Result<(), WalletError> {
+        Ok(self.0.finish_pin_reset(code, new_pin).await?)
+    }
+
+    // --- bank cards ----------------------------------------------------------------------------
+
+    /// Starts binding a card; the bank texts a code to `bank_phone`.
+    pub async fn bind_card(
+        &self,
+        number: String,
+        bank_phone: String,
+    ) -> Result<PendingCardBinding, WalletError> {
+        Ok(self.0.bind_card(number, bank_phone).await?.into())
+    }
+
+    /// Completes the pending card binding with the bank's SMS code.
+    pub async fn verify_card(&self, code: String) -> Result<Card, WalletError> {
+        Ok(self.0.verify_card(code).await?.into())
+    }
+
+    /// The bound cards from the server, default first (`NETWORK` offline: see `cached_cards`).
+    pub async fn cards(&self) -> Result<Vec<Card>, WalletError> {
+        Ok(self.0.cards().await?.into_iter().map(Into::into).collect())
+    }
+
+    /// The cards as last seen from the server, offline (may be out of date).
+    pub fn cached_cards(&self) -> Result<Vec<Card>, WalletError> {
+        Ok(self.0.cached_cards()?.into_iter().map(Into::into).collect())
+    }
+
+    pub async fn set_default_card(&self, card_id: String) -> Result<Card, WalletError> {
+        Ok(self.0.set_default_card(card_id).await?.into())
+    }
+
+    /// Unbinds a card; the payment PIN confirms it.
+    pub async fn unbind_card(&self, card_id: String, pin: String) -> Result<(), WalletError> {
+        Ok(self.0.unbind_card(card_id, pin).await?)
+    }
+
+    /// Suspends a card at once; it moves no money afterwards.
+    pub async fn report_card_lost(&self, card_id: String) -> Result<Card, WalletError> {
+        Ok(self.0.report_card_lost(card_id).await?.into())
+    }
+
+    // --- money ---------------------------------------------------------------------------------
+
+    /// Card → wallet. A refused payment is an `Operation` with status `Failed` and its
+    /// `failure_code`, not an error.
+    pub async fn top_up(&self, input: TopUpInput) -> Result<Operation, WalletError> {
+        Ok(self.0.top_up(input.into()).await?.into())
+    }
+
+    /// Wallet → debit card, confirmed by the PIN. Outcomes as for `top_up`.
+    pub async fn withdraw(&self, input: WithdrawInput) -> Result<Operation, WalletError> {
+        Ok(self.0.withdraw(input.into()).await?.into())
+    }
+
+    /// The balance, latest operations and today's limits; cached figures (`stale`) offline.
+    pub async fn balance(&self) -> Result<Balance, WalletError> {
+        Ok(self.0.balance().await?.into())
+    }
+
+    /// One operation, fresh from the server.
+    pub async fn operation(&self, operation_id: String) -> Result<Operation, WalletError> {
+        Ok(self.0.operation(operation_id).await?.into())
+    }
 }
 
 /// Rates a login password the way the server will (zxcvbn, score ≥ 3), for a live meter.
 #[uniffi::export]
 pub fn password_strength(password: String, user_inputs: Vec<String>) -> PasswordStrength {
     wallet_core::Wallet::password_strength(&password, &user_inputs).into()
+}
+
+/// What a card number is (Luhn, length, scheme, bank, card type), offline. Never fails.
+#[uniffi::export]
+pub fn inspect_card(number: String) -> CardInspection {
+    wallet_core::Wallet::inspect_card(&number).into()
 }

@@ -61,13 +61,19 @@ pub async fn bind_card(
     let inspection = number.inspection();
     let last4 = number.last4().to_owned();
     let scheme = number.scheme();
-    let card_type = inspection.card_type.unwrap_or(wallet_protocol::card::CardType::Debit);
+    let card_type = inspection
+        .card_type
+        .unwrap_or(wallet_protocol::card::CardType::Debit);
     let request = BindingRequest {
         number,
         holder_name: account.name,
         reserved_phone: phone.clone(),
     };
-    let started = state.bank.start_binding(&request).await.map_err(bank_error)?;
+    let started = state
+        .bank
+        .start_binding(&request)
+        .await
+        .map_err(bank_error)?;
     drop(request);
     let now = state.clock.unix();
     let binding = CardBindingRow {
@@ -213,7 +219,12 @@ pub async fn unbind(
     checked_id(&card_id)?;
     let req: UnbindCardRequest = auth.json()?;
     let pin = Zeroizing::new(req.pin);
-    if state.store.card(&auth.account_id, &card_id).await?.is_none() {
+    if state
+        .store
+        .card(&auth.account_id, &card_id)
+        .await?
+        .is_none()
+    {
         return Err(ErrorCode::CardNotFound.into());
     }
     verify_pin(&state, &auth.account_id, &pin).await?;

@@ -38,7 +38,9 @@ pub async fn top_up(
 ) -> ApiResult<Json<Operation>> {
     let key = key.required()?;
     let req: TopUpRequest = auth.json()?;
-    Ok(Json(money::top_up(&state, &auth.account_id, key, req).await?))
+    Ok(Json(
+        money::top_up(&state, &auth.account_id, key, req).await?,
+    ))
 }
 
 /// Withdraw to a bound debit card, confirmed with the payment PIN. The fee is kept from the

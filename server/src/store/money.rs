@@ -51,7 +51,7 @@ pub struct CardBindingRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BindOutcome {
-    Bound(CardRow),
+    Bound(Box<CardRow>),
     AlreadyBound,
     NotFound,
 }
@@ -60,9 +60,13 @@ pub enum BindOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PinTry {
     NotSet,
-    Locked { until: i64 },
+    Locked {
+        until: i64,
+    },
     /// Counted as a try in flight; check `hash` and report with [`Store::finish_pin_try`].
-    Go { hash: String },
+    Go {
+        hash: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,8 +176,12 @@ pub enum BeginOutcome {
     Existing(OperationRow),
     /// The same key came before with a different request.
     KeyReused,
-    DailyLimit { remaining: i64 },
-    BalanceInsufficient { balance: i64 },
+    DailyLimit {
+        remaining: i64,
+    },
+    BalanceInsufficient {
+        balance: i64,
+    },
 }
 
 /// The bank's final (or not yet final) word on an operation.
@@ -272,7 +280,8 @@ impl Store {
     }
 
     /// Starts a PIN check: refuses while locked, and counts this try before the (slow) hash
-    /// check so parallel guesses cannot get past the limit.
+    /// check, so a crash between the check and [`Store::finish_pin_try`] still counts it.
+    /// Callers run one check per account at a time.
     pub async fn begin_pin_try(
         &self,
         account_id: &str,
@@ -435,7 +444,8 @@ impl Store {
         binding_id: &str,
     ) -> Result<Option<CardBindingRow>, StoreError> {
         let (a, b) = (account_id.to_owned(), binding_id.to_owned());
-        run!(self, |c| Ok(c
+        run!(self, |c| {
+            Ok(c
             .query_row(
                 "SELECT id, account_id, bank_ref, bank, scheme, card_type, last4, created_at, expires_at
                  FROM card_bindings WHERE id = ?1 AND account_id = ?2 AND consumed_at IS NULL",
@@ -452,7 +462,8 @@ impl Store {
                     expires_at: r.get(8)?,
                 }),
             )
-            .optional()?))
+            .optional()?)
+        })
     }
 
     /// Turns a confirmed binding into a card. The first card becomes the default.
@@ -500,7 +511,7 @@ impl Store {
             let row = card_row(&tx, &binding.account_id, &card_id)?
                 .ok_or_else(|| StoreError::Corrupt("card vanished".to_owned()))?;
             tx.commit()?;
-            Ok(BindOutcome::Bound(row))
+            Ok(BindOutcome::Bound(Box::new(row)))
         })
     }
 
@@ -517,7 +528,11 @@ impl Store {
         })
     }
 
-    pub async fn card(&self, account_id: &str, card_id: &str) -> Result<Option<CardRow>, StoreError> {
+    pub async fn card(
+        &self,
+        account_id: &str,
+        card_id: &str,
+    ) -> Result<Option<CardRow>, StoreError> {
         let (a, id) = (account_id.to_owned(), card_id.to_owned());
         run!(self, |c| card_row(c, &a, &id))
     }
@@ -640,7 +655,10 @@ impl Store {
                     &op.id,
                     "withdrawal_reserve",
                     &op.currency,
-                    &[(&wallet, "customer", -op.amount), (CLEARING_ACCOUNT, "clearing", op.amount)],
+                    &[
+                        (&wallet, "customer", -op.amount),
+                        (CLEARING_ACCOUNT, "clearing", op.amount),
+                    ],
                     now,
                 );
                 match reserved {
@@ -680,20 +698,48 @@ impl Store {
             let (status, failure) = match (&resolution, op.kind) {
                 (Resolution::Pending, _) => (OpStatus::Pending, None),
                 (Resolution::Approved, OpKind::Topup) => {
-                    post(&tx, &op.id, "topup", &op.currency,
-                        &[(BANK_ACCOUNT, "bank", -op.amount), (&wallet, "customer", op.amount)], now)?;
+                    post(
+                        &tx,
+                        &op.id,
+                        "topup",
+                        &op.currency,
+                        &[
+                            (BANK_ACCOUNT, "bank", -op.amount),
+                            (&wallet, "customer", op.amount),
+                        ],
+                        now,
+                    )?;
                     (OpStatus::Succeeded, None)
                 }
                 (Resolution::Approved, OpKind::Withdrawal) => {
                     let to_card = op.amount - op.fee;
-                    post(&tx, &op.id, "withdrawal_settle", &op.currency,
-                        &[(CLEARING_ACCOUNT, "clearing", -op.amount), (BANK_ACCOUNT, "bank", to_card), (FEES_ACCOUNT, "fees", op.fee)], now)?;
+                    post(
+                        &tx,
+                        &op.id,
+                        "withdrawal_settle",
+                        &op.currency,
+                        &[
+                            (CLEARING_ACCOUNT, "clearing", -op.amount),
+                            (BANK_ACCOUNT, "bank", to_card),
+                            (FEES_ACCOUNT, "fees", op.fee),
+                        ],
+                        now,
+                    )?;
                     (OpStatus::Succeeded, None)
                 }
                 (Resolution::Failed(code), OpKind::Topup) => (OpStatus::Failed, Some(code.clone())),
                 (Resolution::Failed(code), OpKind::Withdrawal) => {
-                    post(&tx, &op.id, "withdrawal_release", &op.currency,
-                        &[(CLEARING_ACCOUNT, "clearing", -op.amount), (&wallet, "customer", op.amount)], now)?;
+                    post(
+                        &tx,
+                        &op.id,
+                        "withdrawal_release",
+                        &op.currency,
+                        &[
+                            (CLEARING_ACCOUNT, "clearing", -op.amount),
+                            (&wallet, "customer", op.amount),
+                        ],
+                        now,
+                    )?;
                     (OpStatus::Failed, Some(code.clone()))
                 }
             };
@@ -714,7 +760,9 @@ impl Store {
         operation_id: &str,
     ) -> Result<Option<OperationRow>, StoreError> {
         let (a, id) = (account_id.to_owned(), operation_id.to_owned());
-        run!(self, |c| Ok(operation_row(c, &id)?.filter(|o| o.account_id == a)))
+        run!(self, |c| Ok(
+            operation_row(c, &id)?.filter(|o| o.account_id == a)
+        ))
     }
 
     pub async fn operation_by_key(
@@ -727,7 +775,11 @@ impl Store {
     }
 
     /// The account's operations, newest first.
-    pub async fn operations(&self, account_id: &str, limit: u32) -> Result<Vec<OperationRow>, StoreError> {
+    pub async fn operations(
+        &self,
+        account_id: &str,
+        limit: u32,
+    ) -> Result<Vec<OperationRow>, StoreError> {
         let a = account_id.to_owned();
         run!(self, |c| {
             let mut stmt = c.prepare(&format!(
@@ -767,7 +819,12 @@ impl Store {
     }
 
     /// What the account moved of `kind` since `day_start`, counting operations not failed.
-    pub async fn daily_total(&self, account_id: &str, kind: OpKind, day_start: i64) -> Result<i64, StoreError> {
+    pub async fn daily_total(
+        &self,
+        account_id: &str,
+        kind: OpKind,
+        day_start: i64,
+    ) -> Result<i64, StoreError> {
         let a = account_id.to_owned();
         run!(self, |c| daily_total(c, &a, kind, day_start))
     }
@@ -881,7 +938,12 @@ impl Store {
         result: &str,
         now: i64,
     ) -> Result<String, StoreError> {
-        let (r, t, d, res) = (reference.to_owned(), token.to_owned(), direction.to_owned(), result.to_owned());
+        let (r, t, d, res) = (
+            reference.to_owned(),
+            token.to_owned(),
+            direction.to_owned(),
+            result.to_owned(),
+        );
         run!(self, |c| {
             c.execute(
                 "INSERT INTO sandbox_bank_transfers (reference, token, direction, amount, outcome, created_at)
@@ -928,7 +990,11 @@ fn card_from(r: &Row<'_>) -> rusqlite::Result<CardRow> {
     })
 }
 
-fn card_row(c: &Connection, account_id: &str, card_id: &str) -> Result<Option<CardRow>, StoreError> {
+fn card_row(
+    c: &Connection,
+    account_id: &str,
+    card_id: &str,
+) -> Result<Option<CardRow>, StoreError> {
     Ok(c.query_row(
         &format!("SELECT {CARD_COLUMNS} FROM cards WHERE account_id = ?1 AND id = ?2 AND unbound_at IS NULL"),
         params![account_id, card_id],
@@ -984,7 +1050,9 @@ fn operation_by_key(
     key: &str,
 ) -> Result<Option<OperationRow>, StoreError> {
     c.query_row(
-        &format!("SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?1 AND idempotency_key = ?2"),
+        &format!(
+            "SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?1 AND idempotency_key = ?2"
+        ),
         params![account_id, key],
         op_from,
     )
@@ -992,7 +1060,12 @@ fn operation_by_key(
     .transpose()
 }
 
-fn daily_total(c: &Connection, account_id: &str, kind: OpKind, day_start: i64) -> Result<i64, StoreError> {
+fn daily_total(
+    c: &Connection,
+    account_id: &str,
+    kind: OpKind,
+    day_start: i64,
+) -> Result<i64, StoreError> {
     Ok(c.query_row(
         "SELECT COALESCE(SUM(amount), 0) FROM operations
          WHERE account_id = ?1 AND kind = ?2 AND created_at >= ?3 AND status <> 'failed'",
@@ -1067,25 +1140,35 @@ fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreErr
     let q = |sql: &str| -> Result<i64, StoreError> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
     let unbalanced_total = q("SELECT COUNT(*) FROM (SELECT currency, SUM(balance) s FROM ledger_accounts GROUP BY currency) WHERE s <> 0")?;
     if unbalanced_total != 0 {
-        return Ok(Err("the balances of all accounts do not sum to zero".to_owned()));
+        return Ok(Err(
+            "the balances of all accounts do not sum to zero".to_owned()
+        ));
     }
     let drifted = q("SELECT COUNT(*) FROM ledger_accounts a WHERE a.balance <> (
                          SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.ledger_account = a.id)")?;
     if drifted != 0 {
-        return Ok(Err(format!("{drifted} account balances differ from the sum of their entries")));
+        return Ok(Err(format!(
+            "{drifted} account balances differ from the sum of their entries"
+        )));
     }
     let unbalanced_tx = q("SELECT COUNT(*) FROM (SELECT transaction_id, SUM(amount) s FROM ledger_entries GROUP BY transaction_id) WHERE s <> 0")?;
     if unbalanced_tx != 0 {
-        return Ok(Err(format!("{unbalanced_tx} transactions do not sum to zero")));
+        return Ok(Err(format!(
+            "{unbalanced_tx} transactions do not sum to zero"
+        )));
     }
     let negative = q("SELECT COUNT(*) FROM ledger_accounts WHERE kind IN ('customer', 'clearing') AND balance < 0")?;
     if negative != 0 {
-        return Ok(Err(format!("{negative} customer or clearing balances are negative")));
+        return Ok(Err(format!(
+            "{negative} customer or clearing balances are negative"
+        )));
     }
     let dup_keys = q("SELECT COUNT(*) FROM (SELECT account_id, idempotency_key FROM operations WHERE status = 'succeeded'
                           GROUP BY account_id, idempotency_key HAVING COUNT(*) > 1)")?;
     if dup_keys != 0 {
-        return Ok(Err(format!("{dup_keys} idempotency keys have two successful operations")));
+        return Ok(Err(format!(
+            "{dup_keys} idempotency keys have two successful operations"
+        )));
     }
     // Each settled operation posted exactly what its status says.
     let wrong_posts = q("SELECT COUNT(*) FROM operations o WHERE
@@ -1094,18 +1177,26 @@ fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreErr
         OR (o.status IN ('succeeded', 'failed') AND o.kind = 'withdrawal' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 2)
         OR (o.status IN ('processing', 'pending') AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> (o.kind = 'withdrawal'))")?;
     if wrong_posts != 0 {
-        return Ok(Err(format!("{wrong_posts} operations posted the wrong ledger transactions")));
+        return Ok(Err(format!(
+            "{wrong_posts} operations posted the wrong ledger transactions"
+        )));
     }
     // Money on its way to cards is exactly the open withdrawals.
-    let clearing = q(&format!("SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE id = '{CLEARING_ACCOUNT}'), 0)"))?;
+    let clearing = q(&format!(
+        "SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE id = '{CLEARING_ACCOUNT}'), 0)"
+    ))?;
     let open = q("SELECT COALESCE(SUM(amount), 0) FROM operations WHERE kind = 'withdrawal' AND status IN ('processing', 'pending')")?;
     if clearing != open {
-        return Ok(Err(format!("clearing holds {clearing} but open withdrawals total {open}")));
+        return Ok(Err(format!(
+            "clearing holds {clearing} but open withdrawals total {open}"
+        )));
     }
     Ok(Ok(LedgerTotals {
         accounts: q("SELECT COUNT(*) FROM ledger_accounts")?,
         transactions: q("SELECT COUNT(*) FROM ledger_transactions")?,
         entries: q("SELECT COUNT(*) FROM ledger_entries")?,
-        customer_total: q("SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE kind = 'customer'")?,
+        customer_total: q(
+            "SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE kind = 'customer'",
+        )?,
     }))
 }

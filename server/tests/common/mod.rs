@@ -184,9 +184,10 @@ impl TestApp {
         }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
-        let header = |n: &str| res.headers().get(n).map(|v| v.to_str().unwrap().to_owned());
-        let content_type = header("content-type");
-        let retry_after = header("retry-after");
+        let (content_type, retry_after) = {
+            let header = |n: &str| res.headers().get(n).map(|v| v.to_str().unwrap().to_owned());
+            (header("content-type"), header("retry-after"))
+        };
         let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
             .await
             .unwrap();
@@ -237,6 +238,31 @@ impl TestApp {
             .body(Body::from(body.to_vec()))
             .unwrap();
         self.send(req).await
+    }
+
+    /// A correctly signed request with a JSON body (when given) and optional extra headers.
+    pub async fn signed_json(
+        &self,
+        device: &TestDevice,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        let sig = Signature::new(device, &method, path, self.now(), &bytes);
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(signing::HEADER_DEVICE, &sig.device)
+            .header(signing::HEADER_TIMESTAMP, sig.timestamp.to_string())
+            .header(signing::HEADER_NONCE, &sig.nonce)
+            .header(signing::HEADER_SIGNATURE, &sig.signature)
+            .header("content-type", "application/json");
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        self.send(req.body(Body::from(bytes)).unwrap()).await
     }
 
     /// A correctly signed request at the app's current time.

@@ -27,7 +27,7 @@ type Pending = { purpose: 'signup' | 'login'; phone: string; code: string; input
 type Method = keyof Backend;
 
 /** What the fake bank does with a card: like a card network's test mode. */
-export type CardOutcome = 'approve' | 'decline' | 'insufficient' | 'timeout' | 'lost';
+export type CardOutcome = 'approve' | 'decline' | 'insufficient' | 'timeout' | 'lost' | 'holder_mismatch';
 
 type BinRow = { bin: string; bank: Bank; type: CardType; length: number };
 
@@ -71,6 +71,7 @@ export const SANDBOX_CARDS = {
   insufficient: sandboxNumber('622700', 19, 3), // CCB debit
   timeout: sandboxNumber('621661', 19, 4), // BOC debit
   lost: sandboxNumber('622848', 19, 5), // ABC debit
+  holderMismatch: sandboxNumber('622588', 16, 6), // CMB debit
 } as const;
 
 const OUTCOMES = new Map<string, CardOutcome>([
@@ -80,9 +81,11 @@ const OUTCOMES = new Map<string, CardOutcome>([
   [SANDBOX_CARDS.insufficient, 'insufficient'],
   [SANDBOX_CARDS.timeout, 'timeout'],
   [SANDBOX_CARDS.lost, 'lost'],
+  [SANDBOX_CARDS.holderMismatch, 'holder_mismatch'],
 ]);
 
-const COMMON_PINS = new Set(['123123', '121212', '112233', '520520', '521521', '131420', '147258', '258369', '159753', '101010', '202020', '696969']);
+/** A sample of the most common PINs (the core's full list is `wallet-protocol/data/common_pins.txt`). */
+const COMMON_PINS = new Set(['123123', '123321', '654321', '112233', '520520', '123654', '100200', '121212', '110110', '147258', '159357', '456852', '201314', '159753', '521521', '789456', '584520', '110120', '123000', '778899', '753951', '456123', '101010', '147852', '111222', '321321', '135790']);
 
 /** Minor units never exceed this (¥10,000,000,000.00), as in the core. */
 const MAX_MINOR = 1_000_000_000_000n;
@@ -361,8 +364,11 @@ export class InMemoryBackend implements Backend {
     if (!inspection.luhn_valid || !inspection.length_valid || !inspection.scheme) throw new WalletError('CARD_NUMBER_INVALID');
     if (!/^1[3-9]\d{9}$/.test(bankPhone.replace(/[\s-]/g, '').replace(/^\+?86/, ''))) throw new WalletError('PHONE_INVALID');
     if (this.cardList.some((c) => c.number === digits)) throw new WalletError('CARD_ALREADY_BOUND');
-    const outcome = OUTCOMES.get(digits) ?? 'approve';
+    // Like the sandbox bank: a number it does not know is declined.
+    const outcome = OUTCOMES.get(digits);
+    if (!outcome) throw new WalletError('CARD_DECLINED');
     if (outcome === 'lost') throw new WalletError('CARD_REPORTED_LOST');
+    if (outcome === 'holder_mismatch') throw new WalletError('CARD_HOLDER_MISMATCH');
     const view: PendingCardBinding = {
       binding_id: `bind-${++this.seq}`,
       phone_masked: maskPhone(bankPhone),
@@ -446,6 +452,7 @@ export class InMemoryBackend implements Backend {
         this.fail(op, 'BANK_INSUFFICIENT_FUNDS');
         break;
       case 'lost':
+      case 'holder_mismatch':
         this.fail(op, 'CARD_REPORTED_LOST');
         break;
       case 'timeout':
@@ -751,9 +758,9 @@ function parseAmount(input: string): number {
   return Number(minor);
 }
 
-/** The fake's withdrawal fee: 0.1 %, at least ¥0.10, rounded up to the fen (integer maths). */
+/** The fake's withdrawal fee, as the sandbox server's: 0.1 % rounded up to the fen, at least ¥0.10, at most the amount. */
 function withdrawFee(amount: number): number {
-  return Math.max(10, Math.floor((amount + 999) / 1000));
+  return Math.min(amount, Math.max(10, Math.floor((amount + 999) / 1000)));
 }
 
 function maskPhone(phone: string): string {

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { AlertIcon } from './icons';
 
 const LENGTH = 6;
 
@@ -83,7 +84,7 @@ export function CodeInput({ label, hint, value, onChange, onComplete, masked, er
       </div>
       {error && (
         <p id={`${id}-error`} className="field__error" role="alert" data-testid={testId ? `${testId}-error` : undefined}>
-          {error}
+          <AlertIcon width={16} height={16} /> {error}
         </p>
       )}
     </div>

@@ -196,7 +196,7 @@ function CardForm({ profile, pinCreated, onPending, onNeedPin }: { profile: Prof
               if (error && NUMBER_ERRORS.includes(error.code)) setError(null);
             }}
             onBlur={() => setBlurred(true)}
-            hint={numberError ? undefined : m.bind.numberHint}
+            hint={numberError || detected ? undefined : m.bind.numberHint}
             error={numberError}
             testId="bind-number"
             required

@@ -99,7 +99,7 @@ export function Cards({ onBack, onAdd }: { onBack(): void; onAdd(): void }) {
               const suspended = c.status === 'suspended';
               return (
                 <li key={c.card_id} className="bankcards__item" data-testid="card" data-card-id={c.card_id} data-status={c.status}>
-                  <div className={`bankcard${suspended ? ' is-suspended' : ''}`} style={{ background: bankTone(c.bank) }}>
+                  <div className={`bankcard ${bankTone(c.bank)}${suspended ? ' is-suspended' : ''}`}>
                     <div className="bankcard__top">
                       <span className="bankcard__bank">{issuer(c)}</span>
                       <span className="bankcard__badges">

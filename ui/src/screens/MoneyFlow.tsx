@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useBackend } from '../backend/context';
 import { WalletError } from '../backend/backend';
 import type { Balance, Card, Money, Operation, Profile } from '../backend/types';
@@ -326,12 +326,12 @@ function Receipt({ kind, initial, cards, onHome }: { kind: Kind; initial: Operat
   const signed = failed ? money(op.amount, 'never') : money(kind === 'topup' ? op.amount : { ...op.amount, minor: -op.amount.minor }, 'always');
   const heading = op.status === 'succeeded' ? t.succeeded : op.status === 'pending' ? t.pending : t.failed;
   const Icon = op.status === 'succeeded' ? CheckIcon : op.status === 'pending' ? ClockIcon : XCircleIcon;
-  const rows: Array<[string, string, string?]> = [[kind === 'topup' ? m.move.from : m.move.to, card, 'receipt-card']];
+  const rows: Array<[string, ReactNode, string?]> = [[kind === 'topup' ? m.move.from : m.move.to, card, 'receipt-card']];
   if (kind === 'withdrawal' && !failed) {
     rows.push([m.move.fee, money(op.fee), 'receipt-fee']);
     rows.push([m.move.arrives, money({ ...op.amount, minor: op.amount.minor - op.fee.minor }), 'receipt-arrives']);
   }
-  rows.push([m.move.time, dateTime(op.created_at)], [m.move.reference, op.operation_id, 'receipt-reference']);
+  rows.push([m.move.time, dateTime(op.created_at)], [m.move.reference, <span className="summary__ref">{op.operation_id}</span>, 'receipt-reference']);
 
   return (
     <div className="stack" data-testid="receipt" data-status={op.status}>
@@ -345,7 +345,6 @@ function Receipt({ kind, initial, cards, onHome }: { kind: Kind; initial: Operat
         <p className={`receipt__amount${failed ? ' is-void' : ''}`} data-testid="receipt-amount">
           {signed}
         </p>
-        <p className={`status status--${op.status}`}>{m.ops.status[op.status]}</p>
         <Summary rows={rows} />
       </div>
       {op.status === 'pending' && (

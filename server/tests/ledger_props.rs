@@ -1,0 +1,237 @@
+//! Property test of the ledger (DESIGN §7): random sequences of top-ups and withdrawals on every
+//! sandbox outcome — declines, lack of funds, bank timeouts settled later, retries with the same
+//! Idempotency-Key, overdraft attempts — keep every invariant, and the balance always equals what
+//! an independent model of the rules says.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{TestApp, TestDevice};
+use proptest::prelude::*;
+use serde_json::json;
+use wallet_protocol::api::paths;
+use wallet_server::bank::{test_cards, Outcome};
+
+const PIN: &str = "280419";
+
+#[derive(Debug, Clone)]
+enum Step {
+    TopUp {
+        card: usize,
+        minor: i64,
+    },
+    Withdraw {
+        slow: bool,
+        minor: i64,
+    },
+    /// The previous request again, same key.
+    Retry,
+    /// Same key as the previous request, different amount.
+    ReuseKey,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (0usize..4, 1i64..30_000).prop_map(|(card, minor)| Step::TopUp { card, minor }),
+        3 => (any::<bool>(), 1i64..30_000).prop_map(|(slow, minor)| Step::Withdraw { slow, minor }),
+        1 => Just(Step::Retry),
+        1 => Just(Step::ReuseKey),
+    ]
+}
+
+const OUTCOMES: [Outcome; 4] = [
+    Outcome::Approve,
+    Outcome::Decline,
+    Outcome::InsufficientFunds,
+    Outcome::Timeout,
+];
+
+struct World {
+    app: TestApp,
+    device: TestDevice,
+    cards: Vec<String>,
+    /// What the rules say the balance is.
+    model: i64,
+    last: Option<(Step, String)>,
+    n: usize,
+}
+
+async fn bind(app: &TestApp, d: &TestDevice, outcome: Outcome) -> String {
+    let number = test_cards()
+        .into_iter()
+        .find(|c| {
+            c.outcome == outcome && c.bank.code() == "CMB" && c.card_type.label_en() == "Debit"
+        })
+        .unwrap()
+        .number;
+    let res = app
+        .signed_json(
+            d,
+            Method::POST,
+            paths::CARDS,
+            Some(json!({ "number": number, "bank_phone": "13900002222" })),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
+    let binding = res.body["binding_id"].as_str().unwrap().to_owned();
+    let code = app.latest_code("13900002222").await;
+    let res = app
+        .signed_json(
+            d,
+            Method::POST,
+            &paths::card_binding_verify(&binding),
+            Some(json!({ "code": code })),
+            &[],
+        )
+        .await;
+    res.body["card_id"].as_str().unwrap().to_owned()
+}
+
+impl World {
+    async fn new() -> Self {
+        let app = TestApp::new();
+        let device = app.signed_up_device().await;
+        let res = app
+            .signed_json(
+                &device,
+                Method::POST,
+                paths::PIN,
+                Some(json!({ "pin": PIN })),
+                &[],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT);
+        let mut cards = Vec::new();
+        for outcome in OUTCOMES {
+            cards.push(bind(&app, &device, outcome).await);
+        }
+        Self {
+            app,
+            device,
+            cards,
+            model: 0,
+            last: None,
+            n: 0,
+        }
+    }
+
+    async fn send(&self, step: &Step, key: &str) -> common::TestResponse {
+        let (path, body) = match step {
+            Step::TopUp { card, minor } => (
+                paths::TOPUPS,
+                json!({ "amount": { "minor": minor, "currency": "CNY" }, "card_id": self.cards[*card] }),
+            ),
+            Step::Withdraw { slow, minor } => (
+                paths::WITHDRAWALS,
+                json!({ "amount": { "minor": minor, "currency": "CNY" }, "pin": PIN,
+                        "card_id": self.cards[if *slow { 3 } else { 0 }] }),
+            ),
+            Step::Retry | Step::ReuseKey => unreachable!(),
+        };
+        self.app
+            .signed_json(
+                &self.device,
+                Method::POST,
+                path,
+                Some(body),
+                &[("idempotency-key", key)],
+            )
+            .await
+    }
+
+    async fn apply(&mut self, step: Step) {
+        match step {
+            Step::Retry => {
+                if let Some((previous, key)) = self.last.clone() {
+                    let res = self.send(&previous, &key).await;
+                    // Either the first answer again, or the same refusal again: never new money.
+                    assert!(
+                        res.status == StatusCode::OK || res.body["code"].is_string(),
+                        "{res:?}"
+                    );
+                }
+            }
+            Step::ReuseKey => {
+                if let Some((previous, key)) = self.last.clone() {
+                    let changed = match previous {
+                        Step::TopUp { card, minor } => Step::TopUp {
+                            card,
+                            minor: minor + 1,
+                        },
+                        Step::Withdraw { slow, minor } => Step::Withdraw {
+                            slow,
+                            minor: minor + 1,
+                        },
+                        other => other,
+                    };
+                    let res = self.send(&changed, &key).await;
+                    assert!(
+                        matches!(
+                            res.code(),
+                            "IDEMPOTENCY_KEY_REUSED" | "BALANCE_INSUFFICIENT"
+                        ),
+                        "{res:?}"
+                    );
+                }
+            }
+            Step::TopUp { card, minor } => {
+                self.n += 1;
+                let key = format!("prop-key-{:06}", self.n);
+                let res = self.send(&step, &key).await;
+                assert_eq!(res.status, StatusCode::OK, "{res:?}");
+                if matches!(OUTCOMES[card], Outcome::Approve | Outcome::Timeout) {
+                    self.model += minor;
+                }
+                self.last = Some((step, key));
+            }
+            Step::Withdraw { minor, .. } => {
+                self.n += 1;
+                let key = format!("prop-key-{:06}", self.n);
+                let res = self.send(&step, &key).await;
+                if self.model >= minor {
+                    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+                    self.model -= minor;
+                } else {
+                    assert_eq!(res.code(), "BALANCE_INSUFFICIENT");
+                }
+                self.last = Some((step, key));
+            }
+        }
+    }
+
+    async fn check(&self) {
+        let totals = self.app.store.ledger_check().await.unwrap();
+        assert!(totals.is_ok(), "{totals:?}");
+        // The balance never counts money still on its way (reserved withdrawals are gone from
+        // it at once; pending top-ups count only once settled).
+        let settled = self
+            .app
+            .signed_json(&self.device, Method::GET, paths::BALANCE, None, &[])
+            .await;
+        assert_eq!(
+            settled.body["balance"]["minor"], self.model,
+            "{:?}",
+            settled.body
+        );
+        let totals = self.app.store.ledger_check().await.unwrap();
+        assert!(totals.is_ok(), "{totals:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_sequences_keep_the_ledger_whole(steps in prop::collection::vec(step(), 1..14)) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let mut world = World::new().await;
+            for s in steps {
+                world.apply(s).await;
+                world.check().await;
+            }
+        });
+    }
+}
