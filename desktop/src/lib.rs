@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tauri::{Builder, Manager, Runtime, State};
 use tokio::sync::OnceCell;
 use wallet_core::{
-    Balance, Card, CardInspection, Currency, Device, ErrorCode, Money, Operation, PasswordStrength,
+    Balance, Card, CardInspection, Device, ErrorCode, Money, Operation, PasswordStrength,
     PendingCardBinding, PendingVerification, PinState, Profile, SessionStatus, SignupInput,
     TopUpInput, Wallet, WalletConfig, WalletError, WithdrawInput,
 };
@@ -128,8 +128,7 @@ async fn inspect_card(number: String) -> CardInspection {
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
 async fn parse_amount(amount: String) -> Result<Money, WalletError> {
-    Money::parse(&amount, Currency::Cny)
-        .map_err(|e| WalletError::new(ErrorCode::AmountInvalid, e.to_string()))
+    Wallet::parse_amount(&amount)
 }
 
 /// Checks a new payment PIN against the PIN rules before it is sent anywhere.

@@ -46,6 +46,12 @@ impl Wallet {
         card::inspect(number)
     }
 
+    /// Reads an amount the way `top_up` and `withdraw` will (`100`, `12.3`, `¥1,234.50`; at most
+    /// two decimals, more than zero), for a confirm step that shows exactly what will be sent.
+    pub fn parse_amount(amount: &str) -> Result<Money, WalletError> {
+        parse_amount(amount)
+    }
+
     /// Checks a new payment PIN against the rules the client can check: six digits, not one
     /// digit repeated, not a run, not part of the profile's phone number, not a common PIN.
     /// The server checks again, also against the birthday and the ID number.
