@@ -144,8 +144,12 @@ pub fn card_info(row: &CardRow) -> ApiResult<CardInfo> {
     Ok(CardInfo {
         card_id: row.id.clone(),
         bank: parse_bank(row.bank.as_deref()),
-        scheme: parse_enum::<CardScheme>(&row.scheme)?,
-        card_type: parse_enum::<CardType>(&row.card_type)?,
+        scheme: CardScheme::from_code(&row.scheme).ok_or_else(|| {
+            ApiError::internal(format!("card {}: scheme {:?}", row.id, row.scheme))
+        })?,
+        card_type: CardType::from_code(&row.card_type).ok_or_else(|| {
+            ApiError::internal(format!("card {}: type {:?}", row.id, row.card_type))
+        })?,
         last4: row.last4.clone(),
         status: if row.status == "active" {
             CardStatus::Active
@@ -157,21 +161,8 @@ pub fn card_info(row: &CardRow) -> ApiResult<CardInfo> {
     })
 }
 
-/// Stored enum text (serde's own names) back into the enum.
-pub fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> ApiResult<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned()))
-        .map_err(|e| ApiError::internal(format!("stored value {s:?}: {e}")))
-}
-
-pub fn enum_str<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 fn parse_bank(s: Option<&str>) -> Option<Bank> {
-    s.and_then(|b| parse_enum::<Bank>(b).ok())
+    s.and_then(Bank::from_code)
 }
 
 // --- operations -----------------------------------------------------------------------------
@@ -399,7 +390,7 @@ fn to_wire(row: &OperationRow, card: Option<&CardRow>) -> ApiResult<Operation> {
         failure_code: row
             .failure_code
             .as_deref()
-            .and_then(|c| parse_enum::<ErrorCode>(c).ok()),
+            .and_then(|c| ErrorCode::ALL.iter().copied().find(|e| e.as_str() == c)),
         created_at: wire_time(row.created_at),
         updated_at: wire_time(row.updated_at),
     })

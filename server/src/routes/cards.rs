@@ -16,7 +16,7 @@ use super::wire_time;
 use crate::bank::{BankError, BindingRequest};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, AuthenticatedDevice};
-use crate::money::{card_info, enum_str, verify_pin};
+use crate::money::{card_info, verify_pin};
 use crate::secrets;
 use crate::state::AppState;
 use crate::store::{BindOutcome, CardBindingRow};
@@ -80,9 +80,9 @@ pub async fn bind_card(
         id: secrets::new_id("bind"),
         account_id: auth.account_id.clone(),
         bank_ref: started.bank_ref,
-        bank: inspection.bank.map(|b| enum_str(&b)),
-        scheme: enum_str(&scheme),
-        card_type: enum_str(&card_type),
+        bank: inspection.bank.map(|b| b.code().to_owned()),
+        scheme: scheme.code().to_owned(),
+        card_type: card_type.code().to_owned(),
         last4: last4.clone(),
         created_at: now,
         expires_at: started.expires_at,

@@ -4,7 +4,6 @@
 //! SQLite (one writer connection in WAL mode); PostgreSQL slots in as another [`Backend`] variant
 //! running the same migrations, and the conformance tests below run against each backend.
 
-mod money;
 mod sqlite;
 
 use std::path::Path;
@@ -150,6 +149,9 @@ macro_rules! on_backend {
         }
     };
 }
+
+// After the macro: the money queries use it too.
+mod money;
 
 impl Store {
     /// Opens (creating if needed) and migrates the database named by `location`: a file path for

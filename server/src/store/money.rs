@@ -220,20 +220,12 @@ pub struct LedgerTotals {
     pub customer_total: i64,
 }
 
-macro_rules! run {
-    ($self:ident, |$conn:ident| $body:expr) => {
-        match &$self.0 {
-            Backend::Sqlite(db) => db.run(move |$conn| $body).await,
-        }
-    };
-}
-
 impl Store {
     // --- payment PIN ---
 
     pub async fn pin(&self, account_id: &str) -> Result<Option<PinRow>, StoreError> {
         let a = account_id.to_owned();
-        run!(self, |c| Ok(c
+        on_backend!(self, |c| Ok(c
             .query_row(
                 "SELECT locked_until FROM payment_pins WHERE account_id = ?1",
                 [&a],
@@ -254,7 +246,7 @@ impl Store {
         only_if_unset: bool,
     ) -> Result<bool, StoreError> {
         let a = account_id.to_owned();
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let exists: bool = tx
                 .query_row(
@@ -267,13 +259,7 @@ impl Store {
             if exists && only_if_unset {
                 return Ok(false);
             }
-            tx.execute(
-                "INSERT INTO payment_pins (account_id, pin_hash, failed_count, locked_until, updated_at)
-                 VALUES (?1, ?2, 0, NULL, ?3)
-                 ON CONFLICT (account_id) DO UPDATE SET pin_hash = excluded.pin_hash,
-                     failed_count = 0, locked_until = NULL, updated_at = excluded.updated_at",
-                params![a, hash, now],
-            )?;
+            upsert_pin(&tx, &a, &hash, now)?;
             tx.commit()?;
             Ok(true)
         })
@@ -290,7 +276,7 @@ impl Store {
         lock_secs: i64,
     ) -> Result<PinTry, StoreError> {
         let a = account_id.to_owned();
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let row: Option<(String, u32, Option<i64>)> = tx
                 .query_row(
@@ -333,7 +319,7 @@ impl Store {
         lock_secs: i64,
     ) -> Result<PinVerdict, StoreError> {
         let a = account_id.to_owned();
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if right {
                 tx.execute(
@@ -379,7 +365,7 @@ impl Store {
         F: FnOnce(&str) -> bool + Send + 'static,
     {
         let (id, a) = (challenge_id.to_owned(), account_id.to_owned());
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let row: Option<(String, i64, u32)> = tx
                 .query_row(
@@ -392,33 +378,18 @@ impl Store {
             let Some((hash, expires_at, failed)) = row else {
                 return Ok(CodeCheck::NotFound);
             };
-            if failed >= max_attempts {
-                return Ok(CodeCheck::NotFound);
-            }
-            if now >= expires_at {
-                return Ok(CodeCheck::Expired);
-            }
-            if !code_matches(&hash) {
-                tx.execute(
-                    "UPDATE challenges SET failed_attempts = failed_attempts + 1 WHERE id = ?1",
-                    [&id],
-                )?;
+            let code = StoredCode {
+                table: "challenges",
+                id: &id,
+                hash: &hash,
+                expires_at,
+                failed,
+            };
+            if let Some(refused) = judge_code(&tx, &code, now, max_attempts, code_matches)? {
                 tx.commit()?;
-                return Ok(CodeCheck::Wrong {
-                    tries_left: max_attempts.saturating_sub(failed + 1),
-                });
+                return Ok(refused);
             }
-            tx.execute(
-                "UPDATE challenges SET consumed_at = ?2 WHERE id = ?1",
-                params![id, now],
-            )?;
-            tx.execute(
-                "INSERT INTO payment_pins (account_id, pin_hash, failed_count, locked_until, updated_at)
-                 VALUES (?1, ?2, 0, NULL, ?3)
-                 ON CONFLICT (account_id) DO UPDATE SET pin_hash = excluded.pin_hash,
-                     failed_count = 0, locked_until = NULL, updated_at = excluded.updated_at",
-                params![a, new_hash, now],
-            )?;
+            upsert_pin(&tx, &a, &new_hash, now)?;
             tx.commit()?;
             Ok(CodeCheck::Confirmed(String::new()))
         })
@@ -427,7 +398,7 @@ impl Store {
     // --- cards ---
 
     pub async fn insert_card_binding(&self, b: CardBindingRow) -> Result<(), StoreError> {
-        run!(self, |c| {
+        on_backend!(self, |c| {
             c.execute(
                 "INSERT INTO card_bindings (id, account_id, bank_ref, bank, scheme, card_type, last4, created_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -444,7 +415,7 @@ impl Store {
         binding_id: &str,
     ) -> Result<Option<CardBindingRow>, StoreError> {
         let (a, b) = (account_id.to_owned(), binding_id.to_owned());
-        run!(self, |c| {
+        on_backend!(self, |c| {
             Ok(c
             .query_row(
                 "SELECT id, account_id, bank_ref, bank, scheme, card_type, last4, created_at, expires_at
@@ -474,7 +445,7 @@ impl Store {
         token: String,
         now: i64,
     ) -> Result<BindOutcome, StoreError> {
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let consumed = tx.execute(
                 "UPDATE card_bindings SET consumed_at = ?2 WHERE id = ?1 AND consumed_at IS NULL",
@@ -518,7 +489,7 @@ impl Store {
     /// Bound cards: default first, then newest.
     pub async fn cards(&self, account_id: &str) -> Result<Vec<CardRow>, StoreError> {
         let a = account_id.to_owned();
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let mut stmt = c.prepare(&format!(
                 "SELECT {CARD_COLUMNS} FROM cards WHERE account_id = ?1 AND unbound_at IS NULL
                  ORDER BY is_default DESC, bound_at DESC, id"
@@ -534,13 +505,13 @@ impl Store {
         card_id: &str,
     ) -> Result<Option<CardRow>, StoreError> {
         let (a, id) = (account_id.to_owned(), card_id.to_owned());
-        run!(self, |c| card_row(c, &a, &id))
+        on_backend!(self, |c| card_row(c, &a, &id))
     }
 
     /// Any bound card, also an unbound one (operations keep pointing at it).
     pub async fn card_any(&self, card_id: &str) -> Result<Option<CardRow>, StoreError> {
         let id = card_id.to_owned();
-        run!(self, |c| Ok(c
+        on_backend!(self, |c| Ok(c
             .query_row(
                 &format!("SELECT {CARD_COLUMNS} FROM cards WHERE id = ?1"),
                 [&id],
@@ -555,7 +526,7 @@ impl Store {
         card_id: &str,
     ) -> Result<Option<CardRow>, StoreError> {
         let (a, id) = (account_id.to_owned(), card_id.to_owned());
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if card_row(&tx, &a, &id)?.is_none() {
                 return Ok(None);
@@ -578,7 +549,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let (a, id) = (account_id.to_owned(), card_id.to_owned());
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let n = tx.execute(
                 "UPDATE cards SET unbound_at = ?3, is_default = 0 WHERE account_id = ?1 AND id = ?2 AND unbound_at IS NULL",
@@ -601,7 +572,7 @@ impl Store {
         card_id: &str,
     ) -> Result<Option<CardRow>, StoreError> {
         let (a, id) = (account_id.to_owned(), card_id.to_owned());
-        run!(self, |c| {
+        on_backend!(self, |c| {
             c.execute(
                 "UPDATE cards SET status = 'suspended' WHERE account_id = ?1 AND id = ?2 AND unbound_at IS NULL",
                 params![a, id],
@@ -621,7 +592,7 @@ impl Store {
         day_start: i64,
         daily_limit: i64,
     ) -> Result<BeginOutcome, StoreError> {
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if let Some(existing) = operation_by_key(&tx, &op.account_id, &op.idempotency_key)? {
                 return Ok(if existing.request_hash == op.request_hash {
@@ -687,7 +658,7 @@ impl Store {
         now: i64,
     ) -> Result<OperationRow, StoreError> {
         let id = operation_id.to_owned();
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let op = operation_row(&tx, &id)?
                 .ok_or_else(|| StoreError::Corrupt(format!("no operation {id}")))?;
@@ -760,7 +731,7 @@ impl Store {
         operation_id: &str,
     ) -> Result<Option<OperationRow>, StoreError> {
         let (a, id) = (account_id.to_owned(), operation_id.to_owned());
-        run!(self, |c| Ok(
+        on_backend!(self, |c| Ok(
             operation_row(c, &id)?.filter(|o| o.account_id == a)
         ))
     }
@@ -771,7 +742,7 @@ impl Store {
         key: &str,
     ) -> Result<Option<OperationRow>, StoreError> {
         let (a, k) = (account_id.to_owned(), key.to_owned());
-        run!(self, |c| operation_by_key(c, &a, &k))
+        on_backend!(self, |c| operation_by_key(c, &a, &k))
     }
 
     /// The account's operations, newest first.
@@ -781,7 +752,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<OperationRow>, StoreError> {
         let a = account_id.to_owned();
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let mut stmt = c.prepare(&format!(
                 "SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2"
             ))?;
@@ -799,7 +770,7 @@ impl Store {
         stale_before: i64,
         limit: u32,
     ) -> Result<Vec<OperationRow>, StoreError> {
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let mut stmt = c.prepare(&format!(
                 "SELECT {OP_COLUMNS} FROM operations
                  WHERE (status = 'pending' OR (status = 'processing' AND updated_at < ?1))
@@ -815,7 +786,7 @@ impl Store {
     /// The wallet balance in minor units (0 before any movement).
     pub async fn balance(&self, account_id: &str) -> Result<i64, StoreError> {
         let wallet = wallet_account(account_id);
-        run!(self, |c| account_balance(c, &wallet))
+        on_backend!(self, |c| account_balance(c, &wallet))
     }
 
     /// What the account moved of `kind` since `day_start`, counting operations not failed.
@@ -826,19 +797,19 @@ impl Store {
         day_start: i64,
     ) -> Result<i64, StoreError> {
         let a = account_id.to_owned();
-        run!(self, |c| daily_total(c, &a, kind, day_start))
+        on_backend!(self, |c| daily_total(c, &a, kind, day_start))
     }
 
     /// Checks every ledger invariant of DESIGN §7; `Err` names the first one broken.
     pub async fn ledger_check(&self) -> Result<Result<LedgerTotals, String>, StoreError> {
-        run!(self, |c| ledger_check(c))
+        on_backend!(self, |c| ledger_check(c))
     }
 
     // --- the sandbox bank's books ---
 
     /// The sandbox bank's token key: `candidate` is stored the first time.
     pub async fn sandbox_bank_key(&self, candidate: String) -> Result<String, StoreError> {
-        run!(self, |c| {
+        on_backend!(self, |c| {
             c.execute(
                 "INSERT INTO sandbox_bank_meta (name, value) VALUES ('token_key', ?1) ON CONFLICT (name) DO NOTHING",
                 [&candidate],
@@ -852,7 +823,7 @@ impl Store {
     }
 
     pub async fn insert_sandbox_binding(&self, b: SandboxBinding) -> Result<(), StoreError> {
-        run!(self, |c| {
+        on_backend!(self, |c| {
             c.execute(
                 "INSERT INTO sandbox_bank_bindings (id, token, outcome, code_hash, created_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -874,7 +845,7 @@ impl Store {
         F: FnOnce(&str) -> bool + Send + 'static,
     {
         let id = id.to_owned();
-        run!(self, |c| {
+        on_backend!(self, |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let row: Option<(String, String, String, i64, u32)> = tx
                 .query_row(
@@ -887,26 +858,17 @@ impl Store {
             let Some((token, outcome, hash, expires_at, failed)) = row else {
                 return Ok(CodeCheck::NotFound);
             };
-            if failed >= max_attempts {
-                return Ok(CodeCheck::NotFound);
-            }
-            if expires_at <= now {
-                return Ok(CodeCheck::Expired);
-            }
-            if !code_matches(&hash) {
-                tx.execute(
-                    "UPDATE sandbox_bank_bindings SET failed_attempts = failed_attempts + 1 WHERE id = ?1",
-                    [&id],
-                )?;
+            let code = StoredCode {
+                table: "sandbox_bank_bindings",
+                id: &id,
+                hash: &hash,
+                expires_at,
+                failed,
+            };
+            if let Some(refused) = judge_code(&tx, &code, now, max_attempts, code_matches)? {
                 tx.commit()?;
-                return Ok(CodeCheck::Wrong {
-                    tries_left: max_attempts.saturating_sub(failed + 1),
-                });
+                return Ok(refused);
             }
-            tx.execute(
-                "UPDATE sandbox_bank_bindings SET consumed_at = ?2 WHERE id = ?1",
-                params![id, now],
-            )?;
             tx.execute(
                 "INSERT INTO sandbox_bank_tokens (token, outcome) VALUES (?1, ?2)
                  ON CONFLICT (token) DO UPDATE SET outcome = excluded.outcome",
@@ -919,7 +881,7 @@ impl Store {
 
     pub async fn sandbox_token_outcome(&self, token: &str) -> Result<Option<String>, StoreError> {
         let t = token.to_owned();
-        run!(self, |c| Ok(c
+        on_backend!(self, |c| Ok(c
             .query_row(
                 "SELECT outcome FROM sandbox_bank_tokens WHERE token = ?1",
                 [&t],
@@ -944,7 +906,7 @@ impl Store {
             direction.to_owned(),
             result.to_owned(),
         );
-        run!(self, |c| {
+        on_backend!(self, |c| {
             c.execute(
                 "INSERT INTO sandbox_bank_transfers (reference, token, direction, amount, outcome, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (reference) DO NOTHING",
@@ -960,7 +922,7 @@ impl Store {
 
     pub async fn sandbox_transfer(&self, reference: &str) -> Result<Option<String>, StoreError> {
         let r = reference.to_owned();
-        run!(self, |c| Ok(c
+        on_backend!(self, |c| Ok(c
             .query_row(
                 "SELECT outcome FROM sandbox_bank_transfers WHERE reference = ?1",
                 [&r],
@@ -971,6 +933,68 @@ impl Store {
 }
 
 // --- SQLite helpers --------------------------------------------------------------------------
+
+/// Stores a PIN hash and clears any lock.
+fn upsert_pin(
+    tx: &Transaction<'_>,
+    account_id: &str,
+    hash: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO payment_pins (account_id, pin_hash, failed_count, locked_until, updated_at)
+         VALUES (?1, ?2, 0, NULL, ?3)
+         ON CONFLICT (account_id) DO UPDATE SET pin_hash = excluded.pin_hash,
+             failed_count = 0, locked_until = NULL, updated_at = excluded.updated_at",
+        params![account_id, hash, now],
+    )?;
+    Ok(())
+}
+
+/// A one-time code waiting in `table` (a row with `failed_attempts` and `consumed_at`).
+struct StoredCode<'a> {
+    /// A table name from this file, never from input.
+    table: &'static str,
+    id: &'a str,
+    hash: &'a str,
+    expires_at: i64,
+    failed: u32,
+}
+
+/// The OTP rules every code shares: dead after `max_attempts` wrong tries, dead after it
+/// expires, single use. `Some(refusal)` (a wrong try is counted; commit it), or `None` when the
+/// code is right and now consumed.
+fn judge_code<F: FnOnce(&str) -> bool>(
+    tx: &Transaction<'_>,
+    code: &StoredCode<'_>,
+    now: i64,
+    max_attempts: u32,
+    code_matches: F,
+) -> Result<Option<CodeCheck>, StoreError> {
+    if code.failed >= max_attempts {
+        return Ok(Some(CodeCheck::NotFound));
+    }
+    if now >= code.expires_at {
+        return Ok(Some(CodeCheck::Expired));
+    }
+    if !code_matches(code.hash) {
+        tx.execute(
+            &format!(
+                "UPDATE {} SET failed_attempts = failed_attempts + 1 WHERE id = ?1",
+                code.table
+            ),
+            [code.id],
+        )?;
+        return Ok(Some(CodeCheck::Wrong {
+            tries_left: max_attempts.saturating_sub(code.failed + 1),
+        }));
+    }
+    tx.execute(
+        &format!("UPDATE {} SET consumed_at = ?2 WHERE id = ?1", code.table),
+        params![code.id, now],
+    )?;
+    Ok(None)
+}
 
 const CARD_COLUMNS: &str =
     "id, account_id, token, bank, scheme, card_type, last4, status, is_default, bound_at";
