@@ -73,7 +73,10 @@ pub enum SessionStatus {
 
 // --- cards, PIN and money (issue 3) ----------------------------------------------------------
 
-pub use wallet_protocol::api::{CardStatus, OperationKind, OperationStatus};
+pub use wallet_protocol::api::{
+    CardStatus, OperationKind, OperationStatus, OrderStatus, PaymentChannel,
+};
+pub use wallet_protocol::qr::{DecodedQr, QrKind, QrNetwork, WalletQr};
 pub use wallet_protocol::card::{Bank, CardInspection, CardScheme, CardType};
 pub use wallet_protocol::money::{Currency, Money};
 
@@ -118,7 +121,7 @@ pub struct Card {
     pub bound_at: String,
 }
 
-/// A top-up or withdrawal as the app shows it.
+/// A money movement as the app shows it: top-up, withdrawal, merchant payment or refund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Operation {
@@ -128,9 +131,18 @@ pub struct Operation {
     pub amount: Money,
     /// Kept from a withdrawal; the card receives `amount - fee`.
     pub fee: Money,
-    pub card_id: String,
-    pub card_last4: String,
+    /// The card of a top-up or withdrawal.
+    pub card_id: Option<String>,
+    pub card_last4: Option<String>,
     pub bank: Option<Bank>,
+    /// The merchant of a payment or refund, as the server has it on record.
+    pub merchant_id: Option<String>,
+    pub merchant_name: Option<String>,
+    /// ISO 18245 merchant category code.
+    pub mcc: Option<String>,
+    pub order_id: Option<String>,
+    /// How a payment was started.
+    pub channel: Option<PaymentChannel>,
     pub failure_code: Option<ErrorCode>,
     /// RFC 3339 UTC.
     pub created_at: String,
@@ -191,4 +203,114 @@ impl std::fmt::Debug for WithdrawInput {
             .field("card_id", &self.card_id)
             .finish_non_exhaustive()
     }
+}
+
+/// What paying a scanned merchant code would do: the merchant *on record* at the provider,
+/// and a warning when the name printed in the code differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct QrPayment {
+    pub payload: String,
+    pub merchant_id: String,
+    pub merchant_name: String,
+    pub merchant_city: String,
+    pub mcc: String,
+    /// The name printed in the QR code (tag 59).
+    pub printed_name: String,
+    /// True when the printed name differs from the name on record: show a warning.
+    pub name_mismatch: bool,
+    /// `static_qr`: the payer types the amount; `dynamic_qr`: `amount` is locked.
+    pub channel: PaymentChannel,
+    pub amount: Option<Money>,
+    pub order_id: Option<String>,
+    /// RFC 3339 UTC, for dynamic codes.
+    pub expires_at: Option<String>,
+}
+
+/// What `pay_qr` needs. `amount` is what the user typed; required for static codes.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PayQrInput {
+    pub payload: String,
+    pub amount: Option<String>,
+    pub pin: String,
+    pub idempotency_key: Option<String>,
+}
+
+impl std::fmt::Debug for PayQrInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PayQrInput")
+            .field("amount", &self.amount)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The payment code to show now, made offline. Never logged.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PaycodeView {
+    /// 18 digits.
+    pub code: String,
+    /// `2812 3456 7890 1234 56`, for reading aloud.
+    pub grouped: String,
+    /// RFC 3339 UTC: when the next code replaces this one.
+    pub expires_at: String,
+    pub seconds_left: u32,
+    /// The code as a QR symbol, a standalone SVG document.
+    pub qr_svg: String,
+    /// The code as a Code 128 barcode, a standalone SVG document.
+    pub barcode_svg: String,
+}
+
+impl std::fmt::Debug for PaycodeView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaycodeView")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How much a payment code may pay without the PIN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PaycodeSettings {
+    /// Off: every payment-code payment waits for the PIN in the app.
+    pub no_pin_enabled: bool,
+    pub no_pin_per_payment: Money,
+    pub no_pin_daily: Money,
+    pub no_pin_daily_remaining: Money,
+    /// The provider's ceilings: limits can be lowered, never raised above these.
+    pub max_per_payment: Money,
+    pub max_daily: Money,
+}
+
+/// New no-PIN limits, as typed (`100`, `¥50`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PaycodeSettingsInput {
+    pub no_pin_enabled: bool,
+    pub no_pin_per_payment: String,
+    pub no_pin_daily: String,
+}
+
+/// A merchant order waiting for the user (remote order, or a payment code over the no-PIN
+/// limit), or one the user already answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Order {
+    pub order_id: String,
+    pub merchant_id: String,
+    pub merchant_name: String,
+    pub merchant_city: String,
+    pub mcc: String,
+    pub amount: Money,
+    pub description: Option<String>,
+    pub status: OrderStatus,
+    pub channel: PaymentChannel,
+    pub payment_operation_id: Option<String>,
+    pub refunded: Money,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    /// RFC 3339 UTC.
+    pub expires_at: String,
 }

@@ -45,6 +45,34 @@ pub mod paths {
     pub const BALANCE: &str = "/v1/balance";
     /// `GET /v1/operations/{operation_id}`
     pub const OPERATION: &str = "/v1/operations/{operation_id}";
+    /// Consumer: what a scanned merchant QR code pays (merchant on record, locked amount).
+    pub const QR_RESOLVE: &str = "/v1/qr/resolve";
+    /// Consumer: pay a scanned merchant QR code (Idempotency-Key).
+    pub const QR_PAYMENTS: &str = "/v1/qr/payments";
+    /// Consumer: orders waiting for this account (remote orders, payment-code confirmations).
+    pub const ORDERS: &str = "/v1/orders";
+    /// `POST /v1/orders/{order_id}/confirm` (PIN, Idempotency-Key)
+    pub const ORDER_CONFIRM: &str = "/v1/orders/{order_id}/confirm";
+    /// `POST /v1/orders/{order_id}/decline`
+    pub const ORDER_DECLINE: &str = "/v1/orders/{order_id}/decline";
+    /// Consumer: (re)issue this device's payment-code seed.
+    pub const PAYCODE_SEED: &str = "/v1/paycode/seed";
+    /// Consumer: no-PIN limits of payment codes (GET, PUT).
+    pub const PAYCODE_SETTINGS: &str = "/v1/paycode/settings";
+    /// Sandbox only: create a merchant (production merchants are onboarded by support).
+    pub const MERCHANTS: &str = "/v1/merchants";
+    /// Merchant (API key): `GET /v1/merchants/{merchant_id}/qr`, the static code.
+    pub const MERCHANT_QR: &str = "/v1/merchants/{merchant_id}/qr";
+    /// Merchant (API key): `POST` creates an order (dynamic code or remote order).
+    pub const MERCHANT_ORDERS: &str = "/v1/merchants/{merchant_id}/orders";
+    /// Merchant (API key): `GET` one order.
+    pub const MERCHANT_ORDER: &str = "/v1/merchants/{merchant_id}/orders/{order_id}";
+    /// Merchant (API key): `POST` refund (Idempotency-Key).
+    pub const MERCHANT_ORDER_REFUND: &str = "/v1/merchants/{merchant_id}/orders/{order_id}/refund";
+    /// Merchant (API key): `POST` charge a scanned payment code (Idempotency-Key).
+    pub const MERCHANT_CHARGES: &str = "/v1/merchants/{merchant_id}/charges";
+    /// Sandbox only: the point-of-sale web page for testers.
+    pub const POS: &str = "/pos";
     pub const OPENAPI: &str = "/openapi.json";
     pub const HEALTH: &str = "/healthz";
 
@@ -74,6 +102,34 @@ pub mod paths {
 
     pub fn card_report_lost(card_id: &str) -> String {
         format!("/v1/cards/{card_id}/report-lost")
+    }
+
+    pub fn order_confirm(order_id: &str) -> String {
+        format!("/v1/orders/{order_id}/confirm")
+    }
+
+    pub fn order_decline(order_id: &str) -> String {
+        format!("/v1/orders/{order_id}/decline")
+    }
+
+    pub fn merchant_qr(merchant_id: &str) -> String {
+        format!("/v1/merchants/{merchant_id}/qr")
+    }
+
+    pub fn merchant_orders(merchant_id: &str) -> String {
+        format!("/v1/merchants/{merchant_id}/orders")
+    }
+
+    pub fn merchant_order(merchant_id: &str, order_id: &str) -> String {
+        format!("/v1/merchants/{merchant_id}/orders/{order_id}")
+    }
+
+    pub fn merchant_order_refund(merchant_id: &str, order_id: &str) -> String {
+        format!("/v1/merchants/{merchant_id}/orders/{order_id}/refund")
+    }
+
+    pub fn merchant_charges(merchant_id: &str) -> String {
+        format!("/v1/merchants/{merchant_id}/charges")
     }
 
     pub fn operation(operation_id: &str) -> String {
@@ -187,6 +243,9 @@ pub struct AccountProfile {
 pub struct EnrolResponse {
     pub account: AccountProfile,
     pub device_id: String,
+    /// This device's payment-code seed (base64url, 32 bytes): provisioned at enrolment so
+    /// payment codes work offline. Kept in the encrypted local store; never logged.
+    pub paycode_seed: String,
 }
 
 /// One device in `GET /v1/devices`.
@@ -387,6 +446,37 @@ pub struct WithdrawRequest {
 pub enum OperationKind {
     Topup,
     Withdrawal,
+    /// Paid to a merchant (QR code, payment code or remote order).
+    Payment,
+    /// A merchant's refund back to the wallet balance.
+    Refund,
+}
+
+/// How a merchant payment was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum PaymentChannel {
+    /// The payer scanned the merchant's static code and typed the amount.
+    StaticQr,
+    /// The payer scanned a per-order code with the amount locked.
+    DynamicQr,
+    /// The merchant scanned the payer's payment code.
+    Paycode,
+    /// The merchant sent an order to the payer's phone number.
+    RemoteOrder,
+}
+
+/// The merchant side of a payment or refund, as the server has it on record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MerchantRef {
+    pub merchant_id: String,
+    pub name: String,
+    pub city: String,
+    /// ISO 18245 merchant category code, 4 digits.
+    pub mcc: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -400,20 +490,28 @@ pub enum OperationStatus {
     Failed,
 }
 
-/// One money movement between a card and the wallet.
+/// One money movement of the wallet: with a card (top-up, withdrawal) or a merchant
+/// (payment, refund).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Operation {
     pub operation_id: String,
     pub kind: OperationKind,
     pub status: OperationStatus,
-    /// What the wallet balance gains (top-up) or gives (withdrawal).
+    /// What the wallet balance gains (top-up, refund) or gives (withdrawal, payment).
     pub amount: Money,
     /// Fee kept from a withdrawal; the card receives `amount - fee`.
     pub fee: Money,
-    pub card_id: String,
-    pub card_last4: String,
+    /// The card of a top-up or withdrawal; `None` for merchant payments and refunds.
+    pub card_id: Option<String>,
+    pub card_last4: Option<String>,
     pub bank: Option<Bank>,
+    /// The merchant of a payment or refund.
+    pub merchant: Option<MerchantRef>,
+    /// The merchant order a payment or refund belongs to.
+    pub order_id: Option<String>,
+    /// How a payment was started.
+    pub channel: Option<PaymentChannel>,
     /// Why it failed.
     pub failure_code: Option<ErrorCode>,
     pub created_at: DateTime<Utc>,
@@ -440,6 +538,202 @@ pub struct BalanceResponse {
     pub limits: MoneyLimits,
 }
 
+// ---------------------------------------------------------------------------------------------
+// QR pay, payment codes, orders and merchants (issue 4)
+// ---------------------------------------------------------------------------------------------
+
+/// Header carrying a merchant's API key: `Authorization: Bearer <api_key>`.
+pub const MERCHANT_AUTH_SCHEME: &str = "Bearer";
+
+/// `POST /v1/qr/resolve`: what would paying this scanned payload do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct QrResolveRequest {
+    pub payload: String,
+}
+
+/// Answer to [`QrResolveRequest`]: the merchant *on record* (not the name printed in the QR).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct QrResolved {
+    pub merchant: MerchantRef,
+    /// Name printed in the QR (tag 59).
+    pub printed_name: String,
+    /// True when the printed name differs from the name on record: the app warns.
+    pub name_mismatch: bool,
+    /// `static_qr` (payer types the amount) or `dynamic_qr` (amount locked).
+    pub channel: PaymentChannel,
+    /// The locked amount of a dynamic code.
+    pub amount: Option<Money>,
+    /// The order of a dynamic code.
+    pub order_id: Option<String>,
+    /// When the dynamic code's order expires.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /v1/qr/payments` (Idempotency-Key): pay a merchant QR code with the PIN.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct QrPayRequest {
+    pub payload: String,
+    /// Required for static codes; for dynamic codes absent or equal to the locked amount.
+    pub amount: Option<Money>,
+    pub pin: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum OrderStatus {
+    /// Waiting for the payer (to scan, to confirm a remote order or a payment code over the
+    /// no-PIN limit).
+    Open,
+    Paid,
+    /// Paid, then refunded in full.
+    Refunded,
+    /// The payer declined it.
+    Declined,
+    /// Not paid in time.
+    Expired,
+}
+
+/// A merchant order. Payer personal data is masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Order {
+    pub order_id: String,
+    pub merchant: MerchantRef,
+    pub amount: Money,
+    pub description: Option<String>,
+    pub status: OrderStatus,
+    /// `dynamic_qr`, `remote_order`, or `paycode` (a payment code over the no-PIN limit waits
+    /// here for the payer's PIN).
+    pub channel: PaymentChannel,
+    /// The dynamic EMVCo payload of a `dynamic_qr` order.
+    pub payload: Option<String>,
+    /// Payer of a remote order or payment code, masked: `+86 138****5678`.
+    pub payer_phone_masked: Option<String>,
+    /// The payer's payment operation once paid.
+    pub payment_operation_id: Option<String>,
+    /// Refunded so far (zero when none).
+    pub refunded: Money,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /v1/orders`: open orders waiting for this account's decision, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderList {
+    pub orders: Vec<Order>,
+}
+
+/// `POST /v1/orders/{id}/confirm` (Idempotency-Key).
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderConfirmRequest {
+    pub pin: String,
+}
+
+/// `POST /v1/paycode/seed`: a fresh seed for this device (the old one stops working).
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PaycodeSeedResponse {
+    /// base64url, 32 bytes.
+    pub seed: String,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// `GET`/`PUT /v1/paycode/settings`: how much a payment code may pay without the PIN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PaycodeSettings {
+    /// Off: every payment-code payment waits for the PIN.
+    pub no_pin_enabled: bool,
+    /// At most the server's ceiling (¥200 by default).
+    pub no_pin_per_payment: Money,
+    /// At most the server's ceiling (¥1,000 by default).
+    pub no_pin_daily: Money,
+    /// What is left of `no_pin_daily` today (China Standard Time days). Ignored on PUT.
+    pub no_pin_daily_remaining: Money,
+    /// The server's ceilings: the user may lower the limits, never raise them above these.
+    /// Ignored on PUT.
+    pub max_per_payment: Money,
+    pub max_daily: Money,
+}
+
+/// `PUT /v1/paycode/settings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PaycodeSettingsUpdate {
+    pub no_pin_enabled: bool,
+    pub no_pin_per_payment: Money,
+    pub no_pin_daily: Money,
+}
+
+/// `POST /v1/merchants` (sandbox only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MerchantCreateRequest {
+    /// Up to 25 characters (EMVCo tag 59).
+    pub name: String,
+    /// Up to 15 characters (EMVCo tag 60).
+    pub city: String,
+    /// 4 digits, ISO 18245.
+    pub mcc: String,
+}
+
+/// Answer to [`MerchantCreateRequest`]. The API key is shown once; the server keeps a hash.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MerchantCreated {
+    pub merchant: MerchantRef,
+    pub api_key: String,
+    /// The merchant's static EMVCo payload (point of initiation `11`).
+    pub payload: String,
+}
+
+/// `GET /v1/merchants/{id}/qr`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MerchantQr {
+    pub merchant: MerchantRef,
+    pub payload: String,
+}
+
+/// `POST /v1/merchants/{id}/orders`: a dynamic code, or with `phone` a remote order sent to
+/// that account ("reply Y to pay").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderCreateRequest {
+    pub amount: Money,
+    pub description: Option<String>,
+    /// Remote order: the payer's phone number.
+    pub phone: Option<String>,
+    /// Lifetime, 1 s to 24 h; default 15 minutes.
+    pub expires_in_secs: Option<u32>,
+}
+
+/// `POST /v1/merchants/{id}/charges` (Idempotency-Key): what a POS does with a scanned
+/// payment code. Answers the order: `paid`, or `open` when the payer must confirm with the PIN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChargeCodeRequest {
+    /// The 18-digit payment code.
+    pub code: String,
+    pub amount: Money,
+    pub description: Option<String>,
+}
+
+/// `POST /v1/merchants/{id}/orders/{order_id}/refund` (Idempotency-Key). No amount: the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RefundRequest {
+    pub amount: Option<Money>,
+}
+
 /// Whether a string is a well-formed 6-digit OTP.
 pub fn otp_well_formed(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
@@ -462,8 +756,19 @@ redacted_debug!(
     PinResetVerifyRequest,
     BindCardRequest,
     CardVerifyRequest,
-    UnbindCardRequest
+    UnbindCardRequest,
+    OrderConfirmRequest,
+    PaycodeSeedResponse,
+    MerchantCreated
 );
+
+impl fmt::Debug for QrPayRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QrPayRequest")
+            .field("amount", &self.amount)
+            .finish_non_exhaustive()
+    }
+}
 
 impl fmt::Debug for WithdrawRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

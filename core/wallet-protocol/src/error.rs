@@ -98,6 +98,44 @@ error_codes! {
     IdempotencyKeyMissing = "IDEMPOTENCY_KEY_MISSING", 400, "The Idempotency-Key header is missing or not valid";
     /// The same key was sent before with a different request.
     IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED", 422, "This Idempotency-Key was used for a different request";
+    // --- QR pay, payment codes, orders and merchants (issue 4) ---
+    /// The payload is empty or only whitespace.
+    QrEmpty = "QR_EMPTY", 400, "The QR code is empty";
+    /// The CRC in tag 63 does not match the payload.
+    QrCrcMismatch = "QR_CRC_MISMATCH", 400, "The QR code is damaged (checksum mismatch)";
+    /// A tag/length/value triple is cut short, has a non-numeric tag or length, or overruns.
+    QrMalformedTlv = "QR_MALFORMED_TLV", 400, "The QR code is not well formed";
+    /// A mandatory EMVCo field (00, 52, 53, 58, 59, 60, 63, a merchant account) is absent.
+    QrMissingField = "QR_MISSING_FIELD", 400, "The QR code lacks a required field";
+    /// A field is present but its value breaks the spec (e.g. amount `10.`, country `B`).
+    QrInvalidField = "QR_INVALID_FIELD", 400, "A field of the QR code is not valid";
+    /// The QR code is readable but is not one this wallet pays (another network, a link, text).
+    QrNotPayable = "QR_NOT_PAYABLE", 422, "This QR code cannot be paid with this wallet";
+    /// An image could not be read as a picture.
+    QrImageUnreadable = "QR_IMAGE_UNREADABLE", 400, "The image could not be read";
+    /// The image holds no QR code that could be decoded.
+    QrNotFound = "QR_NOT_FOUND", 422, "No QR code was found in the image";
+    MerchantNotFound = "MERCHANT_NOT_FOUND", 404, "No such merchant";
+    /// The merchant API key is missing, wrong, or belongs to another merchant.
+    MerchantKeyInvalid = "MERCHANT_KEY_INVALID", 401, "The merchant API key is not valid";
+    MerchantInvalid = "MERCHANT_INVALID", 400, "The merchant name, city or category code is not valid";
+    OrderNotFound = "ORDER_NOT_FOUND", 404, "No such order";
+    OrderAlreadyPaid = "ORDER_ALREADY_PAID", 409, "This order is already paid";
+    OrderExpired = "ORDER_EXPIRED", 409, "This order has expired";
+    /// The order was declined by the payer or cancelled.
+    OrderClosed = "ORDER_CLOSED", 409, "This order is closed";
+    /// A static code needs the payer to enter an amount.
+    AmountRequired = "AMOUNT_REQUIRED", 400, "Enter the amount to pay";
+    /// A dynamic code locks its amount; another amount was sent.
+    AmountLocked = "AMOUNT_LOCKED", 409, "The amount of this code is fixed";
+    /// Refund over what is left to refund, or of an order that was not paid.
+    RefundNotAllowed = "REFUND_NOT_ALLOWED", 409, "This refund is not possible";
+    /// Unknown, expired, or revoked payment code (never says which).
+    PaycodeInvalid = "PAYCODE_INVALID", 422, "The payment code is not valid; ask for a fresh one";
+    /// The payment code was already used once.
+    PaycodeUsed = "PAYCODE_USED", 409, "This payment code was already used; ask for a fresh one";
+    /// The device has no payment-code seed yet (client side: provision one online first).
+    PaycodeNotProvisioned = "PAYCODE_NOT_PROVISIONED", 409, "Payment codes are not set up on this device yet";
     // --- generic server ---
     NotFound = "NOT_FOUND", 404, "Not found";
     Forbidden = "FORBIDDEN", 403, "Not allowed";

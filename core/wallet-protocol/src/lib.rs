@@ -8,9 +8,11 @@ pub mod card;
 pub mod error;
 pub mod identity;
 pub mod money;
+pub mod paycode;
 pub mod password;
 pub mod phone;
 pub mod pin;
+pub mod qr;
 pub mod signing;
 
 pub use error::{ErrorCode, Problem};
