@@ -12,6 +12,8 @@ APT_PACKAGES=(
   libjna-java                                      # Kotlin binding tests on the JVM
   sqlite3 curl                                     # inspect the store; health checks in run.sh
   fonts-wqy-microhei fuse3                         # CJK glyphs in the UI; fusermount for cleanup
+  chromium chromium-driver                         # POS page test in headless Chromium
+  zbar-tools                                       # zbarimg: QR image decoding benchmark baseline
 )
 
 missing=()
@@ -32,5 +34,9 @@ fi
 if [[ -f "$REPO/tests/desktop-e2e/package.json" ]] && [[ ! -d "$REPO/tests/desktop-e2e/node_modules" || "$REPO/tests/desktop-e2e/package-lock.json" -nt "$REPO/tests/desktop-e2e/node_modules/.package-lock.json" ]]; then
   log "npm: desktop E2E dependencies"
   (cd "$REPO/tests/desktop-e2e" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [[ -f "$REPO/tests/pos-e2e/package.json" ]] && [[ ! -d "$REPO/tests/pos-e2e/node_modules" || "$REPO/tests/pos-e2e/package-lock.json" -nt "$REPO/tests/pos-e2e/node_modules/.package-lock.json" ]]; then
+  log "npm: POS E2E dependencies"
+  (cd "$REPO/tests/pos-e2e" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 log "setup done"

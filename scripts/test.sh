@@ -31,6 +31,9 @@ with_secret_service cargo test --workspace --locked
 log "bindings: Python and Kotlin against a real server"
 mobile-bindings/test.sh
 
+log "POS page in headless Chromium against a real server"
+scripts/pos-e2e.sh
+
 log "desktop E2E in WebKit under Xvfb"
 scripts/desktop-e2e.sh
 

@@ -133,6 +133,41 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
             "这个幂等键已用于另一笔不同的请求",
             "這個冪等鍵已用於另一筆不同的請求",
         ),
+        // QR pay, payment codes, orders
+        C::QrEmpty => ("二维码是空的", "QR 碼是空的"),
+        C::QrCrcMismatch => (
+            "二维码已损坏（校验值不符），请重新扫描",
+            "QR 碼已損壞（檢查碼不符），請重新掃描",
+        ),
+        C::QrMalformedTlv => ("二维码格式不正确", "QR 碼格式不正確"),
+        C::QrMissingField => ("二维码缺少必需的字段", "QR 碼缺少必要欄位"),
+        C::QrInvalidField => ("二维码中有无效的字段", "QR 碼中有無效的欄位"),
+        C::QrNotPayable => ("本钱包不能支付这个二维码", "本錢包無法支付這個 QR 碼"),
+        C::QrImageUnreadable => (
+            "无法读取这张图片（仅支持 20 MB 以内的 PNG 或 JPEG）",
+            "無法讀取這張圖片（僅支援 20 MB 以內的 PNG 或 JPEG）",
+        ),
+        C::QrNotFound => ("图片中没有找到二维码", "圖片中找不到 QR 碼"),
+        C::MerchantNotFound => ("找不到这个商户", "找不到這個商店"),
+        C::MerchantKeyInvalid => ("商户密钥无效", "商店金鑰無效"),
+        C::MerchantInvalid => ("商户名称、城市或类别码无效", "商店名稱、城市或類別碼無效"),
+        C::OrderNotFound => ("找不到这笔订单", "找不到這筆訂單"),
+        C::OrderAlreadyPaid => ("这笔订单已经支付过了", "這筆訂單已經付款"),
+        C::OrderExpired => ("这笔订单已过期", "這筆訂單已過期"),
+        C::OrderClosed => ("这笔订单已关闭", "這筆訂單已關閉"),
+        C::AmountRequired => ("请输入付款金额（--amount）", "請輸入付款金額（--amount）"),
+        C::AmountLocked => ("这个二维码的金额是固定的", "這個 QR 碼的金額是固定的"),
+        C::RefundNotAllowed => ("无法退款", "無法退款"),
+        C::PaycodeInvalid => ("付款码无效，请刷新后再试", "付款碼無效，請重新整理後再試"),
+        C::PaycodeUsed => (
+            "这个付款码已经用过，请刷新后再试",
+            "這個付款碼已使用過，請重新整理後再試",
+        ),
+        C::PaycodeNotProvisioned => (
+            "本设备尚未开通付款码，请联网后重试",
+            "本裝置尚未開通付款碼，請連網後重試",
+        ),
+        C::PayerNotFound => ("这个手机号码没有钱包账户", "這個手機號碼沒有錢包帳戶"),
         _ => return None,
     };
     match lang {
@@ -158,6 +193,13 @@ pub fn detail_matters(code: ErrorCode) -> bool {
             | C::CardNumberInvalid
             | C::IdempotencyKeyMissing
             | C::Network
+            | C::QrNotPayable
+            | C::QrImageUnreadable
+            | C::QrCrcMismatch
+            | C::QrMalformedTlv
+            | C::QrMissingField
+            | C::QrInvalidField
+            | C::AmountLocked
     )
 }
 
@@ -219,6 +261,44 @@ pub enum Msg {
     WithdrawLimits,
     Recent,
     NoOperations,
+    // QR pay, payment codes, orders
+    Payment,
+    Refund,
+    OurNetwork,
+    QrLink,
+    QrText,
+    LinkNotOpened,
+    Payable,
+    NotPayable,
+    MerchantName,
+    City,
+    Country,
+    Mcc,
+    CurrencyLabel,
+    AmountLabel,
+    StaticCode,
+    MerchantOnRecord,
+    NameMismatch,
+    AmountLocked,
+    PaycodeLabel,
+    PaycodeExpires,
+    PaycodeHint,
+    LimitsSaved,
+    NoPinLimits,
+    NoPinOff,
+    NoPinCeilings,
+    OrderOpen,
+    OrderPaid,
+    OrderRefunded,
+    OrderDeclined,
+    OrderExpired,
+    ChannelPaycode,
+    ChannelRemote,
+    ChannelQr,
+    Until,
+    NoOrders,
+    OrdersHint,
+    DeclinedDone,
 }
 
 /// English, Simplified Chinese, Traditional Chinese. `{a}` and `{b}` are filled in by the caller.
@@ -333,6 +413,89 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
         ),
         M::Recent => ("Latest operations:", "最近交易：", "最近交易："),
         M::NoOperations => ("No operations yet.", "暂无交易。", "尚無交易。"),
+        M::Payment => ("Payment", "付款", "付款"),
+        M::Refund => ("Refund", "退款", "退款"),
+        M::OurNetwork => ("Wallet merchant code", "本钱包商户码", "本錢包商店碼"),
+        M::QrLink => ("Link", "链接", "連結"),
+        M::QrText => ("Text", "文字", "文字"),
+        M::LinkNotOpened => (
+            "warning: this QR code holds a link; it was not opened. Malicious QR codes are used \
+             for theft: open it only if you trust where it came from.",
+            "警告：这个二维码是一个链接，未打开。恶意二维码常被用于诈骗，请只打开来源可信的链接。",
+            "警告：這個 QR 碼是一個連結，未開啟。惡意 QR 碼常被用於詐騙，請只開啟來源可信的連結。",
+        ),
+        M::Payable => (
+            "can be paid with this wallet",
+            "可以用本钱包付款",
+            "可以用本錢包付款",
+        ),
+        M::NotPayable => (
+            "cannot be paid with this wallet",
+            "不能用本钱包付款",
+            "無法用本錢包付款",
+        ),
+        M::MerchantName => ("merchant", "商户", "商店"),
+        M::City => ("city", "城市", "城市"),
+        M::Country => ("country", "国家/地区", "國家/地區"),
+        M::Mcc => ("category (MCC)", "类别 (MCC)", "類別 (MCC)"),
+        M::CurrencyLabel => ("currency", "币种", "幣別"),
+        M::AmountLabel => ("amount", "金额", "金額"),
+        M::StaticCode => (
+            "no amount: the payer enters it",
+            "无金额：付款人输入金额",
+            "無金額：付款人輸入金額",
+        ),
+        M::MerchantOnRecord => ("Paying", "付款给", "付款給"),
+        M::NameMismatch => (
+            "warning: the code says \"{a}\", but the merchant on record is \"{b}\". Make sure \
+             you are paying who you think you are paying.",
+            "警告：二维码上写的是“{a}”，但登记的商户是“{b}”。请确认收款方无误。",
+            "警告：QR 碼上寫的是「{a}」，但登記的商店是「{b}」。請確認收款方無誤。",
+        ),
+        M::AmountLocked => ("fixed amount", "固定金额", "固定金額"),
+        M::PaycodeLabel => ("Payment code", "付款码", "付款碼"),
+        M::PaycodeExpires => (
+            "{a} s left (until {b})",
+            "剩余 {a} 秒（至 {b}）",
+            "剩餘 {a} 秒（至 {b}）",
+        ),
+        M::PaycodeHint => (
+            "Show it to the cashier only; it changes every 30 s. wallet paycode --watch keeps it fresh.",
+            "仅出示给收银员；每 30 秒更新一次。wallet paycode --watch 可持续显示。",
+            "僅出示給收銀員；每 30 秒更新一次。wallet paycode --watch 可持續顯示。",
+        ),
+        M::LimitsSaved => ("No-PIN limits saved.", "免密额度已保存。", "免密額度已儲存。"),
+        M::NoPinLimits => (
+            "No-PIN payments: up to {a} each, {b} a day ({c} left today)",
+            "免密支付：单笔最高 {a}，每日 {b}（今日剩余 {c}）",
+            "免密支付：單筆最高 {a}，每日 {b}（今日剩餘 {c}）",
+        ),
+        M::NoPinOff => (
+            "No-PIN payments: off (every payment-code payment waits for your PIN)",
+            "免密支付：已关闭（每笔付款码支付都需输入支付密码）",
+            "免密支付：已關閉（每筆付款碼支付都需輸入支付密碼）",
+        ),
+        M::NoPinCeilings => (
+            "highest allowed: {a} each, {b} a day",
+            "上限：单笔 {a}，每日 {b}",
+            "上限：單筆 {a}，每日 {b}",
+        ),
+        M::OrderOpen => ("waiting for you", "待确认", "待確認"),
+        M::OrderPaid => ("paid", "已支付", "已付款"),
+        M::OrderRefunded => ("refunded", "已退款", "已退款"),
+        M::OrderDeclined => ("declined", "已拒绝", "已拒絕"),
+        M::OrderExpired => ("expired", "已过期", "已過期"),
+        M::ChannelPaycode => ("payment code", "付款码", "付款碼"),
+        M::ChannelRemote => ("remote order", "远程订单", "遠端訂單"),
+        M::ChannelQr => ("QR code", "二维码", "QR 碼"),
+        M::Until => ("until", "有效期至", "有效期至"),
+        M::NoOrders => ("No orders waiting.", "没有待确认的订单。", "沒有待確認的訂單。"),
+        M::OrdersHint => (
+            "Pay: wallet orders confirm ID --pin-stdin · decline: wallet orders decline ID",
+            "支付：wallet orders confirm 订单号 --pin-stdin · 拒绝：wallet orders decline 订单号",
+            "付款：wallet orders confirm 訂單號 --pin-stdin · 拒絕：wallet orders decline 訂單號",
+        ),
+        M::DeclinedDone => ("Order declined; no money moved.", "已拒绝订单，未扣款。", "已拒絕訂單，未扣款。"),
     };
     match lang {
         Lang::En => en,
@@ -362,6 +525,22 @@ mod tests {
             assert!(error_text(Lang::En, code).is_none());
         }
         assert!(error_text(Lang::ZhCn, ErrorCode::Internal).is_none());
+    }
+
+    #[test]
+    fn every_qr_paycode_and_order_code_is_translated() {
+        let all = ErrorCode::ALL;
+        let first = all.iter().position(|c| *c == ErrorCode::QrEmpty).unwrap();
+        let last = all
+            .iter()
+            .position(|c| *c == ErrorCode::PaycodeNotProvisioned)
+            .unwrap();
+        assert!(first < last);
+        for &code in &all[first..=last] {
+            for lang in [Lang::ZhCn, Lang::ZhTw] {
+                assert!(error_text(lang, code).is_some(), "{code:?} in {lang:?}");
+            }
+        }
     }
 
     #[test]

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use clap::{ArgGroup, Parser, Subcommand};
 use wallet_core::{
-    ErrorCode, OperationStatus, SignupInput, TopUpInput, Wallet, WalletConfig, WalletError,
-    WithdrawInput,
+    ErrorCode, OperationStatus, PayQrInput, PaycodeSettingsInput, PaycodeView, SignupInput,
+    TopUpInput, Wallet, WalletConfig, WalletError, WithdrawInput,
 };
 use zeroize::Zeroizing;
 
@@ -138,6 +138,101 @@ enum Command {
     /// The wallet balance, today's limits and the latest operations (cached figures, marked
     /// stale, when the server cannot be reached).
     Balance,
+    /// QR codes, offline: what a scanned payload is.
+    Qr {
+        #[command(subcommand)]
+        action: QrAction,
+    },
+    /// Pay a merchant's QR code (scanned text, or --image of a photo/screenshot); the PIN is
+    /// read from stdin.
+    ///
+    /// First shows the merchant the provider has on record (and a warning when the name
+    /// printed in the code differs), then pays. Static codes need --amount; dynamic codes lock
+    /// their amount. Codes of other networks, links and text are refused (QR_NOT_PAYABLE) and
+    /// never opened. With --json: the payment operation plus `merchant` (on record),
+    /// `printed_name` and `name_mismatch`.
+    #[command(verbatim_doc_comment)]
+    #[command(group(ArgGroup::new("source").required(true).args(["payload", "image"])))]
+    Pay {
+        /// The scanned text (EMVCo payload).
+        payload: Option<String>,
+        /// A PNG or JPEG image holding the QR code instead.
+        #[arg(long, value_name = "FILE")]
+        image: Option<PathBuf>,
+        /// Amount in yuan, for static codes: 25, 12.50, ¥1,000.
+        #[arg(long, allow_hyphen_values = true)]
+        amount: Option<String>,
+        /// Read the payment PIN from one line of stdin (required: secrets are never arguments).
+        #[arg(long, required = true)]
+        pin_stdin: bool,
+        /// Retrying with the same key never pays twice. A fresh key is made when absent.
+        #[arg(long)]
+        idempotency_key: Option<String>,
+    },
+    /// The payment code to show a cashier (works offline; rotates every 30 s), or its no-PIN
+    /// limits.
+    #[command(args_conflicts_with_subcommands = true)]
+    Paycode {
+        /// Keep printing each new code as it rotates, until interrupted (one JSON line each
+        /// with --json).
+        #[arg(long)]
+        watch: bool,
+        #[command(subcommand)]
+        action: Option<PaycodeAction>,
+    },
+    /// Orders waiting for you (remote orders, payment codes over the no-PIN limit): list,
+    /// confirm with the PIN, or decline.
+    Orders {
+        #[command(subcommand)]
+        action: Option<OrdersAction>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum QrAction {
+    /// What a scanned payload is, offline: kind, network, payable, CRC, merchant, amount,
+    /// templates. A malformed EMVCo payload exits 1 with its code (QR_CRC_MISMATCH, ...).
+    /// A link is shown as text and never opened.
+    Decode {
+        #[arg(allow_hyphen_values = true)]
+        payload: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PaycodeAction {
+    /// Show the no-PIN limits, or change them (you may lower them, or raise them up to the
+    /// provider's ceilings; --off makes every payment-code payment wait for your PIN).
+    Limits {
+        /// Most one payment may take without the PIN, in yuan.
+        #[arg(long, value_name = "A")]
+        per_payment: Option<String>,
+        /// Most all no-PIN payments of a day may take, in yuan.
+        #[arg(long, value_name = "A")]
+        daily: Option<String>,
+        /// Switch no-PIN payments off.
+        #[arg(long, conflicts_with = "on")]
+        off: bool,
+        /// Switch no-PIN payments on.
+        #[arg(long)]
+        on: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OrdersAction {
+    /// Pay a waiting order; the PIN is read from stdin.
+    Confirm {
+        id: String,
+        /// Read the payment PIN from one line of stdin (required).
+        #[arg(long, required = true)]
+        pin_stdin: bool,
+        /// Retrying with the same key never pays twice. A fresh key is made when absent.
+        #[arg(long)]
+        idempotency_key: Option<String>,
+    },
+    /// Decline a waiting order; no money moves.
+    Decline { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -283,6 +378,12 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
             out.card_inspection(&Wallet::inspect_card(number));
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Qr {
+            action: QrAction::Decode { payload },
+        } => {
+            out.decoded_qr(&Wallet::decode_qr(payload)?);
+            return Ok(ExitCode::SUCCESS);
+        }
         _ => open_wallet(&cli)?,
     };
     match cli.command {
@@ -355,8 +456,151 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
             return Ok(operation_outcome(&op, out));
         }
         Command::Balance => out.balance(&wallet.balance().await?),
+        // Answered before the wallet is opened.
+        Command::Qr { .. } => {}
+        Command::Pay {
+            payload,
+            image,
+            amount,
+            pin_stdin: _,
+            idempotency_key,
+        } => {
+            let payload = match (payload, image) {
+                (Some(p), _) => p,
+                (None, Some(file)) => Wallet::decode_qr_image(&read_image(&file)?)?,
+                // clap requires one of them.
+                (None, None) => String::new(),
+            };
+            let payment = wallet.resolve_qr(payload.clone()).await?;
+            out.qr_payment(&payment);
+            let pin = read_secret_line("the payment PIN")?;
+            let op = wallet
+                .pay_qr(PayQrInput {
+                    payload,
+                    amount,
+                    pin: pin.to_string(),
+                    idempotency_key,
+                })
+                .await?;
+            if op.status == OperationStatus::Failed {
+                out.operation_failed(&op);
+                return Ok(ExitCode::FAILURE);
+            }
+            out.payment(&op, &payment);
+        }
+        Command::Paycode {
+            watch,
+            action: None,
+        } => paycode(&wallet, watch, out).await?,
+        Command::Paycode {
+            action:
+                Some(PaycodeAction::Limits {
+                    per_payment,
+                    daily,
+                    off,
+                    on,
+                }),
+            ..
+        } => {
+            let current = wallet.paycode_settings().await?;
+            if per_payment.is_none() && daily.is_none() && !off && !on {
+                out.paycode_settings(&current, false);
+            } else {
+                let input = PaycodeSettingsInput {
+                    no_pin_enabled: if off || on {
+                        on
+                    } else {
+                        current.no_pin_enabled
+                    },
+                    no_pin_per_payment: per_payment
+                        .unwrap_or_else(|| current.no_pin_per_payment.decimal()),
+                    no_pin_daily: daily.unwrap_or_else(|| current.no_pin_daily.decimal()),
+                };
+                out.paycode_settings(&wallet.set_paycode_settings(input).await?, true);
+            }
+        }
+        Command::Orders { action: None } => out.orders(&wallet.orders().await?),
+        Command::Orders {
+            action:
+                Some(OrdersAction::Confirm {
+                    id,
+                    pin_stdin: _,
+                    idempotency_key,
+                }),
+        } => {
+            let pin = read_secret_line("the payment PIN")?;
+            let op = wallet
+                .confirm_order(id, pin.to_string(), idempotency_key)
+                .await?;
+            return Ok(operation_outcome(&op, out));
+        }
+        Command::Orders {
+            action: Some(OrdersAction::Decline { id }),
+        } => out.order_declined(&wallet.decline_order(id).await?),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The current payment code; with `watch`, each new one as it rotates until interrupted.
+/// A device enrolled before payment codes existed fetches its seed first (online only).
+async fn paycode(wallet: &Wallet, watch: bool, out: &Out) -> Result<(), WalletError> {
+    let mut view = match wallet.paycode() {
+        Err(e) if e.code == ErrorCode::PaycodeNotProvisioned => {
+            match wallet.refresh_paycode_seed().await {
+                Ok(v) => v,
+                // Offline: the first error says what is missing.
+                Err(r) if r.code == ErrorCode::Network => return Err(e),
+                Err(r) => return Err(r),
+            }
+        }
+        other => other?,
+    };
+    loop {
+        out.paycode(&view, watch);
+        if !watch {
+            return Ok(());
+        }
+        let shown = view.code.clone();
+        // Sleep until the code rotates (a little after, so the next step has begun).
+        let wait = std::time::Duration::from_millis(u64::from(view.seconds_left) * 1000 + 50);
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+        view = next_code(wallet, &shown)?;
+    }
+}
+
+/// The code after `shown` (waits out a clock that has not quite reached the next step).
+fn next_code(wallet: &Wallet, shown: &str) -> Result<PaycodeView, WalletError> {
+    let mut view = wallet.paycode()?;
+    for _ in 0..20 {
+        if view.code != shown {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        view = wallet.paycode()?;
+    }
+    Ok(view)
+}
+
+/// An image file for `pay --image`, refused when it is not a file or is over the core's limit.
+fn read_image(path: &std::path::Path) -> Result<Vec<u8>, WalletError> {
+    let unreadable = |e: std::io::Error| {
+        WalletError::new(
+            ErrorCode::QrImageUnreadable,
+            format!("{}: {e}", path.display()),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    // More than the core reads: let it say why (size) without reading gigabytes first.
+    if meta.len() > 64 * 1024 * 1024 {
+        return Err(WalletError::new(
+            ErrorCode::QrImageUnreadable,
+            "The image is larger than 20 MB",
+        ));
+    }
+    std::fs::read(path).map_err(unreadable)
 }
 
 async fn pin(wallet: &Wallet, action: PinAction, out: &Out) -> Result<(), WalletError> {

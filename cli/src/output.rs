@@ -1,11 +1,15 @@
 //! How results are shown: one JSON object on stdout with `--json`, readable lines otherwise.
 //! Errors go to stdout as JSON in `--json` mode (scripts read one stream) and to stderr for humans.
 
+use std::io::IsTerminal as _;
+
 use serde_json::{json, Value};
 use wallet_core::{
     Balance, Bank, Card, CardInspection, CardScheme, CardStatus, CardType, ChallengePurpose,
-    Device, ErrorCode, Money, Operation, OperationKind, OperationStatus, PasswordStrength,
-    PendingCardBinding, PendingVerification, PinState, Profile, WalletError,
+    DecodedQr, Device, ErrorCode, Money, Operation, OperationKind, OperationStatus, Order,
+    OrderStatus, PasswordStrength, PaycodeSettings, PaycodeView, PaymentChannel,
+    PendingCardBinding, PendingVerification, PinState, Profile, QrKind, QrNetwork, QrPayment,
+    WalletError,
 };
 
 use crate::i18n::{self, Lang, Msg};
@@ -287,21 +291,24 @@ impl Out {
         let (kind, sign) = match op.kind {
             OperationKind::Topup => (Msg::Topup, ""),
             OperationKind::Withdrawal => (Msg::Withdrawal, "-"),
+            OperationKind::Payment => (Msg::Payment, "-"),
+            OperationKind::Refund => (Msg::Refund, "+"),
         };
         let status = self.t(match op.status {
             OperationStatus::Succeeded => Msg::Succeeded,
             OperationStatus::Pending => Msg::Pending,
             OperationStatus::Failed => Msg::Failed,
         });
-        let card = match (op.bank, op.card_last4.as_str()) {
-            (Some(b), "") => self.bank_name(b).to_owned(),
-            (Some(b), last4) => format!("{} ({last4})", self.bank_name(b)),
+        let counterpart = match (&op.merchant_name, op.bank, op.card_last4.as_deref()) {
+            (Some(merchant), _, _) => merchant.clone(),
+            (None, Some(b), None) => self.bank_name(b).to_owned(),
+            (None, Some(b), Some(last4)) => format!("{} ({last4})", self.bank_name(b)),
             // A card unbound since: the server no longer names it.
-            (None, "") => "****".to_owned(),
-            (None, last4) => format!("**** {last4}"),
+            (None, None, None) => "****".to_owned(),
+            (None, None, Some(last4)) => format!("**** {last4}"),
         };
         let mut line = format!(
-            "{} {sign}{} {status} · {card}",
+            "{} {sign}{} {status} · {counterpart}",
             self.t(kind),
             op.amount.display()
         );
@@ -401,5 +408,237 @@ impl Out {
                 op.operation_id
             );
         }
+    }
+
+    // --- QR pay, payment codes, orders ---
+
+    fn network_label(&self, d: &DecodedQr) -> String {
+        match (d.kind, d.network) {
+            (QrKind::EmvcoMpm, Some(QrNetwork::Wallet)) => self.t(Msg::OurNetwork).to_owned(),
+            _ => d
+                .network_name
+                .clone()
+                .unwrap_or_else(|| self.t(Msg::Unknown).to_owned()),
+        }
+    }
+
+    /// `wallet qr decode`: the DecodedQr fields with --json; for humans what it is, whether it
+    /// can be paid, and links shown as text with a warning (never opened).
+    pub fn decoded_qr(&self, d: &DecodedQr) {
+        if self.json {
+            if d.kind == QrKind::Url {
+                eprintln!("{}", self.t(Msg::LinkNotOpened));
+            }
+            self.print_json(&json!(d));
+            return;
+        }
+        match d.kind {
+            QrKind::Url | QrKind::Text => {
+                let text = d.text.as_deref().unwrap_or_default();
+                let label = if d.kind == QrKind::Url {
+                    Msg::QrLink
+                } else {
+                    Msg::QrText
+                };
+                println!("{}: {text}", self.t(label));
+                if d.kind == QrKind::Url {
+                    eprintln!("{}", self.t(Msg::LinkNotOpened));
+                }
+                return;
+            }
+            _ => {}
+        }
+        println!("{}", self.network_label(d));
+        println!(
+            "  {}",
+            self.t(if d.payable {
+                Msg::Payable
+            } else {
+                Msg::NotPayable
+            })
+        );
+        let field = |m: Msg, v: &Option<String>| {
+            if let Some(v) = v {
+                println!("  {:<14} {v}", self.t(m));
+            }
+        };
+        field(Msg::MerchantName, &d.merchant_name);
+        field(Msg::City, &d.merchant_city);
+        field(Msg::Country, &d.country);
+        field(Msg::Mcc, &d.mcc);
+        field(Msg::CurrencyLabel, &d.currency);
+        match (&d.amount, d.point_of_initiation.as_deref()) {
+            (Some(a), _) => println!("  {:<14} {a}", self.t(Msg::AmountLabel)),
+            (None, Some("11")) => println!("  {}", self.t(Msg::StaticCode)),
+            _ => {}
+        }
+        if let Some(crc) = d.valid_crc {
+            println!(
+                "  {:<14} {}",
+                "CRC",
+                self.t(if crc { Msg::Ok } else { Msg::Wrong })
+            );
+        }
+        if let Some(text) = &d.text {
+            println!("  {text}");
+            eprintln!("{}", self.t(Msg::LinkNotOpened));
+        }
+        for (tag, subs) in &d.templates {
+            let inner: Vec<String> = subs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            println!("  [{tag}] {}", inner.join(" "));
+        }
+    }
+
+    /// Before paying: the merchant on record, and a warning when the printed name differs.
+    pub fn qr_payment(&self, p: &QrPayment) {
+        if self.json {
+            return;
+        }
+        println!(
+            "{} {} ({}, MCC {})",
+            self.t(Msg::MerchantOnRecord),
+            p.merchant_name,
+            p.merchant_city,
+            p.mcc
+        );
+        if p.name_mismatch {
+            println!(
+                "{}",
+                self.t(Msg::NameMismatch)
+                    .replace("{a}", &p.printed_name)
+                    .replace("{b}", &p.merchant_name)
+            );
+        }
+        if let Some(amount) = p.amount {
+            println!("  {} {}", self.t(Msg::AmountLocked), amount.display());
+        }
+    }
+
+    /// A payment made by scanning: the operation, plus the merchant and the printed name.
+    pub fn payment(&self, op: &Operation, p: &QrPayment) {
+        if self.json {
+            let mut v = json!(op);
+            v["merchant"] = json!({
+                "merchant_id": p.merchant_id,
+                "name": p.merchant_name,
+                "city": p.merchant_city,
+                "mcc": p.mcc,
+            });
+            v["printed_name"] = json!(p.printed_name);
+            v["name_mismatch"] = json!(p.name_mismatch);
+            self.print_json(&v);
+            return;
+        }
+        self.operation(op);
+    }
+
+    pub fn paycode(&self, v: &PaycodeView, watching: bool) {
+        if self.json {
+            self.print_json(&json!({
+                "code": v.code,
+                "grouped": v.grouped,
+                "expires_at": v.expires_at,
+                "seconds_left": v.seconds_left,
+            }));
+            return;
+        }
+        if std::io::stdout().is_terminal() {
+            if let Ok(code) = qrcode::QrCode::new(v.code.as_bytes()) {
+                let art = code
+                    .render::<qrcode::render::unicode::Dense1x2>()
+                    .dark_color(qrcode::render::unicode::Dense1x2::Light)
+                    .light_color(qrcode::render::unicode::Dense1x2::Dark)
+                    .build();
+                println!("{art}");
+            }
+        }
+        println!("{}  {}", self.t(Msg::PaycodeLabel), v.grouped);
+        println!(
+            "  {}",
+            self.t(Msg::PaycodeExpires)
+                .replace("{a}", &v.seconds_left.to_string())
+                .replace("{b}", &v.expires_at)
+        );
+        if !watching {
+            println!("  {}", self.t(Msg::PaycodeHint));
+        }
+    }
+
+    pub fn paycode_settings(&self, s: &PaycodeSettings, saved: bool) {
+        if self.json {
+            self.print_json(&json!(s));
+            return;
+        }
+        if saved {
+            println!("{}", self.t(Msg::LimitsSaved));
+        }
+        if s.no_pin_enabled {
+            println!(
+                "{}",
+                self.t(Msg::NoPinLimits)
+                    .replace("{a}", &s.no_pin_per_payment.display())
+                    .replace("{b}", &s.no_pin_daily.display())
+                    .replace("{c}", &s.no_pin_daily_remaining.display())
+            );
+        } else {
+            println!("{}", self.t(Msg::NoPinOff));
+        }
+        println!(
+            "  {}",
+            self.t(Msg::NoPinCeilings)
+                .replace("{a}", &s.max_per_payment.display())
+                .replace("{b}", &s.max_daily.display())
+        );
+    }
+
+    fn order_line(&self, o: &Order) -> String {
+        let status = self.t(match o.status {
+            OrderStatus::Open => Msg::OrderOpen,
+            OrderStatus::Paid => Msg::OrderPaid,
+            OrderStatus::Refunded => Msg::OrderRefunded,
+            OrderStatus::Declined => Msg::OrderDeclined,
+            OrderStatus::Expired => Msg::OrderExpired,
+        });
+        let channel = self.t(match o.channel {
+            PaymentChannel::Paycode => Msg::ChannelPaycode,
+            PaymentChannel::RemoteOrder => Msg::ChannelRemote,
+            PaymentChannel::StaticQr | PaymentChannel::DynamicQr => Msg::ChannelQr,
+        });
+        let mut line = format!(
+            "{:<28} {} {} · {} ({}) · {status} · {channel}",
+            o.order_id,
+            o.amount.display(),
+            o.description.as_deref().unwrap_or(""),
+            o.merchant_name,
+            o.merchant_city,
+        );
+        if o.status == OrderStatus::Open {
+            line.push_str(&format!(" · {} {}", self.t(Msg::Until), o.expires_at));
+        }
+        line
+    }
+
+    pub fn orders(&self, orders: &[Order]) {
+        if self.json {
+            self.print_json(&json!({ "orders": orders }));
+            return;
+        }
+        if orders.is_empty() {
+            println!("{}", self.t(Msg::NoOrders));
+            return;
+        }
+        for o in orders {
+            println!("{}", self.order_line(o));
+        }
+        println!("{}", self.t(Msg::OrdersHint));
+    }
+
+    pub fn order_declined(&self, o: &Order) {
+        if self.json {
+            self.print_json(&json!(o));
+            return;
+        }
+        println!("{}", self.t(Msg::DeclinedDone));
+        println!("  {}", self.order_line(o));
     }
 }

@@ -504,3 +504,187 @@ fn money_help_documents_failed_operations() {
         assert!(help.contains("--idempotency-key"), "{help}");
     }
 }
+
+// --- QR pay, payment codes, orders (offline parts) ----------------------------------------------
+
+/// Banco Central do Brasil's Pix example: a well-formed code of another network.
+const PIX: &str = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
+
+fn our_static_code() -> String {
+    wallet_protocol::qr::wallet_static_payload(&wallet_protocol::qr::WalletMerchant {
+        merchant_id: "mch_1".into(),
+        name: "Lucky Noodles".into(),
+        city: "Beijing".into(),
+        mcc: "5812".into(),
+    })
+    .unwrap()
+}
+
+#[test]
+fn qr_decode_is_offline_with_the_documented_json_shape() {
+    let v = json_ok(&offline(&["qr", "decode", PIX, "--json"]));
+    for (field, expected) in [
+        ("kind", serde_json::json!("emvco_mpm")),
+        ("network", serde_json::json!("pix")),
+        ("payable", serde_json::json!(false)),
+        ("valid_crc", serde_json::json!(true)),
+        ("point_of_initiation", serde_json::Value::Null),
+        ("merchant_name", serde_json::json!("Fulano de Tal")),
+        ("merchant_city", serde_json::json!("BRASILIA")),
+        ("country", serde_json::json!("BR")),
+        ("currency", serde_json::json!("986")),
+        ("amount", serde_json::Value::Null),
+        ("mcc", serde_json::json!("0000")),
+    ] {
+        assert_eq!(v[field], expected, "{field}: {v}");
+    }
+    assert_eq!(v["templates"]["26"]["00"], "br.gov.bcb.pix");
+    assert_eq!(v["templates"]["62"]["05"], "***");
+
+    let ours = json_ok(&offline(&["--json", "qr", "decode", &our_static_code()]));
+    assert_eq!(ours["network"], "wallet");
+    assert_eq!(ours["payable"], true);
+    assert_eq!(ours["point_of_initiation"], "11");
+    assert_eq!(ours["merchant_name"], "Lucky Noodles");
+    assert_eq!(ours["currency"], "156");
+    assert_eq!(ours["wallet"]["merchant_id"], "mch_1");
+
+    // Humans see what it is and that it cannot be paid here.
+    let out = offline(&["qr", "decode", PIX]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Pix") && text.contains("cannot be paid"),
+        "{text}"
+    );
+}
+
+#[test]
+fn malformed_payloads_exit_1_with_their_qr_code() {
+    let mut bad_crc = PIX.to_owned();
+    bad_crc.replace_range(bad_crc.len() - 4.., "0000");
+    for (payload, code) in [
+        (bad_crc.as_str(), "QR_CRC_MISMATCH"),
+        ("000201010211", "QR_MISSING_FIELD"),
+        ("0002010102", "QR_MALFORMED_TLV"),
+        ("   ", "QR_EMPTY"),
+    ] {
+        let err = json_error(&offline(&["--json", "qr", "decode", payload]));
+        assert_eq!(err["code"], code, "{payload}: {err}");
+    }
+    let out = offline(&["--lang", "zh-CN", "qr", "decode", &bad_crc]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("QR_CRC_MISMATCH") && err.contains("二维码"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_link_is_shown_as_text_and_never_opened() {
+    let url = "https://pay.evil.example/claim?id=1";
+    let out = offline(&["qr", "decode", url]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stdout.contains(url), "{stdout}");
+    assert!(stderr.contains("not opened"), "{stderr}");
+    let v = json_ok(&offline(&["--json", "qr", "decode", url]));
+    assert_eq!(v["kind"], "url");
+    assert_eq!(v["text"], url);
+    assert_eq!(v["payable"], false);
+    let v = json_ok(&offline(&["--json", "qr", "decode", "hello world"]));
+    assert_eq!(v["kind"], "text");
+}
+
+#[test]
+fn pay_paycode_and_orders_need_a_profile_and_check_input_first() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        json_error(&wallet(home.path(), &all, stdin))
+    };
+    // What cannot be paid is refused offline, before the profile is even looked at.
+    for payload in [PIX, "https://evil.example", "just text"] {
+        let err = run(
+            &["pay", payload, "--amount", "10", "--pin-stdin"],
+            "135792\n",
+        );
+        assert_eq!(err["code"], "QR_NOT_PAYABLE", "{payload}");
+    }
+    let code = our_static_code();
+    let err = run(&["pay", &code, "--amount", "10", "--pin-stdin"], "135792\n");
+    assert_eq!(err["code"], "NOT_SIGNED_IN");
+    assert_eq!(run(&["paycode"], "")["code"], "NOT_SIGNED_IN");
+    assert_eq!(run(&["paycode", "--watch"], "")["code"], "NOT_SIGNED_IN");
+    assert_eq!(run(&["paycode", "limits"], "")["code"], "NOT_SIGNED_IN");
+    assert_eq!(run(&["orders"], "")["code"], "NOT_SIGNED_IN");
+    assert_eq!(
+        run(&["orders", "decline", "ord_1"], "")["code"],
+        "NOT_SIGNED_IN"
+    );
+    assert_eq!(
+        run(&["orders", "confirm", "ord_1", "--pin-stdin"], "135792\n")["code"],
+        "NOT_SIGNED_IN"
+    );
+    // An image that is not there, or not an image.
+    let missing = home.path().join("nope.png");
+    let err = run(
+        &[
+            "pay",
+            "--image",
+            missing.to_str().unwrap(),
+            "--amount",
+            "1",
+            "--pin-stdin",
+        ],
+        "135792\n",
+    );
+    assert_eq!(err["code"], "QR_IMAGE_UNREADABLE");
+    let text = home.path().join("text.png");
+    std::fs::write(&text, "not a png").unwrap();
+    let err = run(
+        &["pay", "--image", text.to_str().unwrap(), "--pin-stdin"],
+        "135792\n",
+    );
+    assert_eq!(err["code"], "QR_IMAGE_UNREADABLE");
+}
+
+#[test]
+fn pay_flags_are_checked_by_the_parser() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        // The PIN only from stdin.
+        &["pay", "000201", "--amount", "10"][..],
+        &["pay", "000201", "--pin", "135792"],
+        &["orders", "confirm", "ord_1"],
+        // A payload or an image, not both, not neither.
+        &["pay", "--pin-stdin"],
+        &["pay", "000201", "--image", "x.png", "--pin-stdin"],
+        &["paycode", "limits", "--off", "--on"],
+        &["paycode", "--watch", "limits"],
+    ] {
+        let out = wallet(home.path(), args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let mut json_args = vec!["--json"];
+        json_args.extend_from_slice(args);
+        let err = json_error(&wallet(home.path(), &json_args, ""));
+        assert_eq!(err["code"], "MALFORMED_REQUEST", "{args:?}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_wallet"))
+        .args(["pay", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for word in [
+        "--image",
+        "--amount",
+        "--pin-stdin",
+        "name_mismatch",
+        "never opened",
+    ] {
+        assert!(help.contains(word), "{word}: {help}");
+    }
+}

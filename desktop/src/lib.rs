@@ -11,13 +11,18 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use tauri::ipc::{InvokeBody, Request};
 use tauri::{Builder, Manager, Runtime, State};
 use tokio::sync::OnceCell;
 use wallet_core::{
-    Balance, Card, CardInspection, Device, ErrorCode, Money, Operation, PasswordStrength,
-    PendingCardBinding, PendingVerification, PinState, Profile, SessionStatus, SignupInput,
-    TopUpInput, Wallet, WalletConfig, WalletError, WithdrawInput,
+    Balance, Card, CardInspection, DecodedQr, Device, ErrorCode, Money, Operation, Order,
+    PasswordStrength, PayQrInput, PaycodeSettings, PaycodeSettingsInput, PaycodeView,
+    PendingCardBinding, PendingVerification, PinState, Profile, QrPayment, SessionStatus,
+    SignupInput, TopUpInput, Wallet, WalletConfig, WalletError, WithdrawInput,
 };
+
+mod commands;
+pub use commands::COMMANDS;
 
 /// Opens the profile. The real one uses the platform secret store; tests pass their own.
 pub type OpenWallet = Arc<dyn Fn() -> Result<Wallet, WalletError> + Send + Sync>;
@@ -43,13 +48,31 @@ impl AppState {
         self.wallet
             .get_or_try_init(|| {
                 let open = Arc::clone(&self.open);
-                async move {
-                    tauri::async_runtime::spawn_blocking(move || open())
-                        .await
-                        .unwrap_or_else(|_| Err(WalletError::from(ErrorCode::Internal)))
-                }
+                async move { blocking(move || open()).await }
             })
             .await
+    }
+}
+
+/// Runs CPU- or I/O-bound work on a blocking thread so no async worker (and never the window's
+/// main thread) waits for it.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, WalletError> + Send + 'static,
+) -> Result<T, WalletError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|_| Err(WalletError::from(ErrorCode::Internal)))
+}
+
+/// The bytes of a raw request body (`invoke(cmd, Uint8Array)`): no JSON array of numbers, no
+/// base64 on the way.
+fn raw_body(request: &Request<'_>) -> Result<Vec<u8>, WalletError> {
+    match request.body() {
+        InvokeBody::Raw(bytes) => Ok(bytes.clone()),
+        InvokeBody::Json(_) => Err(WalletError::new(
+            ErrorCode::MalformedRequest,
+            "send the image bytes as the raw request body",
+        )),
     }
 }
 
@@ -260,6 +283,91 @@ async fn operation(
     state.wallet().await?.operation(operation_id).await
 }
 
+// --- scan to pay, payment code, orders -------------------------------------------------------
+
+/// What a scanned payload is, offline; never opens a link.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn decode_qr(payload: String) -> Result<DecodedQr, WalletError> {
+    Wallet::decode_qr(&payload)
+}
+
+/// The QR code's text in an image file, offline. The UI sends the file's bytes as the raw body;
+/// decoding runs on a blocking thread.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn decode_qr_image(request: Request<'_>) -> Result<String, WalletError> {
+    let bytes = raw_body(&request)?;
+    blocking(move || Wallet::decode_qr_image(&bytes)).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn resolve_qr(state: State<'_, AppState>, payload: String) -> Result<QrPayment, WalletError> {
+    state.wallet().await?.resolve_qr(payload).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn pay_qr(state: State<'_, AppState>, input: PayQrInput) -> Result<Operation, WalletError> {
+    state.wallet().await?.pay_qr(input).await
+}
+
+/// The payment code to show now, made offline.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn paycode(state: State<'_, AppState>) -> Result<PaycodeView, WalletError> {
+    state.wallet().await?.paycode()
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn refresh_paycode_seed(state: State<'_, AppState>) -> Result<PaycodeView, WalletError> {
+    state.wallet().await?.refresh_paycode_seed().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn paycode_settings(state: State<'_, AppState>) -> Result<PaycodeSettings, WalletError> {
+    state.wallet().await?.paycode_settings().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_paycode_settings(
+    state: State<'_, AppState>,
+    input: PaycodeSettingsInput,
+) -> Result<PaycodeSettings, WalletError> {
+    state.wallet().await?.set_paycode_settings(input).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn orders(state: State<'_, AppState>) -> Result<Vec<Order>, WalletError> {
+    state.wallet().await?.orders().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn confirm_order(
+    state: State<'_, AppState>,
+    order_id: String,
+    pin: String,
+    idempotency_key: Option<String>,
+) -> Result<Operation, WalletError> {
+    state
+        .wallet()
+        .await?
+        .confirm_order(order_id, pin, idempotency_key)
+        .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn decline_order(state: State<'_, AppState>, order_id: String) -> Result<Order, WalletError> {
+    state.wallet().await?.decline_order(order_id).await
+}
+
 /// Registers the commands and the wallet state, and starts opening the wallet with `open` as
 /// soon as the app is set up. Generic over the runtime so tests drive it with the mock runtime.
 pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> {
@@ -292,7 +400,18 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> 
             top_up,
             withdraw,
             balance,
-            operation
+            operation,
+            decode_qr,
+            decode_qr_image,
+            resolve_qr,
+            pay_qr,
+            paycode,
+            refresh_paycode_seed,
+            paycode_settings,
+            set_paycode_settings,
+            orders,
+            confirm_order,
+            decline_order
         ])
         .setup(|app| {
             // Start opening now so the first screen does not wait for the secret store.
@@ -372,6 +491,10 @@ mod tests {
     use tauri::WebviewWindowBuilder;
 
     fn invoke(cmd: &str, body: Value) -> Result<Value, Value> {
+        invoke_body(cmd, InvokeBody::Json(body))
+    }
+
+    fn invoke_body(cmd: &str, body: InvokeBody) -> Result<Value, Value> {
         let fail_open: OpenWallet = Arc::new(|| Err(WalletError::from(ErrorCode::StoreKeyWrong)));
         let app = run_app(mock_builder(), fail_open)
             .build(mock_context(noop_assets()))
@@ -387,7 +510,7 @@ mod tests {
                 error: CallbackFn(1),
                 // The page's own (local) origin, as the real UI calls from.
                 url: webview.url().unwrap(),
-                body: InvokeBody::Json(body),
+                body,
                 headers: Default::default(),
                 invoke_key: tauri::test::INVOKE_KEY.to_owned(),
             },
@@ -456,10 +579,80 @@ mod tests {
             ),
             ("balance", json!({})),
             ("operation", json!({"operationId": "op1"})),
+            ("resolve_qr", json!({"payload": "000201"})),
+            (
+                "pay_qr",
+                json!({"input": {"payload": "000201", "amount": "23.50", "pin": "860527", "idempotency_key": null}}),
+            ),
+            ("paycode", json!({})),
+            ("refresh_paycode_seed", json!({})),
+            ("paycode_settings", json!({})),
+            (
+                "set_paycode_settings",
+                json!({"input": {"no_pin_enabled": false, "no_pin_per_payment": "50", "no_pin_daily": "300"}}),
+            ),
+            ("orders", json!({})),
+            (
+                "confirm_order",
+                json!({"orderId": "o1", "pin": "860527", "idempotencyKey": "k-12345678"}),
+            ),
+            ("decline_order", json!({"orderId": "o1"})),
         ];
         for (cmd, body) in calls {
             let err = invoke(cmd, body).unwrap_err();
             assert_eq!(err["code"], "STORE_KEY_WRONG", "{cmd}: {err}");
+        }
+    }
+
+    /// QR decoding is offline and needs no wallet; a link is only described, never opened; the
+    /// image bytes come as the raw body.
+    #[test]
+    fn qr_decoding_works_without_a_wallet() {
+        let link = invoke("decode_qr", json!({"payload": "https://example.com/pay"})).unwrap();
+        assert_eq!(link["kind"], "url");
+        assert_eq!(link["payable"], false);
+        let err = invoke("decode_qr", json!({"payload": "   "})).unwrap_err();
+        assert_eq!(err["code"], "QR_EMPTY");
+
+        let err = invoke_body(
+            "decode_qr_image",
+            InvokeBody::Raw(b"not a picture".to_vec()),
+        )
+        .unwrap_err();
+        assert_eq!(err["code"], "QR_IMAGE_UNREADABLE");
+        let err = invoke("decode_qr_image", json!({"bytes": [1, 2, 3]})).unwrap_err();
+        assert_eq!(err["code"], "MALFORMED_REQUEST");
+    }
+
+    /// The capability grants exactly the commands in `COMMANDS` (declared to the ACL by
+    /// build.rs), and each of them is registered.
+    #[test]
+    fn capability_grants_exactly_the_registered_commands() {
+        let cap: Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+        let granted: Vec<String> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_owned())
+            .collect();
+        let expected: Vec<String> = COMMANDS
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        assert_eq!(granted, expected);
+        let unknown = invoke("no_such_command", json!({}))
+            .unwrap_err()
+            .to_string();
+        assert!(unknown.contains("not found"), "{unknown}");
+        for cmd in COMMANDS {
+            if let Err(e) = invoke(cmd, json!({})) {
+                let text = e.to_string();
+                assert!(
+                    !text.contains("not found"),
+                    "{cmd} is not registered: {text}"
+                );
+            }
         }
     }
 

@@ -51,6 +51,22 @@ pub struct Limits {
     /// How long a locked PIN stays locked, in seconds (default 3 hours).
     #[arg(long, default_value_t = 10_800)]
     pub pin_lock_secs: i64,
+    /// Most one merchant payment may take from the wallet, in fen (default ¥50,000).
+    #[arg(long, default_value_t = 5_000_000)]
+    pub payment_limit_fen: i64,
+    /// Most all merchant payments of one day may take, in fen (default ¥100,000).
+    #[arg(long, default_value_t = 10_000_000)]
+    pub payment_daily_limit_fen: i64,
+    /// Ceiling of a payment-code payment without the PIN, in fen (default ¥200). Users may
+    /// lower it or switch no-PIN payments off.
+    #[arg(long, default_value_t = 20_000)]
+    pub paycode_no_pin_limit_fen: i64,
+    /// Ceiling of all payment-code payments without the PIN in one day, in fen (default ¥1,000).
+    #[arg(long, default_value_t = 100_000)]
+    pub paycode_no_pin_daily_fen: i64,
+    /// How long a payment-code charge over the no-PIN limit waits for the payer's PIN, in seconds.
+    #[arg(long, default_value_t = 120)]
+    pub paycode_confirm_secs: i64,
 }
 
 impl Default for Limits {
@@ -71,6 +87,11 @@ impl Default for Limits {
             withdraw_fee_min_fen: 10,
             pin_failures_max: 5,
             pin_lock_secs: 10_800,
+            payment_limit_fen: 5_000_000,
+            payment_daily_limit_fen: 10_000_000,
+            paycode_no_pin_limit_fen: 20_000,
+            paycode_no_pin_daily_fen: 100_000,
+            paycode_confirm_secs: 120,
         }
     }
 }
@@ -79,6 +100,10 @@ impl Default for Limits {
 pub const OTP_TTL_SECS: i64 = 300;
 /// Wrong codes a challenge survives; the last one kills it.
 pub const OTP_MAX_ATTEMPTS: u32 = 5;
+/// How long a merchant order waits for its payer unless the merchant says otherwise.
+pub const ORDER_DEFAULT_TTL_SECS: u32 = 900;
+/// The longest an order may wait (24 hours).
+pub const ORDER_MAX_TTL_SECS: u32 = 86_400;
 
 /// Start of the day containing `now`, in Unix seconds. Limits count days midnight to midnight
 /// China Standard Time (UTC+8, no daylight saving).

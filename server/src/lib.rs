@@ -2,7 +2,8 @@
 //!
 //! Sign-up and sign-in with password + OTP, device enrolment with Ed25519 keys, signed requests,
 //! the device list and revocation, the SMS outbox; bank cards through a [`bank::BankGateway`],
-//! the payment PIN, and top-ups and withdrawals on a double-entry ledger ([`money`]). [`app`] builds the HTTP
+//! the payment PIN, and top-ups and withdrawals on a double-entry ledger ([`money`]); merchants,
+//! orders, QR and payment-code payments and refunds ([`pay`], [`paycode`]). [`app`] builds the HTTP
 //! router over an [`AppState`]; [`serve`] runs it. Secrets (passwords, PINs, OTPs, card numbers,
 //! ID numbers, full phone numbers) are never logged.
 
@@ -14,6 +15,8 @@ pub mod extract;
 pub mod money;
 pub mod openapi;
 pub mod otp;
+pub mod pay;
+pub mod paycode;
 mod routes;
 pub mod secrets;
 pub mod serve;

@@ -1,4 +1,8 @@
-//! `wallet-server`: run the provider, or read its SMS outbox.
+//! `wallet-server`: run the provider; tester tools (SMS outbox, sandbox cards, merchant tools,
+//! ledger check).
+
+#[path = "tools/merchant.rs"]
+mod merchant;
 
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
@@ -31,6 +35,31 @@ enum Command {
     Sandbox {
         #[command(subcommand)]
         command: SandboxCommand,
+    },
+    /// Merchant tools that talk to a running server (what a shop's till or POS does).
+    Merchant {
+        #[command(subcommand)]
+        command: merchant::MerchantCommand,
+    },
+    /// Ledger tools that read a server's database.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LedgerCommand {
+    /// Check every ledger invariant (DESIGN §7) of a database; safe beside a running server.
+    /// Exits 1 on a violation.
+    Check {
+        /// The server's SQLite database file.
+        #[arg(long)]
+        db: String,
+        /// Print `{"ok": true, "accounts", "transactions", "entries", "customer_total"}`, or
+        /// `{"error": {"code", "message"}}` on a violation.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -102,6 +131,18 @@ impl CliError {
             message: message.into(),
         }
     }
+
+    /// `{"error": {"code", "message"}}` on stdout with `--json`, else a line on stderr.
+    fn print(&self, json: bool) {
+        if json {
+            let body = serde_json::json!({
+                "error": { "code": self.code, "message": self.message }
+            });
+            println!("{body}");
+        } else {
+            eprintln!("error: {} ({})", self.message, self.code);
+        }
+    }
 }
 
 #[tokio::main]
@@ -109,7 +150,10 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let default_level = match cli.command {
         Command::Serve(_) => "info",
-        Command::Otp { .. } | Command::Sandbox { .. } => "warn",
+        Command::Otp { .. }
+        | Command::Sandbox { .. }
+        | Command::Merchant { .. }
+        | Command::Ledger { .. } => "warn",
     };
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -138,6 +182,10 @@ async fn main() -> ExitCode {
                 }
             }
         }
+        Command::Merchant { command } => merchant::run(command).await,
+        Command::Ledger {
+            command: LedgerCommand::Check { db, json },
+        } => ledger_check(&db, json).await,
         Command::Sandbox {
             command: SandboxCommand::Cards { json },
         } => {
@@ -154,17 +202,51 @@ async fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    if json {
-                        let body = serde_json::json!({
-                            "error": { "code": e.code, "message": e.message }
-                        });
-                        println!("{body}");
-                    } else {
-                        eprintln!("error: {} ({})", e.message, e.code);
-                    }
+                    e.print(json);
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+async fn ledger_check(db: &str, json: bool) -> ExitCode {
+    let verdict = match Store::open_query_only(db) {
+        Ok(store) => store
+            .ledger_check()
+            .await
+            .map_err(|e| CliError::new(ErrorCode::Internal, e.to_string()))
+            .and_then(|v| v.map_err(|broken| CliError::new(ErrorCode::Internal, broken))),
+        Err(e @ StoreError::Missing(_)) => Err(CliError::new(ErrorCode::NotFound, e.to_string())),
+        Err(e) => Err(CliError::new(ErrorCode::Internal, e.to_string())),
+    };
+    match verdict {
+        Ok(t) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "ok": true,
+                        "accounts": t.accounts,
+                        "transactions": t.transactions,
+                        "entries": t.entries,
+                        "customer_total": t.customer_total,
+                    })
+                );
+            } else {
+                println!(
+                    "ledger ok: {} accounts, {} transactions, {} entries; customers hold {}",
+                    t.accounts,
+                    t.transactions,
+                    t.entries,
+                    wallet_protocol::Money::cny(t.customer_total).display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            e.print(json);
+            ExitCode::FAILURE
         }
     }
 }

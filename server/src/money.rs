@@ -26,8 +26,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::secrets;
 use crate::state::AppState;
 use crate::store::{
-    BeginOutcome, CardRow, NewOperation, OpKind, OpStatus, OperationRow, PinTry, PinVerdict,
-    Resolution,
+    BeginOutcome, CardRow, Channel, MerchantRow, NewOperation, OpKind, OpStatus, OperationRow,
+    PinTry, PinVerdict, Resolution,
 };
 
 /// How long the bank gets to answer before the operation is left pending.
@@ -226,7 +226,7 @@ pub async fn withdraw(
     run_operation(state, op, l.withdraw_daily_limit_fen, &card).await
 }
 
-async fn existing_operation(
+pub(crate) async fn existing_operation(
     state: &AppState,
     account_id: &str,
     key: &str,
@@ -277,8 +277,8 @@ async fn usable_card(
         None => {
             let cards = state.store.cards(account_id).await?;
             let pick = match kind {
-                OpKind::Topup => cards.into_iter().next(),
                 OpKind::Withdrawal => cards.into_iter().find(|c| c.card_type == "debit"),
+                _ => cards.into_iter().next(),
             };
             pick.ok_or(ApiError::new(ErrorCode::NoCard))?
         }
@@ -332,8 +332,8 @@ async fn run_operation(
         reference: row.id.clone(),
         token: card.token.clone(),
         direction: match kind {
-            OpKind::Topup => Direction::Debit,
             OpKind::Withdrawal => Direction::Credit,
+            _ => Direction::Debit,
         },
         amount_minor: row.amount - row.fee,
     };
@@ -351,7 +351,7 @@ async fn run_operation(
         .finish_operation(&row.id, resolution, state.clock.unix())
         .await?;
     tracing::info!(operation = %done.id, kind = kind.as_str(), status = done.status.as_str(), "money operation");
-    to_wire(&done, Some(card))
+    to_wire(&done, Some(card), None)
 }
 
 /// The operation as the wire shows it, after settling it with the bank if it is unresolved.
@@ -361,14 +361,32 @@ pub async fn operation(state: &AppState, row: &OperationRow) -> ApiResult<Operat
     } else {
         row.clone()
     };
-    let card = state.store.card_any(&row.card_id).await?;
-    to_wire(&row, card.as_ref())
+    let card = match &row.card_id {
+        Some(id) => state.store.card_any(id).await?,
+        None => None,
+    };
+    let merchant = match &row.merchant_id {
+        Some(id) => state.store.merchant(id).await?,
+        None => None,
+    };
+    to_wire(&row, card.as_ref(), merchant.as_ref())
 }
 
-fn to_wire(row: &OperationRow, card: Option<&CardRow>) -> ApiResult<Operation> {
-    let (card_last4, bank) = card.map_or((String::new(), None), |c| {
-        (c.last4.clone(), parse_bank(c.bank.as_deref()))
+pub(crate) fn to_wire(
+    row: &OperationRow,
+    card: Option<&CardRow>,
+    merchant: Option<&MerchantRow>,
+) -> ApiResult<Operation> {
+    let (card_last4, bank) = card.map_or((None, None), |c| {
+        (Some(c.last4.clone()), parse_bank(c.bank.as_deref()))
     });
+    let channel = row
+        .channel
+        .as_deref()
+        .map(Channel::parse)
+        .transpose()
+        .map_err(ApiError::internal)?
+        .map(crate::pay::wire_channel);
     let currency = Currency::from_code(&row.currency)
         .ok_or_else(|| ApiError::internal(format!("currency {:?}", row.currency)))?;
     Ok(Operation {
@@ -376,6 +394,8 @@ fn to_wire(row: &OperationRow, card: Option<&CardRow>) -> ApiResult<Operation> {
         kind: match row.kind {
             OpKind::Topup => OperationKind::Topup,
             OpKind::Withdrawal => OperationKind::Withdrawal,
+            OpKind::Payment => OperationKind::Payment,
+            OpKind::Refund => OperationKind::Refund,
         },
         status: match row.status {
             OpStatus::Processing | OpStatus::Pending => OperationStatus::Pending,
@@ -387,6 +407,9 @@ fn to_wire(row: &OperationRow, card: Option<&CardRow>) -> ApiResult<Operation> {
         card_id: row.card_id.clone(),
         card_last4,
         bank,
+        merchant: merchant.map(crate::pay::merchant_ref),
+        order_id: row.order_id.clone(),
+        channel,
         failure_code: row
             .failure_code
             .as_deref()
@@ -446,13 +469,26 @@ pub async fn balance(state: &AppState, account_id: &str) -> ApiResult<BalanceRes
         .operations(account_id, RECENT_OPERATIONS)
         .await?;
     let cards = state.store.cards(account_id).await?;
+    let mut merchants: HashMap<String, Option<MerchantRow>> = HashMap::new();
     let mut operations = Vec::with_capacity(rows.len());
     for row in &rows {
-        let card = match cards.iter().find(|c| c.id == row.card_id) {
-            Some(c) => Some(c.clone()),
-            None => state.store.card_any(&row.card_id).await?,
+        let card = match &row.card_id {
+            None => None,
+            Some(id) => match cards.iter().find(|c| c.id == *id) {
+                Some(c) => Some(c.clone()),
+                None => state.store.card_any(id).await?,
+            },
         };
-        operations.push(to_wire(row, card.as_ref())?);
+        let merchant = match &row.merchant_id {
+            None => None,
+            Some(id) => {
+                if !merchants.contains_key(id) {
+                    merchants.insert(id.clone(), state.store.merchant(id).await?);
+                }
+                merchants.get(id).cloned().flatten()
+            }
+        };
+        operations.push(to_wire(row, card.as_ref(), merchant.as_ref())?);
     }
     let now = state.clock.unix();
     let day = day_start_cst(now);
@@ -517,6 +553,6 @@ pub async fn reconciler(state: AppState, every: Duration) {
     }
 }
 
-fn wire_time(secs: i64) -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn wire_time(secs: i64) -> chrono::DateTime<chrono::Utc> {
     DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }

@@ -1,17 +1,20 @@
 //! The OpenAPI document, generated from the handlers' annotations and the wire types in
 //! `wallet-protocol`. CI compares it with `tests/snapshots/openapi.json`.
 
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use wallet_protocol::signing;
 
-use crate::routes::{cards, devices, login, me, meta, money, pin, sandbox, signup, verify};
+use crate::routes::{
+    cards, devices, login, me, merchants, meta, money, orders, paycode, pin, qr, sandbox, signup,
+    verify,
+};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Wallet provider API",
-        description = "Accounts, devices, OTP, cards, the payment PIN and money for the Wallet app. Errors are RFC 9457 \
+        description = "Accounts, devices, OTP, cards, the payment PIN, money and merchant payments for the Wallet app. Errors are RFC 9457 \
             `application/problem+json` with a stable `code`. Signed endpoints need the four \
             `x-wallet-*` headers: an Ed25519 signature by an enrolled device over method, path \
             and query, timestamp, nonce and the body's SHA-256 (see `wallet_protocol::signing`)."
@@ -38,6 +41,21 @@ use crate::routes::{cards, devices, login, me, meta, money, pin, sandbox, signup
         money::withdraw,
         money::balance,
         money::operation,
+        qr::resolve,
+        qr::pay,
+        orders::list,
+        orders::confirm,
+        orders::decline,
+        paycode::seed,
+        paycode::settings,
+        paycode::put_settings,
+        merchants::create,
+        merchants::qr,
+        merchants::create_order,
+        merchants::list_orders,
+        merchants::order,
+        merchants::refund,
+        merchants::charge,
         sandbox::sandbox_outbox,
         meta::health,
         meta::openapi_json,
@@ -51,6 +69,9 @@ use crate::routes::{cards, devices, login, me, meta, money, pin, sandbox, signup
         (name = "pin", description = "The payment PIN"),
         (name = "cards", description = "Bank cards: the number goes only to the bank gateway"),
         (name = "money", description = "Top-ups, withdrawals and the balance, on a double-entry ledger"),
+        (name = "pay", description = "Paying merchants: scanned QR codes and orders waiting for the payer"),
+        (name = "paycode", description = "Payment codes (show to pay): the device's seed and the no-PIN limits"),
+        (name = "merchants", description = "The merchant API: `Authorization: Bearer <api key>` for the merchant in the path"),
         (name = "sandbox", description = "Tester tools, sandbox mode only"),
         (name = "meta", description = "Health and this document"),
     )
@@ -90,5 +111,14 @@ impl Modify for SignedRequests {
                 SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(header, what))),
             );
         }
+        components.add_security_scheme(
+            "merchant_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The merchant's API key, shown once at creation"))
+                    .build(),
+            ),
+        );
     }
 }

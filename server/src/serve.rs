@@ -36,6 +36,12 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
     );
     // Builds the dummy hash now, so the first sign-in for an unknown phone is not slower than others.
     tokio::task::spawn_blocking(|| crate::secrets::verify_password("", None)).await?;
+    // Payment codes: the index of every active device's codes, then kept a step ahead.
+    let devices = crate::pay::load_paycodes(&state)
+        .await
+        .context("loading payment-code seeds")?;
+    tracing::info!(devices, "payment-code index built");
+    tokio::spawn(crate::pay::paycode_ticker(state.clone()));
     // Operations a crash left `processing` are settled before serving, then periodically.
     crate::money::reconcile_unresolved_at_start(&state).await;
     tokio::spawn(crate::money::reconciler(

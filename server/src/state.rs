@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::bank::{BankGateway, SandboxBank};
 use crate::clock::Clock;
 use crate::config::Limits;
+use crate::paycode::PaycodeIndex;
 use crate::sms::SmsSender;
 use crate::store::Store;
 
@@ -19,6 +20,10 @@ pub struct AppState {
     pub bank: Arc<dyn BankGateway>,
     /// Serialises payment-PIN checks per account.
     pub pin_checks: Arc<crate::money::KeyedLocks>,
+    /// Payment code → device, for the accepted steps ([`crate::paycode`]). Empty until
+    /// [`crate::pay::load_paycodes`] runs (start-up); enrolment, reissue and revocation keep it
+    /// current.
+    pub paycodes: Arc<PaycodeIndex>,
     /// Sandbox mode opens the tester endpoints (the SMS outbox).
     pub sandbox: bool,
 }
@@ -44,6 +49,7 @@ impl AppState {
             limits: Arc::new(limits),
             bank,
             pin_checks: Arc::default(),
+            paycodes: Arc::default(),
             sandbox,
         }
     }

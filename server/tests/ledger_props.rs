@@ -1,7 +1,8 @@
 //! Property test of the ledger (DESIGN §7): random sequences of top-ups and withdrawals on every
 //! sandbox outcome — declines, lack of funds, bank timeouts settled later, retries with the same
-//! Idempotency-Key, overdraft attempts — keep every invariant, and the balance always equals what
-//! an independent model of the rules says.
+//! Idempotency-Key, overdraft attempts — and of merchant payments and (partial, over-)refunds
+//! keep every invariant, and the balance always equals what an independent model of the rules
+//! says.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -25,6 +26,15 @@ enum Step {
         slow: bool,
         minor: i64,
     },
+    /// Pay the merchant's static code.
+    Pay {
+        minor: i64,
+    },
+    /// The merchant refunds part of one of the paid orders (`pick` chooses which).
+    Refund {
+        pick: usize,
+        minor: i64,
+    },
     /// The previous request again, same key.
     Retry,
     /// Same key as the previous request, different amount.
@@ -35,6 +45,8 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         4 => (0usize..4, 1i64..30_000).prop_map(|(card, minor)| Step::TopUp { card, minor }),
         3 => (any::<bool>(), 1i64..30_000).prop_map(|(slow, minor)| Step::Withdraw { slow, minor }),
+        3 => (1i64..30_000).prop_map(|minor| Step::Pay { minor }),
+        2 => (any::<usize>(), 1i64..20_000).prop_map(|(pick, minor)| Step::Refund { pick, minor }),
         1 => Just(Step::Retry),
         1 => Just(Step::ReuseKey),
     ]
@@ -55,6 +67,10 @@ struct World {
     model: i64,
     last: Option<(Step, String)>,
     n: usize,
+    /// The merchant: id, API key, static payload.
+    merchant: (String, String, String),
+    /// Paid orders: (id, amount, refunded so far).
+    orders: Vec<(String, i64, i64)>,
 }
 
 async fn bind(app: &TestApp, d: &TestDevice, outcome: Outcome) -> String {
@@ -107,6 +123,21 @@ impl World {
         for outcome in OUTCOMES {
             cards.push(bind(&app, &device, outcome).await);
         }
+        let res = app
+            .post_json(
+                paths::MERCHANTS,
+                json!({ "name": "Prop Shop", "city": "Shanghai", "mcc": "5411" }),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{res:?}");
+        let merchant = (
+            res.body["merchant"]["merchant_id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            res.body["api_key"].as_str().unwrap().to_owned(),
+            res.body["payload"].as_str().unwrap().to_owned(),
+        );
         Self {
             app,
             device,
@@ -114,10 +145,13 @@ impl World {
             model: 0,
             last: None,
             n: 0,
+            merchant,
+            orders: Vec::new(),
         }
     }
 
     async fn send(&self, step: &Step, key: &str) -> common::TestResponse {
+        let key_for_merchant = key;
         let (path, body) = match step {
             Step::TopUp { card, minor } => (
                 paths::TOPUPS,
@@ -128,6 +162,24 @@ impl World {
                 json!({ "amount": { "minor": minor, "currency": "CNY" }, "pin": PIN,
                         "card_id": self.cards[if *slow { 3 } else { 0 }] }),
             ),
+            Step::Pay { minor } => (
+                paths::QR_PAYMENTS,
+                json!({ "payload": self.merchant.2, "amount": { "minor": minor, "currency": "CNY" }, "pin": PIN }),
+            ),
+            Step::Refund { pick, minor } => {
+                let (id, key, _) = &self.merchant;
+                let order = &self.orders[*pick % self.orders.len()].0;
+                return self
+                    .app
+                    .merchant_call(
+                        Method::POST,
+                        &paths::merchant_order_refund(id, order),
+                        Some(key),
+                        Some(json!({ "amount": { "minor": minor, "currency": "CNY" } })),
+                        &[("idempotency-key", key_for_merchant)],
+                    )
+                    .await;
+            }
             Step::Retry | Step::ReuseKey => unreachable!(),
         };
         self.app
@@ -164,13 +216,20 @@ impl World {
                             slow,
                             minor: minor + 1,
                         },
+                        Step::Pay { minor } => Step::Pay { minor: minor + 1 },
+                        Step::Refund { pick, minor } => Step::Refund {
+                            pick,
+                            minor: minor + 1,
+                        },
                         other => other,
                     };
                     let res = self.send(&changed, &key).await;
                     assert!(
                         matches!(
                             res.code(),
-                            "IDEMPOTENCY_KEY_REUSED" | "BALANCE_INSUFFICIENT"
+                            "IDEMPOTENCY_KEY_REUSED"
+                                | "BALANCE_INSUFFICIENT"
+                                | "REFUND_NOT_ALLOWED"
                         ),
                         "{res:?}"
                     );
@@ -183,6 +242,39 @@ impl World {
                 assert_eq!(res.status, StatusCode::OK, "{res:?}");
                 if matches!(OUTCOMES[card], Outcome::Approve | Outcome::Timeout) {
                     self.model += minor;
+                }
+                self.last = Some((step, key));
+            }
+            Step::Pay { minor } => {
+                self.n += 1;
+                let key = format!("prop-key-{:06}", self.n);
+                let res = self.send(&step, &key).await;
+                if self.model >= minor {
+                    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+                    self.model -= minor;
+                    let order = res.body["order_id"].as_str().unwrap().to_owned();
+                    self.orders.push((order, minor, 0));
+                } else {
+                    assert_eq!(res.code(), "BALANCE_INSUFFICIENT");
+                }
+                self.last = Some((step, key));
+            }
+            Step::Refund { pick, minor } => {
+                if self.orders.is_empty() {
+                    return;
+                }
+                self.n += 1;
+                let key = format!("prop-key-{:06}", self.n);
+                let pick = pick % self.orders.len();
+                let step = Step::Refund { pick, minor };
+                let res = self.send(&step, &key).await;
+                let (_, paid, refunded) = &mut self.orders[pick];
+                if *refunded + minor <= *paid {
+                    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+                    *refunded += minor;
+                    self.model += minor;
+                } else {
+                    assert_eq!(res.code(), "REFUND_NOT_ALLOWED");
                 }
                 self.last = Some((step, key));
             }

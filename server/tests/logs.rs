@@ -70,3 +70,54 @@ async fn secrets_stay_out_of_the_logs() {
         assert!(!logs.contains(&secret), "{secret} in logs:\n{logs}");
     }
 }
+
+#[tokio::test]
+async fn payment_codes_seeds_and_merchant_keys_stay_out_of_the_logs() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = TestApp::new();
+    let device = app.signed_up_device().await;
+    let res = app
+        .post_json(
+            paths::MERCHANTS,
+            serde_json::json!({ "name": "Lucky Noodles", "city": "Shanghai", "mcc": "5812" }),
+        )
+        .await;
+    let merchant = res.body["merchant"]["merchant_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let key = res.body["api_key"].as_str().unwrap().to_owned();
+    let code = device.paycode(app.now(), 0);
+    let charge = |code: String| {
+        let (app, merchant, key) = (&app, merchant.clone(), key.clone());
+        async move {
+            app.merchant_call(
+                Method::POST,
+                &paths::merchant_charges(&merchant),
+                Some(&key),
+                Some(serde_json::json!({ "code": code, "amount": { "minor": 30_000, "currency": "CNY" } })),
+                &[("idempotency-key", "log-test-charge-1")],
+            )
+            .await
+        }
+    };
+    // Over the no-PIN limit: an open order waiting for the PIN.
+    assert_eq!(charge(code.clone()).await.body["status"], "open");
+    let reissued = app.signed(&device, Method::POST, paths::PAYCODE_SEED).await;
+    let new_seed = reissued.body["seed"].as_str().unwrap().to_owned();
+    drop(_guard);
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("payment code charged"), "{logs}");
+    for secret in [code, key, device.seed.clone(), new_seed] {
+        assert!(!logs.contains(&secret), "{secret} in logs:\n{logs}");
+    }
+}

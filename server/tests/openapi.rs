@@ -37,6 +37,19 @@ fn every_route_is_documented() {
         paths::DEVICES,
         paths::DEVICE_REVOKE,
         paths::SANDBOX_OUTBOX,
+        paths::QR_RESOLVE,
+        paths::QR_PAYMENTS,
+        paths::ORDERS,
+        paths::ORDER_CONFIRM,
+        paths::ORDER_DECLINE,
+        paths::PAYCODE_SEED,
+        paths::PAYCODE_SETTINGS,
+        paths::MERCHANTS,
+        paths::MERCHANT_QR,
+        paths::MERCHANT_ORDERS,
+        paths::MERCHANT_ORDER,
+        paths::MERCHANT_ORDER_REFUND,
+        paths::MERCHANT_CHARGES,
         paths::OPENAPI,
         paths::HEALTH,
     ] {
@@ -53,6 +66,10 @@ fn every_route_is_documented() {
         "EnrolResponse",
         "DeviceList",
         "Outbox",
+        "Order",
+        "QrResolved",
+        "MerchantCreated",
+        "PaycodeSettings",
     ] {
         assert!(schemas.contains_key(name), "schema {name} missing");
     }

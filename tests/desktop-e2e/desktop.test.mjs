@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import QRCode from 'qrcode';
 import { Builder, By, until } from 'selenium-webdriver';
 import { Select } from 'selenium-webdriver/lib/select.js';
 
@@ -121,6 +122,42 @@ async function latestOtp(phone, purpose) {
   assert.ok(msg, `no ${purpose ?? ''} OTP in the outbox for ${phone}: ${stdout}`);
   assert.match(msg.code, /^\d{6}$/);
   return msg.code;
+}
+
+/** Runs a `wallet-server merchant ...` tool against the test server and returns its JSON. */
+async function merchantTool(...args) {
+  const { stdout } = await run(SERVER_BIN, ['merchant', ...args, '--server', serverUrl, '--json']).catch((e) => {
+    throw new Error(`wallet-server merchant ${args[0]} failed: ${e.stderr || e.message}`);
+  });
+  return JSON.parse(stdout);
+}
+
+/** A merchant on record at the server: id, API key and its static payload. */
+async function createMerchant(name, city, mcc = '5812') {
+  const out = await merchantTool('create', '--name', name, '--city', city, '--mcc', mcc);
+  const id = out.id ?? out.merchant_id ?? out.merchant?.merchant_id;
+  assert.ok(id && out.api_key && out.payload, `merchant create answered ${JSON.stringify(out)}`);
+  return { id, apiKey: out.api_key, payload: out.payload };
+}
+
+/** A merchant order: a dynamic code, or with `phone` a remote order for that account. */
+async function createOrder(merchant, amount, extra = []) {
+  const out = await merchantTool('order', '--merchant', merchant.id, '--api-key', merchant.apiKey, '--amount', amount, ...extra);
+  const orderId = out.order_id ?? out.order?.order_id;
+  assert.ok(orderId, `merchant order answered ${JSON.stringify(out)}`);
+  return { orderId, payload: out.payload ?? out.order?.payload };
+}
+
+async function orderStatus(merchant, orderId) {
+  const out = await merchantTool('show-order', '--merchant', merchant.id, '--api-key', merchant.apiKey, '--order', orderId);
+  return out.status ?? out.order?.status;
+}
+
+/** Renders `payload` as a QR code PNG in the temp dir, as a photo or screenshot of it would be. */
+async function qrPng(payload, name) {
+  const file = path.join(tmp, name);
+  await QRCode.toFile(file, payload, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 8 });
+  return file;
 }
 
 async function newSession() {
@@ -338,5 +375,116 @@ describe('wallet desktop app', () => {
     assert.match(await op.getText(), /\+¥100\.00/);
     assert.match(await op.getText(), /Succeeded/);
     await screenshot('desktop-home-balance.png');
+  });
+  it('pay a dynamic QR from an image file', async () => {
+    const merchant = await createMerchant('Lanzhou Noodles', 'Shanghai', '5812');
+    const { orderId, payload } = await createOrder(merchant, '23.50');
+    assert.match(payload, /^000201/);
+    const png = await qrPng(payload, 'dynamic-order.png');
+
+    await (await find('action-scan')).click();
+    await find('screen-scan');
+    await screenshot('desktop-scan.png');
+
+    // The real file chooser path: WebDriver "send keys" on the <input type=file> sets its file
+    // list as a user's pick would; the page reads the bytes and the core decodes the image.
+    const input = await driver.findElement(byTestId('scan-file'));
+    await input.sendKeys(png);
+
+    const confirm = await findOrExplain('pay-confirm');
+    assert.equal(await confirm.getAttribute('data-channel'), 'dynamic_qr');
+    assert.equal(await (await find('confirm-amount')).getText(), '¥23.50');
+    assert.equal(await (await find('confirm-merchant-name')).getText(), 'Lanzhou Noodles');
+    assert.match(await confirm.getText(), /Shanghai · Restaurant/);
+    await driver.wait(async () => /¥100\.00 available/.test(await (await find('confirm-source')).getText()), 15_000, 'balance never shown');
+    assert.equal((await driver.findElements(byTestId('name-mismatch'))).length, 0);
+    await screenshot('desktop-pay-confirm.png');
+
+    await (await find('pay-submit')).click();
+    await typeCode('pin-dialog-input', PIN);
+    const receipt = await findOrExplain('receipt');
+    await driver.wait(async () => (await receipt.getAttribute('data-status')) === 'succeeded', 30_000, 'payment never succeeded');
+    assert.equal(await (await find('receipt-status')).getText(), 'Payment succeeded');
+    assert.equal(await (await find('receipt-amount')).getText(), '−¥23.50');
+    assert.equal(await (await find('receipt-merchant')).getText(), 'Lanzhou Noodles');
+    assert.equal(await (await find('receipt-order')).getText(), orderId);
+    assert.ok((await (await find('receipt-reference')).getText()).length > 0);
+    await screenshot('desktop-pay-receipt.png');
+
+    // The merchant's side agrees: the order is paid.
+    assert.equal(await orderStatus(merchant, orderId), 'paid');
+
+    await (await find('receipt-done')).click();
+    const op = await find('operation');
+    assert.match(await op.getText(), /Payment/);
+    assert.match(await op.getText(), /Lanzhou Noodles/);
+    assert.match(await op.getText(), /−¥23\.50/);
+  });
+
+  it('shows a link from a QR image as text and does not open it', async () => {
+    const png = await qrPng('https://wallet-login.example.net/verify', 'link.png');
+    await (await find('action-scan')).click();
+    await (await driver.findElement(byTestId('scan-file'))).sendKeys(png);
+    const info = await findOrExplain('qr-info');
+    assert.equal(await info.getAttribute('data-kind'), 'url');
+    assert.equal(await (await find('qr-text')).getText(), 'https://wallet-login.example.net/verify');
+    assert.equal((await driver.findElements(By.css('main a'))).length, 0);
+    await (await find('back')).click();
+    await (await find('back')).click();
+    await find('home-name');
+  });
+
+  it('shows the payment code, made offline from this device', async () => {
+    await (await find('action-pay')).click();
+    const qr = await findOrExplain('paycode-qr', 30_000);
+    assert.match(await qr.getAttribute('src'), /^data:image\/svg\+xml;base64,/);
+    assert.match(await (await find('paycode-digits')).getText(), /^\d{4} •••• •••• •••• ••$/);
+    assert.match(await (await find('paycode-countdown')).getText(), /^New code in \d+ s$/);
+    // The image really loaded (an SVG the core made), with a size.
+    const loaded = await driver.executeScript(
+      'const i = arguments[0]; return i.complete && i.naturalWidth > 0;',
+      qr,
+    );
+    assert.ok(loaded, 'payment-code QR image did not load');
+    await (await find('paycode-toggle-digits')).click();
+    assert.match(await (await find('paycode-digits')).getText(), /^\d{4} \d{4} \d{4} \d{4} \d{2}$/);
+    await driver.wait(async () => /Up to ¥/.test(await (await find('paycode-limits')).getText()), 15_000, 'no-PIN limits never shown');
+    await screenshot('desktop-paycode.png');
+
+    // A cashier scans it: under the no-PIN limit it is paid at once, and the screen shows the
+    // receipt by itself.
+    const merchant = await createMerchant('Corner Store', 'Hangzhou', '5499');
+    const code = (await (await find('paycode-digits')).getText()).replace(/\s/g, '');
+    const charged = await merchantTool('charge-code', '--merchant', merchant.id, '--api-key', merchant.apiKey, '--code', code, '--amount', '8.80');
+    assert.equal(charged.status ?? charged.order?.status, 'paid', JSON.stringify(charged));
+    const receipt = await findOrExplain('receipt', 30_000);
+    assert.equal(await receipt.getAttribute('data-status'), 'succeeded');
+    assert.equal(await (await find('receipt-amount')).getText(), '−¥8.80');
+    assert.equal(await (await find('receipt-merchant')).getText(), 'Corner Store');
+    await (await find('receipt-done')).click();
+    await find('home-name');
+  });
+
+  it('confirms a remote order from the orders inbox with the PIN', async () => {
+    const merchant = await createMerchant('Fresh Mart', 'Beijing', '5411');
+    const { orderId } = await createOrder(merchant, '12.00', ['--phone', PHONE, '--description', 'Groceries, order 1182']);
+    // Home polls for orders: the badge appears by itself.
+    const waiting = await find('orders-waiting', 30_000);
+    assert.match(await waiting.getText(), /Fresh Mart asks for ¥12\.00/);
+    await screenshot('desktop-home-orders.png');
+    await waiting.click();
+    const item = await findOrExplain('order');
+    assert.match(await item.getText(), /Groceries, order 1182/);
+    assert.match(await item.getText(), /Expires in \d+:\d\d/);
+    await screenshot('desktop-orders.png');
+
+    await (await find(`order-pay-${orderId}`)).click();
+    await typeCode('pin-dialog-input', PIN);
+    const receipt = await findOrExplain('receipt');
+    await driver.wait(async () => (await receipt.getAttribute('data-status')) === 'succeeded', 30_000, 'order payment never succeeded');
+    assert.equal(await (await find('receipt-amount')).getText(), '−¥12.00');
+    assert.equal(await orderStatus(merchant, orderId), 'paid');
+    await (await find('receipt-done')).click();
+    await find('home-name');
   });
 });

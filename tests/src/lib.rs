@@ -54,6 +54,9 @@ pub struct Server {
     pub db: PathBuf,
     /// Where stderr goes when started with [`Server::start_logged`].
     log: Option<PathBuf>,
+    /// The `serve` flags it was started with, for [`Server::restart`].
+    extra: Vec<String>,
+    log_level: Option<String>,
 }
 
 impl Server {
@@ -79,43 +82,89 @@ impl Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("server.db");
         let log = log_level.map(|_| dir.path().join("server.log"));
-        let stderr = match &log {
-            Some(path) => Stdio::from(std::fs::File::create(path).expect("server log file")),
-            None => Stdio::inherit(),
-        };
-        let level = match log_level {
-            Some(l) => l.to_owned(),
-            None => std::env::var("WALLET_E2E_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
-        };
-        let mut child = Command::new(bin_dir().join("wallet-server"))
-            .args(["serve", "--db"])
-            .arg(&db)
-            .args(["--listen", "127.0.0.1:0", "--sandbox"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .env("RUST_LOG", level)
-            .spawn()
-            .expect("start wallet-server");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let url = loop {
-            let line = lines
-                .next()
-                .expect("wallet-server exited before listening")
-                .expect("read stdout");
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                break rest.trim().to_owned();
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let (child, url) = spawn_server(&db, "127.0.0.1:0", extra, log_level, log.as_deref());
         Self {
             child,
             url,
             _dir: dir,
             db,
             log,
+            extra: extra.iter().map(|s| (*s).to_owned()).collect(),
+            log_level: log_level.map(str::to_owned),
+        }
+    }
+
+    /// Starts the server again on the same database and, when it is free again, the same
+    /// address (so devices keep their `--server`). After [`Server::kill`].
+    pub fn restart(&mut self) {
+        self.kill();
+        let addr = self.url.trim_start_matches("http://").to_owned();
+        let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+        let log = self.log.clone();
+        let (child, url) = spawn_server(
+            &self.db,
+            &addr,
+            &extra,
+            self.log_level.as_deref(),
+            log.as_deref(),
+        );
+        self.child = child;
+        assert_eq!(url, self.url, "restarted on another address");
+    }
+
+    /// `wallet-server ledger check --db` on this server's database: asserts every ledger
+    /// invariant holds (entries sum to zero, balances equal their entries, no negative customer
+    /// balance, no reused idempotency key) and returns the tool's JSON (`transactions`, ...).
+    pub fn ledger_check(&self) -> Value {
+        let out = Command::new(bin_dir().join("wallet-server"))
+            .args(["ledger", "check", "--json", "--db"])
+            .arg(&self.db)
+            .output()
+            .expect("run ledger check");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "ledger check failed: {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_str(stdout.trim())
+            .unwrap_or_else(|e| panic!("ledger check JSON ({e}): {stdout}"));
+        assert_eq!(v["ok"], true, "{v}");
+        v
+    }
+
+    /// Runs a `wallet-server merchant ...` tool against this server with `--json`.
+    pub fn merchant_tool(&self, args: &[&str]) -> Run {
+        let out = Command::new(bin_dir().join("wallet-server"))
+            .arg("merchant")
+            .args(args)
+            .args(["--server", &self.url, "--json"])
+            .output()
+            .expect("run merchant tool");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let json = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+            panic!(
+                "merchant tool stdout is not JSON ({e}): {stdout:?} {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            json,
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Creates a sandbox merchant with `wallet-server merchant create`.
+    pub fn merchant(&self, name: &str, city: &str, mcc: &str) -> Merchant {
+        let v = self
+            .merchant_tool(&["create", "--name", name, "--city", city, "--mcc", mcc])
+            .ok();
+        Merchant {
+            id: v["id"].as_str().expect("merchant id").to_owned(),
+            api_key: v["api_key"].as_str().expect("api key").to_owned(),
+            payload: v["payload"].as_str().expect("static payload").to_owned(),
+            name: name.to_owned(),
         }
     }
 
@@ -172,6 +221,118 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+fn spawn_server(
+    db: &Path,
+    listen: &str,
+    extra: &[&str],
+    log_level: Option<&str>,
+    log: Option<&Path>,
+) -> (Child, String) {
+    let stderr = match log {
+        Some(path) => Stdio::from(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .expect("server log file"),
+        ),
+        None => Stdio::inherit(),
+    };
+    let level = match log_level {
+        Some(l) => l.to_owned(),
+        None => std::env::var("WALLET_E2E_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+    };
+    let mut child = Command::new(bin_dir().join("wallet-server"))
+        .args(["serve", "--db"])
+        .arg(db)
+        .args(["--listen", listen, "--sandbox"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .env("RUST_LOG", level)
+        .spawn()
+        .expect("start wallet-server");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("wallet-server exited before listening")
+            .expect("read stdout");
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.trim().to_owned();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
+
+/// A sandbox merchant made with `wallet-server merchant create`, driven with the merchant tools.
+#[derive(Debug, Clone)]
+pub struct Merchant {
+    pub id: String,
+    pub api_key: String,
+    /// Its static EMVCo payload.
+    pub payload: String,
+    pub name: String,
+}
+
+impl Merchant {
+    fn auth<'a>(&'a self, command: &'a str) -> Vec<&'a str> {
+        vec![command, "--merchant", &self.id, "--api-key", &self.api_key]
+    }
+
+    /// `merchant order`: a dynamic code (or with `phone` a remote order). Returns the order.
+    pub fn order(
+        &self,
+        server: &Server,
+        amount: &str,
+        phone: Option<&str>,
+        expires_in: Option<&str>,
+    ) -> Value {
+        let mut args = self.auth("order");
+        args.extend(["--amount", amount]);
+        if let Some(p) = phone {
+            args.extend(["--phone", p]);
+        }
+        if let Some(e) = expires_in {
+            args.extend(["--expires-in", e]);
+        }
+        server.merchant_tool(&args).ok()
+    }
+
+    /// `merchant qr`: the static payload.
+    pub fn qr(&self, server: &Server) -> String {
+        let v = server.merchant_tool(&self.auth("qr")).ok();
+        v["payload"].as_str().expect("payload").to_owned()
+    }
+
+    /// `merchant charge-code`: what a POS does with a scanned payment code.
+    pub fn charge_code(&self, server: &Server, code: &str, amount: &str) -> Run {
+        let mut args = self.auth("charge-code");
+        args.extend(["--code", code, "--amount", amount]);
+        server.merchant_tool(&args)
+    }
+
+    /// `merchant refund`: all that is left, or `amount`.
+    pub fn refund(&self, server: &Server, order_id: &str, amount: Option<&str>) -> Run {
+        let mut args = self.auth("refund");
+        args.extend(["--order", order_id]);
+        if let Some(a) = amount {
+            args.extend(["--amount", a]);
+        }
+        server.merchant_tool(&args)
+    }
+
+    /// `merchant show-order`.
+    pub fn show_order(&self, server: &Server, order_id: &str) -> Value {
+        let mut args = self.auth("show-order");
+        args.extend(["--order", order_id]);
+        server.merchant_tool(&args).ok()
     }
 }
 
@@ -256,6 +417,35 @@ impl Device {
             json,
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// Runs `wallet ARGS` for a human (no `--json`, English): (exit code, stdout, stderr).
+    pub fn run_human(&self, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+        let mut child = Command::new(bin_dir().join("wallet"))
+            .arg("--server")
+            .arg(&self.server_url)
+            .arg("--home")
+            .arg(self.home.path())
+            .args(["--lang", "en"])
+            .args(args)
+            .env("WALLET_DEVICE_NAME", &self.name)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run wallet");
+        {
+            let mut input = child.stdin.take().expect("stdin");
+            if let Some(s) = stdin {
+                writeln!(input, "{s}").expect("write stdin");
+            }
+        }
+        let out = child.wait_with_output().expect("wait wallet");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 
     /// Signs up through the CLI and verifies with the OTP from the outbox.
@@ -378,4 +568,95 @@ pub fn test_card(bank: &str, card_type: &str, outcome: &str) -> String {
         .find(|c| c.bank == bank && c.card_type == card_type && c.outcome == outcome)
         .unwrap_or_else(|| panic!("no sandbox {bank} {card_type} card with outcome {outcome}"))
         .number
+}
+
+impl Device {
+    /// This device's profile opened in-process with the real `wallet-core` and the real
+    /// Secret Service (what the CLI does), for what the CLI does not print: a payment code at
+    /// another moment, the SVGs of a payment code.
+    pub fn core(&self) -> wallet_core::Wallet {
+        wallet_core::Wallet::open(
+            wallet_core::WalletConfig {
+                home: self.home.path().to_path_buf(),
+                server_url: self.server_url.clone(),
+                device_name: self.name.clone(),
+                platform: "cli".into(),
+            },
+            std::sync::Arc::new(wallet_core::KeyringSecretStore::new()),
+        )
+        .expect("open the profile in-process")
+    }
+}
+
+/// Paints the SVG documents this project draws (a white `rect` background, then black `rect`
+/// bars or one `path` of `M x y h w v h H x V y` squares, as the `qrcode` crate writes them)
+/// into a PNG, `scale` pixels per SVG unit. Not a general SVG renderer.
+pub fn svg_to_png(svg: &str, scale: u32) -> Vec<u8> {
+    fn attr(tag: &str, name: &str) -> Option<f64> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let end = start + tag[start..].find('"')?;
+        tag[start..end].parse().ok()
+    }
+    let head_end = svg.find("<svg").expect("an svg element");
+    let svg_tag = &svg[head_end..head_end + svg[head_end..].find('>').expect("svg tag end")];
+    let w = attr(svg_tag, "width").expect("width") as u32;
+    let h = attr(svg_tag, "height").expect("height") as u32;
+    let mut img = image::GrayImage::from_pixel(w * scale, h * scale, image::Luma([255]));
+    let mut fill = |x: f64, y: f64, rw: f64, rh: f64| {
+        for py in (y * f64::from(scale)) as u32..((y + rh) * f64::from(scale)) as u32 {
+            for px in (x * f64::from(scale)) as u32..((x + rw) * f64::from(scale)) as u32 {
+                if px < img.width() && py < img.height() {
+                    img.put_pixel(px, py, image::Luma([0]));
+                }
+            }
+        }
+    };
+    for part in svg.split('<').skip(1) {
+        let dark = part.contains("fill=\"#000\"");
+        if part.starts_with("rect") && dark {
+            fill(
+                attr(part, "x").unwrap_or(0.0),
+                attr(part, "y").unwrap_or(0.0),
+                attr(part, "width").expect("rect width"),
+                attr(part, "height").expect("rect height"),
+            );
+        } else if part.starts_with("path") && dark {
+            let d_start = part.find(" d=\"").expect("path data") + 4;
+            let d = &part[d_start..d_start + part[d_start..].find('"').expect("path end")];
+            for square in d.split('M').filter(|s| !s.is_empty()) {
+                // "x y h w v h H x V y"
+                let nums: Vec<f64> = square
+                    .split(|c: char| c.is_ascii_alphabetic() || c == ' ')
+                    .filter(|s| !s.is_empty())
+                    .map(|n| n.parse().expect("path number"))
+                    .collect();
+                fill(nums[0], nums[1], nums[2], nums[3]);
+            }
+        }
+    }
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode png");
+    png
+}
+
+/// What `zbarimg -q --raw` reads in the image at `path` (`None` when zbarimg finds nothing),
+/// or `None` when zbarimg is not installed (then the caller says so).
+pub fn zbarimg(path: &Path) -> Option<String> {
+    let out = Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(path)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_owned())
+}
+
+/// Whether `zbarimg` can be run here.
+pub fn have_zbarimg() -> bool {
+    Command::new("zbarimg")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }

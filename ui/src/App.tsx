@@ -10,6 +10,10 @@ import { Cards } from './screens/Cards';
 import { Devices } from './screens/Devices';
 import { Home } from './screens/Home';
 import { TopUp, Withdraw } from './screens/MoneyFlow';
+import { NoPinSettings } from './screens/NoPinSettings';
+import { Orders } from './screens/Orders';
+import { Paycode } from './screens/Paycode';
+import { Scan } from './screens/Scan';
 import { PinSettings } from './screens/PinSettings';
 import { Otp } from './screens/Otp';
 import { Signin } from './screens/Signin';
@@ -29,10 +33,26 @@ export type Screen =
   | { name: 'bind-card'; profile: Profile; back: Place }
   | { name: 'top-up'; profile: Profile }
   | { name: 'withdraw'; profile: Profile }
-  | { name: 'pin'; profile: Profile; start?: 'reset' };
+  | { name: 'pin'; profile: Profile; start?: 'reset' }
+  | { name: 'scan'; profile: Profile }
+  | { name: 'paycode'; profile: Profile }
+  | { name: 'no-pin'; profile: Profile }
+  | { name: 'orders'; profile: Profile; back: Place };
 
 /** The signed-in screens one tap from home; where a flow returns to. */
-export type Place = 'home' | 'devices' | 'cards' | 'top-up' | 'withdraw' | 'pin' | 'pin-reset' | 'bind-card';
+export type Place =
+  | 'home'
+  | 'devices'
+  | 'cards'
+  | 'top-up'
+  | 'withdraw'
+  | 'pin'
+  | 'pin-reset'
+  | 'bind-card'
+  | 'scan'
+  | 'paycode'
+  | 'no-pin'
+  | 'orders';
 
 /**
  * The app: a small screen state machine over the backend. Any `DEVICE_REVOKED` answer, from any
@@ -74,6 +94,7 @@ export function App({ backend: raw }: { backend: Backend }) {
   /** Goes to a signed-in place; `from` is where the card flow returns to. */
   const place = (profile: Profile, to: Place, from: Place = 'home') => {
     if (to === 'bind-card') setScreen({ name: 'bind-card', profile, back: from });
+    else if (to === 'orders') setScreen({ name: 'orders', profile, back: from });
     else if (to === 'pin-reset') setScreen({ name: 'pin', profile, start: 'reset' });
     else setScreen({ name: to, profile } as Screen);
   };
@@ -106,6 +127,24 @@ export function App({ backend: raw }: { backend: Backend }) {
           <Withdraw profile={screen.profile} onHome={() => toHome(screen.profile)} onAddCard={() => place(screen.profile, 'bind-card', 'withdraw')} onForgotPin={() => place(screen.profile, 'pin-reset')} />
         )}
         {screen.name === 'pin' && <PinSettings start={screen.start} onBack={() => toHome(screen.profile)} />}
+        {screen.name === 'scan' && (
+          <Scan onHome={() => toHome(screen.profile)} onTopUp={() => place(screen.profile, 'top-up')} onForgotPin={() => place(screen.profile, 'pin-reset')} />
+        )}
+        {screen.name === 'paycode' && (
+          <Paycode
+            onBack={() => toHome(screen.profile)}
+            onSettings={() => place(screen.profile, 'no-pin')}
+            onOrders={() => place(screen.profile, 'orders', 'paycode')}
+          />
+        )}
+        {screen.name === 'no-pin' && <NoPinSettings onBack={() => place(screen.profile, 'paycode')} />}
+        {screen.name === 'orders' && (
+          <Orders
+            onBack={() => place(screen.profile, screen.back)}
+            onTopUp={() => place(screen.profile, 'top-up')}
+            onForgotPin={() => place(screen.profile, 'pin-reset')}
+          />
+        )}
       </div>
     </BackendProvider>
   );

@@ -7,6 +7,9 @@
 mod client;
 pub mod error;
 mod money_flows;
+mod pay_flows;
+mod qr_image;
+mod render;
 pub mod secret_store;
 mod store;
 #[cfg(all(test, feature = "ts"))]

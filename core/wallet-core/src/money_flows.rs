@@ -464,7 +464,7 @@ impl Wallet {
     // --- internals -----------------------------------------------------------------------------
 
     /// Runs `f` on the open store (`NOT_SIGNED_IN` when there is none).
-    fn with_store<T>(
+    pub(crate) fn with_store<T>(
         &self,
         f: impl FnOnce(&Store) -> Result<T, StoreError>,
     ) -> Result<T, WalletError> {
@@ -477,14 +477,14 @@ impl Wallet {
 
     /// Writes what the server answered to the local cache, best effort: a failure is logged,
     /// never turned into an error (the server's answer stands).
-    fn cache(&self, f: impl FnOnce(&Store) -> Result<(), StoreError>) {
+    pub(crate) fn cache(&self, f: impl FnOnce(&Store) -> Result<(), StoreError>) {
         if let Err(e) = self.with_store(f) {
             tracing::warn!(code = %e.code, "could not update the local cache");
         }
     }
 
     /// Sends a money-moving request with its idempotency key and caches the operation.
-    async fn move_money(
+    pub(crate) async fn move_money(
         &self,
         path: &str,
         body: &[u8],
@@ -530,7 +530,7 @@ fn check_new_pin_with(pin: &str, phone: Option<&str>) -> Result<(), WalletError>
 }
 
 /// An existing PIN is only checked for shape: a malformed one is refused without costing a try.
-fn check_pin_format(pin: &str, which: &str) -> Result<(), WalletError> {
+pub(crate) fn check_pin_format(pin: &str, which: &str) -> Result<(), WalletError> {
     if pin::pin_well_formed(pin) {
         Ok(())
     } else {
@@ -552,12 +552,12 @@ fn check_card_id(card_id: &str) -> Result<(), WalletError> {
     }
 }
 
-fn parse_amount(input: &str) -> Result<Money, WalletError> {
+pub(crate) fn parse_amount(input: &str) -> Result<Money, WalletError> {
     Money::parse(input, Currency::Cny).map_err(|e| invalid(ErrorCode::AmountInvalid, e))
 }
 
 /// The caller's key when well-formed, or a fresh random one.
-fn idempotency_key_or_new(key: Option<String>) -> Result<String, WalletError> {
+pub(crate) fn idempotency_key_or_new(key: Option<String>) -> Result<String, WalletError> {
     match key {
         Some(k) if idempotency_key_well_formed(&k) => Ok(k),
         Some(_) => Err(WalletError::new(
@@ -585,7 +585,11 @@ fn to_card(c: CardInfo) -> Card {
     }
 }
 
-fn to_operation(o: api::Operation) -> Operation {
+pub(crate) fn to_operation(o: api::Operation) -> Operation {
+    let (merchant_id, merchant_name, mcc) = match o.merchant {
+        Some(m) => (Some(m.merchant_id), Some(m.name), Some(m.mcc)),
+        None => (None, None, None),
+    };
     Operation {
         operation_id: o.operation_id,
         kind: o.kind,
@@ -593,8 +597,14 @@ fn to_operation(o: api::Operation) -> Operation {
         amount: o.amount,
         fee: o.fee,
         card_id: o.card_id,
-        card_last4: o.card_last4,
+        // Kept only as four digits (the cache refuses anything else).
+        card_last4: o.card_last4.filter(|l| !l.is_empty()),
         bank: o.bank,
+        merchant_id,
+        merchant_name,
+        mcc,
+        order_id: o.order_id,
+        channel: o.channel,
         failure_code: o.failure_code,
         created_at: rfc3339(&o.created_at),
         updated_at: rfc3339(&o.updated_at),
@@ -645,7 +655,9 @@ mod tests {
             name: "李明".into(),
             id_last4: "002X".into(),
         };
-        store.enrol(&profile, &DeviceKey::generate(), url).unwrap();
+        store
+            .enrol(&profile, &DeviceKey::generate(), url, None)
+            .unwrap();
         drop(store);
         let wallet = Wallet::open(config(dir.path(), url), secrets.clone()).unwrap();
         (dir, secrets, wallet)
@@ -688,9 +700,12 @@ mod tests {
             status,
             amount: Money::cny(10_000),
             fee: Money::cny(0),
-            card_id: "card_1".into(),
-            card_last4: "1234".into(),
+            card_id: Some("card_1".into()),
+            card_last4: Some("1234".into()),
             bank: Some(Bank::Cmb),
+            merchant: None,
+            order_id: None,
+            channel: None,
             failure_code: None,
             created_at: t,
             updated_at: t,

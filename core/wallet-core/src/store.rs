@@ -19,6 +19,7 @@ use rand::RngCore as _;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension as _};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wallet_protocol::paycode::PaycodeSeed;
 use zeroize::Zeroizing;
 
 use crate::secret_store::{SecretStore, SecretStoreError};
@@ -36,6 +37,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_settings.sql"),
     include_str!("../migrations/0003_cards.sql"),
+    include_str!("../migrations/0004_payments.sql"),
 ];
 
 /// Setting: the server URL this device was enrolled on (JSON string, or `null` when unknown).
@@ -323,8 +325,15 @@ impl Store {
         blob.map(|b| DeviceKey::from_blob(&b)).transpose()
     }
 
-    /// Completes enrolment: the profile with its device key replaces the pending challenge.
-    pub fn enrol(&mut self, profile: &Profile, key: &DeviceKey, server_url: &str) -> Result<()> {
+    /// Completes enrolment: the profile with its device key (and the payment-code seed the
+    /// server provisioned, when it sent one) replaces the pending challenge.
+    pub fn enrol(
+        &mut self,
+        profile: &Profile,
+        key: &DeviceKey,
+        server_url: &str,
+        paycode_seed: Option<&PaycodeSeed>,
+    ) -> Result<()> {
         let now = rfc3339(&Utc::now());
         let secret = Zeroizing::new(key.signing_key().to_bytes());
         let server = serde_json::to_string(server_url)
@@ -351,8 +360,36 @@ impl Store {
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             params![SETTING_ENROLLED_SERVER, server, now],
         )?;
+        if let Some(seed) = paycode_seed {
+            save_paycode_seed(&tx, seed, &now)?;
+        }
         tx.commit()?;
         Ok(())
+    }
+
+    // --- payment-code seed ---
+
+    /// Keeps this device's payment-code seed, replacing any earlier one.
+    pub fn save_paycode_seed(&self, seed: &PaycodeSeed) -> Result<()> {
+        save_paycode_seed(&self.conn, seed, &rfc3339(&Utc::now()))
+    }
+
+    /// The payment-code seed, or `None` when this device has not been given one yet.
+    pub fn paycode_seed(&self) -> Result<Option<PaycodeSeed>> {
+        let blob: Option<Zeroizing<Vec<u8>>> = self
+            .conn
+            .query_row("SELECT seed FROM paycode_seed WHERE id = 1", [], |r| {
+                r.get::<_, Vec<u8>>(0).map(Zeroizing::new)
+            })
+            .optional()?;
+        blob.map(|b| {
+            let bytes: Zeroizing<[u8; 32]> =
+                Zeroizing::new(b.as_slice().try_into().map_err(|_| {
+                    StoreError::Corrupt("payment-code seed has the wrong length".into())
+                })?);
+            Ok(PaycodeSeed::from_bytes(*bytes))
+        })
+        .transpose()
     }
 
     /// Refreshes the server-side fields of the profile (never the device key).
@@ -662,7 +699,8 @@ impl Store {
     pub fn operations(&self, limit: usize) -> Result<Vec<Operation>> {
         let mut stmt = self.conn.prepare(
             "SELECT operation_id, kind, status, amount_minor, fee_minor, currency, card_id,
-                    card_last4, bank, failure_code, created_at, updated_at
+                    card_last4, bank, merchant_id, merchant_name, mcc, order_id, channel,
+                    failure_code, created_at, updated_at
              FROM operations ORDER BY created_at DESC, operation_id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
@@ -676,9 +714,14 @@ impl Store {
                 card_id: r.get(6)?,
                 card_last4: r.get(7)?,
                 bank: r.get(8)?,
-                failure_code: r.get(9)?,
-                created_at: r.get(10)?,
-                updated_at: r.get(11)?,
+                merchant_id: r.get(9)?,
+                merchant_name: r.get(10)?,
+                mcc: r.get(11)?,
+                order_id: r.get(12)?,
+                channel: r.get(13)?,
+                failure_code: r.get(14)?,
+                created_at: r.get(15)?,
+                updated_at: r.get(16)?,
             })
         })?;
         let mut ops = Vec::new();
@@ -820,8 +863,9 @@ fn upsert_operation(conn: &Connection, op: &Operation) -> Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO operations
              (operation_id, kind, status, amount_minor, fee_minor, currency, card_id, card_last4,
-              bank, failure_code, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+              bank, merchant_id, merchant_name, mcc, order_id, channel, failure_code, created_at,
+              updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![
             op.operation_id,
             to_text(&op.kind)?,
@@ -832,10 +876,30 @@ fn upsert_operation(conn: &Connection, op: &Operation) -> Result<()> {
             op.card_id,
             op.card_last4,
             op.bank.as_ref().map(to_text).transpose()?,
+            op.merchant_id,
+            op.merchant_name,
+            op.mcc,
+            op.order_id,
+            op.channel.as_ref().map(to_text).transpose()?,
             op.failure_code.as_ref().map(to_text).transpose()?,
             op.created_at,
             op.updated_at,
         ],
+    )?;
+    Ok(())
+}
+
+fn save_paycode_seed(conn: &Connection, seed: &PaycodeSeed, now: &str) -> Result<()> {
+    use base64::Engine as _;
+    // The seed's one byte form; the copy is wiped when dropped.
+    let bytes = Zeroizing::new(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(Zeroizing::new(seed.to_base64()).as_bytes())
+            .map_err(|_| StoreError::Corrupt("payment-code seed is not base64".into()))?,
+    );
+    conn.execute(
+        "INSERT OR REPLACE INTO paycode_seed (id, seed, issued_at) VALUES (1, ?1, ?2)",
+        params![bytes.as_slice(), now],
     )?;
     Ok(())
 }
@@ -848,9 +912,14 @@ struct RawOperation {
     amount_minor: i64,
     fee_minor: i64,
     currency: String,
-    card_id: String,
-    card_last4: String,
+    card_id: Option<String>,
+    card_last4: Option<String>,
     bank: Option<String>,
+    merchant_id: Option<String>,
+    merchant_name: Option<String>,
+    mcc: Option<String>,
+    order_id: Option<String>,
+    channel: Option<String>,
     failure_code: Option<String>,
     created_at: String,
     updated_at: String,
@@ -868,6 +937,14 @@ impl RawOperation {
             card_id: self.card_id,
             card_last4: self.card_last4,
             bank: self.bank.map(|b| from_text(&b, "bank")).transpose()?,
+            merchant_id: self.merchant_id,
+            merchant_name: self.merchant_name,
+            mcc: self.mcc,
+            order_id: self.order_id,
+            channel: self
+                .channel
+                .map(|c| from_text(&c, "payment channel"))
+                .transpose()?,
             // A code this build does not know (from a newer server) is dropped, not fatal.
             failure_code: self
                 .failure_code
@@ -1069,6 +1146,7 @@ pub(crate) mod tests {
                 &sample_profile(),
                 &DeviceKey::generate(),
                 "http://127.0.0.1:1",
+                None,
             )
             .unwrap();
         drop(store);
@@ -1301,9 +1379,35 @@ pub(crate) mod tests {
             status: crate::types::OperationStatus::Succeeded,
             amount: Money::cny(3000),
             fee: Money::cny(30),
-            card_id: "card_1".into(),
-            card_last4: "1234".into(),
+            card_id: Some("card_1".into()),
+            card_last4: Some("1234".into()),
             bank: Some(crate::types::Bank::Cmb),
+            merchant_id: None,
+            merchant_name: None,
+            mcc: None,
+            order_id: None,
+            channel: None,
+            failure_code: None,
+            created_at: created_at.into(),
+            updated_at: created_at.into(),
+        }
+    }
+
+    pub(crate) fn sample_payment(id: &str, created_at: &str) -> Operation {
+        Operation {
+            operation_id: id.into(),
+            kind: crate::types::OperationKind::Payment,
+            status: crate::types::OperationStatus::Succeeded,
+            amount: Money::cny(1250),
+            fee: Money::cny(0),
+            card_id: None,
+            card_last4: None,
+            bank: None,
+            merchant_id: Some("mch_1".into()),
+            merchant_name: Some("Lucky Noodles".into()),
+            mcc: Some("5812".into()),
+            order_id: Some("ord_1".into()),
+            channel: Some(crate::types::PaymentChannel::StaticQr),
             failure_code: None,
             created_at: created_at.into(),
             updated_at: created_at.into(),
@@ -1349,10 +1453,12 @@ pub(crate) mod tests {
         card.last4 = "12a4".into();
         assert!(store.upsert_card(&card).is_err());
         let mut op = sample_operation("op_1", "2030-01-01T00:00:00Z");
-        op.card_last4 = "4111111111111111".into();
+        op.card_last4 = Some("4111111111111111".into());
+        assert!(store.upsert_operation(&op).is_err());
+        op.card_last4 = Some(String::new());
         assert!(store.upsert_operation(&op).is_err());
         // An operation of a card unbound since has no last 4 digits at all.
-        op.card_last4 = String::new();
+        op.card_last4 = None;
         store.upsert_operation(&op).unwrap();
     }
 
@@ -1428,6 +1534,97 @@ pub(crate) mod tests {
             )
             .unwrap();
         assert_eq!(store.operations(20).unwrap(), vec![failed, older]);
+    }
+
+    /// A database frozen at schema v3 (migrations 1–3 only, with a top-up and a withdrawal of a
+    /// card unbound since) migrates to the newest version: the operations keep every value,
+    /// the unbound card's empty last 4 becomes unknown, and payments fit beside them.
+    #[test]
+    fn v3_database_migrates_operations_and_has_no_seed() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = ProfilePaths::new(dir.path());
+        let secrets = FakeSecrets::default();
+        let profile_id = "0123456789abcdef0123456789abcdef";
+        let key = [0x33u8; KEY_LEN];
+        secrets.set(&key_entry_name(profile_id), &key).unwrap();
+        fs::write(&paths.profile_id, profile_id).unwrap();
+        {
+            let conn = Connection::open(&paths.db).unwrap();
+            conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))
+                .unwrap();
+            for sql in &MIGRATIONS[..3] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO profile VALUES (1, 'acc_1', 'dev_1', '+8613812345678',
+                    '+86 138****5678', '李明', '002X', zeroblob(32),
+                    '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');
+                 INSERT INTO operations VALUES ('op_1', 'topup', 'succeeded', 10000, 0, 'CNY',
+                    'card_1', '1234', 'CMB', NULL, '2030-01-01T00:00:00Z', '2030-01-01T00:00:00Z');
+                 INSERT INTO operations VALUES ('op_2', 'withdrawal', 'failed', 3000, 30, 'CNY',
+                    'card_2', '', NULL, 'CARD_DECLINED', '2030-01-01T00:00:05Z',
+                    '2030-01-01T00:00:06Z');
+                 PRAGMA user_version = 3;",
+            )
+            .unwrap();
+        }
+        let store = Store::open_existing(&paths, &secrets).unwrap().unwrap();
+        let version: i64 = store
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let ops = store.operations(20).unwrap();
+        assert_eq!(ops.len(), 2);
+        let mut withdrawal = sample_operation("op_2", "2030-01-01T00:00:05Z");
+        withdrawal.status = crate::types::OperationStatus::Failed;
+        withdrawal.card_id = Some("card_2".into());
+        withdrawal.card_last4 = None;
+        withdrawal.bank = None;
+        withdrawal.failure_code = Some(wallet_protocol::ErrorCode::CardDeclined);
+        withdrawal.updated_at = "2030-01-01T00:00:06Z".into();
+        assert_eq!(ops[0], withdrawal);
+        let mut top_up = sample_operation("op_1", "2030-01-01T00:00:00Z");
+        top_up.kind = crate::types::OperationKind::Topup;
+        top_up.amount = Money::cny(10_000);
+        top_up.fee = Money::cny(0);
+        assert_eq!(ops[1], top_up);
+        // Enrolled before seeds existed: none until the app fetches one.
+        assert!(store.paycode_seed().unwrap().is_none());
+        let payment = sample_payment("op_3", "2030-01-02T00:00:00Z");
+        store.upsert_operation(&payment).unwrap();
+        assert_eq!(store.operations(1).unwrap(), vec![payment]);
+        let seed = PaycodeSeed::from_bytes([7; 32]);
+        store.save_paycode_seed(&seed).unwrap();
+        assert_eq!(store.paycode_seed().unwrap(), Some(seed));
+    }
+
+    #[test]
+    fn seed_is_kept_at_enrolment_replaced_and_wiped() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = ProfilePaths::new(dir.path());
+        let secrets = FakeSecrets::default();
+        let mut store = Store::create(&paths, &secrets).unwrap();
+        let seed = PaycodeSeed::from_bytes([1; 32]);
+        store
+            .enrol(
+                &sample_profile(),
+                &DeviceKey::generate(),
+                "http://127.0.0.1:1",
+                Some(&seed),
+            )
+            .unwrap();
+        assert_eq!(store.paycode_seed().unwrap(), Some(seed));
+        let fresh = PaycodeSeed::from_bytes([2; 32]);
+        store.save_paycode_seed(&fresh).unwrap();
+        assert_eq!(store.paycode_seed().unwrap(), Some(fresh));
+        let count: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM paycode_seed", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 1);
+        store.wipe(&secrets).unwrap();
+        assert!(!paths.db.exists());
     }
 
     #[test]

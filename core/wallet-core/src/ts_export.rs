@@ -55,6 +55,19 @@ fn export_bindings() {
         WithdrawInput,
         Money,
         Currency,
+        // QR pay, payment codes, orders
+        DecodedQr,
+        QrKind,
+        QrNetwork,
+        WalletQr,
+        QrPayment,
+        PayQrInput,
+        PaycodeView,
+        PaycodeSettings,
+        PaycodeSettingsInput,
+        Order,
+        OrderStatus,
+        PaymentChannel,
     );
     names.sort();
     let mut index = String::from(

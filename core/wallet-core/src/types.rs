@@ -76,9 +76,9 @@ pub enum SessionStatus {
 pub use wallet_protocol::api::{
     CardStatus, OperationKind, OperationStatus, OrderStatus, PaymentChannel,
 };
-pub use wallet_protocol::qr::{DecodedQr, QrKind, QrNetwork, WalletQr};
 pub use wallet_protocol::card::{Bank, CardInspection, CardScheme, CardType};
 pub use wallet_protocol::money::{Currency, Money};
+pub use wallet_protocol::qr::{DecodedQr, QrKind, QrNetwork, WalletQr};
 
 use crate::ErrorCode;
 

@@ -13,6 +13,7 @@ use wallet_protocol::api::{
     self, paths, AccountProfile, ChallengeResponse, DeviceEnrolment, DeviceList, EnrolResponse,
     LoginRequest, SignupRequest, VerifyRequest,
 };
+use wallet_protocol::paycode::PaycodeSeed;
 use wallet_protocol::{ErrorCode, PhoneNumber, RealName, ResidentId};
 use zeroize::{Zeroize as _, Zeroizing};
 
@@ -251,11 +252,21 @@ impl Wallet {
             }
         };
         let profile = to_profile(enrolled.account, enrolled.device_id);
+        let seed = PaycodeSeed::from_base64(&enrolled.paycode_seed);
+        if seed.is_none() {
+            // Payment codes then say PAYCODE_NOT_PROVISIONED until `refresh_paycode_seed`.
+            tracing::warn!("the server provisioned no usable payment-code seed");
+        }
         let mut guard = self.lock_store();
         let store = guard
             .as_mut()
             .ok_or_else(|| WalletError::from(ErrorCode::NoPendingVerification))?;
-        store.enrol(&profile, &pending.device_key, self.client.base_url())?;
+        store.enrol(
+            &profile,
+            &pending.device_key,
+            self.client.base_url(),
+            seed.as_ref(),
+        )?;
         tracing::info!(purpose = ?pending.purpose, "device enrolled");
         Ok(profile)
     }

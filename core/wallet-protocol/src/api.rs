@@ -607,8 +607,9 @@ pub struct Order {
     pub amount: Money,
     pub description: Option<String>,
     pub status: OrderStatus,
-    /// `dynamic_qr`, `remote_order`, or `paycode` (a payment code over the no-PIN limit waits
-    /// here for the payer's PIN).
+    /// `static_qr` (created already paid), `dynamic_qr`, `remote_order`, or `paycode` (a
+    /// no-PIN payment, created already paid, or one over the no-PIN limit waiting here for the
+    /// payer's PIN).
     pub channel: PaymentChannel,
     /// The dynamic EMVCo payload of a `dynamic_qr` order.
     pub payload: Option<String>,

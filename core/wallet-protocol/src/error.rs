@@ -136,6 +136,8 @@ error_codes! {
     PaycodeUsed = "PAYCODE_USED", 409, "This payment code was already used; ask for a fresh one";
     /// The device has no payment-code seed yet (client side: provision one online first).
     PaycodeNotProvisioned = "PAYCODE_NOT_PROVISIONED", 409, "Payment codes are not set up on this device yet";
+    /// A remote order names a phone number that has no Wallet account.
+    PayerNotFound = "PAYER_NOT_FOUND", 404, "No Wallet account has this phone number";
     // --- generic server ---
     NotFound = "NOT_FOUND", 404, "Not found";
     Forbidden = "FORBIDDEN", 403, "Not allowed";

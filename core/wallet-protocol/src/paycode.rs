@@ -168,7 +168,14 @@ mod tests {
 
     #[test]
     fn parse_refuses_other_shapes() {
-        for bad in ["", "28", "2812345678901234567", "29123456789012345X", "191234567890123456", "２８1234567890123456"] {
+        for bad in [
+            "",
+            "28",
+            "2812345678901234567",
+            "29123456789012345X",
+            "191234567890123456",
+            "２８1234567890123456",
+        ] {
             assert_eq!(Paycode::parse(bad), None, "{bad}");
         }
     }
@@ -183,10 +190,16 @@ mod tests {
 
     #[test]
     fn steps_and_window() {
-        let t = Utc.timestamp_opt(1_700_000_015, 0).single().expect("valid time");
+        let t = Utc
+            .timestamp_opt(1_700_000_015, 0)
+            .single()
+            .expect("valid time");
         let step = step_at(t);
         assert_eq!(step, 1_700_000_015 / 30);
         assert_eq!(step_end(step).timestamp(), (step + 1) * 30);
-        assert_eq!(accepted_steps(step).collect::<Vec<_>>(), vec![step - 1, step, step + 1]);
+        assert_eq!(
+            accepted_steps(step).collect::<Vec<_>>(),
+            vec![step - 1, step, step + 1]
+        );
     }
 }

@@ -29,6 +29,10 @@ import uniffi.wallet_ffi.ChallengePurpose
 import uniffi.wallet_ffi.Currency
 import uniffi.wallet_ffi.OperationKind
 import uniffi.wallet_ffi.OperationStatus
+import uniffi.wallet_ffi.PayQrInput
+import uniffi.wallet_ffi.PaymentChannel
+import uniffi.wallet_ffi.QrKind
+import uniffi.wallet_ffi.QrNetwork
 import uniffi.wallet_ffi.SecretStore
 import uniffi.wallet_ffi.SecretStoreException
 import uniffi.wallet_ffi.SessionStatus
@@ -38,6 +42,8 @@ import uniffi.wallet_ffi.Wallet
 import uniffi.wallet_ffi.WalletConfig
 import uniffi.wallet_ffi.WalletException
 import uniffi.wallet_ffi.WithdrawInput
+import uniffi.wallet_ffi.decodeQr
+import uniffi.wallet_ffi.decodeQrImage
 import uniffi.wallet_ffi.inspectCard
 import uniffi.wallet_ffi.passwordStrength
 
@@ -45,6 +51,9 @@ const val PASSWORD = "correct-Horse-battery-staple-93"
 const val NAME = "李明"
 const val ID_NUMBER = "11010519491231002X"
 const val PIN = "280419"
+/** Banco Central do Brasil's Pix example: a well-formed code of another network. */
+const val PIX = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR" +
+    "5913Fulano de Tal6008BRASILIA62070503***63041D3D"
 
 /** A sandbox bank test card, as `wallet-server sandbox cards --json` lists it. */
 data class TestCard(val number: String, val bank: String, val scheme: String, val cardType: String)
@@ -133,6 +142,17 @@ class Server(workdir: File) {
             ?: error("no $purpose code in outbox: $out")
         return Regex(""""code"\s*:\s*"(\d{6})"""").find(message)?.groupValues?.get(1)
             ?: error("no code in message: $message")
+    }
+
+    /** `wallet-server merchant ARGS --server URL --json`: the string fields of its flat answer. */
+    fun merchant(vararg args: String): Map<String, String> {
+        val out = run("merchant", *args, "--server", url, "--json")
+        // Only the top-level string fields are read; nested objects come first-wins.
+        val fields = mutableMapOf<String, String>()
+        Regex(""""([a-z_]+)"\s*:\s*"([^"]*)"""").findAll(out).forEach {
+            fields.putIfAbsent(it.groupValues[1], it.groupValues[2])
+        }
+        return fields
     }
 
     fun stop() {
@@ -303,6 +323,78 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertEquals(10000L, wallet.balance().balance.minor)
     }
 
+    fun qrPayAndPaymentCode() = runBlocking {
+        val phone = "13800138005"
+        val shop = server.merchant("create", "--name", "Lucky Noodles", "--city", "Beijing", "--mcc", "5812")
+        val payload = shop.getValue("payload")
+
+        // Offline, no profile needed.
+        val decoded = decodeQr(payload)
+        assertEquals(QrKind.EMVCO_MPM, decoded.kind)
+        assertEquals(QrNetwork.WALLET, decoded.network)
+        assertTrue(decoded.payable)
+        assertEquals("11", decoded.pointOfInitiation)
+        assertEquals(shop.getValue("id"), decoded.wallet?.merchantId)
+        val pix = decodeQr(PIX)
+        assertEquals(QrNetwork.PIX, pix.network)
+        assertFalse(pix.payable)
+        assertEquals("br.gov.bcb.pix", pix.templates.getValue("26").getValue("00"))
+        expectCode("QR_CRC_MISMATCH") { decodeQr(PIX.dropLast(4) + "0000") }
+        assertEquals(QrKind.URL, decodeQr("https://example.com").kind)
+        expectCode("QR_IMAGE_UNREADABLE") { decodeQrImage("not an image".toByteArray()) }
+
+        val card = server.testCard()
+        val (wallet, _) = open("qr", MemorySecretStore())
+        wallet.signup(SignupInput(phone, NAME, ID_NUMBER, PASSWORD))
+        wallet.verify(server.otp(phone, "signup"))
+        wallet.setPin(PIN)
+        wallet.bindCard(card.number, phone)
+        wallet.verifyCard(server.otp(phone, "card_bind"))
+        wallet.topUp(TopUpInput(amount = "100", cardId = null, idempotencyKey = null))
+
+        expectCode("QR_NOT_PAYABLE") { wallet.resolveQr(PIX) }
+        val seen = wallet.resolveQr(payload)
+        assertEquals("Lucky Noodles", seen.merchantName)
+        assertFalse(seen.nameMismatch)
+        assertEquals(PaymentChannel.STATIC_QR, seen.channel)
+        expectCode("AMOUNT_REQUIRED") {
+            wallet.payQr(PayQrInput(payload = payload, amount = null, pin = PIN, idempotencyKey = null))
+        }
+        val op = wallet.payQr(PayQrInput(payload = payload, amount = "12.50", pin = PIN, idempotencyKey = null))
+        assertEquals(OperationKind.PAYMENT, op.kind)
+        assertEquals(OperationStatus.SUCCEEDED, op.status)
+        assertEquals(PaymentChannel.STATIC_QR, op.channel)
+        assertEquals(1250L, op.amount.minor)
+        assertEquals("Lucky Noodles", op.merchantName)
+        assertNull(op.cardId)
+        val order = server.merchant(
+            "order", "--merchant", shop.getValue("id"), "--api-key", shop.getValue("api_key"), "--amount", "5",
+        )
+        val dynamic = wallet.payQr(
+            PayQrInput(payload = order.getValue("payload"), amount = null, pin = PIN, idempotencyKey = null),
+        )
+        assertEquals(PaymentChannel.DYNAMIC_QR, dynamic.channel)
+        assertEquals(500L, dynamic.amount.minor)
+        assertEquals(10000L - 1250 - 500, wallet.balance().balance.minor)
+
+        // The payment code: 18 digits, offline, rotating every 30-second step.
+        val code = wallet.paycode()
+        assertTrue(Regex("""28\d{16}""").matches(code.code), code.code)
+        assertEquals(code.code, code.grouped.replace(" ", ""))
+        assertTrue(code.secondsLeft in 1u..30u, code.secondsLeft.toString())
+        assertTrue("<svg" in code.qrSvg && "<svg" in code.barcodeSvg)
+        val charged = server.merchant(
+            "charge-code", "--merchant", shop.getValue("id"), "--api-key", shop.getValue("api_key"),
+            "--code", code.code, "--amount", "3",
+        )
+        assertEquals("paid", charged.getValue("status"))
+        assertEquals(10000L - 1250 - 500 - 300, wallet.balance().balance.minor)
+        Thread.sleep(code.secondsLeft.toLong() * 1000 + 500)
+        val rotated = wallet.paycode()
+        assertNotEquals(code.code, rotated.code)
+        assertTrue(Regex("""28\d{16}""").matches(rotated.code), rotated.code)
+    }
+
     fun hostSecretStoreErrorReachesCallerAsCode() = runBlocking {
         val (wallet, _) = open("locked", UnavailableSecretStore())
         val e = expectCode("SECRET_STORE_UNAVAILABLE") {
@@ -320,6 +412,7 @@ fun main() {
         "signupLoginDevicesRevokeWipesRevokedDevice" to t::signupLoginDevicesRevokeWipesRevokedDevice,
         "weakPasswordRefusedWithCode" to t::weakPasswordRefusedWithCode,
         "pinCardTopUpBalance" to t::pinCardTopUpBalance,
+        "qrPayAndPaymentCode" to t::qrPayAndPaymentCode,
         "hostSecretStoreErrorReachesCallerAsCode" to t::hostSecretStoreErrorReachesCallerAsCode,
     )
     var failed = 0

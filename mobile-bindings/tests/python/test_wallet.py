@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 import unittest
 
 from wallet_ffi import (
@@ -28,6 +29,10 @@ from wallet_ffi import (
     Currency,
     OperationKind,
     OperationStatus,
+    PayQrInput,
+    PaymentChannel,
+    QrKind,
+    QrNetwork,
     SecretStore,
     SecretStoreError,
     SessionStatus,
@@ -37,6 +42,8 @@ from wallet_ffi import (
     WalletConfig,
     WalletError,
     WithdrawInput,
+    decode_qr,
+    decode_qr_image,
     inspect_card,
     password_strength,
 )
@@ -45,6 +52,9 @@ PASSWORD = "correct-Horse-battery-staple-93"
 NAME = "李明"
 ID_NUMBER = "11010519491231002X"
 PIN = "280419"
+# Banco Central do Brasil's Pix example: a well-formed code of another network.
+PIX = ("00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR"
+       "5913Fulano de Tal6008BRASILIA62070503***63041D3D")
 
 
 class MemorySecretStore(SecretStore):
@@ -133,6 +143,14 @@ class Server:
             if card["outcome"] == outcome and card["card_type"] == card_type:
                 return card
         raise AssertionError(f"no {outcome} {card_type} sandbox card: {out}")
+
+    def merchant(self, *args):
+        """`wallet-server merchant ARGS --server URL --json`, parsed."""
+        out = subprocess.run(
+            [self.bin, "merchant", *args, "--server", self.url, "--json"],
+            check=True, capture_output=True, text=True, timeout=30,
+        ).stdout
+        return json.loads(out)
 
     def stop(self):
         self.proc.terminate()
@@ -329,6 +347,87 @@ class WalletBindingTest(unittest.TestCase):
             amount="1.00", card_id=None, pin="12", idempotency_key=None)))
         # Nothing moved.
         self.assertEqual(asyncio.run(wallet.balance()).balance.minor, 10000)
+
+    def test_qr_pay_and_payment_code(self):
+        phone = "13800138005"
+        shop = self.server.merchant(
+            "create", "--name", "Lucky Noodles", "--city", "Beijing", "--mcc", "5812")
+
+        # Offline, no profile needed.
+        decoded = decode_qr(shop["payload"])
+        self.assertEqual(decoded.kind, QrKind.EMVCO_MPM)
+        self.assertEqual(decoded.network, QrNetwork.WALLET)
+        self.assertTrue(decoded.payable)
+        self.assertEqual(decoded.point_of_initiation, "11")
+        self.assertEqual(decoded.wallet.merchant_id, shop["id"])
+        pix = decode_qr(PIX)
+        self.assertEqual(pix.network, QrNetwork.PIX)
+        self.assertFalse(pix.payable)
+        self.assertEqual(pix.templates["26"]["00"], "br.gov.bcb.pix")
+        self.assertCode("QR_CRC_MISMATCH", lambda: decode_qr(PIX[:-4] + "0000"))
+        self.assertEqual(decode_qr("https://example.com").kind, QrKind.URL)
+        self.assertCode("QR_IMAGE_UNREADABLE", lambda: decode_qr_image(b"not an image"))
+
+        wallet, _ = self.open("qr", MemorySecretStore())
+        card = self.server.test_card()
+
+        async def set_up():
+            await wallet.signup(SignupInput(
+                phone=phone, name=NAME, id_number=ID_NUMBER, password=PASSWORD))
+            await wallet.verify(self.server.otp(phone, "signup"))
+            await wallet.set_pin(PIN)
+            await wallet.bind_card(card["number"], phone)
+            await wallet.verify_card(self.server.otp(phone, "card_bind"))
+            await wallet.top_up(TopUpInput(amount="100", card_id=None, idempotency_key=None))
+
+        asyncio.run(set_up())
+
+        self.assertCode("QR_NOT_PAYABLE", wallet.resolve_qr(PIX))
+
+        async def pay():
+            seen = await wallet.resolve_qr(shop["payload"])
+            self.assertEqual(seen.merchant_name, "Lucky Noodles")
+            self.assertFalse(seen.name_mismatch)
+            self.assertEqual(seen.channel, PaymentChannel.STATIC_QR)
+            with self.assertRaises(WalletError.Failed) as ctx:
+                await wallet.pay_qr(PayQrInput(
+                    payload=shop["payload"], amount=None, pin=PIN, idempotency_key=None))
+            self.assertEqual(ctx.exception.code, "AMOUNT_REQUIRED")
+            op = await wallet.pay_qr(PayQrInput(
+                payload=shop["payload"], amount="12.50", pin=PIN, idempotency_key=None))
+            self.assertEqual(op.kind, OperationKind.PAYMENT)
+            self.assertEqual(op.status, OperationStatus.SUCCEEDED)
+            self.assertEqual(op.channel, PaymentChannel.STATIC_QR)
+            self.assertEqual(op.amount.minor, 1250)
+            self.assertEqual(op.merchant_name, "Lucky Noodles")
+            self.assertIsNone(op.card_id)
+            order = self.server.merchant(
+                "order", "--merchant", shop["id"], "--api-key", shop["api_key"],
+                "--amount", "5")
+            op = await wallet.pay_qr(PayQrInput(
+                payload=order["payload"], amount=None, pin=PIN, idempotency_key=None))
+            self.assertEqual(op.channel, PaymentChannel.DYNAMIC_QR)
+            self.assertEqual(op.amount.minor, 500)
+            self.assertEqual((await wallet.balance()).balance.minor, 10000 - 1250 - 500)
+
+        asyncio.run(pay())
+
+        # The payment code: 18 digits, offline, rotating every 30-second step.
+        code = wallet.paycode()
+        self.assertRegex(code.code, r"^28\d{16}$")
+        self.assertEqual(code.grouped.replace(" ", ""), code.code)
+        self.assertTrue(1 <= code.seconds_left <= 30, code.seconds_left)
+        self.assertIn("<svg", code.qr_svg)
+        self.assertIn("<svg", code.barcode_svg)
+        charged = self.server.merchant(
+            "charge-code", "--merchant", shop["id"], "--api-key", shop["api_key"],
+            "--code", code.code, "--amount", "3")
+        self.assertEqual(charged["status"], "paid")
+        self.assertEqual(asyncio.run(wallet.balance()).balance.minor, 10000 - 1250 - 500 - 300)
+        time.sleep(code.seconds_left + 0.5)
+        rotated = wallet.paycode()
+        self.assertNotEqual(rotated.code, code.code)
+        self.assertRegex(rotated.code, r"^28\d{16}$")
 
     def test_host_secret_store_error_reaches_caller_as_code(self):
         wallet, _ = self.open("locked", UnavailableSecretStore())

@@ -17,4 +17,4 @@ mod wallet;
 pub use error::WalletError;
 pub use secret_store::{SecretStore, SecretStoreError};
 pub use types::*;
-pub use wallet::{inspect_card, password_strength, Wallet};
+pub use wallet::{decode_qr, decode_qr_image, inspect_card, password_strength, Wallet};

@@ -1,6 +1,7 @@
 //! Mirrors of `wallet-core`'s plain data as uniffi records and enums, with `From` conversions.
 //! Times are RFC 3339 UTC strings, as in the core.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// How the host opens a profile.
@@ -333,6 +334,10 @@ impl From<wallet_core::CardStatus> for CardStatus {
 pub enum OperationKind {
     Topup,
     Withdrawal,
+    /// Paid to a merchant (QR code, payment code or remote order).
+    Payment,
+    /// A merchant's refund back to the wallet balance.
+    Refund,
 }
 
 impl From<wallet_core::OperationKind> for OperationKind {
@@ -340,6 +345,8 @@ impl From<wallet_core::OperationKind> for OperationKind {
         match k {
             wallet_core::OperationKind::Topup => Self::Topup,
             wallet_core::OperationKind::Withdrawal => Self::Withdrawal,
+            wallet_core::OperationKind::Payment => Self::Payment,
+            wallet_core::OperationKind::Refund => Self::Refund,
         }
     }
 }
@@ -456,7 +463,7 @@ impl From<wallet_core::Card> for Card {
     }
 }
 
-/// A top-up or withdrawal.
+/// A money movement: top-up, withdrawal, merchant payment or refund.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Operation {
     pub operation_id: String,
@@ -465,9 +472,16 @@ pub struct Operation {
     pub amount: Money,
     /// Kept from a withdrawal; the card receives `amount - fee`.
     pub fee: Money,
-    pub card_id: String,
-    pub card_last4: String,
+    /// The card of a top-up or withdrawal.
+    pub card_id: Option<String>,
+    pub card_last4: Option<String>,
     pub bank: Option<Bank>,
+    /// The merchant of a payment or refund, as the provider has it on record.
+    pub merchant_id: Option<String>,
+    pub merchant_name: Option<String>,
+    pub mcc: Option<String>,
+    pub order_id: Option<String>,
+    pub channel: Option<PaymentChannel>,
     /// Why a `failed` operation failed, as a stable code (e.g. `CARD_DECLINED`).
     pub failure_code: Option<String>,
     pub created_at: String,
@@ -485,6 +499,11 @@ impl From<wallet_core::Operation> for Operation {
             card_id: o.card_id,
             card_last4: o.card_last4,
             bank: o.bank.map(Into::into),
+            merchant_id: o.merchant_id,
+            merchant_name: o.merchant_name,
+            mcc: o.mcc,
+            order_id: o.order_id,
+            channel: o.channel.map(Into::into),
             failure_code: o.failure_code.map(|c| c.as_str().to_owned()),
             created_at: o.created_at,
             updated_at: o.updated_at,
@@ -583,6 +602,374 @@ impl From<WithdrawInput> for wallet_core::WithdrawInput {
             card_id: i.card_id,
             pin: i.pin,
             idempotency_key: i.idempotency_key,
+        }
+    }
+}
+
+// --- QR pay, payment codes, orders -------------------------------------------------------------
+
+/// How a merchant payment was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum PaymentChannel {
+    /// The payer scanned the merchant's static code and typed the amount.
+    StaticQr,
+    /// The payer scanned a per-order code with the amount locked.
+    DynamicQr,
+    /// The merchant scanned the payer's payment code.
+    Paycode,
+    /// The merchant sent an order to the payer's phone number.
+    RemoteOrder,
+}
+
+impl From<wallet_core::PaymentChannel> for PaymentChannel {
+    fn from(c: wallet_core::PaymentChannel) -> Self {
+        match c {
+            wallet_core::PaymentChannel::StaticQr => Self::StaticQr,
+            wallet_core::PaymentChannel::DynamicQr => Self::DynamicQr,
+            wallet_core::PaymentChannel::Paycode => Self::Paycode,
+            wallet_core::PaymentChannel::RemoteOrder => Self::RemoteOrder,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum OrderStatus {
+    /// Waiting for the payer.
+    Open,
+    Paid,
+    /// Paid, then refunded in full.
+    Refunded,
+    Declined,
+    Expired,
+}
+
+impl From<wallet_core::OrderStatus> for OrderStatus {
+    fn from(s: wallet_core::OrderStatus) -> Self {
+        match s {
+            wallet_core::OrderStatus::Open => Self::Open,
+            wallet_core::OrderStatus::Paid => Self::Paid,
+            wallet_core::OrderStatus::Refunded => Self::Refunded,
+            wallet_core::OrderStatus::Declined => Self::Declined,
+            wallet_core::OrderStatus::Expired => Self::Expired,
+        }
+    }
+}
+
+/// What kind of content a QR code holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum QrKind {
+    /// EMVCo Merchant-Presented Mode.
+    EmvcoMpm,
+    /// EMVCo Consumer-Presented Mode: someone's payment code, for a merchant to scan.
+    EmvcoCpm,
+    Upi,
+    Alipay,
+    Wechat,
+    /// Any other link: shown as text, never opened.
+    Url,
+    Text,
+}
+
+impl From<wallet_core::QrKind> for QrKind {
+    fn from(k: wallet_core::QrKind) -> Self {
+        match k {
+            wallet_core::QrKind::EmvcoMpm => Self::EmvcoMpm,
+            wallet_core::QrKind::EmvcoCpm => Self::EmvcoCpm,
+            wallet_core::QrKind::Upi => Self::Upi,
+            wallet_core::QrKind::Alipay => Self::Alipay,
+            wallet_core::QrKind::Wechat => Self::Wechat,
+            wallet_core::QrKind::Url => Self::Url,
+            wallet_core::QrKind::Text => Self::Text,
+        }
+    }
+}
+
+/// The payment network of an EMVCo code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum QrNetwork {
+    /// Ours: payable.
+    Wallet,
+    Pix,
+    Promptpay,
+    Vietqr,
+    Sgqr,
+    Paynow,
+    Duitnow,
+    Qris,
+    Bharatqr,
+    Unionpay,
+    Unknown,
+}
+
+impl From<wallet_core::QrNetwork> for QrNetwork {
+    fn from(n: wallet_core::QrNetwork) -> Self {
+        match n {
+            wallet_core::QrNetwork::Wallet => Self::Wallet,
+            wallet_core::QrNetwork::Pix => Self::Pix,
+            wallet_core::QrNetwork::Promptpay => Self::Promptpay,
+            wallet_core::QrNetwork::Vietqr => Self::Vietqr,
+            wallet_core::QrNetwork::Sgqr => Self::Sgqr,
+            wallet_core::QrNetwork::Paynow => Self::Paynow,
+            wallet_core::QrNetwork::Duitnow => Self::Duitnow,
+            wallet_core::QrNetwork::Qris => Self::Qris,
+            wallet_core::QrNetwork::Bharatqr => Self::Bharatqr,
+            wallet_core::QrNetwork::Unionpay => Self::Unionpay,
+            wallet_core::QrNetwork::Unknown => Self::Unknown,
+        }
+    }
+}
+
+/// Our own merchant template: which merchant, and which order for a dynamic code.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WalletQr {
+    pub merchant_id: String,
+    pub order_id: Option<String>,
+}
+
+impl From<wallet_core::WalletQr> for WalletQr {
+    fn from(w: wallet_core::WalletQr) -> Self {
+        Self {
+            merchant_id: w.merchant_id,
+            order_id: w.order_id,
+        }
+    }
+}
+
+/// A decoded QR payload (what `wallet qr decode --json` prints).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DecodedQr {
+    pub kind: QrKind,
+    pub network: Option<QrNetwork>,
+    /// English display name of the network or link type (a fallback; localise by `kind`).
+    pub network_name: Option<String>,
+    /// Only our own EMVCo code is payable.
+    pub payable: bool,
+    pub valid_crc: Option<bool>,
+    /// `"11"` static, `"12"` dynamic.
+    pub point_of_initiation: Option<String>,
+    pub merchant_name: Option<String>,
+    pub merchant_city: Option<String>,
+    pub country: Option<String>,
+    /// ISO 4217 numeric as in the payload (`"156"`).
+    pub currency: Option<String>,
+    /// Tag 54 as in the payload (`"12.50"`).
+    pub amount: Option<String>,
+    pub mcc: Option<String>,
+    /// Nested templates by tag, each as sub-tag → value.
+    pub templates: HashMap<String, HashMap<String, String>>,
+    pub wallet: Option<WalletQr>,
+    /// The raw text of links and text: show it, never open it.
+    pub text: Option<String>,
+    pub upi: Option<HashMap<String, String>>,
+}
+
+impl From<wallet_core::DecodedQr> for DecodedQr {
+    fn from(d: wallet_core::DecodedQr) -> Self {
+        Self {
+            kind: d.kind.into(),
+            network: d.network.map(Into::into),
+            network_name: d.network_name,
+            payable: d.payable,
+            valid_crc: d.valid_crc,
+            point_of_initiation: d.point_of_initiation,
+            merchant_name: d.merchant_name,
+            merchant_city: d.merchant_city,
+            country: d.country,
+            currency: d.currency,
+            amount: d.amount,
+            mcc: d.mcc,
+            templates: d
+                .templates
+                .into_iter()
+                .map(|(k, v)| (k, v.into_iter().collect()))
+                .collect(),
+            wallet: d.wallet.map(Into::into),
+            text: d.text,
+            upi: d.upi.map(|u| u.into_iter().collect()),
+        }
+    }
+}
+
+/// What paying a scanned merchant code would do: the merchant on record and a warning flag.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct QrPayment {
+    pub payload: String,
+    pub merchant_id: String,
+    pub merchant_name: String,
+    pub merchant_city: String,
+    pub mcc: String,
+    /// The name printed in the QR code.
+    pub printed_name: String,
+    /// True when the printed name differs from the name on record: show a warning.
+    pub name_mismatch: bool,
+    pub channel: PaymentChannel,
+    /// The locked amount of a dynamic code.
+    pub amount: Option<Money>,
+    pub order_id: Option<String>,
+    pub expires_at: Option<String>,
+}
+
+impl From<wallet_core::QrPayment> for QrPayment {
+    fn from(p: wallet_core::QrPayment) -> Self {
+        Self {
+            payload: p.payload,
+            merchant_id: p.merchant_id,
+            merchant_name: p.merchant_name,
+            merchant_city: p.merchant_city,
+            mcc: p.mcc,
+            printed_name: p.printed_name,
+            name_mismatch: p.name_mismatch,
+            channel: p.channel.into(),
+            amount: p.amount.map(Into::into),
+            order_id: p.order_id,
+            expires_at: p.expires_at,
+        }
+    }
+}
+
+/// What `pay_qr` needs. `amount` is what the user typed; required for static codes.
+#[derive(Clone, uniffi::Record)]
+pub struct PayQrInput {
+    pub payload: String,
+    pub amount: Option<String>,
+    pub pin: String,
+    pub idempotency_key: Option<String>,
+}
+
+impl std::fmt::Debug for PayQrInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PayQrInput")
+            .field("amount", &self.amount)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<PayQrInput> for wallet_core::PayQrInput {
+    fn from(i: PayQrInput) -> Self {
+        Self {
+            payload: i.payload,
+            amount: i.amount,
+            pin: i.pin,
+            idempotency_key: i.idempotency_key,
+        }
+    }
+}
+
+/// The payment code to show now, made offline. Never log it.
+#[derive(Clone, uniffi::Record)]
+pub struct PaycodeView {
+    /// 18 digits.
+    pub code: String,
+    /// `2812 3456 7890 1234 56`.
+    pub grouped: String,
+    /// When the next code replaces this one.
+    pub expires_at: String,
+    pub seconds_left: u32,
+    /// The code as a QR symbol, a standalone SVG document.
+    pub qr_svg: String,
+    /// The code as a Code 128 barcode, a standalone SVG document.
+    pub barcode_svg: String,
+}
+
+impl std::fmt::Debug for PaycodeView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaycodeView")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<wallet_core::PaycodeView> for PaycodeView {
+    fn from(v: wallet_core::PaycodeView) -> Self {
+        Self {
+            code: v.code,
+            grouped: v.grouped,
+            expires_at: v.expires_at,
+            seconds_left: v.seconds_left,
+            qr_svg: v.qr_svg,
+            barcode_svg: v.barcode_svg,
+        }
+    }
+}
+
+/// How much a payment code may pay without the PIN.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PaycodeSettings {
+    /// Off: every payment-code payment waits for the PIN.
+    pub no_pin_enabled: bool,
+    pub no_pin_per_payment: Money,
+    pub no_pin_daily: Money,
+    pub no_pin_daily_remaining: Money,
+    /// The provider's ceilings.
+    pub max_per_payment: Money,
+    pub max_daily: Money,
+}
+
+impl From<wallet_core::PaycodeSettings> for PaycodeSettings {
+    fn from(s: wallet_core::PaycodeSettings) -> Self {
+        Self {
+            no_pin_enabled: s.no_pin_enabled,
+            no_pin_per_payment: s.no_pin_per_payment.into(),
+            no_pin_daily: s.no_pin_daily.into(),
+            no_pin_daily_remaining: s.no_pin_daily_remaining.into(),
+            max_per_payment: s.max_per_payment.into(),
+            max_daily: s.max_daily.into(),
+        }
+    }
+}
+
+/// New no-PIN limits, as typed (`100`, `¥50`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PaycodeSettingsInput {
+    pub no_pin_enabled: bool,
+    pub no_pin_per_payment: String,
+    pub no_pin_daily: String,
+}
+
+impl From<PaycodeSettingsInput> for wallet_core::PaycodeSettingsInput {
+    fn from(i: PaycodeSettingsInput) -> Self {
+        Self {
+            no_pin_enabled: i.no_pin_enabled,
+            no_pin_per_payment: i.no_pin_per_payment,
+            no_pin_daily: i.no_pin_daily,
+        }
+    }
+}
+
+/// A merchant order waiting for the user (or one the user answered).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Order {
+    pub order_id: String,
+    pub merchant_id: String,
+    pub merchant_name: String,
+    pub merchant_city: String,
+    pub mcc: String,
+    pub amount: Money,
+    pub description: Option<String>,
+    pub status: OrderStatus,
+    pub channel: PaymentChannel,
+    pub payment_operation_id: Option<String>,
+    pub refunded: Money,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+impl From<wallet_core::Order> for Order {
+    fn from(o: wallet_core::Order) -> Self {
+        Self {
+            order_id: o.order_id,
+            merchant_id: o.merchant_id,
+            merchant_name: o.merchant_name,
+            merchant_city: o.merchant_city,
+            mcc: o.mcc,
+            amount: o.amount.into(),
+            description: o.description,
+            status: o.status.into(),
+            channel: o.channel.into(),
+            payment_operation_id: o.payment_operation_id,
+            refunded: o.refunded.into(),
+            created_at: o.created_at,
+            expires_at: o.expires_at,
         }
     }
 }

@@ -164,6 +164,80 @@ impl Wallet {
     pub async fn operation(&self, operation_id: String) -> Result<Operation, WalletError> {
         Ok(self.0.operation(operation_id).await?.into())
     }
+
+    // --- QR pay, payment codes, orders ---------------------------------------------------------
+
+    /// The merchant on record for a scanned code (and whether the printed name differs).
+    /// `QR_NOT_PAYABLE` for codes this wallet cannot pay, before any request.
+    pub async fn resolve_qr(&self, payload: String) -> Result<QrPayment, WalletError> {
+        Ok(self.0.resolve_qr(payload).await?.into())
+    }
+
+    /// Pays a scanned merchant code with the PIN (`AMOUNT_REQUIRED` for a static code without
+    /// an amount). The answer is the payment operation.
+    pub async fn pay_qr(&self, input: PayQrInput) -> Result<Operation, WalletError> {
+        Ok(self.0.pay_qr(input.into()).await?.into())
+    }
+
+    /// The payment code to show now, offline (`PAYCODE_NOT_PROVISIONED`: call
+    /// `refresh_paycode_seed` while online).
+    pub fn paycode(&self) -> Result<PaycodeView, WalletError> {
+        Ok(self.0.paycode()?.into())
+    }
+
+    /// Fetches a fresh payment-code seed for this device; answers the code to show now.
+    pub async fn refresh_paycode_seed(&self) -> Result<PaycodeView, WalletError> {
+        Ok(self.0.refresh_paycode_seed().await?.into())
+    }
+
+    pub async fn paycode_settings(&self) -> Result<PaycodeSettings, WalletError> {
+        Ok(self.0.paycode_settings().await?.into())
+    }
+
+    pub async fn set_paycode_settings(
+        &self,
+        input: PaycodeSettingsInput,
+    ) -> Result<PaycodeSettings, WalletError> {
+        Ok(self.0.set_paycode_settings(input.into()).await?.into())
+    }
+
+    /// Orders waiting for this account (remote orders, payment codes over the no-PIN limit).
+    pub async fn orders(&self) -> Result<Vec<Order>, WalletError> {
+        Ok(self.0.orders().await?.into_iter().map(Into::into).collect())
+    }
+
+    /// Pays a waiting order with the PIN.
+    pub async fn confirm_order(
+        &self,
+        order_id: String,
+        pin: String,
+        idempotency_key: Option<String>,
+    ) -> Result<Operation, WalletError> {
+        Ok(self
+            .0
+            .confirm_order(order_id, pin, idempotency_key)
+            .await?
+            .into())
+    }
+
+    /// Declines a waiting order; no money moves.
+    pub async fn decline_order(&self, order_id: String) -> Result<Order, WalletError> {
+        Ok(self.0.decline_order(order_id).await?.into())
+    }
+}
+
+/// What a scanned payload is, offline (`QR_CRC_MISMATCH`, ... for a malformed EMVCo code).
+/// Links are returned as text and never opened.
+#[uniffi::export]
+pub fn decode_qr(payload: String) -> Result<DecodedQr, WalletError> {
+    Ok(wallet_core::Wallet::decode_qr(&payload)?.into())
+}
+
+/// The text of the QR code in a PNG or JPEG image, offline (`QR_IMAGE_UNREADABLE`,
+/// `QR_NOT_FOUND`).
+#[uniffi::export]
+pub fn decode_qr_image(image: Vec<u8>) -> Result<String, WalletError> {
+    Ok(wallet_core::Wallet::decode_qr_image(&image)?)
 }
 
 /// Rates a login password the way the server will (zxcvbn, score ≥ 3), for a live meter.

@@ -71,6 +71,8 @@ pub async fn revoke_device(
             "no such device on this account",
         ));
     }
+    // Its payment codes die with it.
+    state.paycodes.remove(&device_id);
     tracing::info!(account = %auth.account_id, device = %device_id, by = %auth.device_id, "device revoked");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,9 +4,14 @@ pub(crate) mod cards;
 pub(crate) mod devices;
 pub(crate) mod login;
 pub(crate) mod me;
+pub(crate) mod merchants;
 pub(crate) mod meta;
 pub(crate) mod money;
+pub(crate) mod orders;
+pub(crate) mod paycode;
 pub(crate) mod pin;
+pub(crate) mod pos;
+pub(crate) mod qr;
 pub(crate) mod sandbox;
 pub(crate) mod signup;
 pub(crate) mod verify;
@@ -46,6 +51,29 @@ pub fn app(state: AppState) -> Router {
         .route(paths::WITHDRAWALS, post(money::withdraw))
         .route(paths::BALANCE, get(money::balance))
         .route(paths::OPERATION, get(money::operation))
+        .route(paths::QR_RESOLVE, post(qr::resolve))
+        .route(paths::QR_PAYMENTS, post(qr::pay))
+        .route(paths::ORDERS, get(orders::list))
+        .route(paths::ORDER_CONFIRM, post(orders::confirm))
+        .route(paths::ORDER_DECLINE, post(orders::decline))
+        .route(paths::PAYCODE_SEED, post(paycode::seed))
+        .route(
+            paths::PAYCODE_SETTINGS,
+            get(paycode::settings).put(paycode::put_settings),
+        )
+        .route(paths::MERCHANTS, post(merchants::create))
+        .route(paths::MERCHANT_QR, get(merchants::qr))
+        .route(
+            paths::MERCHANT_ORDERS,
+            get(merchants::list_orders).post(merchants::create_order),
+        )
+        .route(paths::MERCHANT_ORDER, get(merchants::order))
+        .route(paths::MERCHANT_ORDER_REFUND, post(merchants::refund))
+        .route(paths::MERCHANT_CHARGES, post(merchants::charge))
+        .route(paths::POS, get(pos::page))
+        .route(pos::SCRIPT_PATH, get(pos::script))
+        .route(pos::STYLE_PATH, get(pos::style))
+        .route(pos::QR_SVG_PATH, get(pos::qr_svg))
         .route(paths::SANDBOX_OUTBOX, get(sandbox::sandbox_outbox))
         .route(paths::OPENAPI, get(meta::openapi_json))
         .route(paths::HEALTH, get(meta::health))

@@ -37,7 +37,9 @@ pub async fn verify(
     if !otp_well_formed(&req.code) {
         return Err(ApiError::new(ErrorCode::OtpFormatInvalid));
     }
-    let device = new_device(&req.device)?;
+    let mut device = new_device(&req.device)?;
+    let seed = crate::pay::new_seed();
+    device.paycode_seed = Some(seed.clone());
     let device_id = device.id.clone();
     let (id, code) = (challenge_id.clone(), req.code);
     let outcome = state
@@ -54,9 +56,11 @@ pub async fn verify(
     match outcome {
         VerifyOutcome::Enrolled(account) => {
             tracing::info!(account = %account.id, device = %device_id, "device enrolled");
+            state.paycodes.upsert(&device_id, &account.id, seed.clone());
             Ok(Json(EnrolResponse {
                 account: profile(&account)?,
                 device_id,
+                paycode_seed: seed.to_base64(),
             }))
         }
         VerifyOutcome::NotFound => Err(ApiError::new(ErrorCode::ChallengeNotFound)),
@@ -100,5 +104,6 @@ fn new_device(d: &DeviceEnrolment) -> ApiResult<NewDevice> {
         public_key: signing::encode_public_key(&key),
         name: label("name", &d.name)?,
         platform: label("platform", &d.platform)?,
+        paycode_seed: None,
     })
 }

@@ -9,8 +9,10 @@ mod sqlite;
 use std::path::Path;
 
 use wallet_protocol::api::ChallengePurpose;
+use wallet_protocol::paycode::PaycodeSeed;
 
 pub use money::*;
+pub use pay::*;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +81,8 @@ pub struct NewDevice {
     pub public_key: String,
     pub name: String,
     pub platform: String,
+    /// The device's payment-code seed, provisioned at enrolment.
+    pub paycode_seed: Option<PaycodeSeed>,
 }
 
 /// What checking an OTP against a challenge did.
@@ -150,8 +154,9 @@ macro_rules! on_backend {
     };
 }
 
-// After the macro: the money queries use it too.
+// After the macro: the money and payment queries use it too.
 mod money;
+mod pay;
 
 impl Store {
     /// Opens (creating if needed) and migrates the database named by `location`: a file path for
@@ -173,6 +178,22 @@ impl Store {
             return Err(StoreError::Missing(location.to_owned()));
         }
         Self::open(location)
+    }
+
+    /// Opens an existing database for reading only, without migrating it: for tools (ledger
+    /// check) beside a running server.
+    pub fn open_query_only(location: &str) -> Result<Self, StoreError> {
+        if is_postgres_url(location) {
+            return Err(StoreError::Unsupported(
+                "PostgreSQL is not supported yet; pass a SQLite file path to --db".to_owned(),
+            ));
+        }
+        if !Path::new(location).exists() {
+            return Err(StoreError::Missing(location.to_owned()));
+        }
+        Ok(Self(Backend::Sqlite(SqliteStore::open_query_only(
+            Path::new(location),
+        )?)))
     }
 
     pub async fn account_by_phone(&self, phone: &str) -> Result<Option<AccountRow>, StoreError> {

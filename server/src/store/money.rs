@@ -85,6 +85,10 @@ pub struct PinRow {
 pub enum OpKind {
     Topup,
     Withdrawal,
+    /// Wallet → merchant (QR code, payment code, remote order).
+    Payment,
+    /// Merchant → wallet.
+    Refund,
 }
 
 impl OpKind {
@@ -92,13 +96,17 @@ impl OpKind {
         match self {
             OpKind::Topup => "topup",
             OpKind::Withdrawal => "withdrawal",
+            OpKind::Payment => "payment",
+            OpKind::Refund => "refund",
         }
     }
 
-    fn parse(s: &str) -> Result<Self, StoreError> {
+    pub(super) fn parse(s: &str) -> Result<Self, StoreError> {
         match s {
             "topup" => Ok(OpKind::Topup),
             "withdrawal" => Ok(OpKind::Withdrawal),
+            "payment" => Ok(OpKind::Payment),
+            "refund" => Ok(OpKind::Refund),
             other => Err(StoreError::Corrupt(format!("operation kind {other:?}"))),
         }
     }
@@ -147,7 +155,12 @@ pub struct OperationRow {
     pub amount: i64,
     pub fee: i64,
     pub currency: String,
-    pub card_id: String,
+    /// The card of a top-up or withdrawal.
+    pub card_id: Option<String>,
+    /// The merchant, order and channel of a payment or refund.
+    pub merchant_id: Option<String>,
+    pub order_id: Option<String>,
+    pub channel: Option<String>,
     pub idempotency_key: String,
     pub request_hash: String,
     pub failure_code: Option<String>,
@@ -667,6 +680,12 @@ impl Store {
             }
             let wallet = wallet_account(&op.account_id);
             let (status, failure) = match (&resolution, op.kind) {
+                (_, OpKind::Payment | OpKind::Refund) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "{} {id} is settled when made, never by a bank answer",
+                        op.kind.as_str()
+                    )))
+                }
                 (Resolution::Pending, _) => (OpStatus::Pending, None),
                 (Resolution::Approved, OpKind::Topup) => {
                     post(
@@ -801,8 +820,15 @@ impl Store {
     }
 
     /// Checks every ledger invariant of DESIGN §7; `Err` names the first one broken.
+    /// Runs in one read transaction, so a check beside a live server (another process) sees
+    /// one consistent snapshot.
     pub async fn ledger_check(&self) -> Result<Result<LedgerTotals, String>, StoreError> {
-        on_backend!(self, |c| ledger_check(c))
+        on_backend!(self, |c| {
+            let tx = c.transaction()?;
+            let verdict = ledger_check(&tx)?;
+            tx.finish()?;
+            Ok(verdict)
+        })
     }
 
     // --- the sandbox bank's books ---
@@ -1027,11 +1053,11 @@ fn card_row(
     .optional()?)
 }
 
-const OP_COLUMNS: &str = "id, account_id, kind, status, amount, fee, currency, card_id, \
-     idempotency_key, request_hash, failure_code, created_at, updated_at";
+pub(super) const OP_COLUMNS: &str = "id, account_id, kind, status, amount, fee, currency, card_id, \
+     idempotency_key, request_hash, failure_code, created_at, updated_at, merchant_id, order_id, channel";
 
 /// Reads a row; the inner `Result` reports values this server cannot read.
-fn op_from(r: &Row<'_>) -> rusqlite::Result<Result<OperationRow, StoreError>> {
+pub(super) fn op_from(r: &Row<'_>) -> rusqlite::Result<Result<OperationRow, StoreError>> {
     let kind: String = r.get(2)?;
     let status: String = r.get(3)?;
     let row = (|| {
@@ -1049,6 +1075,9 @@ fn op_from(r: &Row<'_>) -> rusqlite::Result<Result<OperationRow, StoreError>> {
             failure_code: r.get(10)?,
             created_at: r.get(11)?,
             updated_at: r.get(12)?,
+            merchant_id: r.get(13)?,
+            order_id: r.get(14)?,
+            channel: r.get(15)?,
         })
     })();
     Ok(row.and_then(|mut o: OperationRow| {
@@ -1058,7 +1087,7 @@ fn op_from(r: &Row<'_>) -> rusqlite::Result<Result<OperationRow, StoreError>> {
     }))
 }
 
-fn operation_row(c: &Connection, id: &str) -> Result<Option<OperationRow>, StoreError> {
+pub(super) fn operation_row(c: &Connection, id: &str) -> Result<Option<OperationRow>, StoreError> {
     c.query_row(
         &format!("SELECT {OP_COLUMNS} FROM operations WHERE id = ?1"),
         [id],
@@ -1068,7 +1097,7 @@ fn operation_row(c: &Connection, id: &str) -> Result<Option<OperationRow>, Store
     .transpose()
 }
 
-fn operation_by_key(
+pub(super) fn operation_by_key(
     c: &Connection,
     account_id: &str,
     key: &str,
@@ -1084,7 +1113,7 @@ fn operation_by_key(
     .transpose()
 }
 
-fn daily_total(
+pub(super) fn daily_total(
     c: &Connection,
     account_id: &str,
     kind: OpKind,
@@ -1098,7 +1127,7 @@ fn daily_total(
     )?)
 }
 
-fn account_balance(c: &Connection, ledger_account: &str) -> Result<i64, StoreError> {
+pub(super) fn account_balance(c: &Connection, ledger_account: &str) -> Result<i64, StoreError> {
     Ok(c.query_row(
         "SELECT balance FROM ledger_accounts WHERE id = ?1",
         [ledger_account],
@@ -1109,7 +1138,7 @@ fn account_balance(c: &Connection, ledger_account: &str) -> Result<i64, StoreErr
 }
 
 /// Posts one balanced transaction: entries and balances move together or not at all.
-fn post(
+pub(super) fn post(
     tx: &Transaction<'_>,
     operation_id: &str,
     kind: &str,
@@ -1152,7 +1181,7 @@ fn post(
     Ok(())
 }
 
-fn is_check_violation(e: &rusqlite::Error) -> bool {
+pub(super) fn is_check_violation(e: &rusqlite::Error) -> bool {
     matches!(
         e,
         rusqlite::Error::SqliteFailure(f, _)
@@ -1199,7 +1228,10 @@ fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreErr
            (o.status = 'succeeded' AND o.kind = 'topup' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 1)
         OR (o.status = 'failed' AND o.kind = 'topup' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 0)
         OR (o.status IN ('succeeded', 'failed') AND o.kind = 'withdrawal' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 2)
-        OR (o.status IN ('processing', 'pending') AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> (o.kind = 'withdrawal'))")?;
+        OR (o.status IN ('processing', 'pending') AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> (o.kind = 'withdrawal'))
+        OR (o.kind IN ('payment', 'refund') AND o.status NOT IN ('succeeded', 'failed'))
+        OR (o.kind IN ('payment', 'refund') AND o.status = 'succeeded' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 1)
+        OR (o.kind IN ('payment', 'refund') AND o.status = 'failed' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 0)")?;
     if wrong_posts != 0 {
         return Ok(Err(format!(
             "{wrong_posts} operations posted the wrong ledger transactions"
@@ -1215,6 +1247,9 @@ fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreErr
             "clearing holds {clearing} but open withdrawals total {open}"
         )));
     }
+    if let Some(broken) = merchant_check(c)? {
+        return Ok(Err(broken));
+    }
     Ok(Ok(LedgerTotals {
         accounts: q("SELECT COUNT(*) FROM ledger_accounts")?,
         transactions: q("SELECT COUNT(*) FROM ledger_transactions")?,
@@ -1223,4 +1258,57 @@ fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreErr
             "SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE kind = 'customer'",
         )?,
     }))
+}
+
+/// The merchant side of the books: each payment moved its amount from the payer's wallet to
+/// the merchant (refunds the reverse) in one two-entry transaction; each merchant's balance is
+/// its payments less its refunds; each order agrees with its operations.
+fn merchant_check(c: &Connection) -> Result<Option<String>, StoreError> {
+    let q = |sql: &str| -> Result<i64, StoreError> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
+    let misposted = q("SELECT COUNT(*) FROM operations o WHERE o.kind IN ('payment', 'refund') AND o.status = 'succeeded' AND (
+            (SELECT COUNT(*) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id WHERE t.operation_id = o.id) <> 2
+         OR NOT EXISTS (SELECT 1 FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+                        WHERE t.operation_id = o.id AND e.ledger_account = 'wallet:' || o.account_id
+                          AND e.amount = CASE o.kind WHEN 'payment' THEN -o.amount ELSE o.amount END)
+         OR NOT EXISTS (SELECT 1 FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+                        WHERE t.operation_id = o.id AND e.ledger_account = 'merchant:' || o.merchant_id
+                          AND e.amount = CASE o.kind WHEN 'payment' THEN o.amount ELSE -o.amount END))")?;
+    if misposted != 0 {
+        return Ok(Some(format!(
+            "{misposted} payments or refunds did not move their amount between the wallet and the merchant"
+        )));
+    }
+    let merchants_off = q("SELECT COUNT(*) FROM merchants m WHERE
+            COALESCE((SELECT balance FROM ledger_accounts a WHERE a.id = 'merchant:' || m.id), 0) <>
+            COALESCE((SELECT SUM(amount) FROM operations o WHERE o.merchant_id = m.id AND o.kind = 'payment' AND o.status = 'succeeded'), 0)
+          - COALESCE((SELECT SUM(amount) FROM operations o WHERE o.merchant_id = m.id AND o.kind = 'refund' AND o.status = 'succeeded'), 0)")?;
+    if merchants_off != 0 {
+        return Ok(Some(format!(
+            "{merchants_off} merchant balances differ from their payments less refunds"
+        )));
+    }
+    let strays = q(
+        "SELECT COUNT(*) FROM ledger_accounts a WHERE a.kind = 'merchant' AND (a.balance < 0
+            OR NOT EXISTS (SELECT 1 FROM merchants m WHERE 'merchant:' || m.id = a.id))",
+    )?;
+    if strays != 0 {
+        return Ok(Some(format!(
+            "{strays} merchant ledger accounts are negative or belong to no merchant"
+        )));
+    }
+    let orders_off = q("SELECT COUNT(*) FROM orders o WHERE
+            (SELECT COUNT(*) FROM operations p WHERE p.order_id = o.id AND p.kind = 'payment' AND p.status = 'succeeded')
+                <> (o.status IN ('paid', 'refunded'))
+         OR (o.status IN ('paid', 'refunded') AND NOT EXISTS (SELECT 1 FROM operations p
+                WHERE p.id = o.payment_operation_id AND p.order_id = o.id AND p.kind = 'payment'
+                  AND p.status = 'succeeded' AND p.amount = o.amount AND p.merchant_id = o.merchant_id))
+         OR o.refunded <> COALESCE((SELECT SUM(amount) FROM operations r WHERE r.order_id = o.id AND r.kind = 'refund' AND r.status = 'succeeded'), 0)
+         OR (o.status = 'refunded') <> (o.refunded = o.amount)
+         OR (o.refunded > 0 AND o.status NOT IN ('paid', 'refunded'))")?;
+    if orders_off != 0 {
+        return Ok(Some(format!(
+            "{orders_off} orders disagree with their payment or refunds"
+        )));
+    }
+    Ok(None)
 }

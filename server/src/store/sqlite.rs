@@ -4,8 +4,9 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior};
 use wallet_protocol::api::ChallengePurpose;
+use wallet_protocol::paycode::PaycodeSeed;
 
 use super::{
     AccountRow, Admission, DeviceRow, NewChallenge, NewDevice, NonceOutcome, SendHistory,
@@ -16,6 +17,7 @@ use super::{
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_cards_ledger.sql"),
+    include_str!("../../migrations/0003_merchants_orders_paycodes.sql"),
 ];
 
 #[derive(Clone)]
@@ -31,6 +33,40 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Opens an existing database for reading only (`PRAGMA query_only`), without migrating:
+    /// for tools that inspect a database a running server owns. The schema must be the one
+    /// this build knows.
+    pub fn open_query_only(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+        let current: i64 = conn
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|_| StoreError::Corrupt("not a wallet-server database".to_owned()))?;
+        if current > known {
+            return Err(StoreError::TooNew {
+                found: current,
+                known,
+            });
+        }
+        if current < known {
+            return Err(StoreError::Unsupported(format!(
+                "the database is at schema version {current}; start the server once to migrate it to {known}"
+            )));
+        }
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -352,15 +388,17 @@ where
         }
     };
     tx.execute(
-        "INSERT INTO devices (id, account_id, public_key, name, platform, enrolled_at, last_seen_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        "INSERT INTO devices (id, account_id, public_key, name, platform, enrolled_at, last_seen_at,
+             paycode_seed, paycode_seed_issued_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?6)",
         params![
             device.id,
             account_id,
             device.public_key,
             device.name,
             device.platform,
-            now
+            now,
+            device.paycode_seed.as_ref().map(PaycodeSeed::to_base64),
         ],
     )?;
     let account = account(&tx, &account_id)?

@@ -35,6 +35,7 @@ async fn enrolled(store: &Store) -> (AccountRow, String) {
         public_key: "k".into(),
         name: "phone".into(),
         platform: "cli".into(),
+        paycode_seed: None,
     };
     let outcome = store
         .verify_challenge("ch_1", NOW, 5, |h| h == "h", "acc_1".into(), device)
@@ -56,7 +57,7 @@ async fn migrations_run_once_and_reopen() {
     drop(store);
     let store = Store::open(path).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 2);
+    assert_eq!(sqlite::schema_version(db), 3);
     assert!(store
         .account_by_phone("+8613812345678")
         .await
@@ -77,7 +78,7 @@ fn newer_schema_is_refused_and_postgres_is_not_yet_supported() {
         Store::open(path.to_str().unwrap()),
         Err(StoreError::TooNew {
             found: 99,
-            known: 2
+            known: 3
         })
     ));
     let err = Store::open("postgres://localhost/wallet").unwrap_err();
@@ -113,6 +114,7 @@ async fn challenge_dies_after_max_wrong_codes_and_is_single_use() {
         public_key: "k".into(),
         name: "n".into(),
         platform: "p".into(),
+        paycode_seed: None,
     };
     for left in [1, 0] {
         let o = store
@@ -262,9 +264,59 @@ async fn version_1_database_migrates_to_the_ledger_schema() {
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 2);
+    assert_eq!(sqlite::schema_version(db), 3);
     assert!(store.account("acc_old").await.unwrap().is_some());
     assert_eq!(store.balance("acc_old").await.unwrap(), 0);
     assert!(store.cards("acc_old").await.unwrap().is_empty());
     assert!(store.ledger_check().await.unwrap().is_ok());
+}
+
+/// A database left by issue 3 (schema 2, frozen here as it shipped: an account, a device, a
+/// card and a settled top-up) migrates to the merchant schema in place: the operations table is
+/// copied with its rows, the ledger still checks, and the old device has no payment-code seed.
+#[tokio::test]
+async fn version_2_database_migrates_to_the_merchant_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL);",
+        )
+        .unwrap();
+        conn.execute_batch(include_str!("../../migrations/0001_init.sql"))
+            .unwrap();
+        conn.execute_batch(include_str!("../../migrations/0002_cards_ledger.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO schema_migrations VALUES (1, 0), (2, 0);
+             INSERT INTO accounts VALUES ('acc_old', '+8613812345678', '李明', '11010519491231002X', 'x', 0);
+             INSERT INTO devices (id, account_id, public_key, name, platform, enrolled_at, last_seen_at)
+                 VALUES ('dev_old', 'acc_old', 'k', 'phone', 'cli', 0, 0);
+             INSERT INTO cards (id, account_id, token, bank, scheme, card_type, last4, status, is_default, bound_at)
+                 VALUES ('card_old', 'acc_old', 'tok', 'CMB', 'unionpay', 'debit', '1234', 'active', 1, 0);
+             INSERT INTO operations (id, account_id, kind, status, amount, fee, currency, card_id,
+                     idempotency_key, request_hash, failure_code, created_at, updated_at)
+                 VALUES ('op_old', 'acc_old', 'topup', 'succeeded', 5000, 0, 'CNY', 'card_old', 'key-00000001', 'h', NULL, 0, 0);
+             INSERT INTO ledger_accounts (id, kind, currency, balance) VALUES
+                 ('bank:sandbox', 'bank', 'CNY', -5000), ('wallet:acc_old', 'customer', 'CNY', 5000);
+             INSERT INTO ledger_transactions (id, operation_id, kind, created_at) VALUES ('ltx_old', 'op_old', 'topup', 0);
+             INSERT INTO ledger_entries (transaction_id, ledger_account, amount, currency) VALUES
+                 ('ltx_old', 'bank:sandbox', -5000, 'CNY'), ('ltx_old', 'wallet:acc_old', 5000, 'CNY');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(path.to_str().unwrap()).unwrap();
+    let Backend::Sqlite(db) = &store.0;
+    assert_eq!(sqlite::schema_version(db), 3);
+    let op = store.operation("acc_old", "op_old").await.unwrap().unwrap();
+    assert_eq!(op.card_id.as_deref(), Some("card_old"));
+    assert_eq!(
+        (op.kind, op.amount, op.merchant_id),
+        (OpKind::Topup, 5000, None)
+    );
+    assert_eq!(store.balance("acc_old").await.unwrap(), 5000);
+    assert!(store.ledger_check().await.unwrap().is_ok());
+    assert!(store.paycode_devices().await.unwrap().is_empty());
+    assert!(store.device("dev_old").await.unwrap().is_some());
 }

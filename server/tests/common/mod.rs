@@ -104,6 +104,8 @@ impl TestResponse {
 pub struct TestDevice {
     pub key: SigningKey,
     pub id: String,
+    /// The payment-code seed the enrolment returned (base64url).
+    pub seed: String,
 }
 
 impl TestDevice {
@@ -111,7 +113,15 @@ impl TestDevice {
         Self {
             key: SigningKey::generate(&mut rand::rngs::OsRng),
             id: String::new(),
+            seed: String::new(),
         }
+    }
+
+    /// The payment code this device shows at `now` (Unix seconds), `offset` steps away.
+    pub fn paycode(&self, now: i64, offset: i64) -> String {
+        let seed = wallet_protocol::paycode::PaycodeSeed::from_base64(&self.seed).expect("seed");
+        let step = now.div_euclid(wallet_protocol::paycode::STEP_SECS) + offset;
+        seed.code(step).to_string()
     }
 
     pub fn enrolment(&self, name: &str) -> Value {
@@ -311,16 +321,45 @@ impl TestApp {
 
     /// Sign-up → outbox → verify; returns the enrolled device.
     pub async fn signed_up_device(&self) -> TestDevice {
-        let res = self.signup(PHONE, PASSWORD).await;
+        self.signed_up_device_for(PHONE).await
+    }
+
+    /// Sign-up of another phone number → outbox → verify.
+    pub async fn signed_up_device_for(&self, phone: &str) -> TestDevice {
+        let res = self.signup(phone, PASSWORD).await;
         assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
         let challenge: ChallengeResponse = serde_json::from_value(res.body).unwrap();
-        let code = self.latest_code(PHONE).await;
+        let code = self.latest_code(phone).await;
         let mut device = TestDevice::new();
         let res = self.verify(&challenge.challenge_id, &code, &device).await;
         assert_eq!(res.status, StatusCode::OK, "{res:?}");
         let enrol: EnrolResponse = serde_json::from_value(res.body).unwrap();
         device.id = enrol.device_id;
+        device.seed = enrol.paycode_seed;
         device
+    }
+
+    /// A merchant API call with `Authorization: Bearer <key>` (when given).
+    pub async fn merchant_call(
+        &self,
+        method: Method,
+        path: &str,
+        api_key: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json");
+        if let Some(key) = api_key {
+            req = req.header("authorization", format!("Bearer {key}"));
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        self.send(req.body(Body::from(body)).unwrap()).await
     }
 
     /// Password + OTP on a new device (advances the clock past the per-phone send interval).
@@ -339,6 +378,7 @@ impl TestApp {
             .await;
         assert_eq!(res.status, StatusCode::OK, "{res:?}");
         device.id = res.body["device_id"].as_str().unwrap().to_owned();
+        device.seed = res.body["paycode_seed"].as_str().unwrap().to_owned();
         device
     }
 }

@@ -2,15 +2,22 @@ import type {
   Balance,
   Card,
   CardInspection,
+  DecodedQr,
   Device,
   ErrorCode,
   Money,
   Operation,
+  Order,
   PasswordStrength,
+  PaycodeSettings,
+  PaycodeSettingsInput,
+  PaycodeView,
+  PayQrInput,
   PendingCardBinding,
   PendingVerification,
   PinState,
   Profile,
+  QrPayment,
   SessionStatus,
   SignupInput,
   TopUpInput,
@@ -61,6 +68,26 @@ export interface Backend {
   /** The balance, latest operations and today's limits; cached with `stale` when offline. */
   balance(): Promise<Balance>;
   operation(operationId: string): Promise<Operation>;
+
+  // --- scan to pay, payment code, orders ---
+  /** Offline: what a scanned payload is (`QR_CRC_MISMATCH`, `QR_MALFORMED_TLV`, ... when broken). Never opens it. */
+  decodeQr(payload: string): Promise<DecodedQr>;
+  /** Offline: the payload of the QR code in an image file's bytes (`QR_IMAGE_UNREADABLE`, `QR_NOT_FOUND`). */
+  decodeQrImage(bytes: Uint8Array): Promise<string>;
+  /** What paying this code would do: the merchant on record, a name-mismatch warning, a locked amount. */
+  resolveQr(payload: string): Promise<QrPayment>;
+  payQr(input: PayQrInput): Promise<Operation>;
+  /** Offline: the payment code to show now (`PAYCODE_NOT_PROVISIONED` until {@link refreshPaycodeSeed} ran once online). */
+  paycode(): Promise<PaycodeView>;
+  /** Online: a fresh payment-code seed for this device (the old one stops working); answers the code to show now. */
+  refreshPaycodeSeed(): Promise<PaycodeView>;
+  paycodeSettings(): Promise<PaycodeSettings>;
+  /** Limits as typed; they can only be lowered below the provider's ceilings. */
+  setPaycodeSettings(input: PaycodeSettingsInput): Promise<PaycodeSettings>;
+  /** Orders waiting for this user's decision (remote orders, payment codes over the no-PIN limit). */
+  orders(): Promise<Order[]>;
+  confirmOrder(orderId: string, pin: string, idempotencyKey: string | null): Promise<Operation>;
+  declineOrder(orderId: string): Promise<Order>;
 }
 
 /** A failure from the backend. The UI shows localised text for `code`, never `message`. */
@@ -139,5 +166,16 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
     withdraw: guard((i: WithdrawInput) => inner.withdraw(i)),
     balance: guard(() => inner.balance()),
     operation: guard((id: string) => inner.operation(id)),
+    decodeQr: guard((p: string) => inner.decodeQr(p)),
+    decodeQrImage: guard((b: Uint8Array) => inner.decodeQrImage(b)),
+    resolveQr: guard((p: string) => inner.resolveQr(p)),
+    payQr: guard((i: PayQrInput) => inner.payQr(i)),
+    paycode: guard(() => inner.paycode()),
+    refreshPaycodeSeed: guard(() => inner.refreshPaycodeSeed()),
+    paycodeSettings: guard(() => inner.paycodeSettings()),
+    setPaycodeSettings: guard((i: PaycodeSettingsInput) => inner.setPaycodeSettings(i)),
+    orders: guard(() => inner.orders()),
+    confirmOrder: guard((id: string, pin: string, key: string | null) => inner.confirmOrder(id, pin, key)),
+    declineOrder: guard((id: string) => inner.declineOrder(id)),
   };
 }

@@ -6,16 +6,25 @@ import type {
   CardInspection,
   CardScheme,
   CardType,
+  DecodedQr,
   Device,
   ErrorCode,
   Money,
   MoneyLimits,
   Operation,
+  Order,
   PasswordStrength,
+  PaycodeSettings,
+  PaycodeSettingsInput,
+  PaycodeView,
+  PaymentChannel,
+  PayQrInput,
   PendingCardBinding,
   PendingVerification,
   PinState,
   Profile,
+  QrNetwork,
+  QrPayment,
   SessionStatus,
   SignupInput,
   TopUpInput,
@@ -103,6 +112,7 @@ type StoredCard = Card & { outcome: CardOutcome; number: string };
 type PendingBinding = { view: PendingCardBinding; number: string; code: string; outcome: CardOutcome };
 type PinReset = { code: string; phone: string };
 type Keyed = { fingerprint: string; operationId: string };
+type Merchant = { merchant_id: string; name: string; city: string; mcc: string };
 
 /**
  * A fake of the {@link Backend} for component tests: it behaves like the Rust facade closely
@@ -140,6 +150,12 @@ export class InMemoryBackend implements Backend {
   readonly limits = { topupPerPayment: 5_000_000, topupDaily: 10_000_000, withdrawPerPayment: 5_000_000, withdrawDaily: 5_000_000 };
   /** How many `operation()` polls a bank timeout stays pending before it succeeds. */
   pendingPolls = 1;
+  private merchants = new Map<string, Merchant>();
+  private orderList: Order[] = [];
+  private paycodeSeed: string | null = null;
+  private noPin = { enabled: true, perPayment: 20_000, daily: 100_000, used: 0 };
+  /** The provider's ceilings for no-PIN payment-code payments (minor units). */
+  readonly noPinMax = { perPayment: 20_000, daily: 100_000 };
 
   /** Makes the next call to `method` fail with `code`. */
   failNext(method: Method, code: ErrorCode, retryAfterSecs: number | null = null): this {
@@ -182,6 +198,56 @@ export class InMemoryBackend implements Backend {
   setOffline(offline: boolean): this {
     this.offline = offline;
     return this;
+  }
+
+  /** Seeds a merchant on record; returns its id and its static code (the amount is typed by the payer). */
+  seedMerchant(m: { name: string; city?: string; mcc?: string }): { merchantId: string; payload: string } {
+    const merchant = { merchant_id: `m-${++this.seq}`, name: m.name, city: m.city ?? 'Shanghai', mcc: m.mcc ?? '5812' };
+    this.merchants.set(merchant.merchant_id, merchant);
+    return { merchantId: merchant.merchant_id, payload: walletPayload(merchant, null) };
+  }
+
+  /**
+   * Seeds an open order of a merchant: a dynamic code to scan (returns its payload), a remote
+   * order or a payment code over the no-PIN limit (both listed by `orders()`). `printedName` puts
+   * another name in the code than the one on record.
+   */
+  seedOrder(
+    merchantId: string,
+    amountMinor: number,
+    opts: { channel?: PaymentChannel; description?: string; expiresInSecs?: number; printedName?: string } = {},
+  ): { orderId: string; payload: string } {
+    const merchant = this.merchants.get(merchantId);
+    if (!merchant) throw new Error(`no seeded merchant ${merchantId}`);
+    const order: Order = {
+      order_id: `ord-${++this.seq}`,
+      merchant_id: merchant.merchant_id,
+      merchant_name: merchant.name,
+      merchant_city: merchant.city,
+      mcc: merchant.mcc,
+      amount: cny(amountMinor),
+      description: opts.description ?? null,
+      status: 'open',
+      channel: opts.channel ?? 'dynamic_qr',
+      payment_operation_id: null,
+      refunded: cny(0),
+      created_at: new Date().toISOString(),
+      expires_at: new Date(Date.now() + (opts.expiresInSecs ?? 900) * 1000).toISOString(),
+    };
+    this.orderList.unshift(order);
+    const printed = { ...merchant, name: opts.printedName ?? merchant.name };
+    return { orderId: order.order_id, payload: walletPayload(printed, { orderId: order.order_id, amountMinor }) };
+  }
+
+  /** Seeds this device's payment-code seed (otherwise the first `paycode()` says PAYCODE_NOT_PROVISIONED). */
+  seedPaycode(): this {
+    this.paycodeSeed = `seed-${++this.seq}`;
+    return this;
+  }
+
+  /** The status of a seeded order, for assertions. */
+  orderStatus(orderId: string): Order['status'] | undefined {
+    return this.orderList.find((o) => o.order_id === orderId)?.status;
   }
 
   seedSignedIn(phone: string, others: Array<Omit<Device, 'current'>> = []): this {
@@ -511,6 +577,183 @@ export class InMemoryBackend implements Backend {
     return { ...op };
   }
 
+  // --- scan to pay, payment code, orders ---
+
+  async decodeQr(payload: string): Promise<DecodedQr> {
+    await this.enter('decodeQr');
+    return decodeQr(payload);
+  }
+
+  async decodeQrImage(bytes: Uint8Array): Promise<string> {
+    await this.enter('decodeQrImage');
+    return decodeImage(bytes);
+  }
+
+  async resolveQr(payload: string): Promise<QrPayment> {
+    await this.enter('resolveQr', true);
+    await this.online();
+    return this.resolve(payload);
+  }
+
+  async payQr(input: PayQrInput): Promise<Operation> {
+    await this.enter('payQr', true);
+    await this.online();
+    const fingerprint = JSON.stringify(['qr', input.payload, input.amount]);
+    const again = this.replay(input.idempotency_key, fingerprint);
+    if (again) return again;
+    const qr = this.resolve(input.payload);
+    const typed = input.amount?.trim() ?? '';
+    let amount: number;
+    if (qr.channel === 'static_qr') {
+      if (typed === '') throw new WalletError('AMOUNT_REQUIRED');
+      amount = parseAmount(typed);
+    } else {
+      amount = (qr.amount as Money).minor;
+      if (typed !== '' && parseAmount(typed) !== amount) throw new WalletError('AMOUNT_LOCKED');
+    }
+    this.checkPin(input.pin);
+    const merchant = this.merchants.get(qr.merchant_id) as Merchant;
+    const order = qr.order_id ? this.orderList.find((o) => o.order_id === qr.order_id) ?? null : null;
+    const op = this.pay(merchant, amount, qr.channel, order);
+    this.remember(input.idempotency_key, fingerprint, op);
+    return { ...op };
+  }
+
+  async paycode(): Promise<PaycodeView> {
+    await this.enter('paycode', true);
+    if (!this.paycodeSeed) throw new WalletError('PAYCODE_NOT_PROVISIONED');
+    return paycodeView(this.paycodeSeed, Date.now());
+  }
+
+  async refreshPaycodeSeed(): Promise<PaycodeView> {
+    await this.enter('refreshPaycodeSeed', true);
+    await this.online();
+    this.paycodeSeed = `seed-${++this.seq}`;
+    return paycodeView(this.paycodeSeed, Date.now());
+  }
+
+  async paycodeSettings(): Promise<PaycodeSettings> {
+    await this.enter('paycodeSettings', true);
+    await this.online();
+    return this.settingsView();
+  }
+
+  async setPaycodeSettings(input: PaycodeSettingsInput): Promise<PaycodeSettings> {
+    await this.enter('setPaycodeSettings', true);
+    await this.online();
+    const perPayment = parseAmount(input.no_pin_per_payment);
+    const daily = parseAmount(input.no_pin_daily);
+    if (perPayment > daily) throw new WalletError('AMOUNT_INVALID');
+    if (perPayment > this.noPinMax.perPayment || daily > this.noPinMax.daily) throw new WalletError('AMOUNT_OVER_LIMIT');
+    this.noPin = { ...this.noPin, enabled: input.no_pin_enabled, perPayment, daily };
+    return this.settingsView();
+  }
+
+  async orders(): Promise<Order[]> {
+    await this.enter('orders', true);
+    await this.online();
+    this.expireOrders();
+    return this.orderList.filter((o) => o.status === 'open' && o.channel !== 'dynamic_qr').map((o) => ({ ...o }));
+  }
+
+  async confirmOrder(orderId: string, pin: string, idempotencyKey: string | null): Promise<Operation> {
+    await this.enter('confirmOrder', true);
+    await this.online();
+    const fingerprint = JSON.stringify(['order', orderId]);
+    const again = this.replay(idempotencyKey, fingerprint);
+    if (again) return again;
+    const order = this.openOrder(orderId);
+    this.checkPin(pin);
+    const op = this.pay(this.merchants.get(order.merchant_id) as Merchant, order.amount.minor, order.channel, order);
+    this.remember(idempotencyKey, fingerprint, op);
+    return { ...op };
+  }
+
+  async declineOrder(orderId: string): Promise<Order> {
+    await this.enter('declineOrder', true);
+    await this.online();
+    const order = this.openOrder(orderId);
+    order.status = 'declined';
+    return { ...order };
+  }
+
+  private resolve(payload: string): QrPayment {
+    const qr = decodeQr(payload);
+    if (!qr.payable || !qr.wallet) throw new WalletError('QR_NOT_PAYABLE');
+    const merchant = this.merchants.get(qr.wallet.merchant_id);
+    if (!merchant) throw new WalletError('MERCHANT_NOT_FOUND');
+    const printed = qr.merchant_name ?? '';
+    const base = {
+      payload,
+      merchant_id: merchant.merchant_id,
+      merchant_name: merchant.name,
+      merchant_city: merchant.city,
+      mcc: merchant.mcc,
+      printed_name: printed,
+      name_mismatch: printed !== merchant.name,
+    };
+    if (!qr.wallet.order_id) return { ...base, channel: 'static_qr', amount: null, order_id: null, expires_at: null };
+    const order = this.openOrder(qr.wallet.order_id);
+    return { ...base, channel: 'dynamic_qr', amount: { ...order.amount }, order_id: order.order_id, expires_at: order.expires_at };
+  }
+
+  private openOrder(orderId: string): Order {
+    this.expireOrders();
+    const order = this.orderList.find((o) => o.order_id === orderId);
+    if (!order) throw new WalletError('ORDER_NOT_FOUND');
+    if (order.status === 'paid' || order.status === 'refunded') throw new WalletError('ORDER_ALREADY_PAID');
+    if (order.status === 'expired') throw new WalletError('ORDER_EXPIRED');
+    if (order.status === 'declined') throw new WalletError('ORDER_CLOSED');
+    return order;
+  }
+
+  private expireOrders(): void {
+    const now = Date.now();
+    for (const o of this.orderList) if (o.status === 'open' && Date.parse(o.expires_at) <= now) o.status = 'expired';
+  }
+
+  /** A payment from the wallet balance to `merchant`; the order (if any) becomes paid. */
+  private pay(merchant: Merchant, amount: number, channel: PaymentChannel, order: Order | null): Operation {
+    if (amount > this.balanceMinor) throw new WalletError('BALANCE_INSUFFICIENT');
+    const at = this.now.toISOString();
+    const op: Operation = {
+      operation_id: `op-${++this.seq}`,
+      kind: 'payment',
+      status: 'succeeded',
+      amount: cny(amount),
+      fee: cny(0),
+      card_id: null,
+      card_last4: null,
+      bank: null,
+      merchant_id: merchant.merchant_id,
+      merchant_name: merchant.name,
+      mcc: merchant.mcc,
+      order_id: order?.order_id ?? null,
+      channel,
+      failure_code: null,
+      created_at: at,
+      updated_at: at,
+    };
+    this.balanceMinor = addMinor(this.balanceMinor, -amount);
+    this.operations.unshift(op);
+    if (order) {
+      order.status = 'paid';
+      order.payment_operation_id = op.operation_id;
+    }
+    return op;
+  }
+
+  private settingsView(): PaycodeSettings {
+    return {
+      no_pin_enabled: this.noPin.enabled,
+      no_pin_per_payment: cny(this.noPin.perPayment),
+      no_pin_daily: cny(this.noPin.daily),
+      no_pin_daily_remaining: cny(Math.max(0, this.noPin.daily - this.noPin.used)),
+      max_per_payment: cny(this.noPinMax.perPayment),
+      max_daily: cny(this.noPinMax.daily),
+    };
+  }
+
   /** Resolves every pending operation now, as the bank's late answer would. */
   settlePending(): void {
     for (const op of this.operations) if (op.status === 'pending') this.settle(op);
@@ -549,6 +792,11 @@ export class InMemoryBackend implements Backend {
       card_id: card.card_id,
       card_last4: card.last4,
       bank: card.bank,
+      merchant_id: null,
+      merchant_name: null,
+      mcc: null,
+      order_id: null,
+      channel: null,
       failure_code: null,
       created_at: at,
       updated_at: at,
@@ -766,4 +1014,197 @@ function withdrawFee(amount: number): number {
 function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/g, '').replace(/^86(?=1\d{10}$)/, '');
   return `+86 ${digits.slice(0, 3)}****${digits.slice(-4)}`;
+}
+
+// --- a fake QR codec: enough EMVCo (TLV, CRC-16/CCITT-FALSE) and link sniffing for the screens ---
+
+/** Our merchant template's globally unique ID (tag 26, sub-tag 00). */
+const WALLET_GUID = 'com.walletpay';
+
+function tlv(tag: string, value: string): string {
+  return `${tag}${String(value.length).padStart(2, '0')}${value}`;
+}
+
+/** CRC-16/CCITT-FALSE over the text (ASCII in the fake's payloads). */
+function crc16(text: string): string {
+  let crc = 0xffff;
+  for (const ch of new TextEncoder().encode(text)) {
+    crc ^= ch << 8;
+    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc.toString(16).toUpperCase().padStart(4, '0');
+}
+
+/** An EMVCo Merchant-Presented Mode payload from its top-level fields, with the CRC. */
+export function emvPayload(fields: Array<[string, string]>): string {
+  const body = fields.map(([t, v]) => tlv(t, v)).join('') + '6304';
+  return body + crc16(body);
+}
+
+/** Our own merchant code: static (`11`) or, with an order, dynamic (`12`) with the amount. */
+function walletPayload(m: Merchant, order: { orderId: string; amountMinor: number } | null): string {
+  const template = tlv('00', WALLET_GUID) + tlv('01', m.merchant_id) + (order ? tlv('02', order.orderId) : '');
+  const fields: Array<[string, string]> = [
+    ['00', '01'],
+    ['01', order ? '12' : '11'],
+    ['26', template],
+    ['52', m.mcc],
+    ['53', '156'],
+  ];
+  if (order) fields.push(['54', `${Math.floor(order.amountMinor / 100)}.${String(order.amountMinor % 100).padStart(2, '0')}`]);
+  fields.push(['58', 'CN'], ['59', m.name], ['60', m.city]);
+  return emvPayload(fields);
+}
+
+/** Sample codes of other networks and kinds, for tests. */
+export const FOREIGN_QR = {
+  pix: emvPayload([
+    ['00', '01'],
+    ['26', tlv('00', 'br.gov.bcb.pix') + tlv('01', 'fulano@example.com')],
+    ['52', '0000'],
+    ['53', '986'],
+    ['58', 'BR'],
+    ['59', 'FULANO DE TAL'],
+    ['60', 'BRASILIA'],
+  ]),
+  promptpay: emvPayload([
+    ['00', '01'],
+    ['01', '11'],
+    ['29', tlv('00', 'A000000677010111') + tlv('01', '0066812345678')],
+    ['53', '764'],
+    ['58', 'TH'],
+    ['59', 'SOMCHAI'],
+    ['60', 'BANGKOK'],
+  ]),
+  upi: 'upi://pay?pa=merchant@okbank&pn=Chai%20Point&am=120.00&cu=INR',
+  alipay: 'https://qr.alipay.com/fkx12345abcde',
+  wechat: 'wxp://f2f0abcdefghijk',
+  url: 'https://wallet-login.example.net/verify?account=you',
+  text: 'Meet at gate 3, 7 pm',
+} as const;
+
+function parseTlv(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let i = 0;
+  while (i < text.length) {
+    const tag = text.slice(i, i + 2);
+    const len = Number(text.slice(i + 2, i + 4));
+    if (!/^\d\d$/.test(tag) || !/^\d\d$/.test(text.slice(i + 2, i + 4)) || i + 4 + len > text.length) throw new WalletError('QR_MALFORMED_TLV');
+    out.set(tag, text.slice(i + 4, i + 4 + len));
+    i += 4 + len;
+  }
+  return out;
+}
+
+const NETWORK_IDS: Array<[string, QrNetwork]> = [
+  [WALLET_GUID, 'wallet'],
+  ['br.gov.bcb.pix', 'pix'],
+  ['A000000677010111', 'promptpay'],
+  ['A000000727', 'vietqr'],
+  ['SG.PAYNOW', 'paynow'],
+  ['SG.SGQR', 'sgqr'],
+  ['ID.CO.QRIS', 'qris'],
+];
+
+const none = {
+  network: null,
+  network_name: null,
+  payable: false,
+  valid_crc: null,
+  point_of_initiation: null,
+  merchant_name: null,
+  merchant_city: null,
+  country: null,
+  currency: null,
+  amount: null,
+  mcc: null,
+  templates: {},
+  wallet: null,
+  text: null,
+  upi: null,
+} satisfies Omit<DecodedQr, 'kind'>;
+
+/** The fake's `decode_qr`: never opens anything; links and text are only returned as text. */
+function decodeQr(raw: string): DecodedQr {
+  const payload = raw.trim();
+  if (payload === '') throw new WalletError('QR_EMPTY');
+  if (payload.startsWith('000201')) {
+    const body = payload.slice(0, -4);
+    if (!/6304$/.test(body)) throw new WalletError('QR_MISSING_FIELD');
+    const fields = parseTlv(payload);
+    if (crc16(body) !== payload.slice(-4).toUpperCase()) throw new WalletError('QR_CRC_MISMATCH');
+    const templates: Record<string, Record<string, string>> = {};
+    let network: QrNetwork = 'unknown';
+    let wallet: DecodedQr['wallet'] = null;
+    for (const [tag, value] of fields) {
+      const n = Number(tag);
+      if ((n >= 26 && n <= 51) || n === 62 || n === 64) {
+        const sub = Object.fromEntries(parseTlv(value));
+        templates[tag] = sub;
+        const id = sub['00'] ?? '';
+        const hit = NETWORK_IDS.find(([guid]) => id.startsWith(guid));
+        if (hit && network === 'unknown') network = hit[1];
+        if (id === WALLET_GUID && sub['01']) wallet = { merchant_id: sub['01'], order_id: sub['02'] ?? null };
+      }
+    }
+    if (fields.has('15') && network === 'unknown') network = 'unionpay';
+    return {
+      ...none,
+      kind: 'emvco_mpm',
+      network,
+      network_name: network,
+      payable: network === 'wallet' && wallet !== null,
+      valid_crc: true,
+      point_of_initiation: fields.get('01') ?? null,
+      merchant_name: fields.get('59') ?? null,
+      merchant_city: fields.get('60') ?? null,
+      country: fields.get('58') ?? null,
+      currency: fields.get('53') ?? null,
+      amount: fields.get('54') ?? null,
+      mcc: fields.get('52') ?? null,
+      templates,
+      wallet,
+    };
+  }
+  if (/^upi:\/\//i.test(payload)) {
+    const params = Object.fromEntries(new URLSearchParams(payload.slice(payload.indexOf('?') + 1)));
+    return { ...none, kind: 'upi', network_name: 'UPI', text: payload, upi: params, amount: params.am ?? null };
+  }
+  if (/^https?:\/\/(qr\.alipay\.com|render\.alipay\.com)\//i.test(payload)) return { ...none, kind: 'alipay', text: payload };
+  if (/^(wxp|weixin):\/\//i.test(payload) || /^https?:\/\/(wx\.tenpay\.com|weixin\.qq\.com)\//i.test(payload)) return { ...none, kind: 'wechat', text: payload };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(payload) || /^www\./i.test(payload)) return { ...none, kind: 'url', text: payload };
+  return { ...none, kind: 'text', text: payload };
+}
+
+/**
+ * The fake's image decoder: a "picture" is the payload's UTF-8 bytes after the magic `QRIMG:`
+ * (tests build such files); anything else is not an image, and `QRIMG:` alone holds no code.
+ */
+export const FAKE_IMAGE_MAGIC = 'QRIMG:';
+
+function decodeImage(bytes: Uint8Array): string {
+  const text = new TextDecoder().decode(bytes);
+  if (!text.startsWith(FAKE_IMAGE_MAGIC)) throw new WalletError('QR_IMAGE_UNREADABLE');
+  const payload = text.slice(FAKE_IMAGE_MAGIC.length);
+  if (payload.trim() === '') throw new WalletError('QR_NOT_FOUND');
+  return payload;
+}
+
+/** The fake payment code: 18 digits from the seed and the 30-second step; offline. */
+function paycodeView(seed: string, nowMs: number): PaycodeView {
+  const step = Math.floor(nowMs / 30_000);
+  let h = 2166136261;
+  for (const ch of `${seed}/${step}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  const digits = `28${String(h).padStart(10, '0')}${String(step % 1_000_000).padStart(6, '0')}`.slice(0, 18);
+  const expires = (step + 1) * 30_000;
+  const svg = (label: string) =>
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>${label}</title><rect width="10" height="10" fill="#fff"/><text x="0" y="6" font-size="2">${digits}</text></svg>`;
+  return {
+    code: digits,
+    grouped: digits.replace(/(\d{4})(?=\d)/g, '$1 '),
+    expires_at: new Date(expires).toISOString(),
+    seconds_left: Math.max(0, Math.ceil((expires - nowMs) / 1000)),
+    qr_svg: svg('qr'),
+    barcode_svg: svg('barcode'),
+  };
 }

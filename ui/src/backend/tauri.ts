@@ -4,21 +4,28 @@ import type {
   Balance,
   Card,
   CardInspection,
+  DecodedQr,
   Device,
   Money,
   Operation,
+  Order,
   PasswordStrength,
+  PaycodeSettings,
+  PaycodeSettingsInput,
+  PaycodeView,
+  PayQrInput,
   PendingCardBinding,
   PendingVerification,
   PinState,
   Profile,
+  QrPayment,
   SessionStatus,
   SignupInput,
   TopUpInput,
   WithdrawInput,
 } from './types';
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(cmd: string, args?: Record<string, unknown> | Uint8Array): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
@@ -108,6 +115,40 @@ export class TauriBackend implements Backend {
   }
   operation(operationId: string): Promise<Operation> {
     return call('operation', { operationId });
+  }
+  decodeQr(payload: string): Promise<DecodedQr> {
+    return call('decode_qr', { payload });
+  }
+  /** The bytes go as the raw request body (no JSON array of numbers, no base64). */
+  decodeQrImage(bytes: Uint8Array): Promise<string> {
+    return call('decode_qr_image', bytes);
+  }
+  resolveQr(payload: string): Promise<QrPayment> {
+    return call('resolve_qr', { payload });
+  }
+  payQr(input: PayQrInput): Promise<Operation> {
+    return call('pay_qr', { input });
+  }
+  paycode(): Promise<PaycodeView> {
+    return call('paycode');
+  }
+  refreshPaycodeSeed(): Promise<PaycodeView> {
+    return call('refresh_paycode_seed');
+  }
+  paycodeSettings(): Promise<PaycodeSettings> {
+    return call('paycode_settings');
+  }
+  setPaycodeSettings(input: PaycodeSettingsInput): Promise<PaycodeSettings> {
+    return call('set_paycode_settings', { input });
+  }
+  orders(): Promise<Order[]> {
+    return call('orders');
+  }
+  confirmOrder(orderId: string, pin: string, idempotencyKey: string | null): Promise<Operation> {
+    return call('confirm_order', { orderId, pin, idempotencyKey });
+  }
+  declineOrder(orderId: string): Promise<Order> {
+    return call('decline_order', { orderId });
   }
 }
 

@@ -82,27 +82,32 @@ export function CardPicker({
 
 /**
  * One operation: what (a word), how much (with a sign, and no sign when no money moved), its
- * status (a word), the card and the time. Colour only repeats what the words say.
+ * status (a word), the card or the merchant, and the time. Colour only repeats what the words say.
  */
 export function OperationRow({ op, cards }: { op: Operation; cards: Card[] }) {
   const { m, money, dateTime, cardLabel } = useI18n();
-  const incoming = op.kind === 'topup';
+  const incoming = op.kind === 'topup' || op.kind === 'refund';
+  const withMerchant = op.kind === 'payment' || op.kind === 'refund';
   const card = cards.find((c) => c.card_id === op.card_id);
-  const label = cardLabel(card ?? { bank: op.bank, last4: op.card_last4 });
+  const label = withMerchant ? (op.merchant_name ?? '') : cardLabel(card ?? { bank: op.bank, last4: op.card_last4 ?? '' });
   const failed = op.status === 'failed';
   const amount = failed ? money(op.amount, 'never') : money(incoming ? op.amount : { ...op.amount, minor: -op.amount.minor }, 'always');
   const Icon = incoming ? ArrowDownIcon : ArrowUpIcon;
   return (
-    <li className={`op op--${op.status}`} data-testid="operation" data-operation-id={op.operation_id} data-status={op.status}>
+    <li className={`op op--${op.status}`} data-testid="operation" data-operation-id={op.operation_id} data-status={op.status} data-kind={op.kind}>
       <span className={`op__icon op__icon--${incoming ? 'in' : 'out'}`} aria-hidden="true">
         <Icon width={20} height={20} />
       </span>
       <span className="row__text">
         <span className="row__title" data-testid="operation-kind">
-          {incoming ? m.ops.topup : m.ops.withdrawal}
+          {m.ops[op.kind]}
           <span className="sr-only"> ({incoming ? m.ops.moneyIn : m.ops.moneyOut})</span>
         </span>
-        <span className="row__sub">{label}</span>
+        {label && (
+          <span className="row__sub" data-testid="operation-party">
+            {label}
+          </span>
+        )}
         <span className="row__sub">{dateTime(op.created_at)}</span>
       </span>
       <span className="op__right">

@@ -69,11 +69,11 @@ export function Button({ variant = 'primary', busy, block, className, children, 
   );
 }
 
-/** An error (role=alert) or a notice (role=status) banner. */
-export function Notice({ kind, children, testId }: { kind: 'error' | 'info' | 'success'; children: ReactNode; testId?: string }) {
-  const Icon = kind === 'error' ? AlertIcon : kind === 'success' ? CheckIcon : InfoIcon;
+/** An error or warning (role=alert) or a notice (role=status) banner. */
+export function Notice({ kind, children, testId }: { kind: 'error' | 'warning' | 'info' | 'success'; children: ReactNode; testId?: string }) {
+  const Icon = kind === 'error' || kind === 'warning' ? AlertIcon : kind === 'success' ? CheckIcon : InfoIcon;
   return (
-    <div className={`notice notice--${kind}`} role={kind === 'error' ? 'alert' : 'status'} data-testid={testId}>
+    <div className={`notice notice--${kind}`} role={kind === 'error' || kind === 'warning' ? 'alert' : 'status'} data-testid={testId}>
       <Icon className="notice__icon" />
       <div>{children}</div>
     </div>

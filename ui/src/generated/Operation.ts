@@ -4,15 +4,32 @@ import type { ErrorCode } from "./ErrorCode";
 import type { Money } from "./Money";
 import type { OperationKind } from "./OperationKind";
 import type { OperationStatus } from "./OperationStatus";
+import type { PaymentChannel } from "./PaymentChannel";
 
 /**
- * A top-up or withdrawal as the app shows it.
+ * A money movement as the app shows it: top-up, withdrawal, merchant payment or refund.
  */
 export type Operation = { operation_id: string, kind: OperationKind, status: OperationStatus, amount: Money, 
 /**
  * Kept from a withdrawal; the card receives `amount - fee`.
  */
-fee: Money, card_id: string, card_last4: string, bank: Bank | null, failure_code: ErrorCode | null, 
+fee: Money, 
+/**
+ * The card of a top-up or withdrawal.
+ */
+card_id: string | null, card_last4: string | null, bank: Bank | null, 
+/**
+ * The merchant of a payment or refund, as the server has it on record.
+ */
+merchant_id: string | null, merchant_name: string | null, 
+/**
+ * ISO 18245 merchant category code.
+ */
+mcc: string | null, order_id: string | null, 
+/**
+ * How a payment was started.
+ */
+channel: PaymentChannel | null, failure_code: ErrorCode | null, 
 /**
  * RFC 3339 UTC.
  */

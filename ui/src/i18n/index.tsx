@@ -65,6 +65,10 @@ type I18n = {
   cardLabel(c: CardLike): string;
   /** The bank's name, else the scheme's, else "bank card". */
   issuer(c: Pick<CardLike, 'bank' | 'scheme'>): string;
+  /** A merchant category code in words (`5812` → "Restaurant"), else the code itself, labelled. */
+  category(mcc: string): string;
+  /** A duration as `m:ss` (`4:05`), for countdowns. */
+  clock(seconds: number): string;
 };
 
 const I18nContext = createContext<I18n | null>(null);
@@ -122,6 +126,14 @@ export function I18nProvider({ children, locale: fixed }: { children: ReactNode;
       time: (iso) => safeFormat(tf, iso),
       money: (money, sign) => formatMoney(money, locale, sign),
       issuer,
+      category(mcc) {
+        const names = m.mcc as Record<string, string | undefined>;
+        return names[mcc] ?? fmt(m.mcc.other, { mcc });
+      },
+      clock(seconds) {
+        const s = Math.max(0, Math.floor(seconds));
+        return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+      },
       cardLabel(c) {
         const bank = issuer(c);
         return c.card_type

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type ComponentType, type SVGP
 import type { Place } from '../App';
 import { useBackend } from '../backend/context';
 import { WalletError } from '../backend/backend';
-import type { Balance, Card, Profile } from '../backend/types';
+import type { Balance, Card, Order, Profile } from '../backend/types';
 import { LanguageMenu, Notice } from '../components/ui';
 import {
   CardIcon,
@@ -10,6 +10,7 @@ import {
   DevicesIcon,
   EyeIcon,
   EyeOffIcon,
+  InboxIcon,
   LockIcon,
   PlusCircleIcon,
   QrIcon,
@@ -36,6 +37,7 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
   const [balance, setBalance] = useState<Balance | null>(null);
   const [balanceError, setBalanceError] = useState<WalletError | null>(null);
   const [cards, setCards] = useState<Card[]>([]);
+  const [orders, setOrders] = useState<Order[]>([]);
   const live = useRef(true);
 
   const loadBalance = useCallback(async () => {
@@ -71,6 +73,23 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
       live.current = false;
     };
   }, [backend, loadBalance]);
+
+  // Orders waiting for the user (remote orders, payment codes over the no-PIN limit) show on top;
+  // look for new ones while home is open. Offline, the last list stays.
+  useEffect(() => {
+    let active = true;
+    const poll = () =>
+      backend
+        .orders()
+        .then((o) => active && setOrders(o.filter((x) => x.status === 'open')))
+        .catch(() => undefined);
+    void poll();
+    const timer = setInterval(() => void poll(), polling.ordersMs);
+    return () => {
+      active = false;
+      clearInterval(timer);
+    };
+  }, [backend]);
 
   // While the bank is still confirming something, ask again now and then: it updates by itself.
   const pending = balance?.operations.some((o) => o.status === 'pending') ?? false;
@@ -135,13 +154,14 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
           </p>
         )}
         <div className="big-actions">
-          <BigAction icon={ScanIcon} label={m.home.scan} hint={m.home.scanHint} testId="action-scan" />
-          <BigAction icon={QrIcon} label={m.home.pay} hint={m.home.payHint} testId="action-pay" />
+          <BigAction icon={ScanIcon} label={m.home.scan} hint={m.home.scanHint} onClick={() => onNavigate('scan')} testId="action-scan" />
+          <BigAction icon={QrIcon} label={m.home.pay} hint={m.home.payHint} onClick={() => onNavigate('paycode')} testId="action-pay" />
         </div>
       </section>
 
       <div className="page page--home">
         {refreshError && <Notice kind="error">{errorText(refreshError)}</Notice>}
+        {orders.length > 0 && <OrdersWaiting orders={orders} onOpen={() => onNavigate('orders')} />}
         <nav className="card grid-actions" aria-label={m.home.services}>
           <SmallAction icon={PlusCircleIcon} label={m.home.topUp} onClick={() => onNavigate('top-up')} testId="action-topup" />
           <SmallAction icon={WithdrawIcon} label={m.home.withdraw} onClick={() => onNavigate('withdraw')} testId="action-withdraw" />
@@ -163,6 +183,17 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
 
         <h2 className="section-title">{m.home.more}</h2>
         <div className="card list">
+          <button type="button" className="row" onClick={() => onNavigate('orders')} data-testid="home-orders">
+            <span className="row__icon">
+              <InboxIcon />
+            </span>
+            <span className="row__text">
+              <span className="row__title">{m.home.orders}</span>
+              <span className="row__sub">{m.home.ordersHint}</span>
+            </span>
+            {orders.length > 0 && <CountBadge count={orders.length} />}
+            <ChevronRight className="row__chev" />
+          </button>
           <button type="button" className="row" onClick={() => onNavigate('pin')} data-testid="home-pin">
             <span className="row__icon">
               <LockIcon />
@@ -199,17 +230,46 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
   );
 }
 
-function BigAction({ icon: I, label, hint, testId }: { icon: Icon; label: string; hint: string; testId: string }) {
-  const { m } = useI18n();
+function BigAction({ icon: I, label, hint, onClick, testId }: { icon: Icon; label: string; hint: string; onClick(): void; testId: string }) {
   return (
-    <button type="button" className="big-action" disabled data-testid={testId} aria-describedby={`${testId}-soon`}>
+    <button type="button" className="big-action" onClick={onClick} data-testid={testId}>
       <I width={34} height={34} />
       <span className="big-action__label">{label}</span>
       <span className="big-action__hint">{hint}</span>
-      <span className="soon" id={`${testId}-soon`}>
-        {m.app.comingSoon}
-      </span>
     </button>
+  );
+}
+
+/** The first open order and how many more, one tap from the inbox. */
+function OrdersWaiting({ orders, onOpen }: { orders: Order[]; onOpen(): void }) {
+  const { m, money } = useI18n();
+  const first = orders[0] as Order;
+  const values = { merchant: first.merchant_name, amount: money(first.amount), count: orders.length - 1 };
+  return (
+    <button type="button" className="waiting card" onClick={onOpen} data-testid="orders-waiting">
+      <span className="waiting__icon" aria-hidden="true">
+        <InboxIcon />
+      </span>
+      <span className="row__text">
+        <span className="row__title">{m.home.ordersTitle}</span>
+        <span className="waiting__text" data-testid="orders-waiting-text">
+          {fmt(orders.length > 1 ? m.home.ordersMore : m.home.ordersOne, values)}
+        </span>
+      </span>
+      <CountBadge count={orders.length} testId="orders-badge" />
+      <ChevronRight className="row__chev" />
+    </button>
+  );
+}
+
+/** A count in a badge; screen readers hear "2 waiting". */
+function CountBadge({ count, testId }: { count: number; testId?: string }) {
+  const { m } = useI18n();
+  return (
+    <span className="count-badge" data-testid={testId}>
+      <span aria-hidden="true">{count}</span>
+      <span className="sr-only">{fmt(m.home.ordersBadge, { count })}</span>
+    </span>
   );
 }
 

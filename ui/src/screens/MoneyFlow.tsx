@@ -321,7 +321,7 @@ function Receipt({ kind, initial, cards, onHome }: { kind: Kind; initial: Operat
     return () => clearInterval(timer);
   }, [backend, op.status, op.operation_id]);
 
-  const card = cardLabel(cards.find((c) => c.card_id === op.card_id) ?? { bank: op.bank, last4: op.card_last4 });
+  const card = cardLabel(cards.find((c) => c.card_id === op.card_id) ?? { bank: op.bank, last4: op.card_last4 ?? '' });
   const failed = op.status === 'failed';
   const signed = failed ? money(op.amount, 'never') : money(kind === 'topup' ? op.amount : { ...op.amount, minor: -op.amount.minor }, 'always');
   const heading = op.status === 'succeeded' ? t.succeeded : op.status === 'pending' ? t.pending : t.failed;

@@ -1,0 +1,46 @@
+// Shared by `build.rs` (through `include!`) and the crate: keep it plain items, no inner attributes.
+
+/// Every command the UI may call. `build.rs` declares them in the app's ACL manifest (which
+/// makes Tauri check app commands against the capabilities too), and
+/// `capabilities/default.json` grants exactly these as `allow-<name>`: nothing else, no plugins.
+/// A test checks that the capability, this list and the registered handlers agree.
+pub const COMMANDS: &[&str] = &[
+    "status",
+    "password_strength",
+    "signup",
+    "login",
+    "verify",
+    "whoami",
+    "devices",
+    "revoke_device",
+    "logout",
+    "inspect_card",
+    "parse_amount",
+    "check_new_pin",
+    "pin_state",
+    "set_pin",
+    "change_pin",
+    "start_pin_reset",
+    "finish_pin_reset",
+    "bind_card",
+    "verify_card",
+    "cards",
+    "set_default_card",
+    "unbind_card",
+    "report_card_lost",
+    "top_up",
+    "withdraw",
+    "balance",
+    "operation",
+    "decode_qr",
+    "decode_qr_image",
+    "resolve_qr",
+    "pay_qr",
+    "paycode",
+    "refresh_paycode_seed",
+    "paycode_settings",
+    "set_paycode_settings",
+    "orders",
+    "confirm_order",
+    "decline_order",
+];

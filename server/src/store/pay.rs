@@ -1,0 +1,968 @@
+//! Merchants, orders, merchant payments and refunds, payment-code uses and settings:
+//! [`Store`] methods and their SQLite queries.
+//!
+//! Every payment and refund is one database transaction that writes the operation, posts its
+//! double-entry ledger transaction (`wallet:<account>` ↔ `merchant:<id>`) and moves the order,
+//! so money and order state never disagree. An order is paid at most once: the order row moves
+//! `open → paid` under a conditional update, and a unique index refuses a second successful
+//! payment of one order.
+
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use wallet_protocol::paycode::PaycodeSeed;
+
+use super::money::{
+    account_balance, daily_total, is_check_violation, op_from, operation_by_key, operation_row,
+    post, wallet_account, OpKind, OperationRow, OP_COLUMNS,
+};
+use super::{Backend, Store, StoreError};
+
+pub fn merchant_account(merchant_id: &str) -> String {
+    format!("merchant:{merchant_id}")
+}
+
+// --- rows ----------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MerchantRow {
+    pub id: String,
+    pub name: String,
+    pub city: String,
+    pub mcc: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderState {
+    Open,
+    Paid,
+    Refunded,
+    Declined,
+    Expired,
+}
+
+impl OrderState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderState::Open => "open",
+            OrderState::Paid => "paid",
+            OrderState::Refunded => "refunded",
+            OrderState::Declined => "declined",
+            OrderState::Expired => "expired",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        Ok(match s {
+            "open" => OrderState::Open,
+            "paid" => OrderState::Paid,
+            "refunded" => OrderState::Refunded,
+            "declined" => OrderState::Declined,
+            "expired" => OrderState::Expired,
+            other => return Err(StoreError::Corrupt(format!("order status {other:?}"))),
+        })
+    }
+}
+
+/// How a payment started; stored on orders and on payment and refund operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    StaticQr,
+    DynamicQr,
+    Paycode,
+    RemoteOrder,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::StaticQr => "static_qr",
+            Channel::DynamicQr => "dynamic_qr",
+            Channel::Paycode => "paycode",
+            Channel::RemoteOrder => "remote_order",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, StoreError> {
+        Ok(match s {
+            "static_qr" => Channel::StaticQr,
+            "dynamic_qr" => Channel::DynamicQr,
+            "paycode" => Channel::Paycode,
+            "remote_order" => Channel::RemoteOrder,
+            other => return Err(StoreError::Corrupt(format!("channel {other:?}"))),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRow {
+    pub id: String,
+    pub merchant_id: String,
+    pub amount: i64,
+    pub currency: String,
+    pub description: Option<String>,
+    pub status: OrderState,
+    pub channel: Channel,
+    pub payload: Option<String>,
+    pub payer_account_id: Option<String>,
+    pub payer_device_id: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub paid_at: Option<i64>,
+    pub payment_operation_id: Option<String>,
+    pub refunded: i64,
+}
+
+/// An order to create (open, or paid at once by the same transaction).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrder {
+    pub id: String,
+    pub merchant_id: String,
+    pub amount: i64,
+    pub currency: String,
+    pub description: Option<String>,
+    pub channel: Channel,
+    pub payload: Option<String>,
+    pub payer_account_id: Option<String>,
+    pub payer_device_id: Option<String>,
+    pub expires_at: i64,
+}
+
+/// What a payer pays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayTarget {
+    /// A static code: the order is created paid by the payment.
+    New(NewOrder),
+    /// An open order. `payer_only`: a remote order or a payment-code confirmation, which only
+    /// its payer may pay; otherwise (a dynamic code) anyone who scanned it may.
+    Existing {
+        order_id: String,
+        merchant_id: Option<String>,
+        payer_only: bool,
+        channels: &'static [Channel],
+    },
+}
+
+/// A payment by a payer: the operation's identity and the limits it must fit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPayment {
+    pub operation_id: String,
+    pub account_id: String,
+    pub idempotency_key: String,
+    pub request_hash: String,
+    pub target: PayTarget,
+    pub now: i64,
+    pub day_start: i64,
+    pub daily_limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayOutcome {
+    Paid {
+        operation: Box<OperationRow>,
+        order: Box<OrderRow>,
+    },
+    /// The same key and request came before: that operation.
+    Existing(Box<OperationRow>),
+    KeyReused,
+    OrderNotFound,
+    AlreadyPaid,
+    Expired,
+    Closed,
+    DailyLimit {
+        remaining: i64,
+    },
+    BalanceInsufficient {
+        balance: i64,
+    },
+}
+
+/// A scanned payment code a merchant charges, already matched to its device by the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCharge {
+    pub merchant_id: String,
+    pub idempotency_key: String,
+    pub request_hash: String,
+    pub code: u64,
+    pub step: i64,
+    pub device_id: String,
+    pub account_id: String,
+    /// The order, channel `paycode`, open until `expires_at` unless paid at once.
+    pub order: NewOrder,
+    /// Pay at once when the amount fits these no-PIN limits: `(operation id, per payment,
+    /// per day)`. `None`: the payer switched no-PIN payments off.
+    pub no_pin: Option<(String, i64, i64)>,
+    pub now: i64,
+    pub day_start: i64,
+    pub daily_limit: i64,
+    /// Uses of codes from steps before this are forgotten (they can no longer be accepted).
+    pub forget_before_step: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChargeOutcome {
+    /// Paid at once (`paid`) or waiting for the payer's PIN (`open`).
+    Created(Box<OrderRow>),
+    Existing(Box<OrderRow>),
+    KeyReused,
+    /// The code was accepted before.
+    Used,
+    /// The device was revoked (or is gone) since the index saw it.
+    DeviceInactive,
+    DailyLimit {
+        remaining: i64,
+    },
+    BalanceInsufficient {
+        balance: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRefund {
+    pub merchant_id: String,
+    pub order_id: String,
+    pub idempotency_key: String,
+    pub request_hash: String,
+    pub operation_id: String,
+    /// `None`: what is left.
+    pub amount: Option<i64>,
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundOutcome {
+    Refunded(Box<OrderRow>),
+    Existing(Box<OrderRow>),
+    KeyReused,
+    OrderNotFound,
+    /// Not paid, or the amount is over what is left (`left`).
+    NotAllowed {
+        left: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeclineOutcome {
+    Declined(Box<OrderRow>),
+    NotFound,
+    AlreadyPaid,
+    Expired,
+}
+
+/// A device's seed as the payment-code index loads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaycodeDevice {
+    pub device_id: String,
+    pub account_id: String,
+    pub seed: PaycodeSeed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaycodeSettingsRow {
+    pub no_pin_enabled: bool,
+    pub no_pin_per_payment: i64,
+    pub no_pin_daily: i64,
+}
+
+impl Store {
+    // --- merchants ---
+
+    /// Creates a merchant and its ledger account.
+    pub async fn insert_merchant(
+        &self,
+        m: MerchantRow,
+        api_key_hash: String,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT INTO merchants (id, name, city, mcc, api_key_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![m.id, m.name, m.city, m.mcc, api_key_hash, m.created_at],
+            )?;
+            tx.execute(
+                "INSERT INTO ledger_accounts (id, kind, currency, balance) VALUES (?1, 'merchant', 'CNY', 0)",
+                [merchant_account(&m.id)],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    pub async fn merchant(&self, id: &str) -> Result<Option<MerchantRow>, StoreError> {
+        let id = id.to_owned();
+        on_backend!(self, |c| merchant_row(c, "id", &id))
+    }
+
+    /// The merchant whose API key hashes to `hash`: one unique-index probe.
+    pub async fn merchant_by_key_hash(
+        &self,
+        hash: &str,
+    ) -> Result<Option<MerchantRow>, StoreError> {
+        let hash = hash.to_owned();
+        on_backend!(self, |c| merchant_row(c, "api_key_hash", &hash))
+    }
+
+    // --- orders ---
+
+    pub async fn insert_order(&self, order: NewOrder, now: i64) -> Result<OrderRow, StoreError> {
+        on_backend!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            insert_order(&tx, &order, now)?;
+            let row = order_row(&tx, &order.id)?
+                .ok_or_else(|| StoreError::Corrupt("order vanished".to_owned()))?;
+            tx.commit()?;
+            Ok(row)
+        })
+    }
+
+    /// An order, turned `expired` first if its time is up.
+    pub async fn order(&self, order_id: &str, now: i64) -> Result<Option<OrderRow>, StoreError> {
+        let id = order_id.to_owned();
+        on_backend!(self, |c| {
+            expire_order(c, &id, now)?;
+            order_row(c, &id)
+        })
+    }
+
+    /// The account's open orders (remote orders, payment codes waiting for the PIN), newest
+    /// first; ones whose time is up turn `expired` on the way.
+    pub async fn open_orders_for(
+        &self,
+        account_id: &str,
+        now: i64,
+    ) -> Result<Vec<OrderRow>, StoreError> {
+        let a = account_id.to_owned();
+        on_backend!(self, |c| {
+            c.execute(
+                "UPDATE orders SET status = 'expired', updated_at = ?2
+                 WHERE payer_account_id = ?1 AND status = 'open' AND expires_at <= ?2",
+                params![a, now],
+            )?;
+            let mut stmt = c.prepare(&format!(
+                "SELECT {ORDER_COLUMNS} FROM orders WHERE payer_account_id = ?1 AND status = 'open'
+                 AND channel IN ('remote_order', 'paycode') ORDER BY created_at DESC, id DESC LIMIT 100"
+            ))?;
+            let rows = stmt.query_map([&a], order_from)?;
+            rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
+                .collect()
+        })
+    }
+
+    /// The merchant's orders, newest first.
+    pub async fn merchant_orders(
+        &self,
+        merchant_id: &str,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<OrderRow>, StoreError> {
+        let m = merchant_id.to_owned();
+        on_backend!(self, |c| {
+            c.execute(
+                "UPDATE orders SET status = 'expired', updated_at = ?2
+                 WHERE merchant_id = ?1 AND status = 'open' AND expires_at <= ?2",
+                params![m, now],
+            )?;
+            let mut stmt = c.prepare(&format!(
+                "SELECT {ORDER_COLUMNS} FROM orders WHERE merchant_id = ?1
+                 ORDER BY created_at DESC, id DESC LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(params![m, limit], order_from)?;
+            rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
+                .collect()
+        })
+    }
+
+    /// The payer declines an open order of theirs.
+    pub async fn decline_order(
+        &self,
+        account_id: &str,
+        order_id: &str,
+        now: i64,
+    ) -> Result<DeclineOutcome, StoreError> {
+        let (a, id) = (account_id.to_owned(), order_id.to_owned());
+        on_backend!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            expire_order(&tx, &id, now)?;
+            let Some(order) =
+                order_row(&tx, &id)?.filter(|o| o.payer_account_id.as_deref() == Some(&a))
+            else {
+                return Ok(DeclineOutcome::NotFound);
+            };
+            let outcome = match order.status {
+                OrderState::Paid | OrderState::Refunded => DeclineOutcome::AlreadyPaid,
+                OrderState::Expired => DeclineOutcome::Expired,
+                OrderState::Declined => DeclineOutcome::Declined(Box::new(order)),
+                OrderState::Open => {
+                    tx.execute(
+                        "UPDATE orders SET status = 'declined', updated_at = ?2 WHERE id = ?1 AND status = 'open'",
+                        params![id, now],
+                    )?;
+                    let row = order_row(&tx, &id)?
+                        .ok_or_else(|| StoreError::Corrupt("order vanished".to_owned()))?;
+                    DeclineOutcome::Declined(Box::new(row))
+                }
+            };
+            tx.commit()?;
+            Ok(outcome)
+        })
+    }
+
+    // --- payments ---
+
+    /// Pays a merchant from the payer's wallet in one transaction: the operation, its ledger
+    /// transaction and the order move together.
+    pub async fn pay(&self, p: NewPayment) -> Result<PayOutcome, StoreError> {
+        on_backend!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(existing) = operation_by_key(&tx, &p.account_id, &p.idempotency_key)? {
+                return Ok(if existing.request_hash == p.request_hash {
+                    PayOutcome::Existing(Box::new(existing))
+                } else {
+                    PayOutcome::KeyReused
+                });
+            }
+            let order = match &p.target {
+                PayTarget::New(new) => {
+                    insert_order(&tx, new, p.now)?;
+                    order_row(&tx, &new.id)?
+                        .ok_or_else(|| StoreError::Corrupt("order vanished".to_owned()))?
+                }
+                PayTarget::Existing {
+                    order_id,
+                    merchant_id,
+                    payer_only,
+                    channels,
+                } => {
+                    if expire_order(&tx, order_id, p.now)? {
+                        tx.commit()?;
+                        return Ok(PayOutcome::Expired);
+                    }
+                    let found = order_row(&tx, order_id)?.filter(|o| {
+                        channels.contains(&o.channel)
+                            && merchant_id.as_ref().is_none_or(|m| *m == o.merchant_id)
+                            && (!payer_only || o.payer_account_id.as_deref() == Some(&p.account_id))
+                    });
+                    let Some(order) = found else {
+                        return Ok(PayOutcome::OrderNotFound);
+                    };
+                    match order.status {
+                        OrderState::Open => order,
+                        OrderState::Paid | OrderState::Refunded => {
+                            return Ok(PayOutcome::AlreadyPaid)
+                        }
+                        OrderState::Expired => return Ok(PayOutcome::Expired),
+                        OrderState::Declined => return Ok(PayOutcome::Closed),
+                    }
+                }
+            };
+            let used = daily_total(&tx, &p.account_id, OpKind::Payment, p.day_start)?;
+            let remaining = p.daily_limit.saturating_sub(used).max(0);
+            if order.amount > remaining {
+                return Ok(PayOutcome::DailyLimit { remaining });
+            }
+            let paid = PaidOrder {
+                operation_id: &p.operation_id,
+                account_id: &p.account_id,
+                idempotency_key: &p.idempotency_key,
+                request_hash: &p.request_hash,
+                no_pin: false,
+            };
+            match pay_order(&tx, &order, &paid, p.now)? {
+                Some(balance) => Ok(PayOutcome::BalanceInsufficient { balance }),
+                None => {
+                    let operation = operation_row(&tx, &p.operation_id)?
+                        .ok_or_else(|| StoreError::Corrupt("operation vanished".to_owned()))?;
+                    let order = order_row(&tx, &order.id)?
+                        .ok_or_else(|| StoreError::Corrupt("order vanished".to_owned()))?;
+                    tx.commit()?;
+                    Ok(PayOutcome::Paid {
+                        operation: Box::new(operation),
+                        order: Box::new(order),
+                    })
+                }
+            }
+        })
+    }
+
+    /// A merchant's earlier request with this Idempotency-Key: `(kind, request hash, order)`.
+    pub async fn merchant_request(
+        &self,
+        merchant_id: &str,
+        key: &str,
+    ) -> Result<Option<(String, String, String)>, StoreError> {
+        let (m, k) = (merchant_id.to_owned(), key.to_owned());
+        on_backend!(self, |c| {
+            Ok(c
+            .query_row(
+                "SELECT kind, request_hash, order_id FROM merchant_requests WHERE merchant_id = ?1 AND idempotency_key = ?2",
+                params![m, k],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+        })
+    }
+
+    /// Charges a payment code in one transaction: accepts the code once (the primary key of
+    /// `paycode_uses`), checks the device is still active, and pays at once when the amount
+    /// fits the payer's no-PIN limits, or leaves the order open for the payer's PIN.
+    pub async fn charge_code(&self, ch: NewCharge) -> Result<ChargeOutcome, StoreError> {
+        on_backend!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(found) = merchant_request_tx(&tx, &ch.merchant_id, &ch.idempotency_key)? {
+                return Ok(
+                    found_request(&tx, found, "charge", &ch.request_hash, ch.now)?
+                        .map_or(ChargeOutcome::KeyReused, |o| {
+                            ChargeOutcome::Existing(Box::new(o))
+                        }),
+                );
+            }
+            let active: bool = tx
+                .query_row(
+                    "SELECT 1 FROM devices WHERE id = ?1 AND account_id = ?2 AND revoked_at IS NULL",
+                    params![ch.device_id, ch.account_id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if !active {
+                return Ok(ChargeOutcome::DeviceInactive);
+            }
+            tx.execute(
+                "DELETE FROM paycode_uses WHERE step < ?1",
+                [ch.forget_before_step],
+            )?;
+            let code = i64::try_from(ch.code)
+                .map_err(|_| StoreError::Corrupt("payment code over i64".to_owned()))?;
+            let fresh = tx.execute(
+                "INSERT INTO paycode_uses (code, step, device_id, order_id, used_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO NOTHING",
+                params![code, ch.step, ch.device_id, ch.order.id, ch.now],
+            )?;
+            if fresh == 0 {
+                return Ok(ChargeOutcome::Used);
+            }
+            let used = daily_total(&tx, &ch.account_id, OpKind::Payment, ch.day_start)?;
+            let remaining = ch.daily_limit.saturating_sub(used).max(0);
+            if ch.order.amount > remaining {
+                return Ok(ChargeOutcome::DailyLimit { remaining });
+            }
+            let pay_now = match &ch.no_pin {
+                Some((op_id, per_payment, daily)) if ch.order.amount <= *per_payment => {
+                    let no_pin_today = no_pin_total(&tx, &ch.account_id, ch.day_start)?;
+                    (no_pin_today.saturating_add(ch.order.amount) <= *daily).then_some(op_id)
+                }
+                _ => None,
+            };
+            insert_order(&tx, &ch.order, ch.now)?;
+            let order = order_row(&tx, &ch.order.id)?
+                .ok_or_else(|| StoreError::Corrupt("order vanished".to_owned()))?;
+            let mut operation_id = None;
+            if let Some(op_id) = pay_now {
+                let key = format!("order:{}", order.id);
+                let paid = PaidOrder {
+                    operation_id: op_id,
+                    account_id: &ch.account_id,
+                    idempotency_key: &key,
+                    request_hash: &key,
+                    no_pin: true,
+                };
+                if let Some(balance) = pay_order(&tx, &order, &paid, ch.now)? {
+                    return Ok(ChargeOutcome::BalanceInsufficient { balance });
+                }
+                operation_id = Some(op_id.clone());
+            }
+            tx.execute(
+                "INSERT INTO merchant_requests (merchant_id, idempotency_key, kind, request_hash, order_id, operation_id, created_at)
+                 VALUES (?1, ?2, 'charge', ?3, ?4, ?5, ?6)",
+                params![ch.merchant_id, ch.idempotency_key, ch.request_hash, order.id, operation_id, ch.now],
+            )?;
+            let row = order_row(&tx, &order.id)?
+                .ok_or_else(|| StoreError::Corrupt("order vanished".to_owned()))?;
+            tx.commit()?;
+            Ok(ChargeOutcome::Created(Box::new(row)))
+        })
+    }
+
+    /// Refunds (part of) a paid order to the payer's wallet in one transaction.
+    pub async fn refund(&self, r: NewRefund) -> Result<RefundOutcome, StoreError> {
+        on_backend!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(found) = merchant_request_tx(&tx, &r.merchant_id, &r.idempotency_key)? {
+                return Ok(found_request(&tx, found, "refund", &r.request_hash, r.now)?
+                    .map_or(RefundOutcome::KeyReused, |o| {
+                        RefundOutcome::Existing(Box::new(o))
+                    }));
+            }
+            expire_order(&tx, &r.order_id, r.now)?;
+            let Some(order) =
+                order_row(&tx, &r.order_id)?.filter(|o| o.merchant_id == r.merchant_id)
+            else {
+                return Ok(RefundOutcome::OrderNotFound);
+            };
+            let left = order.amount - order.refunded;
+            let amount = r.amount.unwrap_or(left);
+            let (Some(payer), OrderState::Paid) = (order.payer_account_id.as_deref(), order.status)
+            else {
+                return Ok(RefundOutcome::NotAllowed { left: 0 });
+            };
+            if amount <= 0 || amount > left {
+                return Ok(RefundOutcome::NotAllowed { left });
+            }
+            tx.execute(
+                "INSERT INTO operations (id, account_id, kind, status, amount, fee, currency, card_id,
+                     merchant_id, order_id, channel, no_pin, idempotency_key, request_hash, failure_code,
+                     created_at, updated_at)
+                 VALUES (?1, ?2, 'refund', 'succeeded', ?3, 0, ?4, NULL, ?5, ?6, ?7, 0, ?8, ?8, NULL, ?9, ?9)",
+                params![r.operation_id, payer, amount, order.currency, order.merchant_id, order.id,
+                    order.channel.as_str(), format!("refund:{}:{}", r.merchant_id, r.idempotency_key), r.now],
+            )?;
+            post(
+                &tx,
+                &r.operation_id,
+                "refund",
+                &order.currency,
+                &[
+                    (&merchant_account(&order.merchant_id), "merchant", -amount),
+                    (&wallet_account(payer), "customer", amount),
+                ],
+                r.now,
+            )?;
+            tx.execute(
+                "UPDATE orders SET refunded = refunded + ?2,
+                     status = CASE WHEN refunded + ?2 = amount THEN 'refunded' ELSE status END,
+                     updated_at = ?3
+                 WHERE id = ?1",
+                params![order.id, amount, r.now],
+            )?;
+            tx.execute(
+                "INSERT INTO merchant_requests (merchant_id, idempotency_key, kind, request_hash, order_id, operation_id, created_at)
+                 VALUES (?1, ?2, 'refund', ?3, ?4, ?5, ?6)",
+                params![r.merchant_id, r.idempotency_key, r.request_hash, order.id, r.operation_id, r.now],
+            )?;
+            let row = order_row(&tx, &order.id)?
+                .ok_or_else(|| StoreError::Corrupt("order vanished".to_owned()))?;
+            tx.commit()?;
+            Ok(RefundOutcome::Refunded(Box::new(row)))
+        })
+    }
+
+    /// What the account paid without a PIN since `day_start`.
+    pub async fn no_pin_total(&self, account_id: &str, day_start: i64) -> Result<i64, StoreError> {
+        let a = account_id.to_owned();
+        on_backend!(self, |c| no_pin_total(c, &a, day_start))
+    }
+
+    /// Operations of one order (its payment and refunds), oldest first.
+    pub async fn order_operations(&self, order_id: &str) -> Result<Vec<OperationRow>, StoreError> {
+        let id = order_id.to_owned();
+        on_backend!(self, |c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {OP_COLUMNS} FROM operations WHERE order_id = ?1 ORDER BY created_at, id"
+            ))?;
+            let rows = stmt.query_map([&id], op_from)?;
+            rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
+                .collect()
+        })
+    }
+
+    // --- payment codes ---
+
+    /// Replaces an active device's payment-code seed. `false` if the device is revoked or gone.
+    pub async fn set_paycode_seed(
+        &self,
+        device_id: &str,
+        seed: &PaycodeSeed,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (d, s) = (device_id.to_owned(), seed.to_base64());
+        on_backend!(self, |c| {
+            Ok(c.execute(
+            "UPDATE devices SET paycode_seed = ?2, paycode_seed_issued_at = ?3 WHERE id = ?1 AND revoked_at IS NULL",
+            params![d, s, now],
+        )? == 1)
+        })
+    }
+
+    /// Every active device with a seed: what the payment-code index is built from.
+    pub async fn paycode_devices(&self) -> Result<Vec<PaycodeDevice>, StoreError> {
+        on_backend!(self, |c| {
+            let mut stmt = c.prepare(
+                "SELECT id, account_id, paycode_seed FROM devices
+                 WHERE revoked_at IS NULL AND paycode_seed IS NOT NULL",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (device_id, account_id, seed) = row?;
+                let seed = PaycodeSeed::from_base64(&seed).ok_or_else(|| {
+                    StoreError::Corrupt(format!("payment-code seed of {device_id}"))
+                })?;
+                out.push(PaycodeDevice {
+                    device_id,
+                    account_id,
+                    seed,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    pub async fn paycode_settings(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<PaycodeSettingsRow>, StoreError> {
+        let a = account_id.to_owned();
+        on_backend!(self, |c| {
+            Ok(c
+            .query_row(
+                "SELECT no_pin_enabled, no_pin_per_payment, no_pin_daily FROM paycode_settings WHERE account_id = ?1",
+                [&a],
+                |r| Ok(PaycodeSettingsRow {
+                    no_pin_enabled: r.get(0)?,
+                    no_pin_per_payment: r.get(1)?,
+                    no_pin_daily: r.get(2)?,
+                }),
+            )
+            .optional()?)
+        })
+    }
+
+    pub async fn put_paycode_settings(
+        &self,
+        account_id: &str,
+        s: PaycodeSettingsRow,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let a = account_id.to_owned();
+        on_backend!(self, |c| {
+            c.execute(
+                "INSERT INTO paycode_settings (account_id, no_pin_enabled, no_pin_per_payment, no_pin_daily, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (account_id) DO UPDATE SET no_pin_enabled = excluded.no_pin_enabled,
+                     no_pin_per_payment = excluded.no_pin_per_payment, no_pin_daily = excluded.no_pin_daily,
+                     updated_at = excluded.updated_at",
+                params![a, s.no_pin_enabled, s.no_pin_per_payment, s.no_pin_daily, now],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+// --- SQLite helpers --------------------------------------------------------------------------
+
+/// `column` is a name from this file, never from input.
+fn merchant_row(
+    c: &Connection,
+    column: &'static str,
+    value: &str,
+) -> Result<Option<MerchantRow>, StoreError> {
+    Ok(c.query_row(
+        &format!("SELECT id, name, city, mcc, created_at FROM merchants WHERE {column} = ?1"),
+        [value],
+        |r| {
+            Ok(MerchantRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                city: r.get(2)?,
+                mcc: r.get(3)?,
+                created_at: r.get(4)?,
+            })
+        },
+    )
+    .optional()?)
+}
+
+const ORDER_COLUMNS: &str = "id, merchant_id, amount, currency, description, status, channel, \
+     payload, payer_account_id, payer_device_id, created_at, expires_at, paid_at, \
+     payment_operation_id, refunded";
+
+fn order_from(r: &Row<'_>) -> rusqlite::Result<Result<OrderRow, StoreError>> {
+    let status: String = r.get(5)?;
+    let channel: String = r.get(6)?;
+    let row = OrderRow {
+        id: r.get(0)?,
+        merchant_id: r.get(1)?,
+        amount: r.get(2)?,
+        currency: r.get(3)?,
+        description: r.get(4)?,
+        status: OrderState::Open,
+        channel: Channel::StaticQr,
+        payload: r.get(7)?,
+        payer_account_id: r.get(8)?,
+        payer_device_id: r.get(9)?,
+        created_at: r.get(10)?,
+        expires_at: r.get(11)?,
+        paid_at: r.get(12)?,
+        payment_operation_id: r.get(13)?,
+        refunded: r.get(14)?,
+    };
+    Ok((|| {
+        Ok(OrderRow {
+            status: OrderState::parse(&status)?,
+            channel: Channel::parse(&channel)?,
+            ..row
+        })
+    })())
+}
+
+fn order_row(c: &Connection, id: &str) -> Result<Option<OrderRow>, StoreError> {
+    c.query_row(
+        &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
+        [id],
+        order_from,
+    )
+    .optional()?
+    .transpose()
+}
+
+fn insert_order(tx: &Transaction<'_>, o: &NewOrder, now: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO orders (id, merchant_id, amount, currency, description, status, channel, payload,
+             payer_account_id, payer_device_id, created_at, expires_at, refunded, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?9, ?10, ?11, 0, ?10)",
+        params![
+            o.id,
+            o.merchant_id,
+            o.amount,
+            o.currency,
+            o.description,
+            o.channel.as_str(),
+            o.payload,
+            o.payer_account_id,
+            o.payer_device_id,
+            now,
+            o.expires_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Turns an open order whose time is up `expired`; `true` if it did just now.
+fn expire_order(c: &Connection, id: &str, now: i64) -> Result<bool, StoreError> {
+    Ok(c.execute(
+        "UPDATE orders SET status = 'expired', updated_at = ?2 WHERE id = ?1 AND status = 'open' AND expires_at <= ?2",
+        params![id, now],
+    )? == 1)
+}
+
+/// The payer's side of a payment.
+struct PaidOrder<'a> {
+    operation_id: &'a str,
+    account_id: &'a str,
+    idempotency_key: &'a str,
+    request_hash: &'a str,
+    no_pin: bool,
+}
+
+/// Pays an open order inside `tx`: the operation, the ledger transaction, the order. Answers
+/// `Some(balance)` (and writes nothing that matters; the caller drops the transaction) when the
+/// wallet holds too little.
+fn pay_order(
+    tx: &Transaction<'_>,
+    order: &OrderRow,
+    p: &PaidOrder<'_>,
+    now: i64,
+) -> Result<Option<i64>, StoreError> {
+    let wallet = wallet_account(p.account_id);
+    let balance = account_balance(tx, &wallet)?;
+    if balance < order.amount {
+        return Ok(Some(balance));
+    }
+    tx.execute(
+        "INSERT INTO operations (id, account_id, kind, status, amount, fee, currency, card_id,
+             merchant_id, order_id, channel, no_pin, idempotency_key, request_hash, failure_code,
+             created_at, updated_at)
+         VALUES (?1, ?2, 'payment', 'succeeded', ?3, 0, ?4, NULL, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11, ?11)",
+        params![
+            p.operation_id,
+            p.account_id,
+            order.amount,
+            order.currency,
+            order.merchant_id,
+            order.id,
+            order.channel.as_str(),
+            p.no_pin,
+            p.idempotency_key,
+            p.request_hash,
+            now
+        ],
+    )?;
+    let posted = post(
+        tx,
+        p.operation_id,
+        "payment",
+        &order.currency,
+        &[
+            (&wallet, "customer", -order.amount),
+            (
+                &merchant_account(&order.merchant_id),
+                "merchant",
+                order.amount,
+            ),
+        ],
+        now,
+    );
+    match posted {
+        Ok(()) => {}
+        // The schema's own guard: a balance below zero is refused.
+        Err(StoreError::Sqlite(e)) if is_check_violation(&e) => {
+            return Ok(Some(account_balance(tx, &wallet)?));
+        }
+        Err(e) => return Err(e),
+    }
+    let moved = tx.execute(
+        "UPDATE orders SET status = 'paid', paid_at = ?2, payment_operation_id = ?3,
+             payer_account_id = ?4, updated_at = ?2
+         WHERE id = ?1 AND status = 'open'",
+        params![order.id, now, p.operation_id, p.account_id],
+    )?;
+    if moved != 1 {
+        return Err(StoreError::Corrupt(format!(
+            "order {} left `open` inside its payment",
+            order.id
+        )));
+    }
+    Ok(None)
+}
+
+fn merchant_request_tx(
+    c: &Connection,
+    merchant_id: &str,
+    key: &str,
+) -> Result<Option<(String, String, String)>, StoreError> {
+    Ok(c.query_row(
+        "SELECT kind, request_hash, order_id FROM merchant_requests WHERE merchant_id = ?1 AND idempotency_key = ?2",
+        params![merchant_id, key],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()?)
+}
+
+/// The order of an earlier request with the same key, if it was the same request.
+fn found_request(
+    tx: &Transaction<'_>,
+    (kind, hash, order_id): (String, String, String),
+    want_kind: &str,
+    want_hash: &str,
+    now: i64,
+) -> Result<Option<OrderRow>, StoreError> {
+    if kind != want_kind || hash != want_hash {
+        return Ok(None);
+    }
+    expire_order(tx, &order_id, now)?;
+    order_row(tx, &order_id)
+}
+
+fn no_pin_total(c: &Connection, account_id: &str, day_start: i64) -> Result<i64, StoreError> {
+    Ok(c.query_row(
+        "SELECT COALESCE(SUM(amount), 0) FROM operations
+         WHERE account_id = ?1 AND kind = 'payment' AND no_pin = 1 AND created_at >= ?2 AND status <> 'failed'",
+        params![account_id, day_start],
+        |r| r.get(0),
+    )?)
+}

@@ -1,0 +1,383 @@
+//! `wallet-server merchant ...`: the merchant API from the command line, for testers and
+//! scripts (DESIGN §13). Each command calls a running server over HTTP with the merchant's API
+//! key; `--json` prints one JSON object (failures: exit 1 and `{"error": {"code", "message"}}`).
+
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use wallet_protocol::api::{
+    self, paths, ChargeCodeRequest, MerchantCreateRequest, MerchantCreated, MerchantQr, Order,
+    OrderCreateRequest, RefundRequest,
+};
+use wallet_protocol::{Currency, ErrorCode, Money, Problem};
+
+use super::CliError;
+
+#[derive(Debug, Args)]
+pub struct Common {
+    /// The running server, e.g. `http://127.0.0.1:8080`.
+    #[arg(long, env = "WALLET_SERVER")]
+    server: String,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct Auth {
+    /// The merchant id (`mch_...`).
+    #[arg(long)]
+    merchant: String,
+    /// The merchant's API key, shown once by `merchant create`.
+    #[arg(long, env = "WALLET_MERCHANT_API_KEY", hide_env_values = true)]
+    api_key: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MerchantCommand {
+    /// Create a merchant (sandbox servers only); prints its id, API key (once) and static code.
+    Create {
+        /// Up to 25 characters, as printed in the QR code.
+        #[arg(long)]
+        name: String,
+        /// Up to 15 characters.
+        #[arg(long)]
+        city: String,
+        /// Merchant category code, 4 digits (ISO 18245), e.g. 5812 for restaurants.
+        #[arg(long)]
+        mcc: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print the merchant's static QR payload (the payer types the amount).
+    Qr {
+        #[command(flatten)]
+        auth: Auth,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Create an order: a dynamic QR code with the amount locked, or with `--phone` a remote
+    /// order the payer confirms in the app.
+    Order {
+        #[command(flatten)]
+        auth: Auth,
+        /// Amount in yuan: `12.50`, `¥12.50`.
+        #[arg(long)]
+        amount: String,
+        /// Remote order: the payer's phone number.
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// Lifetime in seconds, 1 to 86400 (default 900).
+        #[arg(long)]
+        expires_in: Option<u32>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Charge a scanned payment code (what a POS does): paid at once under the payer's no-PIN
+    /// limit, otherwise `open` until the payer confirms with the PIN.
+    ChargeCode {
+        #[command(flatten)]
+        auth: Auth,
+        /// The 18-digit payment code.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// Reuse to retry safely; a fresh one is made when absent.
+        #[arg(long)]
+        idempotency_key: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Refund a paid order to the payer's wallet: all that is left, or `--amount`.
+    Refund {
+        #[command(flatten)]
+        auth: Auth,
+        #[arg(long)]
+        order: String,
+        #[arg(long)]
+        amount: Option<String>,
+        #[arg(long)]
+        idempotency_key: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show one order.
+    ShowOrder {
+        #[command(flatten)]
+        auth: Auth,
+        #[arg(long)]
+        order: String,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+pub async fn run(command: MerchantCommand) -> ExitCode {
+    let json = match &command {
+        MerchantCommand::Create { common, .. }
+        | MerchantCommand::Qr { common, .. }
+        | MerchantCommand::Order { common, .. }
+        | MerchantCommand::ChargeCode { common, .. }
+        | MerchantCommand::Refund { common, .. }
+        | MerchantCommand::ShowOrder { common, .. } => common.json,
+    };
+    match execute(command).await {
+        Ok((value, human)) => {
+            if json {
+                println!("{value}");
+            } else {
+                println!("{human}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            e.print(json);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn amount(text: &str) -> Result<Money, CliError> {
+    Money::parse(text, Currency::Cny)
+        .map_err(|e| CliError::new(ErrorCode::AmountInvalid, e.to_string()))
+}
+
+fn key_or_new(key: Option<String>) -> Result<String, CliError> {
+    let key = key.unwrap_or_else(|| format!("cli-{}", uuid::Uuid::new_v4().simple()));
+    if api::idempotency_key_well_formed(&key) {
+        Ok(key)
+    } else {
+        Err(CliError::new(
+            ErrorCode::IdempotencyKeyMissing,
+            "--idempotency-key: 8 to 64 letters, digits, - or _",
+        ))
+    }
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, CliError> {
+    serde_json::to_value(v).map_err(|e| CliError::new(ErrorCode::Internal, e.to_string()))
+}
+
+fn order_line(o: &Order) -> String {
+    let mut line = format!(
+        "{}  {}  {}  {}",
+        o.order_id,
+        serde_json::to_value(o.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        o.amount.display(),
+        o.merchant.name
+    );
+    if o.refunded.minor > 0 {
+        line.push_str(&format!("  refunded {}", o.refunded.display()));
+    }
+    if let Some(p) = &o.payload {
+        line.push_str(&format!("\npayload: {p}"));
+    }
+    line
+}
+
+/// Runs one command: the JSON to print with `--json`, and the human text.
+async fn execute(command: MerchantCommand) -> Result<(Value, String), CliError> {
+    match command {
+        MerchantCommand::Create {
+            name,
+            city,
+            mcc,
+            common,
+        } => {
+            let c = Client::new(&common.server, None);
+            let created: MerchantCreated = c
+                .send(
+                    reqwest::Method::POST,
+                    paths::MERCHANTS,
+                    Some(&MerchantCreateRequest { name, city, mcc }),
+                    None,
+                )
+                .await?;
+            let m = &created.merchant;
+            let value = json!({
+                "id": m.merchant_id,
+                "merchant_id": m.merchant_id,
+                "api_key": created.api_key,
+                "payload": created.payload,
+                "merchant": to_value(m)?,
+            });
+            let human = format!(
+                "merchant {}  {} ({}, MCC {})\napi key (shown once): {}\nstatic code: {}",
+                m.merchant_id, m.name, m.city, m.mcc, created.api_key, created.payload
+            );
+            Ok((value, human))
+        }
+        MerchantCommand::Qr { auth, common } => {
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let qr: MerchantQr = c
+                .send::<(), _>(
+                    reqwest::Method::GET,
+                    &paths::merchant_qr(&auth.merchant),
+                    None,
+                    None,
+                )
+                .await?;
+            let value = json!({
+                "merchant_id": qr.merchant.merchant_id,
+                "payload": qr.payload,
+                "merchant": to_value(&qr.merchant)?,
+            });
+            Ok((value, qr.payload))
+        }
+        MerchantCommand::Order {
+            auth,
+            amount: a,
+            phone,
+            description,
+            expires_in,
+            common,
+        } => {
+            let req = OrderCreateRequest {
+                amount: amount(&a)?,
+                description,
+                phone,
+                expires_in_secs: expires_in,
+            };
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let order: Order = c
+                .send(
+                    reqwest::Method::POST,
+                    &paths::merchant_orders(&auth.merchant),
+                    Some(&req),
+                    None,
+                )
+                .await?;
+            Ok((to_value(&order)?, order_line(&order)))
+        }
+        MerchantCommand::ChargeCode {
+            auth,
+            code,
+            amount: a,
+            description,
+            idempotency_key,
+            common,
+        } => {
+            let req = ChargeCodeRequest {
+                code,
+                amount: amount(&a)?,
+                description,
+            };
+            let key = key_or_new(idempotency_key)?;
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let order: Order = c
+                .send(
+                    reqwest::Method::POST,
+                    &paths::merchant_charges(&auth.merchant),
+                    Some(&req),
+                    Some(&key),
+                )
+                .await?;
+            let mut value = to_value(&order)?;
+            value["idempotency_key"] = Value::String(key);
+            Ok((value, order_line(&order)))
+        }
+        MerchantCommand::Refund {
+            auth,
+            order,
+            amount: a,
+            idempotency_key,
+            common,
+        } => {
+            let req = RefundRequest {
+                amount: a.as_deref().map(amount).transpose()?,
+            };
+            let key = key_or_new(idempotency_key)?;
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let order: Order = c
+                .send(
+                    reqwest::Method::POST,
+                    &paths::merchant_order_refund(&auth.merchant, &order),
+                    Some(&req),
+                    Some(&key),
+                )
+                .await?;
+            let mut value = to_value(&order)?;
+            value["idempotency_key"] = Value::String(key);
+            Ok((value, order_line(&order)))
+        }
+        MerchantCommand::ShowOrder {
+            auth,
+            order,
+            common,
+        } => {
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let order: Order = c
+                .send::<(), _>(
+                    reqwest::Method::GET,
+                    &paths::merchant_order(&auth.merchant, &order),
+                    None,
+                    None,
+                )
+                .await?;
+            Ok((to_value(&order)?, order_line(&order)))
+        }
+    }
+}
+
+struct Client<'a> {
+    base: String,
+    api_key: Option<&'a str>,
+    http: reqwest::Client,
+}
+
+impl<'a> Client<'a> {
+    fn new(server: &str, api_key: Option<&'a str>) -> Self {
+        Self {
+            base: server.trim_end_matches('/').to_owned(),
+            api_key,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn send<B: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, CliError> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(key) = self.api_key {
+            req = req.bearer_auth(key);
+        }
+        if let Some(key) = idempotency_key {
+            req = req.header(api::IDEMPOTENCY_KEY_HEADER, key);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let response = req
+            .send()
+            .await
+            .map_err(|e| CliError::new(ErrorCode::Network, format!("{}: {e}", self.base)))?;
+        let status = response.status();
+        if status.is_success() {
+            return response
+                .json::<T>()
+                .await
+                .map_err(|e| CliError::new(ErrorCode::Protocol, e.to_string()));
+        }
+        match response.json::<Problem>().await {
+            Ok(p) => Err(CliError::new(p.code, p.detail.unwrap_or(p.title))),
+            Err(_) => Err(CliError::new(
+                ErrorCode::Protocol,
+                format!("the server answered {status}"),
+            )),
+        }
+    }
+}

@@ -1,0 +1,233 @@
+// The sandbox POS page in headless Chromium against a real wallet-server, with a real payer on
+// the real `wallet` CLI (encrypted store, Secret Service). Run through scripts/pos-e2e.sh, which
+// starts the server and sets:
+//   POS_SERVER_URL   the server (sandbox mode)
+//   POS_SERVER_DB    its database file (for `wallet-server ledger check`)
+//   WALLET_SERVER_BIN, WALLET_BIN   the binaries
+//   POS_SCRATCH      a scratch directory (the payer's WALLET_HOME goes here)
+//   ARTIFACTS        where screenshots go
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Builder, By, until } from 'selenium-webdriver';
+import chrome from 'selenium-webdriver/chrome.js';
+
+const SERVER = process.env.POS_SERVER_URL;
+const DB = process.env.POS_SERVER_DB;
+const SERVER_BIN = process.env.WALLET_SERVER_BIN;
+const WALLET_BIN = process.env.WALLET_BIN;
+const SCRATCH = process.env.POS_SCRATCH;
+const ARTIFACTS = process.env.ARTIFACTS;
+const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const CHROMEDRIVER = process.env.CHROMEDRIVER_BIN || '/usr/bin/chromedriver';
+
+const PHONE = '13812345678';
+const BANK_PHONE = '13900001111';
+const PIN = '280419';
+const PASSWORD = 'correct-Horse-battery-staple-93';
+
+for (const [name, v] of Object.entries({ SERVER, DB, SERVER_BIN, WALLET_BIN, SCRATCH, ARTIFACTS })) {
+  if (!v) throw new Error(`${name} is not set: run scripts/pos-e2e.sh`);
+}
+
+const payerHome = path.join(SCRATCH, 'payer');
+mkdirSync(payerHome, { recursive: true });
+
+/** Runs the wallet CLI as the payer with --json; returns the parsed object (throws on exit ≠ 0). */
+function wallet(args, stdin) {
+  const out = execFileSync(WALLET_BIN, ['--json', ...args], {
+    input: stdin === undefined ? '' : `${stdin}\n`,
+    env: { ...process.env, WALLET_HOME: payerHome, WALLET_SERVER: SERVER, WALLET_LANG: 'en' },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+function serverTool(args) {
+  const out = execFileSync(SERVER_BIN, args, { encoding: 'utf8', env: { ...process.env, WALLET_SERVER: SERVER } });
+  return JSON.parse(out);
+}
+
+function latestCode(phone) {
+  return serverTool(['otp', 'outbox', '--phone', phone, '--server', SERVER, '--json']).messages[0].code;
+}
+
+/** Every ledger invariant holds in the live server's database. */
+function ledgerCheck() {
+  const res = serverTool(['ledger', 'check', '--db', DB, '--json']);
+  assert.equal(res.ok, true, JSON.stringify(res));
+}
+
+let driver;
+
+async function screenshot(name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(path.join(ARTIFACTS, `pos-${name}.png`), await driver.takeScreenshot(), 'base64');
+}
+
+const byId = (id) => driver.findElement(By.id(id));
+
+async function fill(id, text) {
+  const el = await byId(id);
+  await el.clear();
+  await el.sendKeys(text);
+}
+
+async function textOf(id) {
+  return (await byId(id)).getText();
+}
+
+/** Waits until element `id` shows text matching `re`. */
+async function waitText(id, re, ms = 15000) {
+  const el = await byId(id);
+  await driver.wait(async () => re.test(await el.getText()), ms, `#${id} never matched ${re}`);
+  return el.getText();
+}
+
+before(async () => {
+  // The payer: sign-up, PIN, a sandbox card that approves, ¥500 in the wallet.
+  wallet(['signup', '--phone', PHONE, '--name', '李明', '--id-number', '11010519491231002X', '--password-stdin'], PASSWORD);
+  wallet(['verify', '--code', latestCode(PHONE)]);
+  wallet(['pin', 'set', '--pin-stdin'], PIN);
+  const card = serverTool(['sandbox', 'cards', '--json']).cards.find(
+    (c) => c.outcome === 'approve' && c.card_type === 'debit',
+  );
+  assert.ok(card, 'a sandbox card that approves');
+  wallet(['card', 'bind', '--number', card.number, '--bank-phone', BANK_PHONE]);
+  wallet(['card', 'verify', '--code', latestCode(BANK_PHONE)]);
+  const topup = wallet(['topup', '500']);
+  assert.equal(topup.status, 'succeeded');
+  ledgerCheck();
+
+  const options = new chrome.Options()
+    .setChromeBinaryPath(CHROMIUM)
+    .addArguments(
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--window-size=1100,1500',
+    );
+  driver = await new Builder()
+    .forBrowser('chrome')
+    .setChromeOptions(options)
+    // Chromium stays off the private session bus (kept for the CLI's Secret Service): no
+    // desktop portals to start in a headless run.
+    .setChromeService(
+      new chrome.ServiceBuilder(CHROMEDRIVER).setEnvironment({
+        ...process.env,
+        DBUS_SESSION_BUS_ADDRESS: 'disabled:',
+      }),
+    )
+    .build();
+});
+
+after(async () => {
+  if (driver) await driver.quit();
+});
+
+test('a tester sells through the POS page: QR order, payment codes, refunds', async () => {
+  await driver.get(`${SERVER}/pos`);
+  assert.equal(await driver.getTitle(), 'Wallet sandbox POS');
+
+  // 1. Create a merchant through the page; its key is shown once and kept out of the URL.
+  await fill('m-name', 'Sandbox Cafe');
+  await (await byId('merchant-create')).click();
+  await driver.wait(until.elementIsVisible(await byId('merchant-current')), 10000);
+  const merchantId = await textOf('merchant-id');
+  assert.match(merchantId, /^mch_/);
+  assert.match(await textOf('merchant-key-value'), /^mk_/);
+  assert.ok(!(await driver.getCurrentUrl()).includes('mk_'), 'no API key in the URL');
+  await screenshot('merchant');
+
+  // 2. An order for ¥12.50: its QR code is drawn, then the payer pays it with the CLI.
+  await fill('o-amount', '12.50');
+  await fill('o-description', 'Two coffees');
+  await (await byId('order-create')).click();
+  await driver.wait(until.elementIsVisible(await byId('order-view')), 10000);
+  const qr = await byId('order-qr');
+  await driver.wait(async () => (await driver.executeScript('return arguments[0].complete && arguments[0].naturalWidth', qr)) > 0, 10000, 'QR image never loaded');
+  const payload = await textOf('order-payload');
+  const orderId = await textOf('order-id');
+  assert.match(payload, /^000201/);
+  assert.equal(await textOf('order-amount'), '¥12.50');
+  assert.equal(await textOf('order-status'), 'Waiting for the payer');
+  await screenshot('order');
+
+  const paid = wallet(['pay', payload, '--pin-stdin'], PIN);
+  assert.equal(paid.status, 'succeeded');
+  assert.equal(paid.order_id, orderId);
+  await waitText('order-status', /^Paid$/);
+  ledgerCheck();
+  await screenshot('order-paid');
+
+  // 3. A payment code under the no-PIN limit pays at once; the same code again is refused.
+  const first = wallet(['paycode']).code;
+  await fill('c-code', first);
+  await fill('c-amount', '8.80');
+  await (await byId('charge-submit')).click();
+  await waitText('charge-result', /^Paid ¥8\.80$/);
+  ledgerCheck();
+  await fill('c-code', first);
+  await fill('c-amount', '8.80');
+  await (await byId('charge-submit')).click();
+  await waitText('charge-result', /already used/);
+  await screenshot('paycode-used');
+
+  // 4. Over the no-PIN limit (¥200): the page waits for the payer's PIN. A fresh code first.
+  let fresh = first;
+  const deadline = Date.now() + 40000;
+  while (fresh === first && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 2000));
+    fresh = wallet(['paycode']).code;
+  }
+  assert.notEqual(fresh, first, 'the payment code rotates');
+  await fill('c-code', fresh);
+  await fill('c-amount', '300');
+  await (await byId('charge-submit')).click();
+  await waitText('charge-result', /Waiting for the payer's PIN/);
+  await screenshot('paycode-waiting');
+  const waiting = wallet(['orders']).orders;
+  assert.equal(waiting.length, 1);
+  assert.equal(waiting[0].amount.minor, 30000);
+  wallet(['orders', 'confirm', waiting[0].order_id, '--pin-stdin'], PIN);
+  await waitText('charge-result', /^Paid ¥300\.00$/);
+  ledgerCheck();
+
+  // 5. Refund the QR order: part, then the rest; the order panel follows.
+  await fill('r-order', orderId);
+  await fill('r-amount', '2.50');
+  await (await byId('refund-submit')).click();
+  await waitText('refund-result', /^Refunded ¥2\.50 of ¥12\.50$/);
+  await fill('r-amount', '20');
+  await (await byId('refund-submit')).click();
+  await waitText('refund-result', /not possible/);
+  await (await byId('r-amount')).clear();
+  await (await byId('refund-submit')).click();
+  await waitText('refund-result', /^Refunded in full \(¥12\.50\)$/);
+  await waitText('order-status', /^Refunded$/);
+  ledgerCheck();
+  await screenshot('refunded');
+
+  // The payer's money: 500 − 12.50 − 8.80 − 300 + 12.50.
+  const balance = wallet(['balance']);
+  assert.equal(balance.balance.minor, 50000 - 880 - 30000);
+});
+
+test('a wrong API key is refused in human words', async () => {
+  await driver.get(`${SERVER}/pos`);
+  if (await (await byId('merchant-current')).isDisplayed()) {
+    await (await byId('merchant-forget')).click();
+  }
+  await fill('m-id', 'mch_00000000000000000000000000000000');
+  await fill('m-key', 'mk_wrong');
+  await (await byId('merchant-login')).click();
+  await waitText('merchant-message', /merchant id or API key is wrong/);
+  assert.equal(await (await byId('order-section')).isDisplayed(), false);
+});
