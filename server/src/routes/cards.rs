@@ -5,14 +5,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use wallet_protocol::api::{
-    id_well_formed, otp_well_formed, paths, BindCardRequest, CardBindingStarted, CardInfo,
-    CardList, CardVerifyRequest, UnbindCardRequest,
+    otp_well_formed, paths, BindCardRequest, CardBindingStarted, CardInfo, CardList,
+    CardVerifyRequest, UnbindCardRequest,
 };
 use wallet_protocol::card::CardNumber;
 use wallet_protocol::{ErrorCode, PhoneNumber, Problem};
 use zeroize::Zeroizing;
 
-use super::wire_time;
+use super::{path_id, wire_time};
 use crate::bank::{BankError, BindingRequest};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, AuthenticatedDevice};
@@ -187,7 +187,7 @@ pub async fn set_default(
     ApiPath(card_id): ApiPath<String>,
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<CardInfo>> {
-    checked_id(&card_id)?;
+    path_id(&card_id, ErrorCode::CardNotFound)?;
     let card = state
         .store
         .set_default_card(&auth.account_id, &card_id)
@@ -216,7 +216,7 @@ pub async fn unbind(
     ApiPath(card_id): ApiPath<String>,
     auth: AuthenticatedDevice,
 ) -> ApiResult<StatusCode> {
-    checked_id(&card_id)?;
+    path_id(&card_id, ErrorCode::CardNotFound)?;
     let req: UnbindCardRequest = auth.json()?;
     let pin = Zeroizing::new(req.pin);
     if state
@@ -256,7 +256,7 @@ pub async fn report_lost(
     ApiPath(card_id): ApiPath<String>,
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<CardInfo>> {
-    checked_id(&card_id)?;
+    path_id(&card_id, ErrorCode::CardNotFound)?;
     let card = state
         .store
         .suspend_card(&auth.account_id, &card_id)
@@ -264,14 +264,6 @@ pub async fn report_lost(
         .ok_or(ApiError::new(ErrorCode::CardNotFound))?;
     tracing::warn!(account = %auth.account_id, card = %card_id, "card reported lost: suspended");
     Ok(Json(card_info(&card)?))
-}
-
-fn checked_id(id: &str) -> ApiResult<()> {
-    if id_well_formed(id) {
-        Ok(())
-    } else {
-        Err(ErrorCode::CardNotFound.into())
-    }
 }
 
 /// A bank refusal as the public error.

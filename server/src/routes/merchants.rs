@@ -6,12 +6,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use wallet_protocol::api::{
-    id_well_formed, paths, ChargeCodeRequest, MerchantCreateRequest, MerchantCreated, MerchantQr,
-    Order, OrderCreateRequest, OrderList, RefundRequest,
+    paths, ChargeCodeRequest, MerchantCreateRequest, MerchantCreated, MerchantQr, Order,
+    OrderCreateRequest, OrderList, RefundRequest,
 };
 use wallet_protocol::{ErrorCode, Problem};
 
-use crate::error::{ApiError, ApiResult};
+use super::path_id;
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath, IdempotencyKey};
 use crate::pay;
 use crate::state::AppState;
@@ -23,14 +24,6 @@ async fn merchant(
     merchant_id: &str,
 ) -> ApiResult<MerchantRow> {
     pay::authenticate(state, headers, merchant_id).await
-}
-
-fn order_id_ok(id: &str) -> ApiResult<()> {
-    if id_well_formed(id) {
-        Ok(())
-    } else {
-        Err(ApiError::new(ErrorCode::OrderNotFound))
-    }
 }
 
 /// Create a merchant (sandbox only). The API key is shown once; the server keeps its hash.
@@ -147,7 +140,7 @@ pub async fn order(
     headers: HeaderMap,
 ) -> ApiResult<Json<Order>> {
     let m = merchant(&state, &headers, &merchant_id).await?;
-    order_id_ok(&order_id)?;
+    path_id(&order_id, ErrorCode::OrderNotFound)?;
     Ok(Json(pay::merchant_order(&state, &m, &order_id).await?))
 }
 
@@ -182,7 +175,7 @@ pub async fn refund(
 ) -> ApiResult<Json<Order>> {
     let m = merchant(&state, &headers, &merchant_id).await?;
     let key = key.required()?;
-    order_id_ok(&order_id)?;
+    path_id(&order_id, ErrorCode::OrderNotFound)?;
     Ok(Json(pay::refund(&state, &m, &order_id, key, req).await?))
 }
 

@@ -97,6 +97,16 @@ async fn method_not_allowed() -> ApiError {
 }
 
 /// Unix seconds from the database as a wire time.
+/// Checks an id taken from a URL path: anything not shaped like one of ours is answered as
+/// `not_found`, the same as an id that does not exist.
+pub(crate) fn path_id(id: &str, not_found: ErrorCode) -> ApiResult<()> {
+    if wallet_protocol::api::id_well_formed(id) {
+        Ok(())
+    } else {
+        Err(not_found.into())
+    }
+}
+
 pub(crate) fn wire_time(secs: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }

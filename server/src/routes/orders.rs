@@ -3,24 +3,15 @@
 
 use axum::extract::State;
 use axum::Json;
-use wallet_protocol::api::{
-    id_well_formed, paths, Operation, Order, OrderConfirmRequest, OrderList,
-};
+use wallet_protocol::api::{paths, Operation, Order, OrderConfirmRequest, OrderList};
 use wallet_protocol::{ErrorCode, Problem};
 use zeroize::Zeroizing;
 
-use crate::error::{ApiError, ApiResult};
+use super::path_id;
+use crate::error::ApiResult;
 use crate::extract::{ApiPath, AuthenticatedDevice, IdempotencyKey};
 use crate::pay;
 use crate::state::AppState;
-
-fn order_id_ok(id: &str) -> ApiResult<()> {
-    if id_well_formed(id) {
-        Ok(())
-    } else {
-        Err(ApiError::new(ErrorCode::OrderNotFound))
-    }
-}
 
 /// Orders waiting for this account's decision (remote orders, payment codes over the no-PIN
 /// limit), newest first. Expired ones drop out.
@@ -65,7 +56,7 @@ pub async fn confirm(
     key: IdempotencyKey,
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<Operation>> {
-    order_id_ok(&order_id)?;
+    path_id(&order_id, ErrorCode::OrderNotFound)?;
     let key = key.required()?;
     let req: OrderConfirmRequest = auth.json()?;
     let pin = Zeroizing::new(req.pin);
@@ -92,7 +83,7 @@ pub async fn decline(
     ApiPath(order_id): ApiPath<String>,
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<Order>> {
-    order_id_ok(&order_id)?;
+    path_id(&order_id, ErrorCode::OrderNotFound)?;
     Ok(Json(
         pay::decline_order(&state, &auth.account_id, &order_id).await?,
     ))

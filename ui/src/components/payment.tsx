@@ -1,13 +1,8 @@
 // Building blocks for paying merchants: who is paid, the receipt, and SVGs shown as images.
 import { useEffect, useState, type ReactNode } from 'react';
-import { WalletError } from '../backend/backend';
-import { useBackend } from '../backend/context';
 import type { Operation } from '../backend/types';
 import { useI18n } from '../i18n';
-import { polling } from '../polling';
-import { CheckIcon, ClockIcon, XCircleIcon } from './icons';
-import { Summary } from './money';
-import { Button, Notice } from './ui';
+import { OperationReceipt, useLiveOperation } from './receipt';
 
 /**
  * An SVG document (from the core) as a `data:` URL for an `<img>`: the markup is never put into
@@ -45,31 +40,11 @@ export function MerchantHead({ name, city, mcc, testId }: { name: string; city?:
  * about again now and then.
  */
 export function PaymentReceipt({ initial, onDone, children }: { initial: Operation; onDone(): void; children?: ReactNode }) {
-  const { m, errorText, money, dateTime } = useI18n();
-  const backend = useBackend();
-  const [op, setOp] = useState(initial);
-
-  useEffect(() => {
-    if (op.status !== 'pending') return;
-    let tries = 0;
-    const timer = setInterval(() => {
-      if (++tries > polling.maxTries) {
-        clearInterval(timer);
-        return;
-      }
-      backend
-        .operation(op.operation_id)
-        .then(setOp)
-        .catch(() => undefined); // Offline: try again next time.
-    }, polling.intervalMs);
-    return () => clearInterval(timer);
-  }, [backend, op.status, op.operation_id]);
-
-  const failed = op.status === 'failed';
+  const { m, money, dateTime } = useI18n();
+  const op = useLiveOperation(initial);
   const refund = op.kind === 'refund';
-  const signed = failed ? money(op.amount, 'never') : money(refund ? op.amount : { ...op.amount, minor: -op.amount.minor }, 'always');
+  const signed = op.status === 'failed' ? money(op.amount, 'never') : money(refund ? op.amount : { ...op.amount, minor: -op.amount.minor }, 'always');
   const heading = op.status === 'succeeded' ? (refund ? m.payment.refunded : m.payment.succeeded) : op.status === 'pending' ? m.payment.pending : m.payment.failed;
-  const Icon = op.status === 'succeeded' ? CheckIcon : op.status === 'pending' ? ClockIcon : XCircleIcon;
   const rows: Array<[string, ReactNode, string?]> = [
     [m.payment.merchant, op.merchant_name ?? '—', 'receipt-merchant'],
     [m.payment.from, m.scan.balance, 'receipt-source'],
@@ -77,40 +52,11 @@ export function PaymentReceipt({ initial, onDone, children }: { initial: Operati
   ];
   if (op.order_id) rows.push([m.payment.order, <span className="summary__ref">{op.order_id}</span>, 'receipt-order']);
   rows.push([m.move.reference, <span className="summary__ref">{op.operation_id}</span>, 'receipt-reference']);
-
+  const text = { heading, pendingBody: m.payment.pendingBody, checking: m.payment.checking, failedBody: m.payment.failedBody };
   return (
-    <div className="stack" data-testid="receipt" data-status={op.status}>
-      <div className="receipt card">
-        <div className={`receipt__icon receipt__icon--${op.status}`} aria-hidden="true">
-          <Icon width={30} height={30} />
-        </div>
-        <h1 className="page__title receipt__title" data-testid="receipt-status">
-          {heading}
-        </h1>
-        <p className={`receipt__amount${failed ? ' is-void' : ''}`} data-testid="receipt-amount">
-          {signed}
-        </p>
-        <Summary rows={rows} />
-      </div>
-      {op.status === 'pending' && (
-        <Notice kind="info" testId="receipt-pending">
-          {m.payment.pendingBody}
-          <span className="receipt__checking">
-            <span className="spinner spinner--dark" aria-hidden="true" /> {m.payment.checking}
-          </span>
-        </Notice>
-      )}
-      {failed && (
-        <Notice kind="error" testId="receipt-failure">
-          {op.failure_code ? `${errorText(new WalletError(op.failure_code))} ` : ''}
-          {m.payment.failedBody}
-        </Notice>
-      )}
+    <OperationReceipt op={op} signed={signed} rows={rows} text={text} onDone={onDone}>
       {children}
-      <Button block onClick={onDone} data-testid="receipt-done">
-        {m.app.done}
-      </Button>
-    </div>
+    </OperationReceipt>
   );
 }
 

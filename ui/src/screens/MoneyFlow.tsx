@@ -3,12 +3,12 @@ import { useBackend } from '../backend/context';
 import { WalletError } from '../backend/backend';
 import type { Balance, Card, Money, Operation, Profile } from '../backend/types';
 import { CodeInput } from '../components/CodeInput';
-import { CheckIcon, ClockIcon, PlusCircleIcon, WithdrawIcon, XCircleIcon } from '../components/icons';
+import { PlusCircleIcon, WithdrawIcon } from '../components/icons';
+import { OperationReceipt, useLiveOperation } from '../components/receipt';
 import { CardPicker, Summary } from '../components/money';
 import { Button, Field, Notice, TopBar, useStepFocus } from '../components/ui';
 import { fmt, useI18n } from '../i18n';
 import { newIdempotencyKey, toDecimal } from '../i18n/money';
-import { polling } from '../polling';
 
 type Kind = 'topup' | 'withdrawal';
 
@@ -299,71 +299,20 @@ function Confirm({
 }
 
 function Receipt({ kind, initial, cards, onHome }: { kind: Kind; initial: Operation; cards: Card[]; onHome(): void }) {
-  const { m, errorText, money, dateTime, cardLabel } = useI18n();
-  const backend = useBackend();
-  const [op, setOp] = useState(initial);
+  const { m, money, dateTime, cardLabel } = useI18n();
+  const op = useLiveOperation(initial);
   const t = kind === 'topup' ? m.topup : m.withdraw;
-
-  // A pending operation resolves by itself; ask now and then while the receipt is open.
-  useEffect(() => {
-    if (op.status !== 'pending') return;
-    let tries = 0;
-    const timer = setInterval(() => {
-      if (++tries > polling.maxTries) {
-        clearInterval(timer);
-        return;
-      }
-      backend
-        .operation(op.operation_id)
-        .then(setOp)
-        .catch(() => undefined); // Offline: try again next time.
-    }, polling.intervalMs);
-    return () => clearInterval(timer);
-  }, [backend, op.status, op.operation_id]);
-
   const card = cardLabel(cards.find((c) => c.card_id === op.card_id) ?? { bank: op.bank, last4: op.card_last4 ?? '' });
   const failed = op.status === 'failed';
   const signed = failed ? money(op.amount, 'never') : money(kind === 'topup' ? op.amount : { ...op.amount, minor: -op.amount.minor }, 'always');
   const heading = op.status === 'succeeded' ? t.succeeded : op.status === 'pending' ? t.pending : t.failed;
-  const Icon = op.status === 'succeeded' ? CheckIcon : op.status === 'pending' ? ClockIcon : XCircleIcon;
   const rows: Array<[string, ReactNode, string?]> = [[kind === 'topup' ? m.move.from : m.move.to, card, 'receipt-card']];
   if (kind === 'withdrawal' && !failed) {
     rows.push([m.move.fee, money(op.fee), 'receipt-fee']);
     rows.push([m.move.arrives, money({ ...op.amount, minor: op.amount.minor - op.fee.minor }), 'receipt-arrives']);
   }
   rows.push([m.move.time, dateTime(op.created_at)], [m.move.reference, <span className="summary__ref">{op.operation_id}</span>, 'receipt-reference']);
-
-  return (
-    <div className="stack" data-testid="receipt" data-status={op.status}>
-      <div className="receipt card">
-        <div className={`receipt__icon receipt__icon--${op.status}`} aria-hidden="true">
-          {kind === 'withdrawal' && op.status === 'succeeded' ? <WithdrawIcon width={30} height={30} /> : <Icon width={30} height={30} />}
-        </div>
-        <h1 className="page__title receipt__title" data-testid="receipt-status">
-          {heading}
-        </h1>
-        <p className={`receipt__amount${failed ? ' is-void' : ''}`} data-testid="receipt-amount">
-          {signed}
-        </p>
-        <Summary rows={rows} />
-      </div>
-      {op.status === 'pending' && (
-        <Notice kind="info" testId="receipt-pending">
-          {m.move.pendingBody}
-          <span className="receipt__checking">
-            <span className="spinner spinner--dark" aria-hidden="true" /> {m.move.checking}
-          </span>
-        </Notice>
-      )}
-      {failed && (
-        <Notice kind="error" testId="receipt-failure">
-          {op.failure_code ? `${errorText(new WalletError(op.failure_code))} ` : ''}
-          {t.failedBody}
-        </Notice>
-      )}
-      <Button block onClick={onHome} data-testid="receipt-done">
-        {m.app.done}
-      </Button>
-    </div>
-  );
+  const text = { heading, pendingBody: m.move.pendingBody, checking: m.move.checking, failedBody: t.failedBody };
+  const icon = kind === 'withdrawal' && op.status === 'succeeded' ? WithdrawIcon : undefined;
+  return <OperationReceipt op={op} signed={signed} rows={rows} text={text} icon={icon} onDone={onHome} />;
 }
