@@ -459,7 +459,7 @@ impl Out {
         );
         let field = |m: Msg, v: &Option<String>| {
             if let Some(v) = v {
-                println!("  {:<14} {v}", self.t(m));
+                println!("  {} {v}", pad(self.t(m), 14));
             }
         };
         field(Msg::MerchantName, &d.merchant_name);
@@ -468,14 +468,14 @@ impl Out {
         field(Msg::Mcc, &d.mcc);
         field(Msg::CurrencyLabel, &d.currency);
         match (&d.amount, d.point_of_initiation.as_deref()) {
-            (Some(a), _) => println!("  {:<14} {a}", self.t(Msg::AmountLabel)),
+            (Some(a), _) => println!("  {} {a}", pad(self.t(Msg::AmountLabel), 14)),
             (None, Some("11")) => println!("  {}", self.t(Msg::StaticCode)),
             _ => {}
         }
         if let Some(crc) = d.valid_crc {
             println!(
-                "  {:<14} {}",
-                "CRC",
+                "  {} {}",
+                pad("CRC", 14),
                 self.t(if crc { Msg::Ok } else { Msg::Wrong })
             );
         }
@@ -640,5 +640,28 @@ impl Out {
         }
         println!("{}", self.t(Msg::DeclinedDone));
         println!("  {}", self.order_line(o));
+    }
+}
+
+/// `label` padded with spaces to `columns` terminal columns; CJK characters take two, so Chinese
+/// labels line up with English ones.
+fn pad(label: &str, columns: usize) -> String {
+    let wide = |c: char| {
+        matches!(u32::from(c),
+            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
+    };
+    let width: usize = label.chars().map(|c| if wide(c) { 2 } else { 1 }).sum();
+    format!("{label}{}", " ".repeat(columns.saturating_sub(width)))
+}
+
+#[cfg(test)]
+mod pad_tests {
+    #[test]
+    fn chinese_labels_take_two_columns() {
+        assert_eq!(super::pad("CRC", 6), "CRC   ");
+        assert_eq!(super::pad("城市", 6), "城市  ");
+        assert_eq!(super::pad("国家/地区", 10), "国家/地区 ");
+        assert_eq!(super::pad("much too long", 4), "much too long");
     }
 }
