@@ -436,6 +436,9 @@ pub async fn charge(
     let now = state.clock.now();
     let now_step = paycode::step_at(now);
     let hit = state.paycodes.lookup(code, now_step).ok_or_else(invalid)?;
+    // Codes of a frozen account's devices (made offline before the freeze, too) stay indexed
+    // while it is frozen, so the merchant hears why.
+    crate::lost::ensure_active(state, &hit.account_id).await?;
     let settings = effective_settings(state, &hit.account_id).await?;
     let now = now.timestamp();
     let order_id = secrets::new_id("ord");
@@ -615,6 +618,7 @@ pub async fn pay_qr(
     if let Some(op) = existing_operation(state, account_id, key, &hash).await? {
         return Ok(op);
     }
+    crate::lost::ensure_active(state, account_id).await?;
     let r = resolve_payload(state, &req.payload).await?;
     let now = state.clock.unix();
     let target = match &r.order {
@@ -724,6 +728,7 @@ pub async fn confirm_order(
     if let Some(op) = existing_operation(state, account_id, key, &hash).await? {
         return Ok(op);
     }
+    crate::lost::ensure_active(state, account_id).await?;
     let order = payer_order(state, account_id, order_id).await?;
     order_open(&order)?;
     within_payment_limit(state, order.amount)?;

@@ -73,6 +73,18 @@ pub mod paths {
     pub const MERCHANT_CHARGES: &str = "/v1/merchants/{merchant_id}/charges";
     /// Sandbox only: the point-of-sale web page for testers.
     pub const POS: &str = "/pos";
+    /// Unauthenticated: `POST /v1/report-lost` freezes an account (lost phone).
+    pub const REPORT_LOST: &str = "/v1/report-lost";
+    /// Signed: `POST /v1/unfreeze` (ID number + payment PIN, from a device enrolled after the freeze).
+    pub const UNFREEZE: &str = "/v1/unfreeze";
+    /// Signed: `GET /v1/account/status`.
+    pub const ACCOUNT_STATUS: &str = "/v1/account/status";
+    /// Signed: `GET /v1/security-log?before=ID&limit=N` (newest first).
+    pub const SECURITY_LOG: &str = "/v1/security-log";
+    /// Signed: `GET /v1/events?after=CURSOR&limit=N` (oldest first; a cursor feed).
+    pub const EVENTS: &str = "/v1/events";
+    /// Signed: `GET`/`PUT /v1/settings` (SMS-only sign-in switch).
+    pub const SETTINGS: &str = "/v1/settings";
     pub const OPENAPI: &str = "/openapi.json";
     pub const HEALTH: &str = "/healthz";
 
@@ -779,6 +791,274 @@ impl fmt::Debug for WithdrawRequest {
             .finish_non_exhaustive()
     }
 }
+
+// --- lost phone (issue 5) ------------------------------------------------------------------
+
+/// `POST /v1/report-lost`, without signing in (from a friend's phone, the desktop welcome
+/// screen, the CLI). Identity is the phone number plus EITHER the real name and the last 6
+/// characters of the resident ID number, OR the login password.
+///
+/// The answer is always `202 {"received": true}` — for a right report, wrong details and a
+/// phone number without an account alike — so the endpoint reveals nothing. Refusals are only
+/// `MALFORMED_REQUEST` / `PHONE_INVALID` (shape of the input) and `RATE_LIMITED` (per client IP
+/// and per phone number). A right report freezes the account at once: every money channel then
+/// answers `ACCOUNT_FROZEN`, open orders waiting for the payer close, and the devices are
+/// revoked (their next signed request answers `DEVICE_REVOKED`, and the client wipes itself).
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReportLostRequest {
+    pub phone: String,
+    /// The account's real name (with `id_last6`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Last 6 characters of the resident ID number (`X` in either case), with `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_last6: Option<String>,
+    /// The login password, instead of name + `id_last6`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Revoke only this device (the lost one) instead of all of them — for a user who is still
+    /// signed in on another device. The account is frozen either way. An id that is not a live
+    /// device of the account revokes all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+}
+
+/// Answer to every well-formed [`ReportLostRequest`]: `{"received": true}`. It never says
+/// whether anything was frozen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReportLostAnswer {
+    pub received: bool,
+}
+
+/// `POST /v1/unfreeze`, signed by a device enrolled after the freeze (password + SMS code).
+/// The full resident ID number and the payment PIN (wrong PINs count toward its lock-out).
+/// Answers the new [`AccountStatus`] (`cooling_off`).
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UnfreezeRequest {
+    pub id_number: String,
+    pub pin: String,
+}
+
+/// The account's state as the money channels see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum AccountState {
+    Active,
+    /// Reported lost: no money moves (`ACCOUNT_FROZEN`).
+    Frozen,
+    /// Active, but withdrawals and transfers above `cooling_off_limit` answer `COOLING_OFF`
+    /// until `cooling_off_until`.
+    CoolingOff,
+}
+
+/// `GET /v1/account/status` (also the answer of `POST /v1/unfreeze`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccountStatus {
+    pub state: AccountState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub frozen_since: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub cooling_off_until: Option<DateTime<Utc>>,
+    /// The most one withdrawal (or transfer) may move during the cooling-off.
+    pub cooling_off_limit: Money,
+}
+
+/// What a security-log entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum SecurityEventKind {
+    SignIn,
+    DeviceEnrolled,
+    DeviceRevoked,
+    Frozen,
+    Unfrozen,
+    PinLocked,
+    CardBound,
+    CardUnbound,
+    CardReportedLost,
+    PhoneChanged,
+    SmsLoginChanged,
+}
+
+impl SecurityEventKind {
+    pub const ALL: &'static [SecurityEventKind] = &[
+        Self::SignIn,
+        Self::DeviceEnrolled,
+        Self::DeviceRevoked,
+        Self::Frozen,
+        Self::Unfrozen,
+        Self::PinLocked,
+        Self::CardBound,
+        Self::CardUnbound,
+        Self::CardReportedLost,
+        Self::PhoneChanged,
+        Self::SmsLoginChanged,
+    ];
+
+    /// The wire string, e.g. `"device_enrolled"` (also the stored form).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::DeviceEnrolled => "device_enrolled",
+            Self::DeviceRevoked => "device_revoked",
+            Self::Frozen => "frozen",
+            Self::Unfrozen => "unfrozen",
+            Self::PinLocked => "pin_locked",
+            Self::CardBound => "card_bound",
+            Self::CardUnbound => "card_unbound",
+            Self::CardReportedLost => "card_reported_lost",
+            Self::PhoneChanged => "phone_changed",
+            Self::SmsLoginChanged => "sms_login_changed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+/// One entry of the security log the user can read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SecurityEvent {
+    /// Increasing; pass the smallest seen as `before` for the next page.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub kind: SecurityEventKind,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub at: DateTime<Utc>,
+    /// The device the event concerns (enrolled, revoked, signed in), by its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Short text without personal data, e.g. `"reported lost (name + ID)"`, `"support"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// `GET /v1/security-log`: newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SecurityLog {
+    pub events: Vec<SecurityEvent>,
+    /// Pass as `before` for older entries; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub next_before: Option<i64>,
+}
+
+/// What a device event tells the other devices of the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum DeviceEventKind {
+    /// A new device was enrolled ("not you? freeze now"); a cooling-off started.
+    NewDevice,
+    Frozen,
+    Unfrozen,
+    DeviceRevoked,
+    /// An order waits for the payer's PIN.
+    OrderWaiting,
+    SmsLoginChanged,
+    PhoneChanged,
+}
+
+impl DeviceEventKind {
+    pub const ALL: &'static [DeviceEventKind] = &[
+        Self::NewDevice,
+        Self::Frozen,
+        Self::Unfrozen,
+        Self::DeviceRevoked,
+        Self::OrderWaiting,
+        Self::SmsLoginChanged,
+        Self::PhoneChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NewDevice => "new_device",
+            Self::Frozen => "frozen",
+            Self::Unfrozen => "unfrozen",
+            Self::DeviceRevoked => "device_revoked",
+            Self::OrderWaiting => "order_waiting",
+            Self::SmsLoginChanged => "sms_login_changed",
+            Self::PhoneChanged => "phone_changed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+/// One device event. Events of an account are addressed to all its devices (except the one
+/// that caused it, when there is one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DeviceEvent {
+    /// Strictly increasing across the server; the feed's cursor.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub cursor: i64,
+    pub kind: DeviceEventKind,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub at: DateTime<Utc>,
+    /// The device concerned (the new one, the revoked one), by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// E.g. the order id of `order_waiting`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The end of a cooling-off this event started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub cooling_off_until: Option<DateTime<Utc>>,
+}
+
+/// `GET /v1/events?after=CURSOR`: events after the cursor, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DeviceEventFeed {
+    pub events: Vec<DeviceEvent>,
+    /// Pass as `after` next time (the last event's cursor, or the one given when none).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub cursor: i64,
+}
+
+/// `GET`/`PUT /v1/settings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccountSettings {
+    /// Sign-in with an SMS code alone (no password). Off by default: anyone who takes over the
+    /// phone number (SIM swap) could then sign in. Turning it on is logged and notified.
+    pub sms_login_enabled: bool,
+}
+
+impl fmt::Debug for ReportLostRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReportLostRequest")
+            .field("device_id", &self.device_id)
+            .finish_non_exhaustive()
+    }
+}
+
+redacted_debug!(UnfreezeRequest);
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 pub(crate) mod cards;
 pub(crate) mod devices;
 pub(crate) mod login;
+pub(crate) mod lost;
 pub(crate) mod me;
 pub(crate) mod merchants;
 pub(crate) mod meta;
@@ -60,6 +61,15 @@ pub fn app(state: AppState) -> Router {
         .route(
             paths::PAYCODE_SETTINGS,
             get(paycode::settings).put(paycode::put_settings),
+        )
+        .route(paths::REPORT_LOST, post(lost::report_lost))
+        .route(paths::UNFREEZE, post(lost::unfreeze))
+        .route(paths::ACCOUNT_STATUS, get(lost::status))
+        .route(paths::SECURITY_LOG, get(lost::security_log))
+        .route(paths::EVENTS, get(lost::events))
+        .route(
+            paths::SETTINGS,
+            get(lost::settings).put(lost::put_settings),
         )
         .route(paths::MERCHANTS, post(merchants::create))
         .route(paths::MERCHANT_QR, get(merchants::qr))

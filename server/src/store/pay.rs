@@ -686,8 +686,13 @@ impl Store {
     pub async fn paycode_devices(&self) -> Result<Vec<PaycodeDevice>, StoreError> {
         on_backend!(self, |c| {
             let mut stmt = c.prepare(
-                "SELECT id, account_id, paycode_seed FROM devices
-                 WHERE revoked_at IS NULL AND paycode_seed IS NOT NULL",
+                // Devices revoked by a freeze stay indexed while the account is frozen, so
+                // their codes (made offline) answer ACCOUNT_FROZEN rather than look unknown.
+                "SELECT d.id, d.account_id, d.paycode_seed FROM devices d
+                 JOIN accounts a ON a.id = d.account_id
+                 WHERE d.paycode_seed IS NOT NULL
+                   AND (d.revoked_at IS NULL
+                        OR (a.frozen_at IS NOT NULL AND d.revoked_at >= a.frozen_at))",
             )?;
             let rows = stmt.query_map([], |r| {
                 Ok((

@@ -1,0 +1,359 @@
+//! Lost phone (issue 5, DESIGN §9): freeze from anywhere, the money guards, unfreeze with a
+//! cooling-off, the security log and the device-event feed.
+//!
+//! - **Freeze** (`POST /v1/report-lost`, unauthenticated; or `wallet-server support freeze`):
+//!   the account is marked frozen, its devices revoked (or the one named), the orders waiting
+//!   for its PIN declined. Every money channel then answers `ACCOUNT_FROZEN` ([`ensure_active`]).
+//!   Revoked devices answer `DEVICE_REVOKED` on their next signed request (the client wipes).
+//!   Payment codes of devices revoked by the freeze stay in the code index while the account is
+//!   frozen, so a code made offline before the freeze answers `ACCOUNT_FROZEN` too.
+//! - **Report-lost answers never reveal anything**: `202 {"received": true}` for a right
+//!   report, wrong details and an unknown phone alike; the identity check is a constant-time
+//!   comparison (name + last 6) or an Argon2 check against a dummy hash for unknown phones.
+//! - **Unfreeze** (`POST /v1/unfreeze`): a live device — one enrolled after the freeze by
+//!   password + SMS code (sign-in works on a frozen account; money does not), or one the user
+//!   spared by naming only the lost device — with the full ID number and the payment PIN.
+//! - **Cooling-off**: an unfreeze or a new device sets `cooling_off_until = now + 24 h`;
+//!   meanwhile withdrawals above `--cooling-off-limit-fen` answer `COOLING_OFF` with the end time.
+
+use chrono::SecondsFormat;
+use wallet_protocol::api::{
+    AccountSettings, AccountState, AccountStatus, DeviceEvent, DeviceEventFeed, ReportLostRequest,
+    SecurityEvent, SecurityEventKind, SecurityLog, UnfreezeRequest,
+};
+use wallet_protocol::{ErrorCode, Money, PhoneNumber, Problem, ResidentId};
+
+use crate::config::window_retry_after;
+use crate::error::{ApiError, ApiResult};
+use crate::money::verify_pin_and;
+use crate::routes::wire_time;
+use crate::secrets;
+use crate::state::AppState;
+use crate::store::{AccountRow, DeviceRow, UnfreezeOutcome};
+
+/// Refuses money movement on a frozen account (`ACCOUNT_FROZEN`).
+pub async fn ensure_active(state: &AppState, account_id: &str) -> ApiResult<()> {
+    if state
+        .store
+        .account_guard(account_id)
+        .await?
+        .frozen_at
+        .is_some()
+    {
+        tracing::info!(account = %account_id, "money refused: account frozen");
+        return Err(ApiError::detail(
+            ErrorCode::AccountFrozen,
+            "The account was reported lost. Unfreeze it from a new device with your ID number and payment PIN.",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a withdrawal (or transfer) of `amount` fen above the cooling-off limit while a
+/// cooling-off runs (`COOLING_OFF` with the end time and `retry_after_secs`). Checks frozen too.
+pub async fn ensure_outflow_allowed(
+    state: &AppState,
+    account_id: &str,
+    amount: i64,
+) -> ApiResult<()> {
+    ensure_active(state, account_id).await?;
+    let now = state.clock.unix();
+    let guard = state.store.account_guard(account_id).await?;
+    match guard.cooling_off_until {
+        Some(until) if until > now && amount > state.limits.cooling_off_limit_fen => {
+            let at = wire_time(until).to_rfc3339_opts(SecondsFormat::Secs, true);
+            let limit = Money::cny(state.limits.cooling_off_limit_fen).display();
+            tracing::info!(account = %account_id, "withdrawal refused: cooling-off");
+            Err(ApiError(
+                Problem::new(ErrorCode::CoolingOff)
+                    .with_detail(format!(
+                        "Until {at} at most {limit} may leave the account at a time."
+                    ))
+                    .with_retry_after(u64::try_from(until - now).unwrap_or(0).max(1)),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `POST /v1/report-lost`. Always `Ok` unless the input is malformed or a rate limit refuses.
+pub async fn report_lost(state: &AppState, ip: &str, req: ReportLostRequest) -> ApiResult<()> {
+    let phone = PhoneNumber::parse(&req.phone)
+        .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
+    let identity = match (&req.name, &req.id_last6, &req.password) {
+        (Some(name), Some(last6), None) => {
+            let ok = last6.chars().count() == 6
+                && last6
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x');
+            if !ok || name.trim().is_empty() || name.chars().count() > 64 {
+                return Err(ApiError::detail(
+                    ErrorCode::MalformedRequest,
+                    "name and id_last6 (the last 6 characters of the ID number) are required",
+                ));
+            }
+            Identity::NameId(name.clone(), last6.clone())
+        }
+        (None, None, Some(password)) if !password.is_empty() => {
+            Identity::Password(password.clone())
+        }
+        _ => {
+            return Err(ApiError::detail(
+                ErrorCode::MalformedRequest,
+                "give either name + id_last6, or password",
+            ))
+        }
+    };
+    let now = state.clock.unix();
+    let l = &state.limits;
+    let (phone_max, ip_max, window) = (
+        l.report_lost_per_phone_max,
+        l.report_lost_per_ip_max,
+        l.report_lost_window_secs,
+    );
+    state
+        .store
+        .record_report_lost(
+            phone.as_e164(),
+            ip,
+            now,
+            (now - window, now - window),
+            move |h| {
+                let p = window_retry_after(&h.phone, now, phone_max, window);
+                let i = window_retry_after(&h.ip, now, ip_max, window);
+                p.max(i).map_or(Ok(()), Err)
+            },
+        )
+        .await?
+        .map_err(|secs| {
+            tracing::info!(phone = %phone.masked(), "lost-phone report refused by rate limit");
+            ApiError::rate_limited(secs)
+        })?;
+
+    let account = state.store.account_by_phone(phone.as_e164()).await?;
+    let matches = match identity {
+        Identity::NameId(name, last6) => secrets::identity_matches(
+            &name,
+            &last6,
+            account
+                .as_ref()
+                .map(|a| (a.name.as_str(), a.id_number.as_str())),
+        ),
+        Identity::Password(password) => {
+            let stored = account.as_ref().map(|a| a.password_hash.clone());
+            tokio::task::spawn_blocking(move || {
+                secrets::verify_password(&password, stored.as_deref())
+            })
+            .await
+            .map_err(ApiError::internal)?
+        }
+    };
+    match account.filter(|_| matches) {
+        Some(account) => {
+            let how = if req.password.is_some() {
+                "reported lost (password)"
+            } else {
+                "reported lost (name + ID)"
+            };
+            freeze(state, &account, req.device_id.as_deref(), how).await?;
+        }
+        None => tracing::info!(phone = %phone.masked(), "lost-phone report did not match"),
+    }
+    Ok(())
+}
+
+enum Identity {
+    NameId(String, String),
+    Password(String),
+}
+
+/// Freezes `account` (report-lost and the support tool).
+pub async fn freeze(
+    state: &AppState,
+    account: &AccountRow,
+    only_device: Option<&str>,
+    detail: &str,
+) -> ApiResult<()> {
+    let outcome = state
+        .store
+        .freeze(&account.id, only_device, detail, state.clock.unix())
+        .await?;
+    // Codes of the revoked devices stay indexed while frozen (they answer ACCOUNT_FROZEN);
+    // see `Store::paycode_devices` for the same rule at start-up.
+    tracing::warn!(
+        account = %account.id,
+        revoked = outcome.revoked.len(),
+        already_frozen = outcome.already_frozen,
+        "account frozen"
+    );
+    Ok(())
+}
+
+/// `POST /v1/unfreeze`.
+pub async fn unfreeze(
+    state: &AppState,
+    account_id: &str,
+    device: DeviceRow,
+    req: UnfreezeRequest,
+) -> ApiResult<AccountStatus> {
+    let guard = state.store.account_guard(account_id).await?;
+    if guard.frozen_at.is_none() {
+        return Err(ErrorCode::NotFrozen.into());
+    }
+    let id = ResidentId::parse(&req.id_number)
+        .map_err(|e| ApiError::detail(ErrorCode::IdNumberInvalid, e.to_string()))?;
+    let account = state
+        .store
+        .account(account_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("account {account_id} vanished")))?;
+    // The ID number shares the PIN's try budget: a wrong one counts as a wrong PIN.
+    let id_right = secrets::ct_str_eq(id.as_str(), &account.id_number);
+    verify_pin_and(state, account_id, &req.pin, id_right).await?;
+    let now = state.clock.unix();
+    let until = now + state.limits.cooling_off_secs;
+    match state.store.unfreeze(account_id, device, now, until).await? {
+        UnfreezeOutcome::NotFrozen => Err(ErrorCode::NotFrozen.into()),
+        UnfreezeOutcome::Unfrozen { .. } => {
+            tracing::warn!(account = %account_id, "account unfrozen");
+            status(state, account_id).await
+        }
+    }
+}
+
+/// `GET /v1/account/status`.
+pub async fn status(state: &AppState, account_id: &str) -> ApiResult<AccountStatus> {
+    let g = state.store.account_guard(account_id).await?;
+    let now = state.clock.unix();
+    let cooling = g.cooling_off_until.filter(|u| *u > now);
+    let st = if g.frozen_at.is_some() {
+        AccountState::Frozen
+    } else if cooling.is_some() {
+        AccountState::CoolingOff
+    } else {
+        AccountState::Active
+    };
+    Ok(AccountStatus {
+        state: st,
+        frozen_since: g.frozen_at.map(wire_time),
+        cooling_off_until: cooling.map(wire_time),
+        cooling_off_limit: Money::cny(state.limits.cooling_off_limit_fen),
+    })
+}
+
+/// Page size bounds for the log and the feed.
+pub const PAGE_DEFAULT: u32 = 50;
+pub const PAGE_MAX: u32 = 200;
+
+/// `GET /v1/security-log`.
+pub async fn security_log(
+    state: &AppState,
+    account_id: &str,
+    before: Option<i64>,
+    limit: Option<u32>,
+) -> ApiResult<SecurityLog> {
+    let limit = limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
+    let rows = state
+        .store
+        .security_log(account_id, before, limit + 1)
+        .await?;
+    let more = rows.len() > limit as usize;
+    let events: Vec<SecurityEvent> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|r| SecurityEvent {
+            id: r.id,
+            kind: r.kind,
+            at: wire_time(r.at),
+            device_name: r.device_name,
+            detail: r.detail,
+        })
+        .collect();
+    let next_before = if more {
+        events.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(SecurityLog {
+        events,
+        next_before,
+    })
+}
+
+/// `GET /v1/events`.
+pub async fn events(
+    state: &AppState,
+    account_id: &str,
+    device_id: &str,
+    after: i64,
+    limit: Option<u32>,
+) -> ApiResult<DeviceEventFeed> {
+    let limit = limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX);
+    let rows = state
+        .store
+        .device_events(account_id, device_id, after, limit)
+        .await?;
+    let cursor = rows.last().map_or(after, |r| r.cursor);
+    Ok(DeviceEventFeed {
+        events: rows
+            .into_iter()
+            .map(|r| DeviceEvent {
+                cursor: r.cursor,
+                kind: r.kind,
+                at: wire_time(r.at),
+                device_name: r.device_name,
+                reference: r.reference,
+                cooling_off_until: r.cooling_off_until.map(wire_time),
+            })
+            .collect(),
+        cursor,
+    })
+}
+
+/// `GET /v1/settings`.
+pub async fn settings(state: &AppState, account_id: &str) -> ApiResult<AccountSettings> {
+    let g = state.store.account_guard(account_id).await?;
+    Ok(AccountSettings {
+        sms_login_enabled: g.sms_login_enabled,
+    })
+}
+
+/// `PUT /v1/settings`: logged and notified to the other devices.
+pub async fn put_settings(
+    state: &AppState,
+    account_id: &str,
+    device: &DeviceRow,
+    new: AccountSettings,
+) -> ApiResult<AccountSettings> {
+    let changed = state
+        .store
+        .set_sms_login(
+            account_id,
+            &device.id,
+            &device.name,
+            new.sms_login_enabled,
+            state.clock.unix(),
+        )
+        .await?;
+    if changed {
+        tracing::info!(account = %account_id, enabled = new.sms_login_enabled, "SMS-only sign-in switched");
+    }
+    settings(state, account_id).await
+}
+
+/// A security-log entry from a handler; a failure to log is logged, not fatal.
+pub async fn note(
+    state: &AppState,
+    account_id: &str,
+    kind: SecurityEventKind,
+    device: Option<(&str, &str)>,
+    detail: Option<&str>,
+) {
+    if let Err(e) = state
+        .store
+        .log_security(account_id, kind, device, detail, state.clock.unix())
+        .await
+    {
+        tracing::error!(account = %account_id, error = %e, "security log write failed");
+    }
+}
