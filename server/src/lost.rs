@@ -357,3 +357,22 @@ pub async fn note(
         tracing::error!(account = %account_id, error = %e, "security log write failed");
     }
 }
+
+/// [`note`] naming the device that made the change.
+pub async fn note_from(
+    state: &AppState,
+    account_id: &str,
+    device_id: &str,
+    kind: SecurityEventKind,
+    detail: Option<&str>,
+) {
+    let name = match state.store.device(device_id).await {
+        Ok(d) => d.map(|d| d.name),
+        Err(e) => {
+            tracing::error!(error = %e, "device lookup for the security log failed");
+            None
+        }
+    };
+    let device = name.as_deref().map(|n| (device_id, n));
+    note(state, account_id, kind, device, detail).await;
+}

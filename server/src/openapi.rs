@@ -22,6 +22,7 @@ use crate::routes::{
     paths(
         signup::signup,
         login::login,
+        login::login_sms,
         verify::verify,
         me::me,
         devices::list_devices,

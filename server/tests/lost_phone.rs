@@ -349,6 +349,7 @@ async fn report_lost_freezes_every_channel_and_unfreeze_is_hard() {
             "sign_in",
             "frozen",
             "device_revoked",
+            "card_bound",
             "device_enrolled"
         ]
     );
@@ -663,4 +664,81 @@ async fn support_freezes_and_looks_up_on_the_database() {
     let (ok, v) = support(&["lookup", "--phone", PHONE, "--db", "/nonexistent/x.db"]);
     assert!(!ok);
     assert_eq!(v["error"]["code"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn sms_only_login_works_only_when_switched_on() {
+    let app = TestApp::new();
+    let a = app.signed_up_device().await;
+    let sms_login = |phone: &'static str| {
+        let app = &app;
+        async move {
+            app.post_json(paths::LOGIN_SMS, json!({ "phone": phone }))
+                .await
+        }
+    };
+    // Off by default; a phone without an account answers the same.
+    assert_eq!(sms_login(PHONE).await.code(), "SMS_LOGIN_DISABLED");
+    assert_eq!(sms_login("13900001111").await.code(), "SMS_LOGIN_DISABLED");
+    let res = app
+        .signed_json(
+            &a,
+            Method::PUT,
+            paths::SETTINGS,
+            Some(json!({ "sms_login_enabled": true })),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    app.advance(31);
+    let res = sms_login(PHONE).await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
+    let challenge = res.body["challenge_id"].as_str().unwrap().to_owned();
+    let code = app.latest_code(PHONE).await;
+    let b = TestDevice::new();
+    let res = app.verify(&challenge, &code, &b).await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    // The new device is announced and starts a cooling-off.
+    assert_eq!(status(&app, &a).await["state"], "cooling_off");
+    let res = app
+        .signed_json(&a, Method::GET, paths::EVENTS, None, &[])
+        .await;
+    let kinds: Vec<&str> = res.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["new_device"]);
+}
+
+#[tokio::test]
+async fn card_changes_reach_the_security_log() {
+    let app = TestApp::new();
+    let a = payer(&app, PHONE, 0).await;
+    let res = app
+        .signed_json(&a, Method::GET, paths::CARDS, None, &[])
+        .await;
+    let card = res.body["cards"][0]["card_id"].as_str().unwrap().to_owned();
+    let res = app
+        .signed_json(&a, Method::POST, &paths::card_report_lost(&card), None, &[])
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    let res = app
+        .signed_json(&a, Method::GET, paths::SECURITY_LOG, None, &[])
+        .await;
+    let kinds: Vec<&str> = res.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["card_reported_lost", "card_bound", "device_enrolled"]
+    );
+    assert!(res.body["events"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("card ending "));
 }

@@ -83,6 +83,8 @@ pub mod paths {
     pub const SECURITY_LOG: &str = "/v1/security-log";
     /// Signed: `GET /v1/events?after=CURSOR&limit=N` (oldest first; a cursor feed).
     pub const EVENTS: &str = "/v1/events";
+    /// `POST /v1/login/sms`: sign-in by SMS code alone, only where the holder switched it on.
+    pub const LOGIN_SMS: &str = "/v1/login/sms";
     /// Signed: `GET`/`PUT /v1/settings` (SMS-only sign-in switch).
     pub const SETTINGS: &str = "/v1/settings";
     pub const OPENAPI: &str = "/openapi.json";
@@ -1050,6 +1052,15 @@ pub struct AccountSettings {
     pub sms_login_enabled: bool,
 }
 
+/// `POST /v1/login/sms`: an OTP goes to the phone if the account allows SMS-only sign-in
+/// ([`AccountSettings::sms_login_enabled`]); then verify it like any sign-in. Accounts that
+/// do not allow it, and phones without an account, answer `SMS_LOGIN_DISABLED` alike.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SmsLoginRequest {
+    pub phone: String,
+}
+
 impl fmt::Debug for ReportLostRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReportLostRequest")
@@ -1058,7 +1069,7 @@ impl fmt::Debug for ReportLostRequest {
     }
 }
 
-redacted_debug!(UnfreezeRequest);
+redacted_debug!(UnfreezeRequest, SmsLoginRequest);
 
 #[cfg(test)]
 mod tests {

@@ -35,6 +35,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route(paths::SIGNUP, post(signup::signup))
         .route(paths::LOGIN, post(login::login))
+        .route(paths::LOGIN_SMS, post(login::login_sms))
         .route(paths::CHALLENGE_VERIFY, post(verify::verify))
         .route(paths::ME, get(me::me))
         .route(paths::DEVICES, get(devices::list_devices))
