@@ -376,3 +376,20 @@ pub async fn note_from(
     let device = name.as_deref().map(|n| (device_id, n));
     note(state, account_id, kind, device, detail).await;
 }
+
+/// Tells the payer's devices an order waits for their PIN (a remote order, or a payment code
+/// over the no-PIN limit). A failure is logged, not fatal: the order list shows it anyway.
+pub async fn order_waiting(state: &AppState, account_id: &str, order_id: &str) {
+    if let Err(e) = state
+        .store
+        .notify(
+            account_id,
+            wallet_protocol::api::DeviceEventKind::OrderWaiting,
+            Some(order_id),
+            state.clock.unix(),
+        )
+        .await
+    {
+        tracing::error!(account = %account_id, error = %e, "device event write failed");
+    }
+}

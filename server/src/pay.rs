@@ -338,6 +338,9 @@ pub async fn create_order(
         )
         .await?;
     tracing::info!(merchant = %m.id, order = %row.id, channel = channel.as_str(), "order created");
+    if let Some(payer) = &row.payer_account_id {
+        crate::lost::order_waiting(state, payer, &row.id).await;
+    }
     order_wire(state, &row, m).await
 }
 
@@ -480,6 +483,9 @@ pub async fn charge(
     let row = match outcome {
         ChargeOutcome::Created(row) => {
             tracing::info!(merchant = %m.id, order = %row.id, status = row.status.as_str(), "payment code charged");
+            if row.status == OrderState::Open {
+                crate::lost::order_waiting(state, &hit.account_id, &row.id).await;
+            }
             row
         }
         ChargeOutcome::Existing(row) => row,

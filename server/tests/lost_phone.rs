@@ -742,3 +742,45 @@ async fn card_changes_reach_the_security_log() {
         .unwrap()
         .starts_with("card ending "));
 }
+
+#[tokio::test]
+async fn orders_waiting_for_the_pin_reach_the_event_feed() {
+    let app = TestApp::new();
+    let a = payer(&app, PHONE, 100_000).await;
+    let m = merchant(&app).await;
+    let res = app
+        .merchant_call(
+            Method::POST,
+            &paths::merchant_orders(&m.id),
+            Some(&m.key),
+            Some(json!({ "amount": cny(8_800), "phone": PHONE })),
+            &[],
+        )
+        .await;
+    let remote = res.body["order_id"].as_str().unwrap().to_owned();
+    // Over the ¥200 no-PIN limit: the charge waits for the PIN.
+    let res = charge(&app, &m, &a.paycode(app.now(), 0), 30_000, "charge-big").await;
+    assert_eq!(res.body["status"], "open", "{res:?}");
+    let waiting = res.body["order_id"].as_str().unwrap().to_owned();
+    let res = app
+        .signed_json(&a, Method::GET, paths::EVENTS, None, &[])
+        .await;
+    let events: Vec<(String, String)> = res.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().to_owned(),
+                e["reference"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("order_waiting".to_owned(), remote),
+            ("order_waiting".to_owned(), waiting)
+        ]
+    );
+}

@@ -509,6 +509,27 @@ impl Store {
         ))
     }
 
+    /// A device event for every device of the account (none caused it), e.g. `order_waiting`.
+    pub async fn notify(
+        &self,
+        account_id: &str,
+        kind: DeviceEventKind,
+        reference: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let (a, r) = (account_id.to_owned(), reference.map(str::to_owned));
+        on_backend!(self, |c| add_device_event(
+            c,
+            &a,
+            kind,
+            None,
+            None,
+            r.as_deref(),
+            None,
+            now
+        ))
+    }
+
     /// Writes one security-log entry.
     pub async fn log_security(
         &self,
