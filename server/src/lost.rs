@@ -18,8 +18,9 @@
 
 use chrono::SecondsFormat;
 use wallet_protocol::api::{
-    AccountSettings, AccountState, AccountStatus, DeviceEvent, DeviceEventFeed, ReportLostRequest,
-    SecurityEvent, SecurityEventKind, SecurityLog, UnfreezeRequest,
+    AccountSettings, AccountSettingsUpdate, AccountState, AccountStatus, DeviceEvent,
+    DeviceEventFeed, ReportLostRequest, SecurityEvent, SecurityEventKind, SecurityLog,
+    UnfreezeRequest,
 };
 use wallet_protocol::{ErrorCode, Money, PhoneNumber, Problem, ResidentId};
 
@@ -323,8 +324,12 @@ pub async fn put_settings(
     state: &AppState,
     account_id: &str,
     device: &DeviceRow,
-    new: AccountSettings,
+    new: AccountSettingsUpdate,
 ) -> ApiResult<AccountSettings> {
+    let current = state.store.account_guard(account_id).await?;
+    if new.sms_login_enabled && !current.sms_login_enabled {
+        crate::money::verify_pin(state, account_id, new.pin.as_deref().unwrap_or("")).await?;
+    }
     let changed = state
         .store
         .set_sms_login(

@@ -541,8 +541,21 @@ async fn a_new_device_notifies_the_others_and_starts_a_cooling_off() {
 #[tokio::test]
 async fn sms_login_setting_is_off_by_default_logged_and_notified() {
     let app = TestApp::new();
-    let a = app.signed_up_device().await;
+    let a = payer(&app, PHONE, 0).await;
     let b = app.logged_in_device("desk").await;
+    // Switching on needs the PIN.
+    for (body, code) in [
+        (json!({ "sms_login_enabled": true }), "PIN_FORMAT_INVALID"),
+        (
+            json!({ "sms_login_enabled": true, "pin": "135792" }),
+            "PIN_WRONG",
+        ),
+    ] {
+        let res = app
+            .signed_json(&a, Method::PUT, paths::SETTINGS, Some(body), &[])
+            .await;
+        assert_eq!(res.code(), code, "{res:?}");
+    }
     let res = app
         .signed_json(&a, Method::GET, paths::SETTINGS, None, &[])
         .await;
@@ -552,7 +565,7 @@ async fn sms_login_setting_is_off_by_default_logged_and_notified() {
             &a,
             Method::PUT,
             paths::SETTINGS,
-            Some(json!({ "sms_login_enabled": true })),
+            Some(json!({ "sms_login_enabled": true, "pin": PIN })),
             &[],
         )
         .await;
@@ -669,7 +682,7 @@ async fn support_freezes_and_looks_up_on_the_database() {
 #[tokio::test]
 async fn sms_only_login_works_only_when_switched_on() {
     let app = TestApp::new();
-    let a = app.signed_up_device().await;
+    let a = payer(&app, PHONE, 0).await;
     let sms_login = |phone: &'static str| {
         let app = &app;
         async move {
@@ -685,7 +698,7 @@ async fn sms_only_login_works_only_when_switched_on() {
             &a,
             Method::PUT,
             paths::SETTINGS,
-            Some(json!({ "sms_login_enabled": true })),
+            Some(json!({ "sms_login_enabled": true, "pin": PIN })),
             &[],
         )
         .await;

@@ -1061,6 +1061,16 @@ pub struct SmsLoginRequest {
     pub phone: String,
 }
 
+/// `PUT /v1/settings`. Switching SMS-only sign-in **on** needs the payment PIN (a wrong one
+/// counts toward its lock-out); switching it off needs nothing.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountSettingsUpdate {
+    pub sms_login_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
+}
+
 impl fmt::Debug for ReportLostRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReportLostRequest")
@@ -1069,7 +1079,7 @@ impl fmt::Debug for ReportLostRequest {
     }
 }
 
-redacted_debug!(UnfreezeRequest, SmsLoginRequest);
+redacted_debug!(UnfreezeRequest, SmsLoginRequest, AccountSettingsUpdate);
 
 #[cfg(test)]
 mod tests {

@@ -8,8 +8,8 @@ use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use wallet_protocol::api::{
-    paths, AccountSettings, AccountStatus, DeviceEventFeed, ReportLostAnswer, ReportLostRequest,
-    SecurityLog, UnfreezeRequest,
+    paths, AccountSettings, AccountSettingsUpdate, AccountStatus, DeviceEventFeed,
+    ReportLostAnswer, ReportLostRequest, SecurityLog, UnfreezeRequest,
 };
 use wallet_protocol::Problem;
 
@@ -182,23 +182,27 @@ pub async fn settings(
 }
 
 /// Change the security settings. Switching SMS-only sign-in on lets anyone who takes over the
-/// phone number sign in without the password: apps must warn first. Logged and notified.
+/// phone number sign in without the password: apps must warn first, and switching it on needs
+/// the payment PIN. Logged and notified.
 #[utoipa::path(
     put,
     path = paths::SETTINGS,
     tag = "lost",
-    request_body = AccountSettings,
+    request_body = AccountSettingsUpdate,
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The settings now", body = AccountSettings),
-        (status = 400, description = "MALFORMED_REQUEST", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "MALFORMED_REQUEST, PIN_FORMAT_INVALID (switching on without the PIN)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "PIN_WRONG", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "PIN_LOCKED", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn put_settings(
     State(state): State<AppState>,
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<AccountSettings>> {
-    let req: AccountSettings = auth.json()?;
+    let req: AccountSettingsUpdate = auth.json()?;
     let device = state
         .store
         .device(&auth.device_id)
