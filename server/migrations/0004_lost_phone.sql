@@ -7,6 +7,10 @@ ALTER TABLE accounts ADD COLUMN frozen_at BIGINT;
 ALTER TABLE accounts ADD COLUMN cooling_off_until BIGINT;
 ALTER TABLE accounts ADD COLUMN sms_login_enabled INTEGER NOT NULL DEFAULT 0;
 
+-- A phone-change code to the new number that also needs the old number's code names that
+-- challenge here; both are consumed together.
+ALTER TABLE challenges ADD COLUMN requires_challenge_id TEXT;
+
 -- What the user can read about their account's security (DESIGN §9). No personal data in
 -- `detail`.
 CREATE TABLE security_log (

@@ -398,3 +398,168 @@ pub async fn order_waiting(state: &AppState, account_id: &str, order_id: &str) {
         tracing::error!(account = %account_id, error = %e, "device event write failed");
     }
 }
+
+/// `POST /v1/phone/change`: the password (sharing sign-in's try budget) and the ID number, or
+/// else a code to the old number; a code always goes to the new number.
+pub async fn start_phone_change(
+    state: &AppState,
+    ip: &str,
+    account_id: &str,
+    req: wallet_protocol::api::PhoneChangeRequest,
+) -> ApiResult<wallet_protocol::api::PhoneChangeStarted> {
+    use wallet_protocol::api::ChallengePurpose;
+    let new_phone = PhoneNumber::parse(&req.new_phone)
+        .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
+    let id_given = match &req.id_number {
+        Some(id) => Some(
+            ResidentId::parse(id)
+                .map_err(|e| ApiError::detail(ErrorCode::IdNumberInvalid, e.to_string()))?,
+        ),
+        None => None,
+    };
+    let account = state
+        .store
+        .account(account_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("account of a device is gone"))?;
+    let old_phone = PhoneNumber::parse(&account.phone).map_err(ApiError::internal)?;
+    let now = state.clock.unix();
+    let (max, window) = (
+        state.limits.login_failures_max,
+        state.limits.login_failure_window_secs,
+    );
+    state
+        .store
+        .begin_login_attempt(old_phone.as_e164(), now, now - window, move |recent| {
+            window_retry_after(recent, now, max, window).map_or(Ok(()), Err)
+        })
+        .await?
+        .map_err(ApiError::rate_limited)?;
+    let stored = account.password_hash.clone();
+    let password = zeroize::Zeroizing::new(req.password);
+    let pw = password.to_string();
+    let password_ok =
+        tokio::task::spawn_blocking(move || secrets::verify_password(&pw, Some(&stored)))
+            .await
+            .map_err(ApiError::internal)?;
+    let id_ok = id_given
+        .as_ref()
+        .is_none_or(|id| secrets::ct_str_eq(id.as_str(), &account.id_number));
+    if !(password_ok && id_ok) {
+        tracing::info!(account = %account_id, "phone change refused: credentials");
+        return Err(ErrorCode::CredentialsInvalid.into());
+    }
+    state
+        .store
+        .clear_login_attempts(old_phone.as_e164())
+        .await?;
+    if new_phone.as_e164() == old_phone.as_e164()
+        || state
+            .store
+            .account_by_phone(new_phone.as_e164())
+            .await?
+            .is_some()
+    {
+        return Err(ErrorCode::PhoneTaken.into());
+    }
+    let old = if id_given.is_none() {
+        crate::otp::admit_send(state, &old_phone, ip).await?;
+        Some(
+            crate::otp::issue(
+                state,
+                &old_phone,
+                ChallengePurpose::PhoneChange,
+                Some(account.id.clone()),
+                None,
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
+    crate::otp::admit_send(state, &new_phone, ip).await?;
+    let new = crate::otp::issue(
+        state,
+        &new_phone,
+        ChallengePurpose::PhoneChange,
+        Some(account.id.clone()),
+        None,
+    )
+    .await?;
+    // Issued last: only a challenge that already names the old one exists.
+    if let Some(old) = &old {
+        state
+            .store
+            .require_challenge(&new.challenge_id, &old.challenge_id)
+            .await?;
+    }
+    tracing::info!(account = %account_id, new_phone = %new_phone.masked(), "phone change started");
+    Ok(wallet_protocol::api::PhoneChangeStarted {
+        challenge_id: new.challenge_id,
+        new_phone_masked: new.phone_masked,
+        old_challenge_id: old.map(|o| o.challenge_id),
+        expires_at: new.expires_at,
+    })
+}
+
+/// `POST /v1/phone/change/{challenge_id}/verify`.
+pub async fn finish_phone_change(
+    state: &AppState,
+    account_id: &str,
+    device_id: &str,
+    challenge_id: &str,
+    req: wallet_protocol::api::PhoneChangeVerifyRequest,
+) -> ApiResult<wallet_protocol::api::AccountProfile> {
+    use crate::store::{PhoneChange, PhoneChangeOutcome};
+    use wallet_protocol::api::{otp_well_formed, CardsOnPhoneChange};
+    let code = zeroize::Zeroizing::new(req.code);
+    if !otp_well_formed(&code) {
+        return Err(ErrorCode::OtpFormatInvalid.into());
+    }
+    let old = match (req.old_challenge_id, req.old_code) {
+        (Some(id), Some(c)) if otp_well_formed(&c) => Some((id, zeroize::Zeroizing::new(c))),
+        (Some(_), Some(_)) => return Err(ErrorCode::OtpFormatInvalid.into()),
+        (None, None) => None,
+        _ => {
+            return Err(ApiError::detail(
+                ErrorCode::MalformedRequest,
+                "old_challenge_id and old_code go together",
+            ))
+        }
+    };
+    let now = state.clock.unix();
+    let (new_id, new_code) = (challenge_id.to_owned(), code.to_string());
+    let outcome = state
+        .store
+        .change_phone(PhoneChange {
+            account_id: account_id.to_owned(),
+            challenge_id: challenge_id.to_owned(),
+            new_matches: move |h: &str| secrets::otp_matches(&new_id, &new_code, h),
+            old: old.map(|(id, c)| {
+                let (oid, oc) = (id.clone(), c.to_string());
+                (id, move |h: &str| secrets::otp_matches(&oid, &oc, h))
+            }),
+            unbind_cards: req.cards == CardsOnPhoneChange::Unbind,
+            device_id: device_id.to_owned(),
+            now,
+            max_attempts: crate::config::OTP_MAX_ATTEMPTS,
+            cooling_off_until: now + state.limits.cooling_off_secs,
+        })
+        .await?;
+    match outcome {
+        PhoneChangeOutcome::Changed {
+            account,
+            cards_unbound,
+        } => {
+            tracing::warn!(account = %account_id, cards_unbound, "phone number changed");
+            crate::routes::profile(&account)
+        }
+        PhoneChangeOutcome::NotFound => Err(ErrorCode::ChallengeNotFound.into()),
+        PhoneChangeOutcome::Expired => Err(ErrorCode::OtpExpired.into()),
+        PhoneChangeOutcome::Wrong { tries_left } => Err(ApiError::detail(
+            ErrorCode::OtpInvalid,
+            format!("{tries_left} tries left."),
+        )),
+        PhoneChangeOutcome::PhoneTaken => Err(ErrorCode::PhoneTaken.into()),
+    }
+}

@@ -57,6 +57,8 @@ use crate::routes::{
         lost::events,
         lost::settings,
         lost::put_settings,
+        lost::start_phone_change,
+        lost::finish_phone_change,
         merchants::create,
         merchants::qr,
         merchants::create_order,

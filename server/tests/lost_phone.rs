@@ -797,3 +797,156 @@ async fn orders_waiting_for_the_pin_reach_the_event_feed() {
         ]
     );
 }
+
+async fn start_change(app: &TestApp, d: &TestDevice, body: Value) -> TestResponse {
+    app.signed_json(d, Method::POST, paths::PHONE_CHANGE, Some(body), &[])
+        .await
+}
+
+async fn finish_change(app: &TestApp, d: &TestDevice, id: &str, body: Value) -> TestResponse {
+    app.signed_json(
+        d,
+        Method::POST,
+        &paths::phone_change_verify(id),
+        Some(body),
+        &[],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn phone_change_with_the_id_number_can_unbind_the_cards() {
+    let app = TestApp::new();
+    let a = payer(&app, PHONE, 0).await;
+    let b = app.logged_in_device("desk").await;
+    let other = app.signed_up_device_for("13900003333").await;
+    let _ = other;
+    const NEW: &str = "13900002222";
+    // Refusals: wrong password, wrong ID number, a number with an account.
+    for (body, code) in [
+        (
+            json!({ "new_phone": NEW, "password": "wrong-Horse-battery-staple-00", "id_number": ID_NUMBER }),
+            "CREDENTIALS_INVALID",
+        ),
+        (
+            json!({ "new_phone": NEW, "password": PASSWORD, "id_number": OTHER_ID }),
+            "CREDENTIALS_INVALID",
+        ),
+        (
+            json!({ "new_phone": "13900003333", "password": PASSWORD, "id_number": ID_NUMBER }),
+            "PHONE_TAKEN",
+        ),
+        (
+            json!({ "new_phone": NEW, "password": PASSWORD, "id_number": "123" }),
+            "ID_NUMBER_INVALID",
+        ),
+    ] {
+        let res = start_change(&app, &a, body).await;
+        assert_eq!(res.code(), code, "{res:?}");
+    }
+    let res = start_change(
+        &app,
+        &a,
+        json!({ "new_phone": NEW, "password": PASSWORD, "id_number": ID_NUMBER }),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
+    assert_eq!(res.body["old_challenge_id"], Value::Null);
+    let id = res.body["challenge_id"].as_str().unwrap().to_owned();
+    let code = app.latest_code(NEW).await;
+    let res = finish_change(
+        &app,
+        &a,
+        &id,
+        json!({ "code": "000000", "cards": "unbind" }),
+    )
+    .await;
+    assert_eq!(res.code(), "OTP_INVALID");
+    let res = finish_change(&app, &a, &id, json!({ "code": code, "cards": "unbind" })).await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    assert_eq!(res.body["phone"], "+8613900002222");
+    let res = app
+        .signed_json(&a, Method::GET, paths::CARDS, None, &[])
+        .await;
+    assert_eq!(res.body["cards"], json!([]));
+    // Used once.
+    let res = finish_change(&app, &a, &id, json!({ "code": code, "cards": "unbind" })).await;
+    assert_eq!(res.code(), "CHALLENGE_NOT_FOUND");
+    // Logged, notified, cooling-off; the new number signs in, the old one is free.
+    let res = app
+        .signed_json(&a, Method::GET, paths::SECURITY_LOG, None, &[])
+        .await;
+    assert_eq!(res.body["events"][0]["kind"], "phone_changed");
+    assert_eq!(res.body["events"][0]["detail"], "cards unbound: 1");
+    let res = app
+        .signed_json(&b, Method::GET, paths::EVENTS, None, &[])
+        .await;
+    let last = res.body["events"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["kind"], "phone_changed");
+    assert_eq!(status(&app, &a).await["state"], "cooling_off");
+    app.advance(31);
+    assert_eq!(app.login(NEW, PASSWORD).await.status, StatusCode::ACCEPTED);
+    assert_eq!(
+        app.login(PHONE, PASSWORD).await.code(),
+        "CREDENTIALS_INVALID"
+    );
+}
+
+#[tokio::test]
+async fn phone_change_without_the_id_number_needs_the_old_numbers_code() {
+    let app = TestApp::new();
+    let a = payer(&app, PHONE, 0).await;
+    const NEW: &str = "13900002222";
+    app.advance(31);
+    let res = start_change(&app, &a, json!({ "new_phone": NEW, "password": PASSWORD })).await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
+    let id = res.body["challenge_id"].as_str().unwrap().to_owned();
+    let old_id = res.body["old_challenge_id"].as_str().unwrap().to_owned();
+    let code = app.latest_code(NEW).await;
+    let old_code = app.latest_code(PHONE).await;
+    let res = finish_change(&app, &a, &id, json!({ "code": code, "cards": "keep" })).await;
+    assert_eq!(
+        res.code(),
+        "CHALLENGE_NOT_FOUND",
+        "the old number's code is required: {res:?}"
+    );
+    let res = finish_change(
+        &app,
+        &a,
+        &id,
+        json!({ "code": code, "old_challenge_id": old_id, "cards": "keep" }),
+    )
+    .await;
+    assert_eq!(res.code(), "MALFORMED_REQUEST");
+    let wrong = if old_code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let res = finish_change(
+        &app,
+        &a,
+        &id,
+        json!({ "code": code, "old_challenge_id": old_id, "old_code": wrong, "cards": "keep" }),
+    )
+    .await;
+    assert_eq!(res.code(), "OTP_INVALID", "{res:?}");
+    let res = finish_change(
+        &app,
+        &a,
+        &id,
+        json!({ "code": code, "old_challenge_id": old_id, "old_code": old_code, "cards": "keep" }),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    assert_eq!(res.body["phone"], "+8613900002222");
+    let res = app
+        .signed_json(&a, Method::GET, paths::CARDS, None, &[])
+        .await;
+    assert_eq!(res.body["cards"].as_array().unwrap().len(), 1);
+}

@@ -83,6 +83,10 @@ pub mod paths {
     pub const SECURITY_LOG: &str = "/v1/security-log";
     /// Signed: `GET /v1/events?after=CURSOR&limit=N` (oldest first; a cursor feed).
     pub const EVENTS: &str = "/v1/events";
+    /// Signed: `POST /v1/phone/change` starts a phone-number change.
+    pub const PHONE_CHANGE: &str = "/v1/phone/change";
+    /// Signed: `POST /v1/phone/change/{challenge_id}/verify`
+    pub const PHONE_CHANGE_VERIFY: &str = "/v1/phone/change/{challenge_id}/verify";
     /// `POST /v1/login/sms`: sign-in by SMS code alone, only where the holder switched it on.
     pub const LOGIN_SMS: &str = "/v1/login/sms";
     /// Signed: `GET`/`PUT /v1/settings` (SMS-only sign-in switch).
@@ -146,6 +150,10 @@ pub mod paths {
         format!("/v1/merchants/{merchant_id}/charges")
     }
 
+    pub fn phone_change_verify(challenge_id: &str) -> String {
+        format!("/v1/phone/change/{challenge_id}/verify")
+    }
+
     pub fn operation(operation_id: &str) -> String {
         format!("/v1/operations/{operation_id}")
     }
@@ -194,6 +202,9 @@ pub enum ChallengePurpose {
     Login,
     /// Resetting a forgotten or locked payment PIN (password + OTP).
     PinReset,
+    /// Changing the account's phone number (a code to the new number, and to the old one when
+    /// the ID number was not given).
+    PhoneChange,
 }
 
 /// Answer to sign-up and sign-in: an OTP was sent; verify it with the challenge id.
@@ -1071,6 +1082,60 @@ pub struct AccountSettingsUpdate {
     pub pin: Option<String>,
 }
 
+/// `POST /v1/phone/change` (signed): the login password, and EITHER the full ID number OR (when
+/// `id_number` is absent) a code sent to the old number. A code always goes to the new number.
+/// Wrong password or ID number: `CREDENTIALS_INVALID` (sharing sign-in's try budget); a new
+/// number with an account: `PHONE_TAKEN`.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PhoneChangeRequest {
+    pub new_phone: String,
+    pub password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+}
+
+/// Answer to [`PhoneChangeRequest`] (202).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PhoneChangeStarted {
+    /// The code to the new number; verify at `/v1/phone/change/{challenge_id}/verify`.
+    pub challenge_id: String,
+    pub new_phone_masked: String,
+    /// Set when a code also went to the old number (no ID number was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_challenge_id: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What happens to the bound cards when the number changes (the bank knows them under the old
+/// number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum CardsOnPhoneChange {
+    /// Keep them bound.
+    Keep,
+    /// Unbind them all; bind them again under the new number.
+    Unbind,
+}
+
+/// `POST /v1/phone/change/{challenge_id}/verify` (signed). Answers the [`AccountProfile`] with
+/// the new number; a cooling-off starts, every other device is notified, the log records it.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PhoneChangeVerifyRequest {
+    /// The code sent to the new number.
+    pub code: String,
+    /// With `old_code`, when the start answer had an `old_challenge_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_challenge_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_code: Option<String>,
+    pub cards: CardsOnPhoneChange,
+}
+
 impl fmt::Debug for ReportLostRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReportLostRequest")
@@ -1079,7 +1144,13 @@ impl fmt::Debug for ReportLostRequest {
     }
 }
 
-redacted_debug!(UnfreezeRequest, SmsLoginRequest, AccountSettingsUpdate);
+redacted_debug!(
+    UnfreezeRequest,
+    SmsLoginRequest,
+    AccountSettingsUpdate,
+    PhoneChangeRequest,
+    PhoneChangeVerifyRequest
+);
 
 #[cfg(test)]
 mod tests {

@@ -8,13 +8,14 @@ use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use wallet_protocol::api::{
-    paths, AccountSettings, AccountSettingsUpdate, AccountStatus, DeviceEventFeed,
-    ReportLostAnswer, ReportLostRequest, SecurityLog, UnfreezeRequest,
+    paths, AccountProfile, AccountSettings, AccountSettingsUpdate, AccountStatus, DeviceEventFeed,
+    PhoneChangeRequest, PhoneChangeStarted, PhoneChangeVerifyRequest, ReportLostAnswer,
+    ReportLostRequest, SecurityLog, UnfreezeRequest,
 };
 use wallet_protocol::Problem;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, AuthenticatedDevice, ClientIp};
+use crate::extract::{ApiJson, ApiPath, AuthenticatedDevice, ClientIp};
 use crate::lost;
 use crate::state::AppState;
 
@@ -210,5 +211,68 @@ pub async fn put_settings(
         .ok_or_else(|| ApiError::internal("the signing device vanished"))?;
     Ok(Json(
         lost::put_settings(&state, &auth.account_id, &device, req).await?,
+    ))
+}
+
+/// Start changing the phone number: the password and the ID number (or else a code to the old
+/// number too); a code goes to the new number.
+#[utoipa::path(
+    post,
+    path = paths::PHONE_CHANGE,
+    tag = "lost",
+    request_body = PhoneChangeRequest,
+    security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
+    responses(
+        (status = 202, description = "Codes sent", body = PhoneChangeStarted),
+        (status = 400, description = "MALFORMED_REQUEST, PHONE_INVALID, ID_NUMBER_INVALID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "CREDENTIALS_INVALID: password or ID number wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "PHONE_TAKEN", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "RATE_LIMITED", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn start_phone_change(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    auth: AuthenticatedDevice,
+) -> ApiResult<(StatusCode, Json<PhoneChangeStarted>)> {
+    let req: PhoneChangeRequest = auth.json()?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(lost::start_phone_change(&state, &ip, &auth.account_id, req).await?),
+    ))
+}
+
+/// Finish the change with the code(s) and say what happens to the bound cards.
+#[utoipa::path(
+    post,
+    path = paths::PHONE_CHANGE_VERIFY,
+    tag = "lost",
+    params(("challenge_id" = String, Path, description = "From the start answer")),
+    request_body = PhoneChangeVerifyRequest,
+    security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
+    responses(
+        (status = 200, description = "The account with its new number", body = AccountProfile),
+        (status = 400, description = "MALFORMED_REQUEST, OTP_FORMAT_INVALID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "OTP_INVALID, OTP_EXPIRED", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "CHALLENGE_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "PHONE_TAKEN", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn finish_phone_change(
+    State(state): State<AppState>,
+    ApiPath(challenge_id): ApiPath<String>,
+    auth: AuthenticatedDevice,
+) -> ApiResult<Json<AccountProfile>> {
+    super::path_id(&challenge_id, wallet_protocol::ErrorCode::ChallengeNotFound)?;
+    let req: PhoneChangeVerifyRequest = auth.json()?;
+    Ok(Json(
+        lost::finish_phone_change(
+            &state,
+            &auth.account_id,
+            &auth.device_id,
+            &challenge_id,
+            req,
+        )
+        .await?,
     ))
 }

@@ -72,6 +72,8 @@ pub fn app(state: AppState) -> Router {
             paths::SETTINGS,
             get(lost::settings).put(lost::put_settings),
         )
+        .route(paths::PHONE_CHANGE, post(lost::start_phone_change))
+        .route(paths::PHONE_CHANGE_VERIFY, post(lost::finish_phone_change))
         .route(paths::MERCHANTS, post(merchants::create))
         .route(paths::MERCHANT_QR, get(merchants::qr))
         .route(

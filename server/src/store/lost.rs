@@ -437,6 +437,233 @@ fn set_sms_login(
     Ok(changed)
 }
 
+/// What [`Store::change_phone`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhoneChangeOutcome {
+    NotFound,
+    Expired,
+    Wrong {
+        tries_left: u32,
+    },
+    PhoneTaken,
+    /// The account with its new number; `cards_unbound` cards were unbound.
+    Changed {
+        account: Box<super::AccountRow>,
+        cards_unbound: usize,
+    },
+}
+
+/// A code check against one `phone_change` challenge of the account.
+enum Check {
+    Gone,
+    Expired,
+    Wrong(u32),
+    /// The challenge's phone, and the challenge it also needs (the old number's).
+    Right(String, Option<String>),
+}
+
+fn check_phone_challenge(
+    tx: &Connection,
+    id: &str,
+    account_id: &str,
+    now: i64,
+    max_attempts: u32,
+    matches: impl FnOnce(&str) -> bool,
+) -> Result<Check, StoreError> {
+    let row: Option<(String, String, i64, u32, Option<String>)> = tx
+        .query_row(
+            "SELECT phone, code_hash, expires_at, failed_attempts, requires_challenge_id
+             FROM challenges
+             WHERE id = ?1 AND account_id = ?2 AND purpose = 'phone_change'
+               AND consumed_at IS NULL",
+            params![id, account_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((phone, hash, expires_at, failed, requires)) = row else {
+        return Ok(Check::Gone);
+    };
+    if failed >= max_attempts {
+        return Ok(Check::Gone);
+    }
+    if now >= expires_at {
+        return Ok(Check::Expired);
+    }
+    if !matches(&hash) {
+        tx.execute(
+            "UPDATE challenges SET failed_attempts = failed_attempts + 1 WHERE id = ?1",
+            [id],
+        )?;
+        return Ok(Check::Wrong(max_attempts - failed - 1));
+    }
+    Ok(Check::Right(phone, requires))
+}
+
+/// The checks and the change, in one transaction.
+pub struct PhoneChange<N, O> {
+    pub account_id: String,
+    pub challenge_id: String,
+    pub new_matches: N,
+    /// The old number's challenge and its check, when one was sent.
+    pub old: Option<(String, O)>,
+    pub unbind_cards: bool,
+    pub device_id: String,
+    pub now: i64,
+    pub max_attempts: u32,
+    pub cooling_off_until: i64,
+}
+
+fn change_phone<N, O>(
+    c: &mut Connection,
+    ch: PhoneChange<N, O>,
+) -> Result<PhoneChangeOutcome, StoreError>
+where
+    N: FnOnce(&str) -> bool,
+    O: FnOnce(&str) -> bool,
+{
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let a = ch.account_id.as_str();
+    let verdict = |check: Check| match check {
+        Check::Gone => Err(PhoneChangeOutcome::NotFound),
+        Check::Expired => Err(PhoneChangeOutcome::Expired),
+        Check::Wrong(tries_left) => Err(PhoneChangeOutcome::Wrong { tries_left }),
+        Check::Right(phone, requires) => Ok((phone, requires)),
+    };
+    let (new_phone, requires) = match verdict(check_phone_challenge(
+        &tx,
+        &ch.challenge_id,
+        a,
+        ch.now,
+        ch.max_attempts,
+        ch.new_matches,
+    )?) {
+        Ok(p) => p,
+        Err(outcome) => {
+            tx.commit()?;
+            return Ok(outcome);
+        }
+    };
+    let current = super::sqlite::account(&tx, a)?
+        .ok_or_else(|| StoreError::Corrupt(format!("account {a} vanished")))?;
+    if new_phone == current.phone {
+        return Ok(PhoneChangeOutcome::NotFound);
+    }
+    // The old number's code exactly when the start asked for it, and that very challenge.
+    let old = match (requires, ch.old) {
+        (None, None) => None,
+        (Some(required), Some((old_id, m))) if required == old_id => Some((old_id, m)),
+        _ => return Ok(PhoneChangeOutcome::NotFound),
+    };
+    if let Some((old_id, old_matches)) = old {
+        match verdict(check_phone_challenge(
+            &tx,
+            &old_id,
+            a,
+            ch.now,
+            ch.max_attempts,
+            old_matches,
+        )?) {
+            Ok((p, None)) if p == current.phone => {}
+            Ok(_) => return Ok(PhoneChangeOutcome::NotFound),
+            Err(outcome) => {
+                tx.commit()?;
+                return Ok(outcome);
+            }
+        }
+        tx.execute(
+            "UPDATE challenges SET consumed_at = ?2 WHERE id = ?1",
+            params![old_id, ch.now],
+        )?;
+    }
+    tx.execute(
+        "UPDATE challenges SET consumed_at = ?2 WHERE id = ?1",
+        params![ch.challenge_id, ch.now],
+    )?;
+    if super::sqlite::account_by_phone(&tx, &new_phone)?.is_some() {
+        tx.commit()?;
+        return Ok(PhoneChangeOutcome::PhoneTaken);
+    }
+    tx.execute(
+        "UPDATE accounts SET phone = ?2 WHERE id = ?1",
+        params![a, new_phone],
+    )?;
+    let cards_unbound = if ch.unbind_cards {
+        tx.execute(
+            "UPDATE cards SET unbound_at = ?2, is_default = 0 WHERE account_id = ?1 AND unbound_at IS NULL",
+            params![a, ch.now],
+        )?
+    } else {
+        0
+    };
+    let name: Option<String> = tx
+        .query_row(
+            "SELECT name FROM devices WHERE id = ?1",
+            [&ch.device_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let detail = if ch.unbind_cards {
+        format!("cards unbound: {cards_unbound}")
+    } else {
+        "cards kept".to_owned()
+    };
+    log_security(
+        &tx,
+        a,
+        &SecurityNote {
+            kind: SecurityEventKind::PhoneChanged,
+            device_id: Some(&ch.device_id),
+            device_name: name.as_deref(),
+            detail: Some(&detail),
+        },
+        ch.now,
+    )?;
+    start_cooling_off(&tx, a, ch.cooling_off_until)?;
+    add_device_event(
+        &tx,
+        a,
+        DeviceEventKind::PhoneChanged,
+        Some(&ch.device_id),
+        name.as_deref(),
+        None,
+        Some(ch.cooling_off_until),
+        ch.now,
+    )?;
+    let account = super::sqlite::account(&tx, a)?
+        .ok_or_else(|| StoreError::Corrupt(format!("account {a} vanished")))?;
+    tx.commit()?;
+    Ok(PhoneChangeOutcome::Changed {
+        account: Box::new(account),
+        cards_unbound,
+    })
+}
+
+impl Store {
+    /// Marks the new number's phone-change challenge as needing the old number's too.
+    pub async fn require_challenge(&self, id: &str, required: &str) -> Result<(), StoreError> {
+        let (id, required) = (id.to_owned(), required.to_owned());
+        on_backend!(self, |c| {
+            c.execute(
+                "UPDATE challenges SET requires_challenge_id = ?2 WHERE id = ?1",
+                params![id, required],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Checks the code(s) of a phone-number change and changes the number, in one transaction.
+    pub async fn change_phone<N, O>(
+        &self,
+        change: PhoneChange<N, O>,
+    ) -> Result<PhoneChangeOutcome, StoreError>
+    where
+        N: FnOnce(&str) -> bool + Send + 'static,
+        O: FnOnce(&str) -> bool + Send + 'static,
+    {
+        on_backend!(self, |c| change_phone(c, change))
+    }
+}
+
 impl Store {
     /// Switches SMS-only sign-in; `true` if it changed (then logged and notified).
     pub async fn set_sms_login(
