@@ -32,7 +32,7 @@ use crate::secrets;
 use crate::state::AppState;
 use crate::store::{AccountRow, DeviceRow, UnfreezeOutcome};
 
-/// Refuses money movement on a frozen account (`ACCOUNT_FROZEN`).
+/// Refuses money movement (and a phone-number change) on a frozen account (`ACCOUNT_FROZEN`).
 pub async fn ensure_active(state: &AppState, account_id: &str) -> ApiResult<()> {
     if state
         .store
@@ -41,13 +41,16 @@ pub async fn ensure_active(state: &AppState, account_id: &str) -> ApiResult<()> 
         .frozen_at
         .is_some()
     {
-        tracing::info!(account = %account_id, "money refused: account frozen");
-        return Err(ApiError::detail(
-            ErrorCode::AccountFrozen,
-            "The account was reported lost. Unfreeze it from a new device with your ID number and payment PIN.",
-        ));
+        return Err(frozen());
     }
     Ok(())
+}
+
+fn frozen() -> ApiError {
+    ApiError::detail(
+        ErrorCode::AccountFrozen,
+        "The account was reported lost. Unfreeze it from a new device with your ID number and payment PIN.",
+    )
 }
 
 /// Refuses a withdrawal (or transfer) of `amount` fen above the cooling-off limit while a
@@ -57,9 +60,11 @@ pub async fn ensure_outflow_allowed(
     account_id: &str,
     amount: i64,
 ) -> ApiResult<()> {
-    ensure_active(state, account_id).await?;
-    let now = state.clock.unix();
     let guard = state.store.account_guard(account_id).await?;
+    if guard.frozen_at.is_some() {
+        return Err(frozen());
+    }
+    let now = state.clock.unix();
     match guard.cooling_off_until {
         Some(until) if until > now && amount > state.limits.cooling_off_limit_fen => {
             let at = wire_time(until).to_rfc3339_opts(SecondsFormat::Secs, true);
@@ -408,6 +413,8 @@ pub async fn start_phone_change(
     req: wallet_protocol::api::PhoneChangeRequest,
 ) -> ApiResult<wallet_protocol::api::PhoneChangeStarted> {
     use wallet_protocol::api::ChallengePurpose;
+    // Unfreeze first: a number change must not help whoever holds the lost phone.
+    ensure_active(state, account_id).await?;
     let new_phone = PhoneNumber::parse(&req.new_phone)
         .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
     let id_given = match &req.id_number {

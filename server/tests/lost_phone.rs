@@ -613,6 +613,19 @@ async fn wrong_id_numbers_share_the_pin_budget() {
         .signed_json(&c, Method::GET, paths::SECURITY_LOG, None, &[])
         .await;
     assert_eq!(res.body["events"][0]["kind"], "pin_locked", "{res:?}");
+    // No number change while frozen.
+    let res = app
+        .signed_json(
+            &c,
+            Method::POST,
+            paths::PHONE_CHANGE,
+            Some(
+                json!({ "new_phone": "13900002222", "password": PASSWORD, "id_number": ID_NUMBER }),
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(res.code(), "ACCOUNT_FROZEN", "{res:?}");
 }
 
 const BIN: &str = env!("CARGO_BIN_EXE_wallet-server");

@@ -227,6 +227,7 @@ pub async fn put_settings(
         (status = 400, description = "MALFORMED_REQUEST, PHONE_INVALID, ID_NUMBER_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "CREDENTIALS_INVALID: password or ID number wrong", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "PHONE_TAKEN", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "ACCOUNT_FROZEN: unfreeze first", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "RATE_LIMITED", body = Problem, content_type = "application/problem+json"),
     )
 )]
