@@ -159,6 +159,7 @@ fn purpose_str(p: ChallengePurpose) -> &'static str {
         ChallengePurpose::Signup => "signup",
         ChallengePurpose::Login => "login",
         ChallengePurpose::PinReset => "pin_reset",
+        ChallengePurpose::PhoneChange => "phone_change",
     }
 }
 
