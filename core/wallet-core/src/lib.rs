@@ -6,6 +6,7 @@
 
 mod client;
 pub mod error;
+mod lost_flows;
 mod money_flows;
 mod pay_flows;
 mod qr_image;

@@ -48,6 +48,8 @@ pub struct Wallet {
     store: Mutex<Option<Store>>,
     /// Held for the whole of a flow that reads state, talks to the server and writes back.
     pub(crate) flow: tokio::sync::Mutex<()>,
+    /// The host's listener for device events (`set_event_listener`).
+    listener: Mutex<Option<Arc<dyn EventListener>>>,
 }
 
 impl std::fmt::Debug for Wallet {
@@ -94,6 +96,7 @@ impl Wallet {
             client,
             store: Mutex::new(store),
             flow: tokio::sync::Mutex::new(()),
+            listener: Mutex::new(None),
         })
     }
 
@@ -352,6 +355,14 @@ impl Wallet {
     pub(crate) fn lock_store(&self) -> MutexGuard<'_, Option<Store>> {
         // A panic while holding the lock leaves SQLite consistent (transactions), so go on.
         self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn listener(&self) -> MutexGuard<'_, Option<Arc<dyn EventListener>>> {
+        self.listener.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn client(&self) -> &ApiClient {
+        &self.client
     }
 
     fn ensure_not_signed_in(&self) -> Result<(), WalletError> {

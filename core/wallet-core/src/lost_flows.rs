@@ -1,0 +1,435 @@
+//! Lost phone (DESIGN §9, issue 5): freeze from anywhere, unfreeze, the account's state, the
+//! security log, device events and the SMS-only sign-in switch.
+//!
+//! `report_lost` is the one flow that works signed out (from a friend's phone, the desktop's
+//! welcome screen): it needs no profile and creates none. The server answers `{"received":
+//! true}` to every well-formed report, so the result says nothing about the account either.
+//! Everything else is signed, so a `DEVICE_REVOKED` answer wipes, as everywhere. The ID number,
+//! the password and the PIN live in `Zeroizing` buffers and go only into request bodies.
+
+use std::sync::Arc;
+
+use reqwest::Method;
+use wallet_protocol::api::{
+    self, paths, AccountSettingsUpdate, DeviceEventFeed, ReportLostAnswer, ReportLostRequest,
+    UnfreezeRequest,
+};
+use wallet_protocol::{ErrorCode, PhoneNumber, RealName, ResidentId};
+use zeroize::{Zeroize as _, Zeroizing};
+
+use crate::client::to_json;
+use crate::error::WalletError;
+use crate::store::{rfc3339, Store};
+use crate::types::*;
+use crate::wallet::{invalid, Wallet};
+
+/// How many events one `sync_events` call fetches per page (the server caps it too).
+const EVENT_PAGE: usize = 100;
+/// At most this many pages per call, so a huge backlog cannot keep a shell busy forever.
+const EVENT_PAGES_MAX: usize = 20;
+
+impl Wallet {
+    /// Reports the phone of an account lost, which freezes the account and revokes its devices
+    /// (or only `device_id`). Works signed out; never reveals whether the phone has an account.
+    pub async fn report_lost(&self, input: ReportLostInput) -> Result<(), WalletError> {
+        let ReportLostInput {
+            phone,
+            name,
+            id_last6,
+            password,
+            device_id,
+        } = input;
+        let password = password.map(Zeroizing::new);
+        let id_last6 = id_last6.map(|s| Zeroizing::new(s.trim().to_ascii_uppercase()));
+        let phone = PhoneNumber::parse(&phone).map_err(|e| invalid(ErrorCode::PhoneInvalid, e))?;
+        let mut request = ReportLostRequest {
+            phone: phone.as_e164().to_owned(),
+            name: None,
+            id_last6: None,
+            password: None,
+            device_id: None,
+        };
+        match (name, id_last6, password) {
+            (Some(name), Some(last6), None) => {
+                let name =
+                    RealName::parse(&name).map_err(|e| invalid(ErrorCode::NameInvalid, e))?;
+                if !id_last6_well_formed(&last6) {
+                    return Err(WalletError::new(
+                        ErrorCode::IdNumberInvalid,
+                        "The last 6 characters of the ID number are five digits and a digit or X",
+                    ));
+                }
+                request.name = Some(name.as_str().to_owned());
+                request.id_last6 = Some(last6.to_string());
+            }
+            (None, None, Some(password)) if !password.is_empty() => {
+                request.password = Some(password.to_string());
+            }
+            _ => {
+                return Err(WalletError::new(
+                    ErrorCode::MalformedRequest,
+                    "Give the real name and the last 6 characters of the ID number, or the \
+                     login password",
+                ))
+            }
+        }
+        if let Some(d) = device_id {
+            if !api::id_well_formed(&d) {
+                return Err(WalletError::new(ErrorCode::NotFound, "No such device"));
+            }
+            request.device_id = Some(d);
+        }
+        let answer: Result<ReportLostAnswer, _> =
+            self.client().post(paths::REPORT_LOST, &request).await;
+        if let Some(p) = request.password.as_mut() {
+            p.zeroize();
+        }
+        if let Some(l) = request.id_last6.as_mut() {
+            l.zeroize();
+        }
+        answer?;
+        tracing::info!("lost-phone report sent");
+        Ok(())
+    }
+
+    /// The account's state: active, frozen, or cooling off (and until when).
+    pub async fn account_status(&self) -> Result<AccountStatus, WalletError> {
+        let _flow = self.flow.lock().await;
+        let s: api::AccountStatus = self
+            .signed_with(Method::GET, paths::ACCOUNT_STATUS, None, None)
+            .await?;
+        Ok(to_status(s))
+    }
+
+    /// Unfreezes the account from a device enrolled after the freeze: the full ID number and the
+    /// payment PIN. A cooling-off follows (`COOLING_OFF` above the small limit until it ends).
+    pub async fn unfreeze(
+        &self,
+        id_number: String,
+        pin: String,
+    ) -> Result<AccountStatus, WalletError> {
+        let _flow = self.flow.lock().await;
+        let id_number = Zeroizing::new(id_number);
+        let pin = Zeroizing::new(pin);
+        let id =
+            ResidentId::parse(&id_number).map_err(|e| invalid(ErrorCode::IdNumberInvalid, e))?;
+        crate::money_flows::check_pin_format(&pin, "The payment PIN")?;
+        let mut request = UnfreezeRequest {
+            id_number: id.as_str().to_owned(),
+            pin: pin.to_string(),
+        };
+        let body = to_json(&request);
+        request.id_number.zeroize();
+        request.pin.zeroize();
+        let s: api::AccountStatus = self
+            .signed_with(Method::POST, paths::UNFREEZE, Some(&body?), None)
+            .await?;
+        tracing::info!("account unfrozen; cooling-off started");
+        Ok(to_status(s))
+    }
+
+    /// One page of the security log, newest first; `before` is a page's `next_before`.
+    pub async fn security_log(&self, before: Option<String>) -> Result<SecurityLog, WalletError> {
+        let _flow = self.flow.lock().await;
+        let path = match before {
+            None => paths::SECURITY_LOG.to_owned(),
+            Some(b) => {
+                let b: i64 = b.trim().parse().ok().filter(|b| *b > 0).ok_or_else(|| {
+                    WalletError::new(ErrorCode::MalformedRequest, "Not a security-log page")
+                })?;
+                format!("{}?before={b}", paths::SECURITY_LOG)
+            }
+        };
+        let log: api::SecurityLog = self.signed_with(Method::GET, &path, None, None).await?;
+        Ok(SecurityLog {
+            events: log
+                .events
+                .into_iter()
+                .map(|e| SecurityEvent {
+                    id: e.id.to_string(),
+                    kind: e.kind,
+                    at: rfc3339(&e.at),
+                    device_name: e.device_name,
+                    detail: e.detail,
+                })
+                .collect(),
+            next_before: log.next_before.map(|n| n.to_string()),
+        })
+    }
+
+    /// Registers the host's listener for device events (replacing any earlier one).
+    pub fn set_event_listener(&self, listener: Arc<dyn EventListener>) {
+        *self.listener() = Some(listener);
+    }
+
+    /// Fetches the device events after the stored cursor, stores the new cursor, hands each
+    /// event to the listener (if one is set) and returns them, oldest first.
+    pub async fn sync_events(&self) -> Result<Vec<DeviceEvent>, WalletError> {
+        let _flow = self.flow.lock().await;
+        let mut cursor = self.with_store(Store::event_cursor)?;
+        let mut all = Vec::new();
+        for _ in 0..EVENT_PAGES_MAX {
+            let path = format!("{}?after={cursor}&limit={EVENT_PAGE}", paths::EVENTS);
+            let feed: DeviceEventFeed = self.signed_with(Method::GET, &path, None, None).await?;
+            let n = feed.events.len();
+            let events: Vec<DeviceEvent> = feed
+                .events
+                .into_iter()
+                .filter(|e| e.cursor > cursor)
+                .map(|e| DeviceEvent {
+                    cursor: e.cursor,
+                    kind: e.kind,
+                    at: rfc3339(&e.at),
+                    device_name: e.device_name,
+                    reference: e.reference,
+                    cooling_off_until: e.cooling_off_until.as_ref().map(rfc3339),
+                })
+                .collect();
+            let next = feed.cursor.max(cursor);
+            self.with_store(|s| s.save_event_cursor(next))?;
+            let listener = self.listener().clone();
+            if let Some(l) = listener {
+                for e in &events {
+                    l.on_event(e.clone());
+                }
+            }
+            all.extend(events);
+            if n < EVENT_PAGE || next == cursor {
+                break;
+            }
+            cursor = next;
+        }
+        Ok(all)
+    }
+
+    /// The account's settings (the SMS-only sign-in switch).
+    pub async fn settings(&self) -> Result<AccountSettings, WalletError> {
+        let _flow = self.flow.lock().await;
+        self.signed_with(Method::GET, paths::SETTINGS, None, None)
+            .await
+    }
+
+    /// Switches SMS-only sign-in on (needs the payment PIN) or off (needs nothing).
+    pub async fn set_sms_login(
+        &self,
+        enabled: bool,
+        pin: Option<String>,
+    ) -> Result<AccountSettings, WalletError> {
+        let _flow = self.flow.lock().await;
+        let pin = pin.map(Zeroizing::new);
+        if enabled {
+            let Some(p) = pin.as_ref() else {
+                return Err(WalletError::new(
+                    ErrorCode::PinFormatInvalid,
+                    "Switching SMS-only sign-in on needs the payment PIN",
+                ));
+            };
+            crate::money_flows::check_pin_format(p, "The payment PIN")?;
+        }
+        let mut request = AccountSettingsUpdate {
+            sms_login_enabled: enabled,
+            pin: if enabled {
+                pin.as_ref().map(|p| p.to_string())
+            } else {
+                None
+            },
+        };
+        let body = to_json(&request);
+        if let Some(p) = request.pin.as_mut() {
+            p.zeroize();
+        }
+        self.signed_with(Method::PUT, paths::SETTINGS, Some(&body?), None)
+            .await
+    }
+}
+
+/// Five digits and a digit or `X` (already upper-cased).
+pub(crate) fn id_last6_well_formed(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 6 && b[..5].iter().all(u8::is_ascii_digit) && (b[5].is_ascii_digit() || b[5] == b'X')
+}
+
+fn to_status(s: api::AccountStatus) -> AccountStatus {
+    AccountStatus {
+        state: s.state,
+        frozen_since: s.frozen_since.as_ref().map(rfc3339),
+        cooling_off_until: s.cooling_off_until.as_ref().map(rfc3339),
+        cooling_off_limit: s.cooling_off_limit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::client::tests::scripted_server;
+    use crate::store::tests::FakeSecrets;
+    use crate::store::{DeviceKey, ProfilePaths};
+    use crate::WalletConfig;
+
+    fn config(home: &Path, url: &str) -> WalletConfig {
+        WalletConfig {
+            home: home.to_path_buf(),
+            server_url: url.into(),
+            device_name: "test".into(),
+            platform: "cli".into(),
+        }
+    }
+
+    fn enrolled(url: &str) -> (tempfile::TempDir, Arc<FakeSecrets>, Wallet) {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(FakeSecrets::default());
+        let mut store = Store::create(&ProfilePaths::new(dir.path()), secrets.as_ref()).unwrap();
+        let profile = Profile {
+            account_id: "acc_1".into(),
+            device_id: "dev_1".into(),
+            phone: "+8613812345678".into(),
+            phone_masked: "+86 138****5678".into(),
+            name: "李明".into(),
+            id_last4: "002X".into(),
+        };
+        store
+            .enrol(&profile, &DeviceKey::generate(), url, None)
+            .unwrap();
+        drop(store);
+        let wallet = Wallet::open(config(dir.path(), url), secrets.clone()).unwrap();
+        (dir, secrets, wallet)
+    }
+
+    fn report(name: Option<&str>, last6: Option<&str>, password: Option<&str>) -> ReportLostInput {
+        ReportLostInput {
+            phone: "138 1234 5678".into(),
+            name: name.map(Into::into),
+            id_last6: last6.map(Into::into),
+            password: password.map(Into::into),
+            device_id: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn report_lost_checks_identity_shape_offline() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = Wallet::open(
+            config(dir.path(), "http://127.0.0.1:9"),
+            Arc::new(FakeSecrets::default()),
+        )
+        .unwrap();
+        let code = |e: WalletError| e.code;
+        assert_eq!(
+            code(w.report_lost(report(None, None, None)).await.unwrap_err()),
+            ErrorCode::MalformedRequest
+        );
+        assert_eq!(
+            code(
+                w.report_lost(report(Some("李明"), Some("12345"), None))
+                    .await
+                    .unwrap_err()
+            ),
+            ErrorCode::IdNumberInvalid
+        );
+        assert_eq!(
+            code(
+                w.report_lost(report(Some("李明"), Some("31002X"), Some("pw")))
+                    .await
+                    .unwrap_err()
+            ),
+            ErrorCode::MalformedRequest
+        );
+        let mut bad_phone = report(None, None, Some("pw"));
+        bad_phone.phone = "12".into();
+        assert_eq!(
+            code(w.report_lost(bad_phone).await.unwrap_err()),
+            ErrorCode::PhoneInvalid
+        );
+        assert!(id_last6_well_formed("31002X"));
+        assert!(!id_last6_well_formed("3100X2"));
+    }
+
+    #[tokio::test]
+    async fn report_lost_works_signed_out_and_creates_nothing() {
+        let (url, server) = scripted_server(vec![(200, r#"{"received":true}"#.into())]);
+        let dir = tempfile::tempdir().unwrap();
+        let w = Wallet::open(config(dir.path(), &url), Arc::new(FakeSecrets::default())).unwrap();
+        w.report_lost(report(Some("李明"), Some("31002x"), None))
+            .await
+            .unwrap();
+        let seen = server.join().unwrap();
+        assert!(seen[0].starts_with("POST /v1/report-lost "));
+        assert!(seen[0].contains(r#""id_last6":"31002X""#));
+        assert!(seen[0].contains(r#""phone":"+8613812345678""#));
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+        assert!(matches!(w.status().unwrap(), SessionStatus::SignedOut));
+    }
+
+    #[derive(Default)]
+    struct Collect(Mutex<Vec<i64>>);
+    impl EventListener for Collect {
+        fn on_event(&self, event: DeviceEvent) {
+            self.0.lock().unwrap().push(event.cursor);
+        }
+    }
+
+    #[tokio::test]
+    async fn sync_events_uses_and_stores_the_cursor_and_calls_the_listener() {
+        let feed = r#"{"events":[
+            {"cursor":5,"kind":"new_device","at":"2030-01-01T00:00:00Z","device_name":"C",
+             "cooling_off_until":"2030-01-02T00:00:00Z"},
+            {"cursor":6,"kind":"unfrozen","at":"2030-01-01T00:00:01Z"}],"cursor":6}"#;
+        let empty = r#"{"events":[],"cursor":6}"#;
+        let (url, server) =
+            scripted_server(vec![(200, feed.replace('\n', "")), (200, empty.into())]);
+        let (_dir, _secrets, w) = enrolled(&url);
+        let seen_events = Arc::new(Collect::default());
+        w.set_event_listener(seen_events.clone());
+        let got = w.sync_events().await.unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].kind, DeviceEventKind::NewDevice);
+        assert_eq!(
+            got[0].cooling_off_until.as_deref(),
+            Some("2030-01-02T00:00:00Z")
+        );
+        assert_eq!(*seen_events.0.lock().unwrap(), vec![5, 6]);
+        assert!(w.sync_events().await.unwrap().is_empty());
+        let seen = server.join().unwrap();
+        assert!(seen[0].starts_with("GET /v1/events?after=0&limit=100 "));
+        assert!(seen[1].starts_with("GET /v1/events?after=6&limit=100 "));
+        assert_eq!(w.with_store(Store::event_cursor).unwrap(), 6);
+    }
+
+    #[tokio::test]
+    async fn frozen_and_cooling_off_keep_their_codes() {
+        let frozen =
+            r#"{"type":"about:blank","title":"Frozen","status":423,"code":"ACCOUNT_FROZEN"}"#;
+        let (url, _server) = scripted_server(vec![(423, frozen.into())]);
+        let (_dir, _secrets, w) = enrolled(&url);
+        assert_eq!(
+            w.unfreeze("11010519491231002X".into(), "135790".into())
+                .await
+                .unwrap_err()
+                .code,
+            ErrorCode::AccountFrozen
+        );
+        assert_eq!(
+            w.unfreeze("110105".into(), "135790".into())
+                .await
+                .unwrap_err()
+                .code,
+            ErrorCode::IdNumberInvalid
+        );
+    }
+
+    #[test]
+    fn futures_are_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let (_dir, _secrets, w) = enrolled("http://127.0.0.1:9");
+        assert_send(&w.report_lost(ReportLostInput::default()));
+        assert_send(&w.account_status());
+        assert_send(&w.unfreeze(String::new(), String::new()));
+        assert_send(&w.security_log(None));
+        assert_send(&w.sync_events());
+        assert_send(&w.settings());
+        assert_send(&w.set_sms_login(false, None));
+    }
+}
