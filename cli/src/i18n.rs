@@ -168,6 +168,17 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
             "本裝置尚未開通付款碼，請連網後重試",
         ),
         C::PayerNotFound => ("这个手机号码没有钱包账户", "這個手機號碼沒有錢包帳戶"),
+        C::AccountFrozen => ("手机已挂失，账户已冻结", "手機已掛失，帳戶已凍結"),
+        C::CoolingOff => (
+            "账户处于冷静期，暂不能进行此操作",
+            "帳戶處於冷靜期，暫不能進行此操作",
+        ),
+        C::NotFrozen => ("账户未冻结", "帳戶未凍結"),
+        C::UnfreezeDenied => ("身份核验未通过", "身分核驗未通過"),
+        C::SmsLoginDisabled => (
+            "该号码不支持仅用短信验证码登录",
+            "此號碼不支援僅用簡訊驗證碼登入",
+        ),
         _ => return None,
     };
     match lang {
@@ -200,7 +211,74 @@ pub fn detail_matters(code: ErrorCode) -> bool {
             | C::QrMissingField
             | C::QrInvalidField
             | C::AmountLocked
+            | C::CoolingOff
     )
+}
+
+/// A security-log entry's kind, for humans.
+pub fn security_kind(lang: Lang, k: wallet_core::SecurityEventKind) -> &'static str {
+    use wallet_core::SecurityEventKind as K;
+    let (en, cn, tw) = match k {
+        K::SignIn => ("signed in", "登录", "登入"),
+        K::DeviceEnrolled => ("new device", "新设备", "新裝置"),
+        K::DeviceRevoked => ("device signed out", "设备已退出", "裝置已登出"),
+        K::Frozen => ("account frozen", "账户冻结", "帳戶凍結"),
+        K::Unfrozen => ("account unfrozen", "账户解冻", "帳戶解凍"),
+        K::PinLocked => ("payment PIN locked", "支付密码锁定", "支付密碼鎖定"),
+        K::CardBound => ("card bound", "绑定银行卡", "綁定銀行卡"),
+        K::CardUnbound => ("card unbound", "解绑银行卡", "解綁銀行卡"),
+        K::CardReportedLost => ("card reported lost", "银行卡挂失", "銀行卡掛失"),
+        K::PhoneChanged => ("phone number changed", "更换手机号", "更換手機號碼"),
+        K::SmsLoginChanged => (
+            "SMS sign-in switched",
+            "短信登录设置变更",
+            "簡訊登入設定變更",
+        ),
+    };
+    pick(lang, en, cn, tw)
+}
+
+/// A device event's kind, for humans.
+pub fn event_kind(lang: Lang, k: wallet_core::DeviceEventKind) -> &'static str {
+    use wallet_core::DeviceEventKind as K;
+    let (en, cn, tw) = match k {
+        K::NewDevice => (
+            "A new device signed in. Not you? wallet report-lost",
+            "有新设备登录。不是你？wallet report-lost",
+            "有新裝置登入。不是你？wallet report-lost",
+        ),
+        K::Frozen => ("The account was frozen", "账户已冻结", "帳戶已凍結"),
+        K::Unfrozen => ("The account was unfrozen", "账户已解冻", "帳戶已解凍"),
+        K::DeviceRevoked => (
+            "A device was signed out",
+            "有设备已退出登录",
+            "有裝置已登出",
+        ),
+        K::OrderWaiting => (
+            "An order waits for your PIN",
+            "有订单等待支付密码确认",
+            "有訂單等待支付密碼確認",
+        ),
+        K::SmsLoginChanged => (
+            "SMS-only sign-in was switched",
+            "短信登录设置已变更",
+            "簡訊登入設定已變更",
+        ),
+        K::PhoneChanged => (
+            "The phone number was changed",
+            "手机号已更换",
+            "手機號碼已更換",
+        ),
+    };
+    pick(lang, en, cn, tw)
+}
+
+fn pick(lang: Lang, en: &'static str, cn: &'static str, tw: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::ZhCn => cn,
+        Lang::ZhTw => tw,
+    }
 }
 
 /// Lines of successful output.
@@ -299,6 +377,15 @@ pub enum Msg {
     NoOrders,
     OrdersHint,
     DeclinedDone,
+    ReportLostSent,
+    StateActive,
+    StateFrozen,
+    StateCoolingOff,
+    CoolingOffLimit,
+    Since,
+    NoSecurityEvents,
+    OlderEntries,
+    NoDeviceEvents,
 }
 
 /// English, Simplified Chinese, Traditional Chinese. `{a}` and `{b}` are filled in by the caller.
@@ -496,6 +583,35 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             "付款：wallet orders confirm 訂單號 --pin-stdin · 拒絕：wallet orders decline 訂單號",
         ),
         M::DeclinedDone => ("Order declined; no money moved.", "已拒绝订单，未扣款。", "已拒絕訂單，未扣款。"),
+        M::ReportLostSent => (
+            "Report received. If the details match an account, it is frozen now and its devices are signed out.",
+            "挂失已受理。如信息与账户相符，账户已冻结，其设备已退出登录。",
+            "掛失已受理。如資料與帳戶相符，帳戶已凍結，其裝置已登出。",
+        ),
+        M::StateActive => ("Account: active", "账户状态：正常", "帳戶狀態：正常"),
+        M::StateFrozen => (
+            "Account: FROZEN (reported lost); no money moves",
+            "账户状态：已冻结（已挂失），资金无法转出",
+            "帳戶狀態：已凍結（已掛失），資金無法轉出",
+        ),
+        M::StateCoolingOff => (
+            "Account: cooling-off until",
+            "账户状态：冷静期，结束于",
+            "帳戶狀態：冷靜期，結束於",
+        ),
+        M::CoolingOffLimit => (
+            "  Withdrawals and transfers up to",
+            "  提现和转账单笔上限",
+            "  提領和轉帳單筆上限",
+        ),
+        M::Since => ("  since", "  冻结时间", "  凍結時間"),
+        M::NoSecurityEvents => ("No security events.", "没有安全记录。", "沒有安全紀錄。"),
+        M::OlderEntries => (
+            "Older entries: wallet security-log --before",
+            "更早的记录：wallet security-log --before",
+            "更早的紀錄：wallet security-log --before",
+        ),
+        M::NoDeviceEvents => ("No new notices.", "没有新通知。", "沒有新通知。"),
     };
     match lang {
         Lang::En => en,
@@ -559,6 +675,27 @@ mod tests {
             for lang in [Lang::ZhCn, Lang::ZhTw] {
                 assert!(error_text(lang, code).is_some(), "{code:?} in {lang:?}");
             }
+        }
+    }
+
+    #[test]
+    fn every_lost_phone_code_is_translated() {
+        for code in [
+            ErrorCode::AccountFrozen,
+            ErrorCode::CoolingOff,
+            ErrorCode::NotFrozen,
+            ErrorCode::UnfreezeDenied,
+            ErrorCode::SmsLoginDisabled,
+        ] {
+            for lang in [Lang::ZhCn, Lang::ZhTw] {
+                assert!(error_text(lang, code).is_some(), "{code:?} in {lang:?}");
+            }
+        }
+        for &k in wallet_core::SecurityEventKind::ALL {
+            assert_ne!(security_kind(Lang::ZhCn, k), security_kind(Lang::En, k));
+        }
+        for &k in wallet_core::DeviceEventKind::ALL {
+            assert_ne!(event_kind(Lang::ZhTw, k), event_kind(Lang::En, k));
         }
     }
 }

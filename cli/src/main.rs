@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use clap::{ArgGroup, Parser, Subcommand};
 use wallet_core::{
-    ErrorCode, OperationStatus, PayQrInput, PaycodeSettingsInput, PaycodeView, SignupInput,
-    TopUpInput, Wallet, WalletConfig, WalletError, WithdrawInput,
+    ErrorCode, OperationStatus, PayQrInput, PaycodeSettingsInput, PaycodeView, ReportLostInput,
+    SignupInput, TopUpInput, Wallet, WalletConfig, WalletError, WithdrawInput,
 };
 use zeroize::Zeroizing;
 
@@ -186,6 +186,46 @@ enum Command {
         #[command(subcommand)]
         action: Option<OrdersAction>,
     },
+    /// Report a phone lost: freezes the account and signs its devices out. No sign-in needed.
+    /// Identity: --name and --id-last6, or --password-stdin. The answer never says whether the
+    /// phone has an account.
+    #[command(group(ArgGroup::new("identity").required(true).args(["name", "password_stdin"])))]
+    ReportLost {
+        #[arg(long)]
+        phone: String,
+        /// Real name as on the resident ID card (with --id-last6).
+        #[arg(long, requires = "id_last6")]
+        name: Option<String>,
+        /// Last 6 characters of the resident ID number (with --name).
+        #[arg(long, requires = "name")]
+        id_last6: Option<String>,
+        /// Read the login password from one line of stdin, instead of --name and --id-last6.
+        #[arg(long, conflicts_with_all = ["name", "id_last6"])]
+        password_stdin: bool,
+        /// Sign out only this device (the lost one); all of them when absent.
+        #[arg(long)]
+        device: Option<String>,
+    },
+    /// Unfreeze the account (on a device signed in after the freeze): the full ID number and
+    /// the payment PIN from stdin. A 24-hour cooling-off follows.
+    Unfreeze {
+        #[arg(long)]
+        id_number: String,
+        /// Read the payment PIN from one line of stdin (required).
+        #[arg(long, required = true)]
+        pin_stdin: bool,
+    },
+    /// The account's state: active, frozen, or cooling off (and until when).
+    Status,
+    /// The security log: sign-ins, new devices, freezes, unfreezes, PIN lock-outs, card and
+    /// phone-number changes (newest first).
+    SecurityLog {
+        /// Older entries: the `next_before` of the previous page.
+        #[arg(long)]
+        before: Option<String>,
+    },
+    /// Fetch the notices for this device since the last time (new devices, freezes, ...).
+    Events,
 }
 
 #[derive(Debug, Subcommand)]
@@ -411,6 +451,39 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
         }
         Command::Verify { code } => out.profile(&wallet.verify(code).await?, true),
         Command::Whoami => out.profile(&wallet.whoami().await?, false),
+        Command::ReportLost {
+            phone,
+            name,
+            id_last6,
+            password_stdin,
+            device,
+        } => {
+            let password = if password_stdin {
+                Some(read_secret_line("the password")?.to_string())
+            } else {
+                None
+            };
+            wallet
+                .report_lost(ReportLostInput {
+                    phone,
+                    name,
+                    id_last6,
+                    password,
+                    device_id: device,
+                })
+                .await?;
+            out.report_lost_sent();
+        }
+        Command::Unfreeze {
+            id_number,
+            pin_stdin: _,
+        } => {
+            let pin = read_secret_line("the payment PIN")?;
+            out.account_status(&wallet.unfreeze(id_number, pin.to_string()).await?);
+        }
+        Command::Status => out.account_status(&wallet.account_status().await?),
+        Command::SecurityLog { before } => out.security_log(&wallet.security_log(before).await?),
+        Command::Events => out.device_events(&wallet.sync_events().await?),
         Command::Devices { action: None } => out.devices(&wallet.devices().await?),
         Command::Devices {
             action: Some(DevicesAction::Revoke { id }),

@@ -4,6 +4,7 @@
 use std::io::IsTerminal as _;
 
 use serde_json::{json, Value};
+use wallet_core::{AccountState, AccountStatus, DeviceEvent, SecurityLog};
 use wallet_core::{
     Balance, Bank, Card, CardInspection, CardScheme, CardStatus, CardType, ChallengePurpose,
     DecodedQr, Device, ErrorCode, Money, Operation, OperationKind, OperationStatus, Order,
@@ -640,6 +641,90 @@ impl Out {
         }
         println!("{}", self.t(Msg::DeclinedDone));
         println!("  {}", self.order_line(o));
+    }
+
+    // --- lost phone (issue 5) ---
+
+    pub fn report_lost_sent(&self) {
+        if self.json {
+            self.print_json(&json!({ "received": true }));
+        } else {
+            println!("{}", self.t(Msg::ReportLostSent));
+        }
+    }
+
+    pub fn account_status(&self, s: &AccountStatus) {
+        if self.json {
+            self.print_json(&json!(s));
+            return;
+        }
+        match s.state {
+            AccountState::Active => println!("{}", self.t(Msg::StateActive)),
+            AccountState::Frozen => {
+                println!("{}", self.t(Msg::StateFrozen));
+                if let Some(t) = &s.frozen_since {
+                    println!("{} {t}", self.t(Msg::Since));
+                }
+            }
+            AccountState::CoolingOff => {
+                println!(
+                    "{} {}",
+                    self.t(Msg::StateCoolingOff),
+                    s.cooling_off_until.as_deref().unwrap_or("?")
+                );
+                println!(
+                    "{} {}",
+                    self.t(Msg::CoolingOffLimit),
+                    s.cooling_off_limit.display()
+                );
+            }
+        }
+    }
+
+    pub fn security_log(&self, log: &SecurityLog) {
+        if self.json {
+            self.print_json(&json!(log));
+            return;
+        }
+        if log.events.is_empty() {
+            println!("{}", self.t(Msg::NoSecurityEvents));
+        }
+        for e in &log.events {
+            let mut line = format!("{}  {}", e.at, i18n::security_kind(self.lang, e.kind));
+            if let Some(d) = &e.device_name {
+                line.push_str(&format!(" · {d}"));
+            }
+            if let Some(d) = &e.detail {
+                line.push_str(&format!(" · {d}"));
+            }
+            println!("{line}");
+        }
+        if let Some(b) = &log.next_before {
+            println!("{} {b}", self.t(Msg::OlderEntries));
+        }
+    }
+
+    pub fn device_events(&self, events: &[DeviceEvent]) {
+        if self.json {
+            self.print_json(&json!({ "events": events }));
+            return;
+        }
+        if events.is_empty() {
+            println!("{}", self.t(Msg::NoDeviceEvents));
+        }
+        for e in events {
+            let mut line = format!("{}  {}", e.at, i18n::event_kind(self.lang, e.kind));
+            if let Some(d) = &e.device_name {
+                line.push_str(&format!(" · {d}"));
+            }
+            if let Some(r) = &e.reference {
+                line.push_str(&format!(" · {r}"));
+            }
+            if let Some(t) = &e.cooling_off_until {
+                line.push_str(&format!(" · {} {t}", self.t(Msg::Until)));
+            }
+            println!("{line}");
+        }
     }
 }
 
