@@ -46,7 +46,8 @@ pub async fn ensure_active(state: &AppState, account_id: &str) -> ApiResult<()> 
     Ok(())
 }
 
-fn frozen() -> ApiError {
+/// `ACCOUNT_FROZEN`, as every money channel answers it.
+pub(crate) fn frozen() -> ApiError {
     ApiError::detail(
         ErrorCode::AccountFrozen,
         "The account was reported lost. Unfreeze it from a new device with your ID number and payment PIN.",
@@ -64,22 +65,29 @@ pub async fn ensure_outflow_allowed(
     if guard.frozen_at.is_some() {
         return Err(frozen());
     }
-    let now = state.clock.unix();
     match guard.cooling_off_until {
-        Some(until) if until > now && amount > state.limits.cooling_off_limit_fen => {
-            let at = wire_time(until).to_rfc3339_opts(SecondsFormat::Secs, true);
-            let limit = Money::cny(state.limits.cooling_off_limit_fen).display();
-            tracing::info!(account = %account_id, "withdrawal refused: cooling-off");
-            Err(ApiError(
-                Problem::new(ErrorCode::CoolingOff)
-                    .with_detail(format!(
-                        "Until {at} at most {limit} may leave the account at a time."
-                    ))
-                    .with_retry_after(u64::try_from(until - now).unwrap_or(0).max(1)),
-            ))
+        Some(until)
+            if until > state.clock.unix() && amount > state.limits.cooling_off_limit_fen =>
+        {
+            Err(cooling_off(state, account_id, until))
         }
         _ => Ok(()),
     }
+}
+
+/// `COOLING_OFF` with the end time and `retry_after_secs`.
+pub(crate) fn cooling_off(state: &AppState, account_id: &str, until: i64) -> ApiError {
+    let now = state.clock.unix();
+    let at = wire_time(until).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let limit = Money::cny(state.limits.cooling_off_limit_fen).display();
+    tracing::info!(account = %account_id, "withdrawal refused: cooling-off");
+    ApiError(
+        Problem::new(ErrorCode::CoolingOff)
+            .with_detail(format!(
+                "Until {at} at most {limit} may leave the account at a time."
+            ))
+            .with_retry_after(u64::try_from(until - now).unwrap_or(0).max(1)),
+    )
 }
 
 /// `POST /v1/report-lost`. Always `Ok` unless the input is malformed or a rate limit refuses.

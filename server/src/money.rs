@@ -334,9 +334,16 @@ async fn run_operation(
 ) -> ApiResult<Operation> {
     let now = state.clock.unix();
     let kind = op.kind;
+    let account_id = op.account_id.clone();
     let row = match state
         .store
-        .begin_operation(op, now, day_start_cst(now), daily_limit)
+        .begin_operation(
+            op,
+            now,
+            day_start_cst(now),
+            daily_limit,
+            state.limits.cooling_off_limit_fen,
+        )
         .await?
     {
         BeginOutcome::Created(row) => row,
@@ -353,6 +360,10 @@ async fn run_operation(
                 ErrorCode::BalanceInsufficient,
                 format!("the balance is {}", Money::cny(balance).display()),
             ))
+        }
+        BeginOutcome::Frozen => return Err(crate::lost::frozen()),
+        BeginOutcome::CoolingOff { until } => {
+            return Err(crate::lost::cooling_off(state, &account_id, until))
         }
     };
     let transfer = Transfer {

@@ -500,6 +500,7 @@ pub async fn charge(
         ChargeOutcome::BalanceInsufficient { .. } => {
             return Err(ErrorCode::BalanceInsufficient.into())
         }
+        ChargeOutcome::Frozen => return Err(crate::lost::frozen()),
     };
     order_wire(state, &row, m).await
 }
@@ -607,6 +608,7 @@ fn pay_error(outcome: PayOutcome) -> ApiError {
             ErrorCode::BalanceInsufficient,
             format!("the balance is {}", Money::cny(balance).display()),
         ),
+        PayOutcome::Frozen => crate::lost::frozen(),
         PayOutcome::Paid { .. } | PayOutcome::Existing(_) => {
             ApiError::internal("a payment outcome taken for an error")
         }

@@ -963,3 +963,92 @@ async fn phone_change_without_the_id_number_needs_the_old_numbers_code() {
         .await;
     assert_eq!(res.body["cards"].as_array().unwrap().len(), 1);
 }
+
+/// The store itself refuses money on a frozen account (and a big withdrawal during a
+/// cooling-off) inside the transaction that would move it, whatever the caller checked before:
+/// a freeze that commits between the early check and the payment still stops the money.
+#[tokio::test]
+async fn the_store_refuses_money_inside_the_transaction() {
+    use wallet_server::store::{
+        BeginOutcome, Channel, NewOperation, NewOrder, NewPayment, OpKind, PayOutcome, PayTarget,
+    };
+
+    let app = TestApp::new();
+    let a = payer(&app, PHONE, 100_000).await;
+    let m = merchant(&app).await;
+    let account = app.store.device(&a.id).await.unwrap().unwrap().account_id;
+    let card = app.store.cards(&account).await.unwrap().remove(0).id;
+    let withdrawal = |key: &str, amount: i64| NewOperation {
+        id: format!("op-{key}"),
+        account_id: account.clone(),
+        kind: OpKind::Withdrawal,
+        amount,
+        fee: 0,
+        currency: "CNY".to_owned(),
+        card_id: card.clone(),
+        idempotency_key: key.to_owned(),
+        request_hash: key.to_owned(),
+    };
+    let limits = Limits::default();
+    let (now, day) = (app.now(), 0);
+    let begin = |op| {
+        app.store
+            .begin_operation(op, now, day, i64::MAX, limits.cooling_off_limit_fen)
+    };
+
+    // A new device starts a cooling-off: a withdrawal over the limit is refused in the store.
+    app.logged_in_device("someone's phone").await;
+    let over = limits.cooling_off_limit_fen + 1;
+    assert!(matches!(
+        begin(withdrawal("w-cool", over)).await.unwrap(),
+        BeginOutcome::CoolingOff { until } if until > now
+    ));
+
+    app.store
+        .freeze(&account, None, "test", app.now())
+        .await
+        .unwrap();
+    assert_eq!(
+        begin(withdrawal("w-frozen", 1_000)).await.unwrap(),
+        BeginOutcome::Frozen
+    );
+    let payment = app
+        .store
+        .pay(NewPayment {
+            operation_id: "op-pay".to_owned(),
+            account_id: account.clone(),
+            idempotency_key: "p-frozen".to_owned(),
+            request_hash: "p-frozen".to_owned(),
+            target: PayTarget::New(NewOrder {
+                id: "ord-frozen".to_owned(),
+                merchant_id: m.id.clone(),
+                amount: 1_000,
+                currency: "CNY".to_owned(),
+                description: None,
+                channel: Channel::StaticQr,
+                payload: None,
+                payer_account_id: Some(account.clone()),
+                payer_device_id: None,
+                expires_at: now,
+            }),
+            now,
+            day_start: day,
+            daily_limit: i64::MAX,
+        })
+        .await
+        .unwrap();
+    assert_eq!(payment, PayOutcome::Frozen);
+
+    // Nothing was written: no operation, no order, the balance as the top-up left it.
+    for key in ["w-cool", "w-frozen", "p-frozen"] {
+        assert!(app
+            .store
+            .operation_by_key(&account, key)
+            .await
+            .unwrap()
+            .is_none());
+    }
+    assert!(app.store.order("ord-frozen", now).await.unwrap().is_none());
+    assert_eq!(app.store.balance(&account).await.unwrap(), 100_000);
+    assert_ledger(&app).await;
+}

@@ -174,6 +174,8 @@ pub enum PayOutcome {
     BalanceInsufficient {
         balance: i64,
     },
+    /// The payer's account is frozen (lost phone): nothing was written.
+    Frozen,
 }
 
 /// A scanned payment code a merchant charges, already matched to its device by the index.
@@ -214,6 +216,8 @@ pub enum ChargeOutcome {
     BalanceInsufficient {
         balance: i64,
     },
+    /// The payer's account is frozen (lost phone): nothing was written.
+    Frozen,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -420,6 +424,10 @@ impl Store {
                     PayOutcome::KeyReused
                 });
             }
+            // Inside the transaction: a freeze committed after the caller's check still holds.
+            if super::lost::guard(&tx, &p.account_id)?.frozen_at.is_some() {
+                return Ok(PayOutcome::Frozen);
+            }
             let order = match &p.target {
                 PayTarget::New(new) => {
                     insert_order(&tx, new, p.now)?;
@@ -514,6 +522,11 @@ impl Store {
                             ChargeOutcome::Existing(Box::new(o))
                         }),
                 );
+            }
+            // Before the device check: a freeze revokes the devices, and the merchant should
+            // hear why the code is refused.
+            if super::lost::guard(&tx, &ch.account_id)?.frozen_at.is_some() {
+                return Ok(ChargeOutcome::Frozen);
             }
             let active: bool = tx
                 .query_row(
