@@ -19,8 +19,8 @@
 use chrono::SecondsFormat;
 use wallet_protocol::api::{
     AccountSettings, AccountSettingsUpdate, AccountState, AccountStatus, DeviceEvent,
-    DeviceEventFeed, ReportLostRequest, SecurityEvent, SecurityEventKind, SecurityLog,
-    UnfreezeRequest,
+    DeviceEventFeed, FreezeRequest, ReportLostRequest, SecurityEvent, SecurityEventKind,
+    SecurityLog, UnfreezeRequest,
 };
 use wallet_protocol::{ErrorCode, Money, PhoneNumber, Problem, ResidentId};
 
@@ -30,7 +30,7 @@ use crate::money::verify_pin_and;
 use crate::routes::wire_time;
 use crate::secrets;
 use crate::state::AppState;
-use crate::store::{AccountRow, DeviceRow, UnfreezeOutcome};
+use crate::store::{AccountRow, DeviceRow, FreezeScope, UnfreezeOutcome};
 
 /// Refuses money movement (and a phone-number change) on a frozen account (`ACCOUNT_FROZEN`).
 pub async fn ensure_active(state: &AppState, account_id: &str) -> ApiResult<()> {
@@ -169,7 +169,8 @@ pub async fn report_lost(state: &AppState, ip: &str, req: ReportLostRequest) -> 
             } else {
                 "reported lost (name + ID)"
             };
-            freeze(state, &account, req.device_id.as_deref(), how).await?;
+            let scope = FreezeScope::only(req.device_id.as_deref());
+            freeze(state, &account, scope, how).await?;
         }
         None => tracing::info!(phone = %phone.masked(), "lost-phone report did not match"),
     }
@@ -181,16 +182,49 @@ enum Identity {
     Password(String),
 }
 
-/// Freezes `account` (report-lost and the support tool).
+/// `POST /v1/account/freeze`: the holder, signed in on `caller`, freezes the account and revokes
+/// the named device (it must be another live device of the account) or every other device.
+pub async fn freeze_from_device(
+    state: &AppState,
+    account_id: &str,
+    caller: &str,
+    req: FreezeRequest,
+) -> ApiResult<AccountStatus> {
+    let scope = match req.device_id {
+        Some(id) if id == caller => {
+            return Err(ApiError::detail(
+                ErrorCode::MalformedRequest,
+                "name another device; this one stays signed in",
+            ))
+        }
+        Some(id) => {
+            let live = state.store.all_devices(account_id).await?;
+            if !live.iter().any(|d| d.id == id && d.revoked_at.is_none()) {
+                return Err(ErrorCode::NotFound.into());
+            }
+            FreezeScope::Only(id)
+        }
+        None => FreezeScope::AllBut(caller.to_owned()),
+    };
+    let account = state
+        .store
+        .account(account_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("account {account_id} vanished")))?;
+    freeze(state, &account, scope, "frozen from a signed-in device").await?;
+    status(state, account_id).await
+}
+
+/// Freezes `account` (report-lost, a signed-in device and the support tool).
 pub async fn freeze(
     state: &AppState,
     account: &AccountRow,
-    only_device: Option<&str>,
+    scope: FreezeScope,
     detail: &str,
 ) -> ApiResult<()> {
     let outcome = state
         .store
-        .freeze(&account.id, only_device, detail, state.clock.unix())
+        .freeze(&account.id, scope, detail, state.clock.unix())
         .await?;
     // Codes of the revoked devices stay indexed while frozen (they answer ACCOUNT_FROZEN);
     // see `Store::paycode_devices` for the same rule at start-up.
@@ -315,6 +349,7 @@ pub async fn events(
                 cursor: r.cursor,
                 kind: r.kind,
                 at: wire_time(r.at),
+                device_id: r.device_id,
                 device_name: r.device_name,
                 reference: r.reference,
                 cooling_off_until: r.cooling_off_until.map(wire_time),

@@ -52,6 +52,7 @@ use crate::routes::{
         paycode::put_settings,
         lost::report_lost,
         lost::unfreeze,
+        lost::freeze,
         lost::status,
         lost::security_log,
         lost::events,

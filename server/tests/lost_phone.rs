@@ -9,6 +9,7 @@ use common::{TestApp, TestDevice, TestResponse, ID_NUMBER, NAME, PASSWORD, PHONE
 use serde_json::{json, Value};
 use wallet_protocol::api::paths;
 use wallet_server::bank::{test_cards, Outcome};
+use wallet_server::store::FreezeScope;
 use wallet_server::Limits;
 
 const PIN: &str = "280419";
@@ -539,6 +540,87 @@ async fn a_new_device_notifies_the_others_and_starts_a_cooling_off() {
 }
 
 #[tokio::test]
+async fn one_tap_freeze_from_the_new_device_notice() {
+    let app = TestApp::new();
+    let a = payer(&app, PHONE, 100_000).await;
+    let intruder = app.logged_in_device("someone's phone").await;
+    let other = app.logged_in_device("tablet").await;
+    let res = app
+        .signed_json(&a, Method::GET, paths::EVENTS, None, &[])
+        .await;
+    let new_device = res.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "new_device" && e["device_name"] == "someone's phone")
+        .cloned()
+        .unwrap_or_else(|| panic!("no new_device event: {res:?}"));
+    assert_eq!(new_device["device_id"], intruder.id.as_str());
+
+    let freeze = |body: Value| {
+        let app = &app;
+        let a = &a;
+        async move {
+            app.signed_json(a, Method::POST, paths::FREEZE, Some(body), &[])
+                .await
+        }
+    };
+    // Naming itself or a stranger's device is refused and freezes nothing.
+    assert_eq!(
+        freeze(json!({ "device_id": a.id })).await.code(),
+        "MALFORMED_REQUEST"
+    );
+    assert_eq!(
+        freeze(json!({ "device_id": "dev_00000000000000000000000000" }))
+            .await
+            .code(),
+        "NOT_FOUND"
+    );
+    assert_eq!(status(&app, &a).await["state"], "cooling_off");
+
+    let res = freeze(json!({ "device_id": new_device["device_id"] })).await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    assert_eq!(res.body["state"], "frozen", "{res:?}");
+    assert_eq!(
+        app.signed(&intruder, Method::GET, paths::BALANCE)
+            .await
+            .code(),
+        "DEVICE_REVOKED"
+    );
+    // Only the named device: the tablet still signs in (and sees the freeze), money is frozen.
+    assert_eq!(status(&app, &other).await["state"], "frozen");
+    assert_eq!(
+        withdraw(&app, &a, 1_000, PIN, "w-frozen").await.code(),
+        "ACCOUNT_FROZEN"
+    );
+
+    // Without a device: every other device goes; this one stays and unfreezes.
+    let res = freeze(json!({})).await;
+    assert_eq!(res.body["state"], "frozen", "{res:?}");
+    assert_eq!(
+        app.signed(&other, Method::GET, paths::BALANCE).await.code(),
+        "DEVICE_REVOKED"
+    );
+    let res = unfreeze(&app, &a, ID_NUMBER, PIN).await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    assert_eq!(res.body["state"], "cooling_off");
+    let log = app
+        .signed_json(&a, Method::GET, paths::SECURITY_LOG, None, &[])
+        .await;
+    let kinds: Vec<&str> = log.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"frozen") && kinds.contains(&"device_revoked"),
+        "{kinds:?}"
+    );
+    assert_ledger(&app).await;
+}
+
+#[tokio::test]
 async fn sms_login_setting_is_off_by_default_logged_and_notified() {
     let app = TestApp::new();
     let a = payer(&app, PHONE, 0).await;
@@ -1005,7 +1087,7 @@ async fn the_store_refuses_money_inside_the_transaction() {
     ));
 
     app.store
-        .freeze(&account, None, "test", app.now())
+        .freeze(&account, FreezeScope::All, "test", app.now())
         .await
         .unwrap();
     assert_eq!(

@@ -77,6 +77,8 @@ pub mod paths {
     pub const REPORT_LOST: &str = "/v1/report-lost";
     /// Signed: `POST /v1/unfreeze` (ID number + payment PIN, from a device enrolled after the freeze).
     pub const UNFREEZE: &str = "/v1/unfreeze";
+    /// Signed: `POST /v1/account/freeze` ("not you? freeze now" from a signed-in device).
+    pub const FREEZE: &str = "/v1/account/freeze";
     /// Signed: `GET /v1/account/status`.
     pub const ACCOUNT_STATUS: &str = "/v1/account/status";
     /// Signed: `GET /v1/security-log?before=ID&limit=N` (newest first).
@@ -856,6 +858,18 @@ pub struct UnfreezeRequest {
     pub pin: String,
 }
 
+/// `POST /v1/account/freeze`, signed: the holder, signed in on this device, freezes the account
+/// at once ("new device signed in — not you?"). `device_id` names the device to revoke (the
+/// suspicious one); without it every OTHER device is revoked. The calling device stays signed
+/// in, so the holder can later unfreeze from it with the ID number and the PIN. Answers the new
+/// [`AccountStatus`] (`frozen`). Naming the calling device itself is `MALFORMED_REQUEST`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FreezeRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+}
+
 /// The account's state as the money channels see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -1030,7 +1044,11 @@ pub struct DeviceEvent {
     pub kind: DeviceEventKind,
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub at: DateTime<Utc>,
-    /// The device concerned (the new one, the revoked one), by name.
+    /// The device concerned (the new one, the one that unfroze or changed a setting): its id,
+    /// e.g. for a one-tap freeze that revokes it ([`FreezeRequest`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The device concerned, by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
     /// E.g. the order id of `order_waiting`.

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use wallet_protocol::api::{
     paths, AccountProfile, AccountSettings, AccountSettingsUpdate, AccountStatus, DeviceEventFeed,
-    PhoneChangeRequest, PhoneChangeStarted, PhoneChangeVerifyRequest, ReportLostAnswer,
-    ReportLostRequest, SecurityLog, UnfreezeRequest,
+    FreezeRequest, PhoneChangeRequest, PhoneChangeStarted, PhoneChangeVerifyRequest,
+    ReportLostAnswer, ReportLostRequest, SecurityLog, UnfreezeRequest,
 };
 use wallet_protocol::Problem;
 
@@ -74,6 +74,32 @@ pub async fn unfreeze(
         .ok_or_else(|| ApiError::internal("the signing device vanished"))?;
     Ok(Json(
         lost::unfreeze(&state, &auth.account_id, device, req).await?,
+    ))
+}
+
+/// Freeze now, from a signed-in device ("a new device signed in — not you?"): the account is
+/// frozen at once and the named device (or every other device) revoked; this one stays signed
+/// in and may unfreeze later with the ID number and the PIN.
+#[utoipa::path(
+    post,
+    path = paths::FREEZE,
+    tag = "lost",
+    request_body = FreezeRequest,
+    security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
+    responses(
+        (status = 200, description = "Frozen", body = AccountStatus),
+        (status = 400, description = "MALFORMED_REQUEST (naming this device)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Signature or device errors", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "NOT_FOUND: no such live device on the account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn freeze(
+    State(state): State<AppState>,
+    auth: AuthenticatedDevice,
+) -> ApiResult<Json<AccountStatus>> {
+    let req: FreezeRequest = auth.json()?;
+    Ok(Json(
+        lost::freeze_from_device(&state, &auth.account_id, &auth.device_id, req).await?,
     ))
 }
 

@@ -65,6 +65,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route(paths::REPORT_LOST, post(lost::report_lost))
         .route(paths::UNFREEZE, post(lost::unfreeze))
+        .route(paths::FREEZE, post(lost::freeze))
         .route(paths::ACCOUNT_STATUS, get(lost::status))
         .route(paths::SECURITY_LOG, get(lost::security_log))
         .route(paths::EVENTS, get(lost::events))

@@ -41,10 +41,29 @@ pub struct SecurityRow {
     pub at: i64,
 }
 
+/// Which devices a freeze revokes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FreezeScope {
+    /// Every live device (a report from a friend's phone, support).
+    All,
+    /// Only this one, if it is a live device of the account; otherwise all of them (a report
+    /// naming the lost phone, from a holder still signed in elsewhere).
+    Only(String),
+    /// Every live device but this one (the holder's own device, freezing from a notice).
+    AllBut(String),
+}
+
+impl FreezeScope {
+    pub fn only(device_id: Option<&str>) -> Self {
+        device_id.map_or(Self::All, |d| Self::Only(d.to_owned()))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceEventRow {
     pub cursor: i64,
     pub kind: DeviceEventKind,
+    pub device_id: Option<String>,
     pub device_name: Option<String>,
     pub reference: Option<String>,
     pub cooling_off_until: Option<i64>,
@@ -144,7 +163,7 @@ pub(super) fn start_cooling_off(
 fn freeze(
     c: &mut Connection,
     account_id: &str,
-    only_device: Option<&str>,
+    scope: &FreezeScope,
     detail: &str,
     now: i64,
 ) -> Result<FreezeOutcome, StoreError> {
@@ -165,12 +184,12 @@ fn freeze(
         let rows = stmt.query_map([account_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<Result<_, _>>()?
     };
-    // One chosen device, if it is a live device of the account; otherwise all of them.
-    let chosen: Vec<(String, String)> = match only_device {
-        Some(id) if live.iter().any(|(d, _)| d == id) => {
+    let chosen: Vec<(String, String)> = match scope {
+        FreezeScope::Only(id) if live.iter().any(|(d, _)| d == id) => {
             live.into_iter().filter(|(d, _)| d == id).collect()
         }
-        _ => live,
+        FreezeScope::AllBut(keep) => live.into_iter().filter(|(d, _)| d != keep).collect(),
+        FreezeScope::All | FreezeScope::Only(_) => live,
     };
     for (device_id, name) in &chosen {
         tx.execute(
@@ -365,7 +384,8 @@ fn device_events(
     limit: u32,
 ) -> Result<Vec<DeviceEventRow>, StoreError> {
     let mut stmt = c.prepare(
-        "SELECT cursor, kind, device_name, reference, cooling_off_until, at FROM device_events
+        "SELECT cursor, kind, source_device_id, device_name, reference, cooling_off_until, at
+         FROM device_events
          WHERE account_id = ?1 AND cursor > ?2
            AND (source_device_id IS NULL OR source_device_id <> ?3)
          ORDER BY cursor LIMIT ?4",
@@ -378,16 +398,18 @@ fn device_events(
             r.get(3)?,
             r.get(4)?,
             r.get(5)?,
+            r.get(6)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (cursor, kind, device_name, reference, cooling_off_until, at) = row?;
+        let (cursor, kind, device_id, device_name, reference, cooling_off_until, at) = row?;
         let kind = DeviceEventKind::parse(&kind)
             .ok_or_else(|| StoreError::Corrupt(format!("device_events {cursor}: kind {kind:?}")))?;
         out.push(DeviceEventRow {
             cursor,
             kind,
+            device_id,
             device_name,
             reference,
             cooling_off_until,
@@ -688,21 +710,16 @@ impl Store {
         on_backend!(self, |c| guard(c, &a))
     }
 
-    /// Freezes the account: revokes its devices (only `only_device` if that is one of its live
-    /// devices), declines the orders waiting for it, logs and notifies. Idempotent.
+    /// Freezes the account: revokes the devices `scope` names, declines the orders waiting for it, logs and notifies. Idempotent.
     pub async fn freeze(
         &self,
         account_id: &str,
-        only_device: Option<&str>,
+        scope: FreezeScope,
         detail: &str,
         now: i64,
     ) -> Result<FreezeOutcome, StoreError> {
-        let (a, d, detail) = (
-            account_id.to_owned(),
-            only_device.map(str::to_owned),
-            detail.to_owned(),
-        );
-        on_backend!(self, |c| freeze(c, &a, d.as_deref(), &detail, now))
+        let (a, detail) = (account_id.to_owned(), detail.to_owned());
+        on_backend!(self, |c| freeze(c, &a, &scope, &detail, now))
     }
 
     /// Unfreezes from `device` (a live device: enrolled after the freeze, or spared by it) and starts a

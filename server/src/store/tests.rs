@@ -386,7 +386,10 @@ async fn version_3_database_migrates_to_the_lost_phone_schema() {
     assert_eq!(store.paycode_devices().await.unwrap().len(), 1);
     assert!(store.ledger_check().await.unwrap().is_ok());
     // Freezing keeps the device's codes indexed (they answer ACCOUNT_FROZEN) and logs it.
-    let out = store.freeze("acc_old", None, "test", 100).await.unwrap();
+    let out = store
+        .freeze("acc_old", FreezeScope::All, "test", 100)
+        .await
+        .unwrap();
     assert_eq!(out.revoked, ["dev_old"]);
     assert_eq!(store.paycode_devices().await.unwrap().len(), 1);
     let log = store.security_log("acc_old", None, 10).await.unwrap();

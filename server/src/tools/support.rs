@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use wallet_protocol::identity::mask_name;
 use wallet_protocol::phone::mask_e164;
 use wallet_protocol::{ErrorCode, PhoneNumber};
-use wallet_server::store::{AccountRow, StoreError};
+use wallet_server::store::{AccountRow, FreezeScope, StoreError};
 use wallet_server::Store;
 
 use super::CliError;
@@ -95,7 +95,7 @@ async fn freeze(target: &Target, reason: &str) -> Result<(Value, String), CliErr
     let outcome = store
         .freeze(
             &account.id,
-            None,
+            FreezeScope::All,
             &format!("support: {reason}"),
             chrono::Utc::now().timestamp(),
         )
