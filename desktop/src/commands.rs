@@ -43,4 +43,11 @@ pub const COMMANDS: &[&str] = &[
     "orders",
     "confirm_order",
     "decline_order",
+    "report_lost",
+    "account_status",
+    "unfreeze",
+    "security_log",
+    "sync_events",
+    "settings",
+    "set_sms_login",
 ];

@@ -23,6 +23,7 @@ import { Select } from 'selenium-webdriver/lib/select.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
 const SERVER_BIN = path.join(TARGET, 'debug', 'wallet-server');
+const CLI_BIN = path.join(TARGET, 'debug', 'wallet');
 const APP_BIN = path.join(TARGET, 'debug', 'wallet-desktop');
 const TAURI_DRIVER = process.env.TAURI_DRIVER || path.join(ROOT, '.tools', 'bin', 'tauri-driver');
 const ARTIFACTS = process.env.ARTIFACTS || path.join(ROOT, 'tests', 'artifacts');
@@ -153,6 +154,43 @@ async function orderStatus(merchant, orderId) {
   return out.status ?? out.order?.status;
 }
 
+/**
+ * Runs the `wallet` CLI as another device (its own home directory under the temp dir) with
+ * `--json`; answers `{ code, json }` (the exit code and the one JSON object it prints).
+ */
+async function cli(home, args, stdin) {
+  const child = spawn(CLI_BIN, ['--json', '--server', serverUrl, '--home', path.join(tmp, home), ...args], {
+    env: { ...process.env, WALLET_DEVICE_NAME: home },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (err += c));
+  child.stdin.end(stdin === undefined ? '' : `${stdin}\n`);
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  try {
+    return { code, json: JSON.parse(out.trim()) };
+  } catch {
+    throw new Error(`wallet ${args[0]} printed no JSON (exit ${code}): ${out} ${err}`);
+  }
+}
+
+/** Signs `phone` up with the CLI in its own home (a phone of another user), verified by SMS. */
+async function cliSignup(home, phone) {
+  const started = await cli(home, ['signup', '--phone', phone, '--name', NAME, '--id-number', ID_NUMBER, '--password-stdin'], PASSWORD);
+  assert.equal(started.code, 0, JSON.stringify(started.json));
+  const verified = await cli(home, ['verify', '--code', await latestOtp(phone, 'signup')]);
+  assert.equal(verified.code, 0, JSON.stringify(verified.json));
+  return verified.json;
+}
+
+/** What a support agent sees for `phone` (`wallet-server support lookup`, straight on the database). */
+async function supportLookup(phone) {
+  const { stdout } = await run(SERVER_BIN, ['support', 'lookup', '--phone', phone, '--db', path.join(tmp, 'server.db'), '--json']);
+  return JSON.parse(stdout);
+}
+
 /** Renders `payload` as a QR code PNG in the temp dir, as a photo or screenshot of it would be. */
 async function qrPng(payload, name) {
   const file = path.join(tmp, name);
@@ -219,6 +257,7 @@ describe('wallet desktop app', () => {
   before(async () => {
     for (const [what, file] of [
       ['wallet-server', SERVER_BIN],
+      ['wallet', CLI_BIN],
       ['wallet-desktop', APP_BIN],
       ['tauri-driver', TAURI_DRIVER],
     ]) {
@@ -486,5 +525,56 @@ describe('wallet desktop app', () => {
     assert.equal(await orderStatus(merchant, orderId), 'paid');
     await (await find('receipt-done')).click();
     await find('home-name');
+  });
+
+  it('a lost device is wiped and the welcome screen says why', async () => {
+    // A friend's phone (the CLI, signed out) reports this account's phone lost.
+    const sent = await cli('friend', ['report-lost', '--phone', PHONE, '--name', NAME, '--id-last6', ID_NUMBER.slice(-6)]);
+    assert.equal(sent.code, 0, JSON.stringify(sent.json));
+    assert.equal((await supportLookup(PHONE)).state, 'frozen');
+
+    // Home polls the server; the next answer is DEVICE_REVOKED: the core wipes, the app says why.
+    const notice = await findOrExplain('revoked-notice', 60_000);
+    assert.match(await notice.getText(), /reported lost, or it was removed from another of your devices/);
+    assert.match(await notice.getText(), /erased from this computer/);
+    await screenshot('desktop-revoked.png');
+  });
+
+  it('report a lost phone from the welcome screen', async () => {
+    const phoneA = '13900139000';
+    const a = await cliSignup('user-a', phoneA);
+    assert.equal((await supportLookup(phoneA)).state, 'active');
+
+    // Signed out (the previous test wiped this device; otherwise log out first).
+    if ((await currentScreen()) !== 'welcome') {
+      await (await find('home-devices')).click();
+      await (await find('logout')).click();
+      await (await find('confirm-ok')).click();
+    }
+    await (await find('welcome-lost', 30_000)).click();
+    await (await find('lost-phone')).sendKeys(phoneA);
+    assert.equal(await (await find('lost-mode-id')).isSelected(), true);
+    await (await find('lost-name')).sendKeys(NAME);
+    await (await find('lost-id-last6')).sendKeys(ID_NUMBER.slice(-6).toLowerCase());
+    await screenshot('desktop-report-lost-form.png');
+    await (await find('lost-submit')).click();
+
+    const sent = await findOrExplain('report-lost-sent');
+    assert.match(await sent.getText(), /If these details match a Wallet account/);
+    assert.match(await sent.getText(), /frozen now/);
+    await screenshot('desktop-report-lost-sent.png');
+
+    // A is really frozen, and A's own device learns it is revoked on its next call.
+    const lookup = await supportLookup(phoneA);
+    assert.equal(lookup.state, 'frozen');
+    assert.ok(lookup.frozen_since);
+    assert.ok(lookup.devices.length > 0 && lookup.devices.every((d) => d.revoked_at), JSON.stringify(lookup.devices));
+    assert.ok(lookup.devices.some((d) => d.device_id === a.device_id));
+    const next = await cli('user-a', ['whoami']);
+    assert.notEqual(next.code, 0);
+    assert.equal(next.json.error.code, 'DEVICE_REVOKED', JSON.stringify(next.json));
+
+    await (await find('report-lost-done')).click();
+    await find('welcome-signup');
   });
 });

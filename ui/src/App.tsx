@@ -13,7 +13,9 @@ import { TopUp, Withdraw } from './screens/MoneyFlow';
 import { NoPinSettings } from './screens/NoPinSettings';
 import { Orders } from './screens/Orders';
 import { Paycode } from './screens/Paycode';
+import { ReportLost } from './screens/ReportLost';
 import { Scan } from './screens/Scan';
+import { Security } from './screens/Security';
 import { PinSettings } from './screens/PinSettings';
 import { Otp } from './screens/Otp';
 import { Signin } from './screens/Signin';
@@ -26,6 +28,7 @@ export type Screen =
   | { name: 'welcome'; notice?: 'revoked' }
   | { name: 'signup' }
   | { name: 'signin' }
+  | { name: 'report-lost' }
   | { name: 'otp'; pending: PendingVerification; from: 'signup' | 'signin' }
   | { name: 'home'; profile: Profile }
   | { name: 'devices'; profile: Profile }
@@ -37,7 +40,8 @@ export type Screen =
   | { name: 'scan'; profile: Profile }
   | { name: 'paycode'; profile: Profile }
   | { name: 'no-pin'; profile: Profile }
-  | { name: 'orders'; profile: Profile; back: Place };
+  | { name: 'orders'; profile: Profile; back: Place }
+  | { name: 'security'; profile: Profile };
 
 /** The signed-in screens one tap from home; where a flow returns to. */
 export type Place =
@@ -52,7 +56,8 @@ export type Place =
   | 'scan'
   | 'paycode'
   | 'no-pin'
-  | 'orders';
+  | 'orders'
+  | 'security';
 
 /**
  * The app: a small screen state machine over the backend. Any `DEVICE_REVOKED` answer, from any
@@ -105,7 +110,12 @@ export function App({ backend: raw }: { backend: Backend }) {
         {screen.name === 'loading' && <Loading />}
         {screen.name === 'startup-error' && <StartupError error={screen.error} onRetry={() => void start()} />}
         {screen.name === 'welcome' && (
-          <Welcome notice={screen.notice ?? null} onSignUp={() => setScreen({ name: 'signup' })} onSignIn={() => setScreen({ name: 'signin' })} />
+          <Welcome
+            notice={screen.notice ?? null}
+            onSignUp={() => setScreen({ name: 'signup' })}
+            onSignIn={() => setScreen({ name: 'signin' })}
+            onLost={() => setScreen({ name: 'report-lost' })}
+          />
         )}
         {screen.name === 'signup' && (
           <Signup onBack={toWelcome} onSignIn={() => setScreen({ name: 'signin' })} onPending={(pending) => setScreen({ name: 'otp', pending, from: 'signup' })} />
@@ -113,6 +123,7 @@ export function App({ backend: raw }: { backend: Backend }) {
         {screen.name === 'signin' && (
           <Signin onBack={toWelcome} onSignUp={() => setScreen({ name: 'signup' })} onPending={(pending) => setScreen({ name: 'otp', pending, from: 'signin' })} />
         )}
+        {screen.name === 'report-lost' && <ReportLost onBack={toWelcome} />}
         {screen.name === 'otp' && <Otp pending={screen.pending} onBack={() => setScreen(screen.from === 'signup' ? { name: 'signup' } : { name: 'signin' })} onVerified={toHome} />}
         {screen.name === 'home' && <Home profile={screen.profile} onNavigate={(to) => place(screen.profile, to)} />}
         {screen.name === 'devices' && <Devices onBack={() => toHome(screen.profile)} onLoggedOut={toWelcome} />}
@@ -145,6 +156,7 @@ export function App({ backend: raw }: { backend: Backend }) {
             onForgotPin={() => place(screen.profile, 'pin-reset')}
           />
         )}
+        {screen.name === 'security' && <Security onBack={() => toHome(screen.profile)} />}
       </div>
     </BackendProvider>
   );

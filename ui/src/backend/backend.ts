@@ -1,9 +1,12 @@
 import type {
+  AccountSettings,
+  AccountStatus,
   Balance,
   Card,
   CardInspection,
   DecodedQr,
   Device,
+  DeviceEvent,
   ErrorCode,
   Money,
   Operation,
@@ -18,6 +21,8 @@ import type {
   PinState,
   Profile,
   QrPayment,
+  ReportLostInput,
+  SecurityLog,
   SessionStatus,
   SignupInput,
   TopUpInput,
@@ -88,6 +93,26 @@ export interface Backend {
   orders(): Promise<Order[]>;
   confirmOrder(orderId: string, pin: string, idempotencyKey: string | null): Promise<Operation>;
   declineOrder(orderId: string): Promise<Order>;
+
+  // --- lost phone (DESIGN §9) ---
+  /**
+   * Signed out: freezes the account of `input.phone` when the identity (real name + last 6 of
+   * the ID number, or the login password) matches. Resolves the same way whether or not the
+   * phone has an account; rejects only for malformed input (`PHONE_INVALID`, `NAME_INVALID`,
+   * `ID_NUMBER_INVALID`) or when the server cannot be reached.
+   */
+  reportLost(input: ReportLostInput): Promise<void>;
+  /** Active, frozen (since when) or cooling off (until when). */
+  accountStatus(): Promise<AccountStatus>;
+  /** On a device enrolled after the freeze: the full ID number and the payment PIN; a cooling-off follows. */
+  unfreeze(idNumber: string, pin: string): Promise<AccountStatus>;
+  /** One page of the security log, newest first; `before` is the previous page's `next_before`. */
+  securityLog(before: string | null): Promise<SecurityLog>;
+  /** Device events since the last call (the core keeps the cursor), oldest first. */
+  syncEvents(): Promise<DeviceEvent[]>;
+  settings(): Promise<AccountSettings>;
+  /** SMS-only sign-in: on needs the payment PIN, off needs nothing. */
+  setSmsLogin(enabled: boolean, pin: string | null): Promise<AccountSettings>;
 }
 
 /** A failure from the backend. The UI shows localised text for `code`, never `message`. */
@@ -177,5 +202,12 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
     orders: guard(() => inner.orders()),
     confirmOrder: guard((id: string, pin: string, key: string | null) => inner.confirmOrder(id, pin, key)),
     declineOrder: guard((id: string) => inner.declineOrder(id)),
+    reportLost: guard((i: ReportLostInput) => inner.reportLost(i)),
+    accountStatus: guard(() => inner.accountStatus()),
+    unfreeze: guard((id: string, pin: string) => inner.unfreeze(id, pin)),
+    securityLog: guard((before: string | null) => inner.securityLog(before)),
+    syncEvents: guard(() => inner.syncEvents()),
+    settings: guard(() => inner.settings()),
+    setSmsLogin: guard((on: boolean, pin: string | null) => inner.setSmsLogin(on, pin)),
   };
 }

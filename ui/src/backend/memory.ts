@@ -1,5 +1,7 @@
 import { WalletError, type Backend } from './backend';
 import type {
+  AccountSettings,
+  AccountStatus,
   Balance,
   Bank,
   Card,
@@ -8,6 +10,8 @@ import type {
   CardType,
   DecodedQr,
   Device,
+  DeviceEvent,
+  DeviceEventKind,
   ErrorCode,
   Money,
   MoneyLimits,
@@ -25,6 +29,10 @@ import type {
   Profile,
   QrNetwork,
   QrPayment,
+  ReportLostInput,
+  SecurityEvent,
+  SecurityEventKind,
+  SecurityLog,
   SessionStatus,
   SignupInput,
   TopUpInput,
@@ -156,6 +164,16 @@ export class InMemoryBackend implements Backend {
   private noPin = { enabled: true, perPayment: 20_000, daily: 100_000, used: 0 };
   /** The provider's ceilings for no-PIN payment-code payments (minor units). */
   readonly noPinMax = { perPayment: 20_000, daily: 100_000 };
+  private frozenSince: string | null = null;
+  private coolingOffUntil: string | null = null;
+  private securityEvents: SecurityEvent[] = [];
+  private deviceEvents: DeviceEvent[] = [];
+  private eventCursor = 0;
+  private smsLogin = false;
+  /** Every lost-phone report received (as sent, for assertions; a test fake only). */
+  readonly reports: ReportLostInput[] = [];
+  /** How many security-log entries one page holds. */
+  securityPageSize = 20;
 
   /** Makes the next call to `method` fail with `code`. */
   failNext(method: Method, code: ErrorCode, retryAfterSecs: number | null = null): this {
@@ -243,6 +261,39 @@ export class InMemoryBackend implements Backend {
   seedPaycode(): this {
     this.paycodeSeed = `seed-${++this.seq}`;
     return this;
+  }
+
+  /** Seeds a frozen account (as after a lost-phone report), or one cooling off until `coolingOffUntil`. */
+  seedFrozen(since = '2026-11-25T07:00:00Z'): this {
+    this.frozenSince = since;
+    this.coolingOffUntil = null;
+    return this;
+  }
+
+  seedCoolingOff(until: string): this {
+    this.frozenSince = null;
+    this.coolingOffUntil = until;
+    return this;
+  }
+
+  /** Seeds `count` security-log entries (newest first), `kinds` used in turn. */
+  seedSecurityLog(count: number, kinds: SecurityEventKind[] = ['sign_in']): this {
+    for (let i = 0; i < count; i++) {
+      const at = new Date(this.now.getTime() - (i + 1) * 3600_000).toISOString();
+      this.securityEvents.push({ id: String(1000 - this.securityEvents.length), kind: kinds[i % kinds.length] as SecurityEventKind, at, device_name: `Device ${i + 1}`, detail: null });
+    }
+    return this;
+  }
+
+  /** Queues a device event for `syncEvents` (a notice from another device of the account). */
+  pushDeviceEvent(kind: DeviceEventKind, extra: Partial<Omit<DeviceEvent, 'cursor' | 'kind'>> = {}): this {
+    this.deviceEvents.push({ cursor: ++this.eventCursor, kind, at: this.now.toISOString(), device_name: null, reference: null, cooling_off_until: null, ...extra });
+    return this;
+  }
+
+  /** Whether the account is frozen now, for assertions. */
+  isFrozen(): boolean {
+    return this.frozenSince !== null;
   }
 
   /** The status of a seeded order, for assertions. */
@@ -675,6 +726,106 @@ export class InMemoryBackend implements Backend {
     const order = this.openOrder(orderId);
     order.status = 'declined';
     return { ...order };
+  }
+
+  // --- lost phone ---
+
+  async reportLost(input: ReportLostInput): Promise<void> {
+    await this.enter('reportLost');
+    await this.online();
+    const phone = input.phone.replace(/\s|^\+86/g, '');
+    if (!/^1[3-9]\d{9}$/.test(phone)) throw new WalletError('PHONE_INVALID');
+    const byName = input.name !== null || input.id_last6 !== null;
+    if (byName && input.password !== null) throw new WalletError('MALFORMED_REQUEST');
+    if (byName) {
+      if ((input.name ?? '').trim() === '') throw new WalletError('NAME_INVALID');
+      if (!/^\d{5}[\dX]$/.test((input.id_last6 ?? '').trim().toUpperCase())) throw new WalletError('ID_NUMBER_INVALID');
+    } else if (!input.password) {
+      throw new WalletError('MALFORMED_REQUEST');
+    }
+    this.reports.push({ ...input });
+    const acct = this.accounts.get(phone);
+    if (!acct) return; // The same answer: nothing says whether the phone has an account.
+    const matches = byName
+      ? acct.name === (input.name ?? '').trim() && acct.idNumber.slice(-6) === (input.id_last6 ?? '').trim().toUpperCase()
+      : acct.password === input.password;
+    if (!matches) return;
+    this.frozenSince = this.now.toISOString();
+    this.coolingOffUntil = null;
+    this.logSecurity('frozen', null);
+    if (this.profile?.account_id === acct.accountId) this.revoked = true;
+  }
+
+  async accountStatus(): Promise<AccountStatus> {
+    await this.enter('accountStatus', true);
+    await this.online();
+    return this.statusView();
+  }
+
+  async unfreeze(idNumber: string, pin: string): Promise<AccountStatus> {
+    await this.enter('unfreeze', true);
+    await this.online();
+    if (!/^\d{17}[\dX]$/.test(idNumber)) throw new WalletError('ID_NUMBER_INVALID');
+    if (!/^\d{6}$/.test(pin)) throw new WalletError('PIN_FORMAT_INVALID');
+    if (this.frozenSince === null) throw new WalletError('NOT_FROZEN');
+    if (this.account().idNumber !== idNumber) throw new WalletError('UNFREEZE_DENIED');
+    this.checkPin(pin);
+    this.frozenSince = null;
+    this.coolingOffUntil = this.in(24 * 3600);
+    this.logSecurity('unfrozen', this.profile?.device_id ?? null);
+    return this.statusView();
+  }
+
+  async securityLog(before: string | null): Promise<SecurityLog> {
+    await this.enter('securityLog', true);
+    await this.online();
+    const all = [...this.securityEvents].sort((a, b) => Number(b.id) - Number(a.id));
+    const older = before === null ? all : all.filter((e) => Number(e.id) < Number(before));
+    const events = older.slice(0, this.securityPageSize);
+    const last = events[events.length - 1];
+    return { events, next_before: older.length > events.length && last ? last.id : null };
+  }
+
+  async syncEvents(): Promise<DeviceEvent[]> {
+    await this.enter('syncEvents', true);
+    await this.online();
+    const events = this.deviceEvents;
+    this.deviceEvents = [];
+    return events;
+  }
+
+  async settings(): Promise<AccountSettings> {
+    await this.enter('settings', true);
+    await this.online();
+    return { sms_login_enabled: this.smsLogin };
+  }
+
+  async setSmsLogin(enabled: boolean, pin: string | null): Promise<AccountSettings> {
+    await this.enter('setSmsLogin', true);
+    await this.online();
+    if (enabled) {
+      if (pin === null || !/^\d{6}$/.test(pin)) throw new WalletError('PIN_FORMAT_INVALID');
+      this.checkPin(pin);
+    }
+    this.smsLogin = enabled;
+    this.logSecurity('sms_login_changed', this.profile?.device_id ?? null);
+    return { sms_login_enabled: this.smsLogin };
+  }
+
+  private statusView(): AccountStatus {
+    const cooling = this.coolingOffUntil !== null && new Date(this.coolingOffUntil) > this.now;
+    return {
+      state: this.frozenSince !== null ? 'frozen' : cooling ? 'cooling_off' : 'active',
+      frozen_since: this.frozenSince,
+      cooling_off_until: cooling ? this.coolingOffUntil : null,
+      cooling_off_limit: cny(50_000),
+    };
+  }
+
+  private logSecurity(kind: SecurityEventKind, deviceId: string | null): void {
+    const top = this.securityEvents.reduce((m, e) => Math.max(m, Number(e.id)), 1000);
+    const device = this.deviceList.find((d) => d.device_id === deviceId);
+    this.securityEvents.push({ id: String(top + 1), kind, at: this.now.toISOString(), device_name: device?.name ?? null, detail: null });
   }
 
   private resolve(payload: string): QrPayment {

@@ -1,11 +1,14 @@
 import { invoke } from '@tauri-apps/api/core';
 import { WalletError, type Backend } from './backend';
 import type {
+  AccountSettings,
+  AccountStatus,
   Balance,
   Card,
   CardInspection,
   DecodedQr,
   Device,
+  DeviceEvent,
   Money,
   Operation,
   Order,
@@ -19,6 +22,8 @@ import type {
   PinState,
   Profile,
   QrPayment,
+  ReportLostInput,
+  SecurityLog,
   SessionStatus,
   SignupInput,
   TopUpInput,
@@ -149,6 +154,27 @@ export class TauriBackend implements Backend {
   }
   declineOrder(orderId: string): Promise<Order> {
     return call('decline_order', { orderId });
+  }
+  reportLost(input: ReportLostInput): Promise<void> {
+    return call('report_lost', { input });
+  }
+  accountStatus(): Promise<AccountStatus> {
+    return call('account_status');
+  }
+  unfreeze(idNumber: string, pin: string): Promise<AccountStatus> {
+    return call('unfreeze', { idNumber, pin });
+  }
+  securityLog(before: string | null): Promise<SecurityLog> {
+    return call('security_log', { before });
+  }
+  syncEvents(): Promise<DeviceEvent[]> {
+    return call('sync_events');
+  }
+  settings(): Promise<AccountSettings> {
+    return call('settings');
+  }
+  setSmsLogin(enabled: boolean, pin: string | null): Promise<AccountSettings> {
+    return call('set_sms_login', { enabled, pin });
   }
 }
 

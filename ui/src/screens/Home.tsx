@@ -214,13 +214,13 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
             </span>
             <ChevronRight className="row__chev" />
           </button>
-          <button type="button" className="row" aria-disabled="true" disabled>
+          <button type="button" className="row" onClick={() => onNavigate('security')} data-testid="home-security">
             <span className="row__icon">
               <ShieldIcon />
             </span>
             <span className="row__text">
               <span className="row__title">{m.home.security}</span>
-              <span className="row__sub">{m.app.comingSoon}</span>
+              <span className="row__sub">{m.home.securityHint}</span>
             </span>
             <ChevronRight className="row__chev" />
           </button>
