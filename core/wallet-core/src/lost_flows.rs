@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use reqwest::Method;
 use wallet_protocol::api::{
-    self, paths, AccountSettingsUpdate, DeviceEventFeed, ReportLostAnswer, ReportLostRequest,
-    UnfreezeRequest,
+    self, paths, AccountProfile, AccountSettingsUpdate, DeviceEventFeed, FreezeRequest,
+    PhoneChangeRequest, PhoneChangeVerifyRequest, ReportLostAnswer, ReportLostRequest,
+    SmsLoginRequest, UnfreezeRequest,
 };
 use wallet_protocol::{ErrorCode, PhoneNumber, RealName, ResidentId};
 use zeroize::{Zeroize as _, Zeroizing};
@@ -21,7 +22,7 @@ use crate::client::to_json;
 use crate::error::WalletError;
 use crate::store::{rfc3339, Store};
 use crate::types::*;
-use crate::wallet::{invalid, Wallet};
+use crate::wallet::{invalid, to_profile, Wallet};
 
 /// How many events one `sync_events` call fetches per page (the server caps it too).
 const EVENT_PAGE: usize = 100;
@@ -180,6 +181,7 @@ impl Wallet {
                     cursor: e.cursor,
                     kind: e.kind,
                     at: rfc3339(&e.at),
+                    device_id: e.device_id,
                     device_name: e.device_name,
                     reference: e.reference,
                     cooling_off_until: e.cooling_off_until.as_ref().map(rfc3339),
@@ -240,6 +242,150 @@ impl Wallet {
         }
         self.signed_with(Method::PUT, paths::SETTINGS, Some(&body?), None)
             .await
+    }
+}
+
+impl Wallet {
+    /// "Not you? Freeze now" from this signed-in device: freezes the account and revokes
+    /// `device_id` (e.g. a new device's, from its `new_device` event) or, without one, every
+    /// other device. This device stays signed in and may unfreeze later (ID number + PIN).
+    pub async fn freeze_account(
+        &self,
+        device_id: Option<String>,
+    ) -> Result<AccountStatus, WalletError> {
+        let _flow = self.flow.lock().await;
+        if let Some(d) = &device_id {
+            if !api::id_well_formed(d) {
+                return Err(WalletError::new(ErrorCode::NotFound, "No such device"));
+            }
+        }
+        let body = to_json(&FreezeRequest { device_id })?;
+        let s: api::AccountStatus = self
+            .signed_with(Method::POST, paths::FREEZE, Some(&body), None)
+            .await?;
+        tracing::warn!("account frozen from this device");
+        Ok(to_status(s))
+    }
+
+    /// Sign-in by an SMS code alone, which the holder must have switched on (`set_sms_login`);
+    /// otherwise `SMS_LOGIN_DISABLED` (also for a phone without an account). Then `verify`.
+    pub async fn login_sms(&self, phone: String) -> Result<PendingVerification, WalletError> {
+        let _flow = self.flow.lock().await;
+        self.ensure_not_signed_in()?;
+        let phone = PhoneNumber::parse(&phone).map_err(|e| invalid(ErrorCode::PhoneInvalid, e))?;
+        self.ensure_store()?;
+        let request = SmsLoginRequest {
+            phone: phone.as_e164().to_owned(),
+        };
+        let answer = self.client().post(paths::LOGIN_SMS, &request).await;
+        self.save_challenge(answer?)
+    }
+
+    /// Starts changing the phone number; see [`PhoneChangeInput`]. `ACCOUNT_FROZEN` while
+    /// frozen; a wrong password or ID number is `CREDENTIALS_INVALID`.
+    pub async fn start_phone_change(
+        &self,
+        input: PhoneChangeInput,
+    ) -> Result<PhoneChangeStarted, WalletError> {
+        let _flow = self.flow.lock().await;
+        let PhoneChangeInput {
+            new_phone,
+            password,
+            id_number,
+        } = input;
+        let password = Zeroizing::new(password);
+        let id_number = id_number.map(Zeroizing::new);
+        let new_phone =
+            PhoneNumber::parse(&new_phone).map_err(|e| invalid(ErrorCode::PhoneInvalid, e))?;
+        if password.is_empty() {
+            return Err(WalletError::new(
+                ErrorCode::MalformedRequest,
+                "Enter the account's login password",
+            ));
+        }
+        let id = match id_number.as_ref().map(|n| n.trim()) {
+            None | Some("") => None,
+            Some(n) => {
+                Some(ResidentId::parse(n).map_err(|e| invalid(ErrorCode::IdNumberInvalid, e))?)
+            }
+        };
+        let mut request = PhoneChangeRequest {
+            new_phone: new_phone.as_e164().to_owned(),
+            password: password.to_string(),
+            id_number: id.map(|i| i.as_str().to_owned()),
+        };
+        let body = to_json(&request);
+        request.password.zeroize();
+        if let Some(i) = request.id_number.as_mut() {
+            i.zeroize();
+        }
+        let started: api::PhoneChangeStarted = self
+            .signed_with(Method::POST, paths::PHONE_CHANGE, Some(&body?), None)
+            .await?;
+        Ok(PhoneChangeStarted {
+            challenge_id: started.challenge_id,
+            new_phone_masked: started.new_phone_masked,
+            old_challenge_id: started.old_challenge_id,
+            expires_at: rfc3339(&started.expires_at),
+        })
+    }
+
+    /// Finishes the change with the code(s); answers the profile with the new number (stored).
+    /// A cooling-off starts and the other devices are told.
+    pub async fn finish_phone_change(
+        &self,
+        input: PhoneChangeFinish,
+    ) -> Result<Profile, WalletError> {
+        let _flow = self.flow.lock().await;
+        let PhoneChangeFinish {
+            challenge_id,
+            code,
+            old_challenge_id,
+            old_code,
+            cards,
+        } = input;
+        let code = Zeroizing::new(code.trim().to_owned());
+        let old_code = old_code.map(|c| Zeroizing::new(c.trim().to_owned()));
+        if !api::id_well_formed(&challenge_id) {
+            return Err(ErrorCode::ChallengeNotFound.into());
+        }
+        if !api::otp_well_formed(&code)
+            || old_code.as_ref().is_some_and(|c| !api::otp_well_formed(c))
+        {
+            return Err(ErrorCode::OtpFormatInvalid.into());
+        }
+        if old_challenge_id.is_some() != old_code.is_some() {
+            return Err(WalletError::new(
+                ErrorCode::MalformedRequest,
+                "The code sent to the old number goes with its challenge",
+            ));
+        }
+        let mut request = PhoneChangeVerifyRequest {
+            code: code.to_string(),
+            old_challenge_id,
+            old_code: old_code.as_ref().map(|c| c.to_string()),
+            cards,
+        };
+        let body = to_json(&request);
+        request.code.zeroize();
+        if let Some(c) = request.old_code.as_mut() {
+            c.zeroize();
+        }
+        let account: AccountProfile = self
+            .signed_with(
+                Method::POST,
+                &paths::phone_change_verify(&challenge_id),
+                Some(&body?),
+                None,
+            )
+            .await?;
+        let device_id = self.session()?.profile.device_id;
+        let profile = to_profile(account, device_id);
+        if let Some(store) = self.lock_store().as_ref() {
+            store.update_profile(&profile)?;
+        }
+        tracing::info!("phone number changed");
+        Ok(profile)
     }
 }
 
@@ -306,6 +452,63 @@ mod tests {
             password: password.map(Into::into),
             device_id: None,
         }
+    }
+
+    #[tokio::test]
+    async fn phone_change_and_freeze_check_their_input_offline() {
+        // Port 9 (discard): any request that got through would fail with a network error.
+        let (_dir, _secrets, w) = enrolled("http://127.0.0.1:9");
+        let start = |new_phone: &str, password: &str, id: Option<&str>| PhoneChangeInput {
+            new_phone: new_phone.into(),
+            password: password.into(),
+            id_number: id.map(Into::into),
+        };
+        let code = |r: Result<PhoneChangeStarted, WalletError>| r.unwrap_err().code;
+        assert_eq!(
+            code(w.start_phone_change(start("12", "pw", None)).await),
+            ErrorCode::PhoneInvalid
+        );
+        assert_eq!(
+            code(w.start_phone_change(start("13900001111", "", None)).await),
+            ErrorCode::MalformedRequest
+        );
+        assert_eq!(
+            code(
+                w.start_phone_change(start("13900001111", "pw", Some("11010519491231002Y")))
+                    .await
+            ),
+            ErrorCode::IdNumberInvalid
+        );
+        let finish = |code: &str, old: Option<&str>, old_code: Option<&str>| PhoneChangeFinish {
+            challenge_id: "chl_1".into(),
+            code: code.into(),
+            old_challenge_id: old.map(Into::into),
+            old_code: old_code.map(Into::into),
+            cards: CardsOnPhoneChange::Keep,
+        };
+        let code = |r: Result<Profile, WalletError>| r.unwrap_err().code;
+        assert_eq!(
+            code(w.finish_phone_change(finish("12ab56", None, None)).await),
+            ErrorCode::OtpFormatInvalid
+        );
+        assert_eq!(
+            code(
+                w.finish_phone_change(finish("123456", Some("chl_2"), None))
+                    .await
+            ),
+            ErrorCode::MalformedRequest
+        );
+        assert_eq!(
+            w.freeze_account(Some("dev 1; drop".into()))
+                .await
+                .unwrap_err()
+                .code,
+            ErrorCode::NotFound
+        );
+        // A network failure, not an input error, proves a well-formed request was sent.
+        let sent = w.freeze_account(None).await.unwrap_err().code;
+        assert_ne!(sent, ErrorCode::NotFound);
+        assert_ne!(sent, ErrorCode::MalformedRequest);
     }
 
     #[tokio::test]
@@ -431,5 +634,15 @@ mod tests {
         assert_send(&w.sync_events());
         assert_send(&w.settings());
         assert_send(&w.set_sms_login(false, None));
+        assert_send(&w.freeze_account(None));
+        assert_send(&w.login_sms(String::new()));
+        assert_send(&w.start_phone_change(PhoneChangeInput::default()));
+        assert_send(&w.finish_phone_change(PhoneChangeFinish {
+            challenge_id: String::new(),
+            code: String::new(),
+            old_challenge_id: None,
+            old_code: None,
+            cards: CardsOnPhoneChange::Keep,
+        }));
     }
 }

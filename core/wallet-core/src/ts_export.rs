@@ -78,6 +78,10 @@ fn export_bindings() {
         DeviceEvent,
         DeviceEventKind,
         AccountSettings,
+        PhoneChangeInput,
+        PhoneChangeStarted,
+        PhoneChangeFinish,
+        CardsOnPhoneChange,
     );
     names.sort();
     let mut index = String::from(

@@ -317,7 +317,9 @@ pub struct Order {
 
 // --- lost phone, freeze, security log, device events (issue 5) -------------------------------
 
-pub use wallet_protocol::api::{AccountSettings, AccountState, DeviceEventKind, SecurityEventKind};
+pub use wallet_protocol::api::{
+    AccountSettings, AccountState, CardsOnPhoneChange, DeviceEventKind, SecurityEventKind,
+};
 
 /// What `report_lost` needs; works signed out. Identity is the phone plus EITHER the real name
 /// and the last 6 characters of the ID number, OR the login password. Dropped after use.
@@ -382,11 +384,61 @@ pub struct DeviceEvent {
     pub kind: DeviceEventKind,
     /// RFC 3339 UTC.
     pub at: String,
+    /// The device concerned (e.g. the new one): what `freeze_account` revokes on "not you?".
+    pub device_id: Option<String>,
     pub device_name: Option<String>,
     /// E.g. the order id of `order_waiting`.
     pub reference: Option<String>,
     /// RFC 3339 UTC: the end of a cooling-off this event started.
     pub cooling_off_until: Option<String>,
+}
+
+/// What `start_phone_change` needs: the new number, the login password and EITHER the full ID
+/// number OR (when absent) a code the server sends to the old number. Dropped after use.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PhoneChangeInput {
+    pub new_phone: String,
+    pub password: String,
+    pub id_number: Option<String>,
+}
+
+impl std::fmt::Debug for PhoneChangeInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneChangeInput").finish_non_exhaustive()
+    }
+}
+
+/// The codes are on their way: to the new number, and to the old one when `old_challenge_id`
+/// is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PhoneChangeStarted {
+    pub challenge_id: String,
+    pub new_phone_masked: String,
+    pub old_challenge_id: Option<String>,
+    /// RFC 3339 UTC.
+    pub expires_at: String,
+}
+
+/// What `finish_phone_change` needs: the code(s) and what to do with the bound cards.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PhoneChangeFinish {
+    pub challenge_id: String,
+    pub code: String,
+    pub old_challenge_id: Option<String>,
+    pub old_code: Option<String>,
+    pub cards: CardsOnPhoneChange,
+}
+
+impl std::fmt::Debug for PhoneChangeFinish {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneChangeFinish")
+            .field("challenge_id", &self.challenge_id)
+            .field("cards", &self.cards)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Implemented by the host (shell) to receive device events from [`crate::Wallet::sync_events`],

@@ -62,8 +62,8 @@ impl std::fmt::Debug for Wallet {
 }
 
 /// The data a signed request needs, read from the store.
-struct Session {
-    profile: Profile,
+pub(crate) struct Session {
+    pub(crate) profile: Profile,
     key: DeviceKey,
 }
 
@@ -365,7 +365,7 @@ impl Wallet {
         &self.client
     }
 
-    fn ensure_not_signed_in(&self) -> Result<(), WalletError> {
+    pub(crate) fn ensure_not_signed_in(&self) -> Result<(), WalletError> {
         if let Some(store) = self.lock_store().as_ref() {
             if store.profile()?.is_some() {
                 return Err(ErrorCode::AlreadySignedIn.into());
@@ -376,7 +376,7 @@ impl Wallet {
 
     /// Creates the profile database when a sign-up or sign-in starts (before any SMS is sent,
     /// so an unreachable secret store fails first).
-    fn ensure_store(&self) -> Result<(), WalletError> {
+    pub(crate) fn ensure_store(&self) -> Result<(), WalletError> {
         let mut guard = self.lock_store();
         if guard.is_none() {
             *guard = Some(Store::create(&self.paths, self.secrets.as_ref())?);
@@ -384,7 +384,7 @@ impl Wallet {
         Ok(())
     }
 
-    fn save_challenge(
+    pub(crate) fn save_challenge(
         &self,
         answer: ChallengeResponse,
     ) -> Result<PendingVerification, WalletError> {
@@ -404,7 +404,7 @@ impl Wallet {
         Ok(pending.public())
     }
 
-    fn session(&self) -> Result<Session, WalletError> {
+    pub(crate) fn session(&self) -> Result<Session, WalletError> {
         let guard = self.lock_store();
         let store = guard
             .as_ref()
@@ -545,7 +545,7 @@ fn weak_password(strength: &PasswordStrength) -> WalletError {
     WalletError::new(ErrorCode::PasswordWeak, message)
 }
 
-fn to_profile(a: AccountProfile, device_id: String) -> Profile {
+pub(crate) fn to_profile(a: AccountProfile, device_id: String) -> Profile {
     Profile {
         account_id: a.account_id,
         device_id,

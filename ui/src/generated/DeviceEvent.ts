@@ -8,7 +8,11 @@ export type DeviceEvent = { cursor: number, kind: DeviceEventKind,
 /**
  * RFC 3339 UTC.
  */
-at: string, device_name: string | null, 
+at: string, 
+/**
+ * The device concerned (e.g. the new one): what `freeze_account` revokes on "not you?".
+ */
+device_id: string | null, device_name: string | null, 
 /**
  * E.g. the order id of `order_waiting`.
  */
