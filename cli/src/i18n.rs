@@ -386,6 +386,16 @@ pub enum Msg {
     NoSecurityEvents,
     OlderEntries,
     NoDeviceEvents,
+    FrozenNow,
+    SettingsSaved,
+    SmsLoginOn,
+    SmsLoginOff,
+    SmsLoginWarning,
+    OldNumberCodeSent,
+    Next,
+    PhoneChanged,
+    CardsUnboundRebind,
+    CardsKept,
 }
 
 /// English, Simplified Chinese, Traditional Chinese. `{a}` and `{b}` are filled in by the caller.
@@ -612,6 +622,44 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             "更早的紀錄：wallet security-log --before",
         ),
         M::NoDeviceEvents => ("No new notices.", "没有新通知。", "沒有新通知。"),
+        M::FrozenNow => (
+            "Frozen now: no money leaves the account. This device stays signed in; unfreeze with wallet unfreeze.",
+            "已立即冻结：资金无法转出。本设备保持登录；解冻请用 wallet unfreeze。",
+            "已立即凍結：資金無法轉出。本裝置保持登入；解凍請用 wallet unfreeze。",
+        ),
+        M::SettingsSaved => ("Settings saved.", "设置已保存。", "設定已儲存。"),
+        M::SmsLoginOn => (
+            "SMS-only sign-in: on",
+            "仅短信验证码登录：已开启",
+            "僅簡訊驗證碼登入：已開啟",
+        ),
+        M::SmsLoginOff => (
+            "SMS-only sign-in: off (sign-in needs the password and an SMS code)",
+            "仅短信验证码登录：已关闭（登录需要密码和短信验证码）",
+            "僅簡訊驗證碼登入：已關閉（登入需要密碼和簡訊驗證碼）",
+        ),
+        M::SmsLoginWarning => (
+            "warning: SMS-only sign-in is on. Anyone holding your SIM card (or a copy of it) can now sign in without your password. Switch it off with: wallet settings sms-login off",
+            "警告：已开启仅短信验证码登录。任何拿到你的 SIM 卡（或补办的卡）的人都可以不用密码登录。关闭：wallet settings sms-login off",
+            "警告：已開啟僅簡訊驗證碼登入。任何拿到你的 SIM 卡（或補辦的卡）的人都可以不用密碼登入。關閉：wallet settings sms-login off",
+        ),
+        M::OldNumberCodeSent => (
+            "A code was also sent to the old number.",
+            "验证码也已发送至原手机号。",
+            "驗證碼也已傳送至原手機號碼。",
+        ),
+        M::Next => ("Next:", "下一步：", "下一步："),
+        M::PhoneChanged => ("Phone number changed to", "手机号已更换为", "手機號碼已更換為"),
+        M::CardsUnboundRebind => (
+            "The cards bound under the old number were unbound; bind them again: wallet card bind",
+            "原手机号下绑定的银行卡已解绑，请重新绑定：wallet card bind",
+            "原手機號碼下綁定的銀行卡已解除綁定，請重新綁定：wallet card bind",
+        ),
+        M::CardsKept => (
+            "The bound cards were kept.",
+            "已保留绑定的银行卡。",
+            "已保留綁定的銀行卡。",
+        ),
     };
     match lang {
         Lang::En => en,

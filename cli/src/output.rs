@@ -4,7 +4,9 @@
 use std::io::IsTerminal as _;
 
 use serde_json::{json, Value};
-use wallet_core::{AccountState, AccountStatus, DeviceEvent, SecurityLog};
+use wallet_core::{
+    AccountSettings, AccountState, AccountStatus, DeviceEvent, PhoneChangeStarted, SecurityLog,
+};
 use wallet_core::{
     Balance, Bank, Card, CardInspection, CardScheme, CardStatus, CardType, ChallengePurpose,
     DecodedQr, Device, ErrorCode, Money, Operation, OperationKind, OperationStatus, Order,
@@ -679,6 +681,79 @@ impl Out {
                 );
             }
         }
+    }
+
+    /// `wallet freeze`: frozen now; this device stays signed in.
+    pub fn frozen_now(&self, s: &AccountStatus) {
+        if self.json {
+            self.print_json(&json!(s));
+            return;
+        }
+        println!("{}", self.t(Msg::FrozenNow));
+        self.account_status(s);
+    }
+
+    pub fn settings(&self, s: &AccountSettings, saved: bool) {
+        if s.sms_login_enabled && saved {
+            // On stderr in both modes: scripts read stdout, people see it.
+            eprintln!("{}", self.t(Msg::SmsLoginWarning));
+        }
+        if self.json {
+            self.print_json(&json!(s));
+            return;
+        }
+        if saved {
+            println!("{}", self.t(Msg::SettingsSaved));
+        }
+        println!(
+            "{}",
+            self.t(if s.sms_login_enabled {
+                Msg::SmsLoginOn
+            } else {
+                Msg::SmsLoginOff
+            })
+        );
+    }
+
+    pub fn phone_change_started(&self, p: &PhoneChangeStarted) {
+        if self.json {
+            self.print_json(&json!(p));
+            return;
+        }
+        println!("{} {}", self.t(Msg::CodeSent), p.new_phone_masked);
+        println!("  challenge: {}", p.challenge_id);
+        if let Some(old) = &p.old_challenge_id {
+            println!("{}", self.t(Msg::OldNumberCodeSent));
+            println!("  old challenge: {old}");
+        }
+        let next = match &p.old_challenge_id {
+            Some(old) => format!(
+                "wallet phone verify --challenge {} --code <…> --old-challenge {old} --old-code <…> --cards keep|unbind",
+                p.challenge_id
+            ),
+            None => format!(
+                "wallet phone verify --challenge {} --code <…> --cards keep|unbind",
+                p.challenge_id
+            ),
+        };
+        println!("{} {next}", self.t(Msg::Next));
+        println!("  {} {}", self.t(Msg::Until), p.expires_at);
+    }
+
+    pub fn phone_changed(&self, p: &Profile, cards_unbound: bool) {
+        if self.json {
+            self.print_json(&json!(p));
+            return;
+        }
+        println!("{} {}", self.t(Msg::PhoneChanged), p.phone_masked);
+        println!(
+            "  {}",
+            self.t(if cards_unbound {
+                Msg::CardsUnboundRebind
+            } else {
+                Msg::CardsKept
+            })
+        );
     }
 
     pub fn security_log(&self, log: &SecurityLog) {

@@ -1,7 +1,9 @@
 //! Issue 5 through the real CLI, the real server and the real secret store: a friend's device
 //! (not signed in) reports A's phone lost; A is frozen and wiped on its next contact; a new
 //! device C signs in and unfreezes; the cooling-off refuses a large withdrawal and allows a
-//! small one; the ledger holds.
+//! small one; the ledger holds. Also: every channel refuses while frozen (before the lost phone
+//! makes contact), wrong details answer like right ones and the per-phone limit trips, support
+//! freeze/lookup, SMS-only sign-in, phone-number changes and "not me → freeze" from a device.
 
 #![allow(
     clippy::unwrap_used,
@@ -422,6 +424,324 @@ fn support_freezes_a_running_servers_account_and_looks_it_up_masked() {
     );
     server
         .support(&["lookup", "--phone", &fresh_phone()])
+        .err("NOT_FOUND");
+    server.ledger_check();
+}
+
+/// The kinds of a device's new notices (`wallet events`), and the notices themselves.
+fn events(d: &Device) -> Vec<serde_json::Value> {
+    d.run(&["events"], None).ok()["events"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn device_id(d: &Device) -> String {
+    d.run(&["whoami"], None).ok()["device_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn sms_only_sign_in_stays_off_until_switched_on_with_the_pin_and_a_warning() {
+    let server = Server::start();
+    let (a, phone) = customer(&server, "phone", "100");
+    assert_eq!(
+        a.run(&["settings"], None).ok(),
+        serde_json::json!({ "sms_login_enabled": false })
+    );
+    let (code, text, _) = a.run_human(&["settings"], None);
+    assert_eq!(code, 0);
+    assert!(text.contains("SMS-only sign-in: off"), "{text}");
+
+    // Off: refused, and a phone without an account answers the same.
+    let x = Device::new(&server, "sim swapper");
+    let off = x
+        .run(&["login", "--phone", &phone, "--sms"], None)
+        .err("SMS_LOGIN_DISABLED");
+    let nobody = x
+        .run(&["login", "--phone", &fresh_phone(), "--sms"], None)
+        .err("SMS_LOGIN_DISABLED");
+    assert_eq!(off, nobody);
+    x.run(&["login", "--phone", &phone], None)
+        .err("MALFORMED_REQUEST");
+
+    // Switching on needs the PIN; the wrong one is refused; the right one warns on stderr.
+    a.run(&["settings", "sms-login", "on"], None)
+        .err("PIN_FORMAT_INVALID");
+    a.run(
+        &["settings", "sms-login", "on", "--pin-stdin"],
+        Some("246813"),
+    )
+    .err("PIN_WRONG");
+    assert_eq!(a.run(&["settings"], None).ok()["sms_login_enabled"], false);
+    let on = a.run(&["settings", "sms-login", "on", "--pin-stdin"], Some(PIN));
+    assert_eq!(on.code, 0, "{on:?}");
+    assert_eq!(on.json, serde_json::json!({ "sms_login_enabled": true }));
+    assert!(on.stderr.contains("SIM"), "no warning: {:?}", on.stderr);
+    assert!(!on.stderr.contains(PIN) && !on.json.to_string().contains(PIN));
+
+    // On: the SMS code alone signs in (then `verify` as usual).
+    let pending = x.run(&["login", "--phone", &phone, "--sms"], None).ok();
+    assert_eq!(pending["status"], "pending_verification", "{pending}");
+    let profile = x.run(&["verify", "--code", &server.otp(&phone)], None).ok();
+    assert_eq!(
+        profile["account_id"],
+        a.run(&["whoami"], None).ok()["account_id"]
+    );
+    // The other device hears of it, with the new device's id (for "not me → freeze").
+    let notices = events(&a);
+    let new_device = notices
+        .iter()
+        .find(|e| e["kind"] == "new_device")
+        .unwrap_or_else(|| panic!("{notices:?}"));
+    assert_eq!(
+        new_device["device_id"], profile["device_id"],
+        "{new_device}"
+    );
+
+    // Off again: no PIN needed, no warning; SMS-only sign-in is refused again.
+    let off = a.run(&["settings", "sms-login", "off"], None);
+    assert_eq!(off.code, 0, "{off:?}");
+    assert_eq!(off.json["sms_login_enabled"], false);
+    assert!(off.stderr.is_empty(), "{:?}", off.stderr);
+    Device::new(&server, "another")
+        .run(&["login", "--phone", &phone, "--sms"], None)
+        .err("SMS_LOGIN_DISABLED");
+    let log = a.run(&["security-log"], None).ok();
+    let switched = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "sms_login_changed")
+        .count();
+    assert_eq!(switched, 2, "{log}");
+}
+
+#[test]
+fn phone_change_with_the_id_number_can_unbind_the_cards() {
+    let server = Server::start();
+    let (a, old_phone) = customer(&server, "phone", "100");
+    let desk = Device::new(&server, "desk");
+    desk.login(&server, &old_phone);
+    events(&desk);
+    assert_eq!(
+        a.run(&["card", "list"], None).ok()["cards"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let new_phone = fresh_phone();
+
+    a.run(
+        &[
+            "phone",
+            "change",
+            "--new-phone",
+            &new_phone,
+            "--password-stdin",
+            "--id-number",
+            ID_NUMBER,
+        ],
+        Some("not-the-Password-42"),
+    )
+    .err("CREDENTIALS_INVALID");
+    let started = a
+        .run(
+            &[
+                "phone",
+                "change",
+                "--new-phone",
+                &new_phone,
+                "--password-stdin",
+                "--id-number",
+                ID_NUMBER,
+            ],
+            Some(PASSWORD),
+        )
+        .ok();
+    let challenge = started["challenge_id"].as_str().unwrap().to_owned();
+    assert!(started["old_challenge_id"].is_null(), "{started}");
+    assert!(started["expires_at"].is_string(), "{started}");
+    let text = started.to_string();
+    assert!(
+        !text.contains(ID_NUMBER) && !text.contains(PASSWORD),
+        "{text}"
+    );
+
+    a.run(
+        &[
+            "phone",
+            "verify",
+            "--challenge",
+            &challenge,
+            "--code",
+            "000000",
+            "--cards",
+            "unbind",
+        ],
+        None,
+    )
+    .err("OTP_INVALID");
+    let profile = a
+        .run(
+            &[
+                "phone",
+                "verify",
+                "--challenge",
+                &challenge,
+                "--code",
+                &server.otp(&new_phone),
+                "--cards",
+                "unbind",
+            ],
+            None,
+        )
+        .ok();
+    assert_eq!(profile["phone"], format!("+86{new_phone}"), "{profile}");
+    assert_eq!(a.run(&["whoami"], None).ok()["phone"], profile["phone"]);
+    assert_eq!(
+        a.run(&["card", "list"], None).ok()["cards"],
+        serde_json::json!([])
+    );
+    assert!(events(&desk).iter().any(|e| e["kind"] == "phone_changed"));
+
+    // The new number signs in; the old one no longer does.
+    Device::new(&server, "tablet")
+        .run(
+            &["login", "--phone", &old_phone, "--password-stdin"],
+            Some(PASSWORD),
+        )
+        .err("CREDENTIALS_INVALID");
+    Device::new(&server, "tablet").login(&server, &new_phone);
+    server.ledger_check();
+}
+
+#[test]
+fn phone_change_with_the_old_numbers_code_keeps_the_cards() {
+    let server = Server::start();
+    let (a, old_phone) = customer(&server, "phone", "100");
+    let new_phone = fresh_phone();
+    let started = a
+        .run(
+            &[
+                "phone",
+                "change",
+                "--new-phone",
+                &new_phone,
+                "--password-stdin",
+            ],
+            Some(PASSWORD),
+        )
+        .ok();
+    let challenge = started["challenge_id"].as_str().unwrap().to_owned();
+    let old_challenge = started["old_challenge_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no code to the old number: {started}"))
+        .to_owned();
+    let new_code = server.otp(&new_phone);
+    let old_code = server.otp(&old_phone);
+
+    // The new number's code alone is not enough.
+    let refused = a.run(
+        &[
+            "phone",
+            "verify",
+            "--challenge",
+            &challenge,
+            "--code",
+            &new_code,
+            "--cards",
+            "keep",
+        ],
+        None,
+    );
+    refused.err("CHALLENGE_NOT_FOUND");
+    assert_eq!(
+        a.run(&["whoami"], None).ok()["phone"],
+        format!("+86{old_phone}")
+    );
+
+    let profile = a
+        .run(
+            &[
+                "phone",
+                "verify",
+                "--challenge",
+                &challenge,
+                "--code",
+                &new_code,
+                "--old-challenge",
+                &old_challenge,
+                "--old-code",
+                &old_code,
+                "--cards",
+                "keep",
+            ],
+            None,
+        )
+        .ok();
+    assert_eq!(profile["phone"], format!("+86{new_phone}"), "{profile}");
+    let cards = a.run(&["card", "list"], None).ok();
+    assert_eq!(cards["cards"].as_array().unwrap().len(), 1, "{cards}");
+    let log = a.run(&["security-log"], None).ok();
+    assert_eq!(log["events"][0]["kind"], "phone_changed", "{log}");
+    let (code, text, _) = a.run_human(&["whoami"], None);
+    assert_eq!(code, 0);
+    assert!(text.contains(&new_phone[7..]), "{text}");
+}
+
+#[test]
+fn freeze_from_a_signed_in_device_revokes_the_new_device_and_stays_signed_in() {
+    let server = Server::start();
+    let (a, phone) = customer(&server, "phone", "1000");
+    let b = Device::new(&server, "desk");
+    b.login(&server, &phone);
+    events(&b);
+    // C: someone with the password and the SIM signs in.
+    let c = Device::new(&server, "stranger");
+    c.login(&server, &phone);
+    let notice = events(&b)
+        .into_iter()
+        .find(|e| e["kind"] == "new_device")
+        .expect("a new_device notice");
+    let c_id = notice["device_id"].as_str().unwrap().to_owned();
+    assert_eq!(c_id, device_id(&c));
+
+    // "Not me → freeze": B freezes and signs C out; B and A stay signed in.
+    let st = b.run(&["freeze", "--device", &c_id], None).ok();
+    assert_eq!(st["state"], "frozen", "{st}");
+    c.run(&["balance"], None).err("DEVICE_REVOKED");
+    assert!(c.files().is_empty(), "{:?}", c.files());
+    assert_eq!(a.run(&["status"], None).ok()["state"], "frozen");
+    assert_eq!(b.run(&["status"], None).ok()["state"], "frozen");
+    b.run(&["withdraw", "10", "--pin-stdin"], Some(PIN))
+        .err("ACCOUNT_FROZEN");
+    let devices = b.run(&["devices"], None).ok();
+    let listed: Vec<&str> = devices["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["device_id"].as_str())
+        .collect();
+    assert_eq!(listed.len(), 2, "{devices}");
+    assert!(!listed.contains(&c_id.as_str()), "{devices}");
+
+    // Unfreeze from B, then freeze again without --device: every other device (A) is out.
+    b.run(
+        &["unfreeze", "--id-number", ID_NUMBER, "--pin-stdin"],
+        Some(PIN),
+    )
+    .ok();
+    let (code, text, _) = b.run_human(&["freeze"], None);
+    assert_eq!(code, 0);
+    assert!(text.contains("Frozen now"), "{text}");
+    a.run(&["balance"], None).err("DEVICE_REVOKED");
+    assert!(a.files().is_empty(), "{:?}", a.files());
+    assert_eq!(b.run(&["status"], None).ok()["state"], "frozen");
+    b.run(&["freeze", "--device", "dev_nonexistent0000"], None)
         .err("NOT_FOUND");
     server.ledger_check();
 }
