@@ -50,4 +50,8 @@ pub const COMMANDS: &[&str] = &[
     "sync_events",
     "settings",
     "set_sms_login",
+    "freeze_account",
+    "login_sms",
+    "start_phone_change",
+    "finish_phone_change",
 ];

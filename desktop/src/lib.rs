@@ -17,9 +17,10 @@ use tokio::sync::OnceCell;
 use wallet_core::{
     AccountSettings, AccountStatus, Balance, Card, CardInspection, DecodedQr, Device, DeviceEvent,
     ErrorCode, Money, Operation, Order, PasswordStrength, PayQrInput, PaycodeSettings,
-    PaycodeSettingsInput, PaycodeView, PendingCardBinding, PendingVerification, PinState, Profile,
-    QrPayment, ReportLostInput, SecurityLog, SessionStatus, SignupInput, TopUpInput, Wallet,
-    WalletConfig, WalletError, WithdrawInput,
+    PaycodeSettingsInput, PaycodeView, PendingCardBinding, PendingVerification, PhoneChangeFinish,
+    PhoneChangeInput, PhoneChangeStarted, PinState, Profile, QrPayment, ReportLostInput,
+    SecurityLog, SessionStatus, SignupInput, TopUpInput, Wallet, WalletConfig, WalletError,
+    WithdrawInput,
 };
 
 mod commands;
@@ -428,6 +429,45 @@ async fn set_sms_login(
     state.wallet().await?.set_sms_login(enabled, pin).await
 }
 
+/// "Not you? Freeze now": freezes the account and signs out `device_id` (every other device when
+/// absent); this device stays signed in.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn freeze_account(
+    state: State<'_, AppState>,
+    device_id: Option<String>,
+) -> Result<AccountStatus, WalletError> {
+    state.wallet().await?.freeze_account(device_id).await
+}
+
+/// Sign-in by an SMS code alone (when the account switched it on); then `verify`.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn login_sms(
+    state: State<'_, AppState>,
+    phone: String,
+) -> Result<PendingVerification, WalletError> {
+    state.wallet().await?.login_sms(phone).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn start_phone_change(
+    state: State<'_, AppState>,
+    input: PhoneChangeInput,
+) -> Result<PhoneChangeStarted, WalletError> {
+    state.wallet().await?.start_phone_change(input).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn finish_phone_change(
+    state: State<'_, AppState>,
+    input: PhoneChangeFinish,
+) -> Result<Profile, WalletError> {
+    state.wallet().await?.finish_phone_change(input).await
+}
+
 /// Registers the commands and the wallet state, and starts opening the wallet with `open` as
 /// soon as the app is set up. Generic over the runtime so tests drive it with the mock runtime.
 pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> {
@@ -478,7 +518,11 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> 
             security_log,
             sync_events,
             settings,
-            set_sms_login
+            set_sms_login,
+            freeze_account,
+            login_sms,
+            start_phone_change,
+            finish_phone_change
         ])
         .setup(|app| {
             // Start opening now so the first screen does not wait for the secret store.
@@ -690,6 +734,17 @@ mod tests {
             ("settings", json!({})),
             ("set_sms_login", json!({"enabled": true, "pin": "860527"})),
             ("set_sms_login", json!({"enabled": false, "pin": null})),
+            ("freeze_account", json!({"deviceId": "dev_1"})),
+            ("freeze_account", json!({"deviceId": null})),
+            ("login_sms", json!({"phone": "13800138000"})),
+            (
+                "start_phone_change",
+                json!({"input": {"new_phone": "13900139000", "password": "x", "id_number": null}}),
+            ),
+            (
+                "finish_phone_change",
+                json!({"input": {"challenge_id": "c1", "code": "123456", "old_challenge_id": null, "old_code": null, "cards": "keep"}}),
+            ),
         ];
         for (cmd, body) in calls {
             let err = invoke(cmd, body).unwrap_err();

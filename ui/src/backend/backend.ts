@@ -18,6 +18,9 @@ import type {
   PayQrInput,
   PendingCardBinding,
   PendingVerification,
+  PhoneChangeFinish,
+  PhoneChangeInput,
+  PhoneChangeStarted,
   PinState,
   Profile,
   QrPayment,
@@ -41,6 +44,8 @@ export interface Backend {
   passwordStrength(password: string, userInputs: string[]): Promise<PasswordStrength>;
   signup(input: SignupInput): Promise<PendingVerification>;
   login(phone: string, password: string): Promise<PendingVerification>;
+  /** Sign-in with an SMS code alone (then {@link verify}); `SMS_LOGIN_DISABLED` unless the account switched it on. */
+  loginSms(phone: string): Promise<PendingVerification>;
   verify(code: string): Promise<Profile>;
   whoami(): Promise<Profile>;
   devices(): Promise<Device[]>;
@@ -113,6 +118,18 @@ export interface Backend {
   settings(): Promise<AccountSettings>;
   /** SMS-only sign-in: on needs the payment PIN, off needs nothing. */
   setSmsLogin(enabled: boolean, pin: string | null): Promise<AccountSettings>;
+  /**
+   * Signed in, "not you? freeze now": freezes the account and signs out `deviceId` (or, when
+   * null, every other device). This device stays signed in and can unfreeze later.
+   */
+  freezeAccount(deviceId: string | null): Promise<AccountStatus>;
+  /**
+   * Changing the phone number: the login password and either the full ID number or (without
+   * one) a code the server sends to the old number; a code always goes to the new number.
+   */
+  startPhoneChange(input: PhoneChangeInput): Promise<PhoneChangeStarted>;
+  /** The code(s) and what to do with the bank cards bound under the old number; the new profile. */
+  finishPhoneChange(input: PhoneChangeFinish): Promise<Profile>;
 }
 
 /** A failure from the backend. The UI shows localised text for `code`, never `message`. */
@@ -168,6 +185,7 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
     passwordStrength: guard((p: string, u: string[]) => inner.passwordStrength(p, u)),
     signup: guard((i: SignupInput) => inner.signup(i)),
     login: guard((p: string, pw: string) => inner.login(p, pw)),
+    loginSms: guard((p: string) => inner.loginSms(p)),
     verify: guard((c: string) => inner.verify(c)),
     whoami: guard(() => inner.whoami()),
     devices: guard(() => inner.devices()),
@@ -209,5 +227,8 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
     syncEvents: guard(() => inner.syncEvents()),
     settings: guard(() => inner.settings()),
     setSmsLogin: guard((on: boolean, pin: string | null) => inner.setSmsLogin(on, pin)),
+    freezeAccount: guard((id: string | null) => inner.freezeAccount(id)),
+    startPhoneChange: guard((i: PhoneChangeInput) => inner.startPhoneChange(i)),
+    finishPhoneChange: guard((i: PhoneChangeFinish) => inner.finishPhoneChange(i)),
   };
 }

@@ -25,6 +25,9 @@ import type {
   PayQrInput,
   PendingCardBinding,
   PendingVerification,
+  PhoneChangeFinish,
+  PhoneChangeInput,
+  PhoneChangeStarted,
   PinState,
   Profile,
   QrNetwork,
@@ -121,6 +124,7 @@ type PendingBinding = { view: PendingCardBinding; number: string; code: string; 
 type PinReset = { code: string; phone: string };
 type Keyed = { fingerprint: string; operationId: string };
 type Merchant = { merchant_id: string; name: string; city: string; mcc: string };
+type PhoneChange = { challengeId: string; code: string; newPhone: string; oldChallengeId: string | null; oldCode: string | null };
 
 /**
  * A fake of the {@link Backend} for component tests: it behaves like the Rust facade closely
@@ -170,6 +174,9 @@ export class InMemoryBackend implements Backend {
   private deviceEvents: DeviceEvent[] = [];
   private eventCursor = 0;
   private smsLogin = false;
+  private phoneChange: PhoneChange | null = null;
+  /** The codes of a phone-number change "sent" (to the new number, and to the old one), for tests to type in. */
+  phoneChangeCodes: { code: string; oldCode: string | null } | null = null;
   /** Every lost-phone report received (as sent, for assertions; a test fake only). */
   readonly reports: ReportLostInput[] = [];
   /** How many security-log entries one page holds. */
@@ -287,7 +294,7 @@ export class InMemoryBackend implements Backend {
 
   /** Queues a device event for `syncEvents` (a notice from another device of the account). */
   pushDeviceEvent(kind: DeviceEventKind, extra: Partial<Omit<DeviceEvent, 'cursor' | 'kind'>> = {}): this {
-    this.deviceEvents.push({ cursor: ++this.eventCursor, kind, at: this.now.toISOString(), device_name: null, reference: null, cooling_off_until: null, ...extra });
+    this.deviceEvents.push({ cursor: ++this.eventCursor, kind, at: this.now.toISOString(), device_id: null, device_name: null, reference: null, cooling_off_until: null, ...extra });
     return this;
   }
 
@@ -363,6 +370,21 @@ export class InMemoryBackend implements Backend {
     const acct = this.accounts.get(phone);
     if (!acct || acct.password !== password) throw new WalletError('CREDENTIALS_INVALID');
     return this.challenge({ purpose: 'login', phone, code: '' });
+  }
+
+  async loginSms(phone: string): Promise<PendingVerification> {
+    await this.enter('loginSms');
+    if (this.profile) throw new WalletError('ALREADY_SIGNED_IN');
+    if (!/^1[3-9]\d{9}$/.test(phone.replace(/\s|^\+86/g, ''))) throw new WalletError('PHONE_INVALID');
+    // Unknown numbers get the same answer as accounts that did not switch it on.
+    if (!this.accounts.has(phone) || !this.smsLogin) throw new WalletError('SMS_LOGIN_DISABLED');
+    return this.challenge({ purpose: 'login', phone, code: '' });
+  }
+
+  /** Seeds the SMS-only sign-in switch. */
+  seedSmsLogin(enabled: boolean): this {
+    this.smsLogin = enabled;
+    return this;
   }
 
   async verify(code: string): Promise<Profile> {
@@ -810,6 +832,63 @@ export class InMemoryBackend implements Backend {
     this.smsLogin = enabled;
     this.logSecurity('sms_login_changed', this.profile?.device_id ?? null);
     return { sms_login_enabled: this.smsLogin };
+  }
+
+  async freezeAccount(deviceId: string | null): Promise<AccountStatus> {
+    await this.enter('freezeAccount', true);
+    await this.online();
+    if (deviceId !== null && !this.deviceList.some((d) => d.device_id === deviceId && !d.current)) throw new WalletError('NOT_FOUND');
+    if (this.frozenSince === null) this.frozenSince = this.now.toISOString();
+    this.coolingOffUntil = null;
+    this.deviceList = this.deviceList.filter((d) => d.current || (deviceId !== null && d.device_id !== deviceId));
+    this.logSecurity('frozen', this.profile?.device_id ?? null);
+    return this.statusView();
+  }
+
+  async startPhoneChange(input: PhoneChangeInput): Promise<PhoneChangeStarted> {
+    await this.enter('startPhoneChange', true);
+    await this.online();
+    const newPhone = input.new_phone.replace(/\s|^\+86/g, '');
+    if (!/^1[3-9]\d{9}$/.test(newPhone)) throw new WalletError('PHONE_INVALID');
+    if (input.password === '') throw new WalletError('MALFORMED_REQUEST');
+    const id = input.id_number?.trim() ?? '';
+    if (id !== '' && !/^\d{17}[\dX]$/.test(id)) throw new WalletError('ID_NUMBER_INVALID');
+    if (this.frozenSince !== null) throw new WalletError('ACCOUNT_FROZEN');
+    const acct = this.account();
+    if (acct.password !== input.password || (id !== '' && acct.idNumber !== id)) throw new WalletError('CREDENTIALS_INVALID');
+    if (this.accounts.has(newPhone)) throw new WalletError('PHONE_TAKEN');
+    const code = this.newCode();
+    const oldCode = id === '' ? String(((Number(code) + 1) % 900000) + 100000) : null;
+    this.phoneChange = { challengeId: `chg-${++this.seq}`, code, newPhone, oldChallengeId: oldCode ? `chg-${++this.seq}` : null, oldCode };
+    this.phoneChangeCodes = { code, oldCode };
+    return { challenge_id: this.phoneChange.challengeId, new_phone_masked: maskPhone(newPhone), old_challenge_id: this.phoneChange.oldChallengeId, expires_at: this.in(5 * 60) };
+  }
+
+  async finishPhoneChange(input: PhoneChangeFinish): Promise<Profile> {
+    await this.enter('finishPhoneChange', true);
+    await this.online();
+    const p = this.phoneChange;
+    if (!p || p.challengeId !== input.challenge_id) throw new WalletError('CHALLENGE_NOT_FOUND');
+    if (!/^\d{6}$/.test(input.code) || (input.old_code !== null && !/^\d{6}$/.test(input.old_code))) throw new WalletError('OTP_FORMAT_INVALID');
+    if ((input.old_challenge_id !== null) !== (input.old_code !== null) || input.old_challenge_id !== p.oldChallengeId) throw new WalletError('MALFORMED_REQUEST');
+    if (input.code !== p.code || input.old_code !== p.oldCode) throw new WalletError('OTP_INVALID');
+    const acct = this.account();
+    this.accounts.delete(acct.phone);
+    acct.phone = p.newPhone;
+    this.accounts.set(acct.phone, acct);
+    if (input.cards === 'unbind') this.cardList = [];
+    this.phoneChange = null;
+    this.phoneChangeCodes = null;
+    this.coolingOffUntil = this.in(24 * 3600);
+    this.logSecurity('phone_changed', this.profile?.device_id ?? null);
+    const profile = this.profile as Profile;
+    this.profile = { ...profile, phone: `+86${acct.phone}`, phone_masked: maskPhone(acct.phone) };
+    return this.profile;
+  }
+
+  /** The devices of the account, for assertions. */
+  deviceIds(): string[] {
+    return this.deviceList.map((d) => d.device_id);
   }
 
   private statusView(): AccountStatus {

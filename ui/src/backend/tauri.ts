@@ -19,6 +19,9 @@ import type {
   PayQrInput,
   PendingCardBinding,
   PendingVerification,
+  PhoneChangeFinish,
+  PhoneChangeInput,
+  PhoneChangeStarted,
   PinState,
   Profile,
   QrPayment,
@@ -51,6 +54,9 @@ export class TauriBackend implements Backend {
   }
   login(phone: string, password: string): Promise<PendingVerification> {
     return call('login', { phone, password });
+  }
+  loginSms(phone: string): Promise<PendingVerification> {
+    return call('login_sms', { phone });
   }
   verify(code: string): Promise<Profile> {
     return call('verify', { code });
@@ -175,6 +181,15 @@ export class TauriBackend implements Backend {
   }
   setSmsLogin(enabled: boolean, pin: string | null): Promise<AccountSettings> {
     return call('set_sms_login', { enabled, pin });
+  }
+  freezeAccount(deviceId: string | null): Promise<AccountStatus> {
+    return call('freeze_account', { deviceId });
+  }
+  startPhoneChange(input: PhoneChangeInput): Promise<PhoneChangeStarted> {
+    return call('start_phone_change', { input });
+  }
+  finishPhoneChange(input: PhoneChangeFinish): Promise<Profile> {
+    return call('finish_phone_change', { input });
   }
 }
 

@@ -66,6 +66,11 @@ export const en = {
     submit: 'Continue',
     noAccount: 'New to Wallet?',
     signUpLink: 'Create an account',
+    smsOnly: 'Sign in with an SMS code only',
+    smsTitle: 'Sign in with an SMS code',
+    smsSubtitle: 'Only if you switched on SMS-only sign-in under Account security. Otherwise sign in with your password and a code.',
+    smsSubmit: 'Send code',
+    withPassword: 'Sign in with password and SMS code',
   },
   home: {
     greeting: 'Hello, {name}',

@@ -65,6 +65,11 @@ export const zhCN: Messages = {
     submit: '下一步',
     noAccount: '还没有账户？',
     signUpLink: '注册账户',
+    smsOnly: '仅用短信验证码登录',
+    smsTitle: '短信验证码登录',
+    smsSubtitle: '仅在您已于“账户安全”中开启仅短信登录时可用。否则请用密码和验证码登录。',
+    smsSubmit: '发送验证码',
+    withPassword: '用密码和短信验证码登录',
   },
   home: {
     greeting: '{name}，您好',

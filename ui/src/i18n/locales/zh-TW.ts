@@ -65,6 +65,11 @@ export const zhTW: Messages = {
     submit: '下一步',
     noAccount: '還沒有帳戶？',
     signUpLink: '註冊帳戶',
+    smsOnly: '僅以簡訊驗證碼登入',
+    smsTitle: '簡訊驗證碼登入',
+    smsSubtitle: '僅在您已於「帳戶安全」中開啟僅簡訊登入時可用。否則請以密碼和驗證碼登入。',
+    smsSubmit: '傳送驗證碼',
+    withPassword: '以密碼和簡訊驗證碼登入',
   },
   home: {
     greeting: '{name}，您好',
