@@ -495,6 +495,40 @@ class WalletBindingTest(unittest.TestCase):
 
         asyncio.run(unfreeze())
 
+    def test_sms_login_when_switched_on_then_freeze_now_revokes_it(self):
+        phone = "13800138007"
+        wallet_a, _ = self.open("sms-a", MemorySecretStore())
+        store_b = MemorySecretStore()
+        wallet_b, home_b = self.open("sms-b", store_b)
+
+        async def sign_up():
+            await wallet_a.signup(SignupInput(
+                phone=phone, name=NAME, id_number=ID_NUMBER, password=PASSWORD))
+            await wallet_a.verify(self.server.otp(phone, "signup"))
+            await wallet_a.set_pin(PIN)
+
+        asyncio.run(sign_up())
+        # Off by default: the SMS code alone does not sign in.
+        self.assertCode("SMS_LOGIN_DISABLED", wallet_b.login_sms(phone))
+
+        async def flow():
+            self.assertTrue((await wallet_a.set_sms_login(True, PIN)).sms_login_enabled)
+            pending = await wallet_b.login_sms(phone)
+            self.assertEqual(pending.purpose, ChallengePurpose.LOGIN)
+            profile_b = await wallet_b.verify(self.server.otp(phone, "login"))
+            # "Not me": A sees the new device's id and freezes, signing only B out.
+            events = await wallet_a.sync_events()
+            new = [e for e in events if e.kind == "new_device"]
+            self.assertEqual([e.device_id for e in new], [profile_b.device_id])
+            status = await wallet_a.freeze_account(profile_b.device_id)
+            self.assertEqual(status.state, AccountState.FROZEN)
+            self.assertEqual((await wallet_a.account_status()).state, AccountState.FROZEN)
+
+        asyncio.run(flow())
+        self.assertCode("DEVICE_REVOKED", wallet_b.whoami())
+        self.assertEqual(store_b.items, {})
+        self.assertEqual(files_in(home_b), [])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

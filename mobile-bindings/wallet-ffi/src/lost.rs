@@ -1,5 +1,5 @@
 //! Issue 5 mirrors: lost-phone report, account state, security log, device events (with the
-//! host's listener), settings.
+//! host's listener), settings, "freeze now", SMS-only sign-in and phone-number changes.
 
 use std::sync::Arc;
 
@@ -116,6 +116,8 @@ pub struct DeviceEvent {
     pub cursor: i64,
     pub kind: String,
     pub at: String,
+    /// The device concerned (e.g. the new one): what `freeze_account` revokes on "not me".
+    pub device_id: Option<String>,
     pub device_name: Option<String>,
     pub reference: Option<String>,
     pub cooling_off_until: Option<String>,
@@ -127,6 +129,7 @@ impl From<wallet_core::DeviceEvent> for DeviceEvent {
             cursor: e.cursor,
             kind: e.kind.as_str().to_owned(),
             at: e.at,
+            device_id: e.device_id,
             device_name: e.device_name,
             reference: e.reference,
             cooling_off_until: e.cooling_off_until,
@@ -144,6 +147,100 @@ impl From<wallet_core::AccountSettings> for AccountSettings {
     fn from(s: wallet_core::AccountSettings) -> Self {
         Self {
             sms_login_enabled: s.sms_login_enabled,
+        }
+    }
+}
+
+/// What `start_phone_change` needs: the new number, the login password, and the full ID number
+/// or (when absent) a code the server sends to the old number.
+#[derive(Clone, uniffi::Record)]
+pub struct PhoneChangeInput {
+    pub new_phone: String,
+    pub password: String,
+    pub id_number: Option<String>,
+}
+
+impl std::fmt::Debug for PhoneChangeInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneChangeInput").finish_non_exhaustive()
+    }
+}
+
+impl From<PhoneChangeInput> for wallet_core::PhoneChangeInput {
+    fn from(i: PhoneChangeInput) -> Self {
+        Self {
+            new_phone: i.new_phone,
+            password: i.password,
+            id_number: i.id_number,
+        }
+    }
+}
+
+/// The codes are on their way: to the new number, and to the old one when `old_challenge_id`
+/// is set.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PhoneChangeStarted {
+    pub challenge_id: String,
+    pub new_phone_masked: String,
+    pub old_challenge_id: Option<String>,
+    pub expires_at: String,
+}
+
+impl From<wallet_core::PhoneChangeStarted> for PhoneChangeStarted {
+    fn from(s: wallet_core::PhoneChangeStarted) -> Self {
+        Self {
+            challenge_id: s.challenge_id,
+            new_phone_masked: s.new_phone_masked,
+            old_challenge_id: s.old_challenge_id,
+            expires_at: s.expires_at,
+        }
+    }
+}
+
+/// What happens to the cards bound under the old number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum CardsOnPhoneChange {
+    Keep,
+    /// Unbind them all; bind them again under the new number.
+    Unbind,
+}
+
+impl From<CardsOnPhoneChange> for wallet_core::CardsOnPhoneChange {
+    fn from(c: CardsOnPhoneChange) -> Self {
+        match c {
+            CardsOnPhoneChange::Keep => Self::Keep,
+            CardsOnPhoneChange::Unbind => Self::Unbind,
+        }
+    }
+}
+
+/// What `finish_phone_change` needs: the code(s) and what to do with the cards.
+#[derive(Clone, uniffi::Record)]
+pub struct PhoneChangeFinish {
+    pub challenge_id: String,
+    pub code: String,
+    pub old_challenge_id: Option<String>,
+    pub old_code: Option<String>,
+    pub cards: CardsOnPhoneChange,
+}
+
+impl std::fmt::Debug for PhoneChangeFinish {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneChangeFinish")
+            .field("challenge_id", &self.challenge_id)
+            .field("cards", &self.cards)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<PhoneChangeFinish> for wallet_core::PhoneChangeFinish {
+    fn from(i: PhoneChangeFinish) -> Self {
+        Self {
+            challenge_id: i.challenge_id,
+            code: i.code,
+            old_challenge_id: i.old_challenge_id,
+            old_code: i.old_code,
+            cards: i.cards.into(),
         }
     }
 }

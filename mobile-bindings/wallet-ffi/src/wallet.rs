@@ -191,6 +191,36 @@ impl Wallet {
         Ok(self.0.set_sms_login(enabled, pin).await?.into())
     }
 
+    /// "Not me? Freeze now" from this signed-in device: freezes the account and revokes
+    /// `device_id`, or every other device; this one stays signed in.
+    pub async fn freeze_account(
+        &self,
+        device_id: Option<String>,
+    ) -> Result<AccountStatus, WalletError> {
+        Ok(self.0.freeze_account(device_id).await?.into())
+    }
+
+    /// Sign-in by SMS code alone (only when switched on; else `SMS_LOGIN_DISABLED`); then
+    /// `verify`.
+    pub async fn login_sms(&self, phone: String) -> Result<PendingVerification, WalletError> {
+        Ok(self.0.login_sms(phone).await?.into())
+    }
+
+    pub async fn start_phone_change(
+        &self,
+        input: PhoneChangeInput,
+    ) -> Result<PhoneChangeStarted, WalletError> {
+        Ok(self.0.start_phone_change(input.into()).await?.into())
+    }
+
+    /// Answers the profile with the new number.
+    pub async fn finish_phone_change(
+        &self,
+        input: PhoneChangeFinish,
+    ) -> Result<Profile, WalletError> {
+        Ok(self.0.finish_phone_change(input.into()).await?.into())
+    }
+
     /// Suspends a card at once; it moves no money afterwards.
     pub async fn report_card_lost(&self, card_id: String) -> Result<Card, WalletError> {
         Ok(self.0.report_card_lost(card_id).await?.into())
