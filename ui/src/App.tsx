@@ -6,6 +6,7 @@ import { Button, Notice, TopBar } from './components/ui';
 import { AlertIcon, WalletIcon } from './components/icons';
 import { useI18n } from './i18n';
 import { BindCard } from './screens/BindCard';
+import { ChangePhone } from './screens/ChangePhone';
 import { Cards } from './screens/Cards';
 import { Devices } from './screens/Devices';
 import { Home } from './screens/Home';
@@ -41,7 +42,8 @@ export type Screen =
   | { name: 'paycode'; profile: Profile }
   | { name: 'no-pin'; profile: Profile }
   | { name: 'orders'; profile: Profile; back: Place }
-  | { name: 'security'; profile: Profile };
+  | { name: 'security'; profile: Profile }
+  | { name: 'change-phone'; profile: Profile };
 
 /** The signed-in screens one tap from home; where a flow returns to. */
 export type Place =
@@ -156,7 +158,16 @@ export function App({ backend: raw }: { backend: Backend }) {
             onForgotPin={() => place(screen.profile, 'pin-reset')}
           />
         )}
-        {screen.name === 'security' && <Security onBack={() => toHome(screen.profile)} />}
+        {screen.name === 'security' && (
+          <Security onBack={() => toHome(screen.profile)} onChangePhone={() => setScreen({ name: 'change-phone', profile: screen.profile })} />
+        )}
+        {screen.name === 'change-phone' && (
+          <ChangePhone
+            profile={screen.profile}
+            onBack={() => setScreen({ name: 'security', profile: screen.profile })}
+            onDone={(profile) => setScreen({ name: 'security', profile })}
+          />
+        )}
       </div>
     </BackendProvider>
   );
