@@ -455,6 +455,31 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertEquals(emptyList(), walletC.syncEvents())
     }
 
+    fun smsLoginWhenSwitchedOnThenFreezeNowRevokesIt() = runBlocking {
+        val phone = "13800138007"
+        val (walletA, _) = open("sms-a", MemorySecretStore())
+        val storeB = MemorySecretStore()
+        val (walletB, homeB) = open("sms-b", storeB)
+        walletA.signup(SignupInput(phone, NAME, ID_NUMBER, PASSWORD))
+        walletA.verify(server.otp(phone, "signup"))
+        walletA.setPin(PIN)
+
+        // Off by default: the SMS code alone does not sign in.
+        expectCode("SMS_LOGIN_DISABLED") { walletB.loginSms(phone) }
+        assertTrue(walletA.setSmsLogin(true, PIN).smsLoginEnabled)
+        assertEquals(ChallengePurpose.LOGIN, walletB.loginSms(phone).purpose)
+        val profileB = walletB.verify(server.otp(phone, "login"))
+
+        // "Not me": A sees the new device's id and freezes, signing only B out.
+        val newDevices = walletA.syncEvents().filter { it.kind == "new_device" }
+        assertEquals(listOf<String?>(profileB.deviceId), newDevices.map { it.deviceId })
+        assertEquals(AccountState.FROZEN, walletA.freezeAccount(profileB.deviceId).state)
+        assertEquals(AccountState.FROZEN, walletA.accountStatus().state)
+        expectCode("DEVICE_REVOKED") { walletB.whoami() }
+        assertEquals(emptyMap(), storeB.items.toMap())
+        assertEquals(emptySet(), filesIn(homeB))
+    }
+
     fun hostSecretStoreErrorReachesCallerAsCode() = runBlocking {
         val (wallet, _) = open("locked", UnavailableSecretStore())
         val e = expectCode("SECRET_STORE_UNAVAILABLE") {
@@ -474,6 +499,7 @@ fun main() {
         "pinCardTopUpBalance" to t::pinCardTopUpBalance,
         "qrPayAndPaymentCode" to t::qrPayAndPaymentCode,
         "reportLostWipesAndNewDeviceUnfreezes" to t::reportLostWipesAndNewDeviceUnfreezes,
+        "smsLoginWhenSwitchedOnThenFreezeNowRevokesIt" to t::smsLoginWhenSwitchedOnThenFreezeNowRevokesIt,
         "hostSecretStoreErrorReachesCallerAsCode" to t::hostSecretStoreErrorReachesCallerAsCode,
     )
     var failed = 0
