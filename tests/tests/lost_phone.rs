@@ -1,5 +1,5 @@
-//! Issue 5 through the real CLI, the real server and the real secret store: a friend's device
-//! (not signed in) reports A's phone lost; A is frozen and wiped on its next contact; a new
+//! Issue 5 through the real CLI, the real server and the real secret store: A pays; a friend's
+//! device (not signed in) reports A's phone lost; A is frozen and wiped on its next contact; a new
 //! device C signs in and unfreezes; the cooling-off refuses a large withdrawal and allows a
 //! small one; the ledger holds. Also: every channel refuses while frozen (before the lost phone
 //! makes contact), wrong details answer like right ones and the per-phone limit trips, support
@@ -27,6 +27,20 @@ fn report_lost_from_a_friend_wipes_a_and_c_unfreezes_into_cooling_off() {
     let op = a.run(&["topup", "2000"], None).ok();
     assert_eq!(op["status"], "succeeded", "{op}");
     assert_eq!(a.run(&["status"], None).ok()["state"], "active");
+    // A pays a merchant while all is well.
+    let shop = server.merchant("Dumpling King", "Xi'an", "5812");
+    let paid = a
+        .run(
+            &["pay", &shop.payload, "--amount", "50", "--pin-stdin"],
+            Some(PIN),
+        )
+        .ok();
+    assert_eq!(paid["status"], "succeeded", "{paid}");
+    // A code A shows later, with the server out of reach.
+    let offline_code = a.run_offline(&["paycode"], None).ok()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let a_key = format!(
         "store-key:{}",
@@ -72,6 +86,10 @@ fn report_lost_from_a_friend_wipes_a_and_c_unfreezes_into_cooling_off() {
     assert_eq!(right, wrong);
     assert!(b.files().is_empty(), "B kept files: {:?}", b.files());
 
+    // Before A makes contact: the code A made offline is refused with the reason.
+    shop.charge_code(&server, &offline_code, "20")
+        .err("ACCOUNT_FROZEN");
+
     // A's next contact: revoked, wiped (database, profile id, key).
     a.run(&["balance"], None).err("DEVICE_REVOKED");
     assert!(
@@ -109,6 +127,7 @@ fn report_lost_from_a_friend_wipes_a_and_c_unfreezes_into_cooling_off() {
     );
     let small = c.run(&["withdraw", "100", "--pin-stdin"], Some(PIN)).ok();
     assert_eq!(small["status"], "succeeded", "{small}");
+    assert_eq!(balance(&c), 200_000 - 5_000 - 10_000);
 
     // The log has it all; C's notices are readable.
     let log = c.run(&["security-log"], None).ok();
