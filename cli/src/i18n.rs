@@ -727,6 +727,30 @@ mod tests {
     }
 
     #[test]
+    fn the_lost_phone_lines_are_translated() {
+        for m in [
+            Msg::FrozenNow,
+            Msg::SettingsSaved,
+            Msg::SmsLoginOn,
+            Msg::SmsLoginOff,
+            Msg::SmsLoginWarning,
+            Msg::OldNumberCodeSent,
+            Msg::PhoneChanged,
+            Msg::CardsUnboundRebind,
+            Msg::CardsKept,
+        ] {
+            let en = text(Lang::En, m);
+            let (cn, tw) = (text(Lang::ZhCn, m), text(Lang::ZhTw, m));
+            assert!(cn != en && tw != en && cn != tw, "{m:?}");
+        }
+        // The warning names the risk and the way back in every language.
+        for lang in [Lang::En, Lang::ZhCn, Lang::ZhTw] {
+            let w = text(lang, Msg::SmsLoginWarning);
+            assert!(w.contains("SIM") && w.contains("sms-login off"), "{w}");
+        }
+    }
+
+    #[test]
     fn every_lost_phone_code_is_translated() {
         for code in [
             ErrorCode::AccountFrozen,
