@@ -495,7 +495,11 @@ fn sms_only_sign_in_stays_off_until_switched_on_with_the_pin_and_a_warning() {
     )
     .err("PIN_WRONG");
     assert_eq!(a.run(&["settings"], None).ok()["sms_login_enabled"], false);
-    let on = a.run(&["settings", "sms-login", "on", "--pin-stdin"], Some(PIN));
+    let on = a.run_with_env(
+        &["settings", "sms-login", "on", "--pin-stdin"],
+        Some(PIN),
+        &[("WALLET_LOG", "trace")],
+    );
     assert_eq!(on.code, 0, "{on:?}");
     assert_eq!(on.json, serde_json::json!({ "sms_login_enabled": true }));
     assert!(on.stderr.contains("SIM"), "no warning: {:?}", on.stderr);
@@ -567,20 +571,27 @@ fn phone_change_with_the_id_number_can_unbind_the_cards() {
         Some("not-the-Password-42"),
     )
     .err("CREDENTIALS_INVALID");
-    let started = a
-        .run(
-            &[
-                "phone",
-                "change",
-                "--new-phone",
-                &new_phone,
-                "--password-stdin",
-                "--id-number",
-                ID_NUMBER,
-            ],
-            Some(PASSWORD),
-        )
-        .ok();
+    // With every log line on: no password or ID number in what the CLI writes.
+    let run = a.run_with_env(
+        &[
+            "phone",
+            "change",
+            "--new-phone",
+            &new_phone,
+            "--password-stdin",
+            "--id-number",
+            ID_NUMBER,
+        ],
+        Some(PASSWORD),
+        &[("WALLET_LOG", "trace")],
+    );
+    assert!(!run.stderr.is_empty(), "no log lines: {run:?}");
+    assert!(
+        !run.stderr.contains(PASSWORD) && !run.stderr.contains(ID_NUMBER),
+        "{}",
+        run.stderr
+    );
+    let started = run.ok();
     let challenge = started["challenge_id"].as_str().unwrap().to_owned();
     assert!(started["old_challenge_id"].is_null(), "{started}");
     assert!(started["expires_at"].is_string(), "{started}");
