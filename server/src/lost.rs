@@ -605,6 +605,10 @@ pub async fn finish_phone_change(
             crate::routes::profile(&account)
         }
         PhoneChangeOutcome::NotFound => Err(ErrorCode::ChallengeNotFound.into()),
+        PhoneChangeOutcome::OldCodeRequired => Err(ApiError::detail(
+            ErrorCode::MalformedRequest,
+            "this change also needs the code sent to the old number (old_challenge_id, old_code)",
+        )),
         PhoneChangeOutcome::Expired => Err(ErrorCode::OtpExpired.into()),
         PhoneChangeOutcome::Wrong { tries_left } => Err(ApiError::detail(
             ErrorCode::OtpInvalid,

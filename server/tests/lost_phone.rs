@@ -1007,7 +1007,7 @@ async fn phone_change_without_the_id_number_needs_the_old_numbers_code() {
     let res = finish_change(&app, &a, &id, json!({ "code": code, "cards": "keep" })).await;
     assert_eq!(
         res.code(),
-        "CHALLENGE_NOT_FOUND",
+        "MALFORMED_REQUEST",
         "the old number's code is required: {res:?}"
     );
     let res = finish_change(

@@ -688,7 +688,7 @@ fn phone_change_with_the_old_numbers_code_keeps_the_cards() {
         ],
         None,
     );
-    refused.err("CHALLENGE_NOT_FOUND");
+    refused.err("MALFORMED_REQUEST");
     assert_eq!(
         a.run(&["whoami"], None).ok()["phone"],
         format!("+86{old_phone}")

@@ -279,7 +279,7 @@ pub async fn start_phone_change(
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The account with its new number", body = AccountProfile),
-        (status = 400, description = "MALFORMED_REQUEST, OTP_FORMAT_INVALID", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "MALFORMED_REQUEST (e.g. the old number's code missing), OTP_FORMAT_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "OTP_INVALID, OTP_EXPIRED", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "CHALLENGE_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "PHONE_TAKEN", body = Problem, content_type = "application/problem+json"),

@@ -463,6 +463,8 @@ fn set_sms_login(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhoneChangeOutcome {
     NotFound,
+    /// The start sent a code to the old number too, and it was not given.
+    OldCodeRequired,
     Expired,
     Wrong {
         tries_left: u32,
@@ -573,6 +575,7 @@ where
     // The old number's code exactly when the start asked for it, and that very challenge.
     let old = match (requires, ch.old) {
         (None, None) => None,
+        (Some(_), None) => return Ok(PhoneChangeOutcome::OldCodeRequired),
         (Some(required), Some((old_id, m))) if required == old_id => Some((old_id, m)),
         _ => return Ok(PhoneChangeOutcome::NotFound),
     };
