@@ -34,6 +34,8 @@ const ID_NUMBER = '11010519491231002X';
 const PASSWORD = 'correct-Horse-battery-staple-93';
 /** Not a run, not repeated, not in the common-PIN list, not from the phone, ID or birthday. */
 const PIN = '860527';
+/** Another user's phone (their own device is the CLI), reported lost from the desktop. */
+const PHONE_A = '13900139000';
 
 const run = promisify(execFile);
 const children = [];
@@ -86,7 +88,9 @@ function startChild(name, cmd, args, env) {
 
 /** Starts `wallet-server serve` on a free port and returns its base URL. */
 async function startServer(db) {
-  const child = startChild('server', SERVER_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--sandbox'], {
+  // No minimum interval between SMS codes: the lost-phone tests sign the same number in again
+  // within seconds.
+  const child = startChild('server', SERVER_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--sandbox', '--otp-min-interval-secs', '0'], {
     RUST_LOG: process.env.RUST_LOG || 'info',
   });
   return new Promise((resolve, reject) => {
@@ -541,8 +545,10 @@ describe('wallet desktop app', () => {
   });
 
   it('report a lost phone from the welcome screen', async () => {
-    const phoneA = '13900139000';
+    const phoneA = PHONE_A;
     const a = await cliSignup('user-a', phoneA);
+    const pinSet = await cli('user-a', ['pin', 'set', '--pin-stdin'], PIN);
+    assert.equal(pinSet.code, 0, JSON.stringify(pinSet.json));
     assert.equal((await supportLookup(phoneA)).state, 'active');
 
     // Signed out (the previous test wiped this device; otherwise log out first).
@@ -576,5 +582,84 @@ describe('wallet desktop app', () => {
 
     await (await find('report-lost-done')).click();
     await find('welcome-signup');
+  });
+
+  it('unfreezes on a new device: password + SMS code, then ID number + PIN, into the cooling-off', async () => {
+    // A (frozen by the previous test) signs in on this desktop.
+    await (await find('welcome-signin', 30_000)).click();
+    await (await find('signin-phone')).sendKeys(PHONE_A);
+    await (await find('signin-password')).sendKeys(PASSWORD);
+    await (await find('signin-submit')).click();
+    await findOrExplain('otp-phone');
+    await (await find('otp-input')).sendKeys(await latestOtp(PHONE_A, 'login'));
+
+    // Home says the account is frozen, one tap from the security screen.
+    const banner = await findOrExplain('home-account-state');
+    assert.equal(await banner.getAttribute('data-state'), 'frozen');
+    await screenshot('desktop-home-frozen.png');
+    await (await find('home-open-security')).click();
+    const state = await findOrExplain('account-state');
+    assert.equal(await state.getAttribute('data-state'), 'frozen');
+    assert.match(await state.getText(), /Frozen since /);
+
+    await (await find('unfreeze-id')).sendKeys(ID_NUMBER);
+    await (await find('unfreeze-submit')).click();
+    await typeCode('pin-dialog-input', PIN);
+    await findOrExplain('security-done');
+    await driver.wait(async () => (await state.getAttribute('data-state')) === 'cooling_off', 15_000, 'never cooling off');
+    assert.match(await state.getText(), /Until .+, withdrawals and transfers above ¥[\d,.]+ wait/);
+    // The security log lists the freeze and the unfreeze, in words.
+    const log = await findOrExplain('security-log');
+    await driver.wait(async () => /Account unfrozen/.test(await log.getText()), 15_000, 'no unfreeze in the security log');
+    assert.match(await log.getText(), /Account frozen/);
+    await screenshot('desktop-security-unfrozen.png');
+
+    const lookup = await supportLookup(PHONE_A);
+    assert.equal(lookup.state, 'cooling_off');
+    assert.ok(lookup.cooling_off_until);
+    await (await find('back')).click();
+    await find('home-name');
+  });
+
+  it('a new device shows "not you? freeze now" on home: one tap freezes the account and signs that device out', async () => {
+    // Someone signs in to A's account on another device (A's password and an SMS code).
+    const other = 'user-a-stranger';
+    const started = await cli(other, ['login', '--phone', PHONE_A, '--password-stdin'], PASSWORD);
+    assert.equal(started.code, 0, JSON.stringify(started.json));
+    const enrolled = await cli(other, ['verify', '--code', await latestOtp(PHONE_A, 'login')]);
+    assert.equal(enrolled.code, 0, JSON.stringify(enrolled.json));
+
+    // Home polls the device events: the notice names the new device.
+    const notice = await driver.wait(
+      async () => {
+        for (const n of await driver.findElements(By.css('[data-testid="device-notice"][data-kind="new_device"]'))) {
+          if ((await n.getText()).includes(other)) return n;
+        }
+        return null;
+      },
+      30_000,
+      'no new-device notice for the stranger',
+    );
+    assert.match(await notice.getText(), /New device “user-a-stranger” signed in to your account\. Not you\?/);
+    await screenshot('desktop-new-device-notice.png');
+    await (await notice.findElement(byTestId('freeze-now'))).click();
+    const dialog = await find('confirm-dialog');
+    assert.match(await dialog.getText(), /“user-a-stranger” is signed out and erased/);
+    await (await find('confirm-ok')).click();
+    await findOrExplain('freeze-done');
+    const banner = await find('home-account-state');
+    await driver.wait(async () => (await banner.getAttribute('data-state')) === 'frozen', 15_000, 'home never showed frozen');
+    await screenshot('desktop-frozen-now.png');
+
+    // The server agrees: frozen, the stranger's device revoked (its next call wipes it), this
+    // desktop still signed in.
+    const lookup = await supportLookup(PHONE_A);
+    assert.equal(lookup.state, 'frozen');
+    const stranger = lookup.devices.find((d) => d.device_id === enrolled.json.device_id);
+    assert.ok(stranger?.revoked_at, JSON.stringify(lookup.devices));
+    assert.ok(lookup.devices.some((d) => !d.revoked_at && d.name.startsWith('Wallet desktop on ')), JSON.stringify(lookup.devices));
+    const next = await cli(other, ['whoami']);
+    assert.equal(next.json.error?.code, 'DEVICE_REVOKED', JSON.stringify(next.json));
+    await (await find('home-name')).getText();
   });
 });

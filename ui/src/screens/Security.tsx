@@ -18,6 +18,8 @@ export function Security({ onBack, onChangePhone }: { onBack(): void; onChangePh
   const [status, setStatus] = useState<AccountStatus | null>(null);
   const [statusError, setStatusError] = useState<WalletError | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  /** Bumped after a change this screen made, so the security log shows it. */
+  const [changes, setChanges] = useState(0);
 
   const loadStatus = useCallback(async () => {
     setStatusError(null);
@@ -65,10 +67,11 @@ export function Security({ onBack, onChangePhone }: { onBack(): void; onChangePh
             onUnfrozen={(s) => {
               setStatus(s);
               setDone(m.security.unfrozen);
+              setChanges((n) => n + 1);
             }}
           />
         )}
-        <SmsLogin />
+        <SmsLogin onChanged={() => setChanges((n) => n + 1)} />
         {onChangePhone && (
           <div className="card list">
             <button type="button" className="row" onClick={onChangePhone} data-testid="security-change-phone" disabled={status?.state === 'frozen'}>
@@ -79,7 +82,7 @@ export function Security({ onBack, onChangePhone }: { onBack(): void; onChangePh
             </button>
           </div>
         )}
-        <SecurityLogList />
+        <SecurityLogList changes={changes} />
       </div>
     </main>
   );
@@ -186,7 +189,7 @@ function Unfreeze({ onUnfrozen }: { onUnfrozen(s: AccountStatus): void }) {
 }
 
 /** The SMS-only sign-in switch: on asks for the PIN (after a warning), off needs nothing. */
-function SmsLogin() {
+function SmsLogin({ onChanged }: { onChanged(): void }) {
   const { m, errorText } = useI18n();
   const backend = useBackend();
   const switchId = useId();
@@ -214,6 +217,7 @@ function SmsLogin() {
     try {
       setSettings(await backend.setSmsLogin(enabled, pin));
       setAsking(false);
+      onChanged();
     } catch (err) {
       const e = WalletError.from(err);
       if (asking && (e.code === 'PIN_WRONG' || e.code === 'PIN_FORMAT_INVALID')) setPinError(e);
@@ -280,8 +284,8 @@ function SmsLogin() {
   );
 }
 
-/** The security log, newest first, a page at a time. */
-function SecurityLogList() {
+/** The security log, newest first, a page at a time; loaded again from the top after `changes` moves. */
+function SecurityLogList({ changes }: { changes: number }) {
   const { m, errorText, dateTime } = useI18n();
   const backend = useBackend();
   const [events, setEvents] = useState<SecurityEvent[]>([]);
@@ -310,7 +314,7 @@ function SecurityLogList() {
 
   useEffect(() => {
     void load(null);
-  }, [load]);
+  }, [load, changes]);
 
   return (
     <section className="stack" aria-labelledby="security-log-title">

@@ -41,7 +41,9 @@ describe('account security screen', () => {
     expect(backend.isFrozen()).toBe(false);
     // The ID number is gone from the screen.
     expect(document.body).not.toHaveTextContent(ID);
-    // The log gained the unfreeze on the next load; the PIN never shows.
+    // The log shows the unfreeze at once; the PIN never shows.
+    await waitFor(() => expect(screen.getAllByTestId('security-event')[0]).toHaveAttribute('data-kind', 'unfrozen'));
+    expect(screen.getAllByTestId('security-event')[0]).toHaveTextContent('Account unfrozen');
     expect(document.body).not.toHaveTextContent(PIN);
   });
 
@@ -85,6 +87,8 @@ describe('account security screen', () => {
     await waitFor(() => expect(sw).toBeChecked());
     expect(screen.getByTestId('sms-login-state')).toHaveTextContent('On:');
     expect(screen.queryByTestId('pin-dialog')).not.toBeInTheDocument();
+
+    await waitFor(() => expect(screen.getAllByTestId('security-event')[0]).toHaveAttribute('data-kind', 'sms_login_changed'));
 
     await user.click(sw);
     await waitFor(() => expect(sw).not.toBeChecked());
