@@ -5,74 +5,15 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{TestApp, TestDevice, TestResponse, ID_NUMBER, NAME, PASSWORD, PHONE};
+use common::{cny, TestApp, TestDevice, TestResponse, ID_NUMBER, NAME, PASSWORD, PHONE};
 use serde_json::{json, Value};
 use wallet_protocol::api::paths;
-use wallet_server::bank::{test_cards, Outcome};
 use wallet_server::store::FreezeScope;
 use wallet_server::Limits;
 
 const PIN: &str = "280419";
 /// A valid resident ID number that is not the account's.
 const OTHER_ID: &str = "110105194912310038";
-
-fn cny(minor: i64) -> Value {
-    json!({ "minor": minor, "currency": "CNY" })
-}
-
-async fn assert_ledger(app: &TestApp) {
-    let totals = app.store.ledger_check().await.unwrap();
-    assert!(totals.is_ok(), "ledger invariant broken: {totals:?}");
-}
-
-/// A payer with a PIN, a debit card and `topup` fen in the wallet.
-async fn payer(app: &TestApp, phone: &str, topup: i64) -> TestDevice {
-    let d = app.signed_up_device_for(phone).await;
-    let res = app
-        .signed_json(
-            &d,
-            Method::POST,
-            paths::PIN,
-            Some(json!({ "pin": PIN })),
-            &[],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::NO_CONTENT, "{res:?}");
-    let number = test_cards()
-        .into_iter()
-        .find(|c| c.outcome == Outcome::Approve && c.card_type.label_en() == "Debit")
-        .unwrap()
-        .number;
-    let bank_phone = &format!("139{}", &phone[3..]);
-    let res = app
-        .signed_json(
-            &d,
-            Method::POST,
-            paths::CARDS,
-            Some(json!({ "number": number, "bank_phone": bank_phone })),
-            &[],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
-    let binding = res.body["binding_id"].as_str().unwrap().to_owned();
-    let code = app.latest_code(bank_phone).await;
-    let res = app
-        .signed_json(
-            &d,
-            Method::POST,
-            &paths::card_binding_verify(&binding),
-            Some(json!({ "code": code })),
-            &[],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{res:?}");
-    if topup > 0 {
-        let res = topup_req(app, &d, topup, "topup-first").await;
-        assert_eq!(res.body["status"], "succeeded", "{res:?}");
-    }
-    app.advance(1);
-    d
-}
 
 async fn topup_req(app: &TestApp, d: &TestDevice, minor: i64, key: &str) -> TestResponse {
     app.signed_json(
@@ -162,7 +103,7 @@ fn assert_received(res: &TestResponse) {
 #[tokio::test]
 async fn report_lost_freezes_every_channel_and_unfreeze_is_hard() {
     let app = TestApp::new();
-    let a = payer(&app, PHONE, 200_000).await;
+    let a = app.payer(PHONE, PIN, 200_000).await;
     let m = merchant(&app).await;
     // Made before the freeze (the phone could be offline since).
     let code_before = a.paycode(app.now(), 0);
@@ -276,7 +217,7 @@ async fn report_lost_freezes_every_channel_and_unfreeze_is_hard() {
         )
         .await;
     assert_eq!(res.body["status"], "declined", "{res:?}");
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 
     // Unfreeze: wrong ID number, wrong PIN refused; right ones unfreeze with a cooling-off.
     assert_eq!(
@@ -329,7 +270,7 @@ async fn report_lost_freezes_every_channel_and_unfreeze_is_hard() {
     assert_eq!(status(&app, &c).await["state"], "active");
     let res = withdraw(&app, &c, 100_000, PIN, "withdraw-big-later").await;
     assert_eq!(res.body["status"], "succeeded", "{res:?}");
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 
     // The security log tells the story, newest first.
     let res = app
@@ -384,7 +325,7 @@ async fn report_lost_freezes_every_channel_and_unfreeze_is_hard() {
 #[tokio::test]
 async fn password_report_can_spare_the_other_device() {
     let app = TestApp::new();
-    let desk = payer(&app, PHONE, 10_000).await;
+    let desk = app.payer(PHONE, PIN, 10_000).await;
     let lost = app.logged_in_device("lost phone").await;
     let res = report(
         &app,
@@ -408,7 +349,7 @@ async fn password_report_can_spare_the_other_device() {
     assert_eq!(res.status, StatusCode::OK, "{res:?}");
     let res = withdraw(&app, &desk, 1_000, PIN, "withdraw-after").await;
     assert_eq!(res.body["status"], "succeeded", "{res:?}");
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
@@ -466,7 +407,7 @@ async fn report_lost_is_rate_limited_per_phone_and_per_ip() {
 #[tokio::test]
 async fn a_new_device_notifies_the_others_and_starts_a_cooling_off() {
     let app = TestApp::new();
-    let a = payer(&app, PHONE, 100_000).await;
+    let a = app.payer(PHONE, PIN, 100_000).await;
     let res = app
         .signed_json(&a, Method::GET, paths::EVENTS, None, &[])
         .await;
@@ -536,13 +477,13 @@ async fn a_new_device_notifies_the_others_and_starts_a_cooling_off() {
         )
         .await;
     assert_eq!(res.body["events"][0]["kind"], "frozen", "{res:?}");
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
 async fn one_tap_freeze_from_the_new_device_notice() {
     let app = TestApp::new();
-    let a = payer(&app, PHONE, 100_000).await;
+    let a = app.payer(PHONE, PIN, 100_000).await;
     let intruder = app.logged_in_device("someone's phone").await;
     let other = app.logged_in_device("tablet").await;
     let res = app
@@ -617,13 +558,13 @@ async fn one_tap_freeze_from_the_new_device_notice() {
         kinds.contains(&"frozen") && kinds.contains(&"device_revoked"),
         "{kinds:?}"
     );
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
 async fn sms_login_setting_is_off_by_default_logged_and_notified() {
     let app = TestApp::new();
-    let a = payer(&app, PHONE, 0).await;
+    let a = app.payer(PHONE, PIN, 0).await;
     let b = app.logged_in_device("desk").await;
     // Switching on needs the PIN.
     for (body, code) in [
@@ -672,7 +613,7 @@ async fn sms_login_setting_is_off_by_default_logged_and_notified() {
 #[tokio::test]
 async fn wrong_id_numbers_share_the_pin_budget() {
     let app = TestApp::new();
-    let a = payer(&app, PHONE, 0).await;
+    let a = app.payer(PHONE, PIN, 0).await;
     assert_received(&report(&app, json!({ "phone": PHONE, "password": PASSWORD })).await);
     assert_eq!(
         app.signed(&a, Method::GET, paths::ME).await.code(),
@@ -777,7 +718,7 @@ async fn support_freezes_and_looks_up_on_the_database() {
 #[tokio::test]
 async fn sms_only_login_works_only_when_switched_on() {
     let app = TestApp::new();
-    let a = payer(&app, PHONE, 0).await;
+    let a = app.payer(PHONE, PIN, 0).await;
     let sms_login = |phone: &'static str| {
         let app = &app;
         async move {
@@ -823,7 +764,7 @@ async fn sms_only_login_works_only_when_switched_on() {
 #[tokio::test]
 async fn card_changes_reach_the_security_log() {
     let app = TestApp::new();
-    let a = payer(&app, PHONE, 0).await;
+    let a = app.payer(PHONE, PIN, 0).await;
     let res = app
         .signed_json(&a, Method::GET, paths::CARDS, None, &[])
         .await;
@@ -854,7 +795,7 @@ async fn card_changes_reach_the_security_log() {
 #[tokio::test]
 async fn orders_waiting_for_the_pin_reach_the_event_feed() {
     let app = TestApp::new();
-    let a = payer(&app, PHONE, 100_000).await;
+    let a = app.payer(PHONE, PIN, 100_000).await;
     let m = merchant(&app).await;
     let res = app
         .merchant_call(
@@ -912,7 +853,7 @@ async fn finish_change(app: &TestApp, d: &TestDevice, id: &str, body: Value) -> 
 #[tokio::test]
 async fn phone_change_with_the_id_number_can_unbind_the_cards() {
     let app = TestApp::new();
-    let a = payer(&app, PHONE, 0).await;
+    let a = app.payer(PHONE, PIN, 0).await;
     let b = app.logged_in_device("desk").await;
     let other = app.signed_up_device_for("13900003333").await;
     let _ = other;
@@ -995,7 +936,7 @@ async fn phone_change_with_the_id_number_can_unbind_the_cards() {
 #[tokio::test]
 async fn phone_change_without_the_id_number_needs_the_old_numbers_code() {
     let app = TestApp::new();
-    let a = payer(&app, PHONE, 0).await;
+    let a = app.payer(PHONE, PIN, 0).await;
     const NEW: &str = "13900002222";
     app.advance(31);
     let res = start_change(&app, &a, json!({ "new_phone": NEW, "password": PASSWORD })).await;
@@ -1056,7 +997,7 @@ async fn the_store_refuses_money_inside_the_transaction() {
     };
 
     let app = TestApp::new();
-    let a = payer(&app, PHONE, 100_000).await;
+    let a = app.payer(PHONE, PIN, 100_000).await;
     let m = merchant(&app).await;
     let account = app.store.device(&a.id).await.unwrap().unwrap().account_id;
     let card = app.store.cards(&account).await.unwrap().remove(0).id;
@@ -1132,5 +1073,5 @@ async fn the_store_refuses_money_inside_the_transaction() {
     }
     assert!(app.store.order("ord-frozen", now).await.unwrap().is_none());
     assert_eq!(app.store.balance(&account).await.unwrap(), 100_000);
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
