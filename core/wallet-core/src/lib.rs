@@ -13,6 +13,8 @@ mod qr_image;
 mod render;
 pub mod secret_store;
 mod store;
+#[cfg(test)]
+mod test_support;
 #[cfg(all(test, feature = "ts"))]
 mod ts_export;
 pub mod types;

@@ -406,43 +406,12 @@ fn to_status(s: api::AccountStatus) -> AccountStatus {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
     use std::sync::Mutex;
 
     use super::*;
     use crate::client::tests::scripted_server;
     use crate::store::tests::FakeSecrets;
-    use crate::store::{DeviceKey, ProfilePaths};
-    use crate::WalletConfig;
-
-    fn config(home: &Path, url: &str) -> WalletConfig {
-        WalletConfig {
-            home: home.to_path_buf(),
-            server_url: url.into(),
-            device_name: "test".into(),
-            platform: "cli".into(),
-        }
-    }
-
-    fn enrolled(url: &str) -> (tempfile::TempDir, Arc<FakeSecrets>, Wallet) {
-        let dir = tempfile::tempdir().unwrap();
-        let secrets = Arc::new(FakeSecrets::default());
-        let mut store = Store::create(&ProfilePaths::new(dir.path()), secrets.as_ref()).unwrap();
-        let profile = Profile {
-            account_id: "acc_1".into(),
-            device_id: "dev_1".into(),
-            phone: "+8613812345678".into(),
-            phone_masked: "+86 138****5678".into(),
-            name: "李明".into(),
-            id_last4: "002X".into(),
-        };
-        store
-            .enrol(&profile, &DeviceKey::generate(), url, None)
-            .unwrap();
-        drop(store);
-        let wallet = Wallet::open(config(dir.path(), url), secrets.clone()).unwrap();
-        (dir, secrets, wallet)
-    }
+    use crate::test_support::*;
 
     fn report(name: Option<&str>, last6: Option<&str>, password: Option<&str>) -> ReportLostInput {
         ReportLostInput {

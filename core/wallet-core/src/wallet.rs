@@ -560,15 +560,7 @@ pub(crate) fn to_profile(a: AccountProfile, device_id: String) -> Profile {
 mod tests {
     use super::*;
     use crate::store::tests::FakeSecrets;
-
-    fn config(home: &std::path::Path, url: &str) -> WalletConfig {
-        WalletConfig {
-            home: home.to_path_buf(),
-            server_url: url.into(),
-            device_name: "test".into(),
-            platform: "cli".into(),
-        }
-    }
+    use crate::test_support::*;
 
     #[test]
     fn wallet_is_shareable_and_futures_are_send() {
