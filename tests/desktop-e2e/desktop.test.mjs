@@ -36,6 +36,10 @@ const PASSWORD = 'correct-Horse-battery-staple-93';
 const PIN = '860527';
 /** Another user's phone (their own device is the CLI), reported lost from the desktop. */
 const PHONE_A = '13900139000';
+/** A's number after the phone-number change. */
+const PHONE_A2 = '13700137000';
+/** A's number now. */
+let phoneA = PHONE_A;
 
 const run = promisify(execFile);
 const children = [];
@@ -621,12 +625,51 @@ describe('wallet desktop app', () => {
     await find('home-name');
   });
 
+  it('switches SMS-only sign-in on with the PIN, after a warning, and off again', async () => {
+    await (await find('home-security')).click();
+    const sw = await find('sms-login-switch');
+    await driver.wait(until.elementIsEnabled(sw), 15_000, 'the switch never loaded');
+    assert.equal(await sw.isSelected(), false);
+    assert.match(await (await find('sms-login-warning')).getText(), /SIM swap/);
+    await sw.click();
+    await typeCode('pin-dialog-input', PIN);
+    const state = await find('sms-login-state');
+    await driver.wait(async () => (await state.getText()).startsWith('On:'), 15_000, 'never switched on');
+    assert.equal((await supportLookup(phoneA)).sms_login_enabled, true);
+    await screenshot('desktop-sms-login-on.png');
+    await sw.click();
+    await driver.wait(async () => (await state.getText()).startsWith('Off:'), 15_000, 'never switched off');
+    assert.equal((await supportLookup(phoneA)).sms_login_enabled, false);
+  });
+
+  it('changes the phone number: password + ID number, then the code sent to the new number', async () => {
+    await (await find('security-change-phone')).click();
+    await (await find('phone-change-phone')).sendKeys(PHONE_A2);
+    await (await find('phone-change-password')).sendKeys(PASSWORD);
+    await (await find('phone-change-id')).sendKeys(ID_NUMBER);
+    await (await find('phone-change-send')).click();
+    await findOrExplain('phone-change-codes');
+    await typeCode('phone-change-code', await latestOtp(PHONE_A2, 'phone_change'));
+    await screenshot('desktop-phone-change-codes.png');
+    await (await find('phone-change-submit')).click();
+    assert.match(await (await findOrExplain('phone-change-new')).getText(), /137\*{4}7000/);
+    await screenshot('desktop-phone-change-done.png');
+    phoneA = PHONE_A2;
+
+    const lookup = await supportLookup(PHONE_A2);
+    assert.match(lookup.phone_masked, /137\*{4}7000/);
+    await (await find('phone-change-finish')).click();
+    await find('screen-security');
+    await (await find('back')).click();
+    assert.match(await (await find('home-phone')).getText(), /137\*{4}7000/);
+  });
+
   it('a new device shows "not you? freeze now" on home: one tap freezes the account and signs that device out', async () => {
     // Someone signs in to A's account on another device (A's password and an SMS code).
     const other = 'user-a-stranger';
-    const started = await cli(other, ['login', '--phone', PHONE_A, '--password-stdin'], PASSWORD);
+    const started = await cli(other, ['login', '--phone', phoneA, '--password-stdin'], PASSWORD);
     assert.equal(started.code, 0, JSON.stringify(started.json));
-    const enrolled = await cli(other, ['verify', '--code', await latestOtp(PHONE_A, 'login')]);
+    const enrolled = await cli(other, ['verify', '--code', await latestOtp(phoneA, 'login')]);
     assert.equal(enrolled.code, 0, JSON.stringify(enrolled.json));
 
     // Home polls the device events: the notice names the new device.
@@ -653,7 +696,7 @@ describe('wallet desktop app', () => {
 
     // The server agrees: frozen, the stranger's device revoked (its next call wipes it), this
     // desktop still signed in.
-    const lookup = await supportLookup(PHONE_A);
+    const lookup = await supportLookup(phoneA);
     assert.equal(lookup.state, 'frozen');
     const stranger = lookup.devices.find((d) => d.device_id === enrolled.json.device_id);
     assert.ok(stranger?.revoked_at, JSON.stringify(lookup.devices));

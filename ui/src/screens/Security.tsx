@@ -3,7 +3,7 @@ import { useBackend } from '../backend/context';
 import { WalletError } from '../backend/backend';
 import type { AccountSettings, AccountStatus, SecurityEvent } from '../backend/types';
 import { PinDialog } from '../components/PinDialog';
-import { Button, Field, Notice, TopBar } from '../components/ui';
+import { Button, ConfirmDialog, Field, Notice, TopBar } from '../components/ui';
 import { ShieldIcon } from '../components/icons';
 import { fmt, useI18n } from '../i18n';
 
@@ -62,6 +62,15 @@ export function Security({ onBack, onChangePhone }: { onBack(): void; onChangePh
           </p>
         )}
         {status && <AccountStateCard status={status} />}
+        {status && status.state !== 'frozen' && (
+          <FreezeNow
+            onFrozen={(s) => {
+              setStatus(s);
+              setDone(m.security.frozenNow);
+              setChanges((n) => n + 1);
+            }}
+          />
+        )}
         {status?.state === 'frozen' && (
           <Unfreeze
             onUnfrozen={(s) => {
@@ -103,6 +112,56 @@ export function AccountStateCard({ status, testId = 'account-state' }: { status:
       <h2 className="row__title">{title}</h2>
       <p className="row__sub">{body}</p>
     </section>
+  );
+}
+
+/** Signed in: freeze the account now and sign every other device out (this one stays). */
+function FreezeNow({ onFrozen }: { onFrozen(s: AccountStatus): void }) {
+  const { m, errorText } = useI18n();
+  const backend = useBackend();
+  const [confirm, setConfirm] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<WalletError | null>(null);
+
+  async function freeze() {
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await backend.freezeAccount(null);
+      setConfirm(false);
+      onFrozen(s);
+    } catch (e) {
+      setError(WalletError.from(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <Button
+        block
+        variant="danger-ghost"
+        onClick={() => {
+          setError(null);
+          setConfirm(true);
+        }}
+        data-testid="security-freeze"
+      >
+        {m.security.freeze}
+      </Button>
+      {confirm && (
+        <ConfirmDialog
+          title={m.events.freezeTitle}
+          body={m.events.freezeBodyAll}
+          confirmLabel={m.events.freezeNow}
+          busy={busy}
+          error={error ? errorText(error) : null}
+          onConfirm={() => void freeze()}
+          onCancel={() => setConfirm(false)}
+        />
+      )}
+    </>
   );
 }
 

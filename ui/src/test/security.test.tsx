@@ -19,6 +19,21 @@ describe('account security screen', () => {
     expect(screen.queryByTestId('unfreeze-form')).not.toBeInTheDocument();
   });
 
+  it('freezes the account now (every other device signed out, this one stays), after a confirm', async () => {
+    const backend = signedInBackend();
+    const { user } = renderApp(backend);
+    await openSecurity(user);
+    await user.click(await screen.findByTestId('security-freeze'));
+    const dialog = await screen.findByTestId('confirm-dialog');
+    expect(dialog).toHaveTextContent('every other device is signed out and erased');
+    await user.click(within(dialog).getByTestId('confirm-ok'));
+    expect(await screen.findByTestId('security-done')).toHaveTextContent('every other device was signed out');
+    expect(screen.getByTestId('account-state')).toHaveAttribute('data-state', 'frozen');
+    expect(backend.deviceIds()).toHaveLength(1);
+    expect(screen.queryByTestId('security-freeze')).not.toBeInTheDocument();
+    expect(await screen.findByTestId('unfreeze-form')).toBeInTheDocument();
+  });
+
   it('unfreezes with the ID number and the PIN (a wrong PIN is retried), then shows the cooling-off end', async () => {
     const backend = signedInBackend().seedPin(PIN).seedFrozen('2026-11-25T07:00:00Z');
     const { user } = renderApp(backend);

@@ -468,6 +468,8 @@ export const en = {
     frozenBody: 'Frozen since {time}: no money can leave the account, and the devices that were signed in have been signed out. Unfreeze it below with your ID number and payment PIN.',
     coolingOff: 'Cooling off',
     coolingOffBody: 'Until {time}, withdrawals and transfers above {amount} wait, in case someone else unfroze the account. Payments and smaller amounts work.',
+    freeze: 'Freeze my account now',
+    frozenNow: 'Your account is frozen and every other device was signed out.',
     unfreezeTitle: 'Unfreeze',
     unfreezeIntro: 'Only on a device signed in after the freeze. Your full ID number and payment PIN confirm it is you; a 24-hour cooling-off follows and your other devices are told.',
     idNumber: 'Resident ID number',

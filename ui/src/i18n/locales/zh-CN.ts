@@ -467,6 +467,8 @@ export const zhCN: Messages = {
     frozenBody: '自 {time} 起冻结：资金无法转出，之前登录的设备均已退出。请在下方用身份证号和支付密码解冻。',
     coolingOff: '冷静期',
     coolingOffBody: '在 {time} 之前，超过 {amount} 的提现和转账需等待，以防他人解冻了账户。付款和小额操作不受影响。',
+    freeze: '立即冻结我的账户',
+    frozenNow: '账户已冻结，其他所有设备均已退出登录。',
     unfreezeTitle: '解冻',
     unfreezeIntro: '只能在冻结后登录的设备上操作。用完整身份证号和支付密码确认身份；之后有 24 小时冷静期，并会通知您的其他设备。',
     idNumber: '居民身份证号',

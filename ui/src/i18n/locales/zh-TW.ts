@@ -467,6 +467,8 @@ export const zhTW: Messages = {
     frozenBody: '自 {time} 起凍結：資金無法轉出，先前登入的裝置均已登出。請在下方以身分證號和支付密碼解凍。',
     coolingOff: '冷靜期',
     coolingOffBody: '在 {time} 之前，超過 {amount} 的提領和轉帳需等待，以防他人解凍了帳戶。付款和小額操作不受影響。',
+    freeze: '立即凍結我的帳戶',
+    frozenNow: '帳戶已凍結，其他所有裝置均已登出。',
     unfreezeTitle: '解凍',
     unfreezeIntro: '只能在凍結後登入的裝置上操作。以完整身分證號和支付密碼確認身分；之後有 24 小時冷靜期，並會通知您的其他裝置。',
     idNumber: '居民身分證號',
