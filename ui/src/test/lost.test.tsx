@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { InMemoryBackend } from '../backend/memory';
+import { InMemoryBackend, SANDBOX_CARDS } from '../backend/memory';
 import { ID, NAME, PASSWORD, PHONE, renderApp, signedInBackend } from './render';
 
 function account(): InMemoryBackend {
@@ -131,5 +131,33 @@ describe('a device signed out from elsewhere', () => {
     await backend.reportLost({ phone: PHONE, name: NAME, id_last6: ID.slice(-6), password: null, device_id: null });
     await user.click(screen.getByTestId('home-devices'));
     expect(await screen.findByTestId('revoked-notice')).toBeInTheDocument();
+  });
+});
+
+describe('money while frozen or cooling off', () => {
+  const PIN = '860527';
+
+  it('a withdrawal in the cooling-off says so and when it ends', async () => {
+    const backend = signedInBackend().seedPin(PIN).seedCard(SANDBOX_CARDS.approve).seedBalance(500_000);
+    backend.failNext('withdraw', 'COOLING_OFF', 20 * 3600);
+    const { user } = renderApp(backend);
+    await user.click(await screen.findByTestId('action-withdraw'));
+    await user.type(await screen.findByLabelText('Amount'), '1000');
+    await user.click(screen.getByTestId('move-continue'));
+    await user.type(await screen.findByLabelText('Enter your payment PIN to confirm'), PIN);
+    const alert = await screen.findByText(/24-hour cooling-off ends\. You can try again at .+\d/);
+    expect(alert).toBeInTheDocument();
+    expect(document.body).not.toHaveTextContent('COOLING_OFF');
+  });
+
+  it('a top-up of a frozen account says it is frozen and where to unfreeze it (zh-CN)', async () => {
+    const backend = signedInBackend().seedPin(PIN).seedCard(SANDBOX_CARDS.approve);
+    backend.failNext('topUp', 'ACCOUNT_FROZEN');
+    const { user } = renderApp(backend, 'zh-CN');
+    await user.click(await screen.findByTestId('action-topup'));
+    await user.type(await screen.findByTestId('amount'), '100');
+    await user.click(screen.getByTestId('move-continue'));
+    await user.click(await screen.findByTestId('move-submit'));
+    expect(await screen.findByText(/您的账户已冻结（有手机被挂失），资金无法转出。请在“账户安全”中解冻。/)).toBeInTheDocument();
   });
 });
