@@ -93,3 +93,21 @@ describe('device-event notices on home', () => {
     await waitFor(() => expect(screen.getByTestId('home-account-state')).toHaveAttribute('data-state', 'cooling_off'));
   });
 });
+
+describe('a lost device from the devices screen', () => {
+  it('freezes the account and signs out only that device, after a confirm that says what happens', async () => {
+    const backend = signedInBackend();
+    const { user } = renderApp(backend, 'zh-TW');
+    await user.click(await screen.findByTestId('home-devices'));
+    await user.click(await screen.findByTestId('device-lost-dev-phone'));
+    const dialog = await screen.findByTestId('confirm-dialog');
+    expect(dialog).toHaveTextContent('「Li Ming’s phone」遺失或被竊？');
+    expect(dialog).toHaveTextContent('帳戶會立即凍結');
+    await user.click(within(dialog).getByTestId('confirm-ok'));
+    expect(await screen.findByTestId('devices-done')).toHaveTextContent('帳戶已凍結，「Li Ming’s phone」已被登出。');
+    expect(backend.isFrozen()).toBe(true);
+    expect(backend.deviceIds()).toHaveLength(1);
+    await waitFor(() => expect(screen.getAllByTestId('device')).toHaveLength(1));
+    expect(screen.getByTestId('device-current')).toBeInTheDocument();
+  });
+});

@@ -289,6 +289,12 @@ export const en = {
     logoutBody: 'Your wallet data is removed from this computer. Sign in again any time with your password and an SMS code.',
     logoutConfirm: 'Log out',
     signedOut: '“{name}” was signed out.',
+    lost: 'Lost',
+    lostNamed: '{name} is lost: freeze the account',
+    lostTitle: '“{name}” is lost or stolen?',
+    lostBody: 'Your account is frozen at once so no money can leave it, and “{name}” is signed out and erased. This computer stays signed in; unfreeze later under Account security with your ID number and payment PIN.',
+    lostConfirm: 'Freeze and sign it out',
+    lostDone: 'Your account is frozen and “{name}” was signed out.',
     empty: 'No devices.',
   },
   qr: {

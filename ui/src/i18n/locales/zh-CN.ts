@@ -288,6 +288,12 @@ export const zhCN: Messages = {
     logoutBody: '您的钱包数据将从这台电脑上删除。之后可随时用登录密码和短信验证码重新登录。',
     logoutConfirm: '退出登录',
     signedOut: '“{name}”已退出登录。',
+    lost: '丢失',
+    lostNamed: '{name} 已丢失：冻结账户',
+    lostTitle: '“{name}”丢失或被盗？',
+    lostBody: '账户会立即冻结，资金无法转出，“{name}”会被退出登录并清除数据。本机保持登录；之后可在“账户安全”中用身份证号和支付密码解冻。',
+    lostConfirm: '冻结并退出该设备',
+    lostDone: '账户已冻结，“{name}”已被退出登录。',
     empty: '暂无设备。',
   },
   qr: {

@@ -288,6 +288,12 @@ export const zhTW: Messages = {
     logoutBody: '您的錢包資料將從這台電腦上刪除。之後可隨時用登入密碼和簡訊驗證碼重新登入。',
     logoutConfirm: '登出',
     signedOut: '「{name}」已登出。',
+    lost: '遺失',
+    lostNamed: '{name} 已遺失：凍結帳戶',
+    lostTitle: '「{name}」遺失或被竊？',
+    lostBody: '帳戶會立即凍結，資金無法轉出，「{name}」會被登出並清除資料。本機保持登入；之後可在「帳戶安全」中以身分證號和支付密碼解凍。',
+    lostConfirm: '凍結並登出該裝置',
+    lostDone: '帳戶已凍結，「{name}」已被登出。',
     empty: '沒有裝置。',
   },
   qr: {
