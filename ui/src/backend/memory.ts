@@ -574,6 +574,7 @@ export class InMemoryBackend implements Backend {
     const fingerprint = JSON.stringify(['topup', input.amount, input.card_id]);
     const again = this.replay(input.idempotency_key, fingerprint);
     if (again) return again;
+    this.notFrozen();
     const amount = parseAmount(input.amount);
     const card = input.card_id ? this.card(input.card_id) : this.defaultCard();
     if (card.status === 'suspended') throw new WalletError('CARD_SUSPENDED');
@@ -608,7 +609,9 @@ export class InMemoryBackend implements Backend {
     const fingerprint = JSON.stringify(['withdraw', input.amount, input.card_id]);
     const again = this.replay(input.idempotency_key, fingerprint);
     if (again) return again;
+    this.notFrozen();
     const amount = parseAmount(input.amount);
+    this.notCoolingOff(amount);
     const card = input.card_id ? this.card(input.card_id) : this.defaultCard((c) => c.card_type === 'debit');
     if (card.status === 'suspended') throw new WalletError('CARD_SUSPENDED');
     if (card.card_type !== 'debit') throw new WalletError('CARD_NOT_DEBIT');
@@ -674,6 +677,7 @@ export class InMemoryBackend implements Backend {
     const fingerprint = JSON.stringify(['qr', input.payload, input.amount]);
     const again = this.replay(input.idempotency_key, fingerprint);
     if (again) return again;
+    this.notFrozen();
     const qr = this.resolve(input.payload);
     const typed = input.amount?.trim() ?? '';
     let amount: number;
@@ -735,6 +739,7 @@ export class InMemoryBackend implements Backend {
     const fingerprint = JSON.stringify(['order', orderId]);
     const again = this.replay(idempotencyKey, fingerprint);
     if (again) return again;
+    this.notFrozen();
     const order = this.openOrder(orderId);
     this.checkPin(pin);
     const op = this.pay(this.merchants.get(order.merchant_id) as Merchant, order.amount.minor, order.channel, order);
@@ -889,6 +894,19 @@ export class InMemoryBackend implements Backend {
   /** The devices of the account, for assertions. */
   deviceIds(): string[] {
     return this.deviceList.map((d) => d.device_id);
+  }
+
+  /** No money moves while the account is frozen (DESIGN §9). */
+  private notFrozen(): void {
+    if (this.frozenSince !== null) throw new WalletError('ACCOUNT_FROZEN');
+  }
+
+  /** During the cooling-off, withdrawals above the small limit wait until it ends. */
+  private notCoolingOff(amountMinor: number): void {
+    const view = this.statusView();
+    if (view.state !== 'cooling_off' || amountMinor <= view.cooling_off_limit.minor || !view.cooling_off_until) return;
+    const secs = Math.ceil((new Date(view.cooling_off_until).getTime() - this.now.getTime()) / 1000);
+    throw new WalletError('COOLING_OFF', 'COOLING_OFF', secs);
   }
 
   private statusView(): AccountStatus {

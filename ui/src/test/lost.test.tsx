@@ -138,8 +138,8 @@ describe('money while frozen or cooling off', () => {
   const PIN = '860527';
 
   it('a withdrawal in the cooling-off says so and when it ends', async () => {
-    const backend = signedInBackend().seedPin(PIN).seedCard(SANDBOX_CARDS.approve).seedBalance(500_000);
-    backend.failNext('withdraw', 'COOLING_OFF', 20 * 3600);
+    const until = new Date(new InMemoryBackend().now.getTime() + 20 * 3600_000).toISOString();
+    const backend = signedInBackend().seedPin(PIN).seedCard(SANDBOX_CARDS.approve).seedBalance(500_000).seedCoolingOff(until);
     const { user } = renderApp(backend);
     await user.click(await screen.findByTestId('action-withdraw'));
     await user.type(await screen.findByLabelText('Amount'), '1000');
@@ -151,8 +151,7 @@ describe('money while frozen or cooling off', () => {
   });
 
   it('a top-up of a frozen account says it is frozen and where to unfreeze it (zh-CN)', async () => {
-    const backend = signedInBackend().seedPin(PIN).seedCard(SANDBOX_CARDS.approve);
-    backend.failNext('topUp', 'ACCOUNT_FROZEN');
+    const backend = signedInBackend().seedPin(PIN).seedCard(SANDBOX_CARDS.approve).seedFrozen();
     const { user } = renderApp(backend, 'zh-CN');
     await user.click(await screen.findByTestId('action-topup'));
     await user.type(await screen.findByTestId('amount'), '100');
