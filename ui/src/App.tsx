@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { watchRevocation, WalletError, type Backend } from './backend/backend';
 import { BackendProvider } from './backend/context';
-import type { PendingVerification, Profile } from './backend/types';
+import type { DeviceEvent, PendingVerification, Profile } from './backend/types';
 import { Button, Notice, TopBar } from './components/ui';
 import { AlertIcon, WalletIcon } from './components/icons';
 import { useI18n } from './i18n';
@@ -67,6 +67,7 @@ export type Place =
  */
 export function App({ backend: raw }: { backend: Backend }) {
   const [screen, setScreen] = useState<Screen>({ name: 'loading' });
+  const [notices, setNotices] = useState<DeviceEvent[]>([]);
   const go = useRef(setScreen);
   const backend = useMemo(() => watchRevocation(raw, () => go.current({ name: 'welcome', notice: 'revoked' })), [raw]);
 
@@ -86,6 +87,11 @@ export function App({ backend: raw }: { backend: Backend }) {
   useEffect(() => {
     void start();
   }, [start]);
+
+  // Notices belong to the signed-in session.
+  useEffect(() => {
+    if (screen.name === 'welcome') setNotices([]);
+  }, [screen.name]);
 
   // Move focus to the new screen's heading so screen readers announce the change.
   useEffect(() => {
@@ -127,7 +133,7 @@ export function App({ backend: raw }: { backend: Backend }) {
         )}
         {screen.name === 'report-lost' && <ReportLost onBack={toWelcome} />}
         {screen.name === 'otp' && <Otp pending={screen.pending} onBack={() => setScreen(screen.from === 'signup' ? { name: 'signup' } : { name: 'signin' })} onVerified={toHome} />}
-        {screen.name === 'home' && <Home profile={screen.profile} onNavigate={(to) => place(screen.profile, to)} />}
+        {screen.name === 'home' && <Home profile={screen.profile} onNavigate={(to) => place(screen.profile, to)} notices={notices} setNotices={setNotices} />}
         {screen.name === 'devices' && <Devices onBack={() => toHome(screen.profile)} onLoggedOut={toWelcome} />}
         {screen.name === 'cards' && <Cards onBack={() => toHome(screen.profile)} onAdd={() => place(screen.profile, 'bind-card', 'cards')} />}
         {screen.name === 'bind-card' && (

@@ -29,7 +29,18 @@ type Icon = ComponentType<SVGProps<SVGSVGElement>>;
 const RECENT = 10;
 
 /** Home: who is signed in, the (hidden) balance, recent activity, and every action one tap away. */
-export function Home({ profile: initial, onNavigate }: { profile: Profile; onNavigate(to: Place): void }) {
+export function Home({
+  profile: initial,
+  onNavigate,
+  notices,
+  setNotices,
+}: {
+  profile: Profile;
+  onNavigate(to: Place): void;
+  /** Device notices not dismissed yet; kept by the app so they survive a visit to another screen. */
+  notices: DeviceEvent[];
+  setNotices(update: (n: DeviceEvent[]) => DeviceEvent[]): void;
+}) {
   const { m, errorText, money, dateTime } = useI18n();
   const backend = useBackend();
   const [profile, setProfile] = useState(initial);
@@ -40,7 +51,6 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
   const [cards, setCards] = useState<Card[]>([]);
   const [orders, setOrders] = useState<Order[]>([]);
   const [account, setAccount] = useState<AccountStatus | null>(null);
-  const [notices, setNotices] = useState<DeviceEvent[]>([]);
   const live = useRef(true);
   const pollOrders = useRef<() => void>(() => undefined);
 
@@ -106,7 +116,7 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
       active = false;
       clearInterval(timer);
     };
-  }, [backend, loadAccount]);
+  }, [backend, loadAccount, setNotices]);
 
   // Orders waiting for the user (remote orders, payment codes over the no-PIN limit) show on top;
   // look for new ones while home is open. Offline, the last list stays.

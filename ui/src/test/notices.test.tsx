@@ -68,6 +68,11 @@ describe('device-event notices on home', () => {
     expect(within(first).queryByTestId('freeze-now')).not.toBeInTheDocument();
     await user.click(within(first).getByTestId('device-notice-dismiss'));
     await waitFor(() => expect(screen.getAllByTestId('device-notice')).toHaveLength(1));
+    // A notice not dismissed is still there after a visit to another screen.
+    await user.click(screen.getByTestId('home-devices'));
+    await user.click(await screen.findByTestId('back'));
+    await waitFor(() => expect(screen.getAllByTestId('device-notice')).toHaveLength(1));
+    expect(screen.getByTestId('device-notice')).toHaveAttribute('data-kind', 'sms_login_changed');
 
     const { merchantId } = backend.seedMerchant({ name: 'Fresh Mart' });
     polling.ordersMs = 60_000; // only the event brings the order in
