@@ -37,6 +37,10 @@ CREATE TABLE device_events (
 );
 CREATE INDEX device_events_by_account ON device_events (account_id, cursor);
 
+-- A device hears only of events after its enrolment: the newest cursor when it was enrolled
+-- (0 for devices enrolled before this migration, which were there for all of them).
+ALTER TABLE devices ADD COLUMN events_after BIGINT NOT NULL DEFAULT 0;
+
 -- Report-lost tries, for the per-IP and per-phone limits.
 CREATE TABLE report_lost_attempts (
     phone         TEXT NOT NULL,

@@ -481,6 +481,50 @@ async fn a_new_device_notifies_the_others_and_starts_a_cooling_off() {
 }
 
 #[tokio::test]
+async fn a_new_device_hears_only_of_events_after_its_enrolment() {
+    let app = TestApp::new();
+    let a = app.payer(PHONE, PIN, 0).await;
+    let _b = app.logged_in_device("tablet").await;
+    let res = app
+        .signed_json(&a, Method::POST, paths::FREEZE, Some(json!({})), &[])
+        .await;
+    assert_eq!(res.body["state"], "frozen", "{res:?}");
+    let feed = |d: &TestDevice| {
+        let (app, d) = (&app, d.clone());
+        async move {
+            let res = app
+                .signed_json(&d, Method::GET, paths::EVENTS, None, &[])
+                .await;
+            assert_eq!(res.status, StatusCode::OK, "{res:?}");
+            res.body["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["kind"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(feed(&a).await, ["new_device", "frozen"]);
+    // C, enrolled now, does not hear of B's arrival or the freeze (old news, not "not you?").
+    let c = app.logged_in_device("new phone").await;
+    assert_eq!(feed(&c).await, Vec::<String>::new());
+    let res = unfreeze(&app, &c, ID_NUMBER, PIN).await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    let _d = app.logged_in_device("later").await;
+    assert_eq!(feed(&c).await, ["new_device"]);
+    assert_eq!(
+        feed(&a).await,
+        [
+            "new_device",
+            "frozen",
+            "new_device",
+            "unfrozen",
+            "new_device"
+        ]
+    );
+}
+
+#[tokio::test]
 async fn one_tap_freeze_from_the_new_device_notice() {
     let app = TestApp::new();
     let a = app.payer(PHONE, PIN, 100_000).await;

@@ -387,6 +387,7 @@ fn device_events(
         "SELECT cursor, kind, source_device_id, device_name, reference, cooling_off_until, at
          FROM device_events
          WHERE account_id = ?1 AND cursor > ?2
+           AND cursor > (SELECT events_after FROM devices WHERE id = ?3)
            AND (source_device_id IS NULL OR source_device_id <> ?3)
          ORDER BY cursor LIMIT ?4",
     )?;

@@ -394,8 +394,9 @@ where
     };
     tx.execute(
         "INSERT INTO devices (id, account_id, public_key, name, platform, enrolled_at, last_seen_at,
-             paycode_seed, paycode_seed_issued_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?6)",
+             paycode_seed, paycode_seed_issued_at, events_after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?6,
+             (SELECT COALESCE(MAX(cursor), 0) FROM device_events))",
         params![
             device.id,
             account_id,
