@@ -448,9 +448,15 @@ class WalletTest(private val server: Server, private val tmp: File) {
         val kinds = walletC.securityLog(null).events.map { it.kind }
         assertTrue("frozen" in kinds, kinds.toString())
         assertTrue("unfrozen" in kinds, kinds.toString())
+        // C hears of what happens after it joined (not of the freeze before it): a device D.
         walletC.setEventListener(notices)
+        assertEquals(emptyList(), walletC.syncEvents())
+        val (walletD, _) = open("lost-d", MemorySecretStore())
+        walletD.login(phone, PASSWORD)
+        val profileD = walletD.verify(server.otp(phone, "login"))
         val events = walletC.syncEvents()
-        assertTrue(events.isNotEmpty(), "no events synced")
+        assertEquals(listOf("new_device"), events.map { it.kind })
+        assertEquals(listOf<String?>(profileD.deviceId), events.map { it.deviceId })
         assertEquals(events.map { it.kind }, notices.kinds.toList())
         assertEquals(emptyList(), walletC.syncEvents())
     }

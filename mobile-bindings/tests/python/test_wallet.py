@@ -488,8 +488,15 @@ class WalletBindingTest(unittest.TestCase):
             kinds = [e.kind for e in log.events]
             self.assertIn("frozen", kinds)
             self.assertIn("unfrozen", kinds)
+            # C hears of what happens after it joined (not of the freeze before it): device D.
             wallet_c.set_event_listener(notices)
+            self.assertEqual(await wallet_c.sync_events(), [])
+            wallet_d, _ = self.open("lost-d", MemorySecretStore())
+            await wallet_d.login(phone, PASSWORD)
+            profile_d = await wallet_d.verify(self.server.otp(phone, "login"))
             events = await wallet_c.sync_events()
+            self.assertEqual([e.kind for e in events], ["new_device"])
+            self.assertEqual([e.device_id for e in events], [profile_d.device_id])
             self.assertEqual([e.kind for e in events], notices.kinds)
             self.assertEqual(await wallet_c.sync_events(), [])
 
