@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Desktop end-to-end test: builds the UI, wallet-server and wallet-desktop, installs tauri-driver
-# when missing, then drives the real app in WebKitGTK under Xvfb inside a private D-Bus session
-# with an unlocked GNOME Keyring (the Secret Service the app keeps its database key in).
+# Desktop end-to-end test: builds the UI, wallet-server, the wallet CLI and wallet-desktop,
+# installs tauri-driver when missing, then drives the real app in WebKitGTK under Xvfb inside a
+# private D-Bus session with an unlocked GNOME Keyring (the Secret Service the app keeps its
+# database key in).
 #
 # Needs (Debian): libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth gnome-keyring dbus-x11,
 # Node 20 + npm. Screenshots land in tests/artifacts/.
@@ -19,10 +20,11 @@ if [ -z "${WALLET_SKIP_BUILD:-}" ]; then
   echo "== building the UI"
   (cd ui && npm ci --no-audit --no-fund && npm run build)
 
-  echo "== building wallet-server and wallet-desktop"
+  echo "== building wallet-server, wallet (the CLI: other users' phones) and wallet-desktop"
   # Two invocations on purpose: one `cargo build -p a -p b` unifies features across both and
   # rebuilds the whole dependency tree instead of reusing each crate's everyday artifacts.
   cargo build -p wallet-server
+  cargo build -p wallet-cli
   cargo build -p wallet-desktop
 
   echo "== installing the test's npm dependencies"

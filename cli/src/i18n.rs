@@ -168,6 +168,17 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
             "本裝置尚未開通付款碼，請連網後重試",
         ),
         C::PayerNotFound => ("这个手机号码没有钱包账户", "這個手機號碼沒有錢包帳戶"),
+        C::AccountFrozen => ("手机已挂失，账户已冻结", "手機已掛失，帳戶已凍結"),
+        C::CoolingOff => (
+            "账户处于冷静期，暂不能进行此操作",
+            "帳戶處於冷靜期，暫不能進行此操作",
+        ),
+        C::NotFrozen => ("账户未冻结", "帳戶未凍結"),
+        C::UnfreezeDenied => ("身份核验未通过", "身分核驗未通過"),
+        C::SmsLoginDisabled => (
+            "该号码不支持仅用短信验证码登录",
+            "此號碼不支援僅用簡訊驗證碼登入",
+        ),
         _ => return None,
     };
     match lang {
@@ -200,7 +211,74 @@ pub fn detail_matters(code: ErrorCode) -> bool {
             | C::QrMissingField
             | C::QrInvalidField
             | C::AmountLocked
+            | C::CoolingOff
     )
+}
+
+/// A security-log entry's kind, for humans.
+pub fn security_kind(lang: Lang, k: wallet_core::SecurityEventKind) -> &'static str {
+    use wallet_core::SecurityEventKind as K;
+    let (en, cn, tw) = match k {
+        K::SignIn => ("signed in", "登录", "登入"),
+        K::DeviceEnrolled => ("new device", "新设备", "新裝置"),
+        K::DeviceRevoked => ("device signed out", "设备已退出", "裝置已登出"),
+        K::Frozen => ("account frozen", "账户冻结", "帳戶凍結"),
+        K::Unfrozen => ("account unfrozen", "账户解冻", "帳戶解凍"),
+        K::PinLocked => ("payment PIN locked", "支付密码锁定", "支付密碼鎖定"),
+        K::CardBound => ("card bound", "绑定银行卡", "綁定銀行卡"),
+        K::CardUnbound => ("card unbound", "解绑银行卡", "解綁銀行卡"),
+        K::CardReportedLost => ("card reported lost", "银行卡挂失", "銀行卡掛失"),
+        K::PhoneChanged => ("phone number changed", "更换手机号", "更換手機號碼"),
+        K::SmsLoginChanged => (
+            "SMS sign-in switched",
+            "短信登录设置变更",
+            "簡訊登入設定變更",
+        ),
+    };
+    pick(lang, en, cn, tw)
+}
+
+/// A device event's kind, for humans.
+pub fn event_kind(lang: Lang, k: wallet_core::DeviceEventKind) -> &'static str {
+    use wallet_core::DeviceEventKind as K;
+    let (en, cn, tw) = match k {
+        K::NewDevice => (
+            "A new device signed in. Not you? wallet report-lost",
+            "有新设备登录。不是你？wallet report-lost",
+            "有新裝置登入。不是你？wallet report-lost",
+        ),
+        K::Frozen => ("The account was frozen", "账户已冻结", "帳戶已凍結"),
+        K::Unfrozen => ("The account was unfrozen", "账户已解冻", "帳戶已解凍"),
+        K::DeviceRevoked => (
+            "A device was signed out",
+            "有设备已退出登录",
+            "有裝置已登出",
+        ),
+        K::OrderWaiting => (
+            "An order waits for your PIN",
+            "有订单等待支付密码确认",
+            "有訂單等待支付密碼確認",
+        ),
+        K::SmsLoginChanged => (
+            "SMS-only sign-in was switched",
+            "短信登录设置已变更",
+            "簡訊登入設定已變更",
+        ),
+        K::PhoneChanged => (
+            "The phone number was changed",
+            "手机号已更换",
+            "手機號碼已更換",
+        ),
+    };
+    pick(lang, en, cn, tw)
+}
+
+fn pick(lang: Lang, en: &'static str, cn: &'static str, tw: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::ZhCn => cn,
+        Lang::ZhTw => tw,
+    }
 }
 
 /// Lines of successful output.
@@ -299,6 +377,25 @@ pub enum Msg {
     NoOrders,
     OrdersHint,
     DeclinedDone,
+    ReportLostSent,
+    StateActive,
+    StateFrozen,
+    StateCoolingOff,
+    CoolingOffLimit,
+    Since,
+    NoSecurityEvents,
+    OlderEntries,
+    NoDeviceEvents,
+    FrozenNow,
+    SettingsSaved,
+    SmsLoginOn,
+    SmsLoginOff,
+    SmsLoginWarning,
+    OldNumberCodeSent,
+    Next,
+    PhoneChanged,
+    CardsUnboundRebind,
+    CardsKept,
 }
 
 /// English, Simplified Chinese, Traditional Chinese. `{a}` and `{b}` are filled in by the caller.
@@ -496,6 +593,73 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             "付款：wallet orders confirm 訂單號 --pin-stdin · 拒絕：wallet orders decline 訂單號",
         ),
         M::DeclinedDone => ("Order declined; no money moved.", "已拒绝订单，未扣款。", "已拒絕訂單，未扣款。"),
+        M::ReportLostSent => (
+            "Report received. If the details match an account, it is frozen now and its devices are signed out.",
+            "挂失已受理。如信息与账户相符，账户已冻结，其设备已退出登录。",
+            "掛失已受理。如資料與帳戶相符，帳戶已凍結，其裝置已登出。",
+        ),
+        M::StateActive => ("Account: active", "账户状态：正常", "帳戶狀態：正常"),
+        M::StateFrozen => (
+            "Account: FROZEN (reported lost); no money moves",
+            "账户状态：已冻结（已挂失），资金无法转出",
+            "帳戶狀態：已凍結（已掛失），資金無法轉出",
+        ),
+        M::StateCoolingOff => (
+            "Account: cooling-off until",
+            "账户状态：冷静期，结束于",
+            "帳戶狀態：冷靜期，結束於",
+        ),
+        M::CoolingOffLimit => (
+            "  Withdrawals and transfers up to",
+            "  提现和转账单笔上限",
+            "  提領和轉帳單筆上限",
+        ),
+        M::Since => ("  since", "  冻结时间", "  凍結時間"),
+        M::NoSecurityEvents => ("No security events.", "没有安全记录。", "沒有安全紀錄。"),
+        M::OlderEntries => (
+            "Older entries: wallet security-log --before",
+            "更早的记录：wallet security-log --before",
+            "更早的紀錄：wallet security-log --before",
+        ),
+        M::NoDeviceEvents => ("No new notices.", "没有新通知。", "沒有新通知。"),
+        M::FrozenNow => (
+            "Frozen now: no money leaves the account. This device stays signed in; unfreeze with wallet unfreeze.",
+            "已立即冻结：资金无法转出。本设备保持登录；解冻请用 wallet unfreeze。",
+            "已立即凍結：資金無法轉出。本裝置保持登入；解凍請用 wallet unfreeze。",
+        ),
+        M::SettingsSaved => ("Settings saved.", "设置已保存。", "設定已儲存。"),
+        M::SmsLoginOn => (
+            "SMS-only sign-in: on",
+            "仅短信验证码登录：已开启",
+            "僅簡訊驗證碼登入：已開啟",
+        ),
+        M::SmsLoginOff => (
+            "SMS-only sign-in: off (sign-in needs the password and an SMS code)",
+            "仅短信验证码登录：已关闭（登录需要密码和短信验证码）",
+            "僅簡訊驗證碼登入：已關閉（登入需要密碼和簡訊驗證碼）",
+        ),
+        M::SmsLoginWarning => (
+            "warning: SMS-only sign-in is on. Anyone holding your SIM card (or a copy of it) can now sign in without your password. Switch it off with: wallet settings sms-login off",
+            "警告：已开启仅短信验证码登录。任何拿到你的 SIM 卡（或补办的卡）的人都可以不用密码登录。关闭：wallet settings sms-login off",
+            "警告：已開啟僅簡訊驗證碼登入。任何拿到你的 SIM 卡（或補辦的卡）的人都可以不用密碼登入。關閉：wallet settings sms-login off",
+        ),
+        M::OldNumberCodeSent => (
+            "A code was also sent to the old number.",
+            "验证码也已发送至原手机号。",
+            "驗證碼也已傳送至原手機號碼。",
+        ),
+        M::Next => ("Next:", "下一步：", "下一步："),
+        M::PhoneChanged => ("Phone number changed to", "手机号已更换为", "手機號碼已更換為"),
+        M::CardsUnboundRebind => (
+            "The cards bound under the old number were unbound; bind them again: wallet card bind",
+            "原手机号下绑定的银行卡已解绑，请重新绑定：wallet card bind",
+            "原手機號碼下綁定的銀行卡已解除綁定，請重新綁定：wallet card bind",
+        ),
+        M::CardsKept => (
+            "The bound cards were kept.",
+            "已保留绑定的银行卡。",
+            "已保留綁定的銀行卡。",
+        ),
     };
     match lang {
         Lang::En => en,
@@ -559,6 +723,51 @@ mod tests {
             for lang in [Lang::ZhCn, Lang::ZhTw] {
                 assert!(error_text(lang, code).is_some(), "{code:?} in {lang:?}");
             }
+        }
+    }
+
+    #[test]
+    fn the_lost_phone_lines_are_translated() {
+        for m in [
+            Msg::FrozenNow,
+            Msg::SettingsSaved,
+            Msg::SmsLoginOn,
+            Msg::SmsLoginOff,
+            Msg::SmsLoginWarning,
+            Msg::OldNumberCodeSent,
+            Msg::PhoneChanged,
+            Msg::CardsUnboundRebind,
+            Msg::CardsKept,
+        ] {
+            let en = text(Lang::En, m);
+            let (cn, tw) = (text(Lang::ZhCn, m), text(Lang::ZhTw, m));
+            assert!(cn != en && tw != en && cn != tw, "{m:?}");
+        }
+        // The warning names the risk and the way back in every language.
+        for lang in [Lang::En, Lang::ZhCn, Lang::ZhTw] {
+            let w = text(lang, Msg::SmsLoginWarning);
+            assert!(w.contains("SIM") && w.contains("sms-login off"), "{w}");
+        }
+    }
+
+    #[test]
+    fn every_lost_phone_code_is_translated() {
+        for code in [
+            ErrorCode::AccountFrozen,
+            ErrorCode::CoolingOff,
+            ErrorCode::NotFrozen,
+            ErrorCode::UnfreezeDenied,
+            ErrorCode::SmsLoginDisabled,
+        ] {
+            for lang in [Lang::ZhCn, Lang::ZhTw] {
+                assert!(error_text(lang, code).is_some(), "{code:?} in {lang:?}");
+            }
+        }
+        for &k in wallet_core::SecurityEventKind::ALL {
+            assert_ne!(security_kind(Lang::ZhCn, k), security_kind(Lang::En, k));
+        }
+        for &k in wallet_core::DeviceEventKind::ALL {
+            assert_ne!(event_kind(Lang::ZhTw, k), event_kind(Lang::En, k));
         }
     }
 }

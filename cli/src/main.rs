@@ -14,8 +14,9 @@ use std::sync::Arc;
 
 use clap::{ArgGroup, Parser, Subcommand};
 use wallet_core::{
-    ErrorCode, OperationStatus, PayQrInput, PaycodeSettingsInput, PaycodeView, SignupInput,
-    TopUpInput, Wallet, WalletConfig, WalletError, WithdrawInput,
+    CardsOnPhoneChange, ErrorCode, OperationStatus, PayQrInput, PaycodeSettingsInput, PaycodeView,
+    PhoneChangeFinish, PhoneChangeInput, ReportLostInput, SignupInput, TopUpInput, Wallet,
+    WalletConfig, WalletError, WithdrawInput,
 };
 use zeroize::Zeroizing;
 
@@ -71,12 +72,21 @@ enum Command {
         code: String,
     },
     /// Sign in on this device; an SMS code is sent. Then: wallet verify --code OTP
+    ///
+    /// With the password (--password-stdin), or with --sms the SMS code alone, which works
+    /// only when the account holder switched it on (`wallet settings sms-login on`);
+    /// otherwise SMS_LOGIN_DISABLED.
+    #[command(verbatim_doc_comment)]
+    #[command(group(ArgGroup::new("how").required(true).args(["password_stdin", "sms"])))]
     Login {
         #[arg(long)]
         phone: String,
         /// Read the login password from one line of stdin.
-        #[arg(long, required = true)]
+        #[arg(long)]
         password_stdin: bool,
+        /// Sign in with the SMS code alone (no password).
+        #[arg(long, conflicts_with = "password_stdin")]
+        sms: bool,
     },
     /// Show the signed-in account.
     Whoami,
@@ -186,6 +196,130 @@ enum Command {
         #[command(subcommand)]
         action: Option<OrdersAction>,
     },
+    /// Report a phone lost: freezes the account and signs its devices out. No sign-in needed.
+    /// Identity: --name and --id-last6, or --password-stdin. The answer never says whether the
+    /// phone has an account.
+    #[command(group(ArgGroup::new("identity").required(true).args(["name", "password_stdin"])))]
+    ReportLost {
+        #[arg(long)]
+        phone: String,
+        /// Real name as on the resident ID card (with --id-last6).
+        #[arg(long, requires = "id_last6")]
+        name: Option<String>,
+        /// Last 6 characters of the resident ID number (with --name).
+        #[arg(long, requires = "name")]
+        id_last6: Option<String>,
+        /// Read the login password from one line of stdin, instead of --name and --id-last6.
+        #[arg(long, conflicts_with_all = ["name", "id_last6"])]
+        password_stdin: bool,
+        /// Sign out only this device (the lost one); all of them when absent.
+        #[arg(long)]
+        device: Option<String>,
+    },
+    /// Unfreeze the account (on a device signed in after the freeze): the full ID number and
+    /// the payment PIN from stdin. A 24-hour cooling-off follows.
+    Unfreeze {
+        #[arg(long)]
+        id_number: String,
+        /// Read the payment PIN from one line of stdin (required).
+        #[arg(long, required = true)]
+        pin_stdin: bool,
+    },
+    /// The account's state: active, frozen, or cooling off (and until when).
+    Status,
+    /// The security log: sign-ins, new devices, freezes, unfreezes, PIN lock-outs, card and
+    /// phone-number changes (newest first).
+    SecurityLog {
+        /// Older entries: the `next_before` of the previous page.
+        #[arg(long)]
+        before: Option<String>,
+    },
+    /// Fetch the notices for this device since the last time (new devices, freezes, ...).
+    Events,
+    /// "Not me? Freeze now" from this signed-in device: freezes the account at once and signs
+    /// out --device (e.g. the new device of a `new_device` notice) or, without it, every other
+    /// device. This device stays signed in; unfreeze later with `wallet unfreeze`.
+    #[command(verbatim_doc_comment)]
+    Freeze {
+        /// The device to sign out (from `wallet devices` or `wallet events`).
+        #[arg(long)]
+        device: Option<String>,
+    },
+    /// The account's settings: whether SMS-only sign-in is on. `settings sms-login on|off`
+    /// switches it.
+    Settings {
+        #[command(subcommand)]
+        action: Option<SettingsAction>,
+    },
+    /// Change the account's phone number: `phone change`, then `phone verify` with the codes.
+    Phone {
+        #[command(subcommand)]
+        action: PhoneAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SettingsAction {
+    /// Switch sign-in with an SMS code alone on (needs the payment PIN from stdin) or off.
+    /// Off by default: when on, anyone holding the SIM card can sign in.
+    #[command(name = "sms-login")]
+    SmsLogin {
+        #[arg(value_enum)]
+        state: OnOff,
+        /// Read the payment PIN from one line of stdin (needed to switch on).
+        #[arg(long)]
+        pin_stdin: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Subcommand)]
+enum PhoneAction {
+    /// Start changing the number: the login password from stdin, and the full ID number or
+    /// (without --id-number) a code sent to the old number too. A code goes to the new number.
+    /// Prints `challenge_id` (and `old_challenge_id` when the old number got a code).
+    #[command(verbatim_doc_comment)]
+    Change {
+        #[arg(long)]
+        new_phone: String,
+        /// Read the login password from one line of stdin (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// The full resident ID number, instead of a code to the old number.
+        #[arg(long)]
+        id_number: Option<String>,
+    },
+    /// Finish the change with the code sent to the new number (and the old number's code when
+    /// asked), and say what happens to the cards bound under the old number.
+    #[command(verbatim_doc_comment)]
+    Verify {
+        /// The `challenge_id` printed by `phone change`.
+        #[arg(long)]
+        challenge: String,
+        /// The code sent to the new number.
+        #[arg(long)]
+        code: String,
+        /// The `old_challenge_id` printed by `phone change`, when there was one.
+        #[arg(long, requires = "old_code")]
+        old_challenge: Option<String>,
+        /// The code sent to the old number.
+        #[arg(long, requires = "old_challenge")]
+        old_code: Option<String>,
+        /// Keep the bound cards, or unbind them all (bind them again under the new number).
+        #[arg(long, value_enum)]
+        cards: CardsChoice,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CardsChoice {
+    Keep,
+    Unbind,
 }
 
 #[derive(Debug, Subcommand)]
@@ -403,14 +537,105 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
             out.pending(&wallet.signup(input).await?);
         }
         Command::Login {
-            phone,
-            password_stdin: _,
-        } => {
+            phone, sms: true, ..
+        } => out.pending(&wallet.login_sms(phone).await?),
+        Command::Login { phone, .. } => {
             let password = read_secret_line("the password")?;
             out.pending(&wallet.login(phone, password.to_string()).await?);
         }
         Command::Verify { code } => out.profile(&wallet.verify(code).await?, true),
         Command::Whoami => out.profile(&wallet.whoami().await?, false),
+        Command::ReportLost {
+            phone,
+            name,
+            id_last6,
+            password_stdin,
+            device,
+        } => {
+            let password = if password_stdin {
+                Some(read_secret_line("the password")?.to_string())
+            } else {
+                None
+            };
+            wallet
+                .report_lost(ReportLostInput {
+                    phone,
+                    name,
+                    id_last6,
+                    password,
+                    device_id: device,
+                })
+                .await?;
+            out.report_lost_sent();
+        }
+        Command::Unfreeze {
+            id_number,
+            pin_stdin: _,
+        } => {
+            let pin = read_secret_line("the payment PIN")?;
+            out.account_status(&wallet.unfreeze(id_number, pin.to_string()).await?);
+        }
+        Command::Status => out.account_status(&wallet.account_status().await?),
+        Command::SecurityLog { before } => out.security_log(&wallet.security_log(before).await?),
+        Command::Events => out.device_events(&wallet.sync_events().await?),
+        Command::Freeze { device } => out.frozen_now(&wallet.freeze_account(device).await?),
+        Command::Settings { action: None } => out.settings(&wallet.settings().await?, false),
+        Command::Settings {
+            action: Some(SettingsAction::SmsLogin { state, pin_stdin }),
+        } => {
+            let on = state == OnOff::On;
+            let pin = if pin_stdin {
+                Some(read_secret_line("the payment PIN")?)
+            } else {
+                None
+            };
+            let settings = wallet
+                .set_sms_login(on, pin.as_ref().map(|p| p.to_string()))
+                .await?;
+            out.settings(&settings, true);
+        }
+        Command::Phone {
+            action:
+                PhoneAction::Change {
+                    new_phone,
+                    password_stdin: _,
+                    id_number,
+                },
+        } => {
+            let password = read_secret_line("the password")?;
+            let started = wallet
+                .start_phone_change(PhoneChangeInput {
+                    new_phone,
+                    password: password.to_string(),
+                    id_number,
+                })
+                .await?;
+            out.phone_change_started(&started);
+        }
+        Command::Phone {
+            action:
+                PhoneAction::Verify {
+                    challenge,
+                    code,
+                    old_challenge,
+                    old_code,
+                    cards,
+                },
+        } => {
+            let profile = wallet
+                .finish_phone_change(PhoneChangeFinish {
+                    challenge_id: challenge,
+                    code,
+                    old_challenge_id: old_challenge,
+                    old_code,
+                    cards: match cards {
+                        CardsChoice::Keep => CardsOnPhoneChange::Keep,
+                        CardsChoice::Unbind => CardsOnPhoneChange::Unbind,
+                    },
+                })
+                .await?;
+            out.phone_changed(&profile, cards == CardsChoice::Unbind);
+        }
         Command::Devices { action: None } => out.devices(&wallet.devices().await?),
         Command::Devices {
             action: Some(DevicesAction::Revoke { id }),

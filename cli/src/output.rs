@@ -5,6 +5,9 @@ use std::io::IsTerminal as _;
 
 use serde_json::{json, Value};
 use wallet_core::{
+    AccountSettings, AccountState, AccountStatus, DeviceEvent, PhoneChangeStarted, SecurityLog,
+};
+use wallet_core::{
     Balance, Bank, Card, CardInspection, CardScheme, CardStatus, CardType, ChallengePurpose,
     DecodedQr, Device, ErrorCode, Money, Operation, OperationKind, OperationStatus, Order,
     OrderStatus, PasswordStrength, PaycodeSettings, PaycodeView, PaymentChannel,
@@ -640,6 +643,163 @@ impl Out {
         }
         println!("{}", self.t(Msg::DeclinedDone));
         println!("  {}", self.order_line(o));
+    }
+
+    // --- lost phone (issue 5) ---
+
+    pub fn report_lost_sent(&self) {
+        if self.json {
+            self.print_json(&json!({ "received": true }));
+        } else {
+            println!("{}", self.t(Msg::ReportLostSent));
+        }
+    }
+
+    pub fn account_status(&self, s: &AccountStatus) {
+        if self.json {
+            self.print_json(&json!(s));
+            return;
+        }
+        match s.state {
+            AccountState::Active => println!("{}", self.t(Msg::StateActive)),
+            AccountState::Frozen => {
+                println!("{}", self.t(Msg::StateFrozen));
+                if let Some(t) = &s.frozen_since {
+                    println!("{} {t}", self.t(Msg::Since));
+                }
+            }
+            AccountState::CoolingOff => {
+                println!(
+                    "{} {}",
+                    self.t(Msg::StateCoolingOff),
+                    s.cooling_off_until.as_deref().unwrap_or("?")
+                );
+                println!(
+                    "{} {}",
+                    self.t(Msg::CoolingOffLimit),
+                    s.cooling_off_limit.display()
+                );
+            }
+        }
+    }
+
+    /// `wallet freeze`: frozen now; this device stays signed in.
+    pub fn frozen_now(&self, s: &AccountStatus) {
+        if self.json {
+            self.print_json(&json!(s));
+            return;
+        }
+        println!("{}", self.t(Msg::FrozenNow));
+        self.account_status(s);
+    }
+
+    pub fn settings(&self, s: &AccountSettings, saved: bool) {
+        if s.sms_login_enabled && saved {
+            // On stderr in both modes: scripts read stdout, people see it.
+            eprintln!("{}", self.t(Msg::SmsLoginWarning));
+        }
+        if self.json {
+            self.print_json(&json!(s));
+            return;
+        }
+        if saved {
+            println!("{}", self.t(Msg::SettingsSaved));
+        }
+        println!(
+            "{}",
+            self.t(if s.sms_login_enabled {
+                Msg::SmsLoginOn
+            } else {
+                Msg::SmsLoginOff
+            })
+        );
+    }
+
+    pub fn phone_change_started(&self, p: &PhoneChangeStarted) {
+        if self.json {
+            self.print_json(&json!(p));
+            return;
+        }
+        println!("{} {}", self.t(Msg::CodeSent), p.new_phone_masked);
+        println!("  challenge: {}", p.challenge_id);
+        if let Some(old) = &p.old_challenge_id {
+            println!("{}", self.t(Msg::OldNumberCodeSent));
+            println!("  old challenge: {old}");
+        }
+        let next = match &p.old_challenge_id {
+            Some(old) => format!(
+                "wallet phone verify --challenge {} --code <…> --old-challenge {old} --old-code <…> --cards keep|unbind",
+                p.challenge_id
+            ),
+            None => format!(
+                "wallet phone verify --challenge {} --code <…> --cards keep|unbind",
+                p.challenge_id
+            ),
+        };
+        println!("{} {next}", self.t(Msg::Next));
+        println!("  {} {}", self.t(Msg::Until), p.expires_at);
+    }
+
+    pub fn phone_changed(&self, p: &Profile, cards_unbound: bool) {
+        if self.json {
+            self.print_json(&json!(p));
+            return;
+        }
+        println!("{} {}", self.t(Msg::PhoneChanged), p.phone_masked);
+        println!(
+            "  {}",
+            self.t(if cards_unbound {
+                Msg::CardsUnboundRebind
+            } else {
+                Msg::CardsKept
+            })
+        );
+    }
+
+    pub fn security_log(&self, log: &SecurityLog) {
+        if self.json {
+            self.print_json(&json!(log));
+            return;
+        }
+        if log.events.is_empty() {
+            println!("{}", self.t(Msg::NoSecurityEvents));
+        }
+        for e in &log.events {
+            let mut line = format!("{}  {}", e.at, i18n::security_kind(self.lang, e.kind));
+            if let Some(d) = &e.device_name {
+                line.push_str(&format!(" · {d}"));
+            }
+            if let Some(d) = &e.detail {
+                line.push_str(&format!(" · {d}"));
+            }
+            println!("{line}");
+        }
+        if let Some(b) = &log.next_before {
+            println!("{} {b}", self.t(Msg::OlderEntries));
+        }
+    }
+
+    pub fn device_events(&self, events: &[DeviceEvent]) {
+        if self.json {
+            self.print_json(&json!({ "events": events }));
+            return;
+        }
+        if events.is_empty() {
+            println!("{}", self.t(Msg::NoDeviceEvents));
+        }
+        for e in events {
+            let mut line = format!("{}  {}", e.at, i18n::event_kind(self.lang, e.kind));
+            if let Some(d) = &e.device_name {
+                line.push_str(&format!(" · {d}"));
+            }
+            if let Some(r) = &e.reference {
+                line.push_str(&format!(" · {r}"));
+            }
+            if let Some(t) = &e.cooling_off_until {
+                line.push_str(&format!(" · {} {t}", self.t(Msg::Until)));
+            }
+            println!("{line}");
+        }
     }
 }
 

@@ -688,3 +688,125 @@ fn pay_flags_are_checked_by_the_parser() {
         assert!(help.contains(word), "{word}: {help}");
     }
 }
+
+#[test]
+fn report_lost_checks_its_arguments_without_a_profile() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let mut all = vec!["--json", "report-lost"];
+        all.extend_from_slice(args);
+        json_error(&wallet(home.path(), &all, stdin))
+    };
+    // Neither identity, half of one, or both: clap refuses, as MALFORMED_REQUEST.
+    for args in [
+        &["--phone", "13812345678"][..],
+        &["--phone", "13812345678", "--name", "李明"],
+        &["--phone", "13812345678", "--id-last6", "31002X"],
+        &[
+            "--phone",
+            "13812345678",
+            "--name",
+            "李明",
+            "--id-last6",
+            "31002X",
+            "--password-stdin",
+        ],
+    ] {
+        assert_eq!(run(args, "pw\n")["code"], "MALFORMED_REQUEST", "{args:?}");
+    }
+    let base = ["--phone", "13812345678", "--name", "李明", "--id-last6"];
+    let mut bad_last6 = base.to_vec();
+    bad_last6.push("1234X5");
+    assert_eq!(run(&bad_last6, "")["code"], "ID_NUMBER_INVALID");
+    assert_eq!(
+        run(
+            &["--phone", "12", "--name", "李明", "--id-last6", "31002X"],
+            ""
+        )["code"],
+        "PHONE_INVALID"
+    );
+    assert_eq!(
+        run(&["--phone", "13812345678", "--password-stdin"], "\n")["code"],
+        "MALFORMED_REQUEST"
+    );
+    // Well-formed: it needs no sign-in and goes to the (unreachable) server.
+    let mut good = base.to_vec();
+    good.push("31002x");
+    assert_eq!(run(&good, "")["code"], "NETWORK");
+    assert_eq!(
+        run(&["--phone", "13812345678", "--password-stdin"], "pw\n")["code"],
+        "NETWORK"
+    );
+    // A report from a friend's device leaves nothing behind.
+    assert_eq!(std::fs::read_dir(home.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn unfreeze_status_security_log_and_events_need_a_sign_in() {
+    let home = tempfile::tempdir().unwrap();
+    let err = json_error(&wallet(
+        home.path(),
+        &["--json", "unfreeze", "--id-number", "110105", "--pin-stdin"],
+        "135790\n",
+    ));
+    assert_eq!(err["code"], "ID_NUMBER_INVALID");
+    let err = json_error(&wallet(
+        home.path(),
+        &[
+            "--json",
+            "unfreeze",
+            "--id-number",
+            "11010519491231002X",
+            "--pin-stdin",
+        ],
+        "12\n",
+    ));
+    assert_eq!(err["code"], "PIN_FORMAT_INVALID");
+    // The PIN is never an argument.
+    let err = json_error(&wallet(
+        home.path(),
+        &["--json", "unfreeze", "--id-number", "11010519491231002X"],
+        "",
+    ));
+    assert_eq!(err["code"], "MALFORMED_REQUEST");
+    for cmd in [
+        &[
+            "unfreeze",
+            "--id-number",
+            "11010519491231002X",
+            "--pin-stdin",
+        ][..],
+        &["status"],
+        &["security-log"],
+        &["security-log", "--before", "12"],
+        &["events"],
+    ] {
+        let mut args = vec!["--json"];
+        args.extend_from_slice(cmd);
+        assert_eq!(
+            json_error(&wallet(home.path(), &args, "135790\n"))["code"],
+            "NOT_SIGNED_IN",
+            "{cmd:?}"
+        );
+    }
+    assert_eq!(std::fs::read_dir(home.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn report_lost_errors_are_translated() {
+    let home = tempfile::tempdir().unwrap();
+    let out = wallet(
+        home.path(),
+        &[
+            "--lang",
+            "zh-CN",
+            "report-lost",
+            "--phone",
+            "12",
+            "--password-stdin",
+        ],
+        "pw\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("手机号码无效"));
+}

@@ -15,10 +15,12 @@ use tauri::ipc::{InvokeBody, Request};
 use tauri::{Builder, Manager, Runtime, State};
 use tokio::sync::OnceCell;
 use wallet_core::{
-    Balance, Card, CardInspection, DecodedQr, Device, ErrorCode, Money, Operation, Order,
-    PasswordStrength, PayQrInput, PaycodeSettings, PaycodeSettingsInput, PaycodeView,
-    PendingCardBinding, PendingVerification, PinState, Profile, QrPayment, SessionStatus,
-    SignupInput, TopUpInput, Wallet, WalletConfig, WalletError, WithdrawInput,
+    AccountSettings, AccountStatus, Balance, Card, CardInspection, DecodedQr, Device, DeviceEvent,
+    ErrorCode, Money, Operation, Order, PasswordStrength, PayQrInput, PaycodeSettings,
+    PaycodeSettingsInput, PaycodeView, PendingCardBinding, PendingVerification, PhoneChangeFinish,
+    PhoneChangeInput, PhoneChangeStarted, PinState, Profile, QrPayment, ReportLostInput,
+    SecurityLog, SessionStatus, SignupInput, TopUpInput, Wallet, WalletConfig, WalletError,
+    WithdrawInput,
 };
 
 mod commands;
@@ -368,6 +370,104 @@ async fn decline_order(state: State<'_, AppState>, order_id: String) -> Result<O
     state.wallet().await?.decline_order(order_id).await
 }
 
+// --- lost phone (DESIGN §9) ------------------------------------------------------------------
+
+/// Freezes the account of a lost phone; works signed out and says nothing about the account.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn report_lost(
+    state: State<'_, AppState>,
+    input: ReportLostInput,
+) -> Result<(), WalletError> {
+    state.wallet().await?.report_lost(input).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn account_status(state: State<'_, AppState>) -> Result<AccountStatus, WalletError> {
+    state.wallet().await?.account_status().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn unfreeze(
+    state: State<'_, AppState>,
+    id_number: String,
+    pin: String,
+) -> Result<AccountStatus, WalletError> {
+    state.wallet().await?.unfreeze(id_number, pin).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn security_log(
+    state: State<'_, AppState>,
+    before: Option<String>,
+) -> Result<SecurityLog, WalletError> {
+    state.wallet().await?.security_log(before).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn sync_events(state: State<'_, AppState>) -> Result<Vec<DeviceEvent>, WalletError> {
+    state.wallet().await?.sync_events().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn settings(state: State<'_, AppState>) -> Result<AccountSettings, WalletError> {
+    state.wallet().await?.settings().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_sms_login(
+    state: State<'_, AppState>,
+    enabled: bool,
+    pin: Option<String>,
+) -> Result<AccountSettings, WalletError> {
+    state.wallet().await?.set_sms_login(enabled, pin).await
+}
+
+/// "Not you? Freeze now": freezes the account and signs out `device_id` (every other device when
+/// absent); this device stays signed in.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn freeze_account(
+    state: State<'_, AppState>,
+    device_id: Option<String>,
+) -> Result<AccountStatus, WalletError> {
+    state.wallet().await?.freeze_account(device_id).await
+}
+
+/// Sign-in by an SMS code alone (when the account switched it on); then `verify`.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn login_sms(
+    state: State<'_, AppState>,
+    phone: String,
+) -> Result<PendingVerification, WalletError> {
+    state.wallet().await?.login_sms(phone).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn start_phone_change(
+    state: State<'_, AppState>,
+    input: PhoneChangeInput,
+) -> Result<PhoneChangeStarted, WalletError> {
+    state.wallet().await?.start_phone_change(input).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn finish_phone_change(
+    state: State<'_, AppState>,
+    input: PhoneChangeFinish,
+) -> Result<Profile, WalletError> {
+    state.wallet().await?.finish_phone_change(input).await
+}
+
 /// Registers the commands and the wallet state, and starts opening the wallet with `open` as
 /// soon as the app is set up. Generic over the runtime so tests drive it with the mock runtime.
 pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> {
@@ -411,7 +511,18 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> 
             set_paycode_settings,
             orders,
             confirm_order,
-            decline_order
+            decline_order,
+            report_lost,
+            account_status,
+            unfreeze,
+            security_log,
+            sync_events,
+            settings,
+            set_sms_login,
+            freeze_account,
+            login_sms,
+            start_phone_change,
+            finish_phone_change
         ])
         .setup(|app| {
             // Start opening now so the first screen does not wait for the secret store.
@@ -597,6 +708,43 @@ mod tests {
                 json!({"orderId": "o1", "pin": "860527", "idempotencyKey": "k-12345678"}),
             ),
             ("decline_order", json!({"orderId": "o1"})),
+        ];
+        for (cmd, body) in calls {
+            let err = invoke(cmd, body).unwrap_err();
+            assert_eq!(err["code"], "STORE_KEY_WRONG", "{cmd}: {err}");
+        }
+    }
+
+    /// The lost-phone commands take the UI's argument names (camelCase in JS).
+    #[test]
+    fn lost_phone_commands_take_the_ui_arguments() {
+        let calls = [
+            (
+                "report_lost",
+                json!({"input": {"phone": "13800138000", "name": "李明", "id_last6": "31002X", "password": null, "device_id": null}}),
+            ),
+            ("account_status", json!({})),
+            (
+                "unfreeze",
+                json!({"idNumber": "11010519491231002X", "pin": "860527"}),
+            ),
+            ("security_log", json!({"before": null})),
+            ("security_log", json!({"before": "42"})),
+            ("sync_events", json!({})),
+            ("settings", json!({})),
+            ("set_sms_login", json!({"enabled": true, "pin": "860527"})),
+            ("set_sms_login", json!({"enabled": false, "pin": null})),
+            ("freeze_account", json!({"deviceId": "dev_1"})),
+            ("freeze_account", json!({"deviceId": null})),
+            ("login_sms", json!({"phone": "13800138000"})),
+            (
+                "start_phone_change",
+                json!({"input": {"new_phone": "13900139000", "password": "x", "id_number": null}}),
+            ),
+            (
+                "finish_phone_change",
+                json!({"input": {"challenge_id": "c1", "code": "123456", "old_challenge_id": null, "old_code": null, "cards": "keep"}}),
+            ),
         ];
         for (cmd, body) in calls {
             let err = invoke(cmd, body).unwrap_err();

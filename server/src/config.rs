@@ -67,6 +67,21 @@ pub struct Limits {
     /// How long a payment-code charge over the no-PIN limit waits for the payer's PIN, in seconds.
     #[arg(long, default_value_t = 120)]
     pub paycode_confirm_secs: i64,
+    /// How long the cooling-off after an unfreeze or a new device lasts, in seconds (24 h).
+    #[arg(long, default_value_t = 86_400)]
+    pub cooling_off_secs: i64,
+    /// Most one withdrawal (or transfer) may move during a cooling-off, in fen (default ¥500).
+    #[arg(long, default_value_t = 50_000)]
+    pub cooling_off_limit_fen: i64,
+    /// Most lost-phone reports naming one phone number per window.
+    #[arg(long, default_value_t = 5)]
+    pub report_lost_per_phone_max: u32,
+    /// Most lost-phone reports from one client IP per window.
+    #[arg(long, default_value_t = 20)]
+    pub report_lost_per_ip_max: u32,
+    /// Window of the lost-phone report limits, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub report_lost_window_secs: i64,
 }
 
 impl Default for Limits {
@@ -92,6 +107,11 @@ impl Default for Limits {
             paycode_no_pin_limit_fen: 20_000,
             paycode_no_pin_daily_fen: 100_000,
             paycode_confirm_secs: 120,
+            cooling_off_secs: 86_400,
+            cooling_off_limit_fen: 50_000,
+            report_lost_per_phone_max: 5,
+            report_lost_per_ip_max: 20,
+            report_lost_window_secs: 3600,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod lost;
 pub mod money;
 pub mod openapi;
 pub mod otp;

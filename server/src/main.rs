@@ -3,6 +3,8 @@
 
 #[path = "tools/merchant.rs"]
 mod merchant;
+#[path = "tools/support.rs"]
+mod support;
 
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
@@ -40,6 +42,11 @@ enum Command {
     Merchant {
         #[command(subcommand)]
         command: merchant::MerchantCommand,
+    },
+    /// Support tools on a server's database: freeze an account, look one up (masked).
+    Support {
+        #[command(subcommand)]
+        command: support::SupportCommand,
     },
     /// Ledger tools that read a server's database.
     Ledger {
@@ -153,6 +160,7 @@ async fn main() -> ExitCode {
         Command::Otp { .. }
         | Command::Sandbox { .. }
         | Command::Merchant { .. }
+        | Command::Support { .. }
         | Command::Ledger { .. } => "warn",
     };
     tracing_subscriber::fmt()
@@ -183,6 +191,7 @@ async fn main() -> ExitCode {
             }
         }
         Command::Merchant { command } => merchant::run(command).await,
+        Command::Support { command } => support::run(command).await,
         Command::Ledger {
             command: LedgerCommand::Check { db, json },
         } => ledger_check(&db, json).await,

@@ -88,6 +88,18 @@ impl KeyedLocks {
 /// account runs at a time: parallel guesses queue instead of racing past the limit, and
 /// parallel honest payments are not mistaken for guesses.
 pub async fn verify_pin(state: &AppState, account_id: &str, pin: &str) -> ApiResult<()> {
+    verify_pin_and(state, account_id, pin, true).await
+}
+
+/// [`verify_pin`] with a second factor checked by the caller (the ID number at unfreeze):
+/// when `also_right` is false the try counts as a wrong one and answers `UNFREEZE_DENIED`, so
+/// the second factor shares the PIN's 5-try budget and cannot be guessed on its own.
+pub async fn verify_pin_and(
+    state: &AppState,
+    account_id: &str,
+    pin: &str,
+    also_right: bool,
+) -> ApiResult<()> {
     if !pin::pin_well_formed(pin) {
         return Err(ErrorCode::PinFormatInvalid.into());
     }
@@ -104,9 +116,11 @@ pub async fn verify_pin(state: &AppState, account_id: &str, pin: &str) -> ApiRes
         PinTry::Go { hash } => hash,
     };
     let pin = pin.to_owned();
-    let right = tokio::task::spawn_blocking(move || secrets::verify_password(&pin, Some(&hash)))
-        .await
-        .map_err(ApiError::internal)?;
+    let pin_right =
+        tokio::task::spawn_blocking(move || secrets::verify_password(&pin, Some(&hash)))
+            .await
+            .map_err(ApiError::internal)?;
+    let right = pin_right && also_right;
     match state
         .store
         .finish_pin_try(account_id, right, now, l.pin_failures_max, l.pin_lock_secs)
@@ -114,14 +128,24 @@ pub async fn verify_pin(state: &AppState, account_id: &str, pin: &str) -> ApiRes
     {
         PinVerdict::Right => Ok(()),
         PinVerdict::Wrong { tries_left } => {
-            tracing::info!(account = %account_id, tries_left, "wrong payment PIN");
-            Err(ApiError::detail(
-                ErrorCode::PinWrong,
-                format!("{tries_left} tries left."),
-            ))
+            tracing::info!(account = %account_id, tries_left, "wrong payment PIN or identity");
+            let code = if pin_right {
+                ErrorCode::UnfreezeDenied
+            } else {
+                ErrorCode::PinWrong
+            };
+            Err(ApiError::detail(code, format!("{tries_left} tries left.")))
         }
         PinVerdict::Locked { until } => {
             tracing::warn!(account = %account_id, "payment PIN locked");
+            crate::lost::note(
+                state,
+                account_id,
+                api::SecurityEventKind::PinLocked,
+                None,
+                None,
+            )
+            .await;
             Err(pin_locked(until, now))
         }
     }
@@ -174,6 +198,8 @@ pub async fn top_up(
     key: &str,
     req: api::TopUpRequest,
 ) -> ApiResult<Operation> {
+    // A frozen account takes no money in either: a thief must not learn the cards work.
+    crate::lost::ensure_active(state, account_id).await?;
     let amount = checked_amount(req.amount, state.limits.topup_limit_fen)?;
     let card = usable_card(state, account_id, req.card_id.as_deref(), OpKind::Topup).await?;
     let op = NewOperation {
@@ -210,6 +236,7 @@ pub async fn withdraw(
     if let Some(existing) = existing_operation(state, account_id, key, &hash).await? {
         return Ok(existing);
     }
+    crate::lost::ensure_outflow_allowed(state, account_id, amount).await?;
     verify_pin(state, account_id, &req.pin).await?;
     let l = &state.limits;
     let op = NewOperation {
@@ -307,9 +334,16 @@ async fn run_operation(
 ) -> ApiResult<Operation> {
     let now = state.clock.unix();
     let kind = op.kind;
+    let account_id = op.account_id.clone();
     let row = match state
         .store
-        .begin_operation(op, now, day_start_cst(now), daily_limit)
+        .begin_operation(
+            op,
+            now,
+            day_start_cst(now),
+            daily_limit,
+            state.limits.cooling_off_limit_fen,
+        )
         .await?
     {
         BeginOutcome::Created(row) => row,
@@ -326,6 +360,10 @@ async fn run_operation(
                 ErrorCode::BalanceInsufficient,
                 format!("the balance is {}", Money::cny(balance).display()),
             ))
+        }
+        BeginOutcome::Frozen => return Err(crate::lost::frozen()),
+        BeginOutcome::CoolingOff { until } => {
+            return Err(crate::lost::cooling_off(state, &account_id, until))
         }
     };
     let transfer = Transfer {

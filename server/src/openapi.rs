@@ -6,8 +6,8 @@ use utoipa::{Modify, OpenApi};
 use wallet_protocol::signing;
 
 use crate::routes::{
-    cards, devices, login, me, merchants, meta, money, orders, paycode, pin, qr, sandbox, signup,
-    verify,
+    cards, devices, login, lost, me, merchants, meta, money, orders, paycode, pin, qr, sandbox,
+    signup, verify,
 };
 
 #[derive(OpenApi)]
@@ -22,6 +22,7 @@ use crate::routes::{
     paths(
         signup::signup,
         login::login,
+        login::login_sms,
         verify::verify,
         me::me,
         devices::list_devices,
@@ -49,6 +50,16 @@ use crate::routes::{
         paycode::seed,
         paycode::settings,
         paycode::put_settings,
+        lost::report_lost,
+        lost::unfreeze,
+        lost::freeze,
+        lost::status,
+        lost::security_log,
+        lost::events,
+        lost::settings,
+        lost::put_settings,
+        lost::start_phone_change,
+        lost::finish_phone_change,
         merchants::create,
         merchants::qr,
         merchants::create_order,
@@ -71,6 +82,7 @@ use crate::routes::{
         (name = "money", description = "Top-ups, withdrawals and the balance, on a double-entry ledger"),
         (name = "pay", description = "Paying merchants: scanned QR codes and orders waiting for the payer"),
         (name = "paycode", description = "Payment codes (show to pay): the device's seed and the no-PIN limits"),
+        (name = "lost", description = "Lost phone: freeze from anywhere, unfreeze, the security log and device events"),
         (name = "merchants", description = "The merchant API: `Authorization: Bearer <api key>` for the merchant in the path"),
         (name = "sandbox", description = "Tester tools, sandbox mode only"),
         (name = "meta", description = "Health and this document"),

@@ -78,6 +78,7 @@ pub async fn issue(
             ChallengePurpose::Signup => "signup",
             ChallengePurpose::Login => "login",
             ChallengePurpose::PinReset => "pin_reset",
+            ChallengePurpose::PhoneChange => "phone_change",
         },
         sent_at: now,
     };

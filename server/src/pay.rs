@@ -338,6 +338,9 @@ pub async fn create_order(
         )
         .await?;
     tracing::info!(merchant = %m.id, order = %row.id, channel = channel.as_str(), "order created");
+    if let Some(payer) = &row.payer_account_id {
+        crate::lost::order_waiting(state, payer, &row.id).await;
+    }
     order_wire(state, &row, m).await
 }
 
@@ -436,6 +439,9 @@ pub async fn charge(
     let now = state.clock.now();
     let now_step = paycode::step_at(now);
     let hit = state.paycodes.lookup(code, now_step).ok_or_else(invalid)?;
+    // Codes of a frozen account's devices (made offline before the freeze, too) stay indexed
+    // while it is frozen, so the merchant hears why.
+    crate::lost::ensure_active(state, &hit.account_id).await?;
     let settings = effective_settings(state, &hit.account_id).await?;
     let now = now.timestamp();
     let order_id = secrets::new_id("ord");
@@ -477,6 +483,9 @@ pub async fn charge(
     let row = match outcome {
         ChargeOutcome::Created(row) => {
             tracing::info!(merchant = %m.id, order = %row.id, status = row.status.as_str(), "payment code charged");
+            if row.status == OrderState::Open {
+                crate::lost::order_waiting(state, &hit.account_id, &row.id).await;
+            }
             row
         }
         ChargeOutcome::Existing(row) => row,
@@ -491,6 +500,7 @@ pub async fn charge(
         ChargeOutcome::BalanceInsufficient { .. } => {
             return Err(ErrorCode::BalanceInsufficient.into())
         }
+        ChargeOutcome::Frozen => return Err(crate::lost::frozen()),
     };
     order_wire(state, &row, m).await
 }
@@ -598,6 +608,7 @@ fn pay_error(outcome: PayOutcome) -> ApiError {
             ErrorCode::BalanceInsufficient,
             format!("the balance is {}", Money::cny(balance).display()),
         ),
+        PayOutcome::Frozen => crate::lost::frozen(),
         PayOutcome::Paid { .. } | PayOutcome::Existing(_) => {
             ApiError::internal("a payment outcome taken for an error")
         }
@@ -615,6 +626,7 @@ pub async fn pay_qr(
     if let Some(op) = existing_operation(state, account_id, key, &hash).await? {
         return Ok(op);
     }
+    crate::lost::ensure_active(state, account_id).await?;
     let r = resolve_payload(state, &req.payload).await?;
     let now = state.clock.unix();
     let target = match &r.order {
@@ -724,6 +736,7 @@ pub async fn confirm_order(
     if let Some(op) = existing_operation(state, account_id, key, &hash).await? {
         return Ok(op);
     }
+    crate::lost::ensure_active(state, account_id).await?;
     let order = payer_order(state, account_id, order_id).await?;
     order_open(&order)?;
     within_payment_limit(state, order.amount)?;

@@ -69,6 +69,38 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", uuid::Uuid::new_v4().simple())
 }
 
+/// SHA-256 of a real name and the last 6 of a resident ID number, normalised (trimmed, `x` as
+/// `X`), for a constant-time comparison of a lost-phone report with the account.
+pub fn identity_digest(name: &str, id_last6: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"WALLET-REPORT-LOST-V1\n");
+    h.update(name.trim().as_bytes());
+    h.update(b"\n");
+    h.update(id_last6.trim().to_ascii_uppercase().as_bytes());
+    h.finalize().into()
+}
+
+/// Whether a report's name + last 6 match the account's, in constant time. `account` is
+/// `None` for an unknown phone: a dummy is compared instead, so the work is the same.
+pub fn identity_matches(name: &str, id_last6: &str, account: Option<(&str, &str)>) -> bool {
+    let given = identity_digest(name, id_last6);
+    let (known, stored) = match account {
+        Some((acc_name, id_number)) => {
+            let chars: Vec<char> = id_number.chars().collect();
+            let last6: String = chars[chars.len().saturating_sub(6)..].iter().collect();
+            (true, identity_digest(acc_name, &last6))
+        }
+        None => (false, identity_digest("\u{0}", "\u{0}")),
+    };
+    bool::from(given.ct_eq(&stored)) && known
+}
+
+/// Constant-time equality of two strings (full ID number at unfreeze).
+pub fn ct_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    bool::from(a.ct_eq(&b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

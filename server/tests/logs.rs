@@ -121,3 +121,52 @@ async fn payment_codes_seeds_and_merchant_keys_stay_out_of_the_logs() {
         assert!(!logs.contains(&secret), "{secret} in logs:\n{logs}");
     }
 }
+
+#[tokio::test]
+async fn lost_phone_reports_keep_names_and_id_numbers_out_of_the_logs() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = TestApp::new();
+    let _device = app.signed_up_device().await;
+    let report = |body: serde_json::Value| {
+        let app = &app;
+        async move { app.post_json(paths::REPORT_LOST, body).await }
+    };
+    report(serde_json::json!({ "phone": PHONE, "name": "王芳", "id_last6": "31002X" })).await;
+    report(serde_json::json!({ "phone": PHONE, "password": "wrong-Horse-battery-staple-00" }))
+        .await;
+    report(serde_json::json!({ "phone": PHONE, "name": NAME, "id_last6": "31002X" })).await;
+    let new = app.logged_in_device("new phone").await;
+    app.signed_json(
+        &new,
+        Method::POST,
+        paths::UNFREEZE,
+        Some(serde_json::json!({ "id_number": ID_NUMBER, "pin": "280419" })),
+        &[],
+    )
+    .await;
+    drop(_guard);
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("account frozen"), "{logs}");
+    assert!(logs.contains("+86 138****5678"), "{logs}");
+    for secret in [
+        NAME,
+        "王芳",
+        "31002X",
+        ID_NUMBER,
+        "13812345678",
+        PASSWORD,
+        "wrong-Horse-battery-staple-00",
+        "280419",
+    ] {
+        assert!(!logs.contains(secret), "{secret} in logs:\n{logs}");
+    }
+}

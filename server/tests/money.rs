@@ -113,11 +113,6 @@ async fn balance(app: &TestApp, d: &TestDevice) -> Value {
     res.body
 }
 
-async fn assert_ledger(app: &TestApp) {
-    let totals = app.store.ledger_check().await.unwrap();
-    assert!(totals.is_ok(), "ledger invariant broken: {totals:?}");
-}
-
 #[tokio::test]
 async fn bind_top_up_withdraw_balance() {
     let app = TestApp::new();
@@ -165,7 +160,7 @@ async fn bind_top_up_withdraw_balance() {
         b["limits"]["withdraw_daily_remaining"]["minor"],
         5_000_000 - 3_000
     );
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 
     // Over the balance: refused, nothing moves.
     assert_eq!(
@@ -175,7 +170,7 @@ async fn bind_top_up_withdraw_balance() {
         "BALANCE_INSUFFICIENT"
     );
     assert_eq!(balance(&app, &d).await["balance"]["minor"], 7_000);
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
@@ -223,7 +218,7 @@ async fn every_sandbox_outcome() {
     assert_eq!(res.body["failure_code"], "BANK_INSUFFICIENT_FUNDS");
     let res = topup(&app, &d, 5_000, Some(&slow), "k-slow-0001").await;
     assert_eq!(res.body["status"], "pending", "{res:?}");
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
     // The next look settles it with the bank: approved exactly once.
     let b = balance(&app, &d).await;
     assert_eq!(b["balance"]["minor"], 5_000);
@@ -237,7 +232,7 @@ async fn every_sandbox_outcome() {
     let again = topup(&app, &d, 5_000, Some(&slow), "k-slow-0001").await;
     assert_eq!(again.body["status"], "succeeded");
     assert_eq!(balance(&app, &d).await["balance"]["minor"], 5_000);
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
@@ -272,7 +267,7 @@ async fn idempotency_keys_move_money_once() {
     ids.dedup();
     assert_eq!(ids.len(), 1, "{ids:?}");
     assert_eq!(balance(&app, &d).await["balance"]["minor"], 20_000);
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
@@ -301,7 +296,7 @@ async fn parallel_withdrawals_never_overdraw() {
     }
     assert_eq!(ok, 6, "¥100 covers six withdrawals of ¥15");
     assert_eq!(balance(&app, &d).await["balance"]["minor"], 1_000);
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
@@ -525,7 +520,7 @@ async fn cards_default_unbind_report_lost_and_limits() {
             .status,
         StatusCode::NOT_FOUND
     );
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]

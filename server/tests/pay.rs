@@ -8,83 +8,14 @@ mod common;
 use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
-use common::{TestApp, TestDevice, TestResponse, PHONE};
+use common::{cny, TestApp, TestDevice, TestResponse, PHONE};
 use serde_json::{json, Value};
 use wallet_protocol::api::paths;
 use wallet_protocol::qr::{wallet_static_payload, WalletMerchant};
-use wallet_server::bank::{test_cards, Outcome};
 use wallet_server::Limits;
 
 const PIN: &str = "280419";
 const PIX: &str = "00020126510014br.gov.bcb.pix0115thalesog@me.com0210Pedido 123520400005303986540510.005802BR5914THALES OGLIARI6015SAO MIGUEL DO O62070503***63040DC6";
-
-fn cny(minor: i64) -> Value {
-    json!({ "minor": minor, "currency": "CNY" })
-}
-
-async fn assert_ledger(app: &TestApp) {
-    let totals = app.store.ledger_check().await.unwrap();
-    assert!(totals.is_ok(), "ledger invariant broken: {totals:?}");
-}
-
-/// A payer with a PIN, a card and `topup` fen in the wallet.
-async fn payer(app: &TestApp, phone: &str, topup: i64) -> TestDevice {
-    let d = app.signed_up_device_for(phone).await;
-    let res = app
-        .signed_json(
-            &d,
-            Method::POST,
-            paths::PIN,
-            Some(json!({ "pin": PIN })),
-            &[],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::NO_CONTENT, "{res:?}");
-    let number = test_cards()
-        .into_iter()
-        .find(|c| c.outcome == Outcome::Approve && c.card_type.label_en() == "Debit")
-        .unwrap()
-        .number;
-    let bank_phone = &format!("139{}", &phone[3..]);
-    let res = app
-        .signed_json(
-            &d,
-            Method::POST,
-            paths::CARDS,
-            Some(json!({ "number": number, "bank_phone": bank_phone })),
-            &[],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
-    let binding = res.body["binding_id"].as_str().unwrap().to_owned();
-    let code = app.latest_code(bank_phone).await;
-    let res = app
-        .signed_json(
-            &d,
-            Method::POST,
-            &paths::card_binding_verify(&binding),
-            Some(json!({ "code": code })),
-            &[],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{res:?}");
-    if topup > 0 {
-        let key = format!("topup-{}", &d.id[4..20]);
-        let res = app
-            .signed_json(
-                &d,
-                Method::POST,
-                paths::TOPUPS,
-                Some(json!({ "amount": cny(topup) })),
-                &[("idempotency-key", &key)],
-            )
-            .await;
-        assert_eq!(res.body["status"], "succeeded", "{res:?}");
-    }
-    // Later operations sort after the top-up (operations of one second have no order).
-    app.advance(1);
-    d
-}
 
 struct Merchant {
     id: String,
@@ -228,7 +159,7 @@ async fn confirm(
 #[tokio::test]
 async fn static_code_pays_the_typed_amount() {
     let app = TestApp::new();
-    let d = payer(&app, PHONE, 100_000).await;
+    let d = app.payer(PHONE, PIN, 100_000).await;
     let m = merchant(&app, "Lucky Noodles").await;
 
     // The merchant's static code, as the merchant API serves it too.
@@ -311,13 +242,13 @@ async fn static_code_pays_the_typed_amount() {
             .code(),
         "BALANCE_INSUFFICIENT"
     );
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
 async fn dynamic_code_locks_the_amount_and_is_paid_once() {
     let app = TestApp::new();
-    let d = payer(&app, PHONE, 100_000).await;
+    let d = app.payer(PHONE, PIN, 100_000).await;
     let m = merchant(&app, "Lucky Noodles").await;
     let res = create_order(
         &app,
@@ -406,7 +337,7 @@ async fn dynamic_code_locks_the_amount_and_is_paid_once() {
             .code(),
         "AMOUNT_INVALID"
     );
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -421,7 +352,7 @@ async fn eight_concurrent_payers_pay_an_order_once() {
     );
     let mut payers = Vec::new();
     for i in 0..8 {
-        payers.push(payer(&app, &format!("1380000000{i}"), 10_000).await);
+        payers.push(app.payer(&format!("1380000000{i}"), PIN, 10_000).await);
     }
     let m = merchant(&app, "Lucky Noodles").await;
     let res = create_order(&app, &m, json!({ "amount": cny(999) })).await;
@@ -451,13 +382,13 @@ async fn eight_concurrent_payers_pay_an_order_once() {
     }
     assert_eq!(total, 8 * 10_000 - 999);
     assert_eq!(get_order(&app, &m, &order_id).await["status"], "paid");
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
 async fn printed_name_differs_from_the_record() {
     let app = TestApp::new();
-    let d = payer(&app, PHONE, 0).await;
+    let d = app.payer(PHONE, PIN, 0).await;
     let m = merchant(&app, "Lucky Noodles").await;
     let forged = wallet_static_payload(&WalletMerchant {
         merchant_id: m.id.clone(),
@@ -476,7 +407,7 @@ async fn printed_name_differs_from_the_record() {
 #[tokio::test]
 async fn foreign_and_malformed_payloads_are_refused() {
     let app = TestApp::new();
-    let d = payer(&app, PHONE, 10_000).await;
+    let d = app.payer(PHONE, PIN, 10_000).await;
     let m = merchant(&app, "Lucky Noodles").await;
     for foreign in [
         PIX,
@@ -510,13 +441,13 @@ async fn foreign_and_malformed_payloads_are_refused() {
     .unwrap();
     assert_eq!(resolve(&app, &d, &ghost).await.code(), "MERCHANT_NOT_FOUND");
     assert_eq!(balance(&app, &d).await["balance"]["minor"], 10_000);
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
 async fn payment_code_under_the_limit_pays_at_once_and_only_once() {
     let app = TestApp::new();
-    let d = payer(&app, PHONE, 100_000).await;
+    let d = app.payer(PHONE, PIN, 100_000).await;
     let m = merchant(&app, "Lucky Noodles").await;
     let code = d.paycode(app.now(), 0);
 
@@ -574,13 +505,13 @@ async fn payment_code_under_the_limit_pays_at_once_and_only_once() {
         charge(&app, &m, &code, 100, "charge-10").await.code(),
         "PAYCODE_INVALID"
     );
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
 async fn payment_code_over_the_limit_waits_for_the_pin() {
     let app = TestApp::new();
-    let d = payer(&app, PHONE, 200_000).await;
+    let d = app.payer(PHONE, PIN, 200_000).await;
     let m = merchant(&app, "Lucky Noodles").await;
 
     // Over ¥200: an open order for the payer to confirm.
@@ -660,13 +591,13 @@ async fn payment_code_over_the_limit_waits_for_the_pin() {
         balance(&app, &d).await["balance"]["minor"],
         200_000 - 30_000
     );
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
 async fn no_pin_limits_lower_switch_off_and_count_the_day() {
     let app = TestApp::new();
-    let d = payer(&app, PHONE, 200_000).await;
+    let d = app.payer(PHONE, PIN, 200_000).await;
     let m = merchant(&app, "Lucky Noodles").await;
     let settings = |body: Option<Value>| {
         let method = if body.is_some() {
@@ -743,13 +674,13 @@ async fn no_pin_limits_lower_switch_off_and_count_the_day() {
     assert_eq!(res.body["no_pin_daily_remaining"]["minor"], 0);
     let res = charge(&app, &m, &d.paycode(app.now(), 1), 1, "ch-e").await;
     assert_eq!(res.body["status"], "open", "{res:?}");
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
 async fn codes_of_revoked_devices_and_old_seeds_are_invalid() {
     let app = TestApp::new();
-    let phone_dev = payer(&app, PHONE, 100_000).await;
+    let phone_dev = app.payer(PHONE, PIN, 100_000).await;
     let laptop = app.logged_in_device("laptop").await;
     let m = merchant(&app, "Lucky Noodles").await;
 
@@ -794,13 +725,13 @@ async fn codes_of_revoked_devices_and_old_seeds_are_invalid() {
         charge(&app, &m, &next, 100, "rv-5").await.code(),
         "PAYCODE_INVALID"
     );
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
 async fn the_index_is_rebuilt_from_the_database_at_start() {
     let app = TestApp::new();
-    let d = payer(&app, PHONE, 10_000).await;
+    let d = app.payer(PHONE, PIN, 10_000).await;
     // A fresh app state over the same database, as after a restart.
     let state = wallet_server::AppState::new(
         app.store.clone(),
@@ -824,7 +755,7 @@ async fn the_index_is_rebuilt_from_the_database_at_start() {
 #[tokio::test]
 async fn remote_orders_confirm_decline_expire() {
     let app = TestApp::new();
-    let d = payer(&app, PHONE, 50_000).await;
+    let d = app.payer(PHONE, PIN, 50_000).await;
     let m = merchant(&app, "Lucky Noodles").await;
     assert_eq!(
         create_order(
@@ -908,13 +839,13 @@ async fn remote_orders_confirm_decline_expire() {
     );
     assert_eq!(get_order(&app, &m, &third).await["status"], "expired");
     assert_eq!(balance(&app, &d).await["balance"]["minor"], 50_000 - 8_800);
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
 async fn refunds_full_partial_over_and_retried() {
     let app = TestApp::new();
-    let d = payer(&app, PHONE, 50_000).await;
+    let d = app.payer(PHONE, PIN, 50_000).await;
     let m = merchant(&app, "Lucky Noodles").await;
     let res = create_order(&app, &m, json!({ "amount": cny(10_000) })).await;
     let order_id = res.body["order_id"].as_str().unwrap().to_owned();
@@ -982,7 +913,7 @@ async fn refunds_full_partial_over_and_retried() {
             .code(),
         "ORDER_NOT_FOUND"
     );
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]
@@ -1067,7 +998,7 @@ async fn payment_limits_apply() {
             ..Limits::default()
         })
         .build();
-    let d = payer(&app, PHONE, 100_000).await;
+    let d = app.payer(PHONE, PIN, 100_000).await;
     let m = merchant(&app, "Lucky Noodles").await;
     assert_eq!(
         pay(&app, &d, &m.payload, Some(5_001), PIN, "lim-1")
@@ -1095,7 +1026,7 @@ async fn payment_limits_apply() {
     );
     let res = charge(&app, &m, &d.paycode(app.now(), 0), 3_000, "lim-5").await;
     assert_eq!(res.body["status"], "paid", "{res:?}");
-    assert_ledger(&app).await;
+    app.assert_ledger().await;
 }
 
 #[tokio::test]

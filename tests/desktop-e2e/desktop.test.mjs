@@ -23,6 +23,7 @@ import { Select } from 'selenium-webdriver/lib/select.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
 const SERVER_BIN = path.join(TARGET, 'debug', 'wallet-server');
+const CLI_BIN = path.join(TARGET, 'debug', 'wallet');
 const APP_BIN = path.join(TARGET, 'debug', 'wallet-desktop');
 const TAURI_DRIVER = process.env.TAURI_DRIVER || path.join(ROOT, '.tools', 'bin', 'tauri-driver');
 const ARTIFACTS = process.env.ARTIFACTS || path.join(ROOT, 'tests', 'artifacts');
@@ -33,6 +34,12 @@ const ID_NUMBER = '11010519491231002X';
 const PASSWORD = 'correct-Horse-battery-staple-93';
 /** Not a run, not repeated, not in the common-PIN list, not from the phone, ID or birthday. */
 const PIN = '860527';
+/** Another user's phone (their own device is the CLI), reported lost from the desktop. */
+const PHONE_A = '13900139000';
+/** A's number after the phone-number change. */
+const PHONE_A2 = '13700137000';
+/** A's number now. */
+let phoneA = PHONE_A;
 
 const run = promisify(execFile);
 const children = [];
@@ -85,7 +92,9 @@ function startChild(name, cmd, args, env) {
 
 /** Starts `wallet-server serve` on a free port and returns its base URL. */
 async function startServer(db) {
-  const child = startChild('server', SERVER_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--sandbox'], {
+  // No minimum interval between SMS codes: the lost-phone tests sign the same number in again
+  // within seconds.
+  const child = startChild('server', SERVER_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--sandbox', '--otp-min-interval-secs', '0'], {
     RUST_LOG: process.env.RUST_LOG || 'info',
   });
   return new Promise((resolve, reject) => {
@@ -151,6 +160,43 @@ async function createOrder(merchant, amount, extra = []) {
 async function orderStatus(merchant, orderId) {
   const out = await merchantTool('show-order', '--merchant', merchant.id, '--api-key', merchant.apiKey, '--order', orderId);
   return out.status ?? out.order?.status;
+}
+
+/**
+ * Runs the `wallet` CLI as another device (its own home directory under the temp dir) with
+ * `--json`; answers `{ code, json }` (the exit code and the one JSON object it prints).
+ */
+async function cli(home, args, stdin) {
+  const child = spawn(CLI_BIN, ['--json', '--server', serverUrl, '--home', path.join(tmp, home), ...args], {
+    env: { ...process.env, WALLET_DEVICE_NAME: home },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (err += c));
+  child.stdin.end(stdin === undefined ? '' : `${stdin}\n`);
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  try {
+    return { code, json: JSON.parse(out.trim()) };
+  } catch {
+    throw new Error(`wallet ${args[0]} printed no JSON (exit ${code}): ${out} ${err}`);
+  }
+}
+
+/** Signs `phone` up with the CLI in its own home (a phone of another user), verified by SMS. */
+async function cliSignup(home, phone) {
+  const started = await cli(home, ['signup', '--phone', phone, '--name', NAME, '--id-number', ID_NUMBER, '--password-stdin'], PASSWORD);
+  assert.equal(started.code, 0, JSON.stringify(started.json));
+  const verified = await cli(home, ['verify', '--code', await latestOtp(phone, 'signup')]);
+  assert.equal(verified.code, 0, JSON.stringify(verified.json));
+  return verified.json;
+}
+
+/** What a support agent sees for `phone` (`wallet-server support lookup`, straight on the database). */
+async function supportLookup(phone) {
+  const { stdout } = await run(SERVER_BIN, ['support', 'lookup', '--phone', phone, '--db', path.join(tmp, 'server.db'), '--json']);
+  return JSON.parse(stdout);
 }
 
 /** Renders `payload` as a QR code PNG in the temp dir, as a photo or screenshot of it would be. */
@@ -219,6 +265,7 @@ describe('wallet desktop app', () => {
   before(async () => {
     for (const [what, file] of [
       ['wallet-server', SERVER_BIN],
+      ['wallet', CLI_BIN],
       ['wallet-desktop', APP_BIN],
       ['tauri-driver', TAURI_DRIVER],
     ]) {
@@ -486,5 +533,176 @@ describe('wallet desktop app', () => {
     assert.equal(await orderStatus(merchant, orderId), 'paid');
     await (await find('receipt-done')).click();
     await find('home-name');
+  });
+
+  it('a lost device is wiped and the welcome screen says why', async () => {
+    // A friend's phone (the CLI, signed out) reports this account's phone lost.
+    const sent = await cli('friend', ['report-lost', '--phone', PHONE, '--name', NAME, '--id-last6', ID_NUMBER.slice(-6)]);
+    assert.equal(sent.code, 0, JSON.stringify(sent.json));
+    assert.equal((await supportLookup(PHONE)).state, 'frozen');
+
+    // Home polls the server; the next answer is DEVICE_REVOKED: the core wipes, the app says why.
+    const notice = await findOrExplain('revoked-notice', 60_000);
+    assert.match(await notice.getText(), /reported lost, or it was removed from another of your devices/);
+    assert.match(await notice.getText(), /erased from this computer/);
+    await screenshot('desktop-revoked.png');
+  });
+
+  it('report a lost phone from the welcome screen', async () => {
+    const phoneA = PHONE_A;
+    const a = await cliSignup('user-a', phoneA);
+    const pinSet = await cli('user-a', ['pin', 'set', '--pin-stdin'], PIN);
+    assert.equal(pinSet.code, 0, JSON.stringify(pinSet.json));
+    assert.equal((await supportLookup(phoneA)).state, 'active');
+
+    // Signed out (the previous test wiped this device; otherwise log out first).
+    if ((await currentScreen()) !== 'welcome') {
+      await (await find('home-devices')).click();
+      await (await find('logout')).click();
+      await (await find('confirm-ok')).click();
+    }
+    await (await find('welcome-lost', 30_000)).click();
+    await (await find('lost-phone')).sendKeys(phoneA);
+    assert.equal(await (await find('lost-mode-id')).isSelected(), true);
+    await (await find('lost-name')).sendKeys(NAME);
+    await (await find('lost-id-last6')).sendKeys(ID_NUMBER.slice(-6).toLowerCase());
+    await screenshot('desktop-report-lost-form.png');
+    await (await find('lost-submit')).click();
+
+    const sent = await findOrExplain('report-lost-sent');
+    assert.match(await sent.getText(), /If these details match a Wallet account/);
+    assert.match(await sent.getText(), /frozen now/);
+    await screenshot('desktop-report-lost-sent.png');
+
+    // A is really frozen, and A's own device learns it is revoked on its next call.
+    const lookup = await supportLookup(phoneA);
+    assert.equal(lookup.state, 'frozen');
+    assert.ok(lookup.frozen_since);
+    assert.ok(lookup.devices.length > 0 && lookup.devices.every((d) => d.revoked_at), JSON.stringify(lookup.devices));
+    assert.ok(lookup.devices.some((d) => d.device_id === a.device_id));
+    const next = await cli('user-a', ['whoami']);
+    assert.notEqual(next.code, 0);
+    assert.equal(next.json.error.code, 'DEVICE_REVOKED', JSON.stringify(next.json));
+
+    await (await find('report-lost-done')).click();
+    await find('welcome-signup');
+  });
+
+  it('unfreezes on a new device: password + SMS code, then ID number + PIN, into the cooling-off', async () => {
+    // A (frozen by the previous test) signs in on this desktop.
+    await (await find('welcome-signin', 30_000)).click();
+    await (await find('signin-phone')).sendKeys(PHONE_A);
+    await (await find('signin-password')).sendKeys(PASSWORD);
+    await (await find('signin-submit')).click();
+    await findOrExplain('otp-phone');
+    await (await find('otp-input')).sendKeys(await latestOtp(PHONE_A, 'login'));
+
+    // Home says the account is frozen, one tap from the security screen.
+    const banner = await findOrExplain('home-account-state');
+    assert.equal(await banner.getAttribute('data-state'), 'frozen');
+    await screenshot('desktop-home-frozen.png');
+    await (await find('home-open-security')).click();
+    const state = await findOrExplain('account-state');
+    assert.equal(await state.getAttribute('data-state'), 'frozen');
+    assert.match(await state.getText(), /Frozen since /);
+
+    await (await find('unfreeze-id')).sendKeys(ID_NUMBER);
+    await (await find('unfreeze-submit')).click();
+    await typeCode('pin-dialog-input', PIN);
+    await findOrExplain('security-done');
+    await driver.wait(async () => (await state.getAttribute('data-state')) === 'cooling_off', 15_000, 'never cooling off');
+    assert.match(await state.getText(), /Until .+, withdrawals and transfers above ¥[\d,.]+ wait/);
+    // The security log lists the freeze and the unfreeze, in words.
+    const log = await findOrExplain('security-log');
+    await driver.wait(async () => /Account unfrozen/.test(await log.getText()), 15_000, 'no unfreeze in the security log');
+    assert.match(await log.getText(), /Account frozen/);
+    await screenshot('desktop-security-unfrozen.png');
+
+    const lookup = await supportLookup(PHONE_A);
+    assert.equal(lookup.state, 'cooling_off');
+    assert.ok(lookup.cooling_off_until);
+    await (await find('back')).click();
+    await find('home-name');
+  });
+
+  it('switches SMS-only sign-in on with the PIN, after a warning, and off again', async () => {
+    await (await find('home-security')).click();
+    const sw = await find('sms-login-switch');
+    await driver.wait(until.elementIsEnabled(sw), 15_000, 'the switch never loaded');
+    assert.equal(await sw.isSelected(), false);
+    assert.match(await (await find('sms-login-warning')).getText(), /SIM swap/);
+    await sw.click();
+    await typeCode('pin-dialog-input', PIN);
+    const state = await find('sms-login-state');
+    await driver.wait(async () => (await state.getText()).startsWith('On:'), 15_000, 'never switched on');
+    assert.equal((await supportLookup(phoneA)).sms_login_enabled, true);
+    await screenshot('desktop-sms-login-on.png');
+    await sw.click();
+    await driver.wait(async () => (await state.getText()).startsWith('Off:'), 15_000, 'never switched off');
+    assert.equal((await supportLookup(phoneA)).sms_login_enabled, false);
+  });
+
+  it('changes the phone number: password + ID number, then the code sent to the new number', async () => {
+    await (await find('security-change-phone')).click();
+    await (await find('phone-change-phone')).sendKeys(PHONE_A2);
+    await (await find('phone-change-password')).sendKeys(PASSWORD);
+    await (await find('phone-change-id')).sendKeys(ID_NUMBER);
+    await (await find('phone-change-send')).click();
+    await findOrExplain('phone-change-codes');
+    await typeCode('phone-change-code', await latestOtp(PHONE_A2, 'phone_change'));
+    await screenshot('desktop-phone-change-codes.png');
+    await (await find('phone-change-submit')).click();
+    assert.match(await (await findOrExplain('phone-change-new')).getText(), /137\*{4}7000/);
+    await screenshot('desktop-phone-change-done.png');
+    phoneA = PHONE_A2;
+
+    const lookup = await supportLookup(PHONE_A2);
+    assert.match(lookup.phone_masked, /137\*{4}7000/);
+    await (await find('phone-change-finish')).click();
+    await find('screen-security');
+    await (await find('back')).click();
+    assert.match(await (await find('home-phone')).getText(), /137\*{4}7000/);
+  });
+
+  it('a new device shows "not you? freeze now" on home: one tap freezes the account and signs that device out', async () => {
+    // Someone signs in to A's account on another device (A's password and an SMS code).
+    const other = 'user-a-stranger';
+    const started = await cli(other, ['login', '--phone', phoneA, '--password-stdin'], PASSWORD);
+    assert.equal(started.code, 0, JSON.stringify(started.json));
+    const enrolled = await cli(other, ['verify', '--code', await latestOtp(phoneA, 'login')]);
+    assert.equal(enrolled.code, 0, JSON.stringify(enrolled.json));
+
+    // Home polls the device events: the notice names the new device.
+    const notice = await driver.wait(
+      async () => {
+        for (const n of await driver.findElements(By.css('[data-testid="device-notice"][data-kind="new_device"]'))) {
+          if ((await n.getText()).includes(other)) return n;
+        }
+        return null;
+      },
+      30_000,
+      'no new-device notice for the stranger',
+    );
+    assert.match(await notice.getText(), /New device “user-a-stranger” signed in to your account\. Not you\?/);
+    await screenshot('desktop-new-device-notice.png');
+    await (await notice.findElement(byTestId('freeze-now'))).click();
+    const dialog = await find('confirm-dialog');
+    assert.match(await dialog.getText(), /“user-a-stranger” is signed out and erased/);
+    await (await find('confirm-ok')).click();
+    await findOrExplain('freeze-done');
+    const banner = await find('home-account-state');
+    await driver.wait(async () => (await banner.getAttribute('data-state')) === 'frozen', 15_000, 'home never showed frozen');
+    await screenshot('desktop-frozen-now.png');
+
+    // The server agrees: frozen, the stranger's device revoked (its next call wipes it), this
+    // desktop still signed in.
+    const lookup = await supportLookup(phoneA);
+    assert.equal(lookup.state, 'frozen');
+    const stranger = lookup.devices.find((d) => d.device_id === enrolled.json.device_id);
+    assert.ok(stranger?.revoked_at, JSON.stringify(lookup.devices));
+    assert.ok(lookup.devices.some((d) => !d.revoked_at && d.name.startsWith('Wallet desktop on ')), JSON.stringify(lookup.devices));
+    const next = await cli(other, ['whoami']);
+    assert.equal(next.json.error?.code, 'DEVICE_REVOKED', JSON.stringify(next.json));
+    await (await find('home-name')).getText();
   });
 });

@@ -211,6 +211,31 @@ impl Server {
             .to_owned()
     }
 
+    /// Runs `wallet-server support ARGS --db <this server's database> --json` (what a support
+    /// agent does, straight on the database while the server runs).
+    pub fn support(&self, args: &[&str]) -> Run {
+        let out = Command::new(bin_dir().join("wallet-server"))
+            .arg("support")
+            .args(args)
+            .arg("--db")
+            .arg(&self.db)
+            .arg("--json")
+            .output()
+            .expect("run support tool");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let json = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+            panic!(
+                "support tool stdout is not JSON ({e}): {stdout:?} {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            json,
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Kills the process now (a crash, not a shutdown).
     pub fn kill(&mut self) {
         let _ = self.child.kill();
@@ -388,10 +413,25 @@ impl Device {
 
     /// [`Device::run`] with extra environment variables (e.g. `WALLET_LOG`).
     pub fn run_with_env(&self, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Run {
+        self.run_at(&self.server_url, args, stdin, env)
+    }
+
+    /// [`Device::run`] with the server unreachable (a closed loopback port): what works offline.
+    pub fn run_offline(&self, args: &[&str], stdin: Option<&str>) -> Run {
+        self.run_at("http://127.0.0.1:9", args, stdin, &[])
+    }
+
+    fn run_at(
+        &self,
+        server_url: &str,
+        args: &[&str],
+        stdin: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> Run {
         let mut child = Command::new(bin_dir().join("wallet"))
             .arg("--json")
             .arg("--server")
-            .arg(&self.server_url)
+            .arg(server_url)
             .arg("--home")
             .arg(self.home.path())
             .args(args)

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { watchRevocation, WalletError, type Backend } from './backend/backend';
 import { BackendProvider } from './backend/context';
-import type { PendingVerification, Profile } from './backend/types';
+import type { DeviceEvent, PendingVerification, Profile } from './backend/types';
 import { Button, Notice, TopBar } from './components/ui';
 import { AlertIcon, WalletIcon } from './components/icons';
 import { useI18n } from './i18n';
 import { BindCard } from './screens/BindCard';
+import { ChangePhone } from './screens/ChangePhone';
 import { Cards } from './screens/Cards';
 import { Devices } from './screens/Devices';
 import { Home } from './screens/Home';
@@ -13,7 +14,9 @@ import { TopUp, Withdraw } from './screens/MoneyFlow';
 import { NoPinSettings } from './screens/NoPinSettings';
 import { Orders } from './screens/Orders';
 import { Paycode } from './screens/Paycode';
+import { ReportLost } from './screens/ReportLost';
 import { Scan } from './screens/Scan';
+import { Security } from './screens/Security';
 import { PinSettings } from './screens/PinSettings';
 import { Otp } from './screens/Otp';
 import { Signin } from './screens/Signin';
@@ -26,6 +29,7 @@ export type Screen =
   | { name: 'welcome'; notice?: 'revoked' }
   | { name: 'signup' }
   | { name: 'signin' }
+  | { name: 'report-lost' }
   | { name: 'otp'; pending: PendingVerification; from: 'signup' | 'signin' }
   | { name: 'home'; profile: Profile }
   | { name: 'devices'; profile: Profile }
@@ -37,7 +41,9 @@ export type Screen =
   | { name: 'scan'; profile: Profile }
   | { name: 'paycode'; profile: Profile }
   | { name: 'no-pin'; profile: Profile }
-  | { name: 'orders'; profile: Profile; back: Place };
+  | { name: 'orders'; profile: Profile; back: Place }
+  | { name: 'security'; profile: Profile }
+  | { name: 'change-phone'; profile: Profile };
 
 /** The signed-in screens one tap from home; where a flow returns to. */
 export type Place =
@@ -52,7 +58,8 @@ export type Place =
   | 'scan'
   | 'paycode'
   | 'no-pin'
-  | 'orders';
+  | 'orders'
+  | 'security';
 
 /**
  * The app: a small screen state machine over the backend. Any `DEVICE_REVOKED` answer, from any
@@ -60,6 +67,7 @@ export type Place =
  */
 export function App({ backend: raw }: { backend: Backend }) {
   const [screen, setScreen] = useState<Screen>({ name: 'loading' });
+  const [notices, setNotices] = useState<DeviceEvent[]>([]);
   const go = useRef(setScreen);
   const backend = useMemo(() => watchRevocation(raw, () => go.current({ name: 'welcome', notice: 'revoked' })), [raw]);
 
@@ -79,6 +87,11 @@ export function App({ backend: raw }: { backend: Backend }) {
   useEffect(() => {
     void start();
   }, [start]);
+
+  // Notices belong to the signed-in session.
+  useEffect(() => {
+    if (screen.name === 'welcome') setNotices([]);
+  }, [screen.name]);
 
   // Move focus to the new screen's heading so screen readers announce the change.
   useEffect(() => {
@@ -105,7 +118,12 @@ export function App({ backend: raw }: { backend: Backend }) {
         {screen.name === 'loading' && <Loading />}
         {screen.name === 'startup-error' && <StartupError error={screen.error} onRetry={() => void start()} />}
         {screen.name === 'welcome' && (
-          <Welcome notice={screen.notice ?? null} onSignUp={() => setScreen({ name: 'signup' })} onSignIn={() => setScreen({ name: 'signin' })} />
+          <Welcome
+            notice={screen.notice ?? null}
+            onSignUp={() => setScreen({ name: 'signup' })}
+            onSignIn={() => setScreen({ name: 'signin' })}
+            onLost={() => setScreen({ name: 'report-lost' })}
+          />
         )}
         {screen.name === 'signup' && (
           <Signup onBack={toWelcome} onSignIn={() => setScreen({ name: 'signin' })} onPending={(pending) => setScreen({ name: 'otp', pending, from: 'signup' })} />
@@ -113,8 +131,9 @@ export function App({ backend: raw }: { backend: Backend }) {
         {screen.name === 'signin' && (
           <Signin onBack={toWelcome} onSignUp={() => setScreen({ name: 'signup' })} onPending={(pending) => setScreen({ name: 'otp', pending, from: 'signin' })} />
         )}
+        {screen.name === 'report-lost' && <ReportLost onBack={toWelcome} />}
         {screen.name === 'otp' && <Otp pending={screen.pending} onBack={() => setScreen(screen.from === 'signup' ? { name: 'signup' } : { name: 'signin' })} onVerified={toHome} />}
-        {screen.name === 'home' && <Home profile={screen.profile} onNavigate={(to) => place(screen.profile, to)} />}
+        {screen.name === 'home' && <Home profile={screen.profile} onNavigate={(to) => place(screen.profile, to)} notices={notices} setNotices={setNotices} />}
         {screen.name === 'devices' && <Devices onBack={() => toHome(screen.profile)} onLoggedOut={toWelcome} />}
         {screen.name === 'cards' && <Cards onBack={() => toHome(screen.profile)} onAdd={() => place(screen.profile, 'bind-card', 'cards')} />}
         {screen.name === 'bind-card' && (
@@ -143,6 +162,16 @@ export function App({ backend: raw }: { backend: Backend }) {
             onBack={() => place(screen.profile, screen.back)}
             onTopUp={() => place(screen.profile, 'top-up')}
             onForgotPin={() => place(screen.profile, 'pin-reset')}
+          />
+        )}
+        {screen.name === 'security' && (
+          <Security onBack={() => toHome(screen.profile)} onChangePhone={() => setScreen({ name: 'change-phone', profile: screen.profile })} />
+        )}
+        {screen.name === 'change-phone' && (
+          <ChangePhone
+            profile={screen.profile}
+            onBack={() => setScreen({ name: 'security', profile: screen.profile })}
+            onDone={(profile) => setScreen({ name: 'security', profile })}
           />
         )}
       </div>

@@ -6,12 +6,15 @@
 
 mod client;
 pub mod error;
+mod lost_flows;
 mod money_flows;
 mod pay_flows;
 mod qr_image;
 mod render;
 pub mod secret_store;
 mod store;
+#[cfg(test)]
+mod test_support;
 #[cfg(all(test, feature = "ts"))]
 mod ts_export;
 pub mod types;

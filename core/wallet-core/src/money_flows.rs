@@ -622,56 +622,13 @@ fn to_limits(l: api::MoneyLimits) -> MoneyLimits {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-    use std::sync::Arc;
 
     use super::*;
     use crate::client::tests::scripted_server;
-    use crate::store::tests::{sample_card, sample_operation, FakeSecrets};
-    use crate::store::{DeviceKey, ProfilePaths};
-    use crate::WalletConfig;
+    use crate::store::tests::{sample_card, sample_operation};
+    use crate::test_support::*;
 
     const PHONE: &str = "+8613812345678";
-
-    fn config(home: &Path, url: &str) -> WalletConfig {
-        WalletConfig {
-            home: home.to_path_buf(),
-            server_url: url.into(),
-            device_name: "test".into(),
-            platform: "cli".into(),
-        }
-    }
-
-    /// A wallet signed in (as far as its store knows) on `url`.
-    fn enrolled(url: &str) -> (tempfile::TempDir, Arc<FakeSecrets>, Wallet) {
-        let dir = tempfile::tempdir().unwrap();
-        let secrets = Arc::new(FakeSecrets::default());
-        let mut store = Store::create(&ProfilePaths::new(dir.path()), secrets.as_ref()).unwrap();
-        let profile = Profile {
-            account_id: "acc_1".into(),
-            device_id: "dev_1".into(),
-            phone: PHONE.into(),
-            phone_masked: "+86 138****5678".into(),
-            name: "李明".into(),
-            id_last4: "002X".into(),
-        };
-        store
-            .enrol(&profile, &DeviceKey::generate(), url, None)
-            .unwrap();
-        drop(store);
-        let wallet = Wallet::open(config(dir.path(), url), secrets.clone()).unwrap();
-        (dir, secrets, wallet)
-    }
-
-    fn signed_out() -> (tempfile::TempDir, Wallet) {
-        let dir = tempfile::tempdir().unwrap();
-        let w = Wallet::open(
-            config(dir.path(), "http://127.0.0.1:9"),
-            Arc::new(FakeSecrets::default()),
-        )
-        .unwrap();
-        (dir, w)
-    }
 
     fn top_up(amount: &str, card: Option<&str>, key: Option<&str>) -> TopUpInput {
         TopUpInput {

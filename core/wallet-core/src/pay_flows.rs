@@ -345,7 +345,6 @@ fn to_paycode_settings(s: api::PaycodeSettings) -> PaycodeSettings {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
     use std::sync::Arc;
 
     use chrono::TimeZone as _;
@@ -355,48 +354,11 @@ mod tests {
     use super::*;
     use crate::client::tests::scripted_server;
     use crate::store::tests::FakeSecrets;
-    use crate::store::{DeviceKey, ProfilePaths, Store};
-    use crate::WalletConfig;
+    use crate::test_support::*;
 
     const PIN: &str = "135792";
     /// Banco Central do Brasil's own Pix example (a well-formed code of another network).
     const PIX: &str = "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D";
-
-    fn config(home: &Path, url: &str) -> WalletConfig {
-        WalletConfig {
-            home: home.to_path_buf(),
-            server_url: url.into(),
-            device_name: "test".into(),
-            platform: "cli".into(),
-        }
-    }
-
-    fn enrolled_with(
-        url: &str,
-        seed: Option<&PaycodeSeed>,
-    ) -> (tempfile::TempDir, Arc<FakeSecrets>, Wallet) {
-        let dir = tempfile::tempdir().unwrap();
-        let secrets = Arc::new(FakeSecrets::default());
-        let mut store = Store::create(&ProfilePaths::new(dir.path()), secrets.as_ref()).unwrap();
-        let profile = Profile {
-            account_id: "acc_1".into(),
-            device_id: "dev_1".into(),
-            phone: "+8613812345678".into(),
-            phone_masked: "+86 138****5678".into(),
-            name: "李明".into(),
-            id_last4: "002X".into(),
-        };
-        store
-            .enrol(&profile, &DeviceKey::generate(), url, seed)
-            .unwrap();
-        drop(store);
-        let wallet = Wallet::open(config(dir.path(), url), secrets.clone()).unwrap();
-        (dir, secrets, wallet)
-    }
-
-    fn enrolled(url: &str) -> (tempfile::TempDir, Arc<FakeSecrets>, Wallet) {
-        enrolled_with(url, None)
-    }
 
     fn merchant() -> WalletMerchant {
         WalletMerchant {

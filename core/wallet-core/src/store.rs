@@ -38,6 +38,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_settings.sql"),
     include_str!("../migrations/0003_cards.sql"),
     include_str!("../migrations/0004_payments.sql"),
+    include_str!("../migrations/0005_events.sql"),
 ];
 
 /// Setting: the server URL this device was enrolled on (JSON string, or `null` when unknown).
@@ -159,6 +160,7 @@ fn purpose_str(p: ChallengePurpose) -> &'static str {
         ChallengePurpose::Signup => "signup",
         ChallengePurpose::Login => "login",
         ChallengePurpose::PinReset => "pin_reset",
+        ChallengePurpose::PhoneChange => "phone_change",
     }
 }
 
@@ -498,6 +500,33 @@ impl Store {
             "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             params![key, v, rfc3339(&Utc::now())],
+        )?;
+        Ok(())
+    }
+
+    // --- device events (issue 5) ---
+
+    /// The device-event feed's cursor: the last event handed to the listener (0 at first).
+    pub fn event_cursor(&self) -> Result<i64> {
+        let c: Option<i64> = self
+            .conn
+            .query_row("SELECT cursor FROM event_cursor WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(c.unwrap_or(0))
+    }
+
+    /// Stores the cursor; it only moves forward (a late answer cannot replay events).
+    pub fn save_event_cursor(&self, cursor: i64) -> Result<()> {
+        if cursor < 0 {
+            return Err(StoreError::Corrupt("negative event cursor".into()));
+        }
+        self.conn.execute(
+            "INSERT INTO event_cursor (id, cursor, updated_at) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET cursor = MAX(cursor, excluded.cursor),
+                 updated_at = excluded.updated_at",
+            params![cursor, rfc3339(&Utc::now())],
         )?;
         Ok(())
     }
@@ -1644,5 +1673,65 @@ pub(crate) mod tests {
         ));
         // The first open switched to WAL and checkpointed on close; the refused open wrote nothing.
         assert_eq!(fs::read(&paths.db).unwrap(), before);
+    }
+
+    #[test]
+    fn event_cursor_persists_and_only_moves_forward() {
+        let (_dir, paths, secrets) = new_store();
+        {
+            let store = Store::open_existing(&paths, &secrets).unwrap().unwrap();
+            assert_eq!(store.event_cursor().unwrap(), 0);
+            store.save_event_cursor(7).unwrap();
+            store.save_event_cursor(3).unwrap();
+            assert_eq!(store.event_cursor().unwrap(), 7);
+            assert!(store.save_event_cursor(-1).is_err());
+        }
+        let store = Store::open_existing(&paths, &secrets).unwrap().unwrap();
+        assert_eq!(store.event_cursor().unwrap(), 7);
+        store.save_event_cursor(12).unwrap();
+        assert_eq!(store.event_cursor().unwrap(), 12);
+    }
+
+    /// A database frozen at schema v4 (migrations 1–4, signed in, with a payment-code seed)
+    /// migrates to the newest version: profile and seed kept, the event cursor starts at 0.
+    #[test]
+    fn v4_database_migrates_and_keeps_no_cursor() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = ProfilePaths::new(dir.path());
+        let secrets = FakeSecrets::default();
+        let profile_id = "0123456789abcdef0123456789abcdef";
+        let key = [0x44u8; KEY_LEN];
+        secrets.set(&key_entry_name(profile_id), &key).unwrap();
+        fs::write(&paths.profile_id, profile_id).unwrap();
+        {
+            let conn = Connection::open(&paths.db).unwrap();
+            conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))
+                .unwrap();
+            for sql in &MIGRATIONS[..4] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO profile VALUES (1, 'acc_1', 'dev_1', '+8613812345678',
+                    '+86 138****5678', '李明', '002X', zeroblob(32),
+                    '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');
+                 PRAGMA user_version = 4;",
+            )
+            .unwrap();
+        }
+        {
+            let store = Store::open_existing(&paths, &secrets).unwrap().unwrap();
+            let version: i64 = store
+                .conn()
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .unwrap();
+            assert_eq!(version, MIGRATIONS.len() as i64);
+            assert_eq!(store.profile().unwrap().unwrap().device_id, "dev_1");
+            assert_eq!(store.event_cursor().unwrap(), 0);
+            store.save_event_cursor(42).unwrap();
+        }
+        let store = Store::open_existing(&paths, &secrets).unwrap().unwrap();
+        assert_eq!(store.event_cursor().unwrap(), 42);
+        store.wipe(&secrets).unwrap();
+        assert!(!paths.db.exists());
     }
 }

@@ -68,6 +68,20 @@ fn export_bindings() {
         Order,
         OrderStatus,
         PaymentChannel,
+        // lost phone, security log, device events
+        ReportLostInput,
+        AccountStatus,
+        AccountState,
+        SecurityLog,
+        SecurityEvent,
+        SecurityEventKind,
+        DeviceEvent,
+        DeviceEventKind,
+        AccountSettings,
+        PhoneChangeInput,
+        PhoneChangeStarted,
+        PhoneChangeFinish,
+        CardsOnPhoneChange,
     );
     names.sort();
     let mut index = String::from(

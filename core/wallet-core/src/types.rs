@@ -314,3 +314,135 @@ pub struct Order {
     /// RFC 3339 UTC.
     pub expires_at: String,
 }
+
+// --- lost phone, freeze, security log, device events (issue 5) -------------------------------
+
+pub use wallet_protocol::api::{
+    AccountSettings, AccountState, CardsOnPhoneChange, DeviceEventKind, SecurityEventKind,
+};
+
+/// What `report_lost` needs; works signed out. Identity is the phone plus EITHER the real name
+/// and the last 6 characters of the ID number, OR the login password. Dropped after use.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReportLostInput {
+    pub phone: String,
+    pub name: Option<String>,
+    pub id_last6: Option<String>,
+    pub password: Option<String>,
+    /// Revoke only this device (the lost one), for a user signed in elsewhere.
+    pub device_id: Option<String>,
+}
+
+impl std::fmt::Debug for ReportLostInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportLostInput").finish_non_exhaustive()
+    }
+}
+
+/// The account's state as the money channels see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccountStatus {
+    pub state: AccountState,
+    /// RFC 3339 UTC.
+    pub frozen_since: Option<String>,
+    /// RFC 3339 UTC: withdrawals and transfers above `cooling_off_limit` wait until then.
+    pub cooling_off_until: Option<String>,
+    pub cooling_off_limit: Money,
+}
+
+/// One entry of the security log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SecurityEvent {
+    /// Opaque; the smallest seen is the next page's `before`.
+    pub id: String,
+    pub kind: SecurityEventKind,
+    /// RFC 3339 UTC.
+    pub at: String,
+    pub device_name: Option<String>,
+    /// Short text without personal data.
+    pub detail: Option<String>,
+}
+
+/// A page of the security log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SecurityLog {
+    pub events: Vec<SecurityEvent>,
+    /// Pass as `before` for older entries; absent on the last page.
+    pub next_before: Option<String>,
+}
+
+/// A notice to the devices of the account ("new device signed in — not you? freeze now").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DeviceEvent {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub cursor: i64,
+    pub kind: DeviceEventKind,
+    /// RFC 3339 UTC.
+    pub at: String,
+    /// The device concerned (e.g. the new one): what `freeze_account` revokes on "not you?".
+    pub device_id: Option<String>,
+    pub device_name: Option<String>,
+    /// E.g. the order id of `order_waiting`.
+    pub reference: Option<String>,
+    /// RFC 3339 UTC: the end of a cooling-off this event started.
+    pub cooling_off_until: Option<String>,
+}
+
+/// What `start_phone_change` needs: the new number, the login password and EITHER the full ID
+/// number OR (when absent) a code the server sends to the old number. Dropped after use.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PhoneChangeInput {
+    pub new_phone: String,
+    pub password: String,
+    pub id_number: Option<String>,
+}
+
+impl std::fmt::Debug for PhoneChangeInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneChangeInput").finish_non_exhaustive()
+    }
+}
+
+/// The codes are on their way: to the new number, and to the old one when `old_challenge_id`
+/// is set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PhoneChangeStarted {
+    pub challenge_id: String,
+    pub new_phone_masked: String,
+    pub old_challenge_id: Option<String>,
+    /// RFC 3339 UTC.
+    pub expires_at: String,
+}
+
+/// What `finish_phone_change` needs: the code(s) and what to do with the bound cards.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PhoneChangeFinish {
+    pub challenge_id: String,
+    pub code: String,
+    pub old_challenge_id: Option<String>,
+    pub old_code: Option<String>,
+    pub cards: CardsOnPhoneChange,
+}
+
+impl std::fmt::Debug for PhoneChangeFinish {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneChangeFinish")
+            .field("challenge_id", &self.challenge_id)
+            .field("cards", &self.cards)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Implemented by the host (shell) to receive device events from [`crate::Wallet::sync_events`],
+/// registered with [`crate::Wallet::set_event_listener`]. Called without any lock held.
+pub trait EventListener: Send + Sync {
+    fn on_event(&self, event: DeviceEvent);
+}

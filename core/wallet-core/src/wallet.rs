@@ -48,6 +48,8 @@ pub struct Wallet {
     store: Mutex<Option<Store>>,
     /// Held for the whole of a flow that reads state, talks to the server and writes back.
     pub(crate) flow: tokio::sync::Mutex<()>,
+    /// The host's listener for device events (`set_event_listener`).
+    listener: Mutex<Option<Arc<dyn EventListener>>>,
 }
 
 impl std::fmt::Debug for Wallet {
@@ -60,8 +62,8 @@ impl std::fmt::Debug for Wallet {
 }
 
 /// The data a signed request needs, read from the store.
-struct Session {
-    profile: Profile,
+pub(crate) struct Session {
+    pub(crate) profile: Profile,
     key: DeviceKey,
 }
 
@@ -94,6 +96,7 @@ impl Wallet {
             client,
             store: Mutex::new(store),
             flow: tokio::sync::Mutex::new(()),
+            listener: Mutex::new(None),
         })
     }
 
@@ -354,7 +357,15 @@ impl Wallet {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn ensure_not_signed_in(&self) -> Result<(), WalletError> {
+    pub(crate) fn listener(&self) -> MutexGuard<'_, Option<Arc<dyn EventListener>>> {
+        self.listener.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn client(&self) -> &ApiClient {
+        &self.client
+    }
+
+    pub(crate) fn ensure_not_signed_in(&self) -> Result<(), WalletError> {
         if let Some(store) = self.lock_store().as_ref() {
             if store.profile()?.is_some() {
                 return Err(ErrorCode::AlreadySignedIn.into());
@@ -365,7 +376,7 @@ impl Wallet {
 
     /// Creates the profile database when a sign-up or sign-in starts (before any SMS is sent,
     /// so an unreachable secret store fails first).
-    fn ensure_store(&self) -> Result<(), WalletError> {
+    pub(crate) fn ensure_store(&self) -> Result<(), WalletError> {
         let mut guard = self.lock_store();
         if guard.is_none() {
             *guard = Some(Store::create(&self.paths, self.secrets.as_ref())?);
@@ -373,7 +384,7 @@ impl Wallet {
         Ok(())
     }
 
-    fn save_challenge(
+    pub(crate) fn save_challenge(
         &self,
         answer: ChallengeResponse,
     ) -> Result<PendingVerification, WalletError> {
@@ -393,7 +404,7 @@ impl Wallet {
         Ok(pending.public())
     }
 
-    fn session(&self) -> Result<Session, WalletError> {
+    pub(crate) fn session(&self) -> Result<Session, WalletError> {
         let guard = self.lock_store();
         let store = guard
             .as_ref()
@@ -534,7 +545,7 @@ fn weak_password(strength: &PasswordStrength) -> WalletError {
     WalletError::new(ErrorCode::PasswordWeak, message)
 }
 
-fn to_profile(a: AccountProfile, device_id: String) -> Profile {
+pub(crate) fn to_profile(a: AccountProfile, device_id: String) -> Profile {
     Profile {
         account_id: a.account_id,
         device_id,
@@ -549,15 +560,7 @@ fn to_profile(a: AccountProfile, device_id: String) -> Profile {
 mod tests {
     use super::*;
     use crate::store::tests::FakeSecrets;
-
-    fn config(home: &std::path::Path, url: &str) -> WalletConfig {
-        WalletConfig {
-            home: home.to_path_buf(),
-            server_url: url.into(),
-            device_name: "test".into(),
-            platform: "cli".into(),
-        }
-    }
+    use crate::test_support::*;
 
     #[test]
     fn wallet_is_shareable_and_futures_are_send() {

@@ -73,6 +73,26 @@ pub mod paths {
     pub const MERCHANT_CHARGES: &str = "/v1/merchants/{merchant_id}/charges";
     /// Sandbox only: the point-of-sale web page for testers.
     pub const POS: &str = "/pos";
+    /// Unauthenticated: `POST /v1/report-lost` freezes an account (lost phone).
+    pub const REPORT_LOST: &str = "/v1/report-lost";
+    /// Signed: `POST /v1/unfreeze` (ID number + payment PIN, from a device enrolled after the freeze).
+    pub const UNFREEZE: &str = "/v1/unfreeze";
+    /// Signed: `POST /v1/account/freeze` ("not you? freeze now" from a signed-in device).
+    pub const FREEZE: &str = "/v1/account/freeze";
+    /// Signed: `GET /v1/account/status`.
+    pub const ACCOUNT_STATUS: &str = "/v1/account/status";
+    /// Signed: `GET /v1/security-log?before=ID&limit=N` (newest first).
+    pub const SECURITY_LOG: &str = "/v1/security-log";
+    /// Signed: `GET /v1/events?after=CURSOR&limit=N` (oldest first; a cursor feed).
+    pub const EVENTS: &str = "/v1/events";
+    /// Signed: `POST /v1/phone/change` starts a phone-number change.
+    pub const PHONE_CHANGE: &str = "/v1/phone/change";
+    /// Signed: `POST /v1/phone/change/{challenge_id}/verify`
+    pub const PHONE_CHANGE_VERIFY: &str = "/v1/phone/change/{challenge_id}/verify";
+    /// `POST /v1/login/sms`: sign-in by SMS code alone, only where the holder switched it on.
+    pub const LOGIN_SMS: &str = "/v1/login/sms";
+    /// Signed: `GET`/`PUT /v1/settings` (SMS-only sign-in switch).
+    pub const SETTINGS: &str = "/v1/settings";
     pub const OPENAPI: &str = "/openapi.json";
     pub const HEALTH: &str = "/healthz";
 
@@ -132,6 +152,10 @@ pub mod paths {
         format!("/v1/merchants/{merchant_id}/charges")
     }
 
+    pub fn phone_change_verify(challenge_id: &str) -> String {
+        format!("/v1/phone/change/{challenge_id}/verify")
+    }
+
     pub fn operation(operation_id: &str) -> String {
         format!("/v1/operations/{operation_id}")
     }
@@ -180,6 +204,9 @@ pub enum ChallengePurpose {
     Login,
     /// Resetting a forgotten or locked payment PIN (password + OTP).
     PinReset,
+    /// Changing the account's phone number (a code to the new number, and to the old one when
+    /// the ID number was not given).
+    PhoneChange,
 }
 
 /// Answer to sign-up and sign-in: an OTP was sent; verify it with the challenge id.
@@ -779,6 +806,369 @@ impl fmt::Debug for WithdrawRequest {
             .finish_non_exhaustive()
     }
 }
+
+// --- lost phone (issue 5) ------------------------------------------------------------------
+
+/// `POST /v1/report-lost`, without signing in (from a friend's phone, the desktop welcome
+/// screen, the CLI). Identity is the phone number plus EITHER the real name and the last 6
+/// characters of the resident ID number, OR the login password.
+///
+/// The answer is always `202 {"received": true}` — for a right report, wrong details and a
+/// phone number without an account alike — so the endpoint reveals nothing. Refusals are only
+/// `MALFORMED_REQUEST` / `PHONE_INVALID` (shape of the input) and `RATE_LIMITED` (per client IP
+/// and per phone number). A right report freezes the account at once: every money channel then
+/// answers `ACCOUNT_FROZEN`, open orders waiting for the payer close, and the devices are
+/// revoked (their next signed request answers `DEVICE_REVOKED`, and the client wipes itself).
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReportLostRequest {
+    pub phone: String,
+    /// The account's real name (with `id_last6`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Last 6 characters of the resident ID number (`X` in either case), with `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_last6: Option<String>,
+    /// The login password, instead of name + `id_last6`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Revoke only this device (the lost one) instead of all of them — for a user who is still
+    /// signed in on another device. The account is frozen either way. An id that is not a live
+    /// device of the account revokes all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+}
+
+/// Answer to every well-formed [`ReportLostRequest`]: `{"received": true}`. It never says
+/// whether anything was frozen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReportLostAnswer {
+    pub received: bool,
+}
+
+/// `POST /v1/unfreeze`, signed by a device enrolled after the freeze (password + SMS code).
+/// The full resident ID number and the payment PIN (wrong PINs count toward its lock-out).
+/// Answers the new [`AccountStatus`] (`cooling_off`).
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UnfreezeRequest {
+    pub id_number: String,
+    pub pin: String,
+}
+
+/// `POST /v1/account/freeze`, signed: the holder, signed in on this device, freezes the account
+/// at once ("new device signed in — not you?"). `device_id` names the device to revoke (the
+/// suspicious one); without it every OTHER device is revoked. The calling device stays signed
+/// in, so the holder can later unfreeze from it with the ID number and the PIN. Answers the new
+/// [`AccountStatus`] (`frozen`). Naming the calling device itself is `MALFORMED_REQUEST`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FreezeRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+}
+
+/// The account's state as the money channels see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum AccountState {
+    Active,
+    /// Reported lost: no money moves (`ACCOUNT_FROZEN`).
+    Frozen,
+    /// Active, but withdrawals and transfers above `cooling_off_limit` answer `COOLING_OFF`
+    /// until `cooling_off_until`.
+    CoolingOff,
+}
+
+/// `GET /v1/account/status` (also the answer of `POST /v1/unfreeze`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccountStatus {
+    pub state: AccountState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub frozen_since: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub cooling_off_until: Option<DateTime<Utc>>,
+    /// The most one withdrawal (or transfer) may move during the cooling-off.
+    pub cooling_off_limit: Money,
+}
+
+/// What a security-log entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum SecurityEventKind {
+    SignIn,
+    DeviceEnrolled,
+    DeviceRevoked,
+    Frozen,
+    Unfrozen,
+    PinLocked,
+    CardBound,
+    CardUnbound,
+    CardReportedLost,
+    PhoneChanged,
+    SmsLoginChanged,
+}
+
+impl SecurityEventKind {
+    pub const ALL: &'static [SecurityEventKind] = &[
+        Self::SignIn,
+        Self::DeviceEnrolled,
+        Self::DeviceRevoked,
+        Self::Frozen,
+        Self::Unfrozen,
+        Self::PinLocked,
+        Self::CardBound,
+        Self::CardUnbound,
+        Self::CardReportedLost,
+        Self::PhoneChanged,
+        Self::SmsLoginChanged,
+    ];
+
+    /// The wire string, e.g. `"device_enrolled"` (also the stored form).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::DeviceEnrolled => "device_enrolled",
+            Self::DeviceRevoked => "device_revoked",
+            Self::Frozen => "frozen",
+            Self::Unfrozen => "unfrozen",
+            Self::PinLocked => "pin_locked",
+            Self::CardBound => "card_bound",
+            Self::CardUnbound => "card_unbound",
+            Self::CardReportedLost => "card_reported_lost",
+            Self::PhoneChanged => "phone_changed",
+            Self::SmsLoginChanged => "sms_login_changed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+/// One entry of the security log the user can read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SecurityEvent {
+    /// Increasing; pass the smallest seen as `before` for the next page.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub kind: SecurityEventKind,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub at: DateTime<Utc>,
+    /// The device the event concerns (enrolled, revoked, signed in), by its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Short text without personal data, e.g. `"reported lost (name + ID)"`, `"support"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// `GET /v1/security-log`: newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SecurityLog {
+    pub events: Vec<SecurityEvent>,
+    /// Pass as `before` for older entries; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub next_before: Option<i64>,
+}
+
+/// What a device event tells the other devices of the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum DeviceEventKind {
+    /// A new device was enrolled ("not you? freeze now"); a cooling-off started.
+    NewDevice,
+    Frozen,
+    Unfrozen,
+    DeviceRevoked,
+    /// An order waits for the payer's PIN.
+    OrderWaiting,
+    SmsLoginChanged,
+    PhoneChanged,
+}
+
+impl DeviceEventKind {
+    pub const ALL: &'static [DeviceEventKind] = &[
+        Self::NewDevice,
+        Self::Frozen,
+        Self::Unfrozen,
+        Self::DeviceRevoked,
+        Self::OrderWaiting,
+        Self::SmsLoginChanged,
+        Self::PhoneChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NewDevice => "new_device",
+            Self::Frozen => "frozen",
+            Self::Unfrozen => "unfrozen",
+            Self::DeviceRevoked => "device_revoked",
+            Self::OrderWaiting => "order_waiting",
+            Self::SmsLoginChanged => "sms_login_changed",
+            Self::PhoneChanged => "phone_changed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+/// One device event. Events of an account are addressed to all its devices (except the one
+/// that caused it, when there is one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DeviceEvent {
+    /// Strictly increasing across the server; the feed's cursor.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub cursor: i64,
+    pub kind: DeviceEventKind,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub at: DateTime<Utc>,
+    /// The device concerned (the new one, the one that unfroze or changed a setting): its id,
+    /// e.g. for a one-tap freeze that revokes it ([`FreezeRequest`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The device concerned, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// E.g. the order id of `order_waiting`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The end of a cooling-off this event started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub cooling_off_until: Option<DateTime<Utc>>,
+}
+
+/// `GET /v1/events?after=CURSOR`: events after the cursor, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DeviceEventFeed {
+    pub events: Vec<DeviceEvent>,
+    /// Pass as `after` next time (the last event's cursor, or the one given when none).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub cursor: i64,
+}
+
+/// `GET`/`PUT /v1/settings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccountSettings {
+    /// Sign-in with an SMS code alone (no password). Off by default: anyone who takes over the
+    /// phone number (SIM swap) could then sign in. Turning it on is logged and notified.
+    pub sms_login_enabled: bool,
+}
+
+/// `POST /v1/login/sms`: an OTP goes to the phone if the account allows SMS-only sign-in
+/// ([`AccountSettings::sms_login_enabled`]); then verify it like any sign-in. Accounts that
+/// do not allow it, and phones without an account, answer `SMS_LOGIN_DISABLED` alike.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SmsLoginRequest {
+    pub phone: String,
+}
+
+/// `PUT /v1/settings`. Switching SMS-only sign-in **on** needs the payment PIN (a wrong one
+/// counts toward its lock-out); switching it off needs nothing.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountSettingsUpdate {
+    pub sms_login_enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
+}
+
+/// `POST /v1/phone/change` (signed): the login password, and EITHER the full ID number OR (when
+/// `id_number` is absent) a code sent to the old number. A code always goes to the new number.
+/// Wrong password or ID number: `CREDENTIALS_INVALID` (sharing sign-in's try budget); a new
+/// number with an account: `PHONE_TAKEN`.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PhoneChangeRequest {
+    pub new_phone: String,
+    pub password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+}
+
+/// Answer to [`PhoneChangeRequest`] (202).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PhoneChangeStarted {
+    /// The code to the new number; verify at `/v1/phone/change/{challenge_id}/verify`.
+    pub challenge_id: String,
+    pub new_phone_masked: String,
+    /// Set when a code also went to the old number (no ID number was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_challenge_id: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What happens to the bound cards when the number changes (the bank knows them under the old
+/// number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum CardsOnPhoneChange {
+    /// Keep them bound.
+    Keep,
+    /// Unbind them all; bind them again under the new number.
+    Unbind,
+}
+
+/// `POST /v1/phone/change/{challenge_id}/verify` (signed). Answers the [`AccountProfile`] with
+/// the new number; a cooling-off starts, every other device is notified, the log records it.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PhoneChangeVerifyRequest {
+    /// The code sent to the new number.
+    pub code: String,
+    /// With `old_code`, when the start answer had an `old_challenge_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_challenge_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_code: Option<String>,
+    pub cards: CardsOnPhoneChange,
+}
+
+impl fmt::Debug for ReportLostRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReportLostRequest")
+            .field("device_id", &self.device_id)
+            .finish_non_exhaustive()
+    }
+}
+
+redacted_debug!(
+    UnfreezeRequest,
+    SmsLoginRequest,
+    AccountSettingsUpdate,
+    PhoneChangeRequest,
+    PhoneChangeVerifyRequest
+);
 
 #[cfg(test)]
 mod tests {

@@ -138,6 +138,19 @@ error_codes! {
     PaycodeNotProvisioned = "PAYCODE_NOT_PROVISIONED", 409, "Payment codes are not set up on this device yet";
     /// A remote order names a phone number that has no Wallet account.
     PayerNotFound = "PAYER_NOT_FOUND", 404, "No Wallet account has this phone number";
+    // --- lost phone (issue 5) ---
+    /// The account was reported lost (by its holder or support): no money leaves or enters it
+    /// until it is unfrozen on a new device (`POST /v1/unfreeze`).
+    AccountFrozen = "ACCOUNT_FROZEN", 423, "The account is frozen because the phone was reported lost";
+    /// After an unfreeze or a new device, large withdrawals and transfers wait 24 hours;
+    /// `retry_after_secs` and the detail say when the wait ends.
+    CoolingOff = "COOLING_OFF", 423, "This is not possible yet: the account is in its cooling-off period";
+    /// Unfreeze asked of an account that is not frozen.
+    NotFrozen = "NOT_FROZEN", 409, "The account is not frozen";
+    /// The ID number given to unfreeze does not match the account (never says more).
+    UnfreezeDenied = "UNFREEZE_DENIED", 403, "The identity check failed";
+    /// Sign-in by SMS code alone is switched off for this account (the default).
+    SmsLoginDisabled = "SMS_LOGIN_DISABLED", 403, "Sign-in with an SMS code alone is switched off";
     // --- generic server ---
     NotFound = "NOT_FOUND", 404, "Not found";
     Forbidden = "FORBIDDEN", 403, "Not allowed";

@@ -21,18 +21,22 @@ import kotlin.test.assertNotEquals
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import kotlinx.coroutines.runBlocking
+import uniffi.wallet_ffi.AccountState
 import uniffi.wallet_ffi.Bank
 import uniffi.wallet_ffi.CardScheme
 import uniffi.wallet_ffi.CardStatus
 import uniffi.wallet_ffi.CardType
 import uniffi.wallet_ffi.ChallengePurpose
 import uniffi.wallet_ffi.Currency
+import uniffi.wallet_ffi.DeviceEvent
+import uniffi.wallet_ffi.EventListener
 import uniffi.wallet_ffi.OperationKind
 import uniffi.wallet_ffi.OperationStatus
 import uniffi.wallet_ffi.PayQrInput
 import uniffi.wallet_ffi.PaymentChannel
 import uniffi.wallet_ffi.QrKind
 import uniffi.wallet_ffi.QrNetwork
+import uniffi.wallet_ffi.ReportLostInput
 import uniffi.wallet_ffi.SecretStore
 import uniffi.wallet_ffi.SecretStoreException
 import uniffi.wallet_ffi.SessionStatus
@@ -80,6 +84,15 @@ class UnavailableSecretStore : SecretStore {
     override fun set(name: String, secret: ByteArray) = throw SecretStoreException.Unavailable("keystore locked")
 
     override fun delete(name: String) = throw SecretStoreException.Unavailable("keystore locked")
+}
+
+/** The host's event listener: records each pushed event's kind, in order. */
+class Notices : EventListener {
+    val kinds: MutableList<String> = java.util.Collections.synchronizedList(mutableListOf())
+
+    override fun onEvent(event: DeviceEvent) {
+        kinds.add(event.kind)
+    }
 }
 
 /** The real wallet-server binary on a free port with a temp SQLite DB, sandbox mode. */
@@ -395,6 +408,84 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertTrue(Regex("""28\d{16}""").matches(rotated.code), rotated.code)
     }
 
+    fun reportLostWipesAndNewDeviceUnfreezes() = runBlocking {
+        val phone = "13800138006"
+        val storeA = MemorySecretStore()
+        val storeC = MemorySecretStore()
+        val (walletA, homeA) = open("lost-a", storeA)
+        val (friend, homeFriend) = open("lost-friend", MemorySecretStore())
+        val (walletC, _) = open("lost-c", storeC)
+        val notices = Notices()
+        walletA.setEventListener(notices)
+
+        walletA.signup(SignupInput(phone, NAME, ID_NUMBER, PASSWORD))
+        walletA.verify(server.otp(phone, "signup"))
+        walletA.setPin(PIN)
+        assertEquals(AccountState.ACTIVE, walletA.accountStatus().state)
+        assertFalse(walletA.settings().smsLoginEnabled)
+
+        // A friend's device, signed out, reports the phone lost: no profile is made.
+        friend.reportLost(
+            ReportLostInput(phone = phone, name = NAME, idLast6 = ID_NUMBER.takeLast(6), password = null, deviceId = null),
+        )
+        assertEquals(emptySet(), filesIn(homeFriend))
+
+        // A's next call fails with DEVICE_REVOKED and A's profile is wiped.
+        assertTrue(storeA.items.isNotEmpty())
+        expectCode("DEVICE_REVOKED") { walletA.whoami() }
+        assertEquals(emptyMap(), storeA.items.toMap())
+        assertEquals(emptySet(), filesIn(homeA))
+        assertIs<SessionStatus.SignedOut>(walletA.status())
+
+        // A new phone C signs in and unfreezes with ID number + PIN: cooling-off follows.
+        walletC.login(phone, PASSWORD)
+        walletC.verify(server.otp(phone, "login"))
+        assertEquals(AccountState.FROZEN, walletC.accountStatus().state)
+        val status = walletC.unfreeze(ID_NUMBER, PIN)
+        assertEquals(AccountState.COOLING_OFF, status.state)
+        assertTrue(!status.coolingOffUntil.isNullOrEmpty(), status.toString())
+        assertEquals(AccountState.COOLING_OFF, walletC.accountStatus().state)
+        val kinds = walletC.securityLog(null).events.map { it.kind }
+        assertTrue("frozen" in kinds, kinds.toString())
+        assertTrue("unfrozen" in kinds, kinds.toString())
+        // C hears of what happens after it joined (not of the freeze before it): a device D.
+        walletC.setEventListener(notices)
+        assertEquals(emptyList(), walletC.syncEvents())
+        val (walletD, _) = open("lost-d", MemorySecretStore())
+        walletD.login(phone, PASSWORD)
+        val profileD = walletD.verify(server.otp(phone, "login"))
+        val events = walletC.syncEvents()
+        assertEquals(listOf("new_device"), events.map { it.kind })
+        assertEquals(listOf<String?>(profileD.deviceId), events.map { it.deviceId })
+        assertEquals(events.map { it.kind }, notices.kinds.toList())
+        assertEquals(emptyList(), walletC.syncEvents())
+    }
+
+    fun smsLoginWhenSwitchedOnThenFreezeNowRevokesIt() = runBlocking {
+        val phone = "13800138007"
+        val (walletA, _) = open("sms-a", MemorySecretStore())
+        val storeB = MemorySecretStore()
+        val (walletB, homeB) = open("sms-b", storeB)
+        walletA.signup(SignupInput(phone, NAME, ID_NUMBER, PASSWORD))
+        walletA.verify(server.otp(phone, "signup"))
+        walletA.setPin(PIN)
+
+        // Off by default: the SMS code alone does not sign in.
+        expectCode("SMS_LOGIN_DISABLED") { walletB.loginSms(phone) }
+        assertTrue(walletA.setSmsLogin(true, PIN).smsLoginEnabled)
+        assertEquals(ChallengePurpose.LOGIN, walletB.loginSms(phone).purpose)
+        val profileB = walletB.verify(server.otp(phone, "login"))
+
+        // "Not me": A sees the new device's id and freezes, signing only B out.
+        val newDevices = walletA.syncEvents().filter { it.kind == "new_device" }
+        assertEquals(listOf<String?>(profileB.deviceId), newDevices.map { it.deviceId })
+        assertEquals(AccountState.FROZEN, walletA.freezeAccount(profileB.deviceId).state)
+        assertEquals(AccountState.FROZEN, walletA.accountStatus().state)
+        expectCode("DEVICE_REVOKED") { walletB.whoami() }
+        assertEquals(emptyMap(), storeB.items.toMap())
+        assertEquals(emptySet(), filesIn(homeB))
+    }
+
     fun hostSecretStoreErrorReachesCallerAsCode() = runBlocking {
         val (wallet, _) = open("locked", UnavailableSecretStore())
         val e = expectCode("SECRET_STORE_UNAVAILABLE") {
@@ -413,6 +504,8 @@ fun main() {
         "weakPasswordRefusedWithCode" to t::weakPasswordRefusedWithCode,
         "pinCardTopUpBalance" to t::pinCardTopUpBalance,
         "qrPayAndPaymentCode" to t::qrPayAndPaymentCode,
+        "reportLostWipesAndNewDeviceUnfreezes" to t::reportLostWipesAndNewDeviceUnfreezes,
+        "smsLoginWhenSwitchedOnThenFreezeNowRevokesIt" to t::smsLoginWhenSwitchedOnThenFreezeNowRevokesIt,
         "hostSecretStoreErrorReachesCallerAsCode" to t::hostSecretStoreErrorReachesCallerAsCode,
     )
     var failed = 0

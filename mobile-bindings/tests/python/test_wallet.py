@@ -21,7 +21,10 @@ import time
 import unittest
 
 from wallet_ffi import (
+    AccountState,
     Bank,
+    EventListener,
+    ReportLostInput,
     CardScheme,
     CardStatus,
     CardType,
@@ -434,6 +437,104 @@ class WalletBindingTest(unittest.TestCase):
         err = self.assertCode("SECRET_STORE_UNAVAILABLE", wallet.signup(SignupInput(
             phone="13800138003", name=NAME, id_number=ID_NUMBER, password=PASSWORD)))
         self.assertIn("keystore locked", err.detail)
+
+
+    def test_report_lost_wipes_and_new_device_unfreezes(self):
+        phone = "13800138006"
+        store_a, store_c = MemorySecretStore(), MemorySecretStore()
+        wallet_a, home_a = self.open("lost-a", store_a)
+        friend, home_friend = self.open("lost-friend", MemorySecretStore())
+        wallet_c, _ = self.open("lost-c", store_c)
+
+        class Notices(EventListener):
+            def __init__(self):
+                self.kinds = []
+
+            def on_event(self, event):
+                self.kinds.append(event.kind)
+
+        notices = Notices()
+        wallet_a.set_event_listener(notices)
+
+        async def flow():
+            await wallet_a.signup(SignupInput(
+                phone=phone, name=NAME, id_number=ID_NUMBER, password=PASSWORD))
+            await wallet_a.verify(self.server.otp(phone, "signup"))
+            await wallet_a.set_pin(PIN)
+            self.assertEqual((await wallet_a.account_status()).state, AccountState.ACTIVE)
+            self.assertFalse((await wallet_a.settings()).sms_login_enabled)
+
+            # A friend's device, signed out, reports the phone lost: no profile is made.
+            await friend.report_lost(ReportLostInput(
+                phone=phone, name=NAME, id_last6=ID_NUMBER[-6:], password=None,
+                device_id=None))
+            self.assertEqual(files_in(home_friend), [])
+
+        asyncio.run(flow())
+        self.assertTrue(store_a.items)
+        self.assertCode("DEVICE_REVOKED", wallet_a.whoami())
+        self.assertEqual(store_a.items, {})
+        self.assertEqual(files_in(home_a), [])
+        self.assertTrue(wallet_a.status().is_signed_out())
+
+        async def unfreeze():
+            await wallet_c.login(phone, PASSWORD)
+            await wallet_c.verify(self.server.otp(phone, "login"))
+            self.assertEqual((await wallet_c.account_status()).state, AccountState.FROZEN)
+            status = await wallet_c.unfreeze(ID_NUMBER, PIN)
+            self.assertEqual(status.state, AccountState.COOLING_OFF)
+            self.assertTrue(status.cooling_off_until)
+            log = await wallet_c.security_log(None)
+            kinds = [e.kind for e in log.events]
+            self.assertIn("frozen", kinds)
+            self.assertIn("unfrozen", kinds)
+            # C hears of what happens after it joined (not of the freeze before it): device D.
+            wallet_c.set_event_listener(notices)
+            self.assertEqual(await wallet_c.sync_events(), [])
+            wallet_d, _ = self.open("lost-d", MemorySecretStore())
+            await wallet_d.login(phone, PASSWORD)
+            profile_d = await wallet_d.verify(self.server.otp(phone, "login"))
+            events = await wallet_c.sync_events()
+            self.assertEqual([e.kind for e in events], ["new_device"])
+            self.assertEqual([e.device_id for e in events], [profile_d.device_id])
+            self.assertEqual([e.kind for e in events], notices.kinds)
+            self.assertEqual(await wallet_c.sync_events(), [])
+
+        asyncio.run(unfreeze())
+
+    def test_sms_login_when_switched_on_then_freeze_now_revokes_it(self):
+        phone = "13800138007"
+        wallet_a, _ = self.open("sms-a", MemorySecretStore())
+        store_b = MemorySecretStore()
+        wallet_b, home_b = self.open("sms-b", store_b)
+
+        async def sign_up():
+            await wallet_a.signup(SignupInput(
+                phone=phone, name=NAME, id_number=ID_NUMBER, password=PASSWORD))
+            await wallet_a.verify(self.server.otp(phone, "signup"))
+            await wallet_a.set_pin(PIN)
+
+        asyncio.run(sign_up())
+        # Off by default: the SMS code alone does not sign in.
+        self.assertCode("SMS_LOGIN_DISABLED", wallet_b.login_sms(phone))
+
+        async def flow():
+            self.assertTrue((await wallet_a.set_sms_login(True, PIN)).sms_login_enabled)
+            pending = await wallet_b.login_sms(phone)
+            self.assertEqual(pending.purpose, ChallengePurpose.LOGIN)
+            profile_b = await wallet_b.verify(self.server.otp(phone, "login"))
+            # "Not me": A sees the new device's id and freezes, signing only B out.
+            events = await wallet_a.sync_events()
+            new = [e for e in events if e.kind == "new_device"]
+            self.assertEqual([e.device_id for e in new], [profile_b.device_id])
+            status = await wallet_a.freeze_account(profile_b.device_id)
+            self.assertEqual(status.state, AccountState.FROZEN)
+            self.assertEqual((await wallet_a.account_status()).state, AccountState.FROZEN)
+
+        asyncio.run(flow())
+        self.assertCode("DEVICE_REVOKED", wallet_b.whoami())
+        self.assertEqual(store_b.items, {})
+        self.assertEqual(files_in(home_b), [])
 
 
 if __name__ == "__main__":

@@ -10,11 +10,13 @@
 uniffi::setup_scaffolding!();
 
 mod error;
+mod lost;
 mod secret_store;
 mod types;
 mod wallet;
 
 pub use error::WalletError;
+pub use lost::*;
 pub use secret_store::{SecretStore, SecretStoreError};
 pub use types::*;
 pub use wallet::{decode_qr, decode_qr_image, inspect_card, password_strength, Wallet};

@@ -61,6 +61,8 @@ pub enum ChallengePurpose {
     Login,
     /// Resetting a forgotten or locked payment PIN (password + SMS code).
     PinReset,
+    /// Changing the account's phone number.
+    PhoneChange,
 }
 
 impl From<wallet_core::ChallengePurpose> for ChallengePurpose {
@@ -69,6 +71,7 @@ impl From<wallet_core::ChallengePurpose> for ChallengePurpose {
             wallet_core::ChallengePurpose::Signup => Self::Signup,
             wallet_core::ChallengePurpose::Login => Self::Login,
             wallet_core::ChallengePurpose::PinReset => Self::PinReset,
+            wallet_core::ChallengePurpose::PhoneChange => Self::PhoneChange,
         }
     }
 }

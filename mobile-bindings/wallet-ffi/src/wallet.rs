@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::error::WalletError;
+use crate::lost::*;
 use crate::secret_store::{HostSecretStore, SecretStore};
 use crate::types::*;
 
@@ -135,6 +136,89 @@ impl Wallet {
     /// Unbinds a card; the payment PIN confirms it.
     pub async fn unbind_card(&self, card_id: String, pin: String) -> Result<(), WalletError> {
         Ok(self.0.unbind_card(card_id, pin).await?)
+    }
+
+    // --- lost phone (issue 5) --------------------------------------------------------------
+
+    /// Reports a phone lost (freezes the account); works signed out and reveals nothing.
+    pub async fn report_lost(&self, input: ReportLostInput) -> Result<(), WalletError> {
+        Ok(self.0.report_lost(input.into()).await?)
+    }
+
+    pub async fn account_status(&self) -> Result<AccountStatus, WalletError> {
+        Ok(self.0.account_status().await?.into())
+    }
+
+    /// The full ID number and the payment PIN; a cooling-off follows.
+    pub async fn unfreeze(
+        &self,
+        id_number: String,
+        pin: String,
+    ) -> Result<AccountStatus, WalletError> {
+        Ok(self.0.unfreeze(id_number, pin).await?.into())
+    }
+
+    pub async fn security_log(&self, before: Option<String>) -> Result<SecurityLog, WalletError> {
+        Ok(self.0.security_log(before).await?.into())
+    }
+
+    pub fn set_event_listener(&self, listener: Arc<dyn EventListener>) {
+        self.0
+            .set_event_listener(Arc::new(HostEventListener(listener)));
+    }
+
+    /// New device events since the last call, also handed to the listener.
+    pub async fn sync_events(&self) -> Result<Vec<DeviceEvent>, WalletError> {
+        Ok(self
+            .0
+            .sync_events()
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    pub async fn settings(&self) -> Result<AccountSettings, WalletError> {
+        Ok(self.0.settings().await?.into())
+    }
+
+    /// On needs the payment PIN; off needs nothing.
+    pub async fn set_sms_login(
+        &self,
+        enabled: bool,
+        pin: Option<String>,
+    ) -> Result<AccountSettings, WalletError> {
+        Ok(self.0.set_sms_login(enabled, pin).await?.into())
+    }
+
+    /// "Not me? Freeze now" from this signed-in device: freezes the account and revokes
+    /// `device_id`, or every other device; this one stays signed in.
+    pub async fn freeze_account(
+        &self,
+        device_id: Option<String>,
+    ) -> Result<AccountStatus, WalletError> {
+        Ok(self.0.freeze_account(device_id).await?.into())
+    }
+
+    /// Sign-in by SMS code alone (only when switched on; else `SMS_LOGIN_DISABLED`); then
+    /// `verify`.
+    pub async fn login_sms(&self, phone: String) -> Result<PendingVerification, WalletError> {
+        Ok(self.0.login_sms(phone).await?.into())
+    }
+
+    pub async fn start_phone_change(
+        &self,
+        input: PhoneChangeInput,
+    ) -> Result<PhoneChangeStarted, WalletError> {
+        Ok(self.0.start_phone_change(input.into()).await?.into())
+    }
+
+    /// Answers the profile with the new number.
+    pub async fn finish_phone_change(
+        &self,
+        input: PhoneChangeFinish,
+    ) -> Result<Profile, WalletError> {
+        Ok(self.0.finish_phone_change(input.into()).await?.into())
     }
 
     /// Suspends a card at once; it moves no money afterwards.

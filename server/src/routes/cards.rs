@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use wallet_protocol::api::{
     otp_well_formed, paths, BindCardRequest, CardBindingStarted, CardInfo, CardList,
-    CardVerifyRequest, UnbindCardRequest,
+    CardVerifyRequest, SecurityEventKind, UnbindCardRequest,
 };
 use wallet_protocol::card::CardNumber;
 use wallet_protocol::{ErrorCode, PhoneNumber, Problem};
@@ -146,6 +146,15 @@ pub async fn verify_card(
     match outcome {
         BindOutcome::Bound(card) => {
             tracing::info!(account = %auth.account_id, card = %card.id, "card bound");
+            let detail = format!("card ending {}", card.last4);
+            crate::lost::note_from(
+                &state,
+                &auth.account_id,
+                &auth.device_id,
+                SecurityEventKind::CardBound,
+                Some(&detail),
+            )
+            .await;
             Ok(Json(card_info(&card)?))
         }
         BindOutcome::AlreadyBound => Err(ErrorCode::CardAlreadyBound.into()),
@@ -236,6 +245,14 @@ pub async fn unbind(
         return Err(ErrorCode::CardNotFound.into());
     }
     tracing::info!(account = %auth.account_id, card = %card_id, "card unbound");
+    crate::lost::note_from(
+        &state,
+        &auth.account_id,
+        &auth.device_id,
+        SecurityEventKind::CardUnbound,
+        None,
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -263,6 +280,15 @@ pub async fn report_lost(
         .await?
         .ok_or(ApiError::new(ErrorCode::CardNotFound))?;
     tracing::warn!(account = %auth.account_id, card = %card_id, "card reported lost: suspended");
+    let detail = format!("card ending {}", card.last4);
+    crate::lost::note_from(
+        &state,
+        &auth.account_id,
+        &auth.device_id,
+        SecurityEventKind::CardReportedLost,
+        Some(&detail),
+    )
+    .await;
     Ok(Json(card_info(&card)?))
 }
 

@@ -3,7 +3,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use wallet_protocol::api::{paths, ChallengePurpose, ChallengeResponse, LoginRequest};
+use wallet_protocol::api::{
+    paths, ChallengePurpose, ChallengeResponse, LoginRequest, SmsLoginRequest,
+};
 use wallet_protocol::{ErrorCode, PhoneNumber, Problem};
 
 use crate::config::window_retry_after;
@@ -73,5 +75,56 @@ pub async fn login(
     )
     .await?;
     tracing::info!(phone = %phone.masked(), challenge = %challenge.challenge_id, "sign-in started");
+    Ok((StatusCode::ACCEPTED, Json(challenge)))
+}
+
+/// Sign in with an SMS code alone — only for accounts whose holder switched it on
+/// (`PUT /v1/settings`, off by default: a SIM swap would otherwise be enough to sign in).
+/// Verify the code like any sign-in; a new device starts a cooling-off and is notified.
+#[utoipa::path(
+    post,
+    path = paths::LOGIN_SMS,
+    tag = "auth",
+    request_body = SmsLoginRequest,
+    responses(
+        (status = 202, description = "Code sent", body = ChallengeResponse),
+        (status = 400, description = "MALFORMED_REQUEST, PHONE_INVALID", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "SMS_LOGIN_DISABLED (also for a phone without an account)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "RATE_LIMITED: too many codes", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn login_sms(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<SmsLoginRequest>,
+) -> ApiResult<(StatusCode, Json<ChallengeResponse>)> {
+    let phone = PhoneNumber::parse(&req.phone)
+        .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
+    let account = state.store.account_by_phone(phone.as_e164()).await?;
+    let mut allowed = None;
+    if let Some(account) = account {
+        if state
+            .store
+            .account_guard(&account.id)
+            .await?
+            .sms_login_enabled
+        {
+            allowed = Some(account);
+        }
+    }
+    let Some(account) = allowed else {
+        tracing::info!(phone = %phone.masked(), "SMS-only sign-in refused: not enabled");
+        return Err(ApiError::new(ErrorCode::SmsLoginDisabled));
+    };
+    otp::admit_send(&state, &phone, &ip).await?;
+    let challenge = otp::issue(
+        &state,
+        &phone,
+        ChallengePurpose::Login,
+        Some(account.id),
+        None,
+    )
+    .await?;
+    tracing::info!(phone = %phone.masked(), challenge = %challenge.challenge_id, "SMS-only sign-in started");
     Ok((StatusCode::ACCEPTED, Json(challenge)))
 }

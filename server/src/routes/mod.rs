@@ -3,6 +3,7 @@
 pub(crate) mod cards;
 pub(crate) mod devices;
 pub(crate) mod login;
+pub(crate) mod lost;
 pub(crate) mod me;
 pub(crate) mod merchants;
 pub(crate) mod meta;
@@ -34,6 +35,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route(paths::SIGNUP, post(signup::signup))
         .route(paths::LOGIN, post(login::login))
+        .route(paths::LOGIN_SMS, post(login::login_sms))
         .route(paths::CHALLENGE_VERIFY, post(verify::verify))
         .route(paths::ME, get(me::me))
         .route(paths::DEVICES, get(devices::list_devices))
@@ -61,6 +63,18 @@ pub fn app(state: AppState) -> Router {
             paths::PAYCODE_SETTINGS,
             get(paycode::settings).put(paycode::put_settings),
         )
+        .route(paths::REPORT_LOST, post(lost::report_lost))
+        .route(paths::UNFREEZE, post(lost::unfreeze))
+        .route(paths::FREEZE, post(lost::freeze))
+        .route(paths::ACCOUNT_STATUS, get(lost::status))
+        .route(paths::SECURITY_LOG, get(lost::security_log))
+        .route(paths::EVENTS, get(lost::events))
+        .route(
+            paths::SETTINGS,
+            get(lost::settings).put(lost::put_settings),
+        )
+        .route(paths::PHONE_CHANGE, post(lost::start_phone_change))
+        .route(paths::PHONE_CHANGE_VERIFY, post(lost::finish_phone_change))
         .route(paths::MERCHANTS, post(merchants::create))
         .route(paths::MERCHANT_QR, get(merchants::qr))
         .route(

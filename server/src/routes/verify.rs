@@ -51,6 +51,7 @@ pub async fn verify(
             move |stored| secrets::otp_matches(&id, &code, stored),
             secrets::new_id("acc"),
             device,
+            state.limits.cooling_off_secs,
         )
         .await?;
     match outcome {

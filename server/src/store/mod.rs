@@ -11,6 +11,7 @@ use std::path::Path;
 use wallet_protocol::api::ChallengePurpose;
 use wallet_protocol::paycode::PaycodeSeed;
 
+pub use lost::*;
 pub use money::*;
 pub use pay::*;
 pub use sqlite::SqliteStore;
@@ -155,6 +156,7 @@ macro_rules! on_backend {
 }
 
 // After the macro: the money and payment queries use it too.
+mod lost;
 mod money;
 mod pay;
 
@@ -255,6 +257,8 @@ impl Store {
     /// Checks an OTP against a live challenge in one transaction: counts a wrong code (the
     /// `max_attempts`-th kills the challenge), or consumes the challenge, creates the account for
     /// a sign-up and enrols the device.
+    // One transaction does the check, the account, the device, the log and the notice.
+    #[allow(clippy::too_many_arguments)]
     pub async fn verify_challenge<F>(
         &self,
         challenge_id: &str,
@@ -263,6 +267,7 @@ impl Store {
         code_matches: F,
         new_account_id: String,
         device: NewDevice,
+        cooling_off_secs: i64,
     ) -> Result<VerifyOutcome, StoreError>
     where
         F: FnOnce(&str) -> bool + Send + 'static,
@@ -275,7 +280,8 @@ impl Store {
             max_attempts,
             code_matches,
             &new_account_id,
-            &device
+            &device,
+            cooling_off_secs
         ))
     }
 

@@ -195,6 +195,12 @@ pub enum BeginOutcome {
     BalanceInsufficient {
         balance: i64,
     },
+    /// The account is frozen (lost phone): nothing was written.
+    Frozen,
+    /// A withdrawal over the cooling-off limit while a cooling-off runs until `until`.
+    CoolingOff {
+        until: i64,
+    },
 }
 
 /// The bank's final (or not yet final) word on an operation.
@@ -596,7 +602,8 @@ impl Store {
 
     // --- operations and the ledger ---
 
-    /// Starts an operation in one transaction: finds an earlier one with the same key, checks
+    /// Starts an operation in one transaction: finds an earlier one with the same key, refuses
+    /// a frozen account (and a withdrawal over `cooling_off_limit` during a cooling-off), checks
     /// the day's limit, and (withdrawals) reserves the money from the wallet.
     pub async fn begin_operation(
         &self,
@@ -604,6 +611,7 @@ impl Store {
         now: i64,
         day_start: i64,
         daily_limit: i64,
+        cooling_off_limit: i64,
     ) -> Result<BeginOutcome, StoreError> {
         on_backend!(self, |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -613,6 +621,17 @@ impl Store {
                 } else {
                     BeginOutcome::KeyReused
                 });
+            }
+            // Checked here, not only before: a freeze that commits after the caller's early
+            // check still stops the money (the immediate transaction serialises the two).
+            let guard = super::lost::guard(&tx, &op.account_id)?;
+            if guard.frozen_at.is_some() {
+                return Ok(BeginOutcome::Frozen);
+            }
+            if let Some(until) = guard.cooling_off_until {
+                if op.kind == OpKind::Withdrawal && until > now && op.amount > cooling_off_limit {
+                    return Ok(BeginOutcome::CoolingOff { until });
+                }
             }
             let used = daily_total(&tx, &op.account_id, op.kind, day_start)?;
             let remaining = daily_limit.saturating_sub(used).max(0);

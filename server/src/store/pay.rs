@@ -174,6 +174,8 @@ pub enum PayOutcome {
     BalanceInsufficient {
         balance: i64,
     },
+    /// The payer's account is frozen (lost phone): nothing was written.
+    Frozen,
 }
 
 /// A scanned payment code a merchant charges, already matched to its device by the index.
@@ -214,6 +216,8 @@ pub enum ChargeOutcome {
     BalanceInsufficient {
         balance: i64,
     },
+    /// The payer's account is frozen (lost phone): nothing was written.
+    Frozen,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -420,6 +424,10 @@ impl Store {
                     PayOutcome::KeyReused
                 });
             }
+            // Inside the transaction: a freeze committed after the caller's check still holds.
+            if super::lost::guard(&tx, &p.account_id)?.frozen_at.is_some() {
+                return Ok(PayOutcome::Frozen);
+            }
             let order = match &p.target {
                 PayTarget::New(new) => {
                     insert_order(&tx, new, p.now)?;
@@ -514,6 +522,11 @@ impl Store {
                             ChargeOutcome::Existing(Box::new(o))
                         }),
                 );
+            }
+            // Before the device check: a freeze revokes the devices, and the merchant should
+            // hear why the code is refused.
+            if super::lost::guard(&tx, &ch.account_id)?.frozen_at.is_some() {
+                return Ok(ChargeOutcome::Frozen);
             }
             let active: bool = tx
                 .query_row(
@@ -686,8 +699,13 @@ impl Store {
     pub async fn paycode_devices(&self) -> Result<Vec<PaycodeDevice>, StoreError> {
         on_backend!(self, |c| {
             let mut stmt = c.prepare(
-                "SELECT id, account_id, paycode_seed FROM devices
-                 WHERE revoked_at IS NULL AND paycode_seed IS NOT NULL",
+                // Devices revoked by a freeze stay indexed while the account is frozen, so
+                // their codes (made offline) answer ACCOUNT_FROZEN rather than look unknown.
+                "SELECT d.id, d.account_id, d.paycode_seed FROM devices d
+                 JOIN accounts a ON a.id = d.account_id
+                 WHERE d.paycode_seed IS NOT NULL
+                   AND (d.revoked_at IS NULL
+                        OR (a.frozen_at IS NOT NULL AND d.revoked_at >= a.frozen_at))",
             )?;
             let rows = stmt.query_map([], |r| {
                 Ok((

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior};
-use wallet_protocol::api::ChallengePurpose;
+use wallet_protocol::api::{ChallengePurpose, DeviceEventKind, SecurityEventKind};
 use wallet_protocol::paycode::PaycodeSeed;
 
 use super::{
@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_cards_ledger.sql"),
     include_str!("../../migrations/0003_merchants_orders_paycodes.sql"),
+    include_str!("../../migrations/0004_lost_phone.sql"),
 ];
 
 #[derive(Clone)]
@@ -255,6 +256,7 @@ fn purpose_str(p: ChallengePurpose) -> &'static str {
         ChallengePurpose::Signup => "signup",
         ChallengePurpose::Login => "login",
         ChallengePurpose::PinReset => "pin_reset",
+        ChallengePurpose::PhoneChange => "phone_change",
     }
 }
 
@@ -293,6 +295,8 @@ struct ChallengeRow {
     consumed_at: Option<i64>,
 }
 
+// One transaction does the check, the account, the device, the log and the notice.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn verify_challenge<F>(
     c: &mut Connection,
     challenge_id: &str,
@@ -301,6 +305,7 @@ pub(super) fn verify_challenge<F>(
     code_matches: F,
     new_account_id: &str,
     device: &NewDevice,
+    cooling_off_secs: i64,
 ) -> Result<VerifyOutcome, StoreError>
 where
     F: FnOnce(&str) -> bool,
@@ -389,8 +394,9 @@ where
     };
     tx.execute(
         "INSERT INTO devices (id, account_id, public_key, name, platform, enrolled_at, last_seen_at,
-             paycode_seed, paycode_seed_issued_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?6)",
+             paycode_seed, paycode_seed_issued_at, events_after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?6,
+             (SELECT COALESCE(MAX(cursor), 0) FROM device_events))",
         params![
             device.id,
             account_id,
@@ -401,6 +407,40 @@ where
             device.paycode_seed.as_ref().map(PaycodeSeed::to_base64),
         ],
     )?;
+    let kinds: &[SecurityEventKind] = if ch.purpose == "login" {
+        &[SecurityEventKind::SignIn, SecurityEventKind::DeviceEnrolled]
+    } else {
+        &[SecurityEventKind::DeviceEnrolled]
+    };
+    for &kind in kinds {
+        super::lost::log_security(
+            &tx,
+            &account_id,
+            &super::SecurityNote {
+                kind,
+                device_id: Some(&device.id),
+                device_name: Some(&device.name),
+                detail: None,
+            },
+            now,
+        )?;
+    }
+    if ch.purpose == "login" {
+        // SIM-swap defence (DESIGN §9): a new device starts a cooling-off and every other
+        // device hears of it.
+        let until = now + cooling_off_secs;
+        super::lost::start_cooling_off(&tx, &account_id, until)?;
+        super::lost::add_device_event(
+            &tx,
+            &account_id,
+            DeviceEventKind::NewDevice,
+            Some(&device.id),
+            Some(&device.name),
+            None,
+            Some(until),
+            now,
+        )?;
+    }
     let account = account(&tx, &account_id)?
         .ok_or_else(|| StoreError::Corrupt(format!("account {account_id} vanished")))?;
     tx.commit()?;
@@ -476,6 +516,15 @@ pub(super) fn active_devices(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+pub(super) fn all_devices(c: &Connection, account_id: &str) -> Result<Vec<DeviceRow>, StoreError> {
+    let mut stmt = c.prepare(&format!(
+        "SELECT {DEVICE_COLUMNS} FROM devices WHERE account_id = ?1
+         ORDER BY enrolled_at DESC, id DESC"
+    ))?;
+    let rows = stmt.query_map([account_id], device_from)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub(super) fn revoke_device(
     c: &mut Connection,
     account_id: &str,
@@ -497,6 +546,21 @@ pub(super) fn revoke_device(
             tx.execute(
                 "UPDATE devices SET revoked_at = ?2 WHERE id = ?1",
                 params![device_id, now],
+            )?;
+            let name: String =
+                tx.query_row("SELECT name FROM devices WHERE id = ?1", [device_id], |r| {
+                    r.get(0)
+                })?;
+            super::lost::log_security(
+                &tx,
+                account_id,
+                &super::SecurityNote {
+                    kind: SecurityEventKind::DeviceRevoked,
+                    device_id: Some(device_id),
+                    device_name: Some(&name),
+                    detail: None,
+                },
+                now,
             )?;
             // Its nonces can no longer matter.
             tx.execute(

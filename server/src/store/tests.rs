@@ -38,7 +38,7 @@ async fn enrolled(store: &Store) -> (AccountRow, String) {
         paycode_seed: None,
     };
     let outcome = store
-        .verify_challenge("ch_1", NOW, 5, |h| h == "h", "acc_1".into(), device)
+        .verify_challenge("ch_1", NOW, 5, |h| h == "h", "acc_1".into(), device, 86_400)
         .await
         .unwrap();
     let VerifyOutcome::Enrolled(account) = outcome else {
@@ -57,7 +57,7 @@ async fn migrations_run_once_and_reopen() {
     drop(store);
     let store = Store::open(path).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 3);
+    assert_eq!(sqlite::schema_version(db), 4);
     assert!(store
         .account_by_phone("+8613812345678")
         .await
@@ -78,7 +78,7 @@ fn newer_schema_is_refused_and_postgres_is_not_yet_supported() {
         Store::open(path.to_str().unwrap()),
         Err(StoreError::TooNew {
             found: 99,
-            known: 3
+            known: 4
         })
     ));
     let err = Store::open("postgres://localhost/wallet").unwrap_err();
@@ -118,13 +118,29 @@ async fn challenge_dies_after_max_wrong_codes_and_is_single_use() {
     };
     for left in [1, 0] {
         let o = store
-            .verify_challenge("ch_x", NOW, 2, |h| h == "wrong", "acc_x".into(), dev("d1"))
+            .verify_challenge(
+                "ch_x",
+                NOW,
+                2,
+                |h| h == "wrong",
+                "acc_x".into(),
+                dev("d1"),
+                86_400,
+            )
             .await
             .unwrap();
         assert_eq!(o, VerifyOutcome::Wrong { tries_left: left });
     }
     let o = store
-        .verify_challenge("ch_x", NOW, 2, |h| h == "right", "acc_x".into(), dev("d1"))
+        .verify_challenge(
+            "ch_x",
+            NOW,
+            2,
+            |h| h == "right",
+            "acc_x".into(),
+            dev("d1"),
+            86_400,
+        )
         .await
         .unwrap();
     assert_eq!(o, VerifyOutcome::NotFound);
@@ -264,7 +280,7 @@ async fn version_1_database_migrates_to_the_ledger_schema() {
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 3);
+    assert_eq!(sqlite::schema_version(db), 4);
     assert!(store.account("acc_old").await.unwrap().is_some());
     assert_eq!(store.balance("acc_old").await.unwrap(), 0);
     assert!(store.cards("acc_old").await.unwrap().is_empty());
@@ -308,7 +324,7 @@ async fn version_2_database_migrates_to_the_merchant_schema() {
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 3);
+    assert_eq!(sqlite::schema_version(db), 4);
     let op = store.operation("acc_old", "op_old").await.unwrap().unwrap();
     assert_eq!(op.card_id.as_deref(), Some("card_old"));
     assert_eq!(
@@ -319,4 +335,64 @@ async fn version_2_database_migrates_to_the_merchant_schema() {
     assert!(store.ledger_check().await.unwrap().is_ok());
     assert!(store.paycode_devices().await.unwrap().is_empty());
     assert!(store.device("dev_old").await.unwrap().is_some());
+}
+
+/// A database left by issue 4 (schema 3, frozen here as it shipped: an account, a device with a
+/// payment-code seed, a paid order) migrates to the lost-phone schema: the account is active,
+/// not cooling off, SMS-only sign-in off, with an empty security log; the device stays indexed.
+#[tokio::test]
+async fn version_3_database_migrates_to_the_lost_phone_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.db");
+    let seed = wallet_protocol::paycode::PaycodeSeed::from_bytes([7; 32]).to_base64();
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL);",
+        )
+        .unwrap();
+        for sql in [
+            include_str!("../../migrations/0001_init.sql"),
+            include_str!("../../migrations/0002_cards_ledger.sql"),
+            include_str!("../../migrations/0003_merchants_orders_paycodes.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO schema_migrations VALUES (1, 0), (2, 0), (3, 0);
+             INSERT INTO accounts VALUES ('acc_old', '+8613812345678', '李明', '11010519491231002X', 'x', 0);",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO devices (id, account_id, public_key, name, platform, enrolled_at, last_seen_at,
+                 paycode_seed, paycode_seed_issued_at)
+             VALUES ('dev_old', 'acc_old', 'k', 'phone', 'cli', 0, 0, ?1, 0)",
+            [&seed],
+        )
+        .unwrap();
+    }
+    let store = Store::open(path.to_str().unwrap()).unwrap();
+    let Backend::Sqlite(db) = &store.0;
+    assert_eq!(sqlite::schema_version(db), 4);
+    assert_eq!(
+        store.account_guard("acc_old").await.unwrap(),
+        AccountGuard::default()
+    );
+    assert!(store
+        .security_log("acc_old", None, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(store.paycode_devices().await.unwrap().len(), 1);
+    assert!(store.ledger_check().await.unwrap().is_ok());
+    // Freezing keeps the device's codes indexed (they answer ACCOUNT_FROZEN) and logs it.
+    let out = store
+        .freeze("acc_old", FreezeScope::All, "test", 100)
+        .await
+        .unwrap();
+    assert_eq!(out.revoked, ["dev_old"]);
+    assert_eq!(store.paycode_devices().await.unwrap().len(), 1);
+    let log = store.security_log("acc_old", None, 10).await.unwrap();
+    let kinds: Vec<_> = log.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["frozen", "device_revoked"]);
 }

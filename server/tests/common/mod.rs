@@ -382,3 +382,78 @@ impl TestApp {
         device
     }
 }
+
+/// `{"minor": N, "currency": "CNY"}`, the wire form of an amount.
+pub fn cny(minor: i64) -> Value {
+    json!({ "minor": minor, "currency": "CNY" })
+}
+
+impl TestApp {
+    /// Every ledger invariant holds (tests call it after each money step).
+    pub async fn assert_ledger(&self) {
+        let totals = self.store.ledger_check().await.unwrap();
+        assert!(totals.is_ok(), "ledger invariant broken: {totals:?}");
+    }
+
+    /// A payer with the payment PIN `pin`, a sandbox debit card bound, and `topup` fen in the
+    /// wallet. The clock then moves a second on, so later operations sort after the top-up.
+    pub async fn payer(&self, phone: &str, pin: &str, topup: i64) -> TestDevice {
+        let d = self.signed_up_device_for(phone).await;
+        let res = self
+            .signed_json(
+                &d,
+                Method::POST,
+                paths::PIN,
+                Some(json!({ "pin": pin })),
+                &[],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{res:?}");
+        let number = wallet_server::bank::test_cards()
+            .into_iter()
+            .find(|c| {
+                c.outcome == wallet_server::bank::Outcome::Approve
+                    && c.card_type.label_en() == "Debit"
+            })
+            .unwrap()
+            .number;
+        let bank_phone = &format!("139{}", &phone[3..]);
+        let res = self
+            .signed_json(
+                &d,
+                Method::POST,
+                paths::CARDS,
+                Some(json!({ "number": number, "bank_phone": bank_phone })),
+                &[],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
+        let binding = res.body["binding_id"].as_str().unwrap().to_owned();
+        let code = self.latest_code(bank_phone).await;
+        let res = self
+            .signed_json(
+                &d,
+                Method::POST,
+                &paths::card_binding_verify(&binding),
+                Some(json!({ "code": code })),
+                &[],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{res:?}");
+        if topup > 0 {
+            let key = format!("topup-{}", &d.id[4..20]);
+            let res = self
+                .signed_json(
+                    &d,
+                    Method::POST,
+                    paths::TOPUPS,
+                    Some(json!({ "amount": cny(topup) })),
+                    &[("idempotency-key", &key)],
+                )
+                .await;
+            assert_eq!(res.body["status"], "succeeded", "{res:?}");
+        }
+        self.advance(1);
+        d
+    }
+}

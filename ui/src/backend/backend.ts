@@ -1,9 +1,12 @@
 import type {
+  AccountSettings,
+  AccountStatus,
   Balance,
   Card,
   CardInspection,
   DecodedQr,
   Device,
+  DeviceEvent,
   ErrorCode,
   Money,
   Operation,
@@ -15,9 +18,14 @@ import type {
   PayQrInput,
   PendingCardBinding,
   PendingVerification,
+  PhoneChangeFinish,
+  PhoneChangeInput,
+  PhoneChangeStarted,
   PinState,
   Profile,
   QrPayment,
+  ReportLostInput,
+  SecurityLog,
   SessionStatus,
   SignupInput,
   TopUpInput,
@@ -36,6 +44,8 @@ export interface Backend {
   passwordStrength(password: string, userInputs: string[]): Promise<PasswordStrength>;
   signup(input: SignupInput): Promise<PendingVerification>;
   login(phone: string, password: string): Promise<PendingVerification>;
+  /** Sign-in with an SMS code alone (then {@link verify}); `SMS_LOGIN_DISABLED` unless the account switched it on. */
+  loginSms(phone: string): Promise<PendingVerification>;
   verify(code: string): Promise<Profile>;
   whoami(): Promise<Profile>;
   devices(): Promise<Device[]>;
@@ -88,6 +98,38 @@ export interface Backend {
   orders(): Promise<Order[]>;
   confirmOrder(orderId: string, pin: string, idempotencyKey: string | null): Promise<Operation>;
   declineOrder(orderId: string): Promise<Order>;
+
+  // --- lost phone (DESIGN §9) ---
+  /**
+   * Signed out: freezes the account of `input.phone` when the identity (real name + last 6 of
+   * the ID number, or the login password) matches. Resolves the same way whether or not the
+   * phone has an account; rejects only for malformed input (`PHONE_INVALID`, `NAME_INVALID`,
+   * `ID_NUMBER_INVALID`) or when the server cannot be reached.
+   */
+  reportLost(input: ReportLostInput): Promise<void>;
+  /** Active, frozen (since when) or cooling off (until when). */
+  accountStatus(): Promise<AccountStatus>;
+  /** On a device enrolled after the freeze: the full ID number and the payment PIN; a cooling-off follows. */
+  unfreeze(idNumber: string, pin: string): Promise<AccountStatus>;
+  /** One page of the security log, newest first; `before` is the previous page's `next_before`. */
+  securityLog(before: string | null): Promise<SecurityLog>;
+  /** Device events since the last call (the core keeps the cursor), oldest first. */
+  syncEvents(): Promise<DeviceEvent[]>;
+  settings(): Promise<AccountSettings>;
+  /** SMS-only sign-in: on needs the payment PIN, off needs nothing. */
+  setSmsLogin(enabled: boolean, pin: string | null): Promise<AccountSettings>;
+  /**
+   * Signed in, "not you? freeze now": freezes the account and signs out `deviceId` (or, when
+   * null, every other device). This device stays signed in and can unfreeze later.
+   */
+  freezeAccount(deviceId: string | null): Promise<AccountStatus>;
+  /**
+   * Changing the phone number: the login password and either the full ID number or (without
+   * one) a code the server sends to the old number; a code always goes to the new number.
+   */
+  startPhoneChange(input: PhoneChangeInput): Promise<PhoneChangeStarted>;
+  /** The code(s) and what to do with the bank cards bound under the old number; the new profile. */
+  finishPhoneChange(input: PhoneChangeFinish): Promise<Profile>;
 }
 
 /** A failure from the backend. The UI shows localised text for `code`, never `message`. */
@@ -143,6 +185,7 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
     passwordStrength: guard((p: string, u: string[]) => inner.passwordStrength(p, u)),
     signup: guard((i: SignupInput) => inner.signup(i)),
     login: guard((p: string, pw: string) => inner.login(p, pw)),
+    loginSms: guard((p: string) => inner.loginSms(p)),
     verify: guard((c: string) => inner.verify(c)),
     whoami: guard(() => inner.whoami()),
     devices: guard(() => inner.devices()),
@@ -177,5 +220,15 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
     orders: guard(() => inner.orders()),
     confirmOrder: guard((id: string, pin: string, key: string | null) => inner.confirmOrder(id, pin, key)),
     declineOrder: guard((id: string) => inner.declineOrder(id)),
+    reportLost: guard((i: ReportLostInput) => inner.reportLost(i)),
+    accountStatus: guard(() => inner.accountStatus()),
+    unfreeze: guard((id: string, pin: string) => inner.unfreeze(id, pin)),
+    securityLog: guard((before: string | null) => inner.securityLog(before)),
+    syncEvents: guard(() => inner.syncEvents()),
+    settings: guard(() => inner.settings()),
+    setSmsLogin: guard((on: boolean, pin: string | null) => inner.setSmsLogin(on, pin)),
+    freezeAccount: guard((id: string | null) => inner.freezeAccount(id)),
+    startPhoneChange: guard((i: PhoneChangeInput) => inner.startPhoneChange(i)),
+    finishPhoneChange: guard((i: PhoneChangeFinish) => inner.finishPhoneChange(i)),
   };
 }

@@ -1,5 +1,7 @@
 import { WalletError, type Backend } from './backend';
 import type {
+  AccountSettings,
+  AccountStatus,
   Balance,
   Bank,
   Card,
@@ -8,6 +10,8 @@ import type {
   CardType,
   DecodedQr,
   Device,
+  DeviceEvent,
+  DeviceEventKind,
   ErrorCode,
   Money,
   MoneyLimits,
@@ -21,10 +25,17 @@ import type {
   PayQrInput,
   PendingCardBinding,
   PendingVerification,
+  PhoneChangeFinish,
+  PhoneChangeInput,
+  PhoneChangeStarted,
   PinState,
   Profile,
   QrNetwork,
   QrPayment,
+  ReportLostInput,
+  SecurityEvent,
+  SecurityEventKind,
+  SecurityLog,
   SessionStatus,
   SignupInput,
   TopUpInput,
@@ -113,6 +124,7 @@ type PendingBinding = { view: PendingCardBinding; number: string; code: string; 
 type PinReset = { code: string; phone: string };
 type Keyed = { fingerprint: string; operationId: string };
 type Merchant = { merchant_id: string; name: string; city: string; mcc: string };
+type PhoneChange = { challengeId: string; code: string; newPhone: string; oldChallengeId: string | null; oldCode: string | null };
 
 /**
  * A fake of the {@link Backend} for component tests: it behaves like the Rust facade closely
@@ -156,6 +168,19 @@ export class InMemoryBackend implements Backend {
   private noPin = { enabled: true, perPayment: 20_000, daily: 100_000, used: 0 };
   /** The provider's ceilings for no-PIN payment-code payments (minor units). */
   readonly noPinMax = { perPayment: 20_000, daily: 100_000 };
+  private frozenSince: string | null = null;
+  private coolingOffUntil: string | null = null;
+  private securityEvents: SecurityEvent[] = [];
+  private deviceEvents: DeviceEvent[] = [];
+  private eventCursor = 0;
+  private smsLogin = false;
+  private phoneChange: PhoneChange | null = null;
+  /** The codes of a phone-number change "sent" (to the new number, and to the old one), for tests to type in. */
+  phoneChangeCodes: { code: string; oldCode: string | null } | null = null;
+  /** Every lost-phone report received (as sent, for assertions; a test fake only). */
+  readonly reports: ReportLostInput[] = [];
+  /** How many security-log entries one page holds. */
+  securityPageSize = 20;
 
   /** Makes the next call to `method` fail with `code`. */
   failNext(method: Method, code: ErrorCode, retryAfterSecs: number | null = null): this {
@@ -245,6 +270,39 @@ export class InMemoryBackend implements Backend {
     return this;
   }
 
+  /** Seeds a frozen account (as after a lost-phone report), or one cooling off until `coolingOffUntil`. */
+  seedFrozen(since = '2026-11-25T07:00:00Z'): this {
+    this.frozenSince = since;
+    this.coolingOffUntil = null;
+    return this;
+  }
+
+  seedCoolingOff(until: string): this {
+    this.frozenSince = null;
+    this.coolingOffUntil = until;
+    return this;
+  }
+
+  /** Seeds `count` security-log entries (newest first), `kinds` used in turn. */
+  seedSecurityLog(count: number, kinds: SecurityEventKind[] = ['sign_in']): this {
+    for (let i = 0; i < count; i++) {
+      const at = new Date(this.now.getTime() - (i + 1) * 3600_000).toISOString();
+      this.securityEvents.push({ id: String(1000 - this.securityEvents.length), kind: kinds[i % kinds.length] as SecurityEventKind, at, device_name: `Device ${i + 1}`, detail: null });
+    }
+    return this;
+  }
+
+  /** Queues a device event for `syncEvents` (a notice from another device of the account). */
+  pushDeviceEvent(kind: DeviceEventKind, extra: Partial<Omit<DeviceEvent, 'cursor' | 'kind'>> = {}): this {
+    this.deviceEvents.push({ cursor: ++this.eventCursor, kind, at: this.now.toISOString(), device_id: null, device_name: null, reference: null, cooling_off_until: null, ...extra });
+    return this;
+  }
+
+  /** Whether the account is frozen now, for assertions. */
+  isFrozen(): boolean {
+    return this.frozenSince !== null;
+  }
+
   /** The status of a seeded order, for assertions. */
   orderStatus(orderId: string): Order['status'] | undefined {
     return this.orderList.find((o) => o.order_id === orderId)?.status;
@@ -312,6 +370,21 @@ export class InMemoryBackend implements Backend {
     const acct = this.accounts.get(phone);
     if (!acct || acct.password !== password) throw new WalletError('CREDENTIALS_INVALID');
     return this.challenge({ purpose: 'login', phone, code: '' });
+  }
+
+  async loginSms(phone: string): Promise<PendingVerification> {
+    await this.enter('loginSms');
+    if (this.profile) throw new WalletError('ALREADY_SIGNED_IN');
+    if (!/^1[3-9]\d{9}$/.test(phone.replace(/\s|^\+86/g, ''))) throw new WalletError('PHONE_INVALID');
+    // Unknown numbers get the same answer as accounts that did not switch it on.
+    if (!this.accounts.has(phone) || !this.smsLogin) throw new WalletError('SMS_LOGIN_DISABLED');
+    return this.challenge({ purpose: 'login', phone, code: '' });
+  }
+
+  /** Seeds the SMS-only sign-in switch. */
+  seedSmsLogin(enabled: boolean): this {
+    this.smsLogin = enabled;
+    return this;
   }
 
   async verify(code: string): Promise<Profile> {
@@ -501,6 +574,7 @@ export class InMemoryBackend implements Backend {
     const fingerprint = JSON.stringify(['topup', input.amount, input.card_id]);
     const again = this.replay(input.idempotency_key, fingerprint);
     if (again) return again;
+    this.notFrozen();
     const amount = parseAmount(input.amount);
     const card = input.card_id ? this.card(input.card_id) : this.defaultCard();
     if (card.status === 'suspended') throw new WalletError('CARD_SUSPENDED');
@@ -535,7 +609,9 @@ export class InMemoryBackend implements Backend {
     const fingerprint = JSON.stringify(['withdraw', input.amount, input.card_id]);
     const again = this.replay(input.idempotency_key, fingerprint);
     if (again) return again;
+    this.notFrozen();
     const amount = parseAmount(input.amount);
+    this.notCoolingOff(amount);
     const card = input.card_id ? this.card(input.card_id) : this.defaultCard((c) => c.card_type === 'debit');
     if (card.status === 'suspended') throw new WalletError('CARD_SUSPENDED');
     if (card.card_type !== 'debit') throw new WalletError('CARD_NOT_DEBIT');
@@ -601,6 +677,7 @@ export class InMemoryBackend implements Backend {
     const fingerprint = JSON.stringify(['qr', input.payload, input.amount]);
     const again = this.replay(input.idempotency_key, fingerprint);
     if (again) return again;
+    this.notFrozen();
     const qr = this.resolve(input.payload);
     const typed = input.amount?.trim() ?? '';
     let amount: number;
@@ -662,6 +739,7 @@ export class InMemoryBackend implements Backend {
     const fingerprint = JSON.stringify(['order', orderId]);
     const again = this.replay(idempotencyKey, fingerprint);
     if (again) return again;
+    this.notFrozen();
     const order = this.openOrder(orderId);
     this.checkPin(pin);
     const op = this.pay(this.merchants.get(order.merchant_id) as Merchant, order.amount.minor, order.channel, order);
@@ -675,6 +753,176 @@ export class InMemoryBackend implements Backend {
     const order = this.openOrder(orderId);
     order.status = 'declined';
     return { ...order };
+  }
+
+  // --- lost phone ---
+
+  async reportLost(input: ReportLostInput): Promise<void> {
+    await this.enter('reportLost');
+    await this.online();
+    const phone = input.phone.replace(/\s|^\+86/g, '');
+    if (!/^1[3-9]\d{9}$/.test(phone)) throw new WalletError('PHONE_INVALID');
+    const byName = input.name !== null || input.id_last6 !== null;
+    if (byName && input.password !== null) throw new WalletError('MALFORMED_REQUEST');
+    if (byName) {
+      if ((input.name ?? '').trim() === '') throw new WalletError('NAME_INVALID');
+      if (!/^\d{5}[\dX]$/.test((input.id_last6 ?? '').trim().toUpperCase())) throw new WalletError('ID_NUMBER_INVALID');
+    } else if (!input.password) {
+      throw new WalletError('MALFORMED_REQUEST');
+    }
+    this.reports.push({ ...input });
+    const acct = this.accounts.get(phone);
+    if (!acct) return; // The same answer: nothing says whether the phone has an account.
+    const matches = byName
+      ? acct.name === (input.name ?? '').trim() && acct.idNumber.slice(-6) === (input.id_last6 ?? '').trim().toUpperCase()
+      : acct.password === input.password;
+    if (!matches) return;
+    this.frozenSince = this.now.toISOString();
+    this.coolingOffUntil = null;
+    this.logSecurity('frozen', null);
+    if (this.profile?.account_id === acct.accountId) this.revoked = true;
+  }
+
+  async accountStatus(): Promise<AccountStatus> {
+    await this.enter('accountStatus', true);
+    await this.online();
+    return this.statusView();
+  }
+
+  async unfreeze(idNumber: string, pin: string): Promise<AccountStatus> {
+    await this.enter('unfreeze', true);
+    await this.online();
+    if (!/^\d{17}[\dX]$/.test(idNumber)) throw new WalletError('ID_NUMBER_INVALID');
+    if (!/^\d{6}$/.test(pin)) throw new WalletError('PIN_FORMAT_INVALID');
+    if (this.frozenSince === null) throw new WalletError('NOT_FROZEN');
+    if (this.account().idNumber !== idNumber) throw new WalletError('UNFREEZE_DENIED');
+    this.checkPin(pin);
+    this.frozenSince = null;
+    this.coolingOffUntil = this.in(24 * 3600);
+    this.logSecurity('unfrozen', this.profile?.device_id ?? null);
+    return this.statusView();
+  }
+
+  async securityLog(before: string | null): Promise<SecurityLog> {
+    await this.enter('securityLog', true);
+    await this.online();
+    const all = [...this.securityEvents].sort((a, b) => Number(b.id) - Number(a.id));
+    const older = before === null ? all : all.filter((e) => Number(e.id) < Number(before));
+    const events = older.slice(0, this.securityPageSize);
+    const last = events[events.length - 1];
+    return { events, next_before: older.length > events.length && last ? last.id : null };
+  }
+
+  async syncEvents(): Promise<DeviceEvent[]> {
+    await this.enter('syncEvents', true);
+    await this.online();
+    const events = this.deviceEvents;
+    this.deviceEvents = [];
+    return events;
+  }
+
+  async settings(): Promise<AccountSettings> {
+    await this.enter('settings', true);
+    await this.online();
+    return { sms_login_enabled: this.smsLogin };
+  }
+
+  async setSmsLogin(enabled: boolean, pin: string | null): Promise<AccountSettings> {
+    await this.enter('setSmsLogin', true);
+    await this.online();
+    if (enabled) {
+      if (pin === null || !/^\d{6}$/.test(pin)) throw new WalletError('PIN_FORMAT_INVALID');
+      this.checkPin(pin);
+    }
+    this.smsLogin = enabled;
+    this.logSecurity('sms_login_changed', this.profile?.device_id ?? null);
+    return { sms_login_enabled: this.smsLogin };
+  }
+
+  async freezeAccount(deviceId: string | null): Promise<AccountStatus> {
+    await this.enter('freezeAccount', true);
+    await this.online();
+    if (deviceId !== null && !this.deviceList.some((d) => d.device_id === deviceId && !d.current)) throw new WalletError('NOT_FOUND');
+    if (this.frozenSince === null) this.frozenSince = this.now.toISOString();
+    this.coolingOffUntil = null;
+    this.deviceList = this.deviceList.filter((d) => d.current || (deviceId !== null && d.device_id !== deviceId));
+    this.logSecurity('frozen', this.profile?.device_id ?? null);
+    return this.statusView();
+  }
+
+  async startPhoneChange(input: PhoneChangeInput): Promise<PhoneChangeStarted> {
+    await this.enter('startPhoneChange', true);
+    await this.online();
+    const newPhone = input.new_phone.replace(/\s|^\+86/g, '');
+    if (!/^1[3-9]\d{9}$/.test(newPhone)) throw new WalletError('PHONE_INVALID');
+    if (input.password === '') throw new WalletError('MALFORMED_REQUEST');
+    const id = input.id_number?.trim() ?? '';
+    if (id !== '' && !/^\d{17}[\dX]$/.test(id)) throw new WalletError('ID_NUMBER_INVALID');
+    if (this.frozenSince !== null) throw new WalletError('ACCOUNT_FROZEN');
+    const acct = this.account();
+    if (acct.password !== input.password || (id !== '' && acct.idNumber !== id)) throw new WalletError('CREDENTIALS_INVALID');
+    if (this.accounts.has(newPhone)) throw new WalletError('PHONE_TAKEN');
+    const code = this.newCode();
+    const oldCode = id === '' ? String(((Number(code) + 1) % 900000) + 100000) : null;
+    this.phoneChange = { challengeId: `chg-${++this.seq}`, code, newPhone, oldChallengeId: oldCode ? `chg-${++this.seq}` : null, oldCode };
+    this.phoneChangeCodes = { code, oldCode };
+    return { challenge_id: this.phoneChange.challengeId, new_phone_masked: maskPhone(newPhone), old_challenge_id: this.phoneChange.oldChallengeId, expires_at: this.in(5 * 60) };
+  }
+
+  async finishPhoneChange(input: PhoneChangeFinish): Promise<Profile> {
+    await this.enter('finishPhoneChange', true);
+    await this.online();
+    const p = this.phoneChange;
+    if (!p || p.challengeId !== input.challenge_id) throw new WalletError('CHALLENGE_NOT_FOUND');
+    if (!/^\d{6}$/.test(input.code) || (input.old_code !== null && !/^\d{6}$/.test(input.old_code))) throw new WalletError('OTP_FORMAT_INVALID');
+    if ((input.old_challenge_id !== null) !== (input.old_code !== null) || input.old_challenge_id !== p.oldChallengeId) throw new WalletError('MALFORMED_REQUEST');
+    if (input.code !== p.code || input.old_code !== p.oldCode) throw new WalletError('OTP_INVALID');
+    const acct = this.account();
+    this.accounts.delete(acct.phone);
+    acct.phone = p.newPhone;
+    this.accounts.set(acct.phone, acct);
+    if (input.cards === 'unbind') this.cardList = [];
+    this.phoneChange = null;
+    this.phoneChangeCodes = null;
+    this.coolingOffUntil = this.in(24 * 3600);
+    this.logSecurity('phone_changed', this.profile?.device_id ?? null);
+    const profile = this.profile as Profile;
+    this.profile = { ...profile, phone: `+86${acct.phone}`, phone_masked: maskPhone(acct.phone) };
+    return this.profile;
+  }
+
+  /** The devices of the account, for assertions. */
+  deviceIds(): string[] {
+    return this.deviceList.map((d) => d.device_id);
+  }
+
+  /** No money moves while the account is frozen (DESIGN §9). */
+  private notFrozen(): void {
+    if (this.frozenSince !== null) throw new WalletError('ACCOUNT_FROZEN');
+  }
+
+  /** During the cooling-off, withdrawals above the small limit wait until it ends. */
+  private notCoolingOff(amountMinor: number): void {
+    const view = this.statusView();
+    if (view.state !== 'cooling_off' || amountMinor <= view.cooling_off_limit.minor || !view.cooling_off_until) return;
+    const secs = Math.ceil((new Date(view.cooling_off_until).getTime() - this.now.getTime()) / 1000);
+    throw new WalletError('COOLING_OFF', 'COOLING_OFF', secs);
+  }
+
+  private statusView(): AccountStatus {
+    const cooling = this.coolingOffUntil !== null && new Date(this.coolingOffUntil) > this.now;
+    return {
+      state: this.frozenSince !== null ? 'frozen' : cooling ? 'cooling_off' : 'active',
+      frozen_since: this.frozenSince,
+      cooling_off_until: cooling ? this.coolingOffUntil : null,
+      cooling_off_limit: cny(50_000),
+    };
+  }
+
+  private logSecurity(kind: SecurityEventKind, deviceId: string | null): void {
+    const top = this.securityEvents.reduce((m, e) => Math.max(m, Number(e.id)), 1000);
+    const device = this.deviceList.find((d) => d.device_id === deviceId);
+    this.securityEvents.push({ id: String(top + 1), kind, at: this.now.toISOString(), device_name: device?.name ?? null, detail: null });
   }
 
   private resolve(payload: string): QrPayment {

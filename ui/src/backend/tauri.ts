@@ -1,11 +1,14 @@
 import { invoke } from '@tauri-apps/api/core';
 import { WalletError, type Backend } from './backend';
 import type {
+  AccountSettings,
+  AccountStatus,
   Balance,
   Card,
   CardInspection,
   DecodedQr,
   Device,
+  DeviceEvent,
   Money,
   Operation,
   Order,
@@ -16,9 +19,14 @@ import type {
   PayQrInput,
   PendingCardBinding,
   PendingVerification,
+  PhoneChangeFinish,
+  PhoneChangeInput,
+  PhoneChangeStarted,
   PinState,
   Profile,
   QrPayment,
+  ReportLostInput,
+  SecurityLog,
   SessionStatus,
   SignupInput,
   TopUpInput,
@@ -46,6 +54,9 @@ export class TauriBackend implements Backend {
   }
   login(phone: string, password: string): Promise<PendingVerification> {
     return call('login', { phone, password });
+  }
+  loginSms(phone: string): Promise<PendingVerification> {
+    return call('login_sms', { phone });
   }
   verify(code: string): Promise<Profile> {
     return call('verify', { code });
@@ -149,6 +160,36 @@ export class TauriBackend implements Backend {
   }
   declineOrder(orderId: string): Promise<Order> {
     return call('decline_order', { orderId });
+  }
+  reportLost(input: ReportLostInput): Promise<void> {
+    return call('report_lost', { input });
+  }
+  accountStatus(): Promise<AccountStatus> {
+    return call('account_status');
+  }
+  unfreeze(idNumber: string, pin: string): Promise<AccountStatus> {
+    return call('unfreeze', { idNumber, pin });
+  }
+  securityLog(before: string | null): Promise<SecurityLog> {
+    return call('security_log', { before });
+  }
+  syncEvents(): Promise<DeviceEvent[]> {
+    return call('sync_events');
+  }
+  settings(): Promise<AccountSettings> {
+    return call('settings');
+  }
+  setSmsLogin(enabled: boolean, pin: string | null): Promise<AccountSettings> {
+    return call('set_sms_login', { enabled, pin });
+  }
+  freezeAccount(deviceId: string | null): Promise<AccountStatus> {
+    return call('freeze_account', { deviceId });
+  }
+  startPhoneChange(input: PhoneChangeInput): Promise<PhoneChangeStarted> {
+    return call('start_phone_change', { input });
+  }
+  finishPhoneChange(input: PhoneChangeFinish): Promise<Profile> {
+    return call('finish_phone_change', { input });
   }
 }
 

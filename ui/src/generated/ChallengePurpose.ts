@@ -3,4 +3,4 @@
 /**
  * What a sign-up or sign-in is waiting for.
  */
-export type ChallengePurpose = "signup" | "login" | "pin_reset";
+export type ChallengePurpose = "signup" | "login" | "pin_reset" | "phone_change";

@@ -6,7 +6,7 @@ import { Button, ConfirmDialog, Notice, TopBar } from '../components/ui';
 import { LaptopIcon, LogoutIcon, PhoneIcon, TerminalIcon } from '../components/icons';
 import { fmt, useI18n } from '../i18n';
 
-type Confirm = { kind: 'revoke'; device: Device } | { kind: 'logout' };
+type Confirm = { kind: 'revoke'; device: Device } | { kind: 'lost'; device: Device } | { kind: 'logout' };
 
 /** The account's devices; sign out any other one (with a confirm step) or log out of this one. */
 export function Devices({ onBack, onLoggedOut }: { onBack(): void; onLoggedOut(): void }) {
@@ -40,6 +40,13 @@ export function Devices({ onBack, onLoggedOut }: { onBack(): void; onLoggedOut()
       if (confirm.kind === 'logout') {
         await backend.logout();
         onLoggedOut();
+        return;
+      }
+      if (confirm.kind === 'lost') {
+        await backend.freezeAccount(confirm.device.device_id);
+        setDone(fmt(m.devices.lostDone, { name: confirm.device.name }));
+        setConfirm(null);
+        await load();
         return;
       }
       await backend.revokeDevice(confirm.device.device_id);
@@ -101,19 +108,34 @@ export function Devices({ onBack, onLoggedOut }: { onBack(): void; onLoggedOut()
                   <p className="device__meta">{fmt(m.devices.lastSeen, { date: dateTime(d.last_seen_at) })}</p>
                 </div>
                 {!d.current && (
-                  <Button
-                    variant="danger-ghost"
-                    className="btn--small"
-                    onClick={() => {
-                      setActionError(null);
-                      setDone(null);
-                      setConfirm({ kind: 'revoke', device: d });
-                    }}
-                    aria-label={fmt(m.devices.signOutNamed, { name: d.name })}
-                    data-testid={`device-signout-${d.device_id}`}
-                  >
-                    {m.devices.signOut}
-                  </Button>
+                  <span className="device__actions">
+                    <Button
+                      variant="danger-ghost"
+                      className="btn--small"
+                      onClick={() => {
+                        setActionError(null);
+                        setDone(null);
+                        setConfirm({ kind: 'revoke', device: d });
+                      }}
+                      aria-label={fmt(m.devices.signOutNamed, { name: d.name })}
+                      data-testid={`device-signout-${d.device_id}`}
+                    >
+                      {m.devices.signOut}
+                    </Button>
+                    <Button
+                      variant="danger-ghost"
+                      className="btn--small"
+                      onClick={() => {
+                        setActionError(null);
+                        setDone(null);
+                        setConfirm({ kind: 'lost', device: d });
+                      }}
+                      aria-label={fmt(m.devices.lostNamed, { name: d.name })}
+                      data-testid={`device-lost-${d.device_id}`}
+                    >
+                      {m.devices.lost}
+                    </Button>
+                  </span>
                 )}
               </li>
             ))}
@@ -133,9 +155,13 @@ export function Devices({ onBack, onLoggedOut }: { onBack(): void; onLoggedOut()
       </div>
       {confirm && (
         <ConfirmDialog
-          title={confirm.kind === 'logout' ? m.devices.logoutTitle : fmt(m.devices.confirmTitle, { name: confirm.device.name })}
-          body={confirm.kind === 'logout' ? m.devices.logoutBody : m.devices.confirmBody}
-          confirmLabel={confirm.kind === 'logout' ? m.devices.logoutConfirm : m.devices.confirm}
+          title={
+            confirm.kind === 'logout'
+              ? m.devices.logoutTitle
+              : fmt(confirm.kind === 'lost' ? m.devices.lostTitle : m.devices.confirmTitle, { name: confirm.device.name })
+          }
+          body={confirm.kind === 'logout' ? m.devices.logoutBody : confirm.kind === 'lost' ? fmt(m.devices.lostBody, { name: confirm.device.name }) : m.devices.confirmBody}
+          confirmLabel={confirm.kind === 'logout' ? m.devices.logoutConfirm : confirm.kind === 'lost' ? m.devices.lostConfirm : m.devices.confirm}
           busy={busy}
           error={actionError ? errorText(actionError) : null}
           onConfirm={() => void onConfirm()}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type ComponentType, type SVGP
 import type { Place } from '../App';
 import { useBackend } from '../backend/context';
 import { WalletError } from '../backend/backend';
-import type { Balance, Card, Order, Profile } from '../backend/types';
+import type { AccountStatus, Balance, Card, DeviceEvent, Order, Profile } from '../backend/types';
 import { LanguageMenu, Notice } from '../components/ui';
 import {
   CardIcon,
@@ -22,13 +22,25 @@ import {
 import { OperationRow } from '../components/money';
 import { fmt, useI18n } from '../i18n';
 import { polling } from '../polling';
+import { AccountBanner, DeviceNotices, NOTICE_KINDS } from './AccountNotices';
 
 type Icon = ComponentType<SVGProps<SVGSVGElement>>;
 
 const RECENT = 10;
 
 /** Home: who is signed in, the (hidden) balance, recent activity, and every action one tap away. */
-export function Home({ profile: initial, onNavigate }: { profile: Profile; onNavigate(to: Place): void }) {
+export function Home({
+  profile: initial,
+  onNavigate,
+  notices,
+  setNotices,
+}: {
+  profile: Profile;
+  onNavigate(to: Place): void;
+  /** Device notices not dismissed yet; kept by the app so they survive a visit to another screen. */
+  notices: DeviceEvent[];
+  setNotices(update: (n: DeviceEvent[]) => DeviceEvent[]): void;
+}) {
   const { m, errorText, money, dateTime } = useI18n();
   const backend = useBackend();
   const [profile, setProfile] = useState(initial);
@@ -38,7 +50,16 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
   const [balanceError, setBalanceError] = useState<WalletError | null>(null);
   const [cards, setCards] = useState<Card[]>([]);
   const [orders, setOrders] = useState<Order[]>([]);
+  const [account, setAccount] = useState<AccountStatus | null>(null);
   const live = useRef(true);
+  const pollOrders = useRef<() => void>(() => undefined);
+
+  const loadAccount = useCallback(() => {
+    backend
+      .accountStatus()
+      .then((s) => live.current && setAccount(s))
+      .catch(() => undefined); // Offline: the last state stays; a revoked device goes to welcome.
+  }, [backend]);
 
   const loadBalance = useCallback(async () => {
     try {
@@ -69,10 +90,33 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
       .then((c) => live.current && setCards(c))
       .catch(() => undefined); // Only used to name cards; the operations carry bank and last 4.
     void loadBalance();
+    loadAccount();
     return () => {
       live.current = false;
     };
-  }, [backend, loadBalance]);
+  }, [backend, loadBalance, loadAccount]);
+
+  // Notices from the account's other devices (a new device, a freeze, a changed setting).
+  useEffect(() => {
+    let active = true;
+    const poll = () =>
+      backend
+        .syncEvents()
+        .then((events) => {
+          if (!active || events.length === 0) return;
+          const shown = events.filter((e) => NOTICE_KINDS.includes(e.kind));
+          if (shown.length > 0) setNotices((n) => [...shown.reverse(), ...n]);
+          if (events.some((e) => e.kind === 'order_waiting')) pollOrders.current();
+          if (events.some((e) => e.kind === 'frozen' || e.kind === 'unfrozen' || e.kind === 'new_device')) loadAccount();
+        })
+        .catch(() => undefined);
+    void poll();
+    const timer = setInterval(() => void poll(), polling.eventsMs);
+    return () => {
+      active = false;
+      clearInterval(timer);
+    };
+  }, [backend, loadAccount, setNotices]);
 
   // Orders waiting for the user (remote orders, payment codes over the no-PIN limit) show on top;
   // look for new ones while home is open. Offline, the last list stays.
@@ -83,6 +127,7 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
         .orders()
         .then((o) => active && setOrders(o.filter((x) => x.status === 'open')))
         .catch(() => undefined);
+    pollOrders.current = () => void poll();
     void poll();
     const timer = setInterval(() => void poll(), polling.ordersMs);
     return () => {
@@ -161,6 +206,8 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
 
       <div className="page page--home">
         {refreshError && <Notice kind="error">{errorText(refreshError)}</Notice>}
+        <AccountBanner status={account} onOpen={() => onNavigate('security')} />
+        <DeviceNotices events={notices} onDismiss={(cursor) => setNotices((n) => n.filter((e) => e.cursor !== cursor))} onFrozen={setAccount} />
         {orders.length > 0 && <OrdersWaiting orders={orders} onOpen={() => onNavigate('orders')} />}
         <nav className="card grid-actions" aria-label={m.home.services}>
           <SmallAction icon={PlusCircleIcon} label={m.home.topUp} onClick={() => onNavigate('top-up')} testId="action-topup" />
@@ -214,13 +261,13 @@ export function Home({ profile: initial, onNavigate }: { profile: Profile; onNav
             </span>
             <ChevronRight className="row__chev" />
           </button>
-          <button type="button" className="row" aria-disabled="true" disabled>
+          <button type="button" className="row" onClick={() => onNavigate('security')} data-testid="home-security">
             <span className="row__icon">
               <ShieldIcon />
             </span>
             <span className="row__text">
               <span className="row__title">{m.home.security}</span>
-              <span className="row__sub">{m.app.comingSoon}</span>
+              <span className="row__sub">{m.home.securityHint}</span>
             </span>
             <ChevronRight className="row__chev" />
           </button>

@@ -12,6 +12,7 @@ export function Signin({ onBack, onPending, onSignUp }: { onBack(): void; onPend
   const backend = useBackend();
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
+  const [smsOnly, setSmsOnly] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<WalletError | null>(null);
 
@@ -20,7 +21,7 @@ export function Signin({ onBack, onPending, onSignUp }: { onBack(): void; onPend
     setBusy(true);
     setError(null);
     try {
-      onPending(await backend.login(phone.trim(), password));
+      onPending(smsOnly ? await backend.loginSms(phone.trim()) : await backend.login(phone.trim(), password));
     } catch (err) {
       setError(WalletError.from(err));
       setBusy(false);
@@ -34,8 +35,8 @@ export function Signin({ onBack, onPending, onSignUp }: { onBack(): void; onPend
     <main className="screen" data-testid="screen-signin">
       <TopBar onBack={onBack} />
       <form className="page" onSubmit={submit} noValidate aria-busy={busy}>
-        <h1 className="page__title">{m.signin.title}</h1>
-        <p className="page__subtitle">{m.signin.subtitle}</p>
+        <h1 className="page__title">{smsOnly ? m.signin.smsTitle : m.signin.title}</h1>
+        <p className="page__subtitle">{smsOnly ? m.signin.smsSubtitle : m.signin.subtitle}</p>
         {formError && (
           <Notice kind="error" testId="form-error">
             {formError}
@@ -55,11 +56,27 @@ export function Signin({ onBack, onPending, onSignUp }: { onBack(): void; onPend
             testId="signin-phone"
             required
           />
-          <PasswordField label={m.signin.password} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} testId="signin-password" required />
+          {!smsOnly && (
+            <PasswordField label={m.signin.password} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} testId="signin-password" required />
+          )}
         </div>
         <Button type="submit" block busy={busy} data-testid="signin-submit">
-          {m.signin.submit}
+          {smsOnly ? m.signin.smsSubmit : m.signin.submit}
         </Button>
+        <p className="switch">
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setSmsOnly((v) => !v);
+              setPassword('');
+              setError(null);
+            }}
+            data-testid="signin-sms-toggle"
+          >
+            {smsOnly ? m.signin.withPassword : m.signin.smsOnly}
+          </button>
+        </p>
         <p className="switch">
           {m.signin.noAccount}{' '}
           <button type="button" className="link" onClick={onSignUp}>

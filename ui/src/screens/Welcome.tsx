@@ -2,7 +2,7 @@ import { Button, LanguageMenu, Notice } from '../components/ui';
 import { ShieldIcon, WalletIcon } from '../components/icons';
 import { useI18n } from '../i18n';
 
-export function Welcome({ notice, onSignUp, onSignIn }: { notice?: 'revoked' | null; onSignUp(): void; onSignIn(): void }) {
+export function Welcome({ notice, onSignUp, onSignIn, onLost }: { notice?: 'revoked' | null; onSignUp(): void; onSignIn(): void; onLost(): void }) {
   const { m } = useI18n();
   return (
     <main className="screen screen--welcome" data-testid="screen-welcome">
@@ -41,6 +41,11 @@ export function Welcome({ notice, onSignUp, onSignIn }: { notice?: 'revoked' | n
         <Button block variant="secondary" onClick={onSignIn} data-testid="welcome-signin">
           {m.welcome.signIn}
         </Button>
+        <p className="switch">
+          <button type="button" className="link" onClick={onLost} data-testid="welcome-lost">
+            {m.welcome.lost}
+          </button>
+        </p>
         <p className="fineprint">
           <ShieldIcon width={16} height={16} /> {m.welcome.security}
         </p>

@@ -183,7 +183,7 @@ describe('revocation', () => {
     await screen.findByTestId('screen-home');
     backend.revokeThisDevice();
     await user.click(screen.getByTestId('home-devices'));
-    expect(await screen.findByTestId('revoked-notice')).toHaveTextContent('This device was signed out and its data was removed.');
+    expect(await screen.findByTestId('revoked-notice')).toHaveTextContent('This device was signed out: its phone was reported lost, or it was removed from another of your devices. Its wallet data has been erased from this computer');
     expect(screen.getByTestId('screen-welcome')).toBeInTheDocument();
   });
 
@@ -191,7 +191,7 @@ describe('revocation', () => {
     const backend = signedInBackend();
     backend.failNext('whoami', 'DEVICE_REVOKED');
     renderApp(backend, 'zh-CN');
-    expect(await screen.findByTestId('revoked-notice')).toHaveTextContent('此设备已被退出登录，其数据已被清除。');
+    expect(await screen.findByTestId('revoked-notice')).toHaveTextContent('此设备已被退出登录：手机被挂失，或在您的其他设备上被移除。本机上的钱包数据已清除');
   });
 });
 

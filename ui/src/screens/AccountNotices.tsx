@@ -1,0 +1,125 @@
+import { useState } from 'react';
+import { useBackend } from '../backend/context';
+import { WalletError } from '../backend/backend';
+import type { AccountStatus, DeviceEvent } from '../backend/types';
+import { Button, ConfirmDialog, Notice } from '../components/ui';
+import { fmt, useI18n } from '../i18n';
+
+/** The device events home shows as notices (an order waiting updates the orders card instead). */
+export const NOTICE_KINDS: ReadonlyArray<DeviceEvent['kind']> = ['new_device', 'frozen', 'unfrozen', 'device_revoked', 'sms_login_changed', 'phone_changed'];
+
+/** The account's state on home: frozen, or cooling off until when; nothing when active. */
+export function AccountBanner({ status, onOpen }: { status: AccountStatus | null; onOpen(): void }) {
+  const { m, dateTime, money } = useI18n();
+  if (!status || status.state === 'active') return null;
+  const frozen = status.state === 'frozen';
+  return (
+    <div data-testid="home-account-state" data-state={status.state}>
+      <Notice kind={frozen ? 'error' : 'warning'}>
+        {frozen
+          ? m.events.homeFrozen
+          : fmt(m.events.homeCooling, { time: status.cooling_off_until ? dateTime(status.cooling_off_until) : '—', amount: money(status.cooling_off_limit) })}{' '}
+        <button type="button" className="link" onClick={onOpen} data-testid="home-open-security">
+          {m.events.openSecurity}
+        </button>
+      </Notice>
+    </div>
+  );
+}
+
+/**
+ * Notices from the account's other devices, newest first. A new device gets "Not you? Freeze
+ * now": one tap and a confirm freeze the account and sign that device out.
+ */
+export function DeviceNotices({ events, onDismiss, onFrozen }: { events: DeviceEvent[]; onDismiss(cursor: number): void; onFrozen(s: AccountStatus): void }) {
+  const { m, errorText } = useI18n();
+  const backend = useBackend();
+  const [confirm, setConfirm] = useState<DeviceEvent | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<WalletError | null>(null);
+  const [done, setDone] = useState(false);
+
+  async function freeze() {
+    if (!confirm) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await backend.freezeAccount(confirm.device_id ?? null);
+      onDismiss(confirm.cursor);
+      setConfirm(null);
+      setDone(true);
+      onFrozen(s);
+    } catch (e) {
+      setError(WalletError.from(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const text = (e: DeviceEvent): string => {
+    const name = e.device_name ?? '';
+    switch (e.kind) {
+      case 'new_device':
+        return name ? fmt(m.events.newDevice, { name }) : m.events.newDeviceUnnamed;
+      case 'frozen':
+        return m.events.frozen;
+      case 'unfrozen':
+        return m.events.unfrozen;
+      case 'device_revoked':
+        return name ? fmt(m.events.deviceRevoked, { name }) : m.events.deviceRevokedUnnamed;
+      case 'sms_login_changed':
+        return m.events.smsLoginChanged;
+      case 'phone_changed':
+        return m.events.phoneChanged;
+      default:
+        return '';
+    }
+  };
+
+  return (
+    <>
+      {done && (
+        <Notice kind="success" testId="freeze-done">
+          {m.events.frozenDone}
+        </Notice>
+      )}
+      {events.map((e) => (
+        <div key={e.cursor} className="event-banner" data-testid="device-notice" data-kind={e.kind}>
+          <Notice kind={e.kind === 'new_device' || e.kind === 'frozen' ? 'warning' : 'info'}>
+            <span data-testid="device-notice-text">{text(e)}</span>
+            {e.kind === 'new_device' && <> {m.events.notYou}</>}
+            <span className="event-banner__actions">
+              {e.kind === 'new_device' && (
+                <Button
+                  variant="danger"
+                  className="btn--small"
+                  onClick={() => {
+                    setError(null);
+                    setConfirm(e);
+                  }}
+                  data-testid="freeze-now"
+                >
+                  {m.events.freezeNow}
+                </Button>
+              )}
+              <Button variant="ghost" className="btn--small" onClick={() => onDismiss(e.cursor)} data-testid="device-notice-dismiss">
+                {m.events.dismiss}
+              </Button>
+            </span>
+          </Notice>
+        </div>
+      ))}
+      {confirm && (
+        <ConfirmDialog
+          title={m.events.freezeTitle}
+          body={confirm.device_id && confirm.device_name ? fmt(m.events.freezeBody, { name: confirm.device_name }) : m.events.freezeBodyAll}
+          confirmLabel={m.events.freezeNow}
+          busy={busy}
+          error={error ? errorText(error) : null}
+          onConfirm={() => void freeze()}
+          onCancel={() => setConfirm(null)}
+        />
+      )}
+    </>
+  );
+}
