@@ -57,7 +57,7 @@ async fn migrations_run_once_and_reopen() {
     drop(store);
     let store = Store::open(path).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 4);
+    assert_eq!(sqlite::schema_version(db), 5);
     assert!(store
         .account_by_phone("+8613812345678")
         .await
@@ -78,7 +78,7 @@ fn newer_schema_is_refused_and_postgres_is_not_yet_supported() {
         Store::open(path.to_str().unwrap()),
         Err(StoreError::TooNew {
             found: 99,
-            known: 4
+            known: 5
         })
     ));
     let err = Store::open("postgres://localhost/wallet").unwrap_err();
@@ -280,7 +280,7 @@ async fn version_1_database_migrates_to_the_ledger_schema() {
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 4);
+    assert_eq!(sqlite::schema_version(db), 5);
     assert!(store.account("acc_old").await.unwrap().is_some());
     assert_eq!(store.balance("acc_old").await.unwrap(), 0);
     assert!(store.cards("acc_old").await.unwrap().is_empty());
@@ -324,7 +324,7 @@ async fn version_2_database_migrates_to_the_merchant_schema() {
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 4);
+    assert_eq!(sqlite::schema_version(db), 5);
     let op = store.operation("acc_old", "op_old").await.unwrap().unwrap();
     assert_eq!(op.card_id.as_deref(), Some("card_old"));
     assert_eq!(
@@ -373,7 +373,7 @@ async fn version_3_database_migrates_to_the_lost_phone_schema() {
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 4);
+    assert_eq!(sqlite::schema_version(db), 5);
     assert_eq!(
         store.account_guard("acc_old").await.unwrap(),
         AccountGuard::default()
@@ -395,4 +395,106 @@ async fn version_3_database_migrates_to_the_lost_phone_schema() {
     let log = store.security_log("acc_old", None, 10).await.unwrap();
     let kinds: Vec<_> = log.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["frozen", "device_revoked"]);
+}
+
+/// A database left by issue 5 (schema 4, frozen here as it shipped: an account with a card, a
+/// settled top-up and a withdrawal still pending, made in that order but the withdrawal first
+/// by the clock) migrates to the transfer schema: existing operations are numbered by time
+/// made, a new operation and a settled one each take the next `seq`, and the books still hold.
+#[tokio::test]
+async fn version_4_database_migrates_to_the_transfer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL);",
+        )
+        .unwrap();
+        for sql in [
+            include_str!("../../migrations/0001_init.sql"),
+            include_str!("../../migrations/0002_cards_ledger.sql"),
+            include_str!("../../migrations/0003_merchants_orders_paycodes.sql"),
+            include_str!("../../migrations/0004_lost_phone.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO schema_migrations VALUES (1, 0), (2, 0), (3, 0), (4, 0);
+             INSERT INTO accounts (id, phone, name, id_number, password_hash, created_at)
+                 VALUES ('acc_old', '+8613812345678', '李明', '11010519491231002X', 'x', 0);
+             INSERT INTO cards (id, account_id, token, bank, scheme, card_type, last4, status, is_default, bound_at)
+                 VALUES ('card_old', 'acc_old', 'tok', 'CMB', 'unionpay', 'debit', '1234', 'active', 1, 0);
+             INSERT INTO operations (id, account_id, kind, status, amount, fee, currency, card_id,
+                     idempotency_key, request_hash, failure_code, created_at, updated_at)
+                 VALUES ('op_topup', 'acc_old', 'topup', 'succeeded', 5000, 0, 'CNY', 'card_old', 'key-00000001', 'h', NULL, 200, 200),
+                        ('op_wd', 'acc_old', 'withdrawal', 'pending', 1000, 10, 'CNY', 'card_old', 'key-00000002', 'h', NULL, 100, 100);
+             INSERT INTO ledger_accounts (id, kind, currency, balance) VALUES
+                 ('bank:sandbox', 'bank', 'CNY', -5000), ('wallet:acc_old', 'customer', 'CNY', 4000),
+                 ('clearing:withdrawals', 'clearing', 'CNY', 1000);
+             INSERT INTO ledger_transactions (id, operation_id, kind, created_at) VALUES
+                 ('ltx_1', 'op_topup', 'topup', 200), ('ltx_2', 'op_wd', 'withdrawal_reserve', 200);
+             INSERT INTO ledger_entries (transaction_id, ledger_account, amount, currency) VALUES
+                 ('ltx_1', 'bank:sandbox', -5000, 'CNY'), ('ltx_1', 'wallet:acc_old', 5000, 'CNY'),
+                 ('ltx_2', 'wallet:acc_old', -1000, 'CNY'), ('ltx_2', 'clearing:withdrawals', 1000, 'CNY');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(path.to_str().unwrap()).unwrap();
+    let Backend::Sqlite(db) = &store.0;
+    assert_eq!(sqlite::schema_version(db), 5);
+    assert!(store.ledger_check().await.unwrap().is_ok());
+    let seqs = |rows: Vec<OperationRow>| -> Vec<(String, i64)> {
+        rows.into_iter().map(|o| (o.id, o.seq)).collect()
+    };
+    // Numbered by the time they were made.
+    assert_eq!(
+        seqs(store.history("acc_old", 0, 10).await.unwrap()),
+        [("op_wd".to_owned(), 1), ("op_topup".to_owned(), 2)]
+    );
+    let topup = store
+        .operation("acc_old", "op_topup")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (topup.counterparty, topup.note, topup.transfer_id),
+        (None, None, None)
+    );
+    // Settling the pending withdrawal renumbers it.
+    let settled = store
+        .finish_operation("op_wd", Resolution::Approved, 300)
+        .await
+        .unwrap();
+    assert_eq!((settled.status, settled.seq), (OpStatus::Succeeded, 3));
+    // A new operation takes the next number.
+    let begun = store
+        .begin_operation(
+            NewOperation {
+                id: "op_new".into(),
+                account_id: "acc_old".into(),
+                kind: OpKind::Topup,
+                amount: 100,
+                fee: 0,
+                currency: "CNY".into(),
+                card_id: "card_old".into(),
+                idempotency_key: "key-00000003".into(),
+                request_hash: "h3".into(),
+            },
+            400,
+            0,
+            1_000_000,
+            0,
+        )
+        .await
+        .unwrap();
+    let BeginOutcome::Created(new) = begun else {
+        panic!("{begun:?}")
+    };
+    assert_eq!(new.seq, 4);
+    assert_eq!(
+        seqs(store.history("acc_old", 2, 10).await.unwrap()),
+        [("op_wd".to_owned(), 3), ("op_new".to_owned(), 4)]
+    );
+    assert!(store.ledger_check().await.unwrap().is_ok());
 }
