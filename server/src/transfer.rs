@@ -26,7 +26,7 @@ use wallet_protocol::{Currency, ErrorCode, Money, PhoneNumber};
 
 use crate::config::{day_start_cst, window_retry_after};
 use crate::error::{ApiError, ApiResult};
-use crate::money::{existing_operation, operations_wire, reconcile_unresolved, verify_pin};
+use crate::money::{existing_operation, operations_wire, verify_pin};
 use crate::secrets;
 use crate::state::AppState;
 use crate::store::{AccountRow, NewTransfer, TransferOutcome};
@@ -217,7 +217,8 @@ pub async fn transfer(
     crate::money::to_wire(&row, None, None)
 }
 
-/// `GET /v1/history`: unresolved operations are settled first (so they show their outcome).
+/// `GET /v1/history`. A pure read: it never asks the bank. Unresolved operations settle by the
+/// reconciler (or a balance look) and then come again with a higher `seq`.
 pub async fn history(
     state: &AppState,
     account_id: &str,
@@ -234,7 +235,6 @@ pub async fn history(
     let limit = limit
         .unwrap_or(HISTORY_PAGE_DEFAULT)
         .clamp(1, HISTORY_PAGE_MAX);
-    reconcile_unresolved(state, Some(account_id)).await?;
     // One more than asked: whether there is more.
     let mut rows = state.store.history(account_id, after, limit + 1).await?;
     let more = rows.len() > limit as usize;

@@ -282,9 +282,14 @@ impl TestApp {
     }
 
     pub async fn signup(&self, phone: &str, password: &str) -> TestResponse {
+        self.signup_named(phone, NAME, password).await
+    }
+
+    /// Sign-up with another real name.
+    pub async fn signup_named(&self, phone: &str, name: &str, password: &str) -> TestResponse {
         self.post_json(
             paths::SIGNUP,
-            json!({ "phone": phone, "name": NAME, "id_number": ID_NUMBER, "password": password }),
+            json!({ "phone": phone, "name": name, "id_number": ID_NUMBER, "password": password }),
         )
         .await
     }
@@ -326,7 +331,12 @@ impl TestApp {
 
     /// Sign-up of another phone number → outbox → verify.
     pub async fn signed_up_device_for(&self, phone: &str) -> TestDevice {
-        let res = self.signup(phone, PASSWORD).await;
+        self.signed_up_device_named(phone, NAME).await
+    }
+
+    /// Sign-up of another phone number under another real name → outbox → verify.
+    pub async fn signed_up_device_named(&self, phone: &str, name: &str) -> TestDevice {
+        let res = self.signup_named(phone, name, PASSWORD).await;
         assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
         let challenge: ChallengeResponse = serde_json::from_value(res.body).unwrap();
         let code = self.latest_code(phone).await;
@@ -398,7 +408,12 @@ impl TestApp {
     /// A payer with the payment PIN `pin`, a sandbox debit card bound, and `topup` fen in the
     /// wallet. The clock then moves a second on, so later operations sort after the top-up.
     pub async fn payer(&self, phone: &str, pin: &str, topup: i64) -> TestDevice {
-        let d = self.signed_up_device_for(phone).await;
+        self.payer_named(phone, NAME, pin, topup).await
+    }
+
+    /// [`TestApp::payer`] under another real name.
+    pub async fn payer_named(&self, phone: &str, name: &str, pin: &str, topup: i64) -> TestDevice {
+        let d = self.signed_up_device_named(phone, name).await;
         let res = self
             .signed_json(
                 &d,
