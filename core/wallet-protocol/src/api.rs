@@ -506,7 +506,7 @@ pub enum PaymentChannel {
     RemoteOrder,
 }
 
-/// The other user of a transfer, masked: `*明`, `138****5678`.
+/// The other user of a transfer, masked: `*明`, `+86 138****5678`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -1228,7 +1228,7 @@ pub struct RecipientInfo {
 /// balance, at once. Answers the sender's `transfer_out` [`Operation`]. The recipient gets a
 /// `transfer_in` operation and a `transfer_received` device event. Limits per transfer and per
 /// day; `COOLING_OFF` above the small amount; `ACCOUNT_FROZEN` for the sender,
-/// `RECIPIENT_UNAVAILABLE` for a frozen recipient; `INSUFFICIENT_FUNDS`.
+/// `RECIPIENT_UNAVAILABLE` for a frozen recipient; `BALANCE_INSUFFICIENT`.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TransferRequest {
