@@ -6,10 +6,10 @@
 
 mod common;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use axum::http::{Method, StatusCode};
-use common::{cny, TestApp, TestDevice, TestResponse, PHONE};
+use common::{cny, HistoryClient, TestApp, TestDevice, TestResponse, PHONE};
 use serde_json::{json, Value};
 use wallet_protocol::api::paths;
 use wallet_server::bank::{test_cards, Outcome};
@@ -19,72 +19,7 @@ const PIN_B: &str = "360517";
 const PHONE_B: &str = "13900000002";
 
 async fn history(app: &TestApp, d: &TestDevice, after: i64, limit: Option<u32>) -> TestResponse {
-    let path = match limit {
-        Some(l) => format!("{}?after={after}&limit={l}", paths::HISTORY),
-        None => format!("{}?after={after}", paths::HISTORY),
-    };
-    app.signed_json(d, Method::GET, &path, None, &[]).await
-}
-
-/// A client's local store: the latest version of each operation, by id, and its cursor. Syncs
-/// page by page until `more` is false; answers how many entries it received.
-#[derive(Default)]
-struct Client {
-    ops: BTreeMap<String, Value>,
-    cursor: i64,
-}
-
-impl Client {
-    async fn sync(&mut self, app: &TestApp, d: &TestDevice, limit: Option<u32>) -> usize {
-        let mut received = 0;
-        loop {
-            let res = history(app, d, self.cursor, limit).await;
-            assert_eq!(res.status, StatusCode::OK, "{res:?}");
-            let ops = res.body["operations"].as_array().unwrap();
-            let mut last = self.cursor;
-            for op in ops {
-                let seq = op["seq"].as_i64().unwrap();
-                assert!(seq > last, "seq must increase strictly: {last} then {seq}");
-                last = seq;
-                let id = op["operation_id"].as_str().unwrap().to_owned();
-                if let Some(old) = self.ops.get(&id) {
-                    assert!(
-                        old["seq"].as_i64().unwrap() < seq,
-                        "an old version came again"
-                    );
-                }
-                self.ops.insert(id, op.clone());
-            }
-            received += ops.len();
-            let cursor = res.body["cursor"].as_i64().unwrap();
-            assert_eq!(cursor, last, "cursor is the last seq (or after)");
-            self.cursor = cursor;
-            if let Some(l) = limit {
-                assert!(ops.len() <= l as usize);
-            }
-            if !res.body["more"].as_bool().unwrap() {
-                return received;
-            }
-            assert!(!ops.is_empty(), "more with an empty page");
-        }
-    }
-
-    /// The wallet balance the operations add up to.
-    fn balance(&self) -> i64 {
-        self.ops
-            .values()
-            .filter(|o| o["status"] != "failed")
-            .map(|o| {
-                let amount = o["amount"]["minor"].as_i64().unwrap();
-                match o["kind"].as_str().unwrap() {
-                    "topup" if o["status"] == "succeeded" => amount,
-                    "topup" => 0,
-                    "refund" | "transfer_in" => amount,
-                    _ => -amount,
-                }
-            })
-            .sum()
-    }
+    app.history(d, after, limit).await
 }
 
 async fn balance(app: &TestApp, d: &TestDevice) -> i64 {
@@ -212,7 +147,7 @@ async fn every_kind_appears_in_seq_order_and_adds_up_to_the_balance() {
     transfer(&app, &a, PHONE_B, 20_000, PIN, "a-b-0001").await;
     transfer(&app, &b, PHONE, 5_000, PIN_B, "b-a-0001").await;
 
-    let mut client = Client::default();
+    let mut client = HistoryClient::default();
     assert_eq!(client.sync(&app, &a, None).await, 6);
     let kinds: HashSet<_> = client
         .ops
@@ -266,7 +201,7 @@ async fn every_kind_appears_in_seq_order_and_adds_up_to_the_balance() {
         json!({ "operations": [], "cursor": client.cursor, "more": false })
     );
     // The other user sees only its own operations.
-    let mut other = Client::default();
+    let mut other = HistoryClient::default();
     other.sync(&app, &b, None).await;
     assert_eq!(other.ops.len(), 3);
     assert!(other.ops.keys().all(|id| !client.ops.contains_key(id)));
@@ -283,7 +218,7 @@ async fn a_settled_withdrawal_comes_again_with_a_higher_seq() {
     assert_eq!(pending["status"], "pending");
     let first_seq = pending["seq"].as_i64().unwrap();
 
-    let mut client = Client::default();
+    let mut client = HistoryClient::default();
     client.sync(&app, &a, None).await;
     let id = pending["operation_id"].as_str().unwrap();
     assert_eq!(client.ops[id]["status"], "pending");
@@ -298,7 +233,7 @@ async fn a_settled_withdrawal_comes_again_with_a_higher_seq() {
     assert_eq!(settled["status"], "succeeded");
     assert!(settled["seq"].as_i64().unwrap() > first_seq);
     // A client that syncs from scratch ends with the same view, each operation once.
-    let mut fresh = Client::default();
+    let mut fresh = HistoryClient::default();
     assert_eq!(fresh.sync(&app, &a, None).await, 2);
     assert_eq!(fresh.ops, client.ops);
     assert_eq!(client.balance(), 70_000);
@@ -310,7 +245,7 @@ async fn pages_and_an_offline_client_catch_up_without_duplicates() {
     let app = TestApp::new();
     let a = app.payer_named(PHONE, "李明", PIN, 100_000).await;
     let b = app.payer_named(PHONE_B, "王小华", PIN_B, 100_000).await;
-    let (mut ca, mut cb) = (Client::default(), Client::default());
+    let (mut ca, mut cb) = (HistoryClient::default(), HistoryClient::default());
     for i in 0..4 {
         transfer(&app, &a, PHONE_B, 1_000 + i, PIN, &format!("a-b-{i:04}")).await;
         transfer(&app, &b, PHONE, 2_000 + i, PIN_B, &format!("b-a-{i:04}")).await;
@@ -338,7 +273,7 @@ async fn pages_and_an_offline_client_catch_up_without_duplicates() {
 
     // Both sides agree transfer by transfer: each of A's transfer_out is one transfer_in of
     // B's with the same amount and note, and the other way round.
-    let sides = |c: &Client, kind: &str| -> Vec<(i64, String)> {
+    let sides = |c: &HistoryClient, kind: &str| -> Vec<(i64, String)> {
         let mut v: Vec<_> = c
             .ops
             .values()

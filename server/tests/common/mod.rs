@@ -4,6 +4,7 @@
 // Test helpers: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -470,5 +471,77 @@ impl TestApp {
         }
         self.advance(1);
         d
+    }
+}
+
+impl TestApp {
+    /// `GET /v1/history?after=..&limit=..`, signed by `d`.
+    pub async fn history(&self, d: &TestDevice, after: i64, limit: Option<u32>) -> TestResponse {
+        let path = match limit {
+            Some(l) => format!("{}?after={after}&limit={l}", paths::HISTORY),
+            None => format!("{}?after={after}", paths::HISTORY),
+        };
+        self.signed_json(d, Method::GET, &path, None, &[]).await
+    }
+}
+
+/// A client's local store: the latest version of each operation, by id, and its cursor. Syncs
+/// page by page until `more` is false; answers how many entries it received.
+#[derive(Default)]
+pub struct HistoryClient {
+    pub ops: BTreeMap<String, Value>,
+    pub cursor: i64,
+}
+
+impl HistoryClient {
+    pub async fn sync(&mut self, app: &TestApp, d: &TestDevice, limit: Option<u32>) -> usize {
+        let mut received = 0;
+        loop {
+            let res = app.history(d, self.cursor, limit).await;
+            assert_eq!(res.status, StatusCode::OK, "{res:?}");
+            let ops = res.body["operations"].as_array().unwrap();
+            let mut last = self.cursor;
+            for op in ops {
+                let seq = op["seq"].as_i64().unwrap();
+                assert!(seq > last, "seq must increase strictly: {last} then {seq}");
+                last = seq;
+                let id = op["operation_id"].as_str().unwrap().to_owned();
+                if let Some(old) = self.ops.get(&id) {
+                    assert!(
+                        old["seq"].as_i64().unwrap() < seq,
+                        "an old version came again"
+                    );
+                }
+                self.ops.insert(id, op.clone());
+            }
+            received += ops.len();
+            let cursor = res.body["cursor"].as_i64().unwrap();
+            assert_eq!(cursor, last, "cursor is the last seq (or after)");
+            self.cursor = cursor;
+            if let Some(l) = limit {
+                assert!(ops.len() <= l as usize);
+            }
+            if !res.body["more"].as_bool().unwrap() {
+                return received;
+            }
+            assert!(!ops.is_empty(), "more with an empty page");
+        }
+    }
+
+    /// The wallet balance the operations add up to.
+    pub fn balance(&self) -> i64 {
+        self.ops
+            .values()
+            .filter(|o| o["status"] != "failed")
+            .map(|o| {
+                let amount = o["amount"]["minor"].as_i64().unwrap();
+                match o["kind"].as_str().unwrap() {
+                    "topup" if o["status"] == "succeeded" => amount,
+                    "topup" => 0,
+                    "refund" | "transfer_in" => amount,
+                    _ => -amount,
+                }
+            })
+            .sum()
     }
 }
