@@ -73,9 +73,8 @@ pub async fn send(
     let mut req: TransferRequest = auth.json()?;
     let pin = Zeroizing::new(std::mem::take(&mut req.pin));
     req.pin = pin.to_string();
-    let answer = transfer::transfer(&state, &auth.account_id, key, &req).await;
-    req.pin.clear();
-    Ok(Json(answer?))
+    let answer = transfer::transfer(&state, &auth.account_id, key, &req).await?;
+    Ok(Json(answer))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
