@@ -86,7 +86,8 @@ CREATE INDEX history_by_month ON history (month, created_ms DESC, operation_id D
 CREATE INDEX history_by_kind ON history (kind, created_ms DESC, operation_id DESC);
 CREATE INDEX history_by_card ON history (card_id, created_ms DESC, operation_id DESC)
     WHERE card_id IS NOT NULL;
-CREATE INDEX history_by_month_category ON history (month, category, kind, status);
+-- Covers the monthly summary (no table lookups).
+CREATE INDEX history_by_month_spending ON history (month, status, kind, category, amount_minor);
 
 -- Search terms of each history row (rowid = history.rid), made in Rust (`history::terms`):
 -- CJK as single characters and overlapping bigrams, other text as lowercase words. Only the
