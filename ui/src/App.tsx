@@ -9,6 +9,7 @@ import { BindCard } from './screens/BindCard';
 import { ChangePhone } from './screens/ChangePhone';
 import { Cards } from './screens/Cards';
 import { Devices } from './screens/Devices';
+import { clearBudgetAlerts } from './screens/budgetAlerts';
 import { History } from './screens/History';
 import { Home } from './screens/Home';
 import { Insight } from './screens/Insight';
@@ -99,7 +100,10 @@ export function App({ backend: raw }: { backend: Backend }) {
 
   // Notices belong to the signed-in session.
   useEffect(() => {
-    if (screen.name === 'welcome') setNotices([]);
+    if (screen.name === 'welcome') {
+      setNotices([]);
+      clearBudgetAlerts();
+    }
   }, [screen.name]);
 
   // Move focus to the new screen's heading so screen readers announce the change.

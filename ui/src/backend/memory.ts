@@ -188,6 +188,7 @@ export class InMemoryBackend implements Backend {
   private budgetList = new Map<Category, number>();
   private raisedAlerts = new Set<string>();
   private syncedOps = 0;
+  private lastQuery: HistoryQuery | null = null;
   /** The CSV documents "saved" by {@link saveHistoryCsv}, newest last (for assertions). */
   savedCsv: Array<{ path: string; csv: string }> = [];
   /** The codes of a phone-number change "sent" (to the new number, and to the old one), for tests to type in. */
@@ -927,6 +928,11 @@ export class InMemoryBackend implements Backend {
     return this;
   }
 
+  /** The last query `history` answered (for assertions). */
+  lastHistoryQuery(): HistoryQuery | null {
+    return this.lastQuery;
+  }
+
   async lookupRecipient(phone: string): Promise<Recipient> {
     await this.enter('lookupRecipient', true);
     await this.online();
@@ -944,8 +950,8 @@ export class InMemoryBackend implements Backend {
     const amount = parseAmount(input.amount);
     const note = input.note?.trim() || null;
     if (note && note.length > 50) throw new WalletError('MALFORMED_REQUEST');
-    this.notCoolingOff(amount);
     this.checkPin(input.pin);
+    this.notCoolingOff(amount);
     const to = this.recipient(input.to_phone);
     if (amount > 5_000_000) throw new WalletError('AMOUNT_OVER_LIMIT');
     if (amount > this.balanceMinor) throw new WalletError('BALANCE_INSUFFICIENT');
@@ -977,6 +983,7 @@ export class InMemoryBackend implements Backend {
 
   async history(query: HistoryQuery): Promise<HistoryPage> {
     await this.enter('history', true);
+    this.lastQuery = { ...query };
     const all = this.matching(query);
     let start = 0;
     if (query.before != null) {

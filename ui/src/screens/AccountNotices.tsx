@@ -4,6 +4,7 @@ import { WalletError } from '../backend/backend';
 import type { AccountStatus, DeviceEvent, HistoryEntry } from '../backend/types';
 import { Button, ConfirmDialog, Notice } from '../components/ui';
 import { fmt, useI18n } from '../i18n';
+import { reportBudgetAlerts } from './budgetAlerts';
 
 /** The device events home shows as notices (an order waiting updates the orders card instead). */
 export const NOTICE_KINDS: ReadonlyArray<DeviceEvent['kind']> = ['new_device', 'frozen', 'unfrozen', 'device_revoked', 'sms_login_changed', 'phone_changed', 'transfer_received'];
@@ -134,6 +135,7 @@ function TransferReceived({ reference }: { reference: string | null }) {
     let live = true;
     backend
       .syncHistory()
+      .then((s) => reportBudgetAlerts(s.alerts))
       .catch(() => undefined)
       .then(() => backend.historyEntry(reference))
       .then((e) => live && setEntry(e))

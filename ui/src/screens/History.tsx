@@ -6,6 +6,7 @@ import { ArrowDownIcon, ArrowUpIcon, StoreIcon, TransferIcon } from '../componen
 import { Summary } from '../components/money';
 import { Button, Field, Notice, TopBar } from '../components/ui';
 import { fmt, useI18n } from '../i18n';
+import { dismissBudgetAlert, reportBudgetAlerts, useBudgetAlerts } from './budgetAlerts';
 import { CATEGORIES, monthLabel, recentMonths } from './insightShared';
 
 const KINDS: OperationKind[] = ['payment', 'refund', 'transfer_out', 'transfer_in', 'topup', 'withdrawal'];
@@ -45,7 +46,7 @@ export function History({ onBack, onInsight }: { onBack(): void; onInsight(): vo
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<WalletError | null>(null);
   const [syncError, setSyncError] = useState<WalletError | null>(null);
-  const [alerts, setAlerts] = useState<BudgetAlert[]>([]);
+  const alerts = useBudgetAlerts();
   const [cards, setCards] = useState<Card[]>([]);
   const [detail, setDetail] = useState<HistoryEntry | null>(null);
   const [exported, setExported] = useState<string | null>(null);
@@ -62,7 +63,7 @@ export function History({ onBack, onInsight }: { onBack(): void; onInsight(): vo
       .syncHistory()
       .then((s) => {
         if (!live) return;
-        setAlerts(s.alerts);
+        reportBudgetAlerts(s.alerts);
         setSynced((n) => n + 1);
       })
       .catch((e) => live && setSyncError(WalletError.from(e)));
@@ -145,7 +146,7 @@ export function History({ onBack, onInsight }: { onBack(): void; onInsight(): vo
             {t.offline}
           </Notice>
         )}
-        <BudgetAlerts alerts={alerts} onDismiss={(a) => setAlerts((all) => all.filter((x) => x !== a))} />
+        <BudgetAlerts alerts={alerts} onDismiss={dismissBudgetAlert} />
         <div className="history-tools">
           <Button variant="secondary" onClick={onInsight} data-testid="history-insight">
             {t.insight}

@@ -24,6 +24,8 @@ import { OperationRow } from '../components/money';
 import { fmt, useI18n } from '../i18n';
 import { polling } from '../polling';
 import { AccountBanner, DeviceNotices, NOTICE_KINDS } from './AccountNotices';
+import { dismissBudgetAlert, useBudgetAlerts } from './budgetAlerts';
+import { BudgetAlerts } from './History';
 
 type Icon = ComponentType<SVGProps<SVGSVGElement>>;
 
@@ -52,6 +54,7 @@ export function Home({
   const [cards, setCards] = useState<Card[]>([]);
   const [orders, setOrders] = useState<Order[]>([]);
   const [account, setAccount] = useState<AccountStatus | null>(null);
+  const budgetAlerts = useBudgetAlerts();
   const live = useRef(true);
   const pollOrders = useRef<() => void>(() => undefined);
 
@@ -210,6 +213,7 @@ export function Home({
         {refreshError && <Notice kind="error">{errorText(refreshError)}</Notice>}
         <AccountBanner status={account} onOpen={() => onNavigate('security')} />
         <DeviceNotices events={notices} onDismiss={(cursor) => setNotices((n) => n.filter((e) => e.cursor !== cursor))} onFrozen={setAccount} />
+        <BudgetAlerts alerts={budgetAlerts} onDismiss={dismissBudgetAlert} />
         {orders.length > 0 && <OrdersWaiting orders={orders} onOpen={() => onNavigate('orders')} />}
         <nav className="card grid-actions" aria-label={m.home.services}>
           <SmallAction icon={PlusCircleIcon} label={m.home.topUp} onClick={() => onNavigate('top-up')} testId="action-topup" />
