@@ -110,8 +110,11 @@ fn generate(n: usize) -> Vec<api::Operation> {
                     name_masked: NAMES[(r >> 20) as usize % NAMES.len()].into(),
                     phone_masked: "+86 139****5678".into(),
                 }),
-                note: (transfer && r % 3 == 0)
-                    .then(|| NOTES[(r >> 24) as usize % NOTES.len()].into()),
+                note: if i == n / 3 {
+                    Some("独一无二的备注".into())
+                } else {
+                    (transfer && r % 3 == 0).then(|| NOTES[(r >> 24) as usize % NOTES.len()].into())
+                },
                 seq: i as i64 + 1,
                 created_at: t,
                 updated_at: t,
@@ -184,6 +187,11 @@ fn bench(c: &mut Criterion) {
         limit: Some(50),
         ..HistoryQuery::default()
     };
+    let rare = HistoryQuery {
+        search: Some("独一无二".into()),
+        limit: Some(50),
+        ..HistoryQuery::default()
+    };
     // Sanity: the queries find what they should.
     for (_, conn) in &dbs {
         assert_eq!(
@@ -204,6 +212,7 @@ fn bench(c: &mut Criterion) {
             .entries
             .iter()
             .all(|e| e.merchant_name.as_deref() == Some("Lucky Noodles")));
+        assert_eq!(bench_support::page(conn, &rare).unwrap().entries.len(), 1);
         assert!(bench_support::summary(conn, &month).unwrap().spent.minor > 0);
     }
 
@@ -223,6 +232,9 @@ fn bench(c: &mut Criterion) {
         });
         g.bench_function(format!("{name}/search_one_char_明"), |b| {
             b.iter(|| bench_support::page(conn, &one_char).unwrap())
+        });
+        g.bench_function(format!("{name}/search_rare_独一无二"), |b| {
+            b.iter(|| bench_support::page(conn, &rare).unwrap())
         });
         g.bench_function(format!("{name}/monthly_summary"), |b| {
             b.iter(|| bench_support::summary(conn, &month).unwrap())

@@ -44,6 +44,8 @@ type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Page size when the caller names none, and the most one page may hold.
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 500;
+/// Up to this many search matches are fetched and sorted; above it the time index is walked.
+const SEARCH_SORT_MAX: i64 = 2_000;
 
 /// China Standard Time: months and days as the server counts them.
 pub fn cst() -> FixedOffset {
@@ -456,7 +458,21 @@ pub fn page(conn: &Connection, q: &HistoryQuery) -> Result<HistoryPage, QueryErr
     let mut args: Vec<Value> = Vec::new();
     if let Some(search) = q.search.as_deref() {
         if let Some(expr) = match_expression(search) {
-            sql.push_str(" AND rid IN (SELECT rowid FROM history_fts WHERE history_fts MATCH ?)");
+            // Few matches: read them and sort them. Many: walk the newest-first index and keep
+            // the matching rows (`+rid` stops SQLite from driving the query from the match set,
+            // which would fetch and sort every matching row, each a decrypted page read).
+            let matches: i64 = conn
+                .prepare_cached("SELECT count(*) FROM history_fts WHERE history_fts MATCH ?1")?
+                .query_row([&expr], |r| r.get(0))?;
+            if matches <= SEARCH_SORT_MAX {
+                sql.push_str(
+                    " AND rid IN (SELECT rowid FROM history_fts WHERE history_fts MATCH ?)",
+                );
+            } else {
+                sql.push_str(
+                    " AND +rid IN (SELECT rowid FROM history_fts WHERE history_fts MATCH ?)",
+                );
+            }
             args.push(Value::Text(expr));
         }
     }
@@ -1351,6 +1367,55 @@ pub(crate) mod tests {
             out.split("\r\n").filter(|l| !l.is_empty()).count(),
             1 + 1203
         );
+    }
+
+    #[test]
+    fn search_pages_alike_with_few_and_with_many_matches() {
+        // Above SEARCH_SORT_MAX matches the time index is walked instead: same answers.
+        let (_d, _s, w) = enrolled(NOWHERE);
+        let n = usize::try_from(SEARCH_SORT_MAX).unwrap() + 150;
+        let ops: Vec<api::Operation> = (0..n)
+            .map(|i| {
+                let name = if i % 10 == 0 {
+                    "Lucky Noodles"
+                } else {
+                    "兰州拉面"
+                };
+                let t = format!("2026-10-{:02}T{:02}:{:02}:00Z", 1 + i % 28, i % 24, i % 60);
+                payment(&format!("op_{i:05}"), i as i64 + 1, 100, &t, name, "5812")
+            })
+            .collect();
+        with_db(&w, |c| apply(c, &ops).unwrap());
+        let all = |search: &str| {
+            let mut q = HistoryQuery {
+                search: Some(search.into()),
+                limit: Some(500),
+                ..HistoryQuery::default()
+            };
+            let mut seen = Vec::new();
+            loop {
+                let p = w.history(q.clone()).unwrap();
+                seen.extend(
+                    p.entries
+                        .into_iter()
+                        .map(|e| (e.created_at, e.operation_id)),
+                );
+                match p.next_before {
+                    Some(b) => q.before = Some(b),
+                    None => break,
+                }
+            }
+            seen
+        };
+        let many = all("拉面");
+        let few = all("noodle");
+        assert_eq!(many.len(), n - n.div_ceil(10));
+        assert_eq!(few.len(), n.div_ceil(10));
+        for list in [&many, &few] {
+            let mut sorted = list.to_vec();
+            sorted.sort_by(|a, b| b.cmp(a));
+            assert_eq!(list, &sorted);
+        }
     }
 
     /// Everything a reader can see of the history, in a stable order.
