@@ -121,7 +121,7 @@ export function Chart({ summary }: { summary: MonthlySummary }) {
               <tr key={c.category} data-testid="insight-row" data-category={c.category}>
                 <th scope="row">{m.categories[c.category]}</th>
                 <td data-testid="insight-row-spent">{money(c.spent)}</td>
-                <td>{fmt(t.count, { count: c.count })}</td>
+                <td>{c.count === 1 ? t.countOne : fmt(t.count, { count: c.count })}</td>
                 <td>{c.budget ? fmt(t.ofBudget, { percent: percentOf(c.spent.minor, c.budget.minor), budget: money(c.budget) }) : ''}</td>
               </tr>
             ))}

@@ -580,6 +580,7 @@ export const en = {
     received: "Received {amount}",
     empty: "No spending in this month.",
     bar: "{category}: {amount}",
+    countOne: '1 payment',
     count: "{count} payments",
     ofBudget: "{percent}% of {budget}",
     budgets: "Monthly budgets",

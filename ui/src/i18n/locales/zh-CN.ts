@@ -579,6 +579,7 @@ export const zhCN: Messages = {
     received: "收入 {amount}",
     empty: "本月没有支出。",
     bar: "{category}：{amount}",
+    countOne: '1 笔',
     count: "{count} 笔",
     ofBudget: "已用预算 {budget} 的 {percent}%",
     budgets: "每月预算",

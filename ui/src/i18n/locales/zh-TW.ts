@@ -579,6 +579,7 @@ export const zhTW: Messages = {
     received: "收入 {amount}",
     empty: "本月沒有支出。",
     bar: "{category}：{amount}",
+    countOne: '1 筆',
     count: "{count} 筆",
     ofBudget: "已用預算 {budget} 的 {percent}%",
     budgets: "每月預算",
