@@ -883,6 +883,36 @@ mod tests {
         }
     }
 
+    /// The transfer and history commands take the UI's argument names (camelCase in JS) and the
+    /// wire types as the TypeScript side builds them; they reach the wallet (whose open fails here).
+    #[test]
+    fn history_commands_take_the_ui_arguments() {
+        let query = json!({"search": "小吃", "month": "2026-11", "kind": "payment", "card_id": null, "category": "food", "before": null, "limit": 30});
+        let calls = [
+            ("lookup_recipient", json!({"phone": "13900000002"})),
+            (
+                "transfer",
+                json!({"input": {"to_phone": "13900000002", "amount": "12.30", "note": "lunch", "pin": "860527", "idempotency_key": "k1234567"}}),
+            ),
+            ("sync_history", json!({})),
+            ("history", json!({ "query": query })),
+            ("history_entry", json!({"operationId": "op_1"})),
+            ("monthly_summary", json!({"month": "2026-11"})),
+            ("monthly_summary", json!({"month": null})),
+            ("budgets", json!({})),
+            ("set_budget", json!({"category": "food", "amount": "25"})),
+            (
+                "set_budget",
+                json!({"category": "transport", "amount": null}),
+            ),
+            ("save_history_csv", json!({ "query": query })),
+        ];
+        for (cmd, body) in calls {
+            let err = invoke(cmd, body).unwrap_err();
+            assert_eq!(err["code"], "STORE_KEY_WRONG", "{cmd}: {err}");
+        }
+    }
+
     /// QR decoding is offline and needs no wallet; a link is only described, never opened; the
     /// image bytes come as the raw body.
     #[test]
