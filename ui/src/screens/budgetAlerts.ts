@@ -14,11 +14,19 @@ function emit(next: BudgetAlert[]) {
 
 const key = (a: BudgetAlert) => `${a.category}/${a.month}/${a.threshold_percent}`;
 
-/** Adds alerts from a `syncHistory` answer (newest first, no duplicates). */
+const slot = (a: BudgetAlert) => `${a.category}/${a.month}`;
+
+/**
+ * Adds alerts from a `syncHistory` answer (newest first, no duplicates). One notice per category
+ * and month: 100 % replaces 80 % (both come at once when one payment crosses both).
+ */
 export function reportBudgetAlerts(found: BudgetAlert[]): void {
   if (found.length === 0) return;
   const seen = new Set(alerts.map(key));
-  emit([...found.filter((a) => !seen.has(key(a))), ...alerts]);
+  const all = [...found.filter((a) => !seen.has(key(a))), ...alerts];
+  const top = new Map<string, number>();
+  for (const a of all) top.set(slot(a), Math.max(top.get(slot(a)) ?? 0, a.threshold_percent));
+  emit(all.filter((a) => a.threshold_percent === top.get(slot(a))));
 }
 
 export function dismissBudgetAlert(a: BudgetAlert): void {

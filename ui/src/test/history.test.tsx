@@ -123,6 +123,28 @@ describe('transfer', () => {
   });
 });
 
+describe('home', () => {
+  it('money received refreshes the balance; a budget alert raised by that sync shows on home; "See all" opens the history', async () => {
+    const { backend } = withHistory();
+    await backend.setBudget('food', '20');
+    const { user } = renderApp(backend);
+    await user.click(await screen.findByTestId('balance-toggle'));
+    expect(await screen.findByTestId('balance-value')).toHaveTextContent('¥969.50');
+    const alert = await screen.findByTestId('budget-alert');
+    expect(alert).toHaveAttribute('data-category', 'food');
+    expect(alert).toHaveAttribute('data-threshold', '100');
+    backend.receiveTransfer({ name: '王小明', phone: '13700000003' }, 8_80);
+    await waitFor(() => expect(screen.getByTestId('balance-value')).toHaveTextContent('¥978.30'));
+    await user.click(within(alert).getByTestId('budget-alert-dismiss'));
+    expect(screen.queryByTestId('budget-alert')).not.toBeInTheDocument();
+    await user.click(screen.getByTestId('home-see-all'));
+    expect(await screen.findByTestId('screen-history')).toBeInTheDocument();
+    // Dismissed is dismissed: the history does not show it again.
+    await screen.findByTestId('history-list');
+    expect(screen.queryByTestId('budget-alert')).not.toBeInTheDocument();
+  });
+});
+
 describe('history', () => {
   it('syncs on open and lists entries with party, category, local date and signed amount', async () => {
     const { backend } = withHistory();
@@ -292,14 +314,15 @@ describe('insight', () => {
     expect(await backend.budgets()).toEqual([]);
   });
 
-  it('budget alerts from the history sync show as notices at 80% and 100%', async () => {
+  it('budget alerts from the history sync show as notices at 80% and 100% (one per category)', async () => {
     const { backend } = withHistory();
     await backend.setBudget('food', '25');
     await backend.setBudget('transport', '15');
     await openHistory(backend);
     const alerts = await screen.findAllByTestId('budget-alert');
     const byCat = Object.fromEntries(alerts.map((a) => [`${a.getAttribute('data-category')}/${a.getAttribute('data-threshold')}`, a.textContent]));
-    expect(Object.keys(byCat).sort()).toEqual(['food/80', 'transport/100', 'transport/80']);
+    // 15.00 of 15.00 crosses 80 % and 100 % at once: one notice, the 100 % one.
+    expect(Object.keys(byCat).sort()).toEqual(['food/80', 'transport/100']);
     expect(byCat['food/80']).toMatch(/used 80% of your Food & drink budget .*: ¥23\.50 of ¥25\.00/);
     expect(byCat['transport/100']).toMatch(/reached your Transport budget/);
   });
