@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useBackend } from '../backend/context';
 import { WalletError } from '../backend/backend';
 import type { Money, Operation, Recipient } from '../backend/types';
@@ -19,6 +19,8 @@ type Step =
 
 const PIN_ERRORS = new Set(['PIN_WRONG', 'PIN_LOCKED', 'PIN_FORMAT_INVALID', 'PIN_NOT_SET']);
 const PHONE_ERRORS = new Set(['PHONE_INVALID', 'RECIPIENT_NOT_FOUND', 'TRANSFER_TO_SELF', 'RECIPIENT_UNAVAILABLE']);
+/** The answer was lost or the server was busy: the PIN dialog stays, and a retry reuses the key. */
+const RETRY_ERRORS = new Set(['NETWORK', 'INTERNAL', 'RATE_LIMITED', 'PROTOCOL']);
 
 /**
  * Send to another user by phone number: the number → the recipient's masked name and number,
@@ -35,6 +37,9 @@ export function Transfer({ onHome, onForgotPin }: { onHome(): void; onForgotPin(
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<WalletError | null>(null);
+  // The Idempotency-Key of what was last sent: the same recipient, amount and note sent again
+  // (after a lost answer, or back and forth) keep it, so money never moves twice.
+  const lastKey = useRef<{ what: string; key: string } | null>(null);
   useStepFocus(step.at === 'pin' ? 'amount' : step.at);
 
   async function lookup(e: FormEvent) {
@@ -59,7 +64,10 @@ export function Transfer({ onHome, onForgotPin }: { onHome(): void; onForgotPin(
     try {
       // The core reads the amount; the PIN dialog names exactly what will be sent.
       const amount = await backend.parseAmount(amountText);
-      setStep({ ...step, at: 'pin', amount, note: note.trim() || null, key: newIdempotencyKey() });
+      const trimmed = note.trim() || null;
+      const what = JSON.stringify([step.phone, amount.minor, trimmed]);
+      if (lastKey.current?.what !== what) lastKey.current = { what, key: newIdempotencyKey() };
+      setStep({ ...step, at: 'pin', amount, note: trimmed, key: lastKey.current.key });
     } catch (err) {
       setError(WalletError.from(err));
     } finally {
@@ -77,8 +85,8 @@ export function Transfer({ onHome, onForgotPin }: { onHome(): void; onForgotPin(
     } catch (err) {
       const e2 = WalletError.from(err);
       setError(e2);
-      // Anything but a PIN problem goes back to the form, said in words there.
-      if (!PIN_ERRORS.has(e2.code)) setStep({ at: 'amount', phone: step.phone, recipient: step.recipient });
+      // Anything but a PIN problem or a lost answer goes back to the form, said in words there.
+      if (!PIN_ERRORS.has(e2.code) && !RETRY_ERRORS.has(e2.code)) setStep({ at: 'amount', phone: step.phone, recipient: step.recipient });
       if (PHONE_ERRORS.has(e2.code)) setStep({ at: 'phone' });
     } finally {
       setBusy(false);
@@ -87,7 +95,7 @@ export function Transfer({ onHome, onForgotPin }: { onHome(): void; onForgotPin(
 
   const back = step.at === 'amount' ? () => setStep({ at: 'phone' }) : onHome;
   const recipient = step.at === 'amount' || step.at === 'pin' ? step.recipient : null;
-  const pinError = error && PIN_ERRORS.has(error.code) ? errorText(error) : null;
+  const pinError = error && (PIN_ERRORS.has(error.code) || RETRY_ERRORS.has(error.code)) ? errorText(error) : null;
 
   return (
     <main className="screen" data-testid="screen-transfer" data-step={step.at}>

@@ -112,6 +112,31 @@ describe('transfer', () => {
     expect(await screen.findByTestId('transfer-error')).toHaveTextContent('cooling-off');
   });
 
+  it('a lost answer keeps the PIN dialog, and the retry sends the same idempotency key (money moves once)', async () => {
+    const backend = withMoney();
+    const keys: Array<string | null> = [];
+    const real = backend.transfer.bind(backend);
+    backend.transfer = (input) => {
+      keys.push(input.idempotency_key);
+      return real(input);
+    };
+    const { user } = renderApp(backend);
+    await user.click(await screen.findByTestId('action-transfer'));
+    await user.type(await screen.findByTestId('transfer-phone'), OTHER.phone);
+    await user.click(screen.getByTestId('transfer-lookup'));
+    await screen.findByTestId('transfer-recipient');
+    await user.type(screen.getByTestId('amount'), '10');
+    await user.click(screen.getByTestId('transfer-continue'));
+    backend.failNext('transfer', 'NETWORK');
+    await user.type(within(await screen.findByTestId('pin-dialog')).getByTestId('pin-dialog-input'), PIN);
+    expect(await screen.findByTestId('pin-dialog-input-error')).toBeInTheDocument();
+    await user.type(screen.getByTestId('pin-dialog-input'), PIN);
+    expect(await screen.findByTestId('receipt')).toHaveAttribute('data-status', 'succeeded');
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBeTruthy();
+    expect(keys[1]).toBe(keys[0]);
+  });
+
   it('money from another user shows as a notice with the amount and the masked name', async () => {
     const backend = withMoney();
     renderApp(backend);
