@@ -243,6 +243,44 @@ describe('history', () => {
     expect(backend.lastHistoryQuery()?.before).not.toBeNull();
   });
 
+  it('scrolling to the end of the list loads the next page by itself (IntersectionObserver)', async () => {
+    const observed: Array<{ cb: IntersectionObserverCallback; el: Element | null }> = [];
+    class FakeObserver {
+      private entry: { cb: IntersectionObserverCallback; el: Element | null };
+      constructor(cb: IntersectionObserverCallback) {
+        this.entry = { cb, el: null };
+        observed.push(this.entry);
+      }
+      observe(el: Element) {
+        this.entry.el = el;
+      }
+      disconnect() {
+        this.entry.el = null;
+      }
+    }
+    const saved = globalThis.IntersectionObserver;
+    globalThis.IntersectionObserver = FakeObserver as unknown as typeof IntersectionObserver;
+    try {
+      const backend = withMoney().seedBalance(10_000_00);
+      const shop = backend.seedMerchant({ name: 'Corner Store', mcc: '5499' }).merchantId;
+      for (let i = 0; i < 70; i++) backend.seedPayment(shop, 100 + i, new Date(backend.now.getTime() - (i + 1) * 60_000).toISOString());
+      await openHistory(backend);
+      expect(screen.getAllByTestId('history-entry')).toHaveLength(30);
+      const scrollTo = async (n: number) => {
+        const live = observed.filter((o) => o.el !== null).at(-1);
+        expect(live?.el).toBe(screen.getByTestId('history-sentinel'));
+        live?.cb([{ isIntersecting: true } as IntersectionObserverEntry], {} as IntersectionObserver);
+        await waitFor(() => expect(screen.getAllByTestId('history-entry')).toHaveLength(n));
+      };
+      await scrollTo(60);
+      await scrollTo(70);
+      expect(screen.getByTestId('history-end')).toBeInTheDocument();
+      expect(observed.filter((o) => o.el !== null)).toHaveLength(0);
+    } finally {
+      globalThis.IntersectionObserver = saved;
+    }
+  });
+
   it('the detail view shows merchant and city, MCC and category, status and reference', async () => {
     const { backend } = withHistory();
     const { user } = await openHistory(backend, 'zh-TW');
