@@ -160,6 +160,11 @@ describe('home', () => {
     expect(alert).toHaveAttribute('data-threshold', '100');
     backend.receiveTransfer({ name: '王小明', phone: '13700000003' }, 8_80);
     await waitFor(() => expect(screen.getByTestId('balance-value')).toHaveTextContent('¥978.30'));
+    // The recent list names the other user and signs money in with +.
+    const received = screen.getAllByTestId('operation').find((o) => o.getAttribute('data-kind') === 'transfer_in') as HTMLElement;
+    expect(within(received).getByTestId('operation-party')).toHaveTextContent('**明 (+86 137****0003)');
+    expect(within(received).getByTestId('operation-amount')).toHaveTextContent('+¥');
+    expect(within(received).getByTestId('operation-kind')).toHaveTextContent('Transfer received');
     await user.click(within(alert).getByTestId('budget-alert-dismiss'));
     expect(screen.queryByTestId('budget-alert')).not.toBeInTheDocument();
     await user.click(screen.getByTestId('home-see-all'));
