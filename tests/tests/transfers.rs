@@ -164,11 +164,20 @@ fn two_users_transfer_both_ways_and_every_device_converges() {
     }
     let bob_entries = entries(&history(&bob, &["--offline"]));
     assert_eq!(bob_entries.len(), 5, "{bob_entries:#?}");
-    assert_eq!(bob_entries[0]["kind"], "transfer_out");
-    assert_eq!(bob_entries[1]["kind"], "transfer_in");
-    assert_eq!(bob_entries[1]["note"], "taxi");
-    assert_eq!(bob_entries[4]["note"], "午饭 AA");
-    assert_eq!(bob_entries[4]["direction"], "in");
+    // Transfers in the same second sort by id: look entries up by note, not by position.
+    let by_note = |note: &str| {
+        bob_entries
+            .iter()
+            .find(|e| e["note"] == note)
+            .unwrap_or_else(|| panic!("no {note}: {bob_entries:#?}"))
+            .clone()
+    };
+    let kinds = |k: &str| bob_entries.iter().filter(|e| e["kind"] == k).count();
+    assert_eq!((kinds("transfer_in"), kinds("transfer_out")), (3, 2));
+    assert_eq!(by_note("taxi")["kind"], "transfer_in");
+    let lunch = by_note("午饭 AA");
+    assert_eq!(lunch["direction"], "in");
+    assert_eq!(lunch["kind"], "transfer_in");
 
     // The tablet was away: offline it has nothing, then one sync brings everything once.
     assert_eq!(entries(&history(&tablet, &["--offline"])).len(), 0);
@@ -188,7 +197,7 @@ fn two_users_transfer_both_ways_and_every_device_converges() {
     let found = entries(&found);
     assert_eq!(found.len(), 1);
     // Bob's side of Alice's first transfer: its own operation, the same note.
-    assert_eq!(found[0]["operation_id"], bob_entries[4]["operation_id"]);
+    assert_eq!(found[0]["operation_id"], lunch["operation_id"]);
     let found = entries(
         &tablet
             .run_offline(&["history", "--search", "dinner"], None)
@@ -197,11 +206,7 @@ fn two_users_transfer_both_ways_and_every_device_converges() {
     assert_eq!(found[0]["operation_id"], back["operation_id"]);
     let shown = tablet
         .run_offline(
-            &[
-                "history",
-                "show",
-                bob_entries[4]["operation_id"].as_str().unwrap(),
-            ],
+            &["history", "show", lunch["operation_id"].as_str().unwrap()],
             None,
         )
         .ok();
