@@ -179,7 +179,7 @@ pub fn direction_of(kind: OperationKind) -> Direction {
 pub struct Applied {
     pub added: u32,
     pub updated: u32,
-    /// Months (CST) of the rows written.
+    /// Whether a row written falls in the current month (CST): budget alerts need a look.
     pub touched_current_month: bool,
 }
 
