@@ -179,6 +179,9 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
             "该号码不支持仅用短信验证码登录",
             "此號碼不支援僅用簡訊驗證碼登入",
         ),
+        C::RecipientNotFound => ("该手机号码没有钱包账户", "此手機號碼沒有錢包帳戶"),
+        C::TransferToSelf => ("不能转账给自己", "不能轉帳給自己"),
+        C::RecipientUnavailable => ("收款人暂时无法收款", "收款人暫時無法收款"),
         _ => return None,
     };
     match lang {
@@ -239,6 +242,29 @@ pub fn security_kind(lang: Lang, k: wallet_core::SecurityEventKind) -> &'static 
 }
 
 /// A device event's kind, for humans.
+/// A spending category's name.
+pub fn category(lang: Lang, c: wallet_core::Category) -> &'static str {
+    use wallet_core::Category as K;
+    let (en, cn, tw) = match c {
+        K::Food => ("Food and drink", "餐饮", "餐飲"),
+        K::Groceries => ("Groceries", "超市", "超市"),
+        K::Transport => ("Transport", "交通", "交通"),
+        K::Travel => ("Travel", "旅行", "旅行"),
+        K::Shopping => ("Shopping", "购物", "購物"),
+        K::Bills => ("Bills", "缴费", "繳費"),
+        K::Health => ("Health", "医疗", "醫療"),
+        K::Education => ("Education", "教育", "教育"),
+        K::Entertainment => ("Entertainment", "娱乐", "娛樂"),
+        K::Services => ("Services", "服务", "服務"),
+        K::Other => ("Other", "其他", "其他"),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::ZhCn => cn,
+        Lang::ZhTw => tw,
+    }
+}
+
 pub fn event_kind(lang: Lang, k: wallet_core::DeviceEventKind) -> &'static str {
     use wallet_core::DeviceEventKind as K;
     let (en, cn, tw) = match k {
@@ -268,6 +294,11 @@ pub fn event_kind(lang: Lang, k: wallet_core::DeviceEventKind) -> &'static str {
             "The phone number was changed",
             "手机号已更换",
             "手機號碼已更換",
+        ),
+        K::TransferReceived => (
+            "Money arrived from another user",
+            "收到一笔转账",
+            "收到一筆轉帳",
         ),
     };
     pick(lang, en, cn, tw)
@@ -396,6 +427,32 @@ pub enum Msg {
     PhoneChanged,
     CardsUnboundRebind,
     CardsKept,
+    // transfers, history, insight
+    TransferOut,
+    TransferIn,
+    Recipient,
+    ConfirmTransfer,
+    TransferCancelled,
+    Note,
+    NoHistory,
+    HistorySynced,
+    HistoryOffline,
+    CsvWritten,
+    SummaryOf,
+    Spent,
+    Received,
+    BudgetLabel,
+    NoBudgets,
+    BudgetSaved,
+    BudgetCleared,
+    BudgetReached80,
+    BudgetReached100,
+    Merchant,
+    Counterparty,
+    Card,
+    Category,
+    Status,
+    Order,
 }
 
 /// English, Simplified Chinese, Traditional Chinese. `{a}` and `{b}` are filled in by the caller.
@@ -660,6 +717,43 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             "已保留绑定的银行卡。",
             "已保留綁定的銀行卡。",
         ),
+        M::TransferOut => ("Transfer out", "转出", "轉出"),
+        M::TransferIn => ("Transfer in", "转入", "轉入"),
+        M::Recipient => ("Recipient:", "收款人：", "收款人："),
+        M::ConfirmTransfer => ("Send {a} to {b}? [y/N] ", "向 {b} 转账 {a}？[y/N] ", "向 {b} 轉帳 {a}？[y/N] "),
+        M::TransferCancelled => ("Cancelled: no money was sent.", "已取消，未转出任何款项。", "已取消，未轉出任何款項。"),
+        M::Note => ("Note", "备注", "備註"),
+        M::NoHistory => ("No entries.", "没有记录。", "沒有紀錄。"),
+        M::HistorySynced => ("Synced: {a} new, {b} updated.", "已同步：新增 {a} 笔，更新 {b} 笔。", "已同步：新增 {a} 筆，更新 {b} 筆。"),
+        M::HistoryOffline => (
+            "Offline: showing the history as last synced.",
+            "离线：显示上次同步的记录。",
+            "離線：顯示上次同步的紀錄。",
+        ),
+        M::CsvWritten => ("CSV written to", "CSV 已写入", "CSV 已寫入"),
+        M::SummaryOf => ("Month", "月份", "月份"),
+        M::Spent => ("Spent", "支出", "支出"),
+        M::Received => ("Received from others", "收到转账", "收到轉帳"),
+        M::BudgetLabel => ("budget", "预算", "預算"),
+        M::NoBudgets => ("No budgets set.", "尚未设置预算。", "尚未設定預算。"),
+        M::BudgetSaved => ("Budget saved:", "预算已保存：", "預算已儲存："),
+        M::BudgetCleared => ("Budget removed:", "预算已删除：", "預算已刪除："),
+        M::BudgetReached80 => (
+            "warning: {a} has used 80% of its budget this month ({b})",
+            "提醒：{a} 本月已用去预算的 80%（{b}）",
+            "提醒：{a} 本月已用去預算的 80%（{b}）",
+        ),
+        M::BudgetReached100 => (
+            "warning: {a} is over its budget this month ({b})",
+            "提醒：{a} 本月已超出预算（{b}）",
+            "提醒：{a} 本月已超出預算（{b}）",
+        ),
+        M::Merchant => ("Merchant", "商户", "商店"),
+        M::Counterparty => ("Counterparty", "对方", "對方"),
+        M::Card => ("Card", "银行卡", "銀行卡"),
+        M::Category => ("Category", "类别", "類別"),
+        M::Status => ("Status", "状态", "狀態"),
+        M::Order => ("Order", "订单", "訂單"),
     };
     match lang {
         Lang::En => en,
@@ -747,6 +841,33 @@ mod tests {
         for lang in [Lang::En, Lang::ZhCn, Lang::ZhTw] {
             let w = text(lang, Msg::SmsLoginWarning);
             assert!(w.contains("SIM") && w.contains("sms-login off"), "{w}");
+        }
+    }
+
+    #[test]
+    fn the_transfer_and_history_lines_are_translated() {
+        for code in [
+            ErrorCode::RecipientNotFound,
+            ErrorCode::TransferToSelf,
+            ErrorCode::RecipientUnavailable,
+        ] {
+            for lang in [Lang::ZhCn, Lang::ZhTw] {
+                assert!(error_text(lang, code).is_some(), "{code:?} in {lang:?}");
+            }
+        }
+        for m in [
+            Msg::ConfirmTransfer,
+            Msg::HistorySynced,
+            Msg::BudgetReached80,
+            Msg::BudgetReached100,
+        ] {
+            for lang in [Lang::En, Lang::ZhCn, Lang::ZhTw] {
+                let t = text(lang, m);
+                assert!(t.contains("{a}") && t.contains("{b}"), "{m:?} {lang:?}");
+            }
+        }
+        for &c in wallet_core::Category::ALL {
+            assert_ne!(category(Lang::ZhCn, c), category(Lang::En, c));
         }
     }
 

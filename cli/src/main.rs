@@ -7,15 +7,16 @@
 mod i18n;
 mod output;
 
-use std::io::BufRead as _;
+use std::io::{BufRead as _, IsTerminal as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{ArgGroup, Parser, Subcommand};
 use wallet_core::{
-    CardsOnPhoneChange, ErrorCode, OperationStatus, PayQrInput, PaycodeSettingsInput, PaycodeView,
-    PhoneChangeFinish, PhoneChangeInput, ReportLostInput, SignupInput, TopUpInput, Wallet,
+    CardsOnPhoneChange, Category, ErrorCode, HistoryQuery, HistorySync, OperationKind,
+    OperationStatus, PayQrInput, PaycodeSettingsInput, PaycodeView, PhoneChangeFinish,
+    PhoneChangeInput, ReportLostInput, SignupInput, TopUpInput, TransferInput, Wallet,
     WalletConfig, WalletError, WithdrawInput,
 };
 use zeroize::Zeroizing;
@@ -256,6 +257,135 @@ enum Command {
         #[command(subcommand)]
         action: PhoneAction,
     },
+    /// Send money to another user by phone number; the PIN is read from stdin.
+    ///
+    /// First looks up and prints the recipient's masked real name (`*明`). On a terminal
+    /// (human output, stdin a TTY) it then asks "send ¥X to *明? [y/N]" unless --yes; with
+    /// --json or a piped stdin it does not ask (scripts check the name themselves with
+    /// --json: the answer carries `recipient`). Limits and the cooling-off apply. Exit codes
+    /// and JSON as for `wallet topup`, plus `recipient`.
+    #[command(verbatim_doc_comment)]
+    Transfer {
+        /// The recipient's phone number.
+        #[arg(long)]
+        to: String,
+        /// Amount in yuan: 20, 12.50, ¥1,000.
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+        /// Read the payment PIN from one line of stdin (required: secrets are never arguments).
+        #[arg(long, required = true)]
+        pin_stdin: bool,
+        /// A note both sides see (at most 50 characters).
+        #[arg(long)]
+        note: Option<String>,
+        /// Retrying with the same key never sends twice. A fresh key is made when absent.
+        #[arg(long)]
+        idempotency_key: Option<String>,
+        /// Do not ask for confirmation on a terminal.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// The history of every movement, newest first, from the local encrypted store (synced
+    /// first unless --offline; when the server cannot be reached the local copy is shown,
+    /// marked stale). `history show ID` is one entry in detail.
+    ///
+    /// --search looks in merchants, counterparties and notes (Chinese substrings such as 拉面,
+    /// word prefixes such as noodle). --csv FILE writes every matching entry as CSV (UTF-8 with
+    /// BOM) instead of printing a page.
+    #[command(verbatim_doc_comment, args_conflicts_with_subcommands = true)]
+    History {
+        #[command(subcommand)]
+        action: Option<HistoryAction>,
+        #[arg(long)]
+        search: Option<String>,
+        /// YYYY-MM (China Standard Time).
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        /// Card id (from `wallet card list`).
+        #[arg(long)]
+        card: Option<String>,
+        /// Spending category: food, groceries, transport, travel, shopping, bills, health,
+        /// education, entertainment, services, other.
+        #[arg(long)]
+        category: Option<String>,
+        /// Entries per page (default 50, at most 500).
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Older entries: the `next_before` of the previous page.
+        #[arg(long)]
+        before: Option<String>,
+        /// Write the matching entries to FILE as CSV.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Do not sync first: only what this device already has.
+        #[arg(long)]
+        offline: bool,
+    },
+    /// A month's spending by category (succeeded payments less refunds; transfers, top-ups and
+    /// withdrawals are not spending), what others sent you, and the budgets.
+    Summary {
+        /// YYYY-MM (China Standard Time); this month when absent.
+        #[arg(long)]
+        month: Option<String>,
+        /// Do not sync first.
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Monthly budgets per spending category (kept on this device): list, set, clear. An
+    /// alert is shown when a category reaches 80% and 100% of its budget in a month.
+    Budget {
+        #[command(subcommand)]
+        action: Option<BudgetAction>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum HistoryAction {
+    /// One entry in detail: merchant, MCC category, status, counterparty, card, note.
+    Show { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum BudgetAction {
+    /// Set a category's monthly budget in yuan.
+    Set {
+        category: String,
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+    },
+    /// Remove a category's budget.
+    Clear { category: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum KindArg {
+    #[value(name = "topup")]
+    Topup,
+    #[value(name = "withdrawal")]
+    Withdrawal,
+    #[value(name = "payment")]
+    Payment,
+    #[value(name = "refund")]
+    Refund,
+    #[value(name = "transfer_out")]
+    TransferOut,
+    #[value(name = "transfer_in")]
+    TransferIn,
+}
+
+impl From<KindArg> for OperationKind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Topup => Self::Topup,
+            KindArg::Withdrawal => Self::Withdrawal,
+            KindArg::Payment => Self::Payment,
+            KindArg::Refund => Self::Refund,
+            KindArg::TransferOut => Self::TransferOut,
+            KindArg::TransferIn => Self::TransferIn,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -762,8 +892,137 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
         Command::Orders {
             action: Some(OrdersAction::Decline { id }),
         } => out.order_declined(&wallet.decline_order(id).await?),
+        Command::Transfer {
+            to,
+            amount,
+            pin_stdin: _,
+            note,
+            idempotency_key,
+            yes,
+        } => {
+            let recipient = wallet.lookup_recipient(to.clone()).await?;
+            out.recipient(&recipient);
+            let ask = !cli.json && !yes && std::io::stdin().is_terminal();
+            if ask {
+                let money = Wallet::parse_amount(&amount)?;
+                eprint!("{}", out.confirm_transfer_prompt(money, &recipient));
+                let mut answer = String::new();
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut answer)
+                    .map_err(|e| {
+                        WalletError::new(ErrorCode::MalformedRequest, format!("stdin: {e}"))
+                    })?;
+                if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes" | "是") {
+                    out.transfer_cancelled();
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+            let pin = read_secret_line("the payment PIN")?;
+            let op = wallet
+                .transfer(TransferInput {
+                    to_phone: to,
+                    amount,
+                    note,
+                    pin: pin.to_string(),
+                    idempotency_key,
+                })
+                .await?;
+            if op.status == OperationStatus::Failed {
+                out.operation_failed(&op);
+                return Ok(ExitCode::FAILURE);
+            }
+            out.transfer_done(&op, &recipient);
+        }
+        Command::History {
+            action: Some(HistoryAction::Show { id }),
+            ..
+        } => out.history_entry(&wallet.history_entry(id)?),
+        Command::History {
+            action: None,
+            search,
+            month,
+            kind,
+            card,
+            category,
+            limit,
+            before,
+            csv,
+            offline,
+        } => {
+            let query = HistoryQuery {
+                search,
+                month,
+                kind: kind.map(Into::into),
+                card_id: card,
+                category: category.as_deref().map(parse_category).transpose()?,
+                before,
+                limit,
+            };
+            let (synced, stale) = sync_first(&wallet, offline).await?;
+            match csv {
+                Some(path) => {
+                    let text = wallet.export_history_csv(query)?;
+                    std::fs::write(&path, text.as_bytes()).map_err(|e| {
+                        WalletError::new(ErrorCode::StoreIo, format!("{}: {e}", path.display()))
+                    })?;
+                    out.csv_written(&path, text.len(), synced.as_ref(), stale);
+                }
+                None => out.history(&wallet.history(query)?, synced.as_ref(), stale),
+            }
+        }
+        Command::Summary { month, offline } => {
+            let (synced, stale) = sync_first(&wallet, offline).await?;
+            out.summary(&wallet.monthly_summary(month)?, synced.as_ref(), stale);
+        }
+        Command::Budget { action: None } => out.budgets(&wallet.budgets()?),
+        Command::Budget {
+            action: Some(BudgetAction::Set { category, amount }),
+        } => {
+            let category = parse_category(&category)?;
+            wallet.set_budget(category, Some(amount))?;
+            let monthly = wallet
+                .budgets()?
+                .into_iter()
+                .find(|b| b.category == category)
+                .map(|b| b.monthly);
+            out.budget_changed(category, monthly);
+        }
+        Command::Budget {
+            action: Some(BudgetAction::Clear { category }),
+        } => {
+            let category = parse_category(&category)?;
+            wallet.set_budget(category, None)?;
+            out.budget_changed(category, None);
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Syncs the history unless `offline`; a server out of reach is not an error (the local copy
+/// is shown, marked stale).
+async fn sync_first(
+    wallet: &Wallet,
+    offline: bool,
+) -> Result<(Option<HistorySync>, bool), WalletError> {
+    if offline {
+        return Ok((None, false));
+    }
+    match wallet.sync_history().await {
+        Ok(s) => Ok((Some(s), false)),
+        Err(e) if e.code == ErrorCode::Network => Ok((None, true)),
+        Err(e) => Err(e),
+    }
+}
+
+fn parse_category(text: &str) -> Result<Category, WalletError> {
+    Category::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+        WalletError::new(
+            ErrorCode::MalformedRequest,
+            format!("Unknown category {text:?}: one of {}", all.join(", ")),
+        )
+    })
 }
 
 /// The current payment code; with `watch`, each new one as it rotates until interrupted.

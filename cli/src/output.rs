@@ -5,7 +5,9 @@ use std::io::IsTerminal as _;
 
 use serde_json::{json, Value};
 use wallet_core::{
-    AccountSettings, AccountState, AccountStatus, DeviceEvent, PhoneChangeStarted, SecurityLog,
+    AccountSettings, AccountState, AccountStatus, Budget, BudgetAlert, DeviceEvent, Direction,
+    HistoryEntry, HistoryPage, HistorySync, MonthlySummary, PhoneChangeStarted, Recipient,
+    SecurityLog,
 };
 use wallet_core::{
     Balance, Bank, Card, CardInspection, CardScheme, CardStatus, CardType, ChallengePurpose,
@@ -296,6 +298,8 @@ impl Out {
             OperationKind::Withdrawal => (Msg::Withdrawal, "-"),
             OperationKind::Payment => (Msg::Payment, "-"),
             OperationKind::Refund => (Msg::Refund, "+"),
+            OperationKind::TransferOut => (Msg::TransferOut, "-"),
+            OperationKind::TransferIn => (Msg::TransferIn, "+"),
         };
         let status = self.t(match op.status {
             OperationStatus::Succeeded => Msg::Succeeded,
@@ -304,6 +308,11 @@ impl Out {
         });
         let counterpart = match (&op.merchant_name, op.bank, op.card_last4.as_deref()) {
             (Some(merchant), _, _) => merchant.clone(),
+            (None, _, _) if op.counterparty_name_masked.is_some() => format!(
+                "{} ({})",
+                op.counterparty_name_masked.as_deref().unwrap_or_default(),
+                op.counterparty_phone_masked.as_deref().unwrap_or_default()
+            ),
             (None, Some(b), None) => self.bank_name(b).to_owned(),
             (None, Some(b), Some(last4)) => format!("{} ({last4})", self.bank_name(b)),
             // A card unbound since: the server no longer names it.
@@ -799,6 +808,297 @@ impl Out {
                 line.push_str(&format!(" · {} {t}", self.t(Msg::Until)));
             }
             println!("{line}");
+        }
+    }
+
+    // --- transfers, history, insight ---
+
+    /// Before a transfer: who will receive it (humans only; `transfer_done` carries it in JSON).
+    pub fn recipient(&self, r: &Recipient) {
+        if !self.json {
+            println!(
+                "{} {} ({})",
+                self.t(Msg::Recipient),
+                r.name_masked,
+                r.phone_masked
+            );
+        }
+    }
+
+    /// The question asked on a terminal before a transfer.
+    pub fn confirm_transfer_prompt(&self, amount: Money, r: &Recipient) -> String {
+        self.t(Msg::ConfirmTransfer)
+            .replace("{a}", &amount.display())
+            .replace("{b}", &r.name_masked)
+    }
+
+    pub fn transfer_cancelled(&self) {
+        if self.json {
+            self.print_json(&json!({ "cancelled": true }));
+        } else {
+            println!("{}", self.t(Msg::TransferCancelled));
+        }
+    }
+
+    /// A transfer that succeeded or is pending: the operation plus the recipient.
+    pub fn transfer_done(&self, op: &Operation, r: &Recipient) {
+        if self.json {
+            let mut v = json!(op);
+            v["recipient"] = json!(r);
+            self.print_json(&v);
+        } else {
+            self.operation(op);
+            if let Some(n) = &op.note {
+                println!("  {}: {n}", self.t(Msg::Note));
+            }
+        }
+    }
+
+    fn kind_label(&self, k: OperationKind) -> &'static str {
+        self.t(match k {
+            OperationKind::Topup => Msg::Topup,
+            OperationKind::Withdrawal => Msg::Withdrawal,
+            OperationKind::Payment => Msg::Payment,
+            OperationKind::Refund => Msg::Refund,
+            OperationKind::TransferOut => Msg::TransferOut,
+            OperationKind::TransferIn => Msg::TransferIn,
+        })
+    }
+
+    fn status_label(&self, s: OperationStatus) -> &'static str {
+        self.t(match s {
+            OperationStatus::Succeeded => Msg::Succeeded,
+            OperationStatus::Pending => Msg::Pending,
+            OperationStatus::Failed => Msg::Failed,
+        })
+    }
+
+    fn entry_line(&self, e: &HistoryEntry) -> String {
+        let sign = match e.direction {
+            Direction::In => "+",
+            Direction::Out => "-",
+        };
+        let who = match (
+            &e.merchant_name,
+            &e.counterparty_name_masked,
+            e.bank,
+            &e.card_last4,
+        ) {
+            (Some(m), _, _, _) => m.clone(),
+            (None, Some(c), _, _) => c.clone(),
+            (None, None, Some(b), Some(l)) => format!("{} ({l})", self.bank_name(b)),
+            (None, None, Some(b), None) => self.bank_name(b).to_owned(),
+            (None, None, None, Some(l)) => format!("**** {l}"),
+            (None, None, None, None) => String::new(),
+        };
+        let mut line = format!(
+            "{}  {} {sign}{} {} · {who}",
+            e.created_at,
+            self.kind_label(e.kind),
+            e.amount.display(),
+            self.status_label(e.status)
+        );
+        if let Some(c) = e.category {
+            line.push_str(&format!(" · {}", i18n::category(self.lang, c)));
+        }
+        if let Some(n) = &e.note {
+            line.push_str(&format!(" · {n}"));
+        }
+        line
+    }
+
+    /// Budget alerts raised by a sync: warnings for humans (JSON carries them in `synced`).
+    fn budget_alerts(&self, alerts: &[BudgetAlert]) {
+        for a in alerts {
+            let m = if a.threshold_percent >= 100 {
+                Msg::BudgetReached100
+            } else {
+                Msg::BudgetReached80
+            };
+            eprintln!(
+                "{}",
+                self.t(m)
+                    .replace("{a}", i18n::category(self.lang, a.category))
+                    .replace(
+                        "{b}",
+                        &format!("{} / {}", a.spent.display(), a.budget.display())
+                    )
+            );
+        }
+    }
+
+    fn sync_note(&self, synced: Option<&HistorySync>, stale: bool) {
+        if stale {
+            eprintln!("{}", self.t(Msg::HistoryOffline));
+        }
+        if let Some(s) = synced {
+            if s.added > 0 || s.updated > 0 {
+                eprintln!(
+                    "{}",
+                    self.t(Msg::HistorySynced)
+                        .replace("{a}", &s.added.to_string())
+                        .replace("{b}", &s.updated.to_string())
+                );
+            }
+            self.budget_alerts(&s.alerts);
+        }
+    }
+
+    /// A page of the history; `synced` is what the sync before it did (none with --offline),
+    /// `stale` when the server could not be reached.
+    pub fn history(&self, page: &HistoryPage, synced: Option<&HistorySync>, stale: bool) {
+        if self.json {
+            self.print_json(&json!({
+                "entries": page.entries,
+                "next_before": page.next_before,
+                "synced": synced,
+                "stale": stale,
+            }));
+            return;
+        }
+        self.sync_note(synced, stale);
+        if page.entries.is_empty() {
+            println!("{}", self.t(Msg::NoHistory));
+        }
+        for e in &page.entries {
+            println!("{}  {}", self.entry_line(e), e.operation_id);
+        }
+        if let Some(b) = &page.next_before {
+            println!("{} --before {b}", self.t(Msg::OlderEntries));
+        }
+    }
+
+    pub fn history_entry(&self, e: &HistoryEntry) {
+        if self.json {
+            self.print_json(&json!(e));
+            return;
+        }
+        println!("{}", self.entry_line(e));
+        println!("  {} {}", self.t(Msg::Operation), e.operation_id);
+        println!("  {}: {}", self.t(Msg::Status), self.status_label(e.status));
+        if let Some(code) = e.failure_code {
+            println!("  {code}");
+        }
+        if let Some(m) = &e.merchant_name {
+            println!(
+                "  {}: {m} · {} · MCC {}",
+                self.t(Msg::Merchant),
+                e.merchant_city.as_deref().unwrap_or(""),
+                e.mcc.as_deref().unwrap_or("")
+            );
+        }
+        if let Some(c) = e.category {
+            println!(
+                "  {}: {}",
+                self.t(Msg::Category),
+                i18n::category(self.lang, c)
+            );
+        }
+        if let Some(c) = &e.counterparty_name_masked {
+            println!(
+                "  {}: {c} ({})",
+                self.t(Msg::Counterparty),
+                e.counterparty_phone_masked.as_deref().unwrap_or("")
+            );
+        }
+        if let Some(l) = &e.card_last4 {
+            println!("  {}: **** {l}", self.t(Msg::Card));
+        }
+        if e.fee.minor != 0 {
+            println!("  {} {}", self.t(Msg::Fee), e.fee.display());
+        }
+        if let Some(n) = &e.note {
+            println!("  {}: {n}", self.t(Msg::Note));
+        }
+        if let Some(o) = &e.order_id {
+            println!("  {}: {o}", self.t(Msg::Order));
+        }
+    }
+
+    pub fn csv_written(
+        &self,
+        path: &std::path::Path,
+        bytes: usize,
+        synced: Option<&HistorySync>,
+        stale: bool,
+    ) {
+        if self.json {
+            self.print_json(&json!({
+                "csv": path.display().to_string(),
+                "bytes": bytes,
+                "synced": synced,
+                "stale": stale,
+            }));
+        } else {
+            self.sync_note(synced, stale);
+            println!("{} {}", self.t(Msg::CsvWritten), path.display());
+        }
+    }
+
+    pub fn summary(&self, s: &MonthlySummary, synced: Option<&HistorySync>, stale: bool) {
+        if self.json {
+            let mut v = json!(s);
+            v["synced"] = json!(synced);
+            v["stale"] = json!(stale);
+            self.print_json(&v);
+            return;
+        }
+        self.sync_note(synced, stale);
+        println!("{} {}", self.t(Msg::SummaryOf), s.month);
+        println!("  {} {}", pad(self.t(Msg::Spent), 20), s.spent.display());
+        println!(
+            "  {} {}",
+            pad(self.t(Msg::Received), 20),
+            s.received.display()
+        );
+        for c in &s.by_category {
+            let mut line = format!(
+                "    {} {:>12}  ×{}",
+                pad(i18n::category(self.lang, c.category), 16),
+                c.spent.display(),
+                c.count
+            );
+            if let Some(b) = c.budget {
+                line.push_str(&format!("  {} {}", self.t(Msg::BudgetLabel), b.display()));
+            }
+            println!("{line}");
+        }
+    }
+
+    pub fn budgets(&self, budgets: &[Budget]) {
+        if self.json {
+            self.print_json(&json!({ "budgets": budgets }));
+            return;
+        }
+        if budgets.is_empty() {
+            println!("{}", self.t(Msg::NoBudgets));
+        }
+        for b in budgets {
+            println!(
+                "  {} {}",
+                pad(i18n::category(self.lang, b.category), 16),
+                b.monthly.display()
+            );
+        }
+    }
+
+    pub fn budget_changed(&self, category: wallet_core::Category, monthly: Option<Money>) {
+        if self.json {
+            self.print_json(&json!({ "category": category, "monthly": monthly }));
+        } else {
+            match monthly {
+                Some(m) => println!(
+                    "{} {} {}",
+                    self.t(Msg::BudgetSaved),
+                    i18n::category(self.lang, category),
+                    m.display()
+                ),
+                None => println!(
+                    "{} {}",
+                    self.t(Msg::BudgetCleared),
+                    i18n::category(self.lang, category)
+                ),
+            }
         }
     }
 }

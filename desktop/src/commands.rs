@@ -54,4 +54,13 @@ pub const COMMANDS: &[&str] = &[
     "login_sms",
     "start_phone_change",
     "finish_phone_change",
+    "lookup_recipient",
+    "transfer",
+    "sync_history",
+    "history",
+    "history_entry",
+    "monthly_summary",
+    "budgets",
+    "set_budget",
+    "save_history_csv",
 ];

@@ -15,12 +15,13 @@ use tauri::ipc::{InvokeBody, Request};
 use tauri::{Builder, Manager, Runtime, State};
 use tokio::sync::OnceCell;
 use wallet_core::{
-    AccountSettings, AccountStatus, Balance, Card, CardInspection, DecodedQr, Device, DeviceEvent,
-    ErrorCode, Money, Operation, Order, PasswordStrength, PayQrInput, PaycodeSettings,
+    AccountSettings, AccountStatus, Balance, Budget, Card, CardInspection, Category, DecodedQr,
+    Device, DeviceEvent, ErrorCode, HistoryEntry, HistoryPage, HistoryQuery, HistorySync, Money,
+    MonthlySummary, Operation, Order, PasswordStrength, PayQrInput, PaycodeSettings,
     PaycodeSettingsInput, PaycodeView, PendingCardBinding, PendingVerification, PhoneChangeFinish,
-    PhoneChangeInput, PhoneChangeStarted, PinState, Profile, QrPayment, ReportLostInput,
-    SecurityLog, SessionStatus, SignupInput, TopUpInput, Wallet, WalletConfig, WalletError,
-    WithdrawInput,
+    PhoneChangeInput, PhoneChangeStarted, PinState, Profile, QrPayment, Recipient, ReportLostInput,
+    SecurityLog, SessionStatus, SignupInput, TopUpInput, TransferInput, Wallet, WalletConfig,
+    WalletError, WithdrawInput,
 };
 
 mod commands;
@@ -468,6 +469,127 @@ async fn finish_phone_change(
     state.wallet().await?.finish_phone_change(input).await
 }
 
+// --- transfers, history and insight (issue 6) ------------------------------------------------
+
+/// The recipient of a phone number, masked, shown before the PIN is asked for.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn lookup_recipient(
+    state: State<'_, AppState>,
+    phone: String,
+) -> Result<Recipient, WalletError> {
+    state.wallet().await?.lookup_recipient(phone).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn transfer(
+    state: State<'_, AppState>,
+    input: TransferInput,
+) -> Result<Operation, WalletError> {
+    state.wallet().await?.transfer(input).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn sync_history(state: State<'_, AppState>) -> Result<HistorySync, WalletError> {
+    state.wallet().await?.sync_history().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn history(
+    state: State<'_, AppState>,
+    query: HistoryQuery,
+) -> Result<HistoryPage, WalletError> {
+    state.wallet().await?.history(query)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn history_entry(
+    state: State<'_, AppState>,
+    operation_id: String,
+) -> Result<HistoryEntry, WalletError> {
+    state.wallet().await?.history_entry(operation_id)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn monthly_summary(
+    state: State<'_, AppState>,
+    month: Option<String>,
+) -> Result<MonthlySummary, WalletError> {
+    state.wallet().await?.monthly_summary(month)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn budgets(state: State<'_, AppState>) -> Result<Vec<Budget>, WalletError> {
+    state.wallet().await?.budgets()
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_budget(
+    state: State<'_, AppState>,
+    category: Category,
+    amount: Option<String>,
+) -> Result<(), WalletError> {
+    state.wallet().await?.set_budget(category, amount)
+}
+
+/// The core's CSV of the history matching `query`, written as is to a new file in the user's
+/// Downloads folder (else the home folder); answers the file's path for the UI to show.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn save_history_csv(
+    state: State<'_, AppState>,
+    query: HistoryQuery,
+) -> Result<String, WalletError> {
+    let csv = state.wallet().await?.export_history_csv(query)?;
+    let dir = dirs::download_dir()
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| WalletError::new(ErrorCode::StoreIo, "no Downloads folder"))?;
+    blocking(move || write_new_file(&dir, "wallet-history", "csv", csv.as_bytes())).await
+}
+
+/// Writes `bytes` to `<dir>/<stem>-<unix seconds>[-n].<ext>`, never over an existing file.
+fn write_new_file(
+    dir: &std::path::Path,
+    stem: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<String, WalletError> {
+    use std::io::Write as _;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let io = |e: std::io::Error| WalletError::new(ErrorCode::StoreIo, e.to_string());
+    std::fs::create_dir_all(dir).map_err(io)?;
+    for n in 0..100u32 {
+        let name = if n == 0 {
+            format!("{stem}-{secs}.{ext}")
+        } else {
+            format!("{stem}-{secs}-{n}.{ext}")
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(bytes).map_err(io)?;
+                return Ok(path.display().to_string());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    Err(WalletError::new(ErrorCode::StoreIo, "no free file name"))
+}
+
 /// Registers the commands and the wallet state, and starts opening the wallet with `open` as
 /// soon as the app is set up. Generic over the runtime so tests drive it with the mock runtime.
 pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> {
@@ -522,7 +644,16 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> 
             freeze_account,
             login_sms,
             start_phone_change,
-            finish_phone_change
+            finish_phone_change,
+            lookup_recipient,
+            transfer,
+            sync_history,
+            history,
+            history_entry,
+            monthly_summary,
+            budgets,
+            set_budget,
+            save_history_csv
         ])
         .setup(|app| {
             // Start opening now so the first screen does not wait for the secret store.
@@ -752,6 +883,36 @@ mod tests {
         }
     }
 
+    /// The transfer and history commands take the UI's argument names (camelCase in JS) and the
+    /// wire types as the TypeScript side builds them; they reach the wallet (whose open fails here).
+    #[test]
+    fn history_commands_take_the_ui_arguments() {
+        let query = json!({"search": "小吃", "month": "2026-11", "kind": "payment", "card_id": null, "category": "food", "before": null, "limit": 30});
+        let calls = [
+            ("lookup_recipient", json!({"phone": "13900000002"})),
+            (
+                "transfer",
+                json!({"input": {"to_phone": "13900000002", "amount": "12.30", "note": "lunch", "pin": "860527", "idempotency_key": "k1234567"}}),
+            ),
+            ("sync_history", json!({})),
+            ("history", json!({ "query": query })),
+            ("history_entry", json!({"operationId": "op_1"})),
+            ("monthly_summary", json!({"month": "2026-11"})),
+            ("monthly_summary", json!({"month": null})),
+            ("budgets", json!({})),
+            ("set_budget", json!({"category": "food", "amount": "25"})),
+            (
+                "set_budget",
+                json!({"category": "transport", "amount": null}),
+            ),
+            ("save_history_csv", json!({ "query": query })),
+        ];
+        for (cmd, body) in calls {
+            let err = invoke(cmd, body).unwrap_err();
+            assert_eq!(err["code"], "STORE_KEY_WRONG", "{cmd}: {err}");
+        }
+    }
+
     /// QR decoding is offline and needs no wallet; a link is only described, never opened; the
     /// image bytes come as the raw body.
     #[test]
@@ -802,6 +963,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The CSV goes to a fresh file each time, never over an existing one, bytes as given.
+    #[test]
+    fn csv_file_gets_a_new_name_each_time() {
+        let dir = std::env::temp_dir().join(format!("wallet-desktop-csv-{}", std::process::id()));
+        let a =
+            write_new_file(&dir, "wallet-history", "csv", "\u{feff}a,b\r\n".as_bytes()).unwrap();
+        let b = write_new_file(&dir, "wallet-history", "csv", b"second").unwrap();
+        assert_ne!(a, b);
+        assert!(a.ends_with(".csv"), "{a}");
+        assert_eq!(std::fs::read(&a).unwrap(), "\u{feff}a,b\r\n".as_bytes());
+        assert_eq!(std::fs::read(&b).unwrap(), b"second");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

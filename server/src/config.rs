@@ -82,6 +82,15 @@ pub struct Limits {
     /// Window of the lost-phone report limits, in seconds.
     #[arg(long, default_value_t = 3600)]
     pub report_lost_window_secs: i64,
+    /// Most one transfer to another user may send, in fen (default ¥50,000).
+    #[arg(long, default_value_t = 5_000_000)]
+    pub transfer_limit_fen: i64,
+    /// Most all transfers of one day may send, in fen (default ¥100,000).
+    #[arg(long, default_value_t = 10_000_000)]
+    pub transfer_daily_limit_fen: i64,
+    /// Most recipient look-ups (phone number → masked name) one device may make per hour.
+    #[arg(long, default_value_t = 30)]
+    pub recipient_lookups_per_hour: u32,
 }
 
 impl Default for Limits {
@@ -112,6 +121,9 @@ impl Default for Limits {
             report_lost_per_phone_max: 5,
             report_lost_per_ip_max: 20,
             report_lost_window_secs: 3600,
+            transfer_limit_fen: 5_000_000,
+            transfer_daily_limit_fen: 10_000_000,
+            recipient_lookups_per_hour: 30,
         }
     }
 }

@@ -13,8 +13,8 @@ use std::time::Duration;
 use chrono::DateTime;
 use sha2::{Digest, Sha256};
 use wallet_protocol::api::{
-    self, BalanceResponse, CardInfo, CardStatus, MoneyLimits, Operation, OperationKind,
-    OperationStatus,
+    self, BalanceResponse, CardInfo, CardStatus, Counterparty, MoneyLimits, Operation,
+    OperationKind, OperationStatus,
 };
 use wallet_protocol::card::{Bank, CardScheme, CardType};
 use wallet_protocol::pin::{self, PinContext};
@@ -434,6 +434,8 @@ pub(crate) fn to_wire(
             OpKind::Withdrawal => OperationKind::Withdrawal,
             OpKind::Payment => OperationKind::Payment,
             OpKind::Refund => OperationKind::Refund,
+            OpKind::TransferOut => OperationKind::TransferOut,
+            OpKind::TransferIn => OperationKind::TransferIn,
         },
         status: match row.status {
             OpStatus::Processing | OpStatus::Pending => OperationStatus::Pending,
@@ -452,6 +454,12 @@ pub(crate) fn to_wire(
             .failure_code
             .as_deref()
             .and_then(|c| ErrorCode::ALL.iter().copied().find(|e| e.as_str() == c)),
+        counterparty: row.counterparty.as_ref().map(|c| Counterparty {
+            name_masked: c.name_masked.clone(),
+            phone_masked: c.phone_masked.clone(),
+        }),
+        note: row.note.clone(),
+        seq: row.seq,
         created_at: wire_time(row.created_at),
         updated_at: wire_time(row.updated_at),
     })
@@ -506,28 +514,7 @@ pub async fn balance(state: &AppState, account_id: &str) -> ApiResult<BalanceRes
         .store
         .operations(account_id, RECENT_OPERATIONS)
         .await?;
-    let cards = state.store.cards(account_id).await?;
-    let mut merchants: HashMap<String, Option<MerchantRow>> = HashMap::new();
-    let mut operations = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let card = match &row.card_id {
-            None => None,
-            Some(id) => match cards.iter().find(|c| c.id == *id) {
-                Some(c) => Some(c.clone()),
-                None => state.store.card_any(id).await?,
-            },
-        };
-        let merchant = match &row.merchant_id {
-            None => None,
-            Some(id) => {
-                if !merchants.contains_key(id) {
-                    merchants.insert(id.clone(), state.store.merchant(id).await?);
-                }
-                merchants.get(id).cloned().flatten()
-            }
-        };
-        operations.push(to_wire(row, card.as_ref(), merchant.as_ref())?);
-    }
+    let operations = operations_wire(state, account_id, &rows).await?;
     let now = state.clock.unix();
     let day = day_start_cst(now);
     let l = &state.limits;
@@ -549,6 +536,37 @@ pub async fn balance(state: &AppState, account_id: &str) -> ApiResult<BalanceRes
             withdraw_daily_remaining: Money::cny((l.withdraw_daily_limit_fen - withdrawn).max(0)),
         },
     })
+}
+
+/// Operations of one account as the wire shows them (cards and merchants read once each).
+pub(crate) async fn operations_wire(
+    state: &AppState,
+    account_id: &str,
+    rows: &[OperationRow],
+) -> ApiResult<Vec<Operation>> {
+    let cards = state.store.cards(account_id).await?;
+    let mut merchants: HashMap<String, Option<MerchantRow>> = HashMap::new();
+    let mut operations = Vec::with_capacity(rows.len());
+    for row in rows {
+        let card = match &row.card_id {
+            None => None,
+            Some(id) => match cards.iter().find(|c| c.id == *id) {
+                Some(c) => Some(c.clone()),
+                None => state.store.card_any(id).await?,
+            },
+        };
+        let merchant = match &row.merchant_id {
+            None => None,
+            Some(id) => {
+                if !merchants.contains_key(id) {
+                    merchants.insert(id.clone(), state.store.merchant(id).await?);
+                }
+                merchants.get(id).cloned().flatten()
+            }
+        };
+        operations.push(to_wire(row, card.as_ref(), merchant.as_ref())?);
+    }
+    Ok(operations)
 }
 
 /// At start-up no request is in flight, so every `processing` operation lost its request:

@@ -7,14 +7,14 @@ use wallet_protocol::signing;
 
 use crate::routes::{
     cards, devices, login, lost, me, merchants, meta, money, orders, paycode, pin, qr, sandbox,
-    signup, verify,
+    signup, transfer, verify,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Wallet provider API",
-        description = "Accounts, devices, OTP, cards, the payment PIN, money and merchant payments for the Wallet app. Errors are RFC 9457 \
+        description = "Accounts, devices, OTP, cards, the payment PIN, money, merchant payments and transfers for the Wallet app. Errors are RFC 9457 \
             `application/problem+json` with a stable `code`. Signed endpoints need the four \
             `x-wallet-*` headers: an Ed25519 signature by an enrolled device over method, path \
             and query, timestamp, nonce and the body's SHA-256 (see `wallet_protocol::signing`)."
@@ -42,6 +42,9 @@ use crate::routes::{
         money::withdraw,
         money::balance,
         money::operation,
+        transfer::recipient,
+        transfer::send,
+        transfer::history,
         qr::resolve,
         qr::pay,
         orders::list,
@@ -80,6 +83,7 @@ use crate::routes::{
         (name = "pin", description = "The payment PIN"),
         (name = "cards", description = "Bank cards: the number goes only to the bank gateway"),
         (name = "money", description = "Top-ups, withdrawals and the balance, on a double-entry ledger"),
+        (name = "transfers", description = "Sending money to another user by phone number, and the incremental history feed"),
         (name = "pay", description = "Paying merchants: scanned QR codes and orders waiting for the payer"),
         (name = "paycode", description = "Payment codes (show to pay): the device's seed and the no-PIN limits"),
         (name = "lost", description = "Lost phone: freeze from anywhere, unfreeze, the security log and device events"),

@@ -1,20 +1,24 @@
 //! Property test of the ledger (DESIGN §7): random sequences of top-ups and withdrawals on every
 //! sandbox outcome — declines, lack of funds, bank timeouts settled later, retries with the same
 //! Idempotency-Key, overdraft attempts — and of merchant payments and (partial, over-)refunds
-//! keep every invariant, and the balance always equals what an independent model of the rules
-//! says.
+//! and of transfers to and from another user (issue 6) keep every invariant, and the balance
+//! always equals what an independent model of the rules says. After every step both users'
+//! history feeds, synced incrementally, match the server's operations entry for entry and add
+//! up to the balances.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{TestApp, TestDevice};
+use common::{HistoryClient, TestApp, TestDevice};
 use proptest::prelude::*;
 use serde_json::json;
 use wallet_protocol::api::paths;
 use wallet_server::bank::{test_cards, Outcome};
 
 const PIN: &str = "280419";
+const FRIEND: &str = "13900000002";
+const FRIEND_PIN: &str = "360517";
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -35,6 +39,14 @@ enum Step {
         pick: usize,
         minor: i64,
     },
+    /// Send to the friend.
+    TransferOut {
+        minor: i64,
+    },
+    /// The friend sends.
+    TransferIn {
+        minor: i64,
+    },
     /// The previous request again, same key.
     Retry,
     /// Same key as the previous request, different amount.
@@ -47,6 +59,8 @@ fn step() -> impl Strategy<Value = Step> {
         3 => (any::<bool>(), 1i64..30_000).prop_map(|(slow, minor)| Step::Withdraw { slow, minor }),
         3 => (1i64..30_000).prop_map(|minor| Step::Pay { minor }),
         2 => (any::<usize>(), 1i64..20_000).prop_map(|(pick, minor)| Step::Refund { pick, minor }),
+        3 => (1i64..30_000).prop_map(|minor| Step::TransferOut { minor }),
+        2 => (1i64..30_000).prop_map(|minor| Step::TransferIn { minor }),
         1 => Just(Step::Retry),
         1 => Just(Step::ReuseKey),
     ]
@@ -71,6 +85,12 @@ struct World {
     merchant: (String, String, String),
     /// Paid orders: (id, amount, refunded so far).
     orders: Vec<(String, i64, i64)>,
+    /// The other user of transfers, with plenty of money, and what its balance should be.
+    friend: TestDevice,
+    friend_model: i64,
+    /// Each user's history, synced incrementally after every step.
+    mine: HistoryClient,
+    theirs: HistoryClient,
 }
 
 async fn bind(app: &TestApp, d: &TestDevice, outcome: Outcome) -> String {
@@ -138,6 +158,9 @@ impl World {
             res.body["api_key"].as_str().unwrap().to_owned(),
             res.body["payload"].as_str().unwrap().to_owned(),
         );
+        let friend = app
+            .payer_named(FRIEND, "王小华", FRIEND_PIN, 1_000_000)
+            .await;
         Self {
             app,
             device,
@@ -147,11 +170,16 @@ impl World {
             n: 0,
             merchant,
             orders: Vec::new(),
+            friend,
+            friend_model: 1_000_000,
+            mine: HistoryClient::default(),
+            theirs: HistoryClient::default(),
         }
     }
 
     async fn send(&self, step: &Step, key: &str) -> common::TestResponse {
         let key_for_merchant = key;
+        let mut device = &self.device;
         let (path, body) = match step {
             Step::TopUp { card, minor } => (
                 paths::TOPUPS,
@@ -180,11 +208,23 @@ impl World {
                     )
                     .await;
             }
+            Step::TransferOut { minor } => (
+                paths::TRANSFERS,
+                json!({ "to_phone": FRIEND, "amount": { "minor": minor, "currency": "CNY" }, "pin": PIN }),
+            ),
+            Step::TransferIn { minor } => {
+                device = &self.friend;
+                (
+                    paths::TRANSFERS,
+                    json!({ "to_phone": common::PHONE, "amount": { "minor": minor, "currency": "CNY" },
+                            "pin": FRIEND_PIN, "note": "还你" }),
+                )
+            }
             Step::Retry | Step::ReuseKey => unreachable!(),
         };
         self.app
             .signed_json(
-                &self.device,
+                device,
                 Method::POST,
                 path,
                 Some(body),
@@ -217,6 +257,8 @@ impl World {
                             minor: minor + 1,
                         },
                         Step::Pay { minor } => Step::Pay { minor: minor + 1 },
+                        Step::TransferOut { minor } => Step::TransferOut { minor: minor + 1 },
+                        Step::TransferIn { minor } => Step::TransferIn { minor: minor + 1 },
                         Step::Refund { pick, minor } => Step::Refund {
                             pick,
                             minor: minor + 1,
@@ -278,6 +320,28 @@ impl World {
                 }
                 self.last = Some((step, key));
             }
+            Step::TransferOut { minor } => {
+                self.n += 1;
+                let key = format!("prop-key-{:06}", self.n);
+                let res = self.send(&step, &key).await;
+                if self.model >= minor {
+                    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+                    self.model -= minor;
+                    self.friend_model += minor;
+                } else {
+                    assert_eq!(res.code(), "BALANCE_INSUFFICIENT");
+                }
+                self.last = Some((step, key));
+            }
+            Step::TransferIn { minor } => {
+                self.n += 1;
+                let key = format!("prop-key-{:06}", self.n);
+                let res = self.send(&step, &key).await;
+                assert_eq!(res.status, StatusCode::OK, "{res:?}");
+                self.model += minor;
+                self.friend_model -= minor;
+                self.last = Some((step, key));
+            }
             Step::Withdraw { minor, .. } => {
                 self.n += 1;
                 let key = format!("prop-key-{:06}", self.n);
@@ -293,7 +357,7 @@ impl World {
         }
     }
 
-    async fn check(&self) {
+    async fn check(&mut self) {
         let totals = self.app.store.ledger_check().await.unwrap();
         assert!(totals.is_ok(), "{totals:?}");
         // The balance never counts money still on its way (reserved withdrawals are gone from
@@ -309,6 +373,55 @@ impl World {
         );
         let totals = self.app.store.ledger_check().await.unwrap();
         assert!(totals.is_ok(), "{totals:?}");
+
+        // Both histories, synced from where they stopped, add up to the balances and hold
+        // exactly the server's operations, each in its latest version.
+        self.mine.sync(&self.app, &self.device, Some(4)).await;
+        self.theirs.sync(&self.app, &self.friend, None).await;
+        assert_eq!(self.mine.balance(), self.model);
+        assert_eq!(self.theirs.balance(), self.friend_model);
+        let conn = rusqlite::Connection::open(&self.app.db_path).unwrap();
+        for (client, phone) in [
+            (&self.mine, common::PHONE_E164),
+            (&self.theirs, "+8613900000002"),
+        ] {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT o.id, o.seq FROM operations o JOIN accounts a ON a.id = o.account_id
+                     WHERE a.phone = ?1 ORDER BY o.id",
+                )
+                .unwrap();
+            let server: Vec<(String, i64)> = stmt
+                .query_map([phone], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let local: Vec<(String, i64)> = client
+                .ops
+                .iter()
+                .map(|(id, o)| (id.clone(), o["seq"].as_i64().unwrap()))
+                .collect();
+            assert_eq!(local, server);
+        }
+        // Each transfer shows on both sides with the same amount.
+        let amounts = |c: &HistoryClient, kind: &str| -> Vec<i64> {
+            let mut v: Vec<i64> = c
+                .ops
+                .values()
+                .filter(|o| o["kind"] == kind)
+                .map(|o| o["amount"]["minor"].as_i64().unwrap())
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(
+            amounts(&self.mine, "transfer_out"),
+            amounts(&self.theirs, "transfer_in")
+        );
+        assert_eq!(
+            amounts(&self.mine, "transfer_in"),
+            amounts(&self.theirs, "transfer_out")
+        );
     }
 }
 

@@ -535,6 +535,90 @@ describe('wallet desktop app', () => {
     await find('home-name');
   });
 
+  it('search history and see the chart', async () => {
+    // Two more payments at merchants of other categories (a Chinese name on purpose), through the
+    // orders inbox with the PIN: 5812 eating out, 4121 taxi.
+    const snack = await createMerchant('沙县小吃', '福州', '5812');
+    const taxi = await createMerchant('Dida Taxi', 'Shanghai', '4121');
+    for (const [merchant, amount] of [
+      [snack, '18.00'],
+      [taxi, '15.00'],
+    ]) {
+      const { orderId } = await createOrder(merchant, amount, ['--phone', PHONE, '--description', `order ${amount}`]);
+      await (await find('home-orders')).click();
+      await (await findOrExplain(`order-pay-${orderId}`)).click();
+      await typeCode('pin-dialog-input', PIN);
+      const receipt = await findOrExplain('receipt');
+      await driver.wait(async () => (await receipt.getAttribute('data-status')) === 'succeeded', 30_000, `payment of ${amount} never succeeded`);
+      assert.equal(await orderStatus(merchant, orderId), 'paid');
+      await (await find('receipt-done')).click();
+      await find('home-name');
+    }
+
+    // A transfer to another user: the masked name and number show before the PIN.
+    const PHONE_B = '13600136000';
+    await cliSignup('phone-b', PHONE_B);
+    await (await find('action-transfer')).click();
+    await (await find('transfer-phone')).sendKeys(PHONE_B);
+    await (await find('transfer-lookup')).click();
+    const recipient = await findOrExplain('transfer-recipient');
+    assert.equal(await recipient.getText(), 'Send to *明 (+86 136****6000)?');
+    await (await find('amount')).sendKeys('5.00');
+    await (await find('transfer-note')).sendKeys('lunch');
+    await screenshot('desktop-history-transfer.png');
+    await (await find('transfer-continue')).click();
+    await typeCode('pin-dialog-input', PIN);
+    const sent = await findOrExplain('receipt');
+    assert.equal(await sent.getAttribute('data-status'), 'succeeded');
+    assert.equal(await (await find('receipt-amount')).getText(), '−¥5.00');
+    await (await find('receipt-done')).click();
+
+    // History: synced on open; a 2-character search finds the one Chinese merchant.
+    await (await find('home-history')).click();
+    await findOrExplain('history-list');
+    await driver.wait(async () => (await driver.findElements(byTestId('history-entry'))).length >= 6, 20_000, 'history never listed the payments and the transfer');
+    await screenshot('desktop-history-list.png');
+    await (await find('history-search')).sendKeys('小吃');
+    await driver.wait(
+      async () => {
+        const rows = await driver.findElements(byTestId('history-entry'));
+        return rows.length === 1 && (await driver.findElement(byTestId('history-list')).getAttribute('data-filtered')) === 'true';
+      },
+      20_000,
+      'the search did not narrow the list to one entry',
+    );
+    assert.equal(await (await find('history-party')).getText(), '沙县小吃');
+    assert.equal(await (await find('history-amount')).getText(), '−¥18.00');
+    await screenshot('desktop-history-search.png');
+    await (await find('history-open')).click();
+    assert.equal(await (await findOrExplain('detail-merchant')).getText(), '沙县小吃, 福州');
+    assert.equal(await (await find('detail-mcc')).getText(), '5812');
+    assert.equal(await (await find('detail-category')).getText(), 'Food & drink');
+    assert.equal(await (await find('detail-status')).getText(), 'Succeeded');
+    await screenshot('desktop-history-detail.png');
+    await (await find('detail-back')).click();
+
+    // The chart: this month by category, with the core's totals.
+    await (await find('history-insight')).click();
+    await findOrExplain('insight-chart');
+    const totals = {};
+    await driver.wait(async () => (await driver.findElements(byTestId('chart-bar'))).length >= 3, 20_000, 'the chart has fewer than 3 bars');
+    for (const bar of await driver.findElements(byTestId('chart-bar'))) {
+      totals[await bar.getAttribute('data-category')] = await bar.getAttribute('aria-label');
+    }
+    // 23.50 (Lanzhou Noodles) + 18.00 (沙县小吃); 15.00 taxi; 8.80 + 12.00 groceries. The transfer is not spending.
+    assert.equal(totals.food, 'Food & drink: ¥41.50');
+    assert.equal(totals.transport, 'Transport: ¥15.00');
+    assert.equal(totals.groceries, 'Groceries: ¥20.80');
+    assert.equal(await (await find('insight-spent')).getText(), 'Spent ¥77.30');
+    await screenshot('desktop-history-chart.png');
+    // Back to home through history (the next test needs home's polling).
+    await (await find('back')).click();
+    await find('screen-history');
+    await (await find('back')).click();
+    await find('home-name');
+  });
+
   it('a lost device is wiped and the welcome screen says why', async () => {
     // A friend's phone (the CLI, signed out) reports this account's phone lost.
     const sent = await cli('friend', ['report-lost', '--phone', PHONE, '--name', NAME, '--id-last6', ID_NUMBER.slice(-6)]);

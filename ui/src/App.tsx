@@ -9,7 +9,10 @@ import { BindCard } from './screens/BindCard';
 import { ChangePhone } from './screens/ChangePhone';
 import { Cards } from './screens/Cards';
 import { Devices } from './screens/Devices';
+import { clearBudgetAlerts } from './screens/budgetAlerts';
+import { History } from './screens/History';
 import { Home } from './screens/Home';
+import { Insight } from './screens/Insight';
 import { TopUp, Withdraw } from './screens/MoneyFlow';
 import { NoPinSettings } from './screens/NoPinSettings';
 import { Orders } from './screens/Orders';
@@ -21,6 +24,7 @@ import { PinSettings } from './screens/PinSettings';
 import { Otp } from './screens/Otp';
 import { Signin } from './screens/Signin';
 import { Signup } from './screens/Signup';
+import { Transfer } from './screens/Transfer';
 import { Welcome } from './screens/Welcome';
 
 export type Screen =
@@ -43,7 +47,10 @@ export type Screen =
   | { name: 'no-pin'; profile: Profile }
   | { name: 'orders'; profile: Profile; back: Place }
   | { name: 'security'; profile: Profile }
-  | { name: 'change-phone'; profile: Profile };
+  | { name: 'change-phone'; profile: Profile }
+  | { name: 'transfer'; profile: Profile }
+  | { name: 'history'; profile: Profile }
+  | { name: 'insight'; profile: Profile };
 
 /** The signed-in screens one tap from home; where a flow returns to. */
 export type Place =
@@ -59,7 +66,10 @@ export type Place =
   | 'paycode'
   | 'no-pin'
   | 'orders'
-  | 'security';
+  | 'security'
+  | 'transfer'
+  | 'history'
+  | 'insight';
 
 /**
  * The app: a small screen state machine over the backend. Any `DEVICE_REVOKED` answer, from any
@@ -90,7 +100,10 @@ export function App({ backend: raw }: { backend: Backend }) {
 
   // Notices belong to the signed-in session.
   useEffect(() => {
-    if (screen.name === 'welcome') setNotices([]);
+    if (screen.name === 'welcome') {
+      setNotices([]);
+      clearBudgetAlerts();
+    }
   }, [screen.name]);
 
   // Move focus to the new screen's heading so screen readers announce the change.
@@ -174,6 +187,9 @@ export function App({ backend: raw }: { backend: Backend }) {
             onDone={(profile) => setScreen({ name: 'security', profile })}
           />
         )}
+        {screen.name === 'transfer' && <Transfer onHome={() => toHome(screen.profile)} onForgotPin={() => place(screen.profile, 'pin-reset')} />}
+        {screen.name === 'history' && <History onBack={() => toHome(screen.profile)} onInsight={() => place(screen.profile, 'insight')} />}
+        {screen.name === 'insight' && <Insight onBack={() => place(screen.profile, 'history')} />}
       </div>
     </BackendProvider>
   );

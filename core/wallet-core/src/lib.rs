@@ -6,6 +6,8 @@
 
 mod client;
 pub mod error;
+mod history;
+mod history_flows;
 mod lost_flows;
 mod money_flows;
 mod pay_flows;
@@ -19,6 +21,35 @@ mod test_support;
 mod ts_export;
 pub mod types;
 mod wallet;
+
+/// The history store's queries on a bare connection, for `benches/history.rs` (the same code
+/// the `Wallet` methods run). Not a stable API.
+#[doc(hidden)]
+pub mod bench_support {
+    pub use crate::history::{match_expression, month_of, terms};
+    use crate::types::{HistoryPage, HistoryQuery, MonthlySummary};
+
+    /// Applies feed operations in one transaction.
+    pub fn apply(
+        conn: &rusqlite::Connection,
+        ops: &[wallet_protocol::api::Operation],
+    ) -> Result<(), String> {
+        let tx = conn.unchecked_transaction().map_err(|e| e.to_string())?;
+        crate::history::apply(&tx, ops).map_err(|e| e.to_string())?;
+        tx.commit().map_err(|e| e.to_string())
+    }
+
+    pub fn page(conn: &rusqlite::Connection, q: &HistoryQuery) -> Result<HistoryPage, String> {
+        crate::history::page(conn, q).map_err(|e| format!("{e:?}"))
+    }
+
+    pub fn summary(conn: &rusqlite::Connection, month: &str) -> Result<MonthlySummary, String> {
+        crate::history::summary(conn, month).map_err(|e| e.to_string())
+    }
+
+    /// Every schema step, in order.
+    pub const MIGRATIONS: &[&str] = crate::store::MIGRATIONS;
+}
 
 pub use error::WalletError;
 #[cfg(all(

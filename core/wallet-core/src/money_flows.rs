@@ -495,7 +495,11 @@ impl Wallet {
             .signed_with(Method::POST, path, Some(body), Some(key))
             .await;
         let op = match answer {
-            Ok(op) => to_operation(op),
+            Ok(op) => {
+                // Into the local history too (the higher `seq` wins, so a later sync agrees).
+                self.cache(|s| crate::history::apply(s.db(), std::slice::from_ref(&op)).map(drop));
+                to_operation(op)
+            }
             Err(mut e) => {
                 if e.code == ErrorCode::Network {
                     // The request may have arrived: only a retry with the same key is safe.
@@ -590,6 +594,10 @@ pub(crate) fn to_operation(o: api::Operation) -> Operation {
         Some(m) => (Some(m.merchant_id), Some(m.name), Some(m.mcc)),
         None => (None, None, None),
     };
+    let (counterparty_name_masked, counterparty_phone_masked) = match o.counterparty {
+        Some(c) => (Some(c.name_masked), Some(c.phone_masked)),
+        None => (None, None),
+    };
     Operation {
         operation_id: o.operation_id,
         kind: o.kind,
@@ -606,6 +614,10 @@ pub(crate) fn to_operation(o: api::Operation) -> Operation {
         order_id: o.order_id,
         channel: o.channel,
         failure_code: o.failure_code,
+        counterparty_name_masked,
+        counterparty_phone_masked,
+        note: o.note,
+        seq: o.seq,
         created_at: rfc3339(&o.created_at),
         updated_at: rfc3339(&o.updated_at),
     }
@@ -664,6 +676,9 @@ mod tests {
             order_id: None,
             channel: None,
             failure_code: None,
+            counterparty: None,
+            note: None,
+            seq: 1,
             created_at: t,
             updated_at: t,
         })

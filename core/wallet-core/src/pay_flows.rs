@@ -414,6 +414,9 @@ mod tests {
             order_id: Some("ord_1".into()),
             channel: Some(channel),
             failure_code: None,
+            counterparty: None,
+            note: None,
+            seq: 1,
             created_at: t,
             updated_at: t,
         })

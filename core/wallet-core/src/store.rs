@@ -39,6 +39,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_cards.sql"),
     include_str!("../migrations/0004_payments.sql"),
     include_str!("../migrations/0005_events.sql"),
+    include_str!("../migrations/0006_history.sql"),
 ];
 
 /// Setting: the server URL this device was enrolled on (JSON string, or `null` when unknown).
@@ -729,7 +730,8 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT operation_id, kind, status, amount_minor, fee_minor, currency, card_id,
                     card_last4, bank, merchant_id, merchant_name, mcc, order_id, channel,
-                    failure_code, created_at, updated_at
+                    failure_code, created_at, updated_at, counterparty_name_masked,
+                    counterparty_phone_masked, note, seq
              FROM operations ORDER BY created_at DESC, operation_id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
@@ -751,6 +753,10 @@ impl Store {
                 failure_code: r.get(14)?,
                 created_at: r.get(15)?,
                 updated_at: r.get(16)?,
+                counterparty_name_masked: r.get(17)?,
+                counterparty_phone_masked: r.get(18)?,
+                note: r.get(19)?,
+                seq: r.get(20)?,
             })
         })?;
         let mut ops = Vec::new();
@@ -856,6 +862,11 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// The connection, for the history module's queries.
+    pub(crate) fn db(&self) -> &Connection {
+        &self.conn
+    }
 }
 
 /// A PIN reset waiting for its SMS code, as stored.
@@ -893,8 +904,9 @@ fn upsert_operation(conn: &Connection, op: &Operation) -> Result<()> {
         "INSERT OR REPLACE INTO operations
              (operation_id, kind, status, amount_minor, fee_minor, currency, card_id, card_last4,
               bank, merchant_id, merchant_name, mcc, order_id, channel, failure_code, created_at,
-              updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+              updated_at, counterparty_name_masked, counterparty_phone_masked, note, seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19, ?20, ?21)",
         params![
             op.operation_id,
             to_text(&op.kind)?,
@@ -913,6 +925,10 @@ fn upsert_operation(conn: &Connection, op: &Operation) -> Result<()> {
             op.failure_code.as_ref().map(to_text).transpose()?,
             op.created_at,
             op.updated_at,
+            op.counterparty_name_masked,
+            op.counterparty_phone_masked,
+            op.note,
+            op.seq,
         ],
     )?;
     Ok(())
@@ -952,6 +968,10 @@ struct RawOperation {
     failure_code: Option<String>,
     created_at: String,
     updated_at: String,
+    counterparty_name_masked: Option<String>,
+    counterparty_phone_masked: Option<String>,
+    note: Option<String>,
+    seq: i64,
 }
 
 impl RawOperation {
@@ -978,6 +998,10 @@ impl RawOperation {
             failure_code: self
                 .failure_code
                 .and_then(|c| from_text(&c, "error code").ok()),
+            counterparty_name_masked: self.counterparty_name_masked,
+            counterparty_phone_masked: self.counterparty_phone_masked,
+            note: self.note,
+            seq: self.seq,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -1417,6 +1441,10 @@ pub(crate) mod tests {
             order_id: None,
             channel: None,
             failure_code: None,
+            counterparty_name_masked: None,
+            counterparty_phone_masked: None,
+            note: None,
+            seq: 0,
             created_at: created_at.into(),
             updated_at: created_at.into(),
         }
@@ -1438,6 +1466,10 @@ pub(crate) mod tests {
             order_id: Some("ord_1".into()),
             channel: Some(crate::types::PaymentChannel::StaticQr),
             failure_code: None,
+            counterparty_name_masked: None,
+            counterparty_phone_masked: None,
+            note: None,
+            seq: 0,
             created_at: created_at.into(),
             updated_at: created_at.into(),
         }
@@ -1733,5 +1765,63 @@ pub(crate) mod tests {
         assert_eq!(store.event_cursor().unwrap(), 42);
         store.wipe(&secrets).unwrap();
         assert!(!paths.db.exists());
+    }
+
+    #[test]
+    fn v5_database_migrates_operations_and_starts_an_empty_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = ProfilePaths::new(dir.path());
+        let secrets = FakeSecrets::default();
+        let profile_id = "0123456789abcdef0123456789abcdef";
+        let key = [0x55u8; KEY_LEN];
+        secrets.set(&key_entry_name(profile_id), &key).unwrap();
+        fs::write(&paths.profile_id, profile_id).unwrap();
+        {
+            let conn = Connection::open(&paths.db).unwrap();
+            conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))
+                .unwrap();
+            for sql in &MIGRATIONS[..5] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO profile VALUES (1, 'acc_1', 'dev_1', '+8613812345678',
+                    '+86 138****5678', '李明', '002X', zeroblob(32),
+                    '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');
+                 INSERT INTO operations (operation_id, kind, status, amount_minor, fee_minor,
+                    currency, merchant_id, merchant_name, mcc, order_id, channel, created_at,
+                    updated_at)
+                 VALUES ('op_1', 'payment', 'succeeded', 1250, 0, 'CNY', 'mch_1',
+                    'Lucky Noodles', '5812', 'ord_1', 'static_qr', '2025-01-02T00:00:00Z',
+                    '2025-01-02T00:00:00Z');
+                 PRAGMA user_version = 5;",
+            )
+            .unwrap();
+        }
+        let store = Store::open_existing(&paths, &secrets).unwrap().unwrap();
+        let version: i64 = store
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let ops = store.operations(10).unwrap();
+        assert_eq!(ops.len(), 1);
+        assert_eq!(ops[0].merchant_name.as_deref(), Some("Lucky Noodles"));
+        assert_eq!((ops[0].seq, ops[0].note.as_deref()), (0, None));
+        // Transfers now fit the cache.
+        let mut t = sample_operation("op_2", "2025-01-03T00:00:00Z");
+        t.kind = crate::types::OperationKind::TransferOut;
+        t.card_id = None;
+        t.card_last4 = None;
+        t.counterparty_name_masked = Some("*明".into());
+        t.note = Some("午饭".into());
+        t.seq = 3;
+        store.upsert_operation(&t).unwrap();
+        assert_eq!(store.operations(1).unwrap()[0], t);
+        let rows: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM history", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 0);
+        assert_eq!(crate::history::cursor(store.conn()).unwrap(), 0);
     }
 }

@@ -82,6 +82,19 @@ fn export_bindings() {
         PhoneChangeStarted,
         PhoneChangeFinish,
         CardsOnPhoneChange,
+        // transfers, history, insight
+        Recipient,
+        TransferInput,
+        Direction,
+        HistoryEntry,
+        HistoryQuery,
+        HistoryPage,
+        HistorySync,
+        BudgetAlert,
+        CategoryTotal,
+        MonthlySummary,
+        Budget,
+        Category,
     );
     names.sort();
     let mut index = String::from(

@@ -144,6 +144,15 @@ pub struct Operation {
     /// How a payment was started.
     pub channel: Option<PaymentChannel>,
     pub failure_code: Option<ErrorCode>,
+    /// The other user of a transfer, masked (`*明`).
+    pub counterparty_name_masked: Option<String>,
+    /// `138****5678`.
+    pub counterparty_phone_masked: Option<String>,
+    /// The sender's note on a transfer.
+    pub note: Option<String>,
+    /// The history feed's sequence number of this version of the operation.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub seq: i64,
     /// RFC 3339 UTC.
     pub created_at: String,
     /// RFC 3339 UTC.
@@ -445,4 +454,168 @@ impl std::fmt::Debug for PhoneChangeFinish {
 /// registered with [`crate::Wallet::set_event_listener`]. Called without any lock held.
 pub trait EventListener: Send + Sync {
     fn on_event(&self, event: DeviceEvent);
+    /// A budget threshold reached, from [`crate::Wallet::sync_history`] (ignored by default).
+    fn on_budget_alert(&self, _alert: BudgetAlert) {}
+}
+
+// --- transfers, history, insight (issue 6) ---------------------------------------------------
+
+pub use wallet_protocol::category::Category;
+
+/// Who is behind a phone number, masked, shown before the user confirms a transfer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Recipient {
+    /// Every character but the last masked: `*明`, `**华`.
+    pub name_masked: String,
+    /// `138****5678`.
+    pub phone_masked: String,
+}
+
+/// What `transfer` needs. `amount` is what the user typed; the PIN is dropped after use.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TransferInput {
+    pub to_phone: String,
+    pub amount: String,
+    /// At most 50 characters; both sides see it.
+    pub note: Option<String>,
+    pub pin: String,
+    /// A retry with the same key never moves money twice. Made fresh when absent.
+    pub idempotency_key: Option<String>,
+}
+
+impl std::fmt::Debug for TransferInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransferInput")
+            .field("amount", &self.amount)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which way money moved for the wallet balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Direction {
+    In,
+    Out,
+}
+
+/// One entry of the local history (list and detail view).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistoryEntry {
+    pub operation_id: String,
+    pub kind: OperationKind,
+    pub status: OperationStatus,
+    pub direction: Direction,
+    pub amount: Money,
+    pub fee: Money,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    /// RFC 3339 UTC.
+    pub updated_at: String,
+    /// `YYYY-MM` in China Standard Time.
+    pub month: String,
+    pub merchant_id: Option<String>,
+    pub merchant_name: Option<String>,
+    pub merchant_city: Option<String>,
+    pub mcc: Option<String>,
+    /// Payments and refunds only.
+    pub category: Option<Category>,
+    pub counterparty_name_masked: Option<String>,
+    pub counterparty_phone_masked: Option<String>,
+    pub card_id: Option<String>,
+    pub card_last4: Option<String>,
+    pub bank: Option<Bank>,
+    pub note: Option<String>,
+    pub order_id: Option<String>,
+    pub channel: Option<PaymentChannel>,
+    pub failure_code: Option<ErrorCode>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub seq: i64,
+}
+
+/// Filters for the offline history list; every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistoryQuery {
+    /// Merchant, counterparty or note; CJK substrings and Latin word prefixes.
+    pub search: Option<String>,
+    /// `YYYY-MM` (China Standard Time).
+    pub month: Option<String>,
+    pub kind: Option<OperationKind>,
+    pub card_id: Option<String>,
+    pub category: Option<Category>,
+    /// `next_before` of the previous page.
+    pub before: Option<String>,
+    /// 50 when absent; at most 500.
+    pub limit: Option<u32>,
+}
+
+/// A page of the history, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistoryPage {
+    pub entries: Vec<HistoryEntry>,
+    /// Pass as `before` for older entries; absent on the last page.
+    pub next_before: Option<String>,
+}
+
+/// A budget threshold (80 % or 100 %) reached this month; raised once per category and month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BudgetAlert {
+    pub category: Category,
+    pub month: String,
+    /// 80 or 100.
+    pub threshold_percent: u32,
+    pub spent: Money,
+    pub budget: Money,
+}
+
+/// What one `sync_history` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HistorySync {
+    /// Operations new to this device.
+    pub added: u32,
+    /// Operations that changed (status, refunds...).
+    pub updated: u32,
+    pub alerts: Vec<BudgetAlert>,
+}
+
+/// One category of a month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CategoryTotal {
+    pub category: Category,
+    /// Succeeded payments minus succeeded refunds of the month (may be below zero when a refund
+    /// lands in a later month than its payment).
+    pub spent: Money,
+    /// Succeeded payments.
+    pub count: u32,
+    pub budget: Option<Money>,
+}
+
+/// A month's totals. Spending is succeeded merchant payments less refunds; transfers, top-ups
+/// and withdrawals are not spending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MonthlySummary {
+    pub month: String,
+    pub spent: Money,
+    /// Succeeded transfers in from other users.
+    pub received: Money,
+    /// Categories with spending or a budget, most spent first.
+    pub by_category: Vec<CategoryTotal>,
+}
+
+/// A monthly budget of one spending category (local to this profile).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Budget {
+    pub category: Category,
+    pub monthly: Money,
 }

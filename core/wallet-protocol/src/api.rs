@@ -93,6 +93,13 @@ pub mod paths {
     pub const LOGIN_SMS: &str = "/v1/login/sms";
     /// Signed: `GET`/`PUT /v1/settings` (SMS-only sign-in switch).
     pub const SETTINGS: &str = "/v1/settings";
+    /// Signed: `POST /v1/transfers/recipient` — the masked real name behind a phone number.
+    pub const TRANSFER_RECIPIENT: &str = "/v1/transfers/recipient";
+    /// Signed: `POST /v1/transfers` (PIN, `Idempotency-Key`).
+    pub const TRANSFERS: &str = "/v1/transfers";
+    /// Signed: `GET /v1/history?after=SEQ&limit=N` — every change to the account's operations
+    /// after a sequence number, oldest first (the incremental history sync).
+    pub const HISTORY: &str = "/v1/history";
     pub const OPENAPI: &str = "/openapi.json";
     pub const HEALTH: &str = "/healthz";
 
@@ -477,6 +484,10 @@ pub enum OperationKind {
     Payment,
     /// A merchant's refund back to the wallet balance.
     Refund,
+    /// Sent to another user (the balance gives).
+    TransferOut,
+    /// Received from another user (the balance gains).
+    TransferIn,
 }
 
 /// How a merchant payment was started.
@@ -493,6 +504,16 @@ pub enum PaymentChannel {
     Paycode,
     /// The merchant sent an order to the payer's phone number.
     RemoteOrder,
+}
+
+/// The other user of a transfer, masked: `*明`, `+86 138****5678`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Counterparty {
+    /// Every character but the last masked (`**华`).
+    pub name_masked: String,
+    pub phone_masked: String,
 }
 
 /// The merchant side of a payment or refund, as the server has it on record.
@@ -541,6 +562,16 @@ pub struct Operation {
     pub channel: Option<PaymentChannel>,
     /// Why it failed.
     pub failure_code: Option<ErrorCode>,
+    /// The other user of a transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterparty: Option<Counterparty>,
+    /// The sender's note on a transfer (both sides see it), at most 50 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Increases (server-wide) every time this operation is created or changes (status,
+    /// refunded amount, ...): the history sync's cursor. The latest `seq` of an operation wins.
+    #[serde(default)]
+    pub seq: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -1002,6 +1033,8 @@ pub enum DeviceEventKind {
     OrderWaiting,
     SmsLoginChanged,
     PhoneChanged,
+    /// Money arrived from another user (`reference` is the `transfer_in` operation id).
+    TransferReceived,
 }
 
 impl DeviceEventKind {
@@ -1013,6 +1046,7 @@ impl DeviceEventKind {
         Self::OrderWaiting,
         Self::SmsLoginChanged,
         Self::PhoneChanged,
+        Self::TransferReceived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -1024,6 +1058,7 @@ impl DeviceEventKind {
             Self::OrderWaiting => "order_waiting",
             Self::SmsLoginChanged => "sms_login_changed",
             Self::PhoneChanged => "phone_changed",
+            Self::TransferReceived => "transfer_received",
         }
     }
 
@@ -1169,6 +1204,54 @@ redacted_debug!(
     PhoneChangeRequest,
     PhoneChangeVerifyRequest
 );
+
+// ---------------------------------------------------------------------------------------------
+// Transfers and history (issue 6)
+
+/// `POST /v1/transfers/recipient`: who is behind this phone number (shown masked before the
+/// user confirms). `RECIPIENT_NOT_FOUND`, `TRANSFER_TO_SELF`; rate limited per device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RecipientLookupRequest {
+    pub phone: String,
+}
+
+/// Answer to [`RecipientLookupRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RecipientInfo {
+    pub name_masked: String,
+    pub phone_masked: String,
+}
+
+/// `POST /v1/transfers` (signed, `Idempotency-Key`): wallet balance to another user's wallet
+/// balance, at once. Answers the sender's `transfer_out` [`Operation`]. The recipient gets a
+/// `transfer_in` operation and a `transfer_received` device event. Limits per transfer and per
+/// day; `COOLING_OFF` above the small amount; `ACCOUNT_FROZEN` for the sender,
+/// `RECIPIENT_UNAVAILABLE` for a frozen recipient; `BALANCE_INSUFFICIENT`.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TransferRequest {
+    pub to_phone: String,
+    pub amount: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub pin: String,
+}
+
+/// `GET /v1/history?after=SEQ&limit=N`: operations whose `seq` is above `after`, by `seq`
+/// ascending. Apply each by `operation_id`, keeping the one with the highest `seq`; then ask
+/// again with `cursor` while `more`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HistoryFeed {
+    pub operations: Vec<Operation>,
+    /// The highest `seq` in this page (or `after` when empty).
+    pub cursor: i64,
+    pub more: bool,
+}
+
+redacted_debug!(TransferRequest);
 
 #[cfg(test)]
 mod tests {

@@ -151,6 +151,13 @@ error_codes! {
     UnfreezeDenied = "UNFREEZE_DENIED", 403, "The identity check failed";
     /// Sign-in by SMS code alone is switched off for this account (the default).
     SmsLoginDisabled = "SMS_LOGIN_DISABLED", 403, "Sign-in with an SMS code alone is switched off";
+    // --- transfers (issue 6) ---
+    /// No Wallet account has this phone number (transfers look the recipient up first).
+    RecipientNotFound = "RECIPIENT_NOT_FOUND", 404, "No Wallet account has this phone number";
+    /// A transfer to one's own account.
+    TransferToSelf = "TRANSFER_TO_SELF", 422, "You cannot send money to yourself";
+    /// The recipient's account cannot take money now (it is frozen).
+    RecipientUnavailable = "RECIPIENT_UNAVAILABLE", 409, "The recipient cannot receive money right now";
     // --- generic server ---
     NotFound = "NOT_FOUND", 404, "Not found";
     Forbidden = "FORBIDDEN", 403, "Not allowed";

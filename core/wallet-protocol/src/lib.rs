@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod card;
+pub mod category;
 pub mod error;
 pub mod identity;
 pub mod money;

@@ -23,6 +23,10 @@ import unittest
 from wallet_ffi import (
     AccountState,
     Bank,
+    Category,
+    Direction,
+    HistoryQuery,
+    TransferInput,
     EventListener,
     ReportLostInput,
     CardScheme,
@@ -535,6 +539,67 @@ class WalletBindingTest(unittest.TestCase):
         self.assertCode("DEVICE_REVOKED", wallet_b.whoami())
         self.assertEqual(store_b.items, {})
         self.assertEqual(files_in(home_b), [])
+
+    def test_transfer_history_search_summary_budget_csv(self):
+        sender_phone, receiver_phone = "13800138008", "13800138009"
+        number = self.server.test_card()["number"]
+        sender, _ = self.open("sender", MemorySecretStore())
+        receiver, _ = self.open("receiver", MemorySecretStore())
+
+        async def sign_up(wallet, phone):
+            await wallet.signup(SignupInput(
+                phone=phone, name=NAME, id_number=ID_NUMBER, password=PASSWORD))
+            await wallet.verify(self.server.otp(phone, "signup"))
+            await wallet.set_pin(PIN)
+
+        async def flow():
+            await sign_up(sender, sender_phone)
+            await sign_up(receiver, receiver_phone)
+            await sender.bind_card(number, sender_phone)
+            await sender.verify_card(self.server.otp(sender_phone, "card_bind"))
+            await sender.top_up(TopUpInput(amount="100", card_id=None, idempotency_key=None))
+
+            recipient = await sender.lookup_recipient(receiver_phone)
+            self.assertEqual(recipient.name_masked, "*明")
+            self.assertIn("****", recipient.phone_masked)
+            op = await sender.transfer(TransferInput(
+                to_phone=receiver_phone, amount="12.50", note="午饭",
+                pin=PIN, idempotency_key=None))
+            self.assertEqual(op.kind, OperationKind.TRANSFER_OUT)
+            self.assertEqual(op.status, OperationStatus.SUCCEEDED)
+            self.assertEqual(op.note, "午饭")
+            self.assertEqual(op.counterparty_name_masked, "*明")
+
+            synced = await receiver.sync_history()
+            self.assertEqual((synced.added, synced.updated), (1, 0))
+
+        asyncio.run(flow())
+        self.assertCode("TRANSFER_TO_SELF", sender.lookup_recipient(sender_phone))
+
+        page = receiver.history(HistoryQuery(
+            search="午饭", month=None, kind=None, card_id=None, category=None,
+            before=None, limit=None))
+        self.assertEqual(len(page.entries), 1)
+        entry = page.entries[0]
+        self.assertEqual(entry.kind, OperationKind.TRANSFER_IN)
+        self.assertEqual(entry.direction, Direction.IN)
+        self.assertEqual(entry.amount.minor, 1250)
+        self.assertEqual(receiver.history_entry(entry.operation_id), entry)
+        self.assertEqual(receiver.monthly_summary(entry.month).received.minor, 1250)
+        self.assertCode("MALFORMED_REQUEST", lambda: receiver.monthly_summary("2026/11"))
+
+        receiver.set_budget(Category.FOOD, "300")
+        self.assertEqual([(b.category, b.monthly.minor) for b in receiver.budgets()],
+                         [(Category.FOOD, 30000)])
+        receiver.set_budget(Category.FOOD, None)
+        self.assertEqual(receiver.budgets(), [])
+
+        csv = receiver.export_history_csv(HistoryQuery(
+            search=None, month=None, kind=None, card_id=None, category=None,
+            before=None, limit=None))
+        self.assertTrue(csv.startswith("\ufeffid,"))
+        self.assertIn("午饭", csv)
+        self.assertIn(",12.50,", csv)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,14 @@
 uniffi::setup_scaffolding!();
 
 mod error;
+mod history;
 mod lost;
 mod secret_store;
 mod types;
 mod wallet;
 
 pub use error::WalletError;
+pub use history::*;
 pub use lost::*;
 pub use secret_store::{SecretStore, SecretStoreError};
 pub use types::*;

@@ -341,6 +341,10 @@ pub enum OperationKind {
     Payment,
     /// A merchant's refund back to the wallet balance.
     Refund,
+    /// Sent to another user.
+    TransferOut,
+    /// Received from another user.
+    TransferIn,
 }
 
 impl From<wallet_core::OperationKind> for OperationKind {
@@ -350,6 +354,21 @@ impl From<wallet_core::OperationKind> for OperationKind {
             wallet_core::OperationKind::Withdrawal => Self::Withdrawal,
             wallet_core::OperationKind::Payment => Self::Payment,
             wallet_core::OperationKind::Refund => Self::Refund,
+            wallet_core::OperationKind::TransferOut => Self::TransferOut,
+            wallet_core::OperationKind::TransferIn => Self::TransferIn,
+        }
+    }
+}
+
+impl From<OperationKind> for wallet_core::OperationKind {
+    fn from(k: OperationKind) -> Self {
+        match k {
+            OperationKind::Topup => Self::Topup,
+            OperationKind::Withdrawal => Self::Withdrawal,
+            OperationKind::Payment => Self::Payment,
+            OperationKind::Refund => Self::Refund,
+            OperationKind::TransferOut => Self::TransferOut,
+            OperationKind::TransferIn => Self::TransferIn,
         }
     }
 }
@@ -487,6 +506,13 @@ pub struct Operation {
     pub channel: Option<PaymentChannel>,
     /// Why a `failed` operation failed, as a stable code (e.g. `CARD_DECLINED`).
     pub failure_code: Option<String>,
+    /// The other user of a transfer, masked (`*明`, `138****5678`).
+    pub counterparty_name_masked: Option<String>,
+    pub counterparty_phone_masked: Option<String>,
+    /// The sender's note on a transfer.
+    pub note: Option<String>,
+    /// The history feed's sequence number of this version.
+    pub seq: i64,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -508,6 +534,10 @@ impl From<wallet_core::Operation> for Operation {
             order_id: o.order_id,
             channel: o.channel.map(Into::into),
             failure_code: o.failure_code.map(|c| c.as_str().to_owned()),
+            counterparty_name_masked: o.counterparty_name_masked,
+            counterparty_phone_masked: o.counterparty_phone_masked,
+            note: o.note,
+            seq: o.seq,
             created_at: o.created_at,
             updated_at: o.updated_at,
         }

@@ -11,6 +11,13 @@ use crate::types::*;
 #[derive(uniffi::Object)]
 pub struct Wallet(wallet_core::Wallet);
 
+impl Wallet {
+    /// The core wallet, for the other modules' delegations.
+    pub(crate) fn core(&self) -> &wallet_core::Wallet {
+        &self.0
+    }
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl Wallet {
     /// Opens the profile at `config.home`, keeping its database key in `secret_store`.

@@ -15,6 +15,7 @@ pub(crate) mod pos;
 pub(crate) mod qr;
 pub(crate) mod sandbox;
 pub(crate) mod signup;
+pub(crate) mod transfer;
 pub(crate) mod verify;
 
 use axum::http::Request;
@@ -53,6 +54,9 @@ pub fn app(state: AppState) -> Router {
         .route(paths::WITHDRAWALS, post(money::withdraw))
         .route(paths::BALANCE, get(money::balance))
         .route(paths::OPERATION, get(money::operation))
+        .route(paths::TRANSFER_RECIPIENT, post(transfer::recipient))
+        .route(paths::TRANSFERS, post(transfer::send))
+        .route(paths::HISTORY, get(transfer::history))
         .route(paths::QR_RESOLVE, post(qr::resolve))
         .route(paths::QR_PAYMENTS, post(qr::pay))
         .route(paths::ORDERS, get(orders::list))

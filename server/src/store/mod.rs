@@ -15,6 +15,7 @@ pub use lost::*;
 pub use money::*;
 pub use pay::*;
 pub use sqlite::SqliteStore;
+pub use transfer::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -159,6 +160,7 @@ macro_rules! on_backend {
 mod lost;
 mod money;
 mod pay;
+mod transfer;
 
 impl Store {
     /// Opens (creating if needed) and migrates the database named by `location`: a file path for

@@ -89,6 +89,10 @@ pub enum OpKind {
     Payment,
     /// Merchant → wallet.
     Refund,
+    /// Wallet → another user's wallet (the sender's side).
+    TransferOut,
+    /// Another user's wallet → this wallet (the recipient's side).
+    TransferIn,
 }
 
 impl OpKind {
@@ -98,6 +102,8 @@ impl OpKind {
             OpKind::Withdrawal => "withdrawal",
             OpKind::Payment => "payment",
             OpKind::Refund => "refund",
+            OpKind::TransferOut => "transfer_out",
+            OpKind::TransferIn => "transfer_in",
         }
     }
 
@@ -107,6 +113,8 @@ impl OpKind {
             "withdrawal" => Ok(OpKind::Withdrawal),
             "payment" => Ok(OpKind::Payment),
             "refund" => Ok(OpKind::Refund),
+            "transfer_out" => Ok(OpKind::TransferOut),
+            "transfer_in" => Ok(OpKind::TransferIn),
             other => Err(StoreError::Corrupt(format!("operation kind {other:?}"))),
         }
     }
@@ -161,11 +169,27 @@ pub struct OperationRow {
     pub merchant_id: Option<String>,
     pub order_id: Option<String>,
     pub channel: Option<String>,
+    /// The other user of a transfer, as shown when it was made.
+    pub counterparty: Option<CounterpartyRow>,
+    /// Links the two sides of a transfer.
+    pub transfer_id: Option<String>,
+    /// The sender's note on a transfer.
+    pub note: Option<String>,
     pub idempotency_key: String,
     pub request_hash: String,
     pub failure_code: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Increases server-wide at every insert or change of the row (the history cursor).
+    pub seq: i64,
+}
+
+/// The other side of a transfer: the account and how it is shown (masked when stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterpartyRow {
+    pub account_id: String,
+    pub name_masked: String,
+    pub phone_masked: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -699,7 +723,10 @@ impl Store {
             }
             let wallet = wallet_account(&op.account_id);
             let (status, failure) = match (&resolution, op.kind) {
-                (_, OpKind::Payment | OpKind::Refund) => {
+                (
+                    _,
+                    OpKind::Payment | OpKind::Refund | OpKind::TransferOut | OpKind::TransferIn,
+                ) => {
                     return Err(StoreError::Corrupt(format!(
                         "{} {id} is settled when made, never by a bank answer",
                         op.kind.as_str()
@@ -1073,7 +1100,8 @@ fn card_row(
 }
 
 pub(super) const OP_COLUMNS: &str = "id, account_id, kind, status, amount, fee, currency, card_id, \
-     idempotency_key, request_hash, failure_code, created_at, updated_at, merchant_id, order_id, channel";
+     idempotency_key, request_hash, failure_code, created_at, updated_at, merchant_id, order_id, channel, \
+     counterparty_account_id, counterparty_name_masked, counterparty_phone_masked, transfer_id, note, seq";
 
 /// Reads a row; the inner `Result` reports values this server cannot read.
 pub(super) fn op_from(r: &Row<'_>) -> rusqlite::Result<Result<OperationRow, StoreError>> {
@@ -1097,6 +1125,23 @@ pub(super) fn op_from(r: &Row<'_>) -> rusqlite::Result<Result<OperationRow, Stor
             merchant_id: r.get(13)?,
             order_id: r.get(14)?,
             channel: r.get(15)?,
+            counterparty: match (
+                r.get::<_, Option<String>>(16)?,
+                r.get::<_, Option<String>>(17)?,
+                r.get::<_, Option<String>>(18)?,
+            ) {
+                (Some(account_id), Some(name_masked), Some(phone_masked)) => {
+                    Some(CounterpartyRow {
+                        account_id,
+                        name_masked,
+                        phone_masked,
+                    })
+                }
+                _ => None,
+            },
+            transfer_id: r.get(19)?,
+            note: r.get(20)?,
+            seq: r.get(21)?,
         })
     })();
     Ok(row.and_then(|mut o: OperationRow| {
@@ -1269,6 +1314,9 @@ fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreErr
     if let Some(broken) = merchant_check(c)? {
         return Ok(Err(broken));
     }
+    if let Some(broken) = transfer_check(c)? {
+        return Ok(Err(broken));
+    }
     Ok(Ok(LedgerTotals {
         accounts: q("SELECT COUNT(*) FROM ledger_accounts")?,
         transactions: q("SELECT COUNT(*) FROM ledger_transactions")?,
@@ -1277,6 +1325,60 @@ fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreErr
             "SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE kind = 'customer'",
         )?,
     }))
+}
+
+/// Transfers between users (issue 6): each is settled when made, as two operations sharing a
+/// `transfer_id` (the sender's `transfer_out`, the recipient's `transfer_in`, same amount, each
+/// naming the other account) and one two-entry ledger transaction on the sending side that
+/// moved the amount from the sender's wallet to the recipient's.
+fn transfer_check(c: &Connection) -> Result<Option<String>, StoreError> {
+    let q = |sql: &str| -> Result<i64, StoreError> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
+    let unsettled = q(
+        "SELECT COUNT(*) FROM operations WHERE kind IN ('transfer_out', 'transfer_in')
+            AND (status <> 'succeeded' OR fee <> 0 OR transfer_id IS NULL)",
+    )?;
+    if unsettled != 0 {
+        return Ok(Some(format!(
+            "{unsettled} transfer operations are not settled, carry a fee or lack their transfer"
+        )));
+    }
+    let unpaired = q("SELECT COUNT(*) FROM operations o WHERE o.kind IN ('transfer_out', 'transfer_in') AND (NOT EXISTS (
+            SELECT 1 FROM operations p WHERE p.transfer_id = o.transfer_id AND p.id <> o.id
+              AND p.kind = CASE o.kind WHEN 'transfer_out' THEN 'transfer_in' ELSE 'transfer_out' END
+              AND p.account_id = o.counterparty_account_id AND p.counterparty_account_id = o.account_id
+              AND p.amount = o.amount AND p.currency = o.currency)
+         OR (SELECT COUNT(*) FROM operations p WHERE p.transfer_id = o.transfer_id) <> 2)")?;
+    if unpaired != 0 {
+        return Ok(Some(format!(
+            "{unpaired} transfer operations lack their matching other side"
+        )));
+    }
+    let misposted = q("SELECT COUNT(*) FROM operations o WHERE
+            (o.kind = 'transfer_in' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 0)
+         OR (o.kind = 'transfer_out' AND (
+                (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 1
+             OR (SELECT COUNT(*) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id WHERE t.operation_id = o.id) <> 2
+             OR NOT EXISTS (SELECT 1 FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+                            WHERE t.operation_id = o.id AND t.kind = 'transfer'
+                              AND e.ledger_account = 'wallet:' || o.account_id AND e.amount = -o.amount)
+             OR NOT EXISTS (SELECT 1 FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+                            WHERE t.operation_id = o.id AND t.kind = 'transfer'
+                              AND e.ledger_account = 'wallet:' || o.counterparty_account_id AND e.amount = o.amount)))")?;
+    if misposted != 0 {
+        return Ok(Some(format!(
+            "{misposted} transfers did not move their amount from the sender's wallet to the recipient's"
+        )));
+    }
+    let stray = q(
+        "SELECT COUNT(*) FROM ledger_transactions t WHERE t.kind = 'transfer' AND NOT EXISTS (
+            SELECT 1 FROM operations o WHERE o.id = t.operation_id AND o.kind = 'transfer_out')",
+    )?;
+    if stray != 0 {
+        return Ok(Some(format!(
+            "{stray} transfer ledger transactions belong to no transfer"
+        )));
+    }
+    Ok(None)
 }
 
 /// The merchant side of the books: each payment moved its amount from the payer's wallet to

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_cards_ledger.sql"),
     include_str!("../../migrations/0003_merchants_orders_paycodes.sql"),
     include_str!("../../migrations/0004_lost_phone.sql"),
+    include_str!("../../migrations/0005_transfers_history.sql"),
 ];
 
 #[derive(Clone)]

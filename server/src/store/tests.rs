@@ -57,7 +57,7 @@ async fn migrations_run_once_and_reopen() {
     drop(store);
     let store = Store::open(path).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 4);
+    assert_eq!(sqlite::schema_version(db), 5);
     assert!(store
         .account_by_phone("+8613812345678")
         .await
@@ -78,7 +78,7 @@ fn newer_schema_is_refused_and_postgres_is_not_yet_supported() {
         Store::open(path.to_str().unwrap()),
         Err(StoreError::TooNew {
             found: 99,
-            known: 4
+            known: 5
         })
     ));
     let err = Store::open("postgres://localhost/wallet").unwrap_err();
@@ -280,7 +280,7 @@ async fn version_1_database_migrates_to_the_ledger_schema() {
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 4);
+    assert_eq!(sqlite::schema_version(db), 5);
     assert!(store.account("acc_old").await.unwrap().is_some());
     assert_eq!(store.balance("acc_old").await.unwrap(), 0);
     assert!(store.cards("acc_old").await.unwrap().is_empty());
@@ -324,7 +324,7 @@ async fn version_2_database_migrates_to_the_merchant_schema() {
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 4);
+    assert_eq!(sqlite::schema_version(db), 5);
     let op = store.operation("acc_old", "op_old").await.unwrap().unwrap();
     assert_eq!(op.card_id.as_deref(), Some("card_old"));
     assert_eq!(
@@ -373,7 +373,7 @@ async fn version_3_database_migrates_to_the_lost_phone_schema() {
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
     let Backend::Sqlite(db) = &store.0;
-    assert_eq!(sqlite::schema_version(db), 4);
+    assert_eq!(sqlite::schema_version(db), 5);
     assert_eq!(
         store.account_guard("acc_old").await.unwrap(),
         AccountGuard::default()
@@ -395,4 +395,334 @@ async fn version_3_database_migrates_to_the_lost_phone_schema() {
     let log = store.security_log("acc_old", None, 10).await.unwrap();
     let kinds: Vec<_> = log.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["frozen", "device_revoked"]);
+}
+
+/// A database left by issue 5 (schema 4, frozen here as it shipped: an account with a card, a
+/// settled top-up and a withdrawal still pending, made in that order but the withdrawal first
+/// by the clock) migrates to the transfer schema: existing operations are numbered by time
+/// made, a new operation and a settled one each take the next `seq`, and the books still hold.
+#[tokio::test]
+async fn version_4_database_migrates_to_the_transfer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL);",
+        )
+        .unwrap();
+        for sql in [
+            include_str!("../../migrations/0001_init.sql"),
+            include_str!("../../migrations/0002_cards_ledger.sql"),
+            include_str!("../../migrations/0003_merchants_orders_paycodes.sql"),
+            include_str!("../../migrations/0004_lost_phone.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO schema_migrations VALUES (1, 0), (2, 0), (3, 0), (4, 0);
+             INSERT INTO accounts (id, phone, name, id_number, password_hash, created_at)
+                 VALUES ('acc_old', '+8613812345678', '李明', '11010519491231002X', 'x', 0);
+             INSERT INTO cards (id, account_id, token, bank, scheme, card_type, last4, status, is_default, bound_at)
+                 VALUES ('card_old', 'acc_old', 'tok', 'CMB', 'unionpay', 'debit', '1234', 'active', 1, 0);
+             INSERT INTO operations (id, account_id, kind, status, amount, fee, currency, card_id,
+                     idempotency_key, request_hash, failure_code, created_at, updated_at)
+                 VALUES ('op_topup', 'acc_old', 'topup', 'succeeded', 5000, 0, 'CNY', 'card_old', 'key-00000001', 'h', NULL, 200, 200),
+                        ('op_wd', 'acc_old', 'withdrawal', 'pending', 1000, 10, 'CNY', 'card_old', 'key-00000002', 'h', NULL, 100, 100);
+             INSERT INTO ledger_accounts (id, kind, currency, balance) VALUES
+                 ('bank:sandbox', 'bank', 'CNY', -5000), ('wallet:acc_old', 'customer', 'CNY', 4000),
+                 ('clearing:withdrawals', 'clearing', 'CNY', 1000);
+             INSERT INTO ledger_transactions (id, operation_id, kind, created_at) VALUES
+                 ('ltx_1', 'op_topup', 'topup', 200), ('ltx_2', 'op_wd', 'withdrawal_reserve', 200);
+             INSERT INTO ledger_entries (transaction_id, ledger_account, amount, currency) VALUES
+                 ('ltx_1', 'bank:sandbox', -5000, 'CNY'), ('ltx_1', 'wallet:acc_old', 5000, 'CNY'),
+                 ('ltx_2', 'wallet:acc_old', -1000, 'CNY'), ('ltx_2', 'clearing:withdrawals', 1000, 'CNY');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(path.to_str().unwrap()).unwrap();
+    let Backend::Sqlite(db) = &store.0;
+    assert_eq!(sqlite::schema_version(db), 5);
+    assert!(store.ledger_check().await.unwrap().is_ok());
+    let seqs = |rows: Vec<OperationRow>| -> Vec<(String, i64)> {
+        rows.into_iter().map(|o| (o.id, o.seq)).collect()
+    };
+    // Numbered by the time they were made.
+    assert_eq!(
+        seqs(store.history("acc_old", 0, 10).await.unwrap()),
+        [("op_wd".to_owned(), 1), ("op_topup".to_owned(), 2)]
+    );
+    let topup = store
+        .operation("acc_old", "op_topup")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (topup.counterparty, topup.note, topup.transfer_id),
+        (None, None, None)
+    );
+    // Settling the pending withdrawal renumbers it.
+    let settled = store
+        .finish_operation("op_wd", Resolution::Approved, 300)
+        .await
+        .unwrap();
+    assert_eq!((settled.status, settled.seq), (OpStatus::Succeeded, 3));
+    // A new operation takes the next number.
+    let begun = store
+        .begin_operation(
+            NewOperation {
+                id: "op_new".into(),
+                account_id: "acc_old".into(),
+                kind: OpKind::Topup,
+                amount: 100,
+                fee: 0,
+                currency: "CNY".into(),
+                card_id: "card_old".into(),
+                idempotency_key: "key-00000003".into(),
+                request_hash: "h3".into(),
+            },
+            400,
+            0,
+            1_000_000,
+            0,
+        )
+        .await
+        .unwrap();
+    let BeginOutcome::Created(new) = begun else {
+        panic!("{begun:?}")
+    };
+    assert_eq!(new.seq, 4);
+    assert_eq!(
+        seqs(store.history("acc_old", 2, 10).await.unwrap()),
+        [("op_wd".to_owned(), 3), ("op_new".to_owned(), 4)]
+    );
+    assert!(store.ledger_check().await.unwrap().is_ok());
+}
+
+/// An account with one live device, through the sign-up path (`ch_<n>`, `acc_<n>`, `dev_<n>`).
+async fn account_named(store: &Store, n: u8, phone: &str, name: &str) -> String {
+    store
+        .insert_challenge(NewChallenge {
+            id: format!("ch_{n}"),
+            purpose: ChallengePurpose::Signup,
+            phone: phone.into(),
+            account_id: None,
+            signup: Some(PendingSignup {
+                name: name.into(),
+                id_number: "11010519491231002X".into(),
+                password_hash: "$argon2id$dummy".into(),
+            }),
+            code_hash: "h".into(),
+            created_at: NOW,
+            expires_at: NOW + 300,
+        })
+        .await
+        .unwrap();
+    let device = NewDevice {
+        id: format!("dev_{n}"),
+        public_key: "k".into(),
+        name: "phone".into(),
+        platform: "cli".into(),
+        paycode_seed: None,
+    };
+    let outcome = store
+        .verify_challenge(
+            &format!("ch_{n}"),
+            NOW,
+            5,
+            |h| h == "h",
+            format!("acc_{n}"),
+            device,
+            86_400,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(outcome, VerifyOutcome::Enrolled(_)), "{outcome:?}");
+    format!("acc_{n}")
+}
+
+/// The store's transfer re-checks every guard inside its own transaction (a freeze or a
+/// cooling-off that commits after the caller's early check still holds), writes both sides
+/// with the other user as shown then, and tells the recipient.
+#[tokio::test]
+async fn transfers_recheck_their_guards_inside_the_transaction() {
+    let (dir, store) = temp_store();
+    let a = account_named(&store, 1, "+8613812345678", "李明").await;
+    let b = account_named(&store, 2, "+8613900000002", "王小华").await;
+    store
+        .insert_card_binding(CardBindingRow {
+            id: "bind_1".into(),
+            account_id: a.clone(),
+            bank_ref: "ref".into(),
+            bank: Some("CMB".into()),
+            scheme: "unionpay".into(),
+            card_type: "debit".into(),
+            last4: "1234".into(),
+            created_at: NOW,
+            expires_at: NOW + 300,
+        })
+        .await
+        .unwrap();
+    let binding = store.card_binding(&a, "bind_1").await.unwrap().unwrap();
+    let bound = store
+        .complete_card_binding(binding, "card_1".into(), "tok".into(), NOW)
+        .await
+        .unwrap();
+    assert!(matches!(bound, BindOutcome::Bound(_)), "{bound:?}");
+    let topup = NewOperation {
+        id: "op_topup".into(),
+        account_id: a.clone(),
+        kind: OpKind::Topup,
+        amount: 10_000,
+        fee: 0,
+        currency: "CNY".into(),
+        card_id: "card_1".into(),
+        idempotency_key: "key-topup-1".into(),
+        request_hash: "h".into(),
+    };
+    store
+        .begin_operation(topup, NOW, 0, i64::MAX, 0)
+        .await
+        .unwrap();
+    let topped = store
+        .finish_operation("op_topup", Resolution::Approved, NOW)
+        .await
+        .unwrap();
+
+    let mut n = 0;
+    let mut send = |key: &str, amount: i64, hash: &str, now: i64| {
+        n += 1;
+        NewTransfer {
+            transfer_id: format!("tr_{n}"),
+            out_id: format!("op_out_{n}"),
+            in_id: format!("op_in_{n}"),
+            from_account: a.clone(),
+            to_account: b.clone(),
+            amount,
+            currency: "CNY".into(),
+            note: Some("午饭".into()),
+            idempotency_key: key.into(),
+            request_hash: hash.into(),
+            now,
+            day_start: crate::config::day_start_cst(now),
+            daily_limit: 8_000,
+            cooling_off_limit: 500,
+        }
+    };
+    let live = |id: &str| {
+        let store = store.clone();
+        let id = id.to_owned();
+        async move { store.device(&id).await.unwrap().unwrap() }
+    };
+
+    // A frozen recipient takes nothing; a frozen sender sends nothing.
+    store
+        .freeze(&b, FreezeScope::AllBut("dev_2".into()), "test", NOW)
+        .await
+        .unwrap();
+    let out = store.transfer(send("key-1", 100, "h1", NOW)).await.unwrap();
+    assert_eq!(out, TransferOutcome::RecipientUnavailable);
+    store
+        .unfreeze(&b, live("dev_2").await, NOW, NOW)
+        .await
+        .unwrap();
+    store
+        .freeze(&a, FreezeScope::AllBut("dev_1".into()), "test", NOW)
+        .await
+        .unwrap();
+    let out = store.transfer(send("key-1", 100, "h1", NOW)).await.unwrap();
+    assert_eq!(out, TransferOutcome::Frozen);
+    // Unfrozen into a cooling-off: at most ¥5.00 (here) a transfer.
+    store
+        .unfreeze(&a, live("dev_1").await, NOW, NOW + 100)
+        .await
+        .unwrap();
+    let out = store.transfer(send("key-1", 501, "h1", NOW)).await.unwrap();
+    assert_eq!(out, TransferOutcome::CoolingOff { until: NOW + 100 });
+    let out = store.transfer(send("key-1", 500, "h1", NOW)).await.unwrap();
+    let TransferOutcome::Sent(first) = out else {
+        panic!("{out:?}")
+    };
+    assert_eq!(
+        (first.kind, first.status, first.amount, first.fee),
+        (OpKind::TransferOut, OpStatus::Succeeded, 500, 0)
+    );
+    assert!(first.seq > topped.seq);
+    assert_eq!(
+        first.counterparty,
+        Some(CounterpartyRow {
+            account_id: b.clone(),
+            name_masked: "**华".into(),
+            phone_masked: "+86 139****0002".into(),
+        })
+    );
+    assert_eq!(first.note.as_deref(), Some("午饭"));
+    // The key answers the first transfer, or refuses another request.
+    let again = store.transfer(send("key-1", 500, "h1", NOW)).await.unwrap();
+    assert_eq!(again, TransferOutcome::Existing(first.clone()));
+    let other = store.transfer(send("key-1", 600, "h2", NOW)).await.unwrap();
+    assert_eq!(other, TransferOutcome::KeyReused);
+
+    // The day's limit (8,000 here), then the balance.
+    let later = NOW + 200;
+    let out = store
+        .transfer(send("key-2", 7_501, "h3", later))
+        .await
+        .unwrap();
+    assert_eq!(out, TransferOutcome::DailyLimit { remaining: 7_500 });
+    let out = store
+        .transfer(send("key-3", 7_500, "h4", later))
+        .await
+        .unwrap();
+    assert!(matches!(out, TransferOutcome::Sent(_)), "{out:?}");
+    let next_day = later + 86_400;
+    let out = store
+        .transfer(send("key-4", 2_001, "h5", next_day))
+        .await
+        .unwrap();
+    assert_eq!(out, TransferOutcome::BalanceInsufficient { balance: 2_000 });
+    assert_eq!(store.balance(&a).await.unwrap(), 2_000);
+    assert_eq!(store.balance(&b).await.unwrap(), 8_000);
+
+    // The recipient's side: two transfer_in rows, as the sender was shown then, and an event
+    // naming each.
+    let incoming: Vec<_> = store
+        .history(&b, 0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.kind == OpKind::TransferIn)
+        .collect();
+    assert_eq!(incoming.len(), 2);
+    assert!(incoming[0].seq < incoming[1].seq);
+    let sender = incoming[0].counterparty.clone().unwrap();
+    assert_eq!(
+        (
+            sender.account_id.as_str(),
+            sender.name_masked.as_str(),
+            sender.phone_masked.as_str()
+        ),
+        (a.as_str(), "*明", "+86 138****5678")
+    );
+    assert_eq!(incoming[0].transfer_id, first.transfer_id);
+    let events: Vec<_> = store
+        .device_events(&b, "dev_2", 0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == wallet_protocol::api::DeviceEventKind::TransferReceived)
+        .map(|e| e.reference.unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        incoming.iter().map(|o| o.id.clone()).collect::<Vec<_>>()
+    );
+    assert!(store.ledger_check().await.unwrap().is_ok());
+
+    // The check notices a transfer that lost its other side.
+    let conn = rusqlite::Connection::open(dir.path().join("server.db")).unwrap();
+    conn.execute("DELETE FROM operations WHERE id = ?1", [&incoming[0].id])
+        .unwrap();
+    let broken = store.ledger_check().await.unwrap().unwrap_err();
+    assert!(broken.contains("other side"), "{broken}");
 }

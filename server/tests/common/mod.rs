@@ -4,6 +4,7 @@
 // Test helpers: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -282,9 +283,14 @@ impl TestApp {
     }
 
     pub async fn signup(&self, phone: &str, password: &str) -> TestResponse {
+        self.signup_named(phone, NAME, password).await
+    }
+
+    /// Sign-up with another real name.
+    pub async fn signup_named(&self, phone: &str, name: &str, password: &str) -> TestResponse {
         self.post_json(
             paths::SIGNUP,
-            json!({ "phone": phone, "name": NAME, "id_number": ID_NUMBER, "password": password }),
+            json!({ "phone": phone, "name": name, "id_number": ID_NUMBER, "password": password }),
         )
         .await
     }
@@ -326,7 +332,12 @@ impl TestApp {
 
     /// Sign-up of another phone number → outbox → verify.
     pub async fn signed_up_device_for(&self, phone: &str) -> TestDevice {
-        let res = self.signup(phone, PASSWORD).await;
+        self.signed_up_device_named(phone, NAME).await
+    }
+
+    /// Sign-up of another phone number under another real name → outbox → verify.
+    pub async fn signed_up_device_named(&self, phone: &str, name: &str) -> TestDevice {
+        let res = self.signup_named(phone, name, PASSWORD).await;
         assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
         let challenge: ChallengeResponse = serde_json::from_value(res.body).unwrap();
         let code = self.latest_code(phone).await;
@@ -398,7 +409,12 @@ impl TestApp {
     /// A payer with the payment PIN `pin`, a sandbox debit card bound, and `topup` fen in the
     /// wallet. The clock then moves a second on, so later operations sort after the top-up.
     pub async fn payer(&self, phone: &str, pin: &str, topup: i64) -> TestDevice {
-        let d = self.signed_up_device_for(phone).await;
+        self.payer_named(phone, NAME, pin, topup).await
+    }
+
+    /// [`TestApp::payer`] under another real name.
+    pub async fn payer_named(&self, phone: &str, name: &str, pin: &str, topup: i64) -> TestDevice {
+        let d = self.signed_up_device_named(phone, name).await;
         let res = self
             .signed_json(
                 &d,
@@ -455,5 +471,77 @@ impl TestApp {
         }
         self.advance(1);
         d
+    }
+}
+
+impl TestApp {
+    /// `GET /v1/history?after=..&limit=..`, signed by `d`.
+    pub async fn history(&self, d: &TestDevice, after: i64, limit: Option<u32>) -> TestResponse {
+        let path = match limit {
+            Some(l) => format!("{}?after={after}&limit={l}", paths::HISTORY),
+            None => format!("{}?after={after}", paths::HISTORY),
+        };
+        self.signed_json(d, Method::GET, &path, None, &[]).await
+    }
+}
+
+/// A client's local store: the latest version of each operation, by id, and its cursor. Syncs
+/// page by page until `more` is false; answers how many entries it received.
+#[derive(Default)]
+pub struct HistoryClient {
+    pub ops: BTreeMap<String, Value>,
+    pub cursor: i64,
+}
+
+impl HistoryClient {
+    pub async fn sync(&mut self, app: &TestApp, d: &TestDevice, limit: Option<u32>) -> usize {
+        let mut received = 0;
+        loop {
+            let res = app.history(d, self.cursor, limit).await;
+            assert_eq!(res.status, StatusCode::OK, "{res:?}");
+            let ops = res.body["operations"].as_array().unwrap();
+            let mut last = self.cursor;
+            for op in ops {
+                let seq = op["seq"].as_i64().unwrap();
+                assert!(seq > last, "seq must increase strictly: {last} then {seq}");
+                last = seq;
+                let id = op["operation_id"].as_str().unwrap().to_owned();
+                if let Some(old) = self.ops.get(&id) {
+                    assert!(
+                        old["seq"].as_i64().unwrap() < seq,
+                        "an old version came again"
+                    );
+                }
+                self.ops.insert(id, op.clone());
+            }
+            received += ops.len();
+            let cursor = res.body["cursor"].as_i64().unwrap();
+            assert_eq!(cursor, last, "cursor is the last seq (or after)");
+            self.cursor = cursor;
+            if let Some(l) = limit {
+                assert!(ops.len() <= l as usize);
+            }
+            if !res.body["more"].as_bool().unwrap() {
+                return received;
+            }
+            assert!(!ops.is_empty(), "more with an empty page");
+        }
+    }
+
+    /// The wallet balance the operations add up to.
+    pub fn balance(&self) -> i64 {
+        self.ops
+            .values()
+            .filter(|o| o["status"] != "failed")
+            .map(|o| {
+                let amount = o["amount"]["minor"].as_i64().unwrap();
+                match o["kind"].as_str().unwrap() {
+                    "topup" if o["status"] == "succeeded" => amount,
+                    "topup" => 0,
+                    "refund" | "transfer_in" => amount,
+                    _ => -amount,
+                }
+            })
+            .sum()
     }
 }

@@ -31,6 +31,15 @@ import type {
   TopUpInput,
   WalletErrorData,
   WithdrawInput,
+  Budget,
+  Category,
+  HistoryEntry,
+  HistoryPage,
+  HistoryQuery,
+  HistorySync,
+  MonthlySummary,
+  Recipient,
+  TransferInput,
 } from './types';
 
 /**
@@ -130,6 +139,25 @@ export interface Backend {
   startPhoneChange(input: PhoneChangeInput): Promise<PhoneChangeStarted>;
   /** The code(s) and what to do with the bank cards bound under the old number; the new profile. */
   finishPhoneChange(input: PhoneChangeFinish): Promise<Profile>;
+
+  // --- transfers, history and insight (issue 6) ---
+  /** Who has this phone number, masked (`**华`, `+86 139****0002`); `RECIPIENT_NOT_FOUND`, `TRANSFER_TO_SELF`. */
+  lookupRecipient(phone: string): Promise<Recipient>;
+  /** Wallet to wallet with the PIN; limits and the cooling-off apply; the key makes retries safe. */
+  transfer(input: TransferInput): Promise<Operation>;
+  /** Brings the local history up to date; budget thresholds newly reached this month come back as alerts. */
+  syncHistory(): Promise<HistorySync>;
+  /** Offline: a page of the local history, newest first (`before` = the previous page's `next_before`). */
+  history(query: HistoryQuery): Promise<HistoryPage>;
+  /** Offline: one entry (detail view); `NOT_FOUND` when unknown on this device. */
+  historyEntry(operationId: string): Promise<HistoryEntry>;
+  /** Offline: a month's (`YYYY-MM`, this month when null) spending by category. */
+  monthlySummary(month: string | null): Promise<MonthlySummary>;
+  budgets(): Promise<Budget[]>;
+  /** A category's monthly budget as typed, or none with `null`. */
+  setBudget(category: Category, amount: string | null): Promise<void>;
+  /** The core's CSV (UTF-8 with BOM) of the matching history, saved to a new file; answers its path. */
+  saveHistoryCsv(query: HistoryQuery): Promise<string>;
 }
 
 /** A failure from the backend. The UI shows localised text for `code`, never `message`. */
@@ -230,5 +258,14 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
     freezeAccount: guard((id: string | null) => inner.freezeAccount(id)),
     startPhoneChange: guard((i: PhoneChangeInput) => inner.startPhoneChange(i)),
     finishPhoneChange: guard((i: PhoneChangeFinish) => inner.finishPhoneChange(i)),
+    lookupRecipient: guard((p: string) => inner.lookupRecipient(p)),
+    transfer: guard((i: TransferInput) => inner.transfer(i)),
+    syncHistory: guard(() => inner.syncHistory()),
+    history: guard((q: HistoryQuery) => inner.history(q)),
+    historyEntry: guard((id: string) => inner.historyEntry(id)),
+    monthlySummary: guard((month: string | null) => inner.monthlySummary(month)),
+    budgets: guard(() => inner.budgets()),
+    setBudget: guard((c: Category, a: string | null) => inner.setBudget(c, a)),
+    saveHistoryCsv: guard((q: HistoryQuery) => inner.saveHistoryCsv(q)),
   };
 }

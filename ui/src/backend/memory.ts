@@ -40,6 +40,16 @@ import type {
   SignupInput,
   TopUpInput,
   WithdrawInput,
+  Budget,
+  BudgetAlert,
+  Category,
+  HistoryEntry,
+  HistoryPage,
+  HistoryQuery,
+  HistorySync,
+  MonthlySummary,
+  Recipient,
+  TransferInput,
 } from './types';
 
 type Account = { accountId: string; phone: string; name: string; idNumber: string; password: string };
@@ -175,6 +185,12 @@ export class InMemoryBackend implements Backend {
   private eventCursor = 0;
   private smsLogin = false;
   private phoneChange: PhoneChange | null = null;
+  private budgetList = new Map<Category, number>();
+  private raisedAlerts = new Set<string>();
+  private syncedOps = 0;
+  private lastQuery: HistoryQuery | null = null;
+  /** The CSV documents "saved" by {@link saveHistoryCsv}, newest last (for assertions). */
+  savedCsv: Array<{ path: string; csv: string }> = [];
   /** The codes of a phone-number change "sent" (to the new number, and to the old one), for tests to type in. */
   phoneChangeCodes: { code: string; oldCode: string | null } | null = null;
   /** Every lost-phone report received (as sent, for assertions; a test fake only). */
@@ -891,6 +907,234 @@ export class InMemoryBackend implements Backend {
     return this.profile;
   }
 
+  // --- transfers, history and insight (issue 6) ---
+
+  /** Money from another user arrives: a `transfer_in` operation and a `transfer_received` event. */
+  receiveTransfer(from: { name: string; phone: string }, minor: number, note: string | null = null): this {
+    const op = this.transferOperation('transfer_in', minor, maskName(from.name), maskPhone(from.phone), note);
+    this.balanceMinor = addMinor(this.balanceMinor, minor);
+    this.pushDeviceEvent('transfer_received', { reference: op.operation_id });
+    return this;
+  }
+
+  /** A succeeded payment at a seeded merchant at `at` (history and summary tests). */
+  seedPayment(merchantId: string, minor: number, at: string = this.now.toISOString()): this {
+    const merchant = this.merchants.get(merchantId);
+    if (!merchant) throw new Error(`no merchant ${merchantId}`);
+    const op = this.pay(merchant, minor, 'static_qr', null);
+    op.created_at = at;
+    op.updated_at = at;
+    this.operations.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+    return this;
+  }
+
+  /** The last query `history` answered (for assertions). */
+  lastHistoryQuery(): HistoryQuery | null {
+    return this.lastQuery;
+  }
+
+  async lookupRecipient(phone: string): Promise<Recipient> {
+    await this.enter('lookupRecipient', true);
+    await this.online();
+    const acct = this.recipient(phone);
+    return { name_masked: maskName(acct.name), phone_masked: maskPhone(acct.phone) };
+  }
+
+  async transfer(input: TransferInput): Promise<Operation> {
+    await this.enter('transfer', true);
+    await this.online();
+    const fingerprint = JSON.stringify(['transfer', input.to_phone, input.amount, input.note]);
+    const again = this.replay(input.idempotency_key, fingerprint);
+    if (again) return again;
+    this.notFrozen();
+    const amount = parseAmount(input.amount);
+    const note = input.note?.trim() || null;
+    if (note && note.length > 50) throw new WalletError('MALFORMED_REQUEST');
+    this.checkPin(input.pin);
+    this.notCoolingOff(amount);
+    const to = this.recipient(input.to_phone);
+    if (amount > 5_000_000) throw new WalletError('AMOUNT_OVER_LIMIT');
+    if (amount > this.balanceMinor) throw new WalletError('BALANCE_INSUFFICIENT');
+    this.balanceMinor = addMinor(this.balanceMinor, -amount);
+    const op = this.transferOperation('transfer_out', amount, maskName(to.name), maskPhone(to.phone), note);
+    this.remember(input.idempotency_key, fingerprint, op);
+    return { ...op };
+  }
+
+  async syncHistory(): Promise<HistorySync> {
+    await this.enter('syncHistory', true);
+    await this.online();
+    const added = Math.max(0, this.operations.length - this.syncedOps);
+    this.syncedOps = this.operations.length;
+    const month = monthOf(this.now.toISOString());
+    const alerts: BudgetAlert[] = [];
+    for (const total of this.summary(month).by_category) {
+      if (!total.budget) continue;
+      for (const threshold of [80, 100]) {
+        const key = `${total.category}/${month}/${threshold}`;
+        if (total.spent.minor * 100 >= total.budget.minor * threshold && !this.raisedAlerts.has(key)) {
+          this.raisedAlerts.add(key);
+          alerts.push({ category: total.category, month, threshold_percent: threshold, spent: { ...total.spent }, budget: { ...total.budget } });
+        }
+      }
+    }
+    return { added, updated: 0, alerts };
+  }
+
+  async history(query: HistoryQuery): Promise<HistoryPage> {
+    await this.enter('history', true);
+    this.lastQuery = { ...query };
+    const all = this.matching(query);
+    let start = 0;
+    if (query.before != null) {
+      const i = all.findIndex((e) => e.operation_id === query.before);
+      if (i < 0) throw new WalletError('MALFORMED_REQUEST');
+      start = i + 1;
+    }
+    const limit = Math.min(query.limit ?? 50, 500);
+    const entries = all.slice(start, start + limit);
+    const more = start + limit < all.length;
+    return { entries, next_before: more && entries.length > 0 ? (entries[entries.length - 1] as HistoryEntry).operation_id : null };
+  }
+
+  async historyEntry(operationId: string): Promise<HistoryEntry> {
+    await this.enter('historyEntry', true);
+    const op = this.operations.find((o) => o.operation_id === operationId);
+    if (!op) throw new WalletError('NOT_FOUND');
+    return this.entryOf(op);
+  }
+
+  async monthlySummary(month: string | null): Promise<MonthlySummary> {
+    await this.enter('monthlySummary', true);
+    const m = month ?? monthOf(this.now.toISOString());
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(m)) throw new WalletError('MALFORMED_REQUEST');
+    return this.summary(m);
+  }
+
+  async budgets(): Promise<Budget[]> {
+    await this.enter('budgets', true);
+    return [...this.budgetList.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([category, minor]) => ({ category, monthly: cny(minor) }));
+  }
+
+  async setBudget(category: Category, amount: string | null): Promise<void> {
+    await this.enter('setBudget', true);
+    if (amount === null) this.budgetList.delete(category);
+    else this.budgetList.set(category, parseAmount(amount));
+  }
+
+  async saveHistoryCsv(query: HistoryQuery): Promise<string> {
+    await this.enter('saveHistoryCsv', true);
+    const rows = this.matching(query).map((e) => [e.created_at, e.kind, e.status, (e.direction === 'out' ? '-' : '') + (e.amount.minor / 100).toFixed(2), e.merchant_name ?? e.counterparty_name_masked ?? '', e.note ?? ''].join(','));
+    const csv = `\uFEFFcreated_at,kind,status,amount,party,note\r\n${rows.map((r) => `${r}\r\n`).join('')}`;
+    const path = `/home/user/Downloads/wallet-history-${this.savedCsv.length + 1}.csv`;
+    this.savedCsv.push({ path, csv });
+    return path;
+  }
+
+  private recipient(phone: string): Account {
+    const digits = phone.replace(/[\s-]/g, '').replace(/^\+?86(?=1\d{10}$)/, '');
+    if (!/^1\d{10}$/.test(digits)) throw new WalletError('PHONE_INVALID');
+    const acct = this.accounts.get(digits);
+    if (!acct) throw new WalletError('RECIPIENT_NOT_FOUND');
+    if (acct.accountId === this.profile?.account_id) throw new WalletError('TRANSFER_TO_SELF');
+    return acct;
+  }
+
+  private transferOperation(kind: 'transfer_in' | 'transfer_out', minor: number, name: string, phone: string, note: string | null): Operation {
+    const at = this.now.toISOString();
+    const op: Operation = {
+      operation_id: `op-${++this.seq}`,
+      kind,
+      status: 'succeeded',
+      amount: cny(minor),
+      fee: cny(0),
+      card_id: null,
+      card_last4: null,
+      bank: null,
+      merchant_id: null,
+      merchant_name: null,
+      mcc: null,
+      order_id: null,
+      channel: null,
+      failure_code: null,
+      counterparty_name_masked: name,
+      counterparty_phone_masked: phone,
+      note,
+      seq: this.seq,
+      created_at: at,
+      updated_at: at,
+    };
+    this.operations.unshift(op);
+    return op;
+  }
+
+  private entryOf(op: Operation): HistoryEntry {
+    const merchant = op.merchant_id ? this.merchants.get(op.merchant_id) : undefined;
+    const spending = op.kind === 'payment' || op.kind === 'refund';
+    return {
+      operation_id: op.operation_id,
+      kind: op.kind,
+      status: op.status,
+      direction: op.kind === 'topup' || op.kind === 'refund' || op.kind === 'transfer_in' ? 'in' : 'out',
+      amount: { ...op.amount },
+      fee: { ...op.fee },
+      created_at: op.created_at,
+      updated_at: op.updated_at,
+      month: monthOf(op.created_at),
+      merchant_id: op.merchant_id,
+      merchant_name: op.merchant_name,
+      merchant_city: merchant?.city ?? null,
+      mcc: op.mcc,
+      category: spending ? categoryOf(op.mcc ?? '') : null,
+      counterparty_name_masked: op.counterparty_name_masked,
+      counterparty_phone_masked: op.counterparty_phone_masked,
+      card_id: op.card_id,
+      card_last4: op.card_last4,
+      bank: op.bank,
+      note: op.note,
+      order_id: op.order_id,
+      channel: op.channel,
+      failure_code: op.failure_code,
+      seq: op.seq,
+    };
+  }
+
+  /** Newest first, filtered as the core does: search over merchant, counterparty and note. */
+  private matching(q: HistoryQuery): HistoryEntry[] {
+    if (q.month != null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(q.month)) throw new WalletError('MALFORMED_REQUEST');
+    const terms = (q.search ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean);
+    return this.operations
+      .map((o) => this.entryOf(o))
+      .filter((e) => {
+        if (q.month != null && e.month !== q.month) return false;
+        if (q.kind != null && e.kind !== q.kind) return false;
+        if (q.card_id != null && e.card_id !== q.card_id) return false;
+        if (q.category != null && e.category !== q.category) return false;
+        const text = [e.merchant_name, e.counterparty_name_masked, e.note].filter(Boolean).join(' ').toLowerCase();
+        return terms.every((t) => text.includes(t));
+      });
+  }
+
+  private summary(month: string): MonthlySummary {
+    const spent = new Map<Category, { minor: number; count: number }>();
+    let received = 0;
+    for (const o of this.operations) {
+      if (o.status !== 'succeeded' || monthOf(o.created_at) !== month) continue;
+      if (o.kind === 'transfer_in') received = addMinor(received, o.amount.minor);
+      if (o.kind !== 'payment' && o.kind !== 'refund') continue;
+      const c = categoryOf(o.mcc ?? '');
+      const t = spent.get(c) ?? { minor: 0, count: 0 };
+      t.minor = addMinor(t.minor, o.kind === 'payment' ? o.amount.minor : -o.amount.minor);
+      if (o.kind === 'payment') t.count += 1;
+      spent.set(c, t);
+    }
+    for (const c of this.budgetList.keys()) if (!spent.has(c)) spent.set(c, { minor: 0, count: 0 });
+    const by_category = [...spent.entries()]
+      .map(([category, t]) => ({ category, spent: cny(t.minor), count: t.count, budget: this.budgetList.has(category) ? cny(this.budgetList.get(category) as number) : null }))
+      .sort((a, b) => b.spent.minor - a.spent.minor || a.category.localeCompare(b.category));
+    return { month, spent: cny(by_category.reduce((sum, c) => addMinor(sum, c.spent.minor), 0)), received: cny(received), by_category };
+  }
+
   /** The devices of the account, for assertions. */
   deviceIds(): string[] {
     return this.deviceList.map((d) => d.device_id);
@@ -979,6 +1223,10 @@ export class InMemoryBackend implements Backend {
       order_id: order?.order_id ?? null,
       channel,
       failure_code: null,
+      counterparty_name_masked: null,
+      counterparty_phone_masked: null,
+      note: null,
+      seq: this.seq,
       created_at: at,
       updated_at: at,
     };
@@ -1046,6 +1294,10 @@ export class InMemoryBackend implements Backend {
       order_id: null,
       channel: null,
       failure_code: null,
+      counterparty_name_masked: null,
+      counterparty_phone_masked: null,
+      note: null,
+      seq: this.seq,
       created_at: at,
       updated_at: at,
     };
@@ -1257,6 +1509,37 @@ function parseAmount(input: string): number {
 /** The fake's withdrawal fee, as the sandbox server's: 0.1 % rounded up to the fen, at least ¥0.10, at most the amount. */
 function withdrawFee(amount: number): number {
   return Math.min(amount, Math.max(10, Math.floor((amount + 999) / 1000)));
+}
+
+/** `*明`, `**华`: every character but the last masked. */
+function maskName(name: string): string {
+  const chars = [...name];
+  return '*'.repeat(Math.max(0, chars.length - 1)) + (chars[chars.length - 1] ?? '');
+}
+
+/** `YYYY-MM` of an RFC 3339 time in China Standard Time (UTC+8), as the core files it. */
+function monthOf(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 7);
+}
+
+/** The core's MCC → category rules (first match wins). */
+const CATEGORY_RULES: Array<[number, number, Category]> = [
+  [5811, 5814, 'food'], [5462, 5462, 'food'],
+  [5411, 5411, 'groceries'], [5422, 5451, 'groceries'], [5499, 5499, 'groceries'],
+  [4111, 4131, 'transport'], [4784, 4789, 'transport'], [5541, 5542, 'transport'], [7523, 7523, 'transport'],
+  [3000, 3999, 'travel'], [4411, 4411, 'travel'], [4511, 4511, 'travel'], [4722, 4722, 'travel'], [7011, 7012, 'travel'], [7512, 7519, 'travel'],
+  [4812, 4816, 'bills'], [4899, 4900, 'bills'], [6300, 6399, 'bills'], [9211, 9402, 'bills'],
+  [5122, 5122, 'health'], [5912, 5912, 'health'], [8011, 8099, 'health'],
+  [5942, 5943, 'education'], [8211, 8299, 'education'],
+  [5815, 5818, 'entertainment'], [7829, 7841, 'entertainment'], [7911, 7999, 'entertainment'],
+  [7210, 7299, 'services'], [7311, 7399, 'services'], [7531, 7549, 'services'], [7622, 7699, 'services'],
+  [5000, 5999, 'shopping'],
+];
+
+function categoryOf(mcc: string): Category {
+  if (!/^\d{4}$/.test(mcc)) return 'other';
+  const code = Number(mcc);
+  return CATEGORY_RULES.find(([lo, hi]) => code >= lo && code <= hi)?.[2] ?? 'other';
 }
 
 function maskPhone(phone: string): string {

@@ -31,6 +31,15 @@ import type {
   SignupInput,
   TopUpInput,
   WithdrawInput,
+  Budget,
+  Category,
+  HistoryEntry,
+  HistoryPage,
+  HistoryQuery,
+  HistorySync,
+  MonthlySummary,
+  Recipient,
+  TransferInput,
 } from './types';
 
 async function call<T>(cmd: string, args?: Record<string, unknown> | Uint8Array): Promise<T> {
@@ -190,6 +199,33 @@ export class TauriBackend implements Backend {
   }
   finishPhoneChange(input: PhoneChangeFinish): Promise<Profile> {
     return call('finish_phone_change', { input });
+  }
+  lookupRecipient(phone: string): Promise<Recipient> {
+    return call('lookup_recipient', { phone });
+  }
+  transfer(input: TransferInput): Promise<Operation> {
+    return call('transfer', { input });
+  }
+  syncHistory(): Promise<HistorySync> {
+    return call('sync_history');
+  }
+  history(query: HistoryQuery): Promise<HistoryPage> {
+    return call('history', { query });
+  }
+  historyEntry(operationId: string): Promise<HistoryEntry> {
+    return call('history_entry', { operationId });
+  }
+  monthlySummary(month: string | null): Promise<MonthlySummary> {
+    return call('monthly_summary', { month });
+  }
+  budgets(): Promise<Budget[]> {
+    return call('budgets');
+  }
+  setBudget(category: Category, amount: string | null): Promise<void> {
+    return call('set_budget', { category, amount });
+  }
+  saveHistoryCsv(query: HistoryQuery): Promise<string> {
+    return call('save_history_csv', { query });
   }
 }
 

@@ -86,10 +86,15 @@ export function CardPicker({
  */
 export function OperationRow({ op, cards }: { op: Operation; cards: Card[] }) {
   const { m, money, dateTime, cardLabel } = useI18n();
-  const incoming = op.kind === 'topup' || op.kind === 'refund';
+  const incoming = op.kind === 'topup' || op.kind === 'refund' || op.kind === 'transfer_in';
   const withMerchant = op.kind === 'payment' || op.kind === 'refund';
+  const withUser = op.kind === 'transfer_in' || op.kind === 'transfer_out';
   const card = cards.find((c) => c.card_id === op.card_id);
-  const label = withMerchant ? (op.merchant_name ?? '') : cardLabel(card ?? { bank: op.bank, last4: op.card_last4 ?? '' });
+  const label = withMerchant
+    ? (op.merchant_name ?? '')
+    : withUser
+      ? `${op.counterparty_name_masked ?? ''}${op.counterparty_phone_masked ? ` (${op.counterparty_phone_masked})` : ''}`
+      : cardLabel(card ?? { bank: op.bank, last4: op.card_last4 ?? '' });
   const failed = op.status === 'failed';
   const amount = failed ? money(op.amount, 'never') : money(incoming ? op.amount : { ...op.amount, minor: -op.amount.minor }, 'always');
   const Icon = incoming ? ArrowDownIcon : ArrowUpIcon;

@@ -31,6 +31,22 @@ mcc: string | null, order_id: string | null,
  */
 channel: PaymentChannel | null, failure_code: ErrorCode | null, 
 /**
+ * The other user of a transfer, masked (`*明`).
+ */
+counterparty_name_masked: string | null, 
+/**
+ * `138****5678`.
+ */
+counterparty_phone_masked: string | null, 
+/**
+ * The sender's note on a transfer.
+ */
+note: string | null, 
+/**
+ * The history feed's sequence number of this version of the operation.
+ */
+seq: number, 
+/**
  * RFC 3339 UTC.
  */
 created_at: string, 

@@ -1,12 +1,13 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useBackend } from '../backend/context';
 import { WalletError } from '../backend/backend';
-import type { AccountStatus, DeviceEvent } from '../backend/types';
+import type { AccountStatus, DeviceEvent, HistoryEntry } from '../backend/types';
 import { Button, ConfirmDialog, Notice } from '../components/ui';
 import { fmt, useI18n } from '../i18n';
+import { reportBudgetAlerts } from './budgetAlerts';
 
 /** The device events home shows as notices (an order waiting updates the orders card instead). */
-export const NOTICE_KINDS: ReadonlyArray<DeviceEvent['kind']> = ['new_device', 'frozen', 'unfrozen', 'device_revoked', 'sms_login_changed', 'phone_changed'];
+export const NOTICE_KINDS: ReadonlyArray<DeviceEvent['kind']> = ['new_device', 'frozen', 'unfrozen', 'device_revoked', 'sms_login_changed', 'phone_changed', 'transfer_received'];
 
 /** The account's state on home: frozen, or cooling off until when; nothing when active. */
 export function AccountBanner({ status, onOpen }: { status: AccountStatus | null; onOpen(): void }) {
@@ -86,7 +87,7 @@ export function DeviceNotices({ events, onDismiss, onFrozen }: { events: DeviceE
       {events.map((e) => (
         <div key={e.cursor} className="event-banner" data-testid="device-notice" data-kind={e.kind}>
           <Notice kind={e.kind === 'new_device' || e.kind === 'frozen' ? 'warning' : 'info'}>
-            <span data-testid="device-notice-text">{text(e)}</span>
+            <span data-testid="device-notice-text">{e.kind === 'transfer_received' ? <TransferReceived reference={e.reference} /> : text(e)}</span>
             {e.kind === 'new_device' && <> {m.events.notYou}</>}
             <span className="event-banner__actions">
               {e.kind === 'new_device' && (
@@ -122,4 +123,27 @@ export function DeviceNotices({ events, onDismiss, onFrozen }: { events: DeviceE
       )}
     </>
   );
+}
+
+/** "¥12.00 received from *明": the history is synced so the entry the event names can be read. */
+function TransferReceived({ reference }: { reference: string | null }) {
+  const { m, money } = useI18n();
+  const backend = useBackend();
+  const [entry, setEntry] = useState<HistoryEntry | null>(null);
+  useEffect(() => {
+    if (!reference) return;
+    let live = true;
+    backend
+      .syncHistory()
+      .then((s) => reportBudgetAlerts(s.alerts))
+      .catch(() => undefined)
+      .then(() => backend.historyEntry(reference))
+      .then((e) => live && setEntry(e))
+      .catch(() => undefined); // Offline or not synced yet: the general words stay.
+    return () => {
+      live = false;
+    };
+  }, [backend, reference]);
+  if (!entry) return <>{m.events.transferReceivedUnknown}</>;
+  return <>{fmt(m.events.transferReceived, { amount: money(entry.amount), name: entry.counterparty_name_masked ?? '' })}</>;
 }

@@ -8,6 +8,7 @@ import {
   CardIcon,
   ChevronRight,
   DevicesIcon,
+  HistoryIcon,
   EyeIcon,
   EyeOffIcon,
   InboxIcon,
@@ -23,6 +24,8 @@ import { OperationRow } from '../components/money';
 import { fmt, useI18n } from '../i18n';
 import { polling } from '../polling';
 import { AccountBanner, DeviceNotices, NOTICE_KINDS } from './AccountNotices';
+import { dismissBudgetAlert, useBudgetAlerts } from './budgetAlerts';
+import { BudgetAlerts } from './History';
 
 type Icon = ComponentType<SVGProps<SVGSVGElement>>;
 
@@ -51,6 +54,7 @@ export function Home({
   const [cards, setCards] = useState<Card[]>([]);
   const [orders, setOrders] = useState<Order[]>([]);
   const [account, setAccount] = useState<AccountStatus | null>(null);
+  const budgetAlerts = useBudgetAlerts();
   const live = useRef(true);
   const pollOrders = useRef<() => void>(() => undefined);
 
@@ -107,6 +111,7 @@ export function Home({
           const shown = events.filter((e) => NOTICE_KINDS.includes(e.kind));
           if (shown.length > 0) setNotices((n) => [...shown.reverse(), ...n]);
           if (events.some((e) => e.kind === 'order_waiting')) pollOrders.current();
+          if (events.some((e) => e.kind === 'transfer_received')) void loadBalance();
           if (events.some((e) => e.kind === 'frozen' || e.kind === 'unfrozen' || e.kind === 'new_device')) loadAccount();
         })
         .catch(() => undefined);
@@ -116,7 +121,7 @@ export function Home({
       active = false;
       clearInterval(timer);
     };
-  }, [backend, loadAccount, setNotices]);
+  }, [backend, loadAccount, loadBalance, setNotices]);
 
   // Orders waiting for the user (remote orders, payment codes over the no-PIN limit) show on top;
   // look for new ones while home is open. Offline, the last list stays.
@@ -208,17 +213,23 @@ export function Home({
         {refreshError && <Notice kind="error">{errorText(refreshError)}</Notice>}
         <AccountBanner status={account} onOpen={() => onNavigate('security')} />
         <DeviceNotices events={notices} onDismiss={(cursor) => setNotices((n) => n.filter((e) => e.cursor !== cursor))} onFrozen={setAccount} />
+        <BudgetAlerts alerts={budgetAlerts} onDismiss={dismissBudgetAlert} />
         {orders.length > 0 && <OrdersWaiting orders={orders} onOpen={() => onNavigate('orders')} />}
         <nav className="card grid-actions" aria-label={m.home.services}>
           <SmallAction icon={PlusCircleIcon} label={m.home.topUp} onClick={() => onNavigate('top-up')} testId="action-topup" />
           <SmallAction icon={WithdrawIcon} label={m.home.withdraw} onClick={() => onNavigate('withdraw')} testId="action-withdraw" />
           <SmallAction icon={CardIcon} label={m.home.cards} onClick={() => onNavigate('cards')} testId="action-cards" />
-          <SmallAction icon={TransferIcon} label={m.home.transfer} testId="action-transfer" />
+          <SmallAction icon={TransferIcon} label={m.home.transfer} onClick={() => onNavigate('transfer')} testId="action-transfer" />
         </nav>
 
-        <h2 className="section-title" id="recent-title">
-          {m.home.recent}
-        </h2>
+        <div className="section-head">
+          <h2 className="section-title" id="recent-title">
+            {m.home.recent}
+          </h2>
+          <button type="button" className="link" onClick={() => onNavigate('history')} data-testid="home-see-all">
+            {m.home.seeAll}
+          </button>
+        </div>
         {balance && recent.length === 0 && <p className="page__note card empty">{m.home.recentEmpty}</p>}
         {recent.length > 0 && (
           <ul className="card list" aria-labelledby="recent-title" data-testid="operations">
@@ -230,6 +241,16 @@ export function Home({
 
         <h2 className="section-title">{m.home.more}</h2>
         <div className="card list">
+          <button type="button" className="row" onClick={() => onNavigate('history')} data-testid="home-history">
+            <span className="row__icon">
+              <HistoryIcon />
+            </span>
+            <span className="row__text">
+              <span className="row__title">{m.home.history}</span>
+              <span className="row__sub">{m.home.historyHint}</span>
+            </span>
+            <ChevronRight className="row__chev" />
+          </button>
           <button type="button" className="row" onClick={() => onNavigate('orders')} data-testid="home-orders">
             <span className="row__icon">
               <InboxIcon />

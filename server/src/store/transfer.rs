@@ -1,0 +1,272 @@
+//! Transfers between users and the history feed (issue 6): [`Store`] methods and their SQLite
+//! queries.
+//!
+//! A transfer is one write transaction: the sender's `transfer_out` and the recipient's
+//! `transfer_in` operation (both `succeeded`, one `transfer_id`), one ledger transaction moving
+//! the amount wallet to wallet, and the recipient's `transfer_received` device event. The
+//! frozen / cooling-off guards and the daily limit are checked again inside it.
+
+use rusqlite::{params, Connection, TransactionBehavior};
+use wallet_protocol::api::DeviceEventKind;
+use wallet_protocol::identity::mask_name;
+use wallet_protocol::phone::mask_e164;
+
+use super::money::{
+    account_balance, daily_total, is_check_violation, op_from, operation_by_key, operation_row,
+    post, wallet_account, OpKind, OperationRow, OP_COLUMNS,
+};
+use super::{Admission, Backend, Store, StoreError};
+
+/// A transfer to make. The caller has checked the amount, the note and the PIN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTransfer {
+    pub transfer_id: String,
+    /// The sender's `transfer_out` operation.
+    pub out_id: String,
+    /// The recipient's `transfer_in` operation.
+    pub in_id: String,
+    pub from_account: String,
+    pub to_account: String,
+    pub amount: i64,
+    pub currency: String,
+    pub note: Option<String>,
+    pub idempotency_key: String,
+    pub request_hash: String,
+    pub now: i64,
+    pub day_start: i64,
+    pub daily_limit: i64,
+    pub cooling_off_limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferOutcome {
+    /// Done: the sender's operation.
+    Sent(Box<OperationRow>),
+    /// The same key and request came before: the sender's operation of then.
+    Existing(Box<OperationRow>),
+    /// The same key came before with a different request.
+    KeyReused,
+    /// The sender's account is frozen.
+    Frozen,
+    /// Over the cooling-off limit while a cooling-off runs until `until`.
+    CoolingOff {
+        until: i64,
+    },
+    /// The recipient's account is frozen (or gone).
+    RecipientUnavailable,
+    DailyLimit {
+        remaining: i64,
+    },
+    BalanceInsufficient {
+        balance: i64,
+    },
+}
+
+impl Store {
+    /// Makes a transfer in one transaction (see the module docs).
+    pub async fn transfer(&self, t: NewTransfer) -> Result<TransferOutcome, StoreError> {
+        on_backend!(self, |c| transfer(c, &t))
+    }
+
+    /// Atomically counts the device's recipient look-ups since `since`, asks `admit`, and
+    /// records this one if admitted. Older rows are pruned.
+    pub async fn record_recipient_lookup<F>(
+        &self,
+        device_id: &str,
+        now: i64,
+        since: i64,
+        admit: F,
+    ) -> Result<Admission, StoreError>
+    where
+        F: FnOnce(&[i64]) -> Admission + Send + 'static,
+    {
+        let d = device_id.to_owned();
+        on_backend!(self, |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "DELETE FROM recipient_lookups WHERE looked_up_at <= ?1",
+                [since],
+            )?;
+            let recent: Vec<i64> = {
+                let mut stmt = tx.prepare(
+                    "SELECT looked_up_at FROM recipient_lookups WHERE device_id = ?1 AND looked_up_at > ?2",
+                )?;
+                let rows = stmt.query_map(params![d, since], |r| r.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let admission = admit(&recent);
+            if admission.is_ok() {
+                tx.execute(
+                    "INSERT INTO recipient_lookups (device_id, looked_up_at) VALUES (?1, ?2)",
+                    params![d, now],
+                )?;
+            }
+            tx.commit()?;
+            Ok(admission)
+        })
+    }
+
+    /// The account's operations whose `seq` is above `after`, by `seq`, at most `limit`.
+    pub async fn history(
+        &self,
+        account_id: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<OperationRow>, StoreError> {
+        let a = account_id.to_owned();
+        on_backend!(self, |c| history(c, &a, after, limit))
+    }
+}
+
+fn history(
+    c: &Connection,
+    account_id: &str,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<OperationRow>, StoreError> {
+    let mut stmt = c.prepare(&format!(
+        "SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(params![account_id, after, limit], op_from)?;
+    rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
+        .collect()
+}
+
+/// `(name, phone, frozen)` of an account.
+fn party(c: &Connection, account_id: &str) -> Result<Option<(String, String, bool)>, StoreError> {
+    use rusqlite::OptionalExtension;
+    Ok(c.query_row(
+        "SELECT name, phone, frozen_at IS NOT NULL FROM accounts WHERE id = ?1",
+        [account_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()?)
+}
+
+fn transfer(c: &mut Connection, t: &NewTransfer) -> Result<TransferOutcome, StoreError> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(existing) = operation_by_key(&tx, &t.from_account, &t.idempotency_key)? {
+        return Ok(if existing.request_hash == t.request_hash {
+            TransferOutcome::Existing(Box::new(existing))
+        } else {
+            TransferOutcome::KeyReused
+        });
+    }
+    if t.from_account == t.to_account {
+        return Err(StoreError::Corrupt(
+            "a transfer to the sender's own account reached the store".to_owned(),
+        ));
+    }
+    // Checked here, not only before: a freeze that commits after the caller's early check
+    // still stops the money (the immediate transaction serialises the two).
+    let guard = super::lost::guard(&tx, &t.from_account)?;
+    if guard.frozen_at.is_some() {
+        return Ok(TransferOutcome::Frozen);
+    }
+    if let Some(until) = guard.cooling_off_until {
+        if until > t.now && t.amount > t.cooling_off_limit {
+            return Ok(TransferOutcome::CoolingOff { until });
+        }
+    }
+    let (Some((from_name, from_phone, _)), Some((to_name, to_phone, to_frozen))) =
+        (party(&tx, &t.from_account)?, party(&tx, &t.to_account)?)
+    else {
+        return Ok(TransferOutcome::RecipientUnavailable);
+    };
+    if to_frozen {
+        return Ok(TransferOutcome::RecipientUnavailable);
+    }
+    let used = daily_total(&tx, &t.from_account, OpKind::TransferOut, t.day_start)?;
+    let remaining = t.daily_limit.saturating_sub(used).max(0);
+    if t.amount > remaining {
+        return Ok(TransferOutcome::DailyLimit { remaining });
+    }
+    let from_wallet = wallet_account(&t.from_account);
+    let balance = account_balance(&tx, &from_wallet)?;
+    if balance < t.amount {
+        return Ok(TransferOutcome::BalanceInsufficient { balance });
+    }
+    let insert = |id: &str,
+                  account: &str,
+                  kind: OpKind,
+                  other: &str,
+                  other_name: &str,
+                  other_phone: &str,
+                  key: &str|
+     -> Result<(), StoreError> {
+        tx.execute(
+            "INSERT INTO operations (id, account_id, kind, status, amount, fee, currency,
+                 counterparty_account_id, counterparty_name_masked, counterparty_phone_masked,
+                 transfer_id, note, idempotency_key, request_hash, created_at, updated_at)
+             VALUES (?1, ?2, ?3, 'succeeded', ?4, 0, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            params![
+                id,
+                account,
+                kind.as_str(),
+                t.amount,
+                t.currency,
+                other,
+                mask_name(other_name),
+                mask_e164(other_phone),
+                t.transfer_id,
+                t.note,
+                key,
+                t.request_hash,
+                t.now
+            ],
+        )?;
+        Ok(())
+    };
+    insert(
+        &t.out_id,
+        &t.from_account,
+        OpKind::TransferOut,
+        &t.to_account,
+        &to_name,
+        &to_phone,
+        &t.idempotency_key,
+    )?;
+    insert(
+        &t.in_id,
+        &t.to_account,
+        OpKind::TransferIn,
+        &t.from_account,
+        &from_name,
+        &from_phone,
+        &format!("transfer:{}", t.transfer_id),
+    )?;
+    let posted = post(
+        &tx,
+        &t.out_id,
+        "transfer",
+        &t.currency,
+        &[
+            (&from_wallet, "customer", -t.amount),
+            (&wallet_account(&t.to_account), "customer", t.amount),
+        ],
+        t.now,
+    );
+    match posted {
+        Ok(()) => {}
+        // The schema's own guard: a balance below zero is refused.
+        Err(StoreError::Sqlite(e)) if is_check_violation(&e) => {
+            let balance = account_balance(&tx, &from_wallet)?;
+            return Ok(TransferOutcome::BalanceInsufficient { balance });
+        }
+        Err(e) => return Err(e),
+    }
+    super::lost::add_device_event(
+        &tx,
+        &t.to_account,
+        DeviceEventKind::TransferReceived,
+        None,
+        None,
+        Some(&t.in_id),
+        None,
+        t.now,
+    )?;
+    let row = operation_row(&tx, &t.out_id)?
+        .ok_or_else(|| StoreError::Corrupt("transfer operation vanished".to_owned()))?;
+    tx.commit()?;
+    Ok(TransferOutcome::Sent(Box::new(row)))
+}
