@@ -55,6 +55,10 @@ export function History({ onBack, onInsight }: { onBack(): void; onInsight(): vo
   const [synced, setSynced] = useState(0);
   const request = useRef(0);
   const sentinel = useRef<HTMLDivElement | null>(null);
+  // What an observer callback must read: its closure may be a render old (an observer can fire
+  // between a render and the effect that replaces it), and a page must never load twice.
+  const nextRef = useRef<string | null>(null);
+  const loadingRef = useRef(true);
 
   // Sync once on open; the list below reloads when it is done (offline: the stored list stays).
   useEffect(() => {
@@ -85,18 +89,27 @@ export function History({ onBack, onInsight }: { onBack(): void; onInsight(): vo
   const load = useCallback(
     async (before: string | null) => {
       const id = ++request.current;
+      loadingRef.current = true;
       setLoading(true);
       setError(null);
       try {
         const page = await backend.history(toQuery(filters, before));
         if (id !== request.current) return;
-        setEntries((old) => (before ? [...old, ...page.entries] : page.entries));
+        setEntries((old) => {
+          if (!before) return page.entries;
+          const shown = new Set(old.map((e) => e.operation_id));
+          return [...old, ...page.entries.filter((e) => !shown.has(e.operation_id))];
+        });
+        nextRef.current = page.next_before;
         setNext(page.next_before);
         setLoaded(true);
       } catch (e) {
         if (id === request.current) setError(WalletError.from(e));
       } finally {
-        if (id === request.current) setLoading(false);
+        if (id === request.current) {
+          loadingRef.current = false;
+          setLoading(false);
+        }
       }
     },
     [backend, filters],
@@ -112,7 +125,8 @@ export function History({ onBack, onInsight }: { onBack(): void; onInsight(): vo
     const el = sentinel.current;
     if (!el || !next || loading || typeof IntersectionObserver === 'undefined') return;
     const observer = new IntersectionObserver((seen) => {
-      if (seen.some((s) => s.isIntersecting)) void load(next);
+      const after = nextRef.current;
+      if (seen.some((s) => s.isIntersecting) && after && !loadingRef.current) void load(after);
     });
     observer.observe(el);
     return () => observer.disconnect();

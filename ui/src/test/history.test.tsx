@@ -278,9 +278,17 @@ describe('history', () => {
         await waitFor(() => expect(screen.getAllByTestId('history-entry')).toHaveLength(n));
       };
       await scrollTo(60);
-      await scrollTo(70);
+      // An observer of an earlier render may still fire (before its effect is cleaned up): it
+      // must load the page after the newest one, never one already shown.
+      observed[0]?.cb([{ isIntersecting: true } as IntersectionObserverEntry], {} as IntersectionObserver);
+      await waitFor(() => expect(screen.getAllByTestId('history-entry')).toHaveLength(70));
       expect(screen.getByTestId('history-end')).toBeInTheDocument();
       expect(observed.filter((o) => o.el !== null)).toHaveLength(0);
+      for (const o of observed) o.cb([{ isIntersecting: true } as IntersectionObserverEntry], {} as IntersectionObserver);
+      await new Promise((r) => setTimeout(r, 50));
+      const ids = screen.getAllByTestId('history-entry').map((r) => r.getAttribute('data-operation-id'));
+      expect(ids).toHaveLength(70);
+      expect(new Set(ids).size).toBe(70);
     } finally {
       globalThis.IntersectionObserver = saved;
     }
