@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ComponentType, type SVGProps } from 'react';
+import { useCallback, useEffect, useRef, useState, type ComponentType, type ReactNode, type SVGProps } from 'react';
 import type { Place } from '../App';
 import { useBackend } from '../backend/context';
 import { WalletError } from '../backend/backend';
@@ -241,57 +241,13 @@ export function Home({
 
         <h2 className="section-title">{m.home.more}</h2>
         <div className="card list">
-          <button type="button" className="row" onClick={() => onNavigate('history')} data-testid="home-history">
-            <span className="row__icon">
-              <HistoryIcon />
-            </span>
-            <span className="row__text">
-              <span className="row__title">{m.home.history}</span>
-              <span className="row__sub">{m.home.historyHint}</span>
-            </span>
-            <ChevronRight className="row__chev" />
-          </button>
-          <button type="button" className="row" onClick={() => onNavigate('orders')} data-testid="home-orders">
-            <span className="row__icon">
-              <InboxIcon />
-            </span>
-            <span className="row__text">
-              <span className="row__title">{m.home.orders}</span>
-              <span className="row__sub">{m.home.ordersHint}</span>
-            </span>
+          <NavRow icon={<HistoryIcon />} title={m.home.history} hint={m.home.historyHint} testId="home-history" onClick={() => onNavigate('history')} />
+          <NavRow icon={<InboxIcon />} title={m.home.orders} hint={m.home.ordersHint} testId="home-orders" onClick={() => onNavigate('orders')}>
             {orders.length > 0 && <CountBadge count={orders.length} />}
-            <ChevronRight className="row__chev" />
-          </button>
-          <button type="button" className="row" onClick={() => onNavigate('pin')} data-testid="home-pin">
-            <span className="row__icon">
-              <LockIcon />
-            </span>
-            <span className="row__text">
-              <span className="row__title">{m.home.pin}</span>
-              <span className="row__sub">{m.home.pinHint}</span>
-            </span>
-            <ChevronRight className="row__chev" />
-          </button>
-          <button type="button" className="row" onClick={() => onNavigate('devices')} data-testid="home-devices">
-            <span className="row__icon">
-              <DevicesIcon />
-            </span>
-            <span className="row__text">
-              <span className="row__title">{m.home.devices}</span>
-              <span className="row__sub">{m.home.devicesHint}</span>
-            </span>
-            <ChevronRight className="row__chev" />
-          </button>
-          <button type="button" className="row" onClick={() => onNavigate('security')} data-testid="home-security">
-            <span className="row__icon">
-              <ShieldIcon />
-            </span>
-            <span className="row__text">
-              <span className="row__title">{m.home.security}</span>
-              <span className="row__sub">{m.home.securityHint}</span>
-            </span>
-            <ChevronRight className="row__chev" />
-          </button>
+          </NavRow>
+          <NavRow icon={<LockIcon />} title={m.home.pin} hint={m.home.pinHint} testId="home-pin" onClick={() => onNavigate('pin')} />
+          <NavRow icon={<DevicesIcon />} title={m.home.devices} hint={m.home.devicesHint} testId="home-devices" onClick={() => onNavigate('devices')} />
+          <NavRow icon={<ShieldIcon />} title={m.home.security} hint={m.home.securityHint} testId="home-security" onClick={() => onNavigate('security')} />
         </div>
       </div>
     </main>
@@ -351,6 +307,21 @@ function SmallAction({ icon: I, label, onClick, testId }: { icon: Icon; label: s
       </span>
       <span>{label}</span>
       {!onClick && <span className="sr-only">({m.app.comingSoon})</span>}
+    </button>
+  );
+}
+
+/** One row of the home screen's "more" list: icon, title, hint, an optional badge, a chevron. */
+function NavRow(props: { icon: ReactNode; title: string; hint: string; testId: string; onClick: () => void; children?: ReactNode }) {
+  return (
+    <button type="button" className="row" onClick={props.onClick} data-testid={props.testId}>
+      <span className="row__icon">{props.icon}</span>
+      <span className="row__text">
+        <span className="row__title">{props.title}</span>
+        <span className="row__sub">{props.hint}</span>
+      </span>
+      {props.children}
+      <ChevronRight className="row__chev" />
     </button>
   );
 }
