@@ -27,3 +27,91 @@ with_secret_service() {
     export WALLET_SECRET_SERVICE_READY=1
     exec "$@"' bash "$@"
 }
+
+# A private, throwaway PostgreSQL 15 cluster for the provider's PostgreSQL backend tests.
+# `start_private_postgres` exports WALLET_TEST_POSTGRES (postgres://postgres@127.0.0.1:PORT/postgres,
+# trust auth), WALLET_PG_DIR (data dir, socket dir and server log) and WALLET_PG_BIN;
+# `stop_private_postgres` stops it and deletes everything (safe to call twice).
+# `with_postgres CMD...` brackets CMD with the two and returns CMD's status; CMD may be a shell
+# function (`with_postgres with_secret_service cargo test ...`); it runs in a subshell.
+# initdb and postgres refuse to run as root: as root they run as the `postgres` user, in a
+# directory under /tmp that it owns (every parent traversable); otherwise as the current user.
+export WALLET_PG_BIN="${WALLET_PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+_pg() { # runs a PostgreSQL binary from WALLET_PG_BIN as the cluster's owner, from WALLET_PG_DIR
+  local bin="$WALLET_PG_BIN/$1"; shift
+  if [[ $(id -u) -eq 0 ]]; then
+    (cd "$WALLET_PG_DIR" && runuser -u postgres -- "$bin" "$@")
+  else
+    (cd "$WALLET_PG_DIR" && "$bin" "$@")
+  fi
+}
+
+start_private_postgres() {
+  if [[ -n "${WALLET_PG_DIR:-}" && -d "${WALLET_PG_DIR}" ]]; then return 0; fi # already running
+  WALLET_PG_DIR="$(mktemp -d /tmp/wallet-pg.XXXXXX)"
+  export WALLET_PG_DIR
+  [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$WALLET_PG_DIR"
+  # UTF-8 with the C locale whatever the machine's LANG: text sorts and compares by bytes (code
+  # points) and lower()/upper() touch ASCII only, as in SQLite.
+  if ! _pg initdb -A trust -U postgres -E UTF8 --locale=C -D "$WALLET_PG_DIR/data" --no-sync \
+      >"$WALLET_PG_DIR/initdb.log" 2>&1; then
+    cat "$WALLET_PG_DIR/initdb.log" >&2; stop_private_postgres; return 1
+  fi
+  # A test cluster trades durability against an OS crash for speed: fsync and full-page writes are
+  # off, so power loss can corrupt it. A crash of PostgreSQL's own processes (`pg_ctl -m
+  # immediate`) loses nothing it acknowledged: commits still reach the OS before the answer
+  # (synchronous_commit stays on).
+  local port attempt
+  for attempt in 1 2 3; do # a free port can be taken between choosing it and binding it: retry
+    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    if _pg pg_ctl -D "$WALLET_PG_DIR/data" -l "$WALLET_PG_DIR/log" -w \
+        -o "-p $port -k $WALLET_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c full_page_writes=off" \
+        start >/dev/null; then
+      export WALLET_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres"
+      log "PostgreSQL: private cluster on 127.0.0.1:$port ($WALLET_PG_DIR)"
+      return 0
+    fi
+  done
+  tail -n 20 "$WALLET_PG_DIR/log" >&2 || true
+  stop_private_postgres
+  return 1
+}
+
+stop_private_postgres() {
+  local dir="${WALLET_PG_DIR:-}"
+  if [[ -n "$dir" && -d "$dir" ]]; then
+    if [[ -f "$dir/data/postmaster.pid" ]]; then
+      _pg pg_ctl -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
+  fi
+  unset WALLET_PG_DIR WALLET_TEST_POSTGRES
+}
+
+with_postgres() {
+  # Inside another with_postgres (or with WALLET_TEST_POSTGRES pointing at a server of your own):
+  # use that server.
+  if [[ -n "${WALLET_TEST_POSTGRES:-}" ]]; then "$@"; return; fi
+  start_private_postgres || return
+  # Saved so that an interrupt first stops the cluster, then is handled as the caller intended.
+  local saved_traps; saved_traps="$(trap -p INT TERM HUP)"
+  local sig
+  for sig in INT TERM HUP; do
+    # shellcheck disable=SC2064 # expand now: the signal and the caller's traps are fixed here
+    trap "stop_private_postgres; trap - INT TERM HUP; $saved_traps
+      kill -s $sig \$BASHPID" "$sig"
+  done
+  # CMD runs in a subshell with the caller's errexit setting (a `||` here would turn errexit off
+  # inside a shell function), so its exit or failure comes back here as a status.
+  local errexit="" status=0
+  [[ $- == *e* ]] && errexit=1
+  set +e
+  ( [[ -n $errexit ]] && set -e; "$@" )
+  status=$?
+  [[ -n $errexit ]] && set -e
+  trap - INT TERM HUP
+  eval "$saved_traps"
+  stop_private_postgres
+  return "$status"
+}

@@ -14,6 +14,7 @@ APT_PACKAGES=(
   fonts-wqy-microhei fuse3                         # CJK glyphs in the UI; fusermount for cleanup
   chromium chromium-driver                         # POS page test in headless Chromium
   zbar-tools                                       # zbarimg: QR image decoding benchmark baseline
+  postgresql                                       # PostgreSQL 15 + pgbench: the provider's PostgreSQL backend tests
 )
 
 missing=()

@@ -53,6 +53,29 @@ enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Create or bring a database's schema to this build's version, then exit (what `serve`
+    /// does first; run it once before starting several instances on one PostgreSQL).
+    Migrate {
+        /// A SQLite file path or a `postgres://USER@HOST[:PORT]/DB` URL.
+        #[arg(long)]
+        db: String,
+        /// Print `{"engine", "schema_version"}`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a tester's SQLite sandbox into an empty PostgreSQL database (migrated first), then
+    /// check the ledger there. The source is only read.
+    Copy {
+        /// The SQLite database file to copy.
+        #[arg(long)]
+        from: String,
+        /// The target, e.g. `postgres://wallet@db.example:5432/wallet`; must hold no accounts.
+        #[arg(long)]
+        to: String,
+        /// Print `{"schema_version", "tables": {NAME: ROWS}, "ledger_ok"}`.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -60,7 +83,7 @@ enum LedgerCommand {
     /// Check every ledger invariant (DESIGN §7) of a database; safe beside a running server.
     /// Exits 1 on a violation.
     Check {
-        /// The server's SQLite database file.
+        /// The server's SQLite database file or PostgreSQL URL.
         #[arg(long)]
         db: String,
         /// Print `{"ok": true, "accounts", "transactions", "entries", "customer_total"}`, or
@@ -82,9 +105,16 @@ enum SandboxCommand {
 
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// SQLite database file (created if missing). `postgres://` URLs are not supported yet.
+    /// SQLite database file (created if missing), or a `postgres://USER@HOST[:PORT]/DB` URL
+    /// (migrated on start; any number of instances may share it).
     #[arg(long)]
     db: String,
+    /// PostgreSQL: connections this instance keeps at most.
+    #[arg(long, default_value_t = 16)]
+    pg_pool_size: u32,
+    /// PostgreSQL: longest a statement (or a wait for a row lock) may run, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    pg_statement_timeout_ms: u64,
     /// Address to listen on; port 0 picks a free port (printed on stdout).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
@@ -161,7 +191,9 @@ async fn main() -> ExitCode {
         | Command::Sandbox { .. }
         | Command::Merchant { .. }
         | Command::Support { .. }
-        | Command::Ledger { .. } => "warn",
+        | Command::Ledger { .. }
+        | Command::Migrate { .. }
+        | Command::Copy { .. } => "warn",
     };
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -175,6 +207,13 @@ async fn main() -> ExitCode {
         Command::Serve(args) => {
             let options = ServeOptions {
                 db: args.db,
+                postgres: wallet_server::store::PostgresOptions {
+                    pool_size: args.pg_pool_size,
+                    statement_timeout: std::time::Duration::from_millis(
+                        args.pg_statement_timeout_ms,
+                    ),
+                    ..Default::default()
+                },
                 listen: args.listen,
                 sandbox: args.sandbox,
                 limits: args.limits,
@@ -195,6 +234,8 @@ async fn main() -> ExitCode {
         Command::Ledger {
             command: LedgerCommand::Check { db, json },
         } => ledger_check(&db, json).await,
+        Command::Migrate { db, json } => migrate(&db, json),
+        Command::Copy { from, to, json } => copy(&from, &to, json).await,
         Command::Sandbox {
             command: SandboxCommand::Cards { json },
         } => {
@@ -249,6 +290,82 @@ async fn ledger_check(db: &str, json: bool) -> ExitCode {
                     t.transactions,
                     t.entries,
                     wallet_protocol::Money::cny(t.customer_total).display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            e.print(json);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn migrate(db: &str, json: bool) -> ExitCode {
+    match Store::open(db) {
+        Ok(store) => {
+            let version = wallet_server::store::known_version();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "engine": store.engine(), "schema_version": version })
+                );
+            } else {
+                println!("{} database at schema version {version}", store.engine());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            CliError::new(ErrorCode::Internal, e.to_string()).print(json);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn copy(from: &str, to: &str, json: bool) -> ExitCode {
+    let result = async {
+        let source = Store::open_query_only(from).map_err(|e| match e {
+            StoreError::Missing(_) => CliError::new(ErrorCode::NotFound, e.to_string()),
+            e => CliError::new(ErrorCode::Internal, e.to_string()),
+        })?;
+        let target =
+            Store::open(to).map_err(|e| CliError::new(ErrorCode::Internal, e.to_string()))?;
+        let report = wallet_server::store::copy::copy_database(&source, &target)
+            .await
+            .map_err(|e| CliError::new(ErrorCode::Internal, e.to_string()))?;
+        // The books must add up on arrival, or the copy is not to be used.
+        let ledger = target
+            .ledger_check()
+            .await
+            .map_err(|e| CliError::new(ErrorCode::Internal, e.to_string()))?
+            .map_err(|broken| CliError::new(ErrorCode::Internal, broken))?;
+        Ok::<_, CliError>((report, ledger))
+    }
+    .await;
+    match result {
+        Ok((report, ledger)) => {
+            if json {
+                let tables: serde_json::Map<String, serde_json::Value> = report
+                    .tables
+                    .iter()
+                    .map(|(t, n)| (t.clone(), serde_json::json!(n)))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "schema_version": report.schema_version,
+                        "tables": tables,
+                        "ledger_ok": true,
+                        "customer_total": ledger.customer_total,
+                    })
+                );
+            } else {
+                let rows: usize = report.tables.iter().map(|(_, n)| n).sum();
+                println!(
+                    "copied {rows} rows in {} tables at schema version {}; ledger ok, customers hold {}",
+                    report.tables.len(),
+                    report.schema_version,
+                    wallet_protocol::Money::cny(ledger.customer_total).display()
                 );
             }
             ExitCode::SUCCESS

@@ -14,8 +14,10 @@ use crate::store::Store;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    /// SQLite file path (or, later, a `postgres://` URL).
+    /// SQLite file path or `postgres://` URL.
     pub db: String,
+    /// Pool and timeouts when `db` is PostgreSQL.
+    pub postgres: crate::store::PostgresOptions,
     pub listen: String,
     pub sandbox: bool,
     pub limits: Limits,
@@ -26,7 +28,8 @@ pub struct ServeOptions {
 /// Serves until Ctrl-C or SIGTERM. Prints `wallet-server listening on http://ADDR` on stdout once
 /// bound (with the real port when asked for port 0), for scripts and tests to read.
 pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
-    let store = Store::open(&options.db).with_context(|| format!("opening {}", options.db))?;
+    let store = Store::open_with(&options.db, &options.postgres)
+        .with_context(|| format!("opening {}", options.db))?;
     let state = AppState::new(
         store.clone(),
         Arc::new(OutboxSms::new(store)),

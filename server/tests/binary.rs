@@ -123,23 +123,22 @@ fn outbox_over_http_needs_sandbox_mode() {
 }
 
 #[test]
-fn postgres_urls_are_not_supported_yet() {
+fn an_unreachable_postgres_server_is_a_clear_error() {
+    // Nothing listens on port 1.
     let out = Command::new(BIN)
         .args([
             "serve",
             "--listen",
             "127.0.0.1:0",
             "--db",
-            "postgres://localhost/wallet",
+            "postgres://wallet@127.0.0.1:1/wallet",
         ])
         .output()
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("PostgreSQL is not supported yet"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("opening postgres://"), "{stderr}");
+    assert!(stderr.contains("connect"), "{stderr}");
     assert!(out.stdout.is_empty());
 }
 

@@ -296,13 +296,16 @@ async fn pages_and_an_offline_client_catch_up_without_duplicates() {
     assert_eq!(ca.balance() + cb.balance(), 200_000);
 
     // The server's books say the same: each wallet moved by exactly these transfers.
-    let conn = rusqlite::Connection::open(&app.db_path).unwrap();
-    let ledger_moves: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'transfer'",
-            [],
-            |r| r.get(0),
-        )
+    let ledger_moves: i64 = app
+        .store
+        .run_raw(|db| {
+            db.query_row(
+                "SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'transfer'",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .await
         .unwrap();
     assert_eq!(ledger_moves, 14);
 

@@ -380,21 +380,22 @@ impl World {
         self.theirs.sync(&self.app, &self.friend, None).await;
         assert_eq!(self.mine.balance(), self.model);
         assert_eq!(self.theirs.balance(), self.friend_model);
-        let conn = rusqlite::Connection::open(&self.app.db_path).unwrap();
         for (client, phone) in [
             (&self.mine, common::PHONE_E164),
             (&self.theirs, "+8613900000002"),
         ] {
-            let mut stmt = conn
-                .prepare(
-                    "SELECT o.id, o.seq FROM operations o JOIN accounts a ON a.id = o.account_id
-                     WHERE a.phone = ?1 ORDER BY o.id",
-                )
-                .unwrap();
-            let server: Vec<(String, i64)> = stmt
-                .query_map([phone], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .collect::<Result<_, _>>()
+            let server: Vec<(String, i64)> = self
+                .app
+                .store
+                .run_raw(move |db| {
+                    db.prepare(
+                        "SELECT o.id, o.seq FROM operations o JOIN accounts a ON a.id = o.account_id
+                         WHERE a.phone = ?1 ORDER BY o.id",
+                    )?
+                    .query_map([phone], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()
+                })
+                .await
                 .unwrap();
             let local: Vec<(String, i64)> = client
                 .ops

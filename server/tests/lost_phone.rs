@@ -715,7 +715,7 @@ fn support(args: &[&str]) -> (bool, Value) {
 async fn support_freezes_and_looks_up_on_the_database() {
     let app = TestApp::new();
     let a = app.signed_up_device().await;
-    let db = app.db_path.to_str().unwrap().to_owned();
+    let db = app.db_url.clone();
     let (ok, v) = support(&["lookup", "--phone", PHONE, "--db", &db]);
     assert!(ok, "{v}");
     assert_eq!(v["state"], "active");

@@ -4,7 +4,7 @@
 //! A freeze is one transaction: the account is marked frozen, its devices revoked (or the one
 //! chosen), the orders waiting for the payer declined, and the log and device events written.
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use super::db::{params, Behavior, Db, OptionalExtension};
 use wallet_protocol::api::{DeviceEventKind, SecurityEventKind};
 
 use super::{Admission, Backend, DeviceRow, SendHistory, Store, StoreError};
@@ -80,7 +80,7 @@ pub struct SecurityNote<'a> {
 }
 
 pub(super) fn log_security(
-    c: &Connection,
+    c: &Db,
     account_id: &str,
     note: &SecurityNote<'_>,
     now: i64,
@@ -103,7 +103,7 @@ pub(super) fn log_security(
 /// A device event for every device of the account but `source_device_id`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn add_device_event(
-    c: &Connection,
+    c: &Db,
     account_id: &str,
     kind: DeviceEventKind,
     source_device_id: Option<&str>,
@@ -130,7 +130,7 @@ pub(super) fn add_device_event(
     Ok(())
 }
 
-pub(super) fn guard(c: &Connection, account_id: &str) -> Result<AccountGuard, StoreError> {
+pub(super) fn guard(c: &Db, account_id: &str) -> Result<AccountGuard, StoreError> {
     Ok(c.query_row(
         "SELECT frozen_at, cooling_off_until, sms_login_enabled FROM accounts WHERE id = ?1",
         [account_id],
@@ -147,13 +147,10 @@ pub(super) fn guard(c: &Connection, account_id: &str) -> Result<AccountGuard, St
 }
 
 /// Starts (or lengthens) a cooling-off until `until`.
-pub(super) fn start_cooling_off(
-    c: &Connection,
-    account_id: &str,
-    until: i64,
-) -> Result<(), StoreError> {
+pub(super) fn start_cooling_off(c: &Db, account_id: &str, until: i64) -> Result<(), StoreError> {
     c.execute(
-        "UPDATE accounts SET cooling_off_until = MAX(COALESCE(cooling_off_until, 0), ?2)
+        "UPDATE accounts SET cooling_off_until =
+             CASE WHEN COALESCE(cooling_off_until, 0) > ?2 THEN cooling_off_until ELSE ?2 END
          WHERE id = ?1",
         params![account_id, until],
     )?;
@@ -161,13 +158,13 @@ pub(super) fn start_cooling_off(
 }
 
 fn freeze(
-    c: &mut Connection,
+    c: &mut Db,
     account_id: &str,
     scope: &FreezeScope,
     detail: &str,
     now: i64,
 ) -> Result<FreezeOutcome, StoreError> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     let current = guard(&tx, account_id)?;
     let already_frozen = current.frozen_at.is_some();
     if !already_frozen {
@@ -249,13 +246,13 @@ fn freeze(
 }
 
 fn unfreeze(
-    c: &mut Connection,
+    c: &mut Db,
     account_id: &str,
     device: &DeviceRow,
     now: i64,
     cooling_off_until: i64,
 ) -> Result<UnfreezeOutcome, StoreError> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     if guard(&tx, account_id)?.frozen_at.is_none() {
         return Ok(UnfreezeOutcome::NotFrozen);
     }
@@ -295,7 +292,7 @@ fn unfreeze(
 }
 
 fn report_lost_attempt<F>(
-    c: &mut Connection,
+    c: &mut Db,
     phone: &str,
     ip: &str,
     now: i64,
@@ -305,7 +302,7 @@ fn report_lost_attempt<F>(
 where
     F: FnOnce(&SendHistory) -> Admission,
 {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     tx.execute(
         "DELETE FROM report_lost_attempts WHERE attempted_at <= ?1",
         [phone_since.min(ip_since)],
@@ -313,7 +310,7 @@ where
     let times = |sql: &str, key: &str, since: i64| -> Result<Vec<i64>, StoreError> {
         let mut stmt = tx.prepare(sql)?;
         let rows = stmt.query_map(params![key, since], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     };
     let history = SendHistory {
         phone: times(
@@ -339,7 +336,7 @@ where
 }
 
 fn security_log(
-    c: &Connection,
+    c: &Db,
     account_id: &str,
     before: Option<i64>,
     limit: u32,
@@ -377,7 +374,7 @@ fn security_log(
 }
 
 fn device_events(
-    c: &Connection,
+    c: &Db,
     account_id: &str,
     device_id: &str,
     after: i64,
@@ -421,13 +418,13 @@ fn device_events(
 }
 
 fn set_sms_login(
-    c: &mut Connection,
+    c: &mut Db,
     account_id: &str,
     device: (&str, &str),
     enabled: bool,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     let changed = tx.execute(
         "UPDATE accounts SET sms_login_enabled = ?2 WHERE id = ?1 AND sms_login_enabled <> ?2",
         params![account_id, i64::from(enabled)],
@@ -488,7 +485,7 @@ enum Check {
 }
 
 fn check_phone_challenge(
-    tx: &Connection,
+    tx: &Db,
     id: &str,
     account_id: &str,
     now: i64,
@@ -538,15 +535,12 @@ pub struct PhoneChange<N, O> {
     pub cooling_off_until: i64,
 }
 
-fn change_phone<N, O>(
-    c: &mut Connection,
-    ch: PhoneChange<N, O>,
-) -> Result<PhoneChangeOutcome, StoreError>
+fn change_phone<N, O>(c: &mut Db, ch: PhoneChange<N, O>) -> Result<PhoneChangeOutcome, StoreError>
 where
     N: FnOnce(&str) -> bool,
     O: FnOnce(&str) -> bool,
 {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     let a = ch.account_id.as_str();
     let verdict = |check: Check| match check {
         Check::Gone => Err(PhoneChangeOutcome::NotFound),
@@ -568,7 +562,7 @@ where
             return Ok(outcome);
         }
     };
-    let current = super::sqlite::account(&tx, a)?
+    let current = super::accounts::account(&tx, a)?
         .ok_or_else(|| StoreError::Corrupt(format!("account {a} vanished")))?;
     if new_phone == current.phone {
         return Ok(PhoneChangeOutcome::NotFound);
@@ -605,7 +599,7 @@ where
         "UPDATE challenges SET consumed_at = ?2 WHERE id = ?1",
         params![ch.challenge_id, ch.now],
     )?;
-    if super::sqlite::account_by_phone(&tx, &new_phone)?.is_some() {
+    if super::accounts::account_by_phone(&tx, &new_phone)?.is_some() {
         tx.commit()?;
         return Ok(PhoneChangeOutcome::PhoneTaken);
     }
@@ -655,7 +649,7 @@ where
         Some(ch.cooling_off_until),
         ch.now,
     )?;
-    let account = super::sqlite::account(&tx, a)?
+    let account = super::accounts::account(&tx, a)?
         .ok_or_else(|| StoreError::Corrupt(format!("account {a} vanished")))?;
     tx.commit()?;
     Ok(PhoneChangeOutcome::Changed {
@@ -829,6 +823,6 @@ impl Store {
     /// Every device of the account, revoked ones too, newest first (support lookup).
     pub async fn all_devices(&self, account_id: &str) -> Result<Vec<DeviceRow>, StoreError> {
         let a = account_id.to_owned();
-        on_backend!(self, |c| super::sqlite::all_devices(c, &a))
+        on_backend!(self, |c| super::accounts::all_devices(c, &a))
     }
 }

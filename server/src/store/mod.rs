@@ -1,26 +1,37 @@
 //! The repository layer: every query the server makes, behind one type.
 //!
-//! Handlers call [`Store`] methods that speak in domain rows, never SQL. Today the only backend is
-//! SQLite (one writer connection in WAL mode); PostgreSQL slots in as another [`Backend`] variant
-//! running the same migrations, and the conformance tests below run against each backend.
+//! Handlers call [`Store`] methods that speak in domain rows, never SQL. Each method is written
+//! once over [`db::Db`] and runs on either engine: SQLite (one file, one writer: the embedded
+//! default) or PostgreSQL (a pool; any number of server processes on one database). The
+//! conformance tests in `tests.rs` run against both.
 
-mod sqlite;
+mod accounts;
+pub mod copy;
+pub mod db;
+mod engine;
 
 use std::path::Path;
 
 use wallet_protocol::api::ChallengePurpose;
 use wallet_protocol::paycode::PaycodeSeed;
 
+pub use engine::{known_version, PgStore, PostgresOptions, SqliteStore};
 pub use lost::*;
 pub use money::*;
 pub use pay::*;
-pub use sqlite::SqliteStore;
 pub use transfer::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(#[from] postgres::Error),
+    #[error("no free database connection: {0}")]
+    Pool(String),
+    /// A single-row query found none (see [`db::OptionalExtension`]).
+    #[error("no row")]
+    NoRow,
     #[error("{0}")]
     Unsupported(String),
     #[error("the database is at schema version {found}, newer than this server knows ({known})")]
@@ -31,6 +42,21 @@ pub enum StoreError {
     Worker(String),
     #[error("the database holds a value this server cannot read: {0}")]
     Corrupt(String),
+}
+
+impl StoreError {
+    /// A CHECK constraint refused a write (the ledger's "no balance below zero").
+    pub fn is_check_violation(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK
+            }
+            StoreError::Postgres(e) => {
+                e.code() == Some(&postgres::error::SqlState::CHECK_VIOLATION)
+            }
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +159,7 @@ pub type Admission = Result<(), u64>;
 #[derive(Clone)]
 enum Backend {
     Sqlite(SqliteStore),
+    Postgres(PgStore),
 }
 
 /// The server's storage. Cheap to clone.
@@ -143,6 +170,7 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.0 {
             Backend::Sqlite(_) => f.write_str("Store(sqlite)"),
+            Backend::Postgres(_) => f.write_str("Store(postgres)"),
         }
     }
 }
@@ -152,6 +180,7 @@ macro_rules! on_backend {
     ($self:ident, |$conn:ident| $body:expr) => {
         match &$self.0 {
             Backend::Sqlite(db) => db.run(move |$conn| $body).await,
+            Backend::Postgres(db) => db.run(move |$conn| $body).await,
         }
     };
 }
@@ -164,12 +193,17 @@ mod transfer;
 
 impl Store {
     /// Opens (creating if needed) and migrates the database named by `location`: a file path for
-    /// SQLite; `postgres://` URLs are refused until that backend exists.
+    /// SQLite, a `postgres://` URL for PostgreSQL (with default pool options).
     pub fn open(location: &str) -> Result<Self, StoreError> {
+        Self::open_with(location, &PostgresOptions::default())
+    }
+
+    /// [`Store::open`] with the PostgreSQL pool options.
+    pub fn open_with(location: &str, options: &PostgresOptions) -> Result<Self, StoreError> {
         if is_postgres_url(location) {
-            return Err(StoreError::Unsupported(
-                "PostgreSQL is not supported yet; pass a SQLite file path to --db".to_owned(),
-            ));
+            return Ok(Self(Backend::Postgres(PgStore::open(
+                location, options, true,
+            )?)));
         }
         Ok(Self(Backend::Sqlite(SqliteStore::open(Path::new(
             location,
@@ -188,9 +222,13 @@ impl Store {
     /// check) beside a running server.
     pub fn open_query_only(location: &str) -> Result<Self, StoreError> {
         if is_postgres_url(location) {
-            return Err(StoreError::Unsupported(
-                "PostgreSQL is not supported yet; pass a SQLite file path to --db".to_owned(),
-            ));
+            let options = PostgresOptions {
+                pool_size: 2,
+                ..PostgresOptions::default()
+            };
+            return Ok(Self(Backend::Postgres(PgStore::open(
+                location, &options, false,
+            )?)));
         }
         if !Path::new(location).exists() {
             return Err(StoreError::Missing(location.to_owned()));
@@ -200,14 +238,32 @@ impl Store {
         )?)))
     }
 
+    /// Which engine this store runs on: `sqlite` or `postgres`.
+    pub fn engine(&self) -> &'static str {
+        match &self.0 {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Runs a closure on a connection, in the portable SQL of [`db`]: for tests and tools that
+    /// look under the repositories (the request path never does).
+    pub async fn run_raw<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut db::Db) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        on_backend!(self, |c| f(c))
+    }
+
     pub async fn account_by_phone(&self, phone: &str) -> Result<Option<AccountRow>, StoreError> {
         let phone = phone.to_owned();
-        on_backend!(self, |c| sqlite::account_by_phone(c, &phone))
+        on_backend!(self, |c| accounts::account_by_phone(c, &phone))
     }
 
     pub async fn account(&self, id: &str) -> Result<Option<AccountRow>, StoreError> {
         let id = id.to_owned();
-        on_backend!(self, |c| sqlite::account(c, &id))
+        on_backend!(self, |c| accounts::account(c, &id))
     }
 
     /// Atomically reads the recent sends for `phone` and `ip` (since the given times), asks
@@ -224,7 +280,7 @@ impl Store {
         F: FnOnce(&SendHistory) -> Admission + Send + 'static,
     {
         let (phone, ip) = (phone.to_owned(), ip.to_owned());
-        on_backend!(self, |c| sqlite::record_otp_send(
+        on_backend!(self, |c| accounts::record_otp_send(
             c, &phone, &ip, now, since, admit
         ))
     }
@@ -242,18 +298,18 @@ impl Store {
         F: FnOnce(&[i64]) -> Admission + Send + 'static,
     {
         let phone = phone.to_owned();
-        on_backend!(self, |c| sqlite::begin_login_attempt(
+        on_backend!(self, |c| accounts::begin_login_attempt(
             c, &phone, now, since, admit
         ))
     }
 
     pub async fn clear_login_attempts(&self, phone: &str) -> Result<(), StoreError> {
         let phone = phone.to_owned();
-        on_backend!(self, |c| sqlite::clear_login_attempts(c, &phone))
+        on_backend!(self, |c| accounts::clear_login_attempts(c, &phone))
     }
 
     pub async fn insert_challenge(&self, challenge: NewChallenge) -> Result<(), StoreError> {
-        on_backend!(self, |c| sqlite::insert_challenge(c, &challenge))
+        on_backend!(self, |c| accounts::insert_challenge(c, &challenge))
     }
 
     /// Checks an OTP against a live challenge in one transaction: counts a wrong code (the
@@ -275,7 +331,7 @@ impl Store {
         F: FnOnce(&str) -> bool + Send + 'static,
     {
         let challenge_id = challenge_id.to_owned();
-        on_backend!(self, |c| sqlite::verify_challenge(
+        on_backend!(self, |c| accounts::verify_challenge(
             c,
             &challenge_id,
             now,
@@ -289,7 +345,7 @@ impl Store {
 
     pub async fn device(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
         let id = id.to_owned();
-        on_backend!(self, |c| sqlite::device(c, &id))
+        on_backend!(self, |c| accounts::device(c, &id))
     }
 
     /// Records a nonce for a device (refusing a repeat) and marks the device seen, unless it was
@@ -302,7 +358,7 @@ impl Store {
         forget_before: i64,
     ) -> Result<NonceOutcome, StoreError> {
         let (device_id, nonce) = (device_id.to_owned(), nonce.to_owned());
-        on_backend!(self, |c| sqlite::accept_nonce(
+        on_backend!(self, |c| accounts::accept_nonce(
             c,
             &device_id,
             &nonce,
@@ -314,7 +370,7 @@ impl Store {
     /// The account's devices that are not revoked, most recently enrolled first.
     pub async fn active_devices(&self, account_id: &str) -> Result<Vec<DeviceRow>, StoreError> {
         let account_id = account_id.to_owned();
-        on_backend!(self, |c| sqlite::active_devices(c, &account_id))
+        on_backend!(self, |c| accounts::active_devices(c, &account_id))
     }
 
     /// Revokes one of the account's devices. `false` if the account has no such device.
@@ -325,7 +381,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let (account_id, device_id) = (account_id.to_owned(), device_id.to_owned());
-        on_backend!(self, |c| sqlite::revoke_device(
+        on_backend!(self, |c| accounts::revoke_device(
             c,
             &account_id,
             &device_id,
@@ -334,13 +390,13 @@ impl Store {
     }
 
     pub async fn insert_sms(&self, sms: SmsRecord) -> Result<(), StoreError> {
-        on_backend!(self, |c| sqlite::insert_sms(c, &sms))
+        on_backend!(self, |c| accounts::insert_sms(c, &sms))
     }
 
     /// Messages sent to `phone`, newest first.
     pub async fn outbox(&self, phone: &str, limit: u32) -> Result<Vec<SmsRecord>, StoreError> {
         let phone = phone.to_owned();
-        on_backend!(self, |c| sqlite::outbox(c, &phone, limit))
+        on_backend!(self, |c| accounts::outbox(c, &phone, limit))
     }
 }
 
@@ -350,3 +406,70 @@ fn is_postgres_url(location: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+/// Databases for tests: the conformance suite runs every store test on SQLite and, when a
+/// PostgreSQL server is named, on PostgreSQL too.
+pub mod testing {
+    /// The server named by `WALLET_TEST_POSTGRES` (a URL whose user may create databases), or
+    /// `None`. With `WALLET_REQUIRE_POSTGRES` set, its absence is an error: the test command
+    /// sets both, so the PostgreSQL suites cannot be skipped silently there.
+    pub fn postgres_server() -> Option<String> {
+        match std::env::var("WALLET_TEST_POSTGRES") {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ => {
+                assert!(
+                    std::env::var_os("WALLET_REQUIRE_POSTGRES").is_none(),
+                    "WALLET_REQUIRE_POSTGRES is set but WALLET_TEST_POSTGRES names no server"
+                );
+                None
+            }
+        }
+    }
+
+    /// A new, empty database on the test server; its URL.
+    pub fn fresh_postgres_database(server: &str) -> Result<String, super::StoreError> {
+        let name = format!("wt_{}", uuid::Uuid::new_v4().simple());
+        let server = server.to_owned();
+        let sql = format!("CREATE DATABASE {name}");
+        // The synchronous client cannot run on a thread that drives async tasks.
+        std::thread::spawn(move || -> Result<String, super::StoreError> {
+            let mut client = postgres::Client::connect(&server, postgres::NoTls)?;
+            client.batch_execute(&sql)?;
+            Ok(database_url(&server, &name))
+        })
+        .join()
+        .map_err(|_| super::StoreError::Worker("creating a test database panicked".to_owned()))?
+    }
+
+    /// `server` with its database name replaced by `name`.
+    fn database_url(server: &str, name: &str) -> String {
+        let (base, query) = match server.split_once('?') {
+            Some((b, q)) => (b, Some(q)),
+            None => (server, None),
+        };
+        let scheme_end = base.find("://").map_or(0, |i| i + 3);
+        let root = match base[scheme_end..].find('/') {
+            Some(i) => &base[..scheme_end + i],
+            None => base,
+        };
+        match query {
+            Some(q) => format!("{root}/{name}?{q}"),
+            None => format!("{root}/{name}"),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn the_database_name_is_replaced() {
+            assert_eq!(
+                super::database_url("postgres://postgres@127.0.0.1:5433/postgres", "wt_1"),
+                "postgres://postgres@127.0.0.1:5433/wt_1"
+            );
+            assert_eq!(
+                super::database_url("postgres://u@h/db?sslmode=disable", "x"),
+                "postgres://u@h/x?sslmode=disable"
+            );
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! the schema refuses a customer or clearing balance below zero; an operation's
 //! `(account, Idempotency-Key)` is unique.
 
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use super::db::{params, Behavior, Db, OptionalExtension, Row};
 
 use super::{Backend, Store, StoreError};
 
@@ -268,7 +268,7 @@ impl Store {
 
     pub async fn pin(&self, account_id: &str) -> Result<Option<PinRow>, StoreError> {
         let a = account_id.to_owned();
-        on_backend!(self, |c| Ok(c
+        on_backend!(self, |c| c
             .query_row(
                 "SELECT locked_until FROM payment_pins WHERE account_id = ?1",
                 [&a],
@@ -276,7 +276,7 @@ impl Store {
                     locked_until: r.get(0)?
                 }),
             )
-            .optional()?))
+            .optional())
     }
 
     /// Stores a new PIN hash. With `only_if_unset`, refuses (`false`) when one exists; otherwise
@@ -290,7 +290,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let a = account_id.to_owned();
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             let exists: bool = tx
                 .query_row(
                     "SELECT 1 FROM payment_pins WHERE account_id = ?1",
@@ -320,7 +320,7 @@ impl Store {
     ) -> Result<PinTry, StoreError> {
         let a = account_id.to_owned();
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             let row: Option<(String, u32, Option<i64>)> = tx
                 .query_row(
                     "SELECT pin_hash, failed_count, locked_until FROM payment_pins WHERE account_id = ?1",
@@ -363,7 +363,7 @@ impl Store {
     ) -> Result<PinVerdict, StoreError> {
         let a = account_id.to_owned();
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             if right {
                 tx.execute(
                     "UPDATE payment_pins SET failed_count = 0, locked_until = NULL WHERE account_id = ?1",
@@ -409,7 +409,7 @@ impl Store {
     {
         let (id, a) = (challenge_id.to_owned(), account_id.to_owned());
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             let row: Option<(String, i64, u32)> = tx
                 .query_row(
                     "SELECT code_hash, expires_at, failed_attempts FROM challenges
@@ -459,7 +459,7 @@ impl Store {
     ) -> Result<Option<CardBindingRow>, StoreError> {
         let (a, b) = (account_id.to_owned(), binding_id.to_owned());
         on_backend!(self, |c| {
-            Ok(c
+            c
             .query_row(
                 "SELECT id, account_id, bank_ref, bank, scheme, card_type, last4, created_at, expires_at
                  FROM card_bindings WHERE id = ?1 AND account_id = ?2 AND consumed_at IS NULL",
@@ -476,7 +476,7 @@ impl Store {
                     expires_at: r.get(8)?,
                 }),
             )
-            .optional()?)
+            .optional()
         })
     }
 
@@ -489,7 +489,7 @@ impl Store {
         now: i64,
     ) -> Result<BindOutcome, StoreError> {
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             let consumed = tx.execute(
                 "UPDATE card_bindings SET consumed_at = ?2 WHERE id = ?1 AND consumed_at IS NULL",
                 params![binding.id, now],
@@ -538,7 +538,7 @@ impl Store {
                  ORDER BY is_default DESC, bound_at DESC, id"
             ))?;
             let rows = stmt.query_map([&a], card_from)?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            rows.collect::<Result<_, _>>()
         })
     }
 
@@ -554,13 +554,13 @@ impl Store {
     /// Any bound card, also an unbound one (operations keep pointing at it).
     pub async fn card_any(&self, card_id: &str) -> Result<Option<CardRow>, StoreError> {
         let id = card_id.to_owned();
-        on_backend!(self, |c| Ok(c
+        on_backend!(self, |c| c
             .query_row(
                 &format!("SELECT {CARD_COLUMNS} FROM cards WHERE id = ?1"),
                 [&id],
                 card_from
             )
-            .optional()?))
+            .optional())
     }
 
     pub async fn set_default_card(
@@ -570,12 +570,12 @@ impl Store {
     ) -> Result<Option<CardRow>, StoreError> {
         let (a, id) = (account_id.to_owned(), card_id.to_owned());
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             if card_row(&tx, &a, &id)?.is_none() {
                 return Ok(None);
             }
             tx.execute(
-                "UPDATE cards SET is_default = (id = ?2) WHERE account_id = ?1 AND unbound_at IS NULL",
+                "UPDATE cards SET is_default = CASE WHEN id = ?2 THEN 1 ELSE 0 END WHERE account_id = ?1 AND unbound_at IS NULL",
                 params![a, id],
             )?;
             let row = card_row(&tx, &a, &id)?;
@@ -593,7 +593,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let (a, id) = (account_id.to_owned(), card_id.to_owned());
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             let n = tx.execute(
                 "UPDATE cards SET unbound_at = ?3, is_default = 0 WHERE account_id = ?1 AND id = ?2 AND unbound_at IS NULL",
                 params![a, id, now],
@@ -638,7 +638,7 @@ impl Store {
         cooling_off_limit: i64,
     ) -> Result<BeginOutcome, StoreError> {
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             if let Some(existing) = operation_by_key(&tx, &op.account_id, &op.idempotency_key)? {
                 return Ok(if existing.request_hash == op.request_hash {
                     BeginOutcome::Existing(existing)
@@ -691,7 +691,7 @@ impl Store {
                 match reserved {
                     Ok(()) => {}
                     // The schema's own guard: a balance below zero is refused.
-                    Err(StoreError::Sqlite(e)) if is_check_violation(&e) => {
+                    Err(e) if e.is_check_violation() => {
                         let balance = account_balance(&tx, &wallet)?;
                         return Ok(BeginOutcome::BalanceInsufficient { balance });
                     }
@@ -715,7 +715,7 @@ impl Store {
     ) -> Result<OperationRow, StoreError> {
         let id = operation_id.to_owned();
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             let op = operation_row(&tx, &id)?
                 .ok_or_else(|| StoreError::Corrupt(format!("no operation {id}")))?;
             if op.status.is_final() {
@@ -822,8 +822,7 @@ impl Store {
                 "SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2"
             ))?;
             let rows = stmt.query_map(params![a, limit], op_from)?;
-            rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
-                .collect()
+            rows.map(|r| r.and_then(|r| r)).collect()
         })
     }
 
@@ -839,12 +838,11 @@ impl Store {
             let mut stmt = c.prepare(&format!(
                 "SELECT {OP_COLUMNS} FROM operations
                  WHERE (status = 'pending' OR (status = 'processing' AND updated_at < ?1))
-                   AND (?2 IS NULL OR account_id = ?2)
+                   AND (CAST(?2 AS TEXT) IS NULL OR account_id = ?2)
                  ORDER BY updated_at, id LIMIT ?3"
             ))?;
             let rows = stmt.query_map(params![stale_before, account_id, limit], op_from)?;
-            rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
-                .collect()
+            rows.map(|r| r.and_then(|r| r)).collect()
         })
     }
 
@@ -870,7 +868,8 @@ impl Store {
     /// one consistent snapshot.
     pub async fn ledger_check(&self) -> Result<Result<LedgerTotals, String>, StoreError> {
         on_backend!(self, |c| {
-            let tx = c.transaction()?;
+            // One snapshot for every query of the check, beside a running server.
+            let tx = c.transaction_with_behavior(Behavior::Snapshot)?;
             let verdict = ledger_check(&tx)?;
             tx.finish()?;
             Ok(verdict)
@@ -886,11 +885,11 @@ impl Store {
                 "INSERT INTO sandbox_bank_meta (name, value) VALUES ('token_key', ?1) ON CONFLICT (name) DO NOTHING",
                 [&candidate],
             )?;
-            Ok(c.query_row(
+            c.query_row(
                 "SELECT value FROM sandbox_bank_meta WHERE name = 'token_key'",
                 [],
                 |r| r.get(0),
-            )?)
+            )
         })
     }
 
@@ -918,7 +917,7 @@ impl Store {
     {
         let id = id.to_owned();
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             let row: Option<(String, String, String, i64, u32)> = tx
                 .query_row(
                     "SELECT token, outcome, code_hash, expires_at, failed_attempts FROM sandbox_bank_bindings
@@ -953,13 +952,13 @@ impl Store {
 
     pub async fn sandbox_token_outcome(&self, token: &str) -> Result<Option<String>, StoreError> {
         let t = token.to_owned();
-        on_backend!(self, |c| Ok(c
+        on_backend!(self, |c| c
             .query_row(
                 "SELECT outcome FROM sandbox_bank_tokens WHERE token = ?1",
                 [&t],
                 |r| r.get(0)
             )
-            .optional()?))
+            .optional())
     }
 
     /// Records a transfer once; a repeated reference answers the first result.
@@ -984,35 +983,30 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (reference) DO NOTHING",
                 params![r, t, d, amount, res, now],
             )?;
-            Ok(c.query_row(
+            c.query_row(
                 "SELECT outcome FROM sandbox_bank_transfers WHERE reference = ?1",
                 [&r],
                 |row| row.get(0),
-            )?)
+            )
         })
     }
 
     pub async fn sandbox_transfer(&self, reference: &str) -> Result<Option<String>, StoreError> {
         let r = reference.to_owned();
-        on_backend!(self, |c| Ok(c
+        on_backend!(self, |c| c
             .query_row(
                 "SELECT outcome FROM sandbox_bank_transfers WHERE reference = ?1",
                 [&r],
                 |row| row.get(0)
             )
-            .optional()?))
+            .optional())
     }
 }
 
 // --- SQLite helpers --------------------------------------------------------------------------
 
 /// Stores a PIN hash and clears any lock.
-fn upsert_pin(
-    tx: &Transaction<'_>,
-    account_id: &str,
-    hash: &str,
-    now: i64,
-) -> Result<(), StoreError> {
+fn upsert_pin(tx: &Db, account_id: &str, hash: &str, now: i64) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO payment_pins (account_id, pin_hash, failed_count, locked_until, updated_at)
          VALUES (?1, ?2, 0, NULL, ?3)
@@ -1037,7 +1031,7 @@ struct StoredCode<'a> {
 /// expires, single use. `Some(refusal)` (a wrong try is counted; commit it), or `None` when the
 /// code is right and now consumed.
 fn judge_code<F: FnOnce(&str) -> bool>(
-    tx: &Transaction<'_>,
+    tx: &Db,
     code: &StoredCode<'_>,
     now: i64,
     max_attempts: u32,
@@ -1071,7 +1065,7 @@ fn judge_code<F: FnOnce(&str) -> bool>(
 const CARD_COLUMNS: &str =
     "id, account_id, token, bank, scheme, card_type, last4, status, is_default, bound_at";
 
-fn card_from(r: &Row<'_>) -> rusqlite::Result<CardRow> {
+fn card_from(r: &Row) -> Result<CardRow, StoreError> {
     Ok(CardRow {
         id: r.get(0)?,
         account_id: r.get(1)?,
@@ -1086,17 +1080,13 @@ fn card_from(r: &Row<'_>) -> rusqlite::Result<CardRow> {
     })
 }
 
-fn card_row(
-    c: &Connection,
-    account_id: &str,
-    card_id: &str,
-) -> Result<Option<CardRow>, StoreError> {
-    Ok(c.query_row(
+fn card_row(c: &Db, account_id: &str, card_id: &str) -> Result<Option<CardRow>, StoreError> {
+    c.query_row(
         &format!("SELECT {CARD_COLUMNS} FROM cards WHERE account_id = ?1 AND id = ?2 AND unbound_at IS NULL"),
         params![account_id, card_id],
         card_from,
     )
-    .optional()?)
+    .optional()
 }
 
 pub(super) const OP_COLUMNS: &str = "id, account_id, kind, status, amount, fee, currency, card_id, \
@@ -1104,7 +1094,7 @@ pub(super) const OP_COLUMNS: &str = "id, account_id, kind, status, amount, fee, 
      counterparty_account_id, counterparty_name_masked, counterparty_phone_masked, transfer_id, note, seq";
 
 /// Reads a row; the inner `Result` reports values this server cannot read.
-pub(super) fn op_from(r: &Row<'_>) -> rusqlite::Result<Result<OperationRow, StoreError>> {
+pub(super) fn op_from(r: &Row) -> Result<Result<OperationRow, StoreError>, StoreError> {
     let kind: String = r.get(2)?;
     let status: String = r.get(3)?;
     let row = (|| {
@@ -1151,7 +1141,7 @@ pub(super) fn op_from(r: &Row<'_>) -> rusqlite::Result<Result<OperationRow, Stor
     }))
 }
 
-pub(super) fn operation_row(c: &Connection, id: &str) -> Result<Option<OperationRow>, StoreError> {
+pub(super) fn operation_row(c: &Db, id: &str) -> Result<Option<OperationRow>, StoreError> {
     c.query_row(
         &format!("SELECT {OP_COLUMNS} FROM operations WHERE id = ?1"),
         [id],
@@ -1162,7 +1152,7 @@ pub(super) fn operation_row(c: &Connection, id: &str) -> Result<Option<Operation
 }
 
 pub(super) fn operation_by_key(
-    c: &Connection,
+    c: &Db,
     account_id: &str,
     key: &str,
 ) -> Result<Option<OperationRow>, StoreError> {
@@ -1178,20 +1168,20 @@ pub(super) fn operation_by_key(
 }
 
 pub(super) fn daily_total(
-    c: &Connection,
+    c: &Db,
     account_id: &str,
     kind: OpKind,
     day_start: i64,
 ) -> Result<i64, StoreError> {
-    Ok(c.query_row(
+    c.query_row(
         "SELECT COALESCE(SUM(amount), 0) FROM operations
          WHERE account_id = ?1 AND kind = ?2 AND created_at >= ?3 AND status <> 'failed'",
         params![account_id, kind.as_str(), day_start],
         |r| r.get(0),
-    )?)
+    )
 }
 
-pub(super) fn account_balance(c: &Connection, ledger_account: &str) -> Result<i64, StoreError> {
+pub(super) fn account_balance(c: &Db, ledger_account: &str) -> Result<i64, StoreError> {
     Ok(c.query_row(
         "SELECT balance FROM ledger_accounts WHERE id = ?1",
         [ledger_account],
@@ -1203,7 +1193,7 @@ pub(super) fn account_balance(c: &Connection, ledger_account: &str) -> Result<i6
 
 /// Posts one balanced transaction: entries and balances move together or not at all.
 pub(super) fn post(
-    tx: &Transaction<'_>,
+    tx: &Db,
     operation_id: &str,
     kind: &str,
     currency: &str,
@@ -1245,17 +1235,9 @@ pub(super) fn post(
     Ok(())
 }
 
-pub(super) fn is_check_violation(e: &rusqlite::Error) -> bool {
-    matches!(
-        e,
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK
-    )
-}
-
-fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreError> {
-    let q = |sql: &str| -> Result<i64, StoreError> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
-    let unbalanced_total = q("SELECT COUNT(*) FROM (SELECT currency, SUM(balance) s FROM ledger_accounts GROUP BY currency) WHERE s <> 0")?;
+fn ledger_check(c: &Db) -> Result<Result<LedgerTotals, String>, StoreError> {
+    let q = |sql: &str| -> Result<i64, StoreError> { c.query_row(sql, [], |r| r.get(0)) };
+    let unbalanced_total = q("SELECT COUNT(*) FROM (SELECT currency, SUM(balance) s FROM ledger_accounts GROUP BY currency) AS totals WHERE s <> 0")?;
     if unbalanced_total != 0 {
         return Ok(Err(
             "the balances of all accounts do not sum to zero".to_owned()
@@ -1268,7 +1250,7 @@ fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreErr
             "{drifted} account balances differ from the sum of their entries"
         )));
     }
-    let unbalanced_tx = q("SELECT COUNT(*) FROM (SELECT transaction_id, SUM(amount) s FROM ledger_entries GROUP BY transaction_id) WHERE s <> 0")?;
+    let unbalanced_tx = q("SELECT COUNT(*) FROM (SELECT transaction_id, SUM(amount) s FROM ledger_entries GROUP BY transaction_id) AS totals WHERE s <> 0")?;
     if unbalanced_tx != 0 {
         return Ok(Err(format!(
             "{unbalanced_tx} transactions do not sum to zero"
@@ -1281,7 +1263,7 @@ fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreErr
         )));
     }
     let dup_keys = q("SELECT COUNT(*) FROM (SELECT account_id, idempotency_key FROM operations WHERE status = 'succeeded'
-                          GROUP BY account_id, idempotency_key HAVING COUNT(*) > 1)")?;
+                          GROUP BY account_id, idempotency_key HAVING COUNT(*) > 1) AS dups")?;
     if dup_keys != 0 {
         return Ok(Err(format!(
             "{dup_keys} idempotency keys have two successful operations"
@@ -1292,7 +1274,7 @@ fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreErr
            (o.status = 'succeeded' AND o.kind = 'topup' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 1)
         OR (o.status = 'failed' AND o.kind = 'topup' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 0)
         OR (o.status IN ('succeeded', 'failed') AND o.kind = 'withdrawal' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 2)
-        OR (o.status IN ('processing', 'pending') AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> (o.kind = 'withdrawal'))
+        OR (o.status IN ('processing', 'pending') AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> (CASE WHEN o.kind = 'withdrawal' THEN 1 ELSE 0 END))
         OR (o.kind IN ('payment', 'refund') AND o.status NOT IN ('succeeded', 'failed'))
         OR (o.kind IN ('payment', 'refund') AND o.status = 'succeeded' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 1)
         OR (o.kind IN ('payment', 'refund') AND o.status = 'failed' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 0)")?;
@@ -1331,8 +1313,8 @@ fn ledger_check(c: &Connection) -> Result<Result<LedgerTotals, String>, StoreErr
 /// `transfer_id` (the sender's `transfer_out`, the recipient's `transfer_in`, same amount, each
 /// naming the other account) and one two-entry ledger transaction on the sending side that
 /// moved the amount from the sender's wallet to the recipient's.
-fn transfer_check(c: &Connection) -> Result<Option<String>, StoreError> {
-    let q = |sql: &str| -> Result<i64, StoreError> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
+fn transfer_check(c: &Db) -> Result<Option<String>, StoreError> {
+    let q = |sql: &str| -> Result<i64, StoreError> { c.query_row(sql, [], |r| r.get(0)) };
     let unsettled = q(
         "SELECT COUNT(*) FROM operations WHERE kind IN ('transfer_out', 'transfer_in')
             AND (status <> 'succeeded' OR fee <> 0 OR transfer_id IS NULL)",
@@ -1384,8 +1366,8 @@ fn transfer_check(c: &Connection) -> Result<Option<String>, StoreError> {
 /// The merchant side of the books: each payment moved its amount from the payer's wallet to
 /// the merchant (refunds the reverse) in one two-entry transaction; each merchant's balance is
 /// its payments less its refunds; each order agrees with its operations.
-fn merchant_check(c: &Connection) -> Result<Option<String>, StoreError> {
-    let q = |sql: &str| -> Result<i64, StoreError> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
+fn merchant_check(c: &Db) -> Result<Option<String>, StoreError> {
+    let q = |sql: &str| -> Result<i64, StoreError> { c.query_row(sql, [], |r| r.get(0)) };
     let misposted = q("SELECT COUNT(*) FROM operations o WHERE o.kind IN ('payment', 'refund') AND o.status = 'succeeded' AND (
             (SELECT COUNT(*) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id WHERE t.operation_id = o.id) <> 2
          OR NOT EXISTS (SELECT 1 FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
@@ -1419,7 +1401,7 @@ fn merchant_check(c: &Connection) -> Result<Option<String>, StoreError> {
     }
     let orders_off = q("SELECT COUNT(*) FROM orders o WHERE
             (SELECT COUNT(*) FROM operations p WHERE p.order_id = o.id AND p.kind = 'payment' AND p.status = 'succeeded')
-                <> (o.status IN ('paid', 'refunded'))
+                <> (CASE WHEN o.status IN ('paid', 'refunded') THEN 1 ELSE 0 END)
          OR (o.status IN ('paid', 'refunded') AND NOT EXISTS (SELECT 1 FROM operations p
                 WHERE p.id = o.payment_operation_id AND p.order_id = o.id AND p.kind = 'payment'
                   AND p.status = 'succeeded' AND p.amount = o.amount AND p.merchant_id = o.merchant_id))

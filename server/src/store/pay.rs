@@ -7,12 +7,12 @@
 //! `open → paid` under a conditional update, and a unique index refuses a second successful
 //! payment of one order.
 
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use super::db::{params, Behavior, Db, OptionalExtension, Row};
 use wallet_protocol::paycode::PaycodeSeed;
 
 use super::money::{
-    account_balance, daily_total, is_check_violation, op_from, operation_by_key, operation_row,
-    post, wallet_account, OpKind, OperationRow, OP_COLUMNS,
+    account_balance, daily_total, op_from, operation_by_key, operation_row, post, wallet_account,
+    OpKind, OperationRow, OP_COLUMNS,
 };
 use super::{Backend, Store, StoreError};
 
@@ -277,7 +277,7 @@ impl Store {
         api_key_hash: String,
     ) -> Result<(), StoreError> {
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             tx.execute(
                 "INSERT INTO merchants (id, name, city, mcc, api_key_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![m.id, m.name, m.city, m.mcc, api_key_hash, m.created_at],
@@ -309,7 +309,7 @@ impl Store {
 
     pub async fn insert_order(&self, order: NewOrder, now: i64) -> Result<OrderRow, StoreError> {
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             insert_order(&tx, &order, now)?;
             let row = order_row(&tx, &order.id)?
                 .ok_or_else(|| StoreError::Corrupt("order vanished".to_owned()))?;
@@ -346,8 +346,7 @@ impl Store {
                  AND channel IN ('remote_order', 'paycode') ORDER BY created_at DESC, id DESC LIMIT 100"
             ))?;
             let rows = stmt.query_map([&a], order_from)?;
-            rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
-                .collect()
+            rows.map(|r| r.and_then(|r| r)).collect()
         })
     }
 
@@ -370,8 +369,7 @@ impl Store {
                  ORDER BY created_at DESC, id DESC LIMIT ?2"
             ))?;
             let rows = stmt.query_map(params![m, limit], order_from)?;
-            rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
-                .collect()
+            rows.map(|r| r.and_then(|r| r)).collect()
         })
     }
 
@@ -384,7 +382,7 @@ impl Store {
     ) -> Result<DeclineOutcome, StoreError> {
         let (a, id) = (account_id.to_owned(), order_id.to_owned());
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             expire_order(&tx, &id, now)?;
             let Some(order) =
                 order_row(&tx, &id)?.filter(|o| o.payer_account_id.as_deref() == Some(&a))
@@ -416,7 +414,7 @@ impl Store {
     /// transaction and the order move together.
     pub async fn pay(&self, p: NewPayment) -> Result<PayOutcome, StoreError> {
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             if let Some(existing) = operation_by_key(&tx, &p.account_id, &p.idempotency_key)? {
                 return Ok(if existing.request_hash == p.request_hash {
                     PayOutcome::Existing(Box::new(existing))
@@ -499,13 +497,13 @@ impl Store {
     ) -> Result<Option<(String, String, String)>, StoreError> {
         let (m, k) = (merchant_id.to_owned(), key.to_owned());
         on_backend!(self, |c| {
-            Ok(c
+            c
             .query_row(
                 "SELECT kind, request_hash, order_id FROM merchant_requests WHERE merchant_id = ?1 AND idempotency_key = ?2",
                 params![m, k],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
-            .optional()?)
+            .optional()
         })
     }
 
@@ -514,7 +512,7 @@ impl Store {
     /// fits the payer's no-PIN limits, or leaves the order open for the payer's PIN.
     pub async fn charge_code(&self, ch: NewCharge) -> Result<ChargeOutcome, StoreError> {
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             if let Some(found) = merchant_request_tx(&tx, &ch.merchant_id, &ch.idempotency_key)? {
                 return Ok(
                     found_request(&tx, found, "charge", &ch.request_hash, ch.now)?
@@ -598,7 +596,7 @@ impl Store {
     /// Refunds (part of) a paid order to the payer's wallet in one transaction.
     pub async fn refund(&self, r: NewRefund) -> Result<RefundOutcome, StoreError> {
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             if let Some(found) = merchant_request_tx(&tx, &r.merchant_id, &r.idempotency_key)? {
                 return Ok(found_request(&tx, found, "refund", &r.request_hash, r.now)?
                     .map_or(RefundOutcome::KeyReused, |o| {
@@ -672,8 +670,7 @@ impl Store {
                 "SELECT {OP_COLUMNS} FROM operations WHERE order_id = ?1 ORDER BY created_at, id"
             ))?;
             let rows = stmt.query_map([&id], op_from)?;
-            rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
-                .collect()
+            rows.map(|r| r.and_then(|r| r)).collect()
         })
     }
 
@@ -736,7 +733,7 @@ impl Store {
     ) -> Result<Option<PaycodeSettingsRow>, StoreError> {
         let a = account_id.to_owned();
         on_backend!(self, |c| {
-            Ok(c
+            c
             .query_row(
                 "SELECT no_pin_enabled, no_pin_per_payment, no_pin_daily FROM paycode_settings WHERE account_id = ?1",
                 [&a],
@@ -746,7 +743,7 @@ impl Store {
                     no_pin_daily: r.get(2)?,
                 }),
             )
-            .optional()?)
+            .optional()
         })
     }
 
@@ -775,11 +772,11 @@ impl Store {
 
 /// `column` is a name from this file, never from input.
 fn merchant_row(
-    c: &Connection,
+    c: &Db,
     column: &'static str,
     value: &str,
 ) -> Result<Option<MerchantRow>, StoreError> {
-    Ok(c.query_row(
+    c.query_row(
         &format!("SELECT id, name, city, mcc, created_at FROM merchants WHERE {column} = ?1"),
         [value],
         |r| {
@@ -792,14 +789,14 @@ fn merchant_row(
             })
         },
     )
-    .optional()?)
+    .optional()
 }
 
 const ORDER_COLUMNS: &str = "id, merchant_id, amount, currency, description, status, channel, \
      payload, payer_account_id, payer_device_id, created_at, expires_at, paid_at, \
      payment_operation_id, refunded";
 
-fn order_from(r: &Row<'_>) -> rusqlite::Result<Result<OrderRow, StoreError>> {
+fn order_from(r: &Row) -> Result<Result<OrderRow, StoreError>, StoreError> {
     let status: String = r.get(5)?;
     let channel: String = r.get(6)?;
     let row = OrderRow {
@@ -828,7 +825,7 @@ fn order_from(r: &Row<'_>) -> rusqlite::Result<Result<OrderRow, StoreError>> {
     })())
 }
 
-fn order_row(c: &Connection, id: &str) -> Result<Option<OrderRow>, StoreError> {
+fn order_row(c: &Db, id: &str) -> Result<Option<OrderRow>, StoreError> {
     c.query_row(
         &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
         [id],
@@ -838,7 +835,7 @@ fn order_row(c: &Connection, id: &str) -> Result<Option<OrderRow>, StoreError> {
     .transpose()
 }
 
-fn insert_order(tx: &Transaction<'_>, o: &NewOrder, now: i64) -> Result<(), StoreError> {
+fn insert_order(tx: &Db, o: &NewOrder, now: i64) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO orders (id, merchant_id, amount, currency, description, status, channel, payload,
              payer_account_id, payer_device_id, created_at, expires_at, refunded, updated_at)
@@ -861,7 +858,7 @@ fn insert_order(tx: &Transaction<'_>, o: &NewOrder, now: i64) -> Result<(), Stor
 }
 
 /// Turns an open order whose time is up `expired`; `true` if it did just now.
-fn expire_order(c: &Connection, id: &str, now: i64) -> Result<bool, StoreError> {
+fn expire_order(c: &Db, id: &str, now: i64) -> Result<bool, StoreError> {
     Ok(c.execute(
         "UPDATE orders SET status = 'expired', updated_at = ?2 WHERE id = ?1 AND status = 'open' AND expires_at <= ?2",
         params![id, now],
@@ -881,7 +878,7 @@ struct PaidOrder<'a> {
 /// `Some(balance)` (and writes nothing that matters; the caller drops the transaction) when the
 /// wallet holds too little.
 fn pay_order(
-    tx: &Transaction<'_>,
+    tx: &Db,
     order: &OrderRow,
     p: &PaidOrder<'_>,
     now: i64,
@@ -928,7 +925,7 @@ fn pay_order(
     match posted {
         Ok(()) => {}
         // The schema's own guard: a balance below zero is refused.
-        Err(StoreError::Sqlite(e)) if is_check_violation(&e) => {
+        Err(e) if e.is_check_violation() => {
             return Ok(Some(account_balance(tx, &wallet)?));
         }
         Err(e) => return Err(e),
@@ -949,21 +946,21 @@ fn pay_order(
 }
 
 fn merchant_request_tx(
-    c: &Connection,
+    c: &Db,
     merchant_id: &str,
     key: &str,
 ) -> Result<Option<(String, String, String)>, StoreError> {
-    Ok(c.query_row(
+    c.query_row(
         "SELECT kind, request_hash, order_id FROM merchant_requests WHERE merchant_id = ?1 AND idempotency_key = ?2",
         params![merchant_id, key],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
-    .optional()?)
+    .optional()
 }
 
 /// The order of an earlier request with the same key, if it was the same request.
 fn found_request(
-    tx: &Transaction<'_>,
+    tx: &Db,
     (kind, hash, order_id): (String, String, String),
     want_kind: &str,
     want_hash: &str,
@@ -976,11 +973,11 @@ fn found_request(
     order_row(tx, &order_id)
 }
 
-fn no_pin_total(c: &Connection, account_id: &str, day_start: i64) -> Result<i64, StoreError> {
-    Ok(c.query_row(
+fn no_pin_total(c: &Db, account_id: &str, day_start: i64) -> Result<i64, StoreError> {
+    c.query_row(
         "SELECT COALESCE(SUM(amount), 0) FROM operations
          WHERE account_id = ?1 AND kind = 'payment' AND no_pin = 1 AND created_at >= ?2 AND status <> 'failed'",
         params![account_id, day_start],
         |r| r.get(0),
-    )?)
+    )
 }

@@ -6,14 +6,14 @@
 //! the amount wallet to wallet, and the recipient's `transfer_received` device event. The
 //! frozen / cooling-off guards and the daily limit are checked again inside it.
 
-use rusqlite::{params, Connection, TransactionBehavior};
+use super::db::{params, Behavior, Db};
 use wallet_protocol::api::DeviceEventKind;
 use wallet_protocol::identity::mask_name;
 use wallet_protocol::phone::mask_e164;
 
 use super::money::{
-    account_balance, daily_total, is_check_violation, op_from, operation_by_key, operation_row,
-    post, wallet_account, OpKind, OperationRow, OP_COLUMNS,
+    account_balance, daily_total, op_from, operation_by_key, operation_row, post, wallet_account,
+    OpKind, OperationRow, OP_COLUMNS,
 };
 use super::{Admission, Backend, Store, StoreError};
 
@@ -82,7 +82,7 @@ impl Store {
     {
         let d = device_id.to_owned();
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
             tx.execute(
                 "DELETE FROM recipient_lookups WHERE looked_up_at <= ?1",
                 [since],
@@ -119,7 +119,7 @@ impl Store {
 }
 
 fn history(
-    c: &Connection,
+    c: &Db,
     account_id: &str,
     after: i64,
     limit: u32,
@@ -128,23 +128,22 @@ fn history(
         "SELECT {OP_COLUMNS} FROM operations WHERE account_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
     ))?;
     let rows = stmt.query_map(params![account_id, after, limit], op_from)?;
-    rows.map(|r| r.map_err(StoreError::from).and_then(|r| r))
-        .collect()
+    rows.map(|r| r.and_then(|r| r)).collect()
 }
 
 /// `(name, phone, frozen)` of an account.
-fn party(c: &Connection, account_id: &str) -> Result<Option<(String, String, bool)>, StoreError> {
-    use rusqlite::OptionalExtension;
-    Ok(c.query_row(
+fn party(c: &Db, account_id: &str) -> Result<Option<(String, String, bool)>, StoreError> {
+    use super::db::OptionalExtension;
+    c.query_row(
         "SELECT name, phone, frozen_at IS NOT NULL FROM accounts WHERE id = ?1",
         [account_id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
-    .optional()?)
+    .optional()
 }
 
-fn transfer(c: &mut Connection, t: &NewTransfer) -> Result<TransferOutcome, StoreError> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+fn transfer(c: &mut Db, t: &NewTransfer) -> Result<TransferOutcome, StoreError> {
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     if let Some(existing) = operation_by_key(&tx, &t.from_account, &t.idempotency_key)? {
         return Ok(if existing.request_hash == t.request_hash {
             TransferOutcome::Existing(Box::new(existing))
@@ -249,7 +248,7 @@ fn transfer(c: &mut Connection, t: &NewTransfer) -> Result<TransferOutcome, Stor
     match posted {
         Ok(()) => {}
         // The schema's own guard: a balance below zero is refused.
-        Err(StoreError::Sqlite(e)) if is_check_violation(&e) => {
+        Err(e) if e.is_check_violation() => {
             let balance = account_balance(&tx, &from_wallet)?;
             return Ok(TransferOutcome::BalanceInsufficient { balance });
         }

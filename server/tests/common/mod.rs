@@ -32,7 +32,10 @@ pub struct TestApp {
     pub router: Router,
     pub clock: Arc<ManualClock>,
     pub store: Store,
+    /// The SQLite file (unused when the suite runs on PostgreSQL).
     pub db_path: std::path::PathBuf,
+    /// What `--db` takes for this app's database: the file, or a PostgreSQL URL.
+    pub db_url: String,
     pub dir: tempfile::TempDir,
     pub ip: SocketAddr,
 }
@@ -40,11 +43,18 @@ pub struct TestApp {
 pub struct TestAppBuilder {
     limits: Limits,
     sandbox: bool,
+    sqlite: bool,
 }
 
 impl TestAppBuilder {
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// SQLite whatever `WALLET_TEST_BACKEND` says (a tester's sandbox, for the copy tool).
+    pub fn sqlite(mut self) -> Self {
+        self.sqlite = true;
         self
     }
 
@@ -56,7 +66,16 @@ impl TestAppBuilder {
     pub fn build(self) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let db_path = dir.path().join("server.db");
-        let store = Store::open(db_path.to_str().unwrap()).unwrap();
+        // The same suites run on PostgreSQL with WALLET_TEST_BACKEND=postgres (test command).
+        let db_url =
+            if !self.sqlite && std::env::var("WALLET_TEST_BACKEND").as_deref() == Ok("postgres") {
+                let server = wallet_server::store::testing::postgres_server()
+                    .expect("WALLET_TEST_BACKEND=postgres needs WALLET_TEST_POSTGRES");
+                wallet_server::store::testing::fresh_postgres_database(&server).unwrap()
+            } else {
+                db_path.to_str().unwrap().to_owned()
+            };
+        let store = Store::open(&db_url).unwrap();
         let start: DateTime<Utc> = "2026-03-01T08:00:00Z".parse().unwrap();
         let clock = Arc::new(ManualClock::new(start));
         let state = AppState::new(
@@ -71,6 +90,7 @@ impl TestAppBuilder {
             clock,
             store,
             db_path,
+            db_url,
             dir,
             ip: "203.0.113.7:5000".parse().unwrap(),
         }
@@ -174,6 +194,7 @@ impl TestApp {
         TestAppBuilder {
             limits: Limits::default(),
             sandbox: true,
+            sqlite: false,
         }
     }
 

@@ -1,142 +1,17 @@
-//! SQLite backend: one writer connection in WAL mode behind a mutex, used from `spawn_blocking`
-//! so slow disk never stalls the async runtime.
+//! Accounts, sign-up and sign-in challenges, devices, nonces and the SMS outbox.
 
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior};
 use wallet_protocol::api::{ChallengePurpose, DeviceEventKind, SecurityEventKind};
 use wallet_protocol::paycode::PaycodeSeed;
 
+use super::db::{params, Behavior, Db, OptionalExtension, Row};
 use super::{
     AccountRow, Admission, DeviceRow, NewChallenge, NewDevice, NonceOutcome, SendHistory,
     SmsRecord, StoreError, VerifyOutcome,
 };
 
-/// Schema steps, in order; the version of step `i` is `i + 1`.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/0001_init.sql"),
-    include_str!("../../migrations/0002_cards_ledger.sql"),
-    include_str!("../../migrations/0003_merchants_orders_paycodes.sql"),
-    include_str!("../../migrations/0004_lost_phone.sql"),
-    include_str!("../../migrations/0005_transfers_history.sql"),
-];
-
-#[derive(Clone)]
-pub struct SqliteStore {
-    conn: Arc<Mutex<Connection>>,
-}
-
-impl SqliteStore {
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let mut conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrate(&mut conn)?;
-        Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
-        })
-    }
-
-    /// Opens an existing database for reading only (`PRAGMA query_only`), without migrating:
-    /// for tools that inspect a database a running server owns. The schema must be the one
-    /// this build knows.
-    pub fn open_query_only(path: &Path) -> Result<Self, StoreError> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "query_only", "ON")?;
-        let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
-        let current: i64 = conn
-            .query_row(
-                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|_| StoreError::Corrupt("not a wallet-server database".to_owned()))?;
-        if current > known {
-            return Err(StoreError::TooNew {
-                found: current,
-                known,
-            });
-        }
-        if current < known {
-            return Err(StoreError::Unsupported(format!(
-                "the database is at schema version {current}; start the server once to migrate it to {known}"
-            )));
-        }
-        Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
-        })
-    }
-
-    /// Runs `f` on the writer connection on a blocking thread.
-    pub(super) async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
-    where
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-        T: Send + 'static,
-    {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .map_err(|_| StoreError::Worker("connection lock poisoned".to_owned()))?;
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| StoreError::Worker(e.to_string()))?
-    }
-}
-
-/// Brings the schema to the newest version, one step per transaction.
-fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-             version     BIGINT PRIMARY KEY,
-             applied_at  BIGINT NOT NULL
-         )",
-    )?;
-    let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
-    let current: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-        [],
-        |r| r.get(0),
-    )?;
-    if current > known {
-        return Err(StoreError::TooNew {
-            found: current,
-            known,
-        });
-    }
-    for (version, sql) in (1..).zip(MIGRATIONS).skip_while(|(v, _)| *v <= current) {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql)?;
-        tx.execute(
-            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
-            params![version, chrono::Utc::now().timestamp()],
-        )?;
-        tx.commit()?;
-        tracing::info!(version, "database migrated");
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-pub(super) fn schema_version(store: &SqliteStore) -> i64 {
-    let conn = store.conn.lock().unwrap_or_else(|e| e.into_inner());
-    conn.query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
-        r.get(0)
-    })
-    .unwrap_or(0)
-}
-
 const ACCOUNT_COLUMNS: &str = "id, phone, name, id_number, password_hash, created_at";
 
-fn account_from(row: &Row<'_>) -> rusqlite::Result<AccountRow> {
+fn account_from(row: &Row) -> Result<AccountRow, StoreError> {
     Ok(AccountRow {
         id: row.get(0)?,
         phone: row.get(1)?,
@@ -147,35 +22,32 @@ fn account_from(row: &Row<'_>) -> rusqlite::Result<AccountRow> {
     })
 }
 
-pub(super) fn account_by_phone(
-    c: &Connection,
-    phone: &str,
-) -> Result<Option<AccountRow>, StoreError> {
-    Ok(c.query_row(
+pub(super) fn account_by_phone(c: &Db, phone: &str) -> Result<Option<AccountRow>, StoreError> {
+    c.query_row(
         &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE phone = ?1"),
         [phone],
         account_from,
     )
-    .optional()?)
+    .optional()
 }
 
-pub(super) fn account(c: &Connection, id: &str) -> Result<Option<AccountRow>, StoreError> {
-    Ok(c.query_row(
+pub(super) fn account(c: &Db, id: &str) -> Result<Option<AccountRow>, StoreError> {
+    c.query_row(
         &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
         [id],
         account_from,
     )
-    .optional()?)
+    .optional()
 }
 
-fn times(c: &Connection, sql: &str, key: &str, since: i64) -> Result<Vec<i64>, StoreError> {
+fn times(c: &Db, sql: &str, key: &str, since: i64) -> Result<Vec<i64>, StoreError> {
     let mut stmt = c.prepare(sql)?;
     let rows = stmt.query_map(params![key, since], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 pub(super) fn record_otp_send<F>(
-    c: &mut Connection,
+    c: &mut Db,
     phone: &str,
     ip: &str,
     now: i64,
@@ -185,7 +57,7 @@ pub(super) fn record_otp_send<F>(
 where
     F: FnOnce(&SendHistory) -> Admission,
 {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     tx.execute(
         "DELETE FROM otp_sends WHERE sent_at <= ?1",
         [phone_since.min(ip_since)],
@@ -216,7 +88,7 @@ where
 }
 
 pub(super) fn begin_login_attempt<F>(
-    c: &mut Connection,
+    c: &mut Db,
     phone: &str,
     now: i64,
     since: i64,
@@ -225,7 +97,7 @@ pub(super) fn begin_login_attempt<F>(
 where
     F: FnOnce(&[i64]) -> Admission,
 {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     tx.execute(
         "DELETE FROM login_attempts WHERE phone = ?1 AND attempted_at <= ?2",
         params![phone, since],
@@ -247,7 +119,7 @@ where
     Ok(admission)
 }
 
-pub(super) fn clear_login_attempts(c: &Connection, phone: &str) -> Result<(), StoreError> {
+pub(super) fn clear_login_attempts(c: &Db, phone: &str) -> Result<(), StoreError> {
     c.execute("DELETE FROM login_attempts WHERE phone = ?1", [phone])?;
     Ok(())
 }
@@ -261,7 +133,7 @@ fn purpose_str(p: ChallengePurpose) -> &'static str {
     }
 }
 
-pub(super) fn insert_challenge(c: &Connection, ch: &NewChallenge) -> Result<(), StoreError> {
+pub(super) fn insert_challenge(c: &Db, ch: &NewChallenge) -> Result<(), StoreError> {
     let signup = ch.signup.as_ref();
     c.execute(
         "INSERT INTO challenges (id, purpose, phone, account_id, signup_name, signup_id_number,
@@ -299,7 +171,7 @@ struct ChallengeRow {
 // One transaction does the check, the account, the device, the log and the notice.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn verify_challenge<F>(
-    c: &mut Connection,
+    c: &mut Db,
     challenge_id: &str,
     now: i64,
     max_attempts: u32,
@@ -311,7 +183,7 @@ pub(super) fn verify_challenge<F>(
 where
     F: FnOnce(&str) -> bool,
 {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     let row = tx
         .query_row(
             "SELECT purpose, phone, account_id, signup_name, signup_id_number,
@@ -451,7 +323,7 @@ where
 const DEVICE_COLUMNS: &str =
     "id, account_id, public_key, name, platform, enrolled_at, last_seen_at, revoked_at";
 
-fn device_from(row: &Row<'_>) -> rusqlite::Result<DeviceRow> {
+fn device_from(row: &Row) -> Result<DeviceRow, StoreError> {
     Ok(DeviceRow {
         id: row.get(0)?,
         account_id: row.get(1)?,
@@ -464,23 +336,23 @@ fn device_from(row: &Row<'_>) -> rusqlite::Result<DeviceRow> {
     })
 }
 
-pub(super) fn device(c: &Connection, id: &str) -> Result<Option<DeviceRow>, StoreError> {
-    Ok(c.query_row(
+pub(super) fn device(c: &Db, id: &str) -> Result<Option<DeviceRow>, StoreError> {
+    c.query_row(
         &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"),
         [id],
         device_from,
     )
-    .optional()?)
+    .optional()
 }
 
 pub(super) fn accept_nonce(
-    c: &mut Connection,
+    c: &mut Db,
     device_id: &str,
     nonce: &str,
     now: i64,
     forget_before: i64,
 ) -> Result<NonceOutcome, StoreError> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     let touched = tx.execute(
         "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
         params![device_id, now],
@@ -504,35 +376,32 @@ pub(super) fn accept_nonce(
     Ok(NonceOutcome::Accepted)
 }
 
-pub(super) fn active_devices(
-    c: &Connection,
-    account_id: &str,
-) -> Result<Vec<DeviceRow>, StoreError> {
+pub(super) fn active_devices(c: &Db, account_id: &str) -> Result<Vec<DeviceRow>, StoreError> {
     let mut stmt = c.prepare(&format!(
         "SELECT {DEVICE_COLUMNS} FROM devices
          WHERE account_id = ?1 AND revoked_at IS NULL
          ORDER BY enrolled_at DESC, id DESC"
     ))?;
     let rows = stmt.query_map([account_id], device_from)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
-pub(super) fn all_devices(c: &Connection, account_id: &str) -> Result<Vec<DeviceRow>, StoreError> {
+pub(super) fn all_devices(c: &Db, account_id: &str) -> Result<Vec<DeviceRow>, StoreError> {
     let mut stmt = c.prepare(&format!(
         "SELECT {DEVICE_COLUMNS} FROM devices WHERE account_id = ?1
          ORDER BY enrolled_at DESC, id DESC"
     ))?;
     let rows = stmt.query_map([account_id], device_from)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 pub(super) fn revoke_device(
-    c: &mut Connection,
+    c: &mut Db,
     account_id: &str,
     device_id: &str,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     let found: Option<Option<i64>> = tx
         .query_row(
             "SELECT revoked_at FROM devices WHERE id = ?1 AND account_id = ?2",
@@ -574,8 +443,8 @@ pub(super) fn revoke_device(
     }
 }
 
-pub(super) fn insert_sms(c: &mut Connection, sms: &SmsRecord) -> Result<(), StoreError> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+pub(super) fn insert_sms(c: &mut Db, sms: &SmsRecord) -> Result<(), StoreError> {
+    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
     let seq: i64 = tx.query_row(
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM sms_outbox",
         [],
@@ -598,11 +467,7 @@ pub(super) fn insert_sms(c: &mut Connection, sms: &SmsRecord) -> Result<(), Stor
     Ok(())
 }
 
-pub(super) fn outbox(
-    c: &Connection,
-    phone: &str,
-    limit: u32,
-) -> Result<Vec<SmsRecord>, StoreError> {
+pub(super) fn outbox(c: &Db, phone: &str, limit: u32) -> Result<Vec<SmsRecord>, StoreError> {
     let mut stmt = c.prepare(
         "SELECT phone, body, code, purpose, sent_at FROM sms_outbox
          WHERE phone = ?1 ORDER BY seq DESC LIMIT ?2",
@@ -616,5 +481,5 @@ pub(super) fn outbox(
             sent_at: r.get(4)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
