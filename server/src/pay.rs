@@ -438,7 +438,9 @@ pub async fn charge(
     let code = Paycode::parse(&code_text).ok_or_else(invalid)?;
     let now = state.clock.now();
     let now_step = paycode::step_at(now);
-    let hit = state.paycodes.lookup(code, now_step).ok_or_else(invalid)?;
+    let hit = find_paycode(state, code, now_step)
+        .await?
+        .ok_or_else(invalid)?;
     // Codes of a frozen account's devices (made offline before the freeze, too) stay indexed
     // while it is frozen, so the merchant hears why.
     crate::lost::ensure_active(state, &hit.account_id).await?;
@@ -493,6 +495,11 @@ pub async fn charge(
         ChargeOutcome::Used => return Err(ErrorCode::PaycodeUsed.into()),
         ChargeOutcome::DeviceInactive => {
             state.paycodes.remove(&hit.device_id);
+            return Err(invalid());
+        }
+        // A code of the old seed: the new one was issued through another instance.
+        ChargeOutcome::SeedChanged => {
+            catch_up_paycodes(state, None).await?;
             return Err(invalid());
         }
         // The merchant learns no more than the code: not the payer's balance or limits.
@@ -890,8 +897,47 @@ pub async fn put_paycode_settings(
     paycode_settings(state, account_id).await
 }
 
+/// Seconds a catch-up reaches back before its last look (clock skew between instances, late
+/// commits).
+const CATCH_UP_SLACK_SECS: i64 = 120;
+
+/// The device whose code this is; on a miss, first catches up with seeds issued through other
+/// instances (several instances share one database).
+async fn find_paycode(
+    state: &AppState,
+    code: wallet_protocol::paycode::Paycode,
+    now_step: i64,
+) -> ApiResult<Option<crate::paycode::PaycodeHit>> {
+    let seen = state.paycodes.catch_ups();
+    if let Some(hit) = state.paycodes.lookup(code, now_step) {
+        return Ok(Some(hit));
+    }
+    catch_up_paycodes(state, Some(seen)).await?;
+    Ok(state.paycodes.lookup(code, now_step))
+}
+
+/// Adds the seeds issued since the index last looked (see [`crate::paycode::PaycodeIndex::catch_up`]).
+pub async fn catch_up_paycodes(
+    state: &AppState,
+    seen: Option<u64>,
+) -> Result<usize, crate::store::StoreError> {
+    let store = state.store.clone();
+    let added = state
+        .paycodes
+        .catch_up(
+            seen,
+            state.clock.now().timestamp(),
+            CATCH_UP_SLACK_SECS,
+            |since| async move { store.paycode_devices_since(since).await },
+        )
+        .await?;
+    tracing::debug!(added, "payment-code index caught up");
+    Ok(added)
+}
+
 /// Loads the payment-code index from the database (start-up).
 pub async fn load_paycodes(state: &AppState) -> Result<usize, crate::store::StoreError> {
+    let started = state.clock.now().timestamp();
     let devices = state.store.paycode_devices().await?;
     let n = devices.len();
     let step = paycode::step_at(state.clock.now());
@@ -899,6 +945,7 @@ pub async fn load_paycodes(state: &AppState) -> Result<usize, crate::store::Stor
     tokio::task::spawn_blocking(move || index.load(devices, step))
         .await
         .map_err(|e| crate::store::StoreError::Worker(e.to_string()))?;
+    state.paycodes.caught_up_at(started).await;
     Ok(n)
 }
 
@@ -921,6 +968,10 @@ pub async fn paycode_ticker(state: AppState) {
             step,
             "payment-code index prepared"
         );
+        // Seeds issued through other instances join within a step even if no code misses.
+        if let Err(e) = catch_up_paycodes(&state, None).await {
+            tracing::warn!(error = %e, "payment-code index catch-up failed");
+        }
         let next = paycode::step_end(step) + chrono::Duration::seconds(2);
         let wait = (next - state.clock.now())
             .to_std()

@@ -30,10 +30,13 @@
 //!   every 30 s off the request path (a full load of 3 steps: about 0.27 s at start-up). Collisions between two
 //!   devices' codes in one step (about 1 in 10^16 per pair) make that code ambiguous: it is
 //!   refused as invalid rather than charged to either.
-//! - **Scope**: the index lives in one server process, like the PIN lock. Several processes
-//!   would each keep their own and need a change feed (or a periodic reload) to see each
-//!   other's enrolments and revocations; the database transaction still refuses a revoked
-//!   device and a second use, so a stale index can refuse a good code but never accept a bad one.
+//! - **Several instances** (issue 12): each process keeps its own index, and the database stays
+//!   the authority. A miss first catches up with the seeds issued since this instance last
+//!   looked ([`PaycodeIndex::catch_up`], one indexed query; concurrent misses share one), and
+//!   the ticker does the same every step. The charge's transaction re-checks that the code
+//!   comes from the device's *current* seed and that the device is live, so a stale index can
+//!   delay a good code by one query but never accept a bad one (an old seed, a revoked device,
+//!   a second use).
 //!
 //! Nothing here logs a seed or a code.
 
@@ -84,6 +87,11 @@ struct Inner {
 #[derive(Default)]
 pub struct PaycodeIndex {
     inner: RwLock<Inner>,
+    /// Held while catching up with the database; holds the time (Unix seconds) up to which
+    /// seeds issued elsewhere are known.
+    catching_up: tokio::sync::Mutex<Option<i64>>,
+    /// How many catch-ups have started: a miss that saw a later one start needs no other.
+    catch_ups: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for PaycodeIndex {
@@ -112,6 +120,48 @@ impl PaycodeIndex {
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, Inner> {
         self.inner.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// How many catch-ups have started (read before a lookup; see [`PaycodeIndex::catch_up`]).
+    pub fn catch_ups(&self) -> u64 {
+        self.catch_ups.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Adds the devices whose seeds were issued since this index last looked (through other
+    /// instances), asking `fetch(since)` for them. `seen` is [`PaycodeIndex::catch_ups`] from
+    /// before the caller's lookup: when another catch-up started after it, that one suffices.
+    /// `now` is this instance's clock; `since` reaches back `slack` seconds before the last
+    /// look, for clocks that differ between instances and transactions that commit late.
+    pub async fn catch_up<F, Fut, E>(
+        &self,
+        seen: Option<u64>,
+        now: i64,
+        slack: i64,
+        fetch: F,
+    ) -> Result<usize, E>
+    where
+        F: FnOnce(Option<i64>) -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<PaycodeDevice>, E>>,
+    {
+        let mut through = self.catching_up.lock().await;
+        if seen.is_some_and(|s| self.catch_ups() != s) {
+            return Ok(0);
+        }
+        self.catch_ups
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let devices = fetch(through.map(|t| t - slack)).await?;
+        let n = devices.len();
+        for d in devices {
+            self.upsert(&d.device_id, &d.account_id, d.seed);
+        }
+        *through = Some(now);
+        Ok(n)
+    }
+
+    /// Records that every seed issued before `at` (Unix seconds) is in the index (after a full
+    /// load).
+    pub async fn caught_up_at(&self, at: i64) {
+        *self.catching_up.lock().await = Some(at);
     }
 
     /// Replaces everything with `devices` and builds the accepted steps around `now_step`.

@@ -46,6 +46,43 @@ pub fn fresh_phone() -> String {
     format!("138{pid:04}{n:04}")
 }
 
+/// A new, empty database on the PostgreSQL server the test command started
+/// (`WALLET_TEST_POSTGRES`), or `None` without one (an error when `WALLET_REQUIRE_POSTGRES` is
+/// set, as in the test command).
+pub fn postgres_database() -> Option<String> {
+    let server = match std::env::var("WALLET_TEST_POSTGRES") {
+        Ok(s) if !s.is_empty() => s,
+        _ => {
+            assert!(
+                std::env::var_os("WALLET_REQUIRE_POSTGRES").is_none(),
+                "WALLET_REQUIRE_POSTGRES is set but WALLET_TEST_POSTGRES names no server"
+            );
+            eprintln!("no WALLET_TEST_POSTGRES: skipped");
+            return None;
+        }
+    };
+    let name = format!("e2e_{}_{}", std::process::id(), fresh_phone());
+    let out = Command::new("psql")
+        .arg(&server)
+        .args([
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-qc",
+            &format!("CREATE DATABASE {name}"),
+        ])
+        .output()
+        .expect("run psql");
+    assert!(
+        out.status.success(),
+        "psql: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let root = server
+        .rsplit_once('/')
+        .map_or(server.as_str(), |(root, _)| root);
+    Some(format!("{root}/{name}"))
+}
+
 /// The real server process, killed on drop.
 pub struct Server {
     child: Child,
@@ -70,6 +107,23 @@ impl Server {
     /// Starts the server with exactly the given extra `serve` flags (production defaults otherwise).
     pub fn start_with(extra: &[&str]) -> Self {
         Self::spawn(extra, None)
+    }
+
+    /// Starts an instance on the PostgreSQL database `url` (see [`postgres_database`]); any
+    /// number may share one. [`Server::ledger_check`] works on it; [`Server::db_bytes`] does not.
+    pub fn start_on(url: &str, extra: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = PathBuf::from(url);
+        let (child, url) = spawn_server(&db, "127.0.0.1:0", extra, None, None);
+        Self {
+            child,
+            url,
+            _dir: dir,
+            db,
+            log: None,
+            extra: extra.iter().map(|s| (*s).to_owned()).collect(),
+            log_level: None,
+        }
     }
 
     /// Like [`Server::start_with`], with every log line the server writes (`RUST_LOG=debug`)
@@ -374,6 +428,18 @@ impl Run {
     pub fn ok(self) -> Value {
         assert_eq!(self.code, 0, "expected success, got {self:?}");
         self.json
+    }
+
+    /// `Ok` on success, else the error code: for runs whose outcome is the point (races).
+    pub fn result(&self) -> Result<(), String> {
+        if self.code == 0 {
+            Ok(())
+        } else {
+            Err(self.json["error"]["code"]
+                .as_str()
+                .unwrap_or("no error code")
+                .to_owned())
+        }
     }
 
     /// Asserts failure with `code` and returns the error object.

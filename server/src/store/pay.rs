@@ -210,6 +210,9 @@ pub enum ChargeOutcome {
     Used,
     /// The device was revoked (or is gone) since the index saw it.
     DeviceInactive,
+    /// The device's seed was reissued (through another instance, perhaps): the code came from
+    /// the old one. Nothing was written.
+    SeedChanged,
     DailyLimit {
         remaining: i64,
     },
@@ -526,16 +529,24 @@ impl Store {
             if super::lost::guard(&tx, &ch.account_id)?.frozen_at.is_some() {
                 return Ok(ChargeOutcome::Frozen);
             }
-            let active: bool = tx
+            // The database, not the instance's index, is the authority: the code must come
+            // from the device's current seed.
+            let seed: Option<Option<String>> = tx
                 .query_row(
-                    "SELECT 1 FROM devices WHERE id = ?1 AND account_id = ?2 AND revoked_at IS NULL",
+                    "SELECT paycode_seed FROM devices WHERE id = ?1 AND account_id = ?2 AND revoked_at IS NULL",
                     params![ch.device_id, ch.account_id],
-                    |_| Ok(()),
+                    |r| r.get(0),
                 )
-                .optional()?
-                .is_some();
-            if !active {
+                .optional()?;
+            let Some(seed) = seed else {
                 return Ok(ChargeOutcome::DeviceInactive);
+            };
+            let current = seed
+                .as_deref()
+                .and_then(PaycodeSeed::from_base64)
+                .is_some_and(|s| s.code(ch.step).value() == ch.code);
+            if !current {
+                return Ok(ChargeOutcome::SeedChanged);
             }
             tx.execute(
                 "DELETE FROM paycode_uses WHERE step < ?1",
@@ -694,17 +705,32 @@ impl Store {
 
     /// Every active device with a seed: what the payment-code index is built from.
     pub async fn paycode_devices(&self) -> Result<Vec<PaycodeDevice>, StoreError> {
+        self.paycode_devices_since(None).await
+    }
+
+    /// [`Store::paycode_devices`] whose seed was issued at `since` or later: what another
+    /// instance enrolled or reissued since this one last looked.
+    pub async fn paycode_devices_since(
+        &self,
+        since: Option<i64>,
+    ) -> Result<Vec<PaycodeDevice>, StoreError> {
         on_backend!(self, |c| {
-            let mut stmt = c.prepare(
-                // Devices revoked by a freeze stay indexed while the account is frozen, so
-                // their codes (made offline) answer ACCOUNT_FROZEN rather than look unknown.
+            // Devices revoked by a freeze stay indexed while the account is frozen, so their
+            // codes (made offline) answer ACCOUNT_FROZEN rather than look unknown.
+            let sql = format!(
                 "SELECT d.id, d.account_id, d.paycode_seed FROM devices d
                  JOIN accounts a ON a.id = d.account_id
-                 WHERE d.paycode_seed IS NOT NULL
+                 WHERE d.paycode_seed IS NOT NULL {}
                    AND (d.revoked_at IS NULL
                         OR (a.frozen_at IS NOT NULL AND d.revoked_at >= a.frozen_at))",
-            )?;
-            let rows = stmt.query_map([], |r| {
+                if since.is_some() {
+                    "AND d.paycode_seed_issued_at >= ?1"
+                } else {
+                    "AND CAST(?1 AS BIGINT) IS NULL"
+                }
+            );
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map([since], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
