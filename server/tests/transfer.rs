@@ -449,6 +449,32 @@ async fn eight_concurrent_transfers_never_overdraw() {
     app.assert_ledger().await;
 }
 
+/// Transfers both ways at once: on PostgreSQL each locks both accounts in one order, so none
+/// waits on the other in turn; every one goes through and the sums hold.
+#[tokio::test]
+async fn transfers_both_ways_at_once() {
+    let app = Arc::new(TestApp::new());
+    let (a, b) = two_users(&app).await;
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let (app, a, b) = (Arc::clone(&app), a.clone(), b.clone());
+        tasks.push(tokio::spawn(async move {
+            send(&app, &a, PHONE_B, 1_000, None, PIN, &format!("ab-{i:04}")).await
+        }));
+        let app = Arc::clone(&app);
+        tasks.push(tokio::spawn(async move {
+            send(&app, &b, PHONE, 300, None, PIN_B, &format!("ba-{i:04}")).await
+        }));
+    }
+    for t in tasks {
+        let res = t.await.unwrap();
+        assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    }
+    assert_eq!(balance(&app, &a).await, 100_000 - 8 * 1_000 + 8 * 300);
+    assert_eq!(balance(&app, &b).await, 50_000 + 8 * 1_000 - 8 * 300);
+    app.assert_ledger().await;
+}
+
 /// Not a benchmark: how many transfers a second the in-process router makes, printed with
 /// `--nocapture` (the PIN's Argon2 check dominates).
 #[tokio::test]

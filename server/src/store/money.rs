@@ -638,7 +638,8 @@ impl Store {
         cooling_off_limit: i64,
     ) -> Result<BeginOutcome, StoreError> {
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
+            // Only writers of this account wait: freezes and sign-ins are `Immediate` and exclude it.
+            let tx = c.transaction_locking(&[&op.account_id])?;
             if let Some(existing) = operation_by_key(&tx, &op.account_id, &op.idempotency_key)? {
                 return Ok(if existing.request_hash == op.request_hash {
                     BeginOutcome::Existing(existing)
@@ -715,7 +716,15 @@ impl Store {
     ) -> Result<OperationRow, StoreError> {
         let id = operation_id.to_owned();
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
+            let account: String = c
+                .query_row(
+                    "SELECT account_id FROM operations WHERE id = ?1",
+                    [&id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| StoreError::Corrupt(format!("no operation {id}")))?;
+            let tx = c.transaction_locking(&[&account])?;
             let op = operation_row(&tx, &id)?
                 .ok_or_else(|| StoreError::Corrupt(format!("no operation {id}")))?;
             if op.status.is_final() {
@@ -1214,7 +1223,11 @@ pub(super) fn post(
         "INSERT INTO ledger_transactions (id, operation_id, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![tx_id, operation_id, kind, now],
     )?;
-    for (account, account_kind, amount) in entries {
+    // Balance rows are updated in account order, so two postings that share rows (a merchant,
+    // the bank) lock them in the same order and cannot deadlock on PostgreSQL.
+    let mut entries = entries.to_vec();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    for (account, account_kind, amount) in &entries {
         if *amount == 0 {
             continue;
         }

@@ -417,7 +417,12 @@ impl Store {
     /// transaction and the order move together.
     pub async fn pay(&self, p: NewPayment) -> Result<PayOutcome, StoreError> {
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
+            let order_key = match &p.target {
+                PayTarget::New(new) => format!("order:{}", new.id),
+                PayTarget::Existing { order_id, .. } => format!("order:{order_id}"),
+            };
+            // The payer's writers and the order's other payers wait; nobody else.
+            let tx = c.transaction_locking(&[&p.account_id, &order_key])?;
             if let Some(existing) = operation_by_key(&tx, &p.account_id, &p.idempotency_key)? {
                 return Ok(if existing.request_hash == p.request_hash {
                     PayOutcome::Existing(Box::new(existing))
@@ -515,7 +520,15 @@ impl Store {
     /// fits the payer's no-PIN limits, or leaves the order open for the payer's PIN.
     pub async fn charge_code(&self, ch: NewCharge) -> Result<ChargeOutcome, StoreError> {
         on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
+            // Housekeeping on its own, before the locks: concurrent charges would otherwise
+            // queue on each other's deletions.
+            c.execute(
+                "DELETE FROM paycode_uses WHERE step < ?1",
+                [ch.forget_before_step],
+            )?;
+            let request_key = format!("mreq:{}:{}", ch.merchant_id, ch.idempotency_key);
+            // The payer's writers and retries of the same merchant request wait; nobody else.
+            let tx = c.transaction_locking(&[&ch.account_id, &request_key])?;
             if let Some(found) = merchant_request_tx(&tx, &ch.merchant_id, &ch.idempotency_key)? {
                 return Ok(
                     found_request(&tx, found, "charge", &ch.request_hash, ch.now)?
@@ -548,10 +561,6 @@ impl Store {
             if !current {
                 return Ok(ChargeOutcome::SeedChanged);
             }
-            tx.execute(
-                "DELETE FROM paycode_uses WHERE step < ?1",
-                [ch.forget_before_step],
-            )?;
             let code = i64::try_from(ch.code)
                 .map_err(|_| StoreError::Corrupt("payment code over i64".to_owned()))?;
             let fresh = tx.execute(

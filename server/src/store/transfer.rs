@@ -143,7 +143,8 @@ fn party(c: &Db, account_id: &str) -> Result<Option<(String, String, bool)>, Sto
 }
 
 fn transfer(c: &mut Db, t: &NewTransfer) -> Result<TransferOutcome, StoreError> {
-    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
+    // Both accounts, locked in one order: transfers both ways at once cannot deadlock.
+    let tx = c.transaction_locking(&[&t.from_account, &t.to_account])?;
     if let Some(existing) = operation_by_key(&tx, &t.from_account, &t.idempotency_key)? {
         return Ok(if existing.request_hash == t.request_hash {
             TransferOutcome::Existing(Box::new(existing))
