@@ -4,6 +4,8 @@
 //! `scripts/test.sh` does) and run inside a Secret Service session (`scripts/test.sh` does).
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test harness: a panic is a failed test
 
+pub mod load;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -19,14 +21,7 @@ pub const NAME: &str = "李明";
 
 /// Directory holding the workspace's built binaries (next to this test's own executable).
 pub fn bin_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    // target/debug/deps/<test> -> target/debug; a harness binary sits in target/<profile> itself.
-    let own = exe.parent().expect("exe dir");
-    let dir = if own.join("wallet-server").exists() {
-        own.to_path_buf()
-    } else {
-        own.parent().expect("target dir").to_path_buf()
-    };
+    let dir = target_dir();
     for bin in ["wallet-server", "wallet"] {
         assert!(
             dir.join(bin).exists(),
@@ -35,6 +30,32 @@ pub fn bin_dir() -> PathBuf {
         );
     }
     dir
+}
+
+/// `target/<profile>`: where this executable's sibling binaries are.
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    // target/debug/deps/<test> -> target/debug; a harness binary sits in target/<profile> itself.
+    let own = exe.parent().expect("exe dir");
+    if own.join("wallet-server").exists() {
+        own.to_path_buf()
+    } else {
+        own.parent().expect("target dir").to_path_buf()
+    }
+}
+
+/// The `wallet-server` executable the harness runs: `$WALLET_E2E_SERVER_BIN` when set (a copy
+/// kept apart from a shared target directory that other checkouts' builds overwrite), else the
+/// one built next to the tests. Unlike [`bin_dir`] it does not need the `wallet` CLI built.
+pub fn server_bin() -> PathBuf {
+    let bin = std::env::var_os("WALLET_E2E_SERVER_BIN")
+        .map_or_else(|| target_dir().join("wallet-server"), PathBuf::from);
+    assert!(
+        bin.exists(),
+        "{} does not exist: run `cargo build -p wallet-server` first (or set WALLET_E2E_SERVER_BIN)",
+        bin.display()
+    );
+    bin
 }
 
 /// A distinct valid mainland mobile number per call, so tests never collide.
@@ -170,7 +191,7 @@ impl Server {
     /// invariant holds (entries sum to zero, balances equal their entries, no negative customer
     /// balance, no reused idempotency key) and returns the tool's JSON (`transactions`, ...).
     pub fn ledger_check(&self) -> Value {
-        let out = Command::new(bin_dir().join("wallet-server"))
+        let out = Command::new(server_bin())
             .args(["ledger", "check", "--json", "--db"])
             .arg(&self.db)
             .output()
@@ -189,7 +210,7 @@ impl Server {
 
     /// Runs a `wallet-server merchant ...` tool against this server with `--json`.
     pub fn merchant_tool(&self, args: &[&str]) -> Run {
-        let out = Command::new(bin_dir().join("wallet-server"))
+        let out = Command::new(server_bin())
             .arg("merchant")
             .args(args)
             .args(["--server", &self.url, "--json"])
@@ -251,7 +272,7 @@ impl Server {
 
     /// The newest OTP the sandbox SMS outbox holds for `phone`, read with the real tool.
     pub fn otp(&self, phone: &str) -> String {
-        let out = Command::new(bin_dir().join("wallet-server"))
+        let out = Command::new(server_bin())
             .args([
                 "otp", "outbox", "--phone", phone, "--server", &self.url, "--json",
             ])
@@ -268,7 +289,7 @@ impl Server {
     /// Runs `wallet-server support ARGS --db <this server's database> --json` (what a support
     /// agent does, straight on the database while the server runs).
     pub fn support(&self, args: &[&str]) -> Run {
-        let out = Command::new(bin_dir().join("wallet-server"))
+        let out = Command::new(server_bin())
             .arg("support")
             .args(args)
             .arg("--db")
@@ -324,7 +345,7 @@ fn spawn_server(
         Some(l) => l.to_owned(),
         None => std::env::var("WALLET_E2E_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
     };
-    let mut child = Command::new(bin_dir().join("wallet-server"))
+    let mut child = Command::new(server_bin())
         .args(["serve", "--db"])
         .arg(db)
         .args(["--listen", listen, "--sandbox"])
@@ -648,7 +669,7 @@ pub struct TestCard {
 
 /// The sandbox bank's documented test cards, read with the real tool.
 pub fn sandbox_cards() -> Vec<TestCard> {
-    let out = Command::new(bin_dir().join("wallet-server"))
+    let out = Command::new(server_bin())
         .args(["sandbox", "cards", "--json"])
         .output()
         .expect("run sandbox cards");
