@@ -457,13 +457,22 @@ async fn transfers_both_ways_at_once() {
     let (a, b) = two_users(&app).await;
     let mut tasks = Vec::new();
     for i in 0..8 {
-        let (app, a, b) = (Arc::clone(&app), a.clone(), b.clone());
+        let (app_ab, a) = (Arc::clone(&app), a.clone());
         tasks.push(tokio::spawn(async move {
-            send(&app, &a, PHONE_B, 1_000, None, PIN, &format!("ab-{i:04}")).await
+            send(
+                &app_ab,
+                &a,
+                PHONE_B,
+                1_000,
+                None,
+                PIN,
+                &format!("ab-{i:04}"),
+            )
+            .await
         }));
-        let app = Arc::clone(&app);
+        let (app_ba, b) = (Arc::clone(&app), b.clone());
         tasks.push(tokio::spawn(async move {
-            send(&app, &b, PHONE, 300, None, PIN_B, &format!("ba-{i:04}")).await
+            send(&app_ba, &b, PHONE, 300, None, PIN_B, &format!("ba-{i:04}")).await
         }));
     }
     for t in tasks {

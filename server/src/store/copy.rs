@@ -119,8 +119,14 @@ fn write_everything(db: &mut Db, tables: &[TableData]) -> Result<(), StoreError>
         ));
     }
     // The history cursor (`seq`) is copied as it is, not renumbered by the insert trigger.
+    // So are the feed and log numbers (their triggers would renumber them too).
     if tx.is_postgres() {
-        tx.execute_batch("ALTER TABLE operations DISABLE TRIGGER operations_seq")?;
+        tx.execute_batch(
+            "ALTER TABLE operations DISABLE TRIGGER operations_seq;
+             ALTER TABLE device_events DISABLE TRIGGER device_events_cursor;
+             ALTER TABLE security_log DISABLE TRIGGER security_log_id;
+             ALTER TABLE sms_outbox DISABLE TRIGGER sms_outbox_seq;",
+        )?;
     }
     for table in tables {
         let names = table.columns.join(", ");
@@ -138,7 +144,13 @@ fn write_everything(db: &mut Db, tables: &[TableData]) -> Result<(), StoreError>
     if tx.is_postgres() {
         tx.execute_batch(
             "ALTER TABLE operations ENABLE TRIGGER operations_seq;
-             SELECT setval('operations_seq_counter', COALESCE(MAX(seq), 0) + 1, false) FROM operations;",
+             ALTER TABLE device_events ENABLE TRIGGER device_events_cursor;
+             ALTER TABLE security_log ENABLE TRIGGER security_log_id;
+             ALTER TABLE sms_outbox ENABLE TRIGGER sms_outbox_seq;
+             SELECT setval('operations_seq_counter', COALESCE(MAX(seq), 0) + 1, false) FROM operations;
+             SELECT setval('device_events_cursor_counter', COALESCE(MAX(cursor), 0) + 1, false) FROM device_events;
+             SELECT setval('security_log_id_counter', COALESCE(MAX(id), 0) + 1, false) FROM security_log;
+             SELECT setval('sms_outbox_seq_counter', COALESCE(MAX(seq), 0) + 1, false) FROM sms_outbox;",
         )?;
     }
     tx.commit()

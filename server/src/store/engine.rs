@@ -23,6 +23,7 @@ const SQLITE_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_lost_phone.sql"),
     include_str!("../../migrations/0005_transfers_history.sql"),
     include_str!("../../migrations/0006_paycode_refresh.sql"),
+    include_str!("../../migrations/0007_feed_numbers.sql"),
 ];
 
 /// The same versions for PostgreSQL: the shared file where it runs there unchanged, the
@@ -34,6 +35,7 @@ const POSTGRES_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_lost_phone.sql"),
     include_str!("../../migrations/postgres/0005_transfers_history.sql"),
     include_str!("../../migrations/0006_paycode_refresh.sql"),
+    include_str!("../../migrations/postgres/0007_feed_numbers.sql"),
 ];
 
 /// The newest schema version this build knows (the same on both engines).

@@ -65,7 +65,7 @@ async fn migrations_run_once_and_reopen() {
     enrolled(&store).await;
     drop(store);
     let store = Store::open(path).unwrap();
-    assert_eq!(engine::schema_version(&store).await, 6);
+    assert_eq!(engine::schema_version(&store).await, 7);
     assert!(store
         .account_by_phone("+8613812345678")
         .await
@@ -86,7 +86,7 @@ fn newer_schema_and_unreachable_servers_are_refused() {
         Store::open(path.to_str().unwrap()),
         Err(StoreError::TooNew {
             found: 99,
-            known: 6
+            known: 7
         })
     ));
     // Nothing listens on port 1: a clear error, not a hang or a panic.
@@ -280,7 +280,7 @@ async fn version_1_database_migrates_to_the_ledger_schema() {
         .unwrap();
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
-    assert_eq!(engine::schema_version(&store).await, 6);
+    assert_eq!(engine::schema_version(&store).await, 7);
     assert!(store.account("acc_old").await.unwrap().is_some());
     assert_eq!(store.balance("acc_old").await.unwrap(), 0);
     assert!(store.cards("acc_old").await.unwrap().is_empty());
@@ -323,7 +323,7 @@ async fn version_2_database_migrates_to_the_merchant_schema() {
         .unwrap();
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
-    assert_eq!(engine::schema_version(&store).await, 6);
+    assert_eq!(engine::schema_version(&store).await, 7);
     let op = store.operation("acc_old", "op_old").await.unwrap().unwrap();
     assert_eq!(op.card_id.as_deref(), Some("card_old"));
     assert_eq!(
@@ -371,7 +371,7 @@ async fn version_3_database_migrates_to_the_lost_phone_schema() {
         .unwrap();
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
-    assert_eq!(engine::schema_version(&store).await, 6);
+    assert_eq!(engine::schema_version(&store).await, 7);
     assert_eq!(
         store.account_guard("acc_old").await.unwrap(),
         AccountGuard::default()
@@ -439,7 +439,7 @@ async fn version_4_database_migrates_to_the_transfer_schema() {
         .unwrap();
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
-    assert_eq!(engine::schema_version(&store).await, 6);
+    assert_eq!(engine::schema_version(&store).await, 7);
     assert!(store.ledger_check().await.unwrap().is_ok());
     let seqs = |rows: Vec<OperationRow>| -> Vec<(String, i64)> {
         rows.into_iter().map(|o| (o.id, o.seq)).collect()

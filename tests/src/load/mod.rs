@@ -46,6 +46,8 @@ const ENROL_CONCURRENCY: usize = 4;
 #[command(name = "wallet-load", version)]
 pub struct Args {
     /// Base URL of the running server, e.g. http://127.0.0.1:8080 (started with --sandbox).
+    /// Several instances of one provider: a comma-separated list; set-up goes through the first,
+    /// and client `i` of the timed phase talks to instance `i mod n`.
     #[arg(long)]
     pub server: String,
     /// The server's database (`--db` of `serve`), for `wallet-server ledger check`.
@@ -205,10 +207,23 @@ pub fn ledger_check(server_bin: &Path, db: &str) -> anyhow::Result<bool> {
 
 /// Set-up and timed phase (the ledger check is the caller's).
 pub async fn run(args: &Args, server_bin: &Path) -> anyhow::Result<Report> {
-    let api = Api::new(&args.server)?;
-    api.get(wallet_protocol::api::paths::HEALTH)
-        .await
-        .with_context(|| format!("the server at {} does not answer", args.server))?;
+    let mut instances = Vec::new();
+    for url in args
+        .server
+        .split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        let api = Api::new(url)?;
+        api.get(wallet_protocol::api::paths::HEALTH)
+            .await
+            .with_context(|| format!("the server at {url} does not answer"))?;
+        instances.push(api);
+    }
+    let api = instances
+        .first()
+        .cloned()
+        .context("--server names no server")?;
     let scenario = args.scenario;
     let clients = args.clients as usize;
 
@@ -265,7 +280,8 @@ pub async fn run(args: &Args, server_bin: &Path) -> anyhow::Result<Report> {
             merchant: merchants.get(i).cloned(),
             recipient,
         };
-        tasks.spawn(scenario::run(api.clone(), scenario, client, deadline));
+        let api = instances[i % instances.len()].clone();
+        tasks.spawn(scenario::run(api, scenario, client, deadline));
     }
     let mut all = Tally::default();
     while let Some(done) = tasks.join_next().await {
