@@ -65,10 +65,11 @@ start_private_postgres() {
   local port attempt
   for attempt in 1 2 3; do # a free port can be taken between choosing it and binding it: retry
     port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-    if _pg pg_ctl -D "$WALLET_PG_DIR/data" -l "$WALLET_PG_DIR/log" -w \
-        -o "-p $port -k $WALLET_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c full_page_writes=off" \
-        start >/dev/null; then
+    local options="-p $port -k $WALLET_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c full_page_writes=off"
+    if _pg pg_ctl -D "$WALLET_PG_DIR/data" -l "$WALLET_PG_DIR/log" -w -o "$options" start >/dev/null; then
       export WALLET_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres"
+      # For tests that crash the cluster and start it again the same way.
+      export WALLET_PG_OPTIONS="$options"
       log "PostgreSQL: private cluster on 127.0.0.1:$port ($WALLET_PG_DIR)"
       return 0
     fi
@@ -86,7 +87,7 @@ stop_private_postgres() {
     fi
     rm -rf "$dir"
   fi
-  unset WALLET_PG_DIR WALLET_TEST_POSTGRES
+  unset WALLET_PG_DIR WALLET_TEST_POSTGRES WALLET_PG_OPTIONS
 }
 
 with_postgres() {

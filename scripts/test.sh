@@ -36,9 +36,9 @@ with_postgres env WALLET_TEST_BACKEND=postgres WALLET_REQUIRE_POSTGRES=1 \
   cargo test -p wallet-server --locked --lib --test accounts --test history --test ledger_props \
     --test logs --test lost_phone --test money --test pay --test rate_limits --test signing \
     --test transfer --test postgres_tools
-log "three provider instances on one PostgreSQL database (real processes, real CLI)"
+log "three provider instances on one PostgreSQL database, then crashes (real processes, real CLI)"
 with_postgres with_secret_service env WALLET_REQUIRE_POSTGRES=1 \
-  cargo test -p wallet-e2e --locked --test instances
+  cargo test -p wallet-e2e --locked --test instances --test crash
 
 log "bindings: Python and Kotlin against a real server"
 mobile-bindings/test.sh
