@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use wallet_protocol::paycode::{Paycode, PaycodeSeed};
-use wallet_server::paycode::PaycodeIndex;
+use wallet_server::domain::paycode::PaycodeIndex;
 use wallet_server::store::PaycodeDevice;
 
 const DEVICES: usize = 100_000;

@@ -8,30 +8,18 @@
 //! router over an [`AppState`]; [`serve`] runs it. Secrets (passwords, PINs, OTPs, card numbers,
 //! ID numbers, full phone numbers) are never logged.
 
-pub mod bank;
-pub mod clock;
 pub mod config;
-pub mod error;
-pub mod extract;
-pub mod lost;
-pub mod money;
-pub mod openapi;
-pub mod otp;
-pub mod pay;
-pub mod paycode;
-mod routes;
+pub mod domain;
+pub mod http;
+pub mod ports;
 pub mod secrets;
 pub mod serve;
-pub mod sms;
-pub mod state;
 pub mod store;
-pub mod transfer;
 
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Limits;
-pub use error::{ApiError, ApiResult};
-pub use openapi::ApiDoc;
-pub use routes::app;
-pub use sms::{OutboxSms, SmsSender};
-pub use state::AppState;
+pub use domain::{ApiError, ApiResult, AppState};
+pub use http::app;
+pub use http::openapi::ApiDoc;
+pub use ports::clock::{Clock, ManualClock, SystemClock};
+pub use ports::sms::{OutboxSms, SmsSender};
 pub use store::Store;

@@ -13,9 +13,10 @@ use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 use wallet_protocol::api::{paths, Outbox};
 use wallet_protocol::{ErrorCode, PhoneNumber, Problem};
+use wallet_server::ports::sms;
 use wallet_server::serve::{self, ServeOptions};
 use wallet_server::store::StoreError;
-use wallet_server::{sms, Limits, Store};
+use wallet_server::{Limits, Store};
 
 #[derive(Debug, Parser)]
 #[command(name = "wallet-server", version, about = "The Wallet payment provider")]
@@ -380,7 +381,7 @@ async fn copy(from: &str, to: &str, json: bool) -> ExitCode {
 fn print_sandbox_cards(json: bool) {
     use std::fmt::Write as _;
     use std::io::Write as _;
-    let cards = wallet_server::bank::test_cards();
+    let cards = wallet_server::ports::bank::test_cards();
     let mut out = String::new();
     if json {
         match serde_json::to_string_pretty(&serde_json::json!({ "cards": cards })) {

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 
-use crate::clock::SystemClock;
 use crate::config::Limits;
-use crate::sms::OutboxSms;
-use crate::state::AppState;
+use crate::domain::state::AppState;
+use crate::ports::clock::SystemClock;
+use crate::ports::sms::OutboxSms;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]
@@ -40,14 +40,14 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
     // Builds the dummy hash now, so the first sign-in for an unknown phone is not slower than others.
     tokio::task::spawn_blocking(|| crate::secrets::verify_password("", None)).await?;
     // Payment codes: the index of every active device's codes, then kept a step ahead.
-    let devices = crate::pay::load_paycodes(&state)
+    let devices = crate::domain::pay::load_paycodes(&state)
         .await
         .context("loading payment-code seeds")?;
     tracing::info!(devices, "payment-code index built");
-    tokio::spawn(crate::pay::paycode_ticker(state.clone()));
+    tokio::spawn(crate::domain::pay::paycode_ticker(state.clone()));
     // Operations a crash left `processing` are settled before serving, then periodically.
-    crate::money::reconcile_unresolved_at_start(&state).await;
-    tokio::spawn(crate::money::reconciler(
+    crate::domain::money::reconcile_unresolved_at_start(&state).await;
+    tokio::spawn(crate::domain::money::reconciler(
         state.clone(),
         options.reconcile_every,
     ));

@@ -741,7 +741,12 @@ async fn the_index_is_rebuilt_from_the_database_at_start() {
         true,
     );
     assert!(state.paycodes.is_empty());
-    assert_eq!(wallet_server::pay::load_paycodes(&state).await.unwrap(), 1);
+    assert_eq!(
+        wallet_server::domain::pay::load_paycodes(&state)
+            .await
+            .unwrap(),
+        1
+    );
     let hit = state
         .paycodes
         .lookup(

@@ -4,6 +4,7 @@
 //! `scripts/test.sh` does) and run inside a Secret Service session (`scripts/test.sh` does).
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test harness: a panic is a failed test
 
+pub mod layers;
 pub mod load;
 
 use std::io::{BufRead, BufReader, Write};

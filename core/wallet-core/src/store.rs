@@ -1822,6 +1822,10 @@ pub(crate) mod tests {
             .query_row("SELECT count(*) FROM history", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, 0);
-        assert_eq!(crate::history::cursor(store.conn()).unwrap(), 0);
+        let cursors: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM history_cursor", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(cursors, 0, "no history cursor before the first sync");
     }
 }

@@ -286,7 +286,7 @@ where
         &[SecurityEventKind::DeviceEnrolled]
     };
     for &kind in kinds {
-        super::lost::log_security(
+        super::journal::log_security(
             &tx,
             &account_id,
             &super::SecurityNote {
@@ -302,8 +302,8 @@ where
         // SIM-swap defence (DESIGN §9): a new device starts a cooling-off and every other
         // device hears of it.
         let until = now + cooling_off_secs;
-        super::lost::start_cooling_off(&tx, &account_id, until)?;
-        super::lost::add_device_event(
+        super::journal::start_cooling_off(&tx, &account_id, until)?;
+        super::journal::add_device_event(
             &tx,
             &account_id,
             DeviceEventKind::NewDevice,
@@ -421,7 +421,7 @@ pub(super) fn revoke_device(
                 tx.query_row("SELECT name FROM devices WHERE id = ?1", [device_id], |r| {
                     r.get(0)
                 })?;
-            super::lost::log_security(
+            super::journal::log_security(
                 &tx,
                 account_id,
                 &super::SecurityNote {

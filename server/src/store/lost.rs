@@ -7,15 +7,10 @@
 use super::db::{params, Behavior, Db, OptionalExtension};
 use wallet_protocol::api::{DeviceEventKind, SecurityEventKind};
 
+use super::journal::{
+    add_device_event, guard, log_security, start_cooling_off, AccountGuard, SecurityNote,
+};
 use super::{Admission, Backend, DeviceRow, SendHistory, Store, StoreError};
-
-/// What the money channels need to know about an account.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct AccountGuard {
-    pub frozen_at: Option<i64>,
-    pub cooling_off_until: Option<i64>,
-    pub sms_login_enabled: bool,
-}
 
 /// What [`Store::freeze`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,93 +63,6 @@ pub struct DeviceEventRow {
     pub reference: Option<String>,
     pub cooling_off_until: Option<i64>,
     pub at: i64,
-}
-
-/// A security-log entry to write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecurityNote<'a> {
-    pub kind: SecurityEventKind,
-    pub device_id: Option<&'a str>,
-    pub device_name: Option<&'a str>,
-    pub detail: Option<&'a str>,
-}
-
-pub(super) fn log_security(
-    c: &Db,
-    account_id: &str,
-    note: &SecurityNote<'_>,
-    now: i64,
-) -> Result<(), StoreError> {
-    c.execute(
-        "INSERT INTO security_log (id, account_id, kind, device_id, device_name, detail, at)
-         VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM security_log), ?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            account_id,
-            note.kind.as_str(),
-            note.device_id,
-            note.device_name,
-            note.detail,
-            now
-        ],
-    )?;
-    Ok(())
-}
-
-/// A device event for every device of the account but `source_device_id`.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn add_device_event(
-    c: &Db,
-    account_id: &str,
-    kind: DeviceEventKind,
-    source_device_id: Option<&str>,
-    device_name: Option<&str>,
-    reference: Option<&str>,
-    cooling_off_until: Option<i64>,
-    now: i64,
-) -> Result<(), StoreError> {
-    c.execute(
-        "INSERT INTO device_events (cursor, account_id, kind, source_device_id, device_name,
-             reference, cooling_off_until, at)
-         VALUES ((SELECT COALESCE(MAX(cursor), 0) + 1 FROM device_events),
-             ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            account_id,
-            kind.as_str(),
-            source_device_id,
-            device_name,
-            reference,
-            cooling_off_until,
-            now
-        ],
-    )?;
-    Ok(())
-}
-
-pub(super) fn guard(c: &Db, account_id: &str) -> Result<AccountGuard, StoreError> {
-    Ok(c.query_row(
-        "SELECT frozen_at, cooling_off_until, sms_login_enabled FROM accounts WHERE id = ?1",
-        [account_id],
-        |r| {
-            Ok(AccountGuard {
-                frozen_at: r.get(0)?,
-                cooling_off_until: r.get(1)?,
-                sms_login_enabled: r.get::<_, i64>(2)? != 0,
-            })
-        },
-    )
-    .optional()?
-    .unwrap_or_default())
-}
-
-/// Starts (or lengthens) a cooling-off until `until`.
-pub(super) fn start_cooling_off(c: &Db, account_id: &str, until: i64) -> Result<(), StoreError> {
-    c.execute(
-        "UPDATE accounts SET cooling_off_until =
-             CASE WHEN COALESCE(cooling_off_until, 0) > ?2 THEN cooling_off_until ELSE ?2 END
-         WHERE id = ?1",
-        params![account_id, until],
-    )?;
-    Ok(())
 }
 
 fn freeze(

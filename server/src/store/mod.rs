@@ -9,6 +9,7 @@ mod accounts;
 pub mod copy;
 pub mod db;
 mod engine;
+mod journal;
 
 use std::path::Path;
 
@@ -16,6 +17,7 @@ use wallet_protocol::api::ChallengePurpose;
 use wallet_protocol::paycode::PaycodeSeed;
 
 pub use engine::{known_version, PgStore, PostgresOptions, SqliteStore};
+pub use journal::{AccountGuard, SecurityNote};
 pub use lost::*;
 pub use money::*;
 pub use pay::*;

@@ -649,7 +649,7 @@ impl Store {
             }
             // Checked here, not only before: a freeze that commits after the caller's early
             // check still stops the money (the immediate transaction serialises the two).
-            let guard = super::lost::guard(&tx, &op.account_id)?;
+            let guard = super::journal::guard(&tx, &op.account_id)?;
             if guard.frozen_at.is_some() {
                 return Ok(BeginOutcome::Frozen);
             }

@@ -431,7 +431,10 @@ impl Store {
                 });
             }
             // Inside the transaction: a freeze committed after the caller's check still holds.
-            if super::lost::guard(&tx, &p.account_id)?.frozen_at.is_some() {
+            if super::journal::guard(&tx, &p.account_id)?
+                .frozen_at
+                .is_some()
+            {
                 return Ok(PayOutcome::Frozen);
             }
             let order = match &p.target {
@@ -539,7 +542,10 @@ impl Store {
             }
             // Before the device check: a freeze revokes the devices, and the merchant should
             // hear why the code is refused.
-            if super::lost::guard(&tx, &ch.account_id)?.frozen_at.is_some() {
+            if super::journal::guard(&tx, &ch.account_id)?
+                .frozen_at
+                .is_some()
+            {
                 return Ok(ChargeOutcome::Frozen);
             }
             // The database, not the instance's index, is the authority: the code must come

@@ -159,7 +159,7 @@ fn transfer(c: &mut Db, t: &NewTransfer) -> Result<TransferOutcome, StoreError> 
     }
     // Checked here, not only before: a freeze that commits after the caller's early check
     // still stops the money (the immediate transaction serialises the two).
-    let guard = super::lost::guard(&tx, &t.from_account)?;
+    let guard = super::journal::guard(&tx, &t.from_account)?;
     if guard.frozen_at.is_some() {
         return Ok(TransferOutcome::Frozen);
     }
@@ -255,7 +255,7 @@ fn transfer(c: &mut Db, t: &NewTransfer) -> Result<TransferOutcome, StoreError> 
         }
         Err(e) => return Err(e),
     }
-    super::lost::add_device_event(
+    super::journal::add_device_event(
         &tx,
         &t.to_account,
         DeviceEventKind::TransferReceived,

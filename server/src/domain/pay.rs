@@ -1,0 +1,948 @@
+//! Paying merchants (DESIGN §8): merchants and their API keys, orders (dynamic codes, remote
+//! orders, payment codes waiting for the PIN), scan-to-pay, show-to-pay (payment codes),
+//! refunds and the payer's no-PIN limits.
+//!
+//! Money moves in [`crate::store::Store::pay`], [`crate::store::Store::charge_code`] and
+//! [`crate::store::Store::refund`], each one database transaction (operation + ledger + order).
+//! This module validates, checks the PIN and the limits, and turns rows into wire types.
+//!
+//! Rules worth knowing:
+//! - The payer sees the merchant name *on record*; `name_mismatch` flags a QR whose printed
+//!   name differs.
+//! - Static codes take the payer's amount (`AMOUNT_REQUIRED`); dynamic codes lock it
+//!   (`AMOUNT_LOCKED`). A static payment is recorded as an order created `paid`, so the
+//!   merchant can refund it like any other.
+//! - A retry with the same Idempotency-Key and request returns the first answer without the
+//!   PIN; the same key with another request is `IDEMPOTENCY_KEY_REUSED`.
+//! - Merchant-facing errors never reveal the payer's balance or limits.
+
+use axum::http::HeaderMap;
+use rand::rngs::OsRng;
+use rand::RngCore as _;
+use sha2::{Digest, Sha256};
+use wallet_protocol::api::{
+    self, MerchantCreated, MerchantQr, Operation, Order, OrderList, PaycodeSeedResponse,
+    PaycodeSettings, PaycodeSettingsUpdate, PaymentChannel, QrResolved,
+};
+use wallet_protocol::paycode::{self, Paycode, PaycodeSeed, WINDOW_STEPS};
+use wallet_protocol::phone::mask_e164;
+use wallet_protocol::qr::{self, DecodedQr};
+use wallet_protocol::{Currency, ErrorCode, Money, PhoneNumber};
+use zeroize::Zeroize as _;
+
+use crate::config::{day_start_cst, ORDER_DEFAULT_TTL_SECS, ORDER_MAX_TTL_SECS};
+use crate::domain::error::{ApiError, ApiResult};
+use crate::domain::money::existing_operation;
+use crate::domain::pin::verify_pin;
+use crate::domain::state::AppState;
+use crate::domain::wire::{
+    merchant_ref, to_wire, wallet_merchant, wire_channel, wire_status, wire_time,
+};
+use crate::secrets;
+use crate::store::{
+    Channel, ChargeOutcome, DeclineOutcome, MerchantRow, NewCharge, NewOrder, NewPayment,
+    NewRefund, OrderRow, OrderState, PayOutcome, PayTarget, PaycodeSettingsRow, RefundOutcome,
+};
+
+/// Most characters of an order description.
+pub const DESCRIPTION_MAX_CHARS: usize = 64;
+
+// --- wire conversions -----------------------------------------------------------------------
+
+/// The order as the wire shows it (the payer's phone masked).
+pub async fn order_wire(state: &AppState, o: &OrderRow, m: &MerchantRow) -> ApiResult<Order> {
+    let currency = Currency::from_code(&o.currency)
+        .ok_or_else(|| ApiError::internal(format!("order {}: currency", o.id)))?;
+    let payer_phone_masked = match (&o.payer_account_id, o.channel) {
+        (Some(a), Channel::RemoteOrder | Channel::Paycode) => state
+            .store
+            .account(a)
+            .await?
+            .map(|acc| mask_e164(&acc.phone)),
+        _ => None,
+    };
+    Ok(Order {
+        order_id: o.id.clone(),
+        merchant: merchant_ref(m),
+        amount: Money::new(o.amount, currency),
+        description: o.description.clone(),
+        status: wire_status(o.status),
+        channel: wire_channel(o.channel),
+        payload: o.payload.clone(),
+        payer_phone_masked,
+        payment_operation_id: o.payment_operation_id.clone(),
+        refunded: Money::new(o.refunded, currency),
+        created_at: wire_time(o.created_at),
+        expires_at: wire_time(o.expires_at),
+        paid_at: o.paid_at.map(wire_time),
+    })
+}
+
+async fn order_wire_by_merchant(state: &AppState, o: &OrderRow) -> ApiResult<Order> {
+    let m = state
+        .store
+        .merchant(&o.merchant_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("order {} lost its merchant", o.id)))?;
+    order_wire(state, o, &m).await
+}
+
+fn sha256_hex(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}
+
+fn money_key(m: Option<Money>) -> String {
+    m.map_or_else(
+        || "-".to_owned(),
+        |m| format!("{}{}", m.minor, m.currency.code()),
+    )
+}
+
+/// A positive CNY amount within the money range.
+fn cny_amount(amount: Money) -> ApiResult<i64> {
+    if amount.currency != Currency::Cny {
+        return Err(ApiError::detail(
+            ErrorCode::AmountInvalid,
+            "merchant payments are in CNY",
+        ));
+    }
+    if amount.minor <= 0 || amount.minor > wallet_protocol::money::MAX_MINOR {
+        return Err(ApiError::detail(
+            ErrorCode::AmountInvalid,
+            "the amount must be more than zero",
+        ));
+    }
+    Ok(amount.minor)
+}
+
+fn within_payment_limit(state: &AppState, minor: i64) -> ApiResult<()> {
+    let limit = state.limits.payment_limit_fen;
+    if minor > limit {
+        return Err(ApiError::detail(
+            ErrorCode::AmountOverLimit,
+            format!("at most {} per payment", Money::cny(limit).display()),
+        ));
+    }
+    Ok(())
+}
+
+fn description(d: Option<String>) -> ApiResult<Option<String>> {
+    let Some(d) = d else { return Ok(None) };
+    let d = d.trim().to_owned();
+    if d.is_empty() {
+        return Ok(None);
+    }
+    if d.chars().count() > DESCRIPTION_MAX_CHARS || d.chars().any(char::is_control) {
+        return Err(ApiError::detail(
+            ErrorCode::MalformedRequest,
+            format!(
+                "description: at most {DESCRIPTION_MAX_CHARS} characters, no control characters"
+            ),
+        ));
+    }
+    Ok(Some(d))
+}
+
+// --- merchants ------------------------------------------------------------------------------
+
+/// `POST /v1/merchants` (sandbox): a merchant with a fresh API key, shown once.
+pub async fn create_merchant(
+    state: &AppState,
+    req: api::MerchantCreateRequest,
+) -> ApiResult<MerchantCreated> {
+    if !state.sandbox {
+        return Err(ApiError::detail(
+            ErrorCode::SandboxOnly,
+            "production merchants are onboarded by support",
+        ));
+    }
+    let invalid = |what: &str| ApiError::detail(ErrorCode::MerchantInvalid, what.to_owned());
+    let name = req.name.trim().to_owned();
+    let city = req.city.trim().to_owned();
+    let mcc = req.mcc.trim().to_owned();
+    let fits = |s: &str, max: usize| {
+        let n = s.chars().count();
+        n >= 1 && n <= max && !s.chars().any(char::is_control)
+    };
+    if !fits(&name, 25) {
+        return Err(invalid("name: 1 to 25 characters"));
+    }
+    if !fits(&city, 15) {
+        return Err(invalid("city: 1 to 15 characters"));
+    }
+    if mcc.len() != 4 || !mcc.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid("mcc: 4 digits (ISO 18245)"));
+    }
+    let row = MerchantRow {
+        id: secrets::new_id("mch"),
+        name,
+        city,
+        mcc,
+        created_at: state.clock.unix(),
+    };
+    // The payload is made before anything is stored: a name the codec refuses is invalid.
+    let payload = qr::wallet_static_payload(&wallet_merchant(&row))
+        .map_err(|e| ApiError::detail(ErrorCode::MerchantInvalid, e.to_string()))?;
+    let api_key = new_api_key();
+    state
+        .store
+        .insert_merchant(row.clone(), api_key_hash(&api_key))
+        .await?;
+    tracing::info!(merchant = %row.id, "merchant created");
+    Ok(MerchantCreated {
+        merchant: merchant_ref(&row),
+        api_key,
+        payload,
+    })
+}
+
+/// `mk_` + 32 random bytes, base64url: high entropy, so a plain SHA-256 is a safe stored form.
+fn new_api_key() -> String {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let key = format!(
+        "mk_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
+    bytes.zeroize();
+    key
+}
+
+pub fn api_key_hash(key: &str) -> String {
+    sha256_hex(&["WALLET-MERCHANT-KEY-V1", key])
+}
+
+/// The merchant named in the path, proven by `Authorization: Bearer <api key>`: the key's hash
+/// finds its merchant (one unique-index probe) and must be the one in the path.
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    merchant_id: &str,
+) -> ApiResult<MerchantRow> {
+    let invalid = || ApiError::new(ErrorCode::MerchantKeyInvalid);
+    let key = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case(api::MERCHANT_AUTH_SCHEME))
+        .map(|(_, key)| key.trim())
+        .filter(|k| !k.is_empty() && k.len() <= 128)
+        .ok_or_else(invalid)?;
+    let merchant = state
+        .store
+        .merchant_by_key_hash(&api_key_hash(key))
+        .await?
+        .ok_or_else(invalid)?;
+    if merchant.id != merchant_id {
+        return Err(invalid());
+    }
+    Ok(merchant)
+}
+
+pub fn merchant_qr(m: &MerchantRow) -> ApiResult<MerchantQr> {
+    Ok(MerchantQr {
+        merchant: merchant_ref(m),
+        payload: qr::wallet_static_payload(&wallet_merchant(m)).map_err(ApiError::internal)?,
+    })
+}
+
+/// `POST /v1/merchants/{id}/orders`: a dynamic code, or a remote order to a phone's account.
+pub async fn create_order(
+    state: &AppState,
+    m: &MerchantRow,
+    req: api::OrderCreateRequest,
+) -> ApiResult<Order> {
+    let amount = cny_amount(req.amount)?;
+    let description = description(req.description)?;
+    let ttl = req.expires_in_secs.unwrap_or(ORDER_DEFAULT_TTL_SECS);
+    if !(1..=ORDER_MAX_TTL_SECS).contains(&ttl) {
+        return Err(ApiError::detail(
+            ErrorCode::MalformedRequest,
+            format!("expires_in_secs: 1 to {ORDER_MAX_TTL_SECS}"),
+        ));
+    }
+    let now = state.clock.unix();
+    let id = secrets::new_id("ord");
+    let (channel, payload, payer) = match req.phone {
+        Some(phone) => {
+            let phone = PhoneNumber::parse(&phone)
+                .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
+            let payer = state
+                .store
+                .account_by_phone(phone.as_e164())
+                .await?
+                .ok_or(ApiError::new(ErrorCode::PayerNotFound))?;
+            (Channel::RemoteOrder, None, Some(payer.id))
+        }
+        None => {
+            let payload = qr::wallet_dynamic_payload(&wallet_merchant(m), &id, Money::cny(amount))
+                .map_err(ApiError::internal)?;
+            (Channel::DynamicQr, Some(payload), None)
+        }
+    };
+    let row = state
+        .store
+        .insert_order(
+            NewOrder {
+                id,
+                merchant_id: m.id.clone(),
+                amount,
+                currency: Currency::Cny.code().to_owned(),
+                description,
+                channel,
+                payload,
+                payer_account_id: payer,
+                payer_device_id: None,
+                expires_at: now + i64::from(ttl),
+            },
+            now,
+        )
+        .await?;
+    tracing::info!(merchant = %m.id, order = %row.id, channel = channel.as_str(), "order created");
+    if let Some(payer) = &row.payer_account_id {
+        crate::domain::standing::order_waiting(state, payer, &row.id).await;
+    }
+    order_wire(state, &row, m).await
+}
+
+/// One of the merchant's orders.
+pub async fn merchant_order(state: &AppState, m: &MerchantRow, order_id: &str) -> ApiResult<Order> {
+    let row = state
+        .store
+        .order(order_id, state.clock.unix())
+        .await?
+        .filter(|o| o.merchant_id == m.id)
+        .ok_or(ApiError::new(ErrorCode::OrderNotFound))?;
+    order_wire(state, &row, m).await
+}
+
+/// The merchant's latest orders, newest first.
+pub async fn merchant_orders(state: &AppState, m: &MerchantRow) -> ApiResult<Vec<Order>> {
+    let rows = state
+        .store
+        .merchant_orders(&m.id, state.clock.unix(), 50)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        out.push(order_wire(state, row, m).await?);
+    }
+    Ok(out)
+}
+
+/// `POST /v1/merchants/{id}/orders/{order_id}/refund`: back to the payer's wallet.
+pub async fn refund(
+    state: &AppState,
+    m: &MerchantRow,
+    order_id: &str,
+    key: &str,
+    req: api::RefundRequest,
+) -> ApiResult<Order> {
+    let amount = req.amount.map(cny_amount).transpose()?;
+    let hash = sha256_hex(&["refund", order_id, &money_key(req.amount)]);
+    let outcome = state
+        .store
+        .refund(NewRefund {
+            merchant_id: m.id.clone(),
+            order_id: order_id.to_owned(),
+            idempotency_key: key.to_owned(),
+            request_hash: hash,
+            operation_id: secrets::new_id("op"),
+            amount,
+            now: state.clock.unix(),
+        })
+        .await?;
+    let row = match outcome {
+        RefundOutcome::Refunded(row) => {
+            tracing::info!(merchant = %m.id, order = %row.id, "refund");
+            row
+        }
+        RefundOutcome::Existing(row) => row,
+        RefundOutcome::KeyReused => return Err(ErrorCode::IdempotencyKeyReused.into()),
+        RefundOutcome::OrderNotFound => return Err(ErrorCode::OrderNotFound.into()),
+        RefundOutcome::NotAllowed { left } => {
+            return Err(ApiError::detail(
+                ErrorCode::RefundNotAllowed,
+                format!("{} left to refund", Money::cny(left).display()),
+            ))
+        }
+    };
+    order_wire(state, &row, m).await
+}
+
+/// `POST /v1/merchants/{id}/charges`: a scanned payment code. Paid at once under the payer's
+/// no-PIN limits; otherwise an open order the payer confirms with the PIN. The code is used up
+/// either way.
+pub async fn charge(
+    state: &AppState,
+    m: &MerchantRow,
+    key: &str,
+    req: api::ChargeCodeRequest,
+) -> ApiResult<Order> {
+    let amount = cny_amount(req.amount)?;
+    within_payment_limit(state, amount)?;
+    let description = description(req.description)?;
+    let code_text: String = req.code.chars().filter(|c| *c != ' ').collect();
+    let hash = sha256_hex(&[
+        "charge",
+        &code_text,
+        &money_key(Some(req.amount)),
+        description.as_deref().unwrap_or(""),
+    ]);
+    // A retry is answered before the code is looked at: it may have left the window.
+    if let Some((kind, h, order_id)) = state.store.merchant_request(&m.id, key).await? {
+        if kind != "charge" || h != hash {
+            return Err(ErrorCode::IdempotencyKeyReused.into());
+        }
+        return merchant_order(state, m, &order_id).await;
+    }
+    let invalid = || ApiError::new(ErrorCode::PaycodeInvalid);
+    let code = Paycode::parse(&code_text).ok_or_else(invalid)?;
+    let now = state.clock.now();
+    let now_step = paycode::step_at(now);
+    let hit = find_paycode(state, code, now_step)
+        .await?
+        .ok_or_else(invalid)?;
+    // Codes of a frozen account's devices (made offline before the freeze, too) stay indexed
+    // while it is frozen, so the merchant hears why.
+    crate::domain::standing::ensure_active(state, &hit.account_id).await?;
+    let settings = effective_settings(state, &hit.account_id).await?;
+    let now = now.timestamp();
+    let order_id = secrets::new_id("ord");
+    let outcome = state
+        .store
+        .charge_code(NewCharge {
+            merchant_id: m.id.clone(),
+            idempotency_key: key.to_owned(),
+            request_hash: hash,
+            code: code.value(),
+            step: hit.step,
+            device_id: hit.device_id.to_string(),
+            account_id: hit.account_id.to_string(),
+            order: NewOrder {
+                id: order_id,
+                merchant_id: m.id.clone(),
+                amount,
+                currency: Currency::Cny.code().to_owned(),
+                description,
+                channel: Channel::Paycode,
+                payload: None,
+                payer_account_id: Some(hit.account_id.to_string()),
+                payer_device_id: Some(hit.device_id.to_string()),
+                expires_at: now + state.limits.paycode_confirm_secs.max(1),
+            },
+            no_pin: settings.no_pin_enabled.then(|| {
+                (
+                    secrets::new_id("op"),
+                    settings.no_pin_per_payment,
+                    settings.no_pin_daily,
+                )
+            }),
+            now,
+            day_start: day_start_cst(now),
+            daily_limit: state.limits.payment_daily_limit_fen,
+            forget_before_step: now_step - WINDOW_STEPS - 1,
+        })
+        .await?;
+    let row = match outcome {
+        ChargeOutcome::Created(row) => {
+            tracing::info!(merchant = %m.id, order = %row.id, status = row.status.as_str(), "payment code charged");
+            if row.status == OrderState::Open {
+                crate::domain::standing::order_waiting(state, &hit.account_id, &row.id).await;
+            }
+            row
+        }
+        ChargeOutcome::Existing(row) => row,
+        ChargeOutcome::KeyReused => return Err(ErrorCode::IdempotencyKeyReused.into()),
+        ChargeOutcome::Used => return Err(ErrorCode::PaycodeUsed.into()),
+        ChargeOutcome::DeviceInactive => {
+            state.paycodes.remove(&hit.device_id);
+            return Err(invalid());
+        }
+        // A code of the old seed: the new one was issued through another instance.
+        ChargeOutcome::SeedChanged => {
+            catch_up_paycodes(state, None).await?;
+            return Err(invalid());
+        }
+        // The merchant learns no more than the code: not the payer's balance or limits.
+        ChargeOutcome::DailyLimit { .. } => return Err(ErrorCode::DailyLimitReached.into()),
+        ChargeOutcome::BalanceInsufficient { .. } => {
+            return Err(ErrorCode::BalanceInsufficient.into())
+        }
+        ChargeOutcome::Frozen => return Err(crate::domain::standing::frozen()),
+    };
+    order_wire(state, &row, m).await
+}
+
+// --- payers ---------------------------------------------------------------------------------
+
+/// A scanned payload resolved against the records.
+pub struct Resolved {
+    pub decoded: DecodedQr,
+    pub merchant: MerchantRow,
+    /// The open order of a dynamic code.
+    pub order: Option<OrderRow>,
+}
+
+/// Reads a scanned payload: ours and payable, a merchant on record, and for a dynamic code an
+/// order still open.
+pub async fn resolve_payload(state: &AppState, payload: &str) -> ApiResult<Resolved> {
+    let decoded = qr::decode(payload).map_err(|e| ApiError::detail(e.code(), e.to_string()))?;
+    let Some(ours) = decoded.wallet.clone().filter(|_| decoded.payable) else {
+        let what = decoded
+            .network_name
+            .clone()
+            .unwrap_or_else(|| "This code".to_owned());
+        return Err(ApiError::detail(
+            ErrorCode::QrNotPayable,
+            format!("{what} is not a Wallet merchant code"),
+        ));
+    };
+    let merchant = state
+        .store
+        .merchant(&ours.merchant_id)
+        .await?
+        .ok_or(ApiError::new(ErrorCode::MerchantNotFound))?;
+    let order = match &ours.order_id {
+        None => None,
+        Some(order_id) => {
+            let order = state
+                .store
+                .order(order_id, state.clock.unix())
+                .await?
+                .filter(|o| o.merchant_id == merchant.id && o.channel == Channel::DynamicQr)
+                .ok_or(ApiError::new(ErrorCode::OrderNotFound))?;
+            order_open(&order)?;
+            if let Some(printed) = &decoded.amount {
+                let same = Money::parse(printed, Currency::Cny)
+                    .map(|p| p.minor == order.amount)
+                    .unwrap_or(false);
+                if !same {
+                    return Err(ApiError::detail(
+                        ErrorCode::QrInvalidField,
+                        "the amount printed in the code differs from the order",
+                    ));
+                }
+            }
+            Some(order)
+        }
+    };
+    Ok(Resolved {
+        decoded,
+        merchant,
+        order,
+    })
+}
+
+fn order_open(o: &OrderRow) -> ApiResult<()> {
+    match o.status {
+        OrderState::Open => Ok(()),
+        OrderState::Paid | OrderState::Refunded => Err(ErrorCode::OrderAlreadyPaid.into()),
+        OrderState::Expired => Err(ErrorCode::OrderExpired.into()),
+        OrderState::Declined => Err(ErrorCode::OrderClosed.into()),
+    }
+}
+
+/// `POST /v1/qr/resolve`.
+pub async fn resolve(state: &AppState, payload: &str) -> ApiResult<QrResolved> {
+    let r = resolve_payload(state, payload).await?;
+    let printed_name = r.decoded.merchant_name.clone().unwrap_or_default();
+    Ok(QrResolved {
+        name_mismatch: printed_name.trim() != r.merchant.name,
+        printed_name,
+        channel: if r.order.is_some() {
+            PaymentChannel::DynamicQr
+        } else {
+            PaymentChannel::StaticQr
+        },
+        amount: r.order.as_ref().map(|o| Money::cny(o.amount)),
+        order_id: r.order.as_ref().map(|o| o.id.clone()),
+        expires_at: r.order.as_ref().map(|o| wire_time(o.expires_at)),
+        merchant: merchant_ref(&r.merchant),
+    })
+}
+
+fn pay_error(outcome: PayOutcome) -> ApiError {
+    match outcome {
+        PayOutcome::KeyReused => ErrorCode::IdempotencyKeyReused.into(),
+        PayOutcome::OrderNotFound => ErrorCode::OrderNotFound.into(),
+        PayOutcome::AlreadyPaid => ErrorCode::OrderAlreadyPaid.into(),
+        PayOutcome::Expired => ErrorCode::OrderExpired.into(),
+        PayOutcome::Closed => ErrorCode::OrderClosed.into(),
+        PayOutcome::DailyLimit { remaining } => ApiError::detail(
+            ErrorCode::DailyLimitReached,
+            format!("{} left today", Money::cny(remaining).display()),
+        ),
+        PayOutcome::BalanceInsufficient { balance } => ApiError::detail(
+            ErrorCode::BalanceInsufficient,
+            format!("the balance is {}", Money::cny(balance).display()),
+        ),
+        PayOutcome::Frozen => crate::domain::standing::frozen(),
+        PayOutcome::Paid { .. } | PayOutcome::Existing(_) => {
+            ApiError::internal("a payment outcome taken for an error")
+        }
+    }
+}
+
+/// `POST /v1/qr/payments`: pays a scanned merchant code with the PIN.
+pub async fn pay_qr(
+    state: &AppState,
+    account_id: &str,
+    key: &str,
+    req: &api::QrPayRequest,
+) -> ApiResult<Operation> {
+    let hash = sha256_hex(&["qr-payment", req.payload.trim(), &money_key(req.amount)]);
+    if let Some(op) = existing_operation(state, account_id, key, &hash).await? {
+        return Ok(op);
+    }
+    crate::domain::standing::ensure_active(state, account_id).await?;
+    let r = resolve_payload(state, &req.payload).await?;
+    let now = state.clock.unix();
+    let target = match &r.order {
+        Some(order) => {
+            if req.amount.is_some_and(|a| a != Money::cny(order.amount)) {
+                return Err(ApiError::detail(
+                    ErrorCode::AmountLocked,
+                    format!("this code is for {}", Money::cny(order.amount).display()),
+                ));
+            }
+            within_payment_limit(state, order.amount)?;
+            PayTarget::Existing {
+                order_id: order.id.clone(),
+                merchant_id: Some(r.merchant.id.clone()),
+                payer_only: false,
+                channels: &[Channel::DynamicQr],
+            }
+        }
+        None => {
+            let amount = cny_amount(req.amount.ok_or(ApiError::new(ErrorCode::AmountRequired))?)?;
+            within_payment_limit(state, amount)?;
+            PayTarget::New(NewOrder {
+                id: secrets::new_id("ord"),
+                merchant_id: r.merchant.id.clone(),
+                amount,
+                currency: Currency::Cny.code().to_owned(),
+                description: None,
+                channel: Channel::StaticQr,
+                payload: None,
+                payer_account_id: Some(account_id.to_owned()),
+                payer_device_id: None,
+                expires_at: now,
+            })
+        }
+    };
+    verify_pin(state, account_id, &req.pin).await?;
+    pay(state, account_id, key, hash, target, &r.merchant).await
+}
+
+async fn pay(
+    state: &AppState,
+    account_id: &str,
+    key: &str,
+    hash: String,
+    target: PayTarget,
+    merchant: &MerchantRow,
+) -> ApiResult<Operation> {
+    let now = state.clock.unix();
+    let outcome = state
+        .store
+        .pay(NewPayment {
+            operation_id: secrets::new_id("op"),
+            account_id: account_id.to_owned(),
+            idempotency_key: key.to_owned(),
+            request_hash: hash,
+            target,
+            now,
+            day_start: day_start_cst(now),
+            daily_limit: state.limits.payment_daily_limit_fen,
+        })
+        .await?;
+    match outcome {
+        PayOutcome::Paid { operation, order } => {
+            tracing::info!(account = %account_id, merchant = %merchant.id, order = %order.id, operation = %operation.id, "payment");
+            to_wire(&operation, None, Some(merchant))
+        }
+        PayOutcome::Existing(row) => to_wire(&row, None, Some(merchant)),
+        other => Err(pay_error(other)),
+    }
+}
+
+/// `GET /v1/orders`: the account's open orders, newest first.
+pub async fn open_orders(state: &AppState, account_id: &str) -> ApiResult<OrderList> {
+    let rows = state
+        .store
+        .open_orders_for(account_id, state.clock.unix())
+        .await?;
+    let mut orders = Vec::with_capacity(rows.len());
+    for row in &rows {
+        orders.push(order_wire_by_merchant(state, row).await?);
+    }
+    Ok(OrderList { orders })
+}
+
+/// The payer's own remote order or payment-code confirmation.
+async fn payer_order(state: &AppState, account_id: &str, order_id: &str) -> ApiResult<OrderRow> {
+    state
+        .store
+        .order(order_id, state.clock.unix())
+        .await?
+        .filter(|o| {
+            o.payer_account_id.as_deref() == Some(account_id)
+                && matches!(o.channel, Channel::RemoteOrder | Channel::Paycode)
+        })
+        .ok_or(ApiError::new(ErrorCode::OrderNotFound))
+}
+
+/// `POST /v1/orders/{id}/confirm`: pays a remote order or a payment code over the no-PIN limit.
+pub async fn confirm_order(
+    state: &AppState,
+    account_id: &str,
+    order_id: &str,
+    key: &str,
+    pin: &str,
+) -> ApiResult<Operation> {
+    let hash = sha256_hex(&["order-confirm", order_id]);
+    if let Some(op) = existing_operation(state, account_id, key, &hash).await? {
+        return Ok(op);
+    }
+    crate::domain::standing::ensure_active(state, account_id).await?;
+    let order = payer_order(state, account_id, order_id).await?;
+    order_open(&order)?;
+    within_payment_limit(state, order.amount)?;
+    let merchant = state
+        .store
+        .merchant(&order.merchant_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("order {} lost its merchant", order.id)))?;
+    verify_pin(state, account_id, pin).await?;
+    let target = PayTarget::Existing {
+        order_id: order.id.clone(),
+        merchant_id: None,
+        payer_only: true,
+        channels: &[Channel::RemoteOrder, Channel::Paycode],
+    };
+    pay(state, account_id, key, hash, target, &merchant).await
+}
+
+/// `POST /v1/orders/{id}/decline`.
+pub async fn decline_order(state: &AppState, account_id: &str, order_id: &str) -> ApiResult<Order> {
+    payer_order(state, account_id, order_id).await?;
+    match state
+        .store
+        .decline_order(account_id, order_id, state.clock.unix())
+        .await?
+    {
+        DeclineOutcome::Declined(row) => {
+            tracing::info!(account = %account_id, order = %row.id, "order declined");
+            order_wire_by_merchant(state, &row).await
+        }
+        DeclineOutcome::NotFound => Err(ErrorCode::OrderNotFound.into()),
+        DeclineOutcome::AlreadyPaid => Err(ErrorCode::OrderAlreadyPaid.into()),
+        DeclineOutcome::Expired => Err(ErrorCode::OrderExpired.into()),
+    }
+}
+
+// --- payment codes --------------------------------------------------------------------------
+
+/// A fresh random seed.
+pub fn new_seed() -> PaycodeSeed {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let seed = PaycodeSeed::from_bytes(bytes);
+    bytes.zeroize();
+    seed
+}
+
+/// `POST /v1/paycode/seed`: a new seed for this device; the old one's codes die at once.
+pub async fn reissue_seed(
+    state: &AppState,
+    device_id: &str,
+    account_id: &str,
+) -> ApiResult<PaycodeSeedResponse> {
+    let seed = new_seed();
+    let now = state.clock.now();
+    if !state
+        .store
+        .set_paycode_seed(device_id, &seed, now.timestamp())
+        .await?
+    {
+        return Err(ErrorCode::DeviceRevoked.into());
+    }
+    state.paycodes.upsert(device_id, account_id, seed.clone());
+    tracing::info!(device = %device_id, "payment-code seed issued");
+    Ok(PaycodeSeedResponse {
+        seed: seed.to_base64(),
+        issued_at: wire_time(now.timestamp()),
+    })
+}
+
+/// The payer's no-PIN limits, never above the server's ceilings.
+pub async fn effective_settings(
+    state: &AppState,
+    account_id: &str,
+) -> ApiResult<PaycodeSettingsRow> {
+    let l = &state.limits;
+    let row = state.store.paycode_settings(account_id).await?;
+    Ok(match row {
+        None => PaycodeSettingsRow {
+            no_pin_enabled: true,
+            no_pin_per_payment: l.paycode_no_pin_limit_fen,
+            no_pin_daily: l.paycode_no_pin_daily_fen,
+        },
+        Some(r) => PaycodeSettingsRow {
+            no_pin_enabled: r.no_pin_enabled,
+            no_pin_per_payment: r.no_pin_per_payment.min(l.paycode_no_pin_limit_fen),
+            no_pin_daily: r.no_pin_daily.min(l.paycode_no_pin_daily_fen),
+        },
+    })
+}
+
+/// `GET /v1/paycode/settings`.
+pub async fn paycode_settings(state: &AppState, account_id: &str) -> ApiResult<PaycodeSettings> {
+    let s = effective_settings(state, account_id).await?;
+    let now = state.clock.unix();
+    let used = state
+        .store
+        .no_pin_total(account_id, day_start_cst(now))
+        .await?;
+    let l = &state.limits;
+    Ok(PaycodeSettings {
+        no_pin_enabled: s.no_pin_enabled,
+        no_pin_per_payment: Money::cny(s.no_pin_per_payment),
+        no_pin_daily: Money::cny(s.no_pin_daily),
+        no_pin_daily_remaining: Money::cny(if s.no_pin_enabled {
+            (s.no_pin_daily - used).max(0)
+        } else {
+            0
+        }),
+        max_per_payment: Money::cny(l.paycode_no_pin_limit_fen),
+        max_daily: Money::cny(l.paycode_no_pin_daily_fen),
+    })
+}
+
+/// `PUT /v1/paycode/settings`: lower (or restore up to the ceilings) or switch off.
+pub async fn put_paycode_settings(
+    state: &AppState,
+    account_id: &str,
+    req: PaycodeSettingsUpdate,
+) -> ApiResult<PaycodeSettings> {
+    let l = &state.limits;
+    let check = |m: Money, ceiling: i64, what: &str| -> ApiResult<i64> {
+        if m.currency != Currency::Cny || m.minor < 0 {
+            return Err(ApiError::detail(
+                ErrorCode::AmountInvalid,
+                format!("{what}: a CNY amount of zero or more"),
+            ));
+        }
+        if m.minor > ceiling {
+            return Err(ApiError::detail(
+                ErrorCode::AmountOverLimit,
+                format!("{what}: at most {}", Money::cny(ceiling).display()),
+            ));
+        }
+        Ok(m.minor)
+    };
+    let row = PaycodeSettingsRow {
+        no_pin_enabled: req.no_pin_enabled,
+        no_pin_per_payment: check(
+            req.no_pin_per_payment,
+            l.paycode_no_pin_limit_fen,
+            "no_pin_per_payment",
+        )?,
+        no_pin_daily: check(req.no_pin_daily, l.paycode_no_pin_daily_fen, "no_pin_daily")?,
+    };
+    state
+        .store
+        .put_paycode_settings(account_id, row, state.clock.unix())
+        .await?;
+    tracing::info!(account = %account_id, enabled = row.no_pin_enabled, "payment-code limits changed");
+    paycode_settings(state, account_id).await
+}
+
+/// Seconds a catch-up reaches back before its last look (clock skew between instances, late
+/// commits).
+const CATCH_UP_SLACK_SECS: i64 = 120;
+
+/// The device whose code this is; on a miss, first catches up with seeds issued through other
+/// instances (several instances share one database).
+async fn find_paycode(
+    state: &AppState,
+    code: wallet_protocol::paycode::Paycode,
+    now_step: i64,
+) -> ApiResult<Option<crate::domain::paycode::PaycodeHit>> {
+    let seen = state.paycodes.catch_ups();
+    if let Some(hit) = state.paycodes.lookup(code, now_step) {
+        return Ok(Some(hit));
+    }
+    catch_up_paycodes(state, Some(seen)).await?;
+    Ok(state.paycodes.lookup(code, now_step))
+}
+
+/// Adds the seeds issued since the index last looked (see [`crate::domain::paycode::PaycodeIndex::catch_up`]).
+pub async fn catch_up_paycodes(
+    state: &AppState,
+    seen: Option<u64>,
+) -> Result<usize, crate::store::StoreError> {
+    let store = state.store.clone();
+    let added = state
+        .paycodes
+        .catch_up(
+            seen,
+            state.clock.now().timestamp(),
+            CATCH_UP_SLACK_SECS,
+            |since| async move { store.paycode_devices_since(since).await },
+        )
+        .await?;
+    tracing::debug!(added, "payment-code index caught up");
+    Ok(added)
+}
+
+/// Loads the payment-code index from the database (start-up).
+pub async fn load_paycodes(state: &AppState) -> Result<usize, crate::store::StoreError> {
+    let started = state.clock.now().timestamp();
+    let devices = state.store.paycode_devices().await?;
+    let n = devices.len();
+    let step = paycode::step_at(state.clock.now());
+    let index = std::sync::Arc::clone(&state.paycodes);
+    tokio::task::spawn_blocking(move || index.load(devices, step))
+        .await
+        .map_err(|e| crate::store::StoreError::Worker(e.to_string()))?;
+    state.paycodes.caught_up_at(started).await;
+    Ok(n)
+}
+
+/// Keeps the index one step ahead, forever: a few seconds into each step it builds the step
+/// after next (on a blocking thread), so lookups never wait for a rebuild.
+pub async fn paycode_ticker(state: AppState) {
+    loop {
+        let now = state.clock.now();
+        let step = paycode::step_at(now);
+        let index = std::sync::Arc::clone(&state.paycodes);
+        let started = std::time::Instant::now();
+        if tokio::task::spawn_blocking(move || index.prepare(step, true))
+            .await
+            .is_err()
+        {
+            tracing::warn!("payment-code index step build failed");
+        }
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis(),
+            step,
+            "payment-code index prepared"
+        );
+        // Seeds issued through other instances join within a step even if no code misses.
+        if let Err(e) = catch_up_paycodes(&state, None).await {
+            tracing::warn!(error = %e, "payment-code index catch-up failed");
+        }
+        let next = paycode::step_end(step) + chrono::Duration::seconds(2);
+        let wait = (next - state.clock.now())
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(1));
+        tokio::time::sleep(wait.max(std::time::Duration::from_millis(200))).await;
+    }
+}

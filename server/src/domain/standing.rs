@@ -1,0 +1,120 @@
+//! The account's standing, checked by every flow that moves money: frozen (lost phone) or in
+//! a cooling-off; and the security-log notes and device events those flows leave.
+
+use chrono::SecondsFormat;
+use wallet_protocol::api::SecurityEventKind;
+use wallet_protocol::{ErrorCode, Money, Problem};
+
+use crate::domain::wire::wire_time;
+use crate::domain::{ApiError, ApiResult, AppState};
+
+/// Refuses money movement (and a phone-number change) on a frozen account (`ACCOUNT_FROZEN`).
+pub async fn ensure_active(state: &AppState, account_id: &str) -> ApiResult<()> {
+    if state
+        .store
+        .account_guard(account_id)
+        .await?
+        .frozen_at
+        .is_some()
+    {
+        return Err(frozen());
+    }
+    Ok(())
+}
+
+/// `ACCOUNT_FROZEN`, as every money channel answers it.
+pub(crate) fn frozen() -> ApiError {
+    ApiError::detail(
+        ErrorCode::AccountFrozen,
+        "The account was reported lost. Unfreeze it from a new device with your ID number and payment PIN.",
+    )
+}
+
+/// Refuses a withdrawal (or transfer) of `amount` fen above the cooling-off limit while a
+/// cooling-off runs (`COOLING_OFF` with the end time and `retry_after_secs`). Checks frozen too.
+pub async fn ensure_outflow_allowed(
+    state: &AppState,
+    account_id: &str,
+    amount: i64,
+) -> ApiResult<()> {
+    let guard = state.store.account_guard(account_id).await?;
+    if guard.frozen_at.is_some() {
+        return Err(frozen());
+    }
+    match guard.cooling_off_until {
+        Some(until)
+            if until > state.clock.unix() && amount > state.limits.cooling_off_limit_fen =>
+        {
+            Err(cooling_off(state, account_id, until))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `COOLING_OFF` with the end time and `retry_after_secs`.
+pub(crate) fn cooling_off(state: &AppState, account_id: &str, until: i64) -> ApiError {
+    let now = state.clock.unix();
+    let at = wire_time(until).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let limit = Money::cny(state.limits.cooling_off_limit_fen).display();
+    tracing::info!(account = %account_id, "withdrawal refused: cooling-off");
+    ApiError(
+        Problem::new(ErrorCode::CoolingOff)
+            .with_detail(format!(
+                "Until {at} at most {limit} may leave the account at a time."
+            ))
+            .with_retry_after(u64::try_from(until - now).unwrap_or(0).max(1)),
+    )
+}
+
+/// A security-log entry from a handler; a failure to log is logged, not fatal.
+pub async fn note(
+    state: &AppState,
+    account_id: &str,
+    kind: SecurityEventKind,
+    device: Option<(&str, &str)>,
+    detail: Option<&str>,
+) {
+    if let Err(e) = state
+        .store
+        .log_security(account_id, kind, device, detail, state.clock.unix())
+        .await
+    {
+        tracing::error!(account = %account_id, error = %e, "security log write failed");
+    }
+}
+
+/// [`note`] naming the device that made the change.
+pub async fn note_from(
+    state: &AppState,
+    account_id: &str,
+    device_id: &str,
+    kind: SecurityEventKind,
+    detail: Option<&str>,
+) {
+    let name = match state.store.device(device_id).await {
+        Ok(d) => d.map(|d| d.name),
+        Err(e) => {
+            tracing::error!(error = %e, "device lookup for the security log failed");
+            None
+        }
+    };
+    let device = name.as_deref().map(|n| (device_id, n));
+    note(state, account_id, kind, device, detail).await;
+}
+
+/// Tells the payer's devices an order waits for their PIN (a remote order, or a payment code
+/// over the no-PIN limit). A failure is logged, not fatal: the order list shows it anyway.
+pub async fn order_waiting(state: &AppState, account_id: &str, order_id: &str) {
+    if let Err(e) = state
+        .store
+        .notify(
+            account_id,
+            wallet_protocol::api::DeviceEventKind::OrderWaiting,
+            Some(order_id),
+            state.clock.unix(),
+        )
+        .await
+    {
+        tracing::error!(account = %account_id, error = %e, "device event write failed");
+    }
+}

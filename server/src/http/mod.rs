@@ -1,0 +1,119 @@
+//! The HTTP layer: routes, extractors, problem+json and the OpenAPI document.
+//!
+//! The top of the server's layers (`http` → `domain` → `ports` → `store`): handlers turn a
+//! request into a call of one domain service and its answer into a response. No module below
+//! imports this one (checked by `server/tests/layers.rs`).
+
+pub mod extract;
+pub mod openapi;
+mod problem;
+mod routes;
+
+use routes::{
+    cards, devices, login, lost, me, merchants, meta, money, orders, paycode, pin, pos, qr,
+    sandbox, signup, transfer, verify,
+};
+
+use axum::http::Request;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::trace::TraceLayer;
+use wallet_protocol::api::paths;
+use wallet_protocol::ErrorCode;
+
+use crate::domain::error::{ApiError, ApiResult};
+use crate::domain::state::AppState;
+
+/// Builds the provider's router over `state`.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route(paths::SIGNUP, post(signup::signup))
+        .route(paths::LOGIN, post(login::login))
+        .route(paths::LOGIN_SMS, post(login::login_sms))
+        .route(paths::CHALLENGE_VERIFY, post(verify::verify))
+        .route(paths::ME, get(me::me))
+        .route(paths::DEVICES, get(devices::list_devices))
+        .route(paths::DEVICE_REVOKE, post(devices::revoke_device))
+        .route(paths::PIN, get(pin::pin_status).post(pin::set_pin))
+        .route(paths::PIN_CHANGE, post(pin::change_pin))
+        .route(paths::PIN_RESET, post(pin::start_reset))
+        .route(paths::PIN_RESET_VERIFY, post(pin::finish_reset))
+        .route(paths::CARDS, get(cards::list_cards).post(cards::bind_card))
+        .route(paths::CARD_BINDING_VERIFY, post(cards::verify_card))
+        .route(paths::CARD_DEFAULT, post(cards::set_default))
+        .route(paths::CARD_UNBIND, post(cards::unbind))
+        .route(paths::CARD_REPORT_LOST, post(cards::report_lost))
+        .route(paths::TOPUPS, post(money::top_up))
+        .route(paths::WITHDRAWALS, post(money::withdraw))
+        .route(paths::BALANCE, get(money::balance))
+        .route(paths::OPERATION, get(money::operation))
+        .route(paths::TRANSFER_RECIPIENT, post(transfer::recipient))
+        .route(paths::TRANSFERS, post(transfer::send))
+        .route(paths::HISTORY, get(transfer::history))
+        .route(paths::QR_RESOLVE, post(qr::resolve))
+        .route(paths::QR_PAYMENTS, post(qr::pay))
+        .route(paths::ORDERS, get(orders::list))
+        .route(paths::ORDER_CONFIRM, post(orders::confirm))
+        .route(paths::ORDER_DECLINE, post(orders::decline))
+        .route(paths::PAYCODE_SEED, post(paycode::seed))
+        .route(
+            paths::PAYCODE_SETTINGS,
+            get(paycode::settings).put(paycode::put_settings),
+        )
+        .route(paths::REPORT_LOST, post(lost::report_lost))
+        .route(paths::UNFREEZE, post(lost::unfreeze))
+        .route(paths::FREEZE, post(lost::freeze))
+        .route(paths::ACCOUNT_STATUS, get(lost::status))
+        .route(paths::SECURITY_LOG, get(lost::security_log))
+        .route(paths::EVENTS, get(lost::events))
+        .route(
+            paths::SETTINGS,
+            get(lost::settings).put(lost::put_settings),
+        )
+        .route(paths::PHONE_CHANGE, post(lost::start_phone_change))
+        .route(paths::PHONE_CHANGE_VERIFY, post(lost::finish_phone_change))
+        .route(paths::MERCHANTS, post(merchants::create))
+        .route(paths::MERCHANT_QR, get(merchants::qr))
+        .route(
+            paths::MERCHANT_ORDERS,
+            get(merchants::list_orders).post(merchants::create_order),
+        )
+        .route(paths::MERCHANT_ORDER, get(merchants::order))
+        .route(paths::MERCHANT_ORDER_REFUND, post(merchants::refund))
+        .route(paths::MERCHANT_CHARGES, post(merchants::charge))
+        .route(paths::POS, get(pos::page))
+        .route(pos::SCRIPT_PATH, get(pos::script))
+        .route(pos::STYLE_PATH, get(pos::style))
+        .route(pos::QR_SVG_PATH, get(pos::qr_svg))
+        .route(paths::SANDBOX_OUTBOX, get(sandbox::sandbox_outbox))
+        .route(paths::OPENAPI, get(meta::openapi_json))
+        .route(paths::HEALTH, get(meta::health))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        // Spans name the method and path only: queries can hold phone numbers.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::detail(ErrorCode::NotFound, "no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::detail(ErrorCode::NotFound, "this route does not take this method")
+}
+
+/// Unix seconds from the database as a wire time.
+/// Checks an id taken from a URL path: anything not shaped like one of ours is answered as
+/// `not_found`, the same as an id that does not exist.
+pub(crate) fn path_id(id: &str, not_found: ErrorCode) -> ApiResult<()> {
+    if wallet_protocol::api::id_well_formed(id) {
+        Ok(())
+    } else {
+        Err(not_found.into())
+    }
+}

@@ -1,0 +1,34 @@
+//! `GET /v1/me`: the signed-in account.
+
+use axum::extract::State;
+use axum::Json;
+use wallet_protocol::api::{paths, AccountProfile};
+use wallet_protocol::Problem;
+
+use crate::domain::error::{ApiError, ApiResult};
+use crate::domain::state::AppState;
+use crate::domain::wire::profile;
+use crate::http::extract::AuthenticatedDevice;
+
+/// The account of the signing device.
+#[utoipa::path(
+    get,
+    path = paths::ME,
+    tag = "account",
+    security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
+    responses(
+        (status = 200, description = "The account", body = AccountProfile),
+        (status = 401, description = "SIGNATURE_MISSING, SIGNATURE_INVALID, TIMESTAMP_SKEW, NONCE_REUSED, DEVICE_UNKNOWN, DEVICE_REVOKED", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn me(
+    State(state): State<AppState>,
+    auth: AuthenticatedDevice,
+) -> ApiResult<Json<AccountProfile>> {
+    let account = state
+        .store
+        .account(&auth.account_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("device {} has no account", auth.device_id)))?;
+    Ok(Json(profile(&account)?))
+}

@@ -1,0 +1,90 @@
+//! The payer's orders (DESIGN §8 remote orders and payment codes over the no-PIN limit):
+//! `GET /v1/orders`, `POST /v1/orders/{id}/confirm`, `POST /v1/orders/{id}/decline`.
+
+use axum::extract::State;
+use axum::Json;
+use wallet_protocol::api::{paths, Operation, Order, OrderConfirmRequest, OrderList};
+use wallet_protocol::{ErrorCode, Problem};
+use zeroize::Zeroizing;
+
+use crate::domain::error::ApiResult;
+use crate::domain::pay;
+use crate::domain::state::AppState;
+use crate::http::extract::{ApiPath, AuthenticatedDevice, IdempotencyKey};
+use crate::http::path_id;
+
+/// Orders waiting for this account's decision (remote orders, payment codes over the no-PIN
+/// limit), newest first. Expired ones drop out.
+#[utoipa::path(
+    get,
+    path = paths::ORDERS,
+    tag = "pay",
+    security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
+    responses((status = 200, description = "Open orders, newest first", body = OrderList))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: AuthenticatedDevice,
+) -> ApiResult<Json<OrderList>> {
+    Ok(Json(pay::open_orders(&state, &auth.account_id).await?))
+}
+
+/// Pay one of this account's open orders with the payment PIN.
+#[utoipa::path(
+    post,
+    path = paths::ORDER_CONFIRM,
+    tag = "pay",
+    params(
+        ("order_id" = String, Path),
+        ("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per intended payment"),
+    ),
+    request_body = OrderConfirmRequest,
+    security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
+    responses(
+        (status = 200, description = "The payment (kind `payment`)", body = Operation),
+        (status = 400, description = "IDEMPOTENCY_KEY_MISSING, PIN_FORMAT_INVALID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "PIN_WRONG", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "ORDER_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "ORDER_ALREADY_PAID, ORDER_EXPIRED, ORDER_CLOSED, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "PIN_LOCKED", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn confirm(
+    State(state): State<AppState>,
+    ApiPath(order_id): ApiPath<String>,
+    key: IdempotencyKey,
+    auth: AuthenticatedDevice,
+) -> ApiResult<Json<Operation>> {
+    path_id(&order_id, ErrorCode::OrderNotFound)?;
+    let key = key.required()?;
+    let req: OrderConfirmRequest = auth.json()?;
+    let pin = Zeroizing::new(req.pin);
+    Ok(Json(
+        pay::confirm_order(&state, &auth.account_id, &order_id, key, &pin).await?,
+    ))
+}
+
+/// Decline one of this account's open orders. Declining twice answers the declined order.
+#[utoipa::path(
+    post,
+    path = paths::ORDER_DECLINE,
+    tag = "pay",
+    params(("order_id" = String, Path)),
+    security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
+    responses(
+        (status = 200, description = "The order, now `declined`", body = Order),
+        (status = 404, description = "ORDER_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "ORDER_ALREADY_PAID, ORDER_EXPIRED", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn decline(
+    State(state): State<AppState>,
+    ApiPath(order_id): ApiPath<String>,
+    auth: AuthenticatedDevice,
+) -> ApiResult<Json<Order>> {
+    path_id(&order_id, ErrorCode::OrderNotFound)?;
+    Ok(Json(
+        pay::decline_order(&state, &auth.account_id, &order_id).await?,
+    ))
+}

@@ -1,0 +1,6 @@
+//! The provider's ports: what the domain needs from the outside world, as traits with the
+//! sandbox adapters testers use (the bank, the SMS gateway, the clock).
+
+pub mod bank;
+pub mod clock;
+pub mod sms;
