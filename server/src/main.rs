@@ -381,7 +381,7 @@ async fn copy(from: &str, to: &str, json: bool) -> ExitCode {
 fn print_sandbox_cards(json: bool) {
     use std::fmt::Write as _;
     use std::io::Write as _;
-    let cards = wallet_server::ports::bank::test_cards();
+    let cards = wallet_server::ports::sandbox_bank::test_cards();
     let mut out = String::new();
     if json {
         match serde_json::to_string_pretty(&serde_json::json!({ "cards": cards })) {

@@ -12,7 +12,7 @@ use axum::http::{Method, StatusCode};
 use common::{cny, HistoryClient, TestApp, TestDevice, TestResponse, PHONE};
 use serde_json::{json, Value};
 use wallet_protocol::api::paths;
-use wallet_server::ports::bank::{test_cards, Outcome};
+use wallet_server::ports::sandbox_bank::{test_cards, Outcome};
 
 const PIN: &str = "280419";
 const PIN_B: &str = "360517";

@@ -14,7 +14,7 @@ use common::{HistoryClient, TestApp, TestDevice};
 use proptest::prelude::*;
 use serde_json::json;
 use wallet_protocol::api::paths;
-use wallet_server::ports::bank::{test_cards, Outcome};
+use wallet_server::ports::sandbox_bank::{test_cards, Outcome};
 
 const PIN: &str = "280419";
 const FRIEND: &str = "13900000002";

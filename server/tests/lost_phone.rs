@@ -1036,8 +1036,10 @@ async fn phone_change_without_the_id_number_needs_the_old_numbers_code() {
 /// a freeze that commits between the early check and the payment still stops the money.
 #[tokio::test]
 async fn the_store_refuses_money_inside_the_transaction() {
+    use wallet_server::domain::rules::{self, AdmissionLimits};
     use wallet_server::store::{
         BeginOutcome, Channel, NewOperation, NewOrder, NewPayment, OpKind, PayOutcome, PayTarget,
+        Refusal,
     };
 
     let app = TestApp::new();
@@ -1058,9 +1060,14 @@ async fn the_store_refuses_money_inside_the_transaction() {
     };
     let limits = Limits::default();
     let (now, day) = (app.now(), 0);
+    let rule = AdmissionLimits {
+        daily: i64::MAX,
+        cooling_off: limits.cooling_off_limit_fen,
+    };
     let begin = |op| {
-        app.store
-            .begin_operation(op, now, day, i64::MAX, limits.cooling_off_limit_fen)
+        app.store.begin_operation(op, now, day, move |op, facts| {
+            rules::admit(op, facts, rule, now)
+        })
     };
 
     // A new device starts a cooling-off: a withdrawal over the limit is refused in the store.
@@ -1068,7 +1075,7 @@ async fn the_store_refuses_money_inside_the_transaction() {
     let over = limits.cooling_off_limit_fen + 1;
     assert!(matches!(
         begin(withdrawal("w-cool", over)).await.unwrap(),
-        BeginOutcome::CoolingOff { until } if until > now
+        BeginOutcome::Refused(Refusal::CoolingOff { until }) if until > now
     ));
 
     app.store
@@ -1077,7 +1084,7 @@ async fn the_store_refuses_money_inside_the_transaction() {
         .unwrap();
     assert_eq!(
         begin(withdrawal("w-frozen", 1_000)).await.unwrap(),
-        BeginOutcome::Frozen
+        BeginOutcome::Refused(Refusal::Frozen)
     );
     let payment = app
         .store

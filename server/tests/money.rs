@@ -10,7 +10,7 @@ use axum::http::{Method, StatusCode};
 use common::{TestApp, TestDevice, PHONE};
 use serde_json::{json, Value};
 use wallet_protocol::api::paths;
-use wallet_server::ports::bank::{test_cards, Outcome};
+use wallet_server::ports::sandbox_bank::{test_cards, Outcome};
 
 const PIN: &str = "280419";
 const BANK_PHONE: &str = "13900001111";

@@ -14,6 +14,7 @@ pub mod otp;
 pub mod pay;
 pub mod paycode;
 pub mod pin;
+pub mod rules;
 pub mod standing;
 pub mod state;
 pub mod transfer;

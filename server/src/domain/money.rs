@@ -16,12 +16,14 @@ use wallet_protocol::{Currency, ErrorCode, Money};
 use crate::config::{day_start_cst, withdraw_fee};
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::pin::verify_pin;
+use crate::domain::rules::{self, AdmissionLimits};
 use crate::domain::state::AppState;
 use crate::domain::wire::to_wire;
 use crate::ports::bank::{BankError, Direction, Transfer, TransferStatus};
 use crate::secrets;
 use crate::store::{
-    BeginOutcome, CardRow, MerchantRow, NewOperation, OpKind, OpStatus, OperationRow, Resolution,
+    BeginOutcome, CardRow, MerchantRow, NewOperation, OpKind, OpStatus, OperationRow, Refusal,
+    Resolution,
 };
 
 /// How long the bank gets to answer before the operation is left pending.
@@ -181,34 +183,34 @@ async fn run_operation(
     let now = state.clock.unix();
     let kind = op.kind;
     let account_id = op.account_id.clone();
+    let limits = AdmissionLimits {
+        daily: daily_limit,
+        cooling_off: state.limits.cooling_off_limit_fen,
+    };
     let row = match state
         .store
-        .begin_operation(
-            op,
-            now,
-            day_start_cst(now),
-            daily_limit,
-            state.limits.cooling_off_limit_fen,
-        )
+        .begin_operation(op, now, day_start_cst(now), move |op, facts| {
+            rules::admit(op, facts, limits, now)
+        })
         .await?
     {
         BeginOutcome::Created(row) => row,
         BeginOutcome::Existing(row) => return operation(state, &row).await,
         BeginOutcome::KeyReused => return Err(ErrorCode::IdempotencyKeyReused.into()),
-        BeginOutcome::DailyLimit { remaining } => {
+        BeginOutcome::Refused(Refusal::DailyLimit { remaining }) => {
             return Err(ApiError::detail(
                 ErrorCode::DailyLimitReached,
                 format!("{} left today", Money::cny(remaining).display()),
             ))
         }
-        BeginOutcome::BalanceInsufficient { balance } => {
+        BeginOutcome::Refused(Refusal::BalanceInsufficient { balance }) => {
             return Err(ApiError::detail(
                 ErrorCode::BalanceInsufficient,
                 format!("the balance is {}", Money::cny(balance).display()),
             ))
         }
-        BeginOutcome::Frozen => return Err(crate::domain::standing::frozen()),
-        BeginOutcome::CoolingOff { until } => {
+        BeginOutcome::Refused(Refusal::Frozen) => return Err(crate::domain::standing::frozen()),
+        BeginOutcome::Refused(Refusal::CoolingOff { until }) => {
             return Err(crate::domain::standing::cooling_off(
                 state,
                 &account_id,
@@ -234,12 +236,25 @@ async fn run_operation(
         Err(BankError::Timeout | BankError::Unavailable(_)) => Resolution::Pending,
         Err(e) => Resolution::Failed(e.code().as_str().to_owned()),
     };
-    let done = state
-        .store
-        .finish_operation(&row.id, resolution, state.clock.unix())
-        .await?;
+    let done = record_answer(state, &row.id, resolution).await?;
     tracing::info!(operation = %done.id, kind = kind.as_str(), status = done.status.as_str(), "money operation");
     to_wire(&done, Some(card), None)
+}
+
+/// Records the bank's answer with the ledger postings [`rules::settle`] plans, through the
+/// gateway's own settlement account.
+async fn record_answer(
+    state: &AppState,
+    operation_id: &str,
+    resolution: Resolution,
+) -> ApiResult<OperationRow> {
+    let settlement = state.bank.settlement_account().to_owned();
+    Ok(state
+        .store
+        .finish_operation(operation_id, state.clock.unix(), move |op| {
+            rules::settle(op, &resolution, &settlement)
+        })
+        .await?)
 }
 
 /// The operation as the wire shows it, after settling it with the bank if it is unresolved.
@@ -279,10 +294,7 @@ pub async fn reconcile(state: &AppState, row: &OperationRow) -> ApiResult<Operat
             Resolution::Failed(ErrorCode::BankUnavailable.as_str().to_owned())
         }
     };
-    let done = state
-        .store
-        .finish_operation(&row.id, resolution, state.clock.unix())
-        .await?;
+    let done = record_answer(state, &row.id, resolution).await?;
     tracing::info!(operation = %done.id, status = done.status.as_str(), "operation reconciled");
     Ok(done)
 }

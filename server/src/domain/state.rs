@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use crate::config::Limits;
 use crate::domain::paycode::PaycodeIndex;
-use crate::ports::bank::{BankGateway, SandboxBank};
+use crate::ports::bank::BankGateway;
 use crate::ports::clock::Clock;
+use crate::ports::sandbox_bank::SandboxBank;
 use crate::ports::sms::SmsSender;
 use crate::store::Store;
 

@@ -3,4 +3,5 @@
 
 pub mod bank;
 pub mod clock;
+pub mod sandbox_bank;
 pub mod sms;

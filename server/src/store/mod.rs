@@ -6,6 +6,7 @@
 //! conformance tests in `tests.rs` run against both.
 
 mod accounts;
+pub mod codes;
 pub mod copy;
 pub mod db;
 mod engine;
@@ -16,6 +17,7 @@ use std::path::Path;
 use wallet_protocol::api::ChallengePurpose;
 use wallet_protocol::paycode::PaycodeSeed;
 
+pub use codes::CodeCheck;
 pub use engine::{known_version, PgStore, PostgresOptions, SqliteStore};
 pub use journal::{AccountGuard, SecurityNote};
 pub use lost::*;

@@ -8,10 +8,9 @@
 
 use super::db::{params, Behavior, Db, OptionalExtension, Row};
 
+use super::codes::{judge_code, CodeCheck, StoredCode};
 use super::{Backend, Store, StoreError};
 
-/// The settlement account with the (sandbox) bank: money that came in from cards or went out.
-pub const BANK_ACCOUNT: &str = "bank:sandbox";
 /// Withdrawals reserved from a wallet, on their way to a card.
 pub const CLEARING_ACCOUNT: &str = "clearing:withdrawals";
 pub const FEES_ACCOUNT: &str = "fees";
@@ -213,18 +212,53 @@ pub enum BeginOutcome {
     Existing(OperationRow),
     /// The same key came before with a different request.
     KeyReused,
+    /// The admission rule (or the schema's non-negative balance) refused it: nothing written.
+    Refused(Refusal),
+}
+
+/// What the admission rule reads about the account, inside the operation's transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdmissionFacts {
+    pub frozen: bool,
+    pub cooling_off_until: Option<i64>,
+    /// The account's total of this kind since the day started (failed operations excluded).
+    pub used_today: i64,
+    /// The wallet's balance in minor units.
+    pub balance: i64,
+}
+
+/// Why an operation was not admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The account is frozen (lost phone).
+    Frozen,
+    /// Over the cooling-off limit while a cooling-off runs until `until`.
+    CoolingOff {
+        until: i64,
+    },
     DailyLimit {
         remaining: i64,
     },
     BalanceInsufficient {
         balance: i64,
     },
-    /// The account is frozen (lost phone): nothing was written.
-    Frozen,
-    /// A withdrawal over the cooling-off limit while a cooling-off runs until `until`.
-    CoolingOff {
-        until: i64,
-    },
+}
+
+/// How an operation ends, as the posting rule plans it: its status, failure code, and the
+/// ledger transaction (kind, legs) to post with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub status: OpStatus,
+    pub failure: Option<String>,
+    pub posting: Option<(&'static str, Vec<Leg>)>,
+}
+
+/// One leg of a ledger transaction: `amount` (signed, minor units) on `account` of `kind`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leg {
+    pub account: String,
+    pub kind: &'static str,
+    pub amount: i64,
 }
 
 /// The bank's final (or not yet final) word on an operation.
@@ -234,24 +268,6 @@ pub enum Resolution {
     Failed(String),
     /// Still unknown: keep it for the reconciler.
     Pending,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SandboxBinding {
-    pub id: String,
-    pub token: String,
-    pub outcome: String,
-    pub code_hash: String,
-    pub created_at: i64,
-    pub expires_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CodeCheck {
-    Confirmed(String),
-    NotFound,
-    Expired,
-    Wrong { tries_left: u32 },
 }
 
 /// Sums the invariant check found: what `ledger_check` reports when all is well.
@@ -626,17 +642,20 @@ impl Store {
 
     // --- operations and the ledger ---
 
-    /// Starts an operation in one transaction: finds an earlier one with the same key, refuses
-    /// a frozen account (and a withdrawal over `cooling_off_limit` during a cooling-off), checks
-    /// the day's limit, and (withdrawals) reserves the money from the wallet.
-    pub async fn begin_operation(
+    /// Starts an operation in one transaction: finds an earlier one with the same key, reads
+    /// the account's [`AdmissionFacts`] and lets `admit` (the domain's rule) decide; then
+    /// stores it and, for a withdrawal, reserves the money from the wallet. The decision and
+    /// the writes see the same facts: the account's writers wait for this transaction.
+    pub async fn begin_operation<A>(
         &self,
         op: NewOperation,
         now: i64,
         day_start: i64,
-        daily_limit: i64,
-        cooling_off_limit: i64,
-    ) -> Result<BeginOutcome, StoreError> {
+        admit: A,
+    ) -> Result<BeginOutcome, StoreError>
+    where
+        A: FnOnce(&NewOperation, &AdmissionFacts) -> Result<(), Refusal> + Send + 'static,
+    {
         on_backend!(self, |c| {
             // Only writers of this account wait: freezes and sign-ins are `Immediate` and exclude it.
             let tx = c.transaction_locking(&[&op.account_id])?;
@@ -647,28 +666,16 @@ impl Store {
                     BeginOutcome::KeyReused
                 });
             }
-            // Checked here, not only before: a freeze that commits after the caller's early
-            // check still stops the money (the immediate transaction serialises the two).
-            let guard = super::journal::guard(&tx, &op.account_id)?;
-            if guard.frozen_at.is_some() {
-                return Ok(BeginOutcome::Frozen);
-            }
-            if let Some(until) = guard.cooling_off_until {
-                if op.kind == OpKind::Withdrawal && until > now && op.amount > cooling_off_limit {
-                    return Ok(BeginOutcome::CoolingOff { until });
-                }
-            }
-            let used = daily_total(&tx, &op.account_id, op.kind, day_start)?;
-            let remaining = daily_limit.saturating_sub(used).max(0);
-            if op.amount > remaining {
-                return Ok(BeginOutcome::DailyLimit { remaining });
-            }
             let wallet = wallet_account(&op.account_id);
-            if op.kind == OpKind::Withdrawal {
-                let balance = account_balance(&tx, &wallet)?;
-                if balance < op.amount {
-                    return Ok(BeginOutcome::BalanceInsufficient { balance });
-                }
+            let guard = super::journal::guard(&tx, &op.account_id)?;
+            let facts = AdmissionFacts {
+                frozen: guard.frozen_at.is_some(),
+                cooling_off_until: guard.cooling_off_until,
+                used_today: daily_total(&tx, &op.account_id, op.kind, day_start)?,
+                balance: account_balance(&tx, &wallet)?,
+            };
+            if let Err(refusal) = admit(&op, &facts) {
+                return Ok(BeginOutcome::Refused(refusal));
             }
             tx.execute(
                 "INSERT INTO operations (id, account_id, kind, status, amount, fee, currency, card_id,
@@ -694,7 +701,9 @@ impl Store {
                     // The schema's own guard: a balance below zero is refused.
                     Err(e) if e.is_check_violation() => {
                         let balance = account_balance(&tx, &wallet)?;
-                        return Ok(BeginOutcome::BalanceInsufficient { balance });
+                        return Ok(BeginOutcome::Refused(Refusal::BalanceInsufficient {
+                            balance,
+                        }));
                     }
                     Err(e) => return Err(e),
                 }
@@ -706,14 +715,18 @@ impl Store {
         })
     }
 
-    /// Records the bank's answer. Final operations are never touched again, so a late or
-    /// repeated answer cannot post twice.
-    pub async fn finish_operation(
+    /// Records the bank's answer as `settle` (the domain's posting rule) plans it for the
+    /// operation. Final operations are never touched again, so a late or repeated answer
+    /// cannot post twice; `settle` answering `None` (a kind no bank settles) is refused.
+    pub async fn finish_operation<S>(
         &self,
         operation_id: &str,
-        resolution: Resolution,
         now: i64,
-    ) -> Result<OperationRow, StoreError> {
+        settle: S,
+    ) -> Result<OperationRow, StoreError>
+    where
+        S: FnOnce(&OperationRow) -> Option<Settlement> + Send + 'static,
+    {
         let id = operation_id.to_owned();
         on_backend!(self, |c| {
             let account: String = c
@@ -730,67 +743,22 @@ impl Store {
             if op.status.is_final() {
                 return Ok(op);
             }
-            let wallet = wallet_account(&op.account_id);
-            let (status, failure) = match (&resolution, op.kind) {
-                (
-                    _,
-                    OpKind::Payment | OpKind::Refund | OpKind::TransferOut | OpKind::TransferIn,
-                ) => {
-                    return Err(StoreError::Corrupt(format!(
-                        "{} {id} is settled when made, never by a bank answer",
-                        op.kind.as_str()
-                    )))
-                }
-                (Resolution::Pending, _) => (OpStatus::Pending, None),
-                (Resolution::Approved, OpKind::Topup) => {
-                    post(
-                        &tx,
-                        &op.id,
-                        "topup",
-                        &op.currency,
-                        &[
-                            (BANK_ACCOUNT, "bank", -op.amount),
-                            (&wallet, "customer", op.amount),
-                        ],
-                        now,
-                    )?;
-                    (OpStatus::Succeeded, None)
-                }
-                (Resolution::Approved, OpKind::Withdrawal) => {
-                    let to_card = op.amount - op.fee;
-                    post(
-                        &tx,
-                        &op.id,
-                        "withdrawal_settle",
-                        &op.currency,
-                        &[
-                            (CLEARING_ACCOUNT, "clearing", -op.amount),
-                            (BANK_ACCOUNT, "bank", to_card),
-                            (FEES_ACCOUNT, "fees", op.fee),
-                        ],
-                        now,
-                    )?;
-                    (OpStatus::Succeeded, None)
-                }
-                (Resolution::Failed(code), OpKind::Topup) => (OpStatus::Failed, Some(code.clone())),
-                (Resolution::Failed(code), OpKind::Withdrawal) => {
-                    post(
-                        &tx,
-                        &op.id,
-                        "withdrawal_release",
-                        &op.currency,
-                        &[
-                            (CLEARING_ACCOUNT, "clearing", -op.amount),
-                            (&wallet, "customer", op.amount),
-                        ],
-                        now,
-                    )?;
-                    (OpStatus::Failed, Some(code.clone()))
-                }
-            };
+            let plan = settle(&op).ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "{} {id} is settled when made, never by a bank answer",
+                    op.kind.as_str()
+                ))
+            })?;
+            if let Some((kind, legs)) = &plan.posting {
+                let legs: Vec<(&str, &str, i64)> = legs
+                    .iter()
+                    .map(|l| (l.account.as_str(), l.kind, l.amount))
+                    .collect();
+                post(&tx, &op.id, kind, &op.currency, &legs, now)?;
+            }
             tx.execute(
                 "UPDATE operations SET status = ?2, failure_code = ?3, updated_at = ?4 WHERE id = ?1",
-                params![op.id, status.as_str(), failure, now],
+                params![op.id, plan.status.as_str(), plan.failure, now],
             )?;
             let row = operation_row(&tx, &op.id)?
                 .ok_or_else(|| StoreError::Corrupt("operation vanished".to_owned()))?;
@@ -884,132 +852,6 @@ impl Store {
             Ok(verdict)
         })
     }
-
-    // --- the sandbox bank's books ---
-
-    /// The sandbox bank's token key: `candidate` is stored the first time.
-    pub async fn sandbox_bank_key(&self, candidate: String) -> Result<String, StoreError> {
-        on_backend!(self, |c| {
-            c.execute(
-                "INSERT INTO sandbox_bank_meta (name, value) VALUES ('token_key', ?1) ON CONFLICT (name) DO NOTHING",
-                [&candidate],
-            )?;
-            c.query_row(
-                "SELECT value FROM sandbox_bank_meta WHERE name = 'token_key'",
-                [],
-                |r| r.get(0),
-            )
-        })
-    }
-
-    pub async fn insert_sandbox_binding(&self, b: SandboxBinding) -> Result<(), StoreError> {
-        on_backend!(self, |c| {
-            c.execute(
-                "INSERT INTO sandbox_bank_bindings (id, token, outcome, code_hash, created_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![b.id, b.token, b.outcome, b.code_hash, b.created_at, b.expires_at],
-            )?;
-            Ok(())
-        })
-    }
-
-    /// Checks the sandbox bank's OTP for a binding; the right code registers the token.
-    pub async fn check_sandbox_binding<F>(
-        &self,
-        id: &str,
-        now: i64,
-        max_attempts: u32,
-        code_matches: F,
-    ) -> Result<CodeCheck, StoreError>
-    where
-        F: FnOnce(&str) -> bool + Send + 'static,
-    {
-        let id = id.to_owned();
-        on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
-            let row: Option<(String, String, String, i64, u32)> = tx
-                .query_row(
-                    "SELECT token, outcome, code_hash, expires_at, failed_attempts FROM sandbox_bank_bindings
-                     WHERE id = ?1 AND consumed_at IS NULL",
-                    [&id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-                )
-                .optional()?;
-            let Some((token, outcome, hash, expires_at, failed)) = row else {
-                return Ok(CodeCheck::NotFound);
-            };
-            let code = StoredCode {
-                table: "sandbox_bank_bindings",
-                id: &id,
-                hash: &hash,
-                expires_at,
-                failed,
-            };
-            if let Some(refused) = judge_code(&tx, &code, now, max_attempts, code_matches)? {
-                tx.commit()?;
-                return Ok(refused);
-            }
-            tx.execute(
-                "INSERT INTO sandbox_bank_tokens (token, outcome) VALUES (?1, ?2)
-                 ON CONFLICT (token) DO UPDATE SET outcome = excluded.outcome",
-                params![token, outcome],
-            )?;
-            tx.commit()?;
-            Ok(CodeCheck::Confirmed(token))
-        })
-    }
-
-    pub async fn sandbox_token_outcome(&self, token: &str) -> Result<Option<String>, StoreError> {
-        let t = token.to_owned();
-        on_backend!(self, |c| c
-            .query_row(
-                "SELECT outcome FROM sandbox_bank_tokens WHERE token = ?1",
-                [&t],
-                |r| r.get(0)
-            )
-            .optional())
-    }
-
-    /// Records a transfer once; a repeated reference answers the first result.
-    pub async fn record_sandbox_transfer(
-        &self,
-        reference: &str,
-        token: &str,
-        direction: &str,
-        amount: i64,
-        result: &str,
-        now: i64,
-    ) -> Result<String, StoreError> {
-        let (r, t, d, res) = (
-            reference.to_owned(),
-            token.to_owned(),
-            direction.to_owned(),
-            result.to_owned(),
-        );
-        on_backend!(self, |c| {
-            c.execute(
-                "INSERT INTO sandbox_bank_transfers (reference, token, direction, amount, outcome, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (reference) DO NOTHING",
-                params![r, t, d, amount, res, now],
-            )?;
-            c.query_row(
-                "SELECT outcome FROM sandbox_bank_transfers WHERE reference = ?1",
-                [&r],
-                |row| row.get(0),
-            )
-        })
-    }
-
-    pub async fn sandbox_transfer(&self, reference: &str) -> Result<Option<String>, StoreError> {
-        let r = reference.to_owned();
-        on_backend!(self, |c| c
-            .query_row(
-                "SELECT outcome FROM sandbox_bank_transfers WHERE reference = ?1",
-                [&r],
-                |row| row.get(0)
-            )
-            .optional())
-    }
 }
 
 // --- SQLite helpers --------------------------------------------------------------------------
@@ -1024,51 +866,6 @@ fn upsert_pin(tx: &Db, account_id: &str, hash: &str, now: i64) -> Result<(), Sto
         params![account_id, hash, now],
     )?;
     Ok(())
-}
-
-/// A one-time code waiting in `table` (a row with `failed_attempts` and `consumed_at`).
-struct StoredCode<'a> {
-    /// A table name from this file, never from input.
-    table: &'static str,
-    id: &'a str,
-    hash: &'a str,
-    expires_at: i64,
-    failed: u32,
-}
-
-/// The OTP rules every code shares: dead after `max_attempts` wrong tries, dead after it
-/// expires, single use. `Some(refusal)` (a wrong try is counted; commit it), or `None` when the
-/// code is right and now consumed.
-fn judge_code<F: FnOnce(&str) -> bool>(
-    tx: &Db,
-    code: &StoredCode<'_>,
-    now: i64,
-    max_attempts: u32,
-    code_matches: F,
-) -> Result<Option<CodeCheck>, StoreError> {
-    if code.failed >= max_attempts {
-        return Ok(Some(CodeCheck::NotFound));
-    }
-    if now >= code.expires_at {
-        return Ok(Some(CodeCheck::Expired));
-    }
-    if !code_matches(code.hash) {
-        tx.execute(
-            &format!(
-                "UPDATE {} SET failed_attempts = failed_attempts + 1 WHERE id = ?1",
-                code.table
-            ),
-            [code.id],
-        )?;
-        return Ok(Some(CodeCheck::Wrong {
-            tries_left: max_attempts.saturating_sub(code.failed + 1),
-        }));
-    }
-    tx.execute(
-        &format!("UPDATE {} SET consumed_at = ?2 WHERE id = ?1", code.table),
-        params![code.id, now],
-    )?;
-    Ok(None)
 }
 
 const CARD_COLUMNS: &str =

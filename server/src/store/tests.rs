@@ -459,10 +459,7 @@ async fn version_4_database_migrates_to_the_transfer_schema() {
         (None, None, None)
     );
     // Settling the pending withdrawal renumbers it.
-    let settled = store
-        .finish_operation("op_wd", Resolution::Approved, 300)
-        .await
-        .unwrap();
+    let settled = store.finish_operation("op_wd", 300, approve).await.unwrap();
     assert_eq!((settled.status, settled.seq), (OpStatus::Succeeded, 3));
     // A new operation takes the next number.
     let begun = store
@@ -480,8 +477,7 @@ async fn version_4_database_migrates_to_the_transfer_schema() {
             },
             400,
             0,
-            1_000_000,
-            0,
+            admit_all,
         )
         .await
         .unwrap();
@@ -576,11 +572,11 @@ async fn transfers_recheck_their_guards_inside_the_transaction(store: Store) {
         request_hash: "h".into(),
     };
     store
-        .begin_operation(topup, NOW, 0, i64::MAX, 0)
+        .begin_operation(topup, NOW, 0, admit_all)
         .await
         .unwrap();
     let topped = store
-        .finish_operation("op_topup", Resolution::Approved, NOW)
+        .finish_operation("op_topup", NOW, approve)
         .await
         .unwrap();
 
@@ -758,3 +754,43 @@ conformance!(
     outbox_is_newest_first,
     transfers_recheck_their_guards_inside_the_transaction
 );
+
+/// Admits every operation: the store's tests check its mechanics; the admission rule is
+/// `domain::rules::admit`, tested there.
+fn admit_all(_: &NewOperation, _: &AdmissionFacts) -> Result<(), Refusal> {
+    Ok(())
+}
+
+/// The bank approved: a fixed settlement for the store's tests (the real posting rule is
+/// `domain::rules::settle`, tested there).
+fn approve(op: &OperationRow) -> Option<Settlement> {
+    let leg = |account: &str, kind: &'static str, amount: i64| Leg {
+        account: account.to_owned(),
+        kind,
+        amount,
+    };
+    let wallet = wallet_account(&op.account_id);
+    let (kind, legs) = match op.kind {
+        OpKind::Topup => (
+            "topup",
+            vec![
+                leg("bank:sandbox", "bank", -op.amount),
+                leg(&wallet, "customer", op.amount),
+            ],
+        ),
+        OpKind::Withdrawal => (
+            "withdrawal_settle",
+            vec![
+                leg(CLEARING_ACCOUNT, "clearing", -op.amount),
+                leg("bank:sandbox", "bank", op.amount - op.fee),
+                leg(FEES_ACCOUNT, "fees", op.fee),
+            ],
+        ),
+        _ => return None,
+    };
+    Some(Settlement {
+        status: OpStatus::Succeeded,
+        failure: None,
+        posting: Some((kind, legs)),
+    })
+}

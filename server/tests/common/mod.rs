@@ -446,10 +446,10 @@ impl TestApp {
             )
             .await;
         assert_eq!(res.status, StatusCode::NO_CONTENT, "{res:?}");
-        let number = wallet_server::ports::bank::test_cards()
+        let number = wallet_server::ports::sandbox_bank::test_cards()
             .into_iter()
             .find(|c| {
-                c.outcome == wallet_server::ports::bank::Outcome::Approve
+                c.outcome == wallet_server::ports::sandbox_bank::Outcome::Approve
                     && c.card_type.label_en() == "Debit"
             })
             .unwrap()

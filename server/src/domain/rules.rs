@@ -1,0 +1,272 @@
+//! The decisions of money movement as pure functions: which operation may start (admission)
+//! and what the ledger posts when the bank answers (settlement). The store reads the facts and
+//! applies the outcome inside one transaction; the rules themselves live here, testable
+//! without a database, and are the same on every storage engine.
+
+use crate::store::{
+    AdmissionFacts, Leg, NewOperation, OpKind, OpStatus, OperationRow, Refusal, Resolution,
+    Settlement, CLEARING_ACCOUNT, FEES_ACCOUNT,
+};
+
+/// The limits an operation is admitted under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdmissionLimits {
+    /// The most of this kind an account may move in a day (China Standard Time).
+    pub daily: i64,
+    /// During a cooling-off, the most one withdrawal may take.
+    pub cooling_off: i64,
+}
+
+/// May this top-up or withdrawal start? A frozen account moves nothing; a withdrawal over the
+/// cooling-off limit waits for the cooling-off to end; the day's total stays under its limit;
+/// a withdrawal never takes more than the balance.
+pub fn admit(
+    op: &NewOperation,
+    facts: &AdmissionFacts,
+    limits: AdmissionLimits,
+    now: i64,
+) -> Result<(), Refusal> {
+    if facts.frozen {
+        return Err(Refusal::Frozen);
+    }
+    if let Some(until) = facts.cooling_off_until {
+        if op.kind == OpKind::Withdrawal && until > now && op.amount > limits.cooling_off {
+            return Err(Refusal::CoolingOff { until });
+        }
+    }
+    let remaining = limits.daily.saturating_sub(facts.used_today).max(0);
+    if op.amount > remaining {
+        return Err(Refusal::DailyLimit { remaining });
+    }
+    if op.kind == OpKind::Withdrawal && facts.balance < op.amount {
+        return Err(Refusal::BalanceInsufficient {
+            balance: facts.balance,
+        });
+    }
+    Ok(())
+}
+
+/// What the ledger posts when the bank answers `resolution` for `op`, settling with the
+/// bank's `settlement` account. `None` for kinds no bank settles (they post when made).
+///
+/// - top-up approved: settlement → wallet;
+/// - withdrawal approved: clearing → settlement (amount − fee) + fees (fee); the money left
+///   the wallet when it was reserved;
+/// - withdrawal failed: clearing → wallet (the reserve is released);
+/// - top-up failed: nothing moved;
+/// - no answer yet: pending, nothing posts.
+pub fn settle(op: &OperationRow, resolution: &Resolution, settlement: &str) -> Option<Settlement> {
+    let wallet = crate::store::wallet_account(&op.account_id);
+    let leg = |account: &str, kind: &'static str, amount: i64| Leg {
+        account: account.to_owned(),
+        kind,
+        amount,
+    };
+    let done = |status, failure: Option<&String>, posting| Settlement {
+        status,
+        failure: failure.cloned(),
+        posting,
+    };
+    Some(match (resolution, op.kind) {
+        (_, OpKind::Payment | OpKind::Refund | OpKind::TransferOut | OpKind::TransferIn) => {
+            return None
+        }
+        (Resolution::Pending, _) => done(OpStatus::Pending, None, None),
+        (Resolution::Approved, OpKind::Topup) => done(
+            OpStatus::Succeeded,
+            None,
+            Some((
+                "topup",
+                vec![
+                    leg(settlement, "bank", -op.amount),
+                    leg(&wallet, "customer", op.amount),
+                ],
+            )),
+        ),
+        (Resolution::Approved, OpKind::Withdrawal) => done(
+            OpStatus::Succeeded,
+            None,
+            Some((
+                "withdrawal_settle",
+                vec![
+                    leg(CLEARING_ACCOUNT, "clearing", -op.amount),
+                    leg(settlement, "bank", op.amount - op.fee),
+                    leg(FEES_ACCOUNT, "fees", op.fee),
+                ],
+            )),
+        ),
+        (Resolution::Failed(code), OpKind::Topup) => done(OpStatus::Failed, Some(code), None),
+        (Resolution::Failed(code), OpKind::Withdrawal) => done(
+            OpStatus::Failed,
+            Some(code),
+            Some((
+                "withdrawal_release",
+                vec![
+                    leg(CLEARING_ACCOUNT, "clearing", -op.amount),
+                    leg(&wallet, "customer", op.amount),
+                ],
+            )),
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(kind: OpKind, amount: i64) -> NewOperation {
+        NewOperation {
+            id: "op_1".into(),
+            account_id: "acc_1".into(),
+            kind,
+            amount,
+            fee: 0,
+            currency: "CNY".into(),
+            card_id: "card_1".into(),
+            idempotency_key: "k".into(),
+            request_hash: "h".into(),
+        }
+    }
+
+    const LIMITS: AdmissionLimits = AdmissionLimits {
+        daily: 10_000,
+        cooling_off: 500,
+    };
+
+    fn facts(balance: i64, used_today: i64) -> AdmissionFacts {
+        AdmissionFacts {
+            frozen: false,
+            cooling_off_until: None,
+            used_today,
+            balance,
+        }
+    }
+
+    #[test]
+    fn admission_refuses_in_the_documented_order() {
+        let frozen = AdmissionFacts {
+            frozen: true,
+            ..facts(0, 0)
+        };
+        assert_eq!(
+            admit(&op(OpKind::Withdrawal, 100), &frozen, LIMITS, 0),
+            Err(Refusal::Frozen)
+        );
+        let cooling = AdmissionFacts {
+            cooling_off_until: Some(50),
+            ..facts(10_000, 0)
+        };
+        assert_eq!(
+            admit(&op(OpKind::Withdrawal, 501), &cooling, LIMITS, 10),
+            Err(Refusal::CoolingOff { until: 50 })
+        );
+        assert_eq!(
+            admit(&op(OpKind::Withdrawal, 500), &cooling, LIMITS, 10),
+            Ok(())
+        );
+        assert_eq!(
+            admit(&op(OpKind::Withdrawal, 501), &cooling, LIMITS, 50),
+            Ok(())
+        );
+        assert_eq!(
+            admit(&op(OpKind::Topup, 5_000), &cooling, LIMITS, 10),
+            Ok(())
+        );
+        assert_eq!(
+            admit(&op(OpKind::Topup, 2_001), &facts(0, 8_000), LIMITS, 0),
+            Err(Refusal::DailyLimit { remaining: 2_000 })
+        );
+        assert_eq!(
+            admit(&op(OpKind::Topup, 1), &facts(0, 12_000), LIMITS, 0),
+            Err(Refusal::DailyLimit { remaining: 0 })
+        );
+        assert_eq!(
+            admit(&op(OpKind::Withdrawal, 301), &facts(300, 0), LIMITS, 0),
+            Err(Refusal::BalanceInsufficient { balance: 300 })
+        );
+        assert_eq!(
+            admit(&op(OpKind::Topup, 301), &facts(300, 0), LIMITS, 0),
+            Ok(())
+        );
+    }
+
+    fn row(kind: OpKind, amount: i64, fee: i64) -> OperationRow {
+        OperationRow {
+            id: "op_1".into(),
+            account_id: "acc_1".into(),
+            kind,
+            status: OpStatus::Processing,
+            amount,
+            fee,
+            currency: "CNY".into(),
+            card_id: None,
+            merchant_id: None,
+            order_id: None,
+            channel: None,
+            counterparty: None,
+            transfer_id: None,
+            note: None,
+            idempotency_key: "k".into(),
+            request_hash: "h".into(),
+            failure_code: None,
+            created_at: 0,
+            updated_at: 0,
+            seq: 1,
+        }
+    }
+
+    #[test]
+    fn every_settlement_posts_a_balanced_transaction_through_the_gateways_account() {
+        let cases = [
+            (OpKind::Topup, Resolution::Approved),
+            (OpKind::Withdrawal, Resolution::Approved),
+            (
+                OpKind::Withdrawal,
+                Resolution::Failed("CARD_DECLINED".into()),
+            ),
+            (OpKind::Topup, Resolution::Failed("CARD_DECLINED".into())),
+            (OpKind::Topup, Resolution::Pending),
+        ];
+        for (kind, resolution) in cases {
+            let plan = settle(&row(kind, 10_000, 10), &resolution, "bank:elsewhere").unwrap();
+            if let Some((_, legs)) = &plan.posting {
+                assert_eq!(legs.iter().map(|l| l.amount).sum::<i64>(), 0, "{kind:?}");
+                let touches_bank = legs.iter().any(|l| l.kind == "bank");
+                assert_eq!(
+                    touches_bank,
+                    resolution == Resolution::Approved,
+                    "{kind:?} {resolution:?}"
+                );
+                assert!(legs
+                    .iter()
+                    .filter(|l| l.kind == "bank")
+                    .all(|l| l.account == "bank:elsewhere"));
+            }
+        }
+        let settled = settle(
+            &row(OpKind::Withdrawal, 10_000, 10),
+            &Resolution::Approved,
+            "b",
+        )
+        .unwrap();
+        assert_eq!(settled.status, OpStatus::Succeeded);
+        let legs = settled.posting.unwrap().1;
+        assert!(legs.contains(&Leg {
+            account: "b".into(),
+            kind: "bank",
+            amount: 9_990
+        }));
+        assert!(legs.contains(&Leg {
+            account: FEES_ACCOUNT.into(),
+            kind: "fees",
+            amount: 10
+        }));
+        let failed = settle(
+            &row(OpKind::Topup, 1, 0),
+            &Resolution::Failed("X".into()),
+            "b",
+        );
+        assert_eq!(failed.unwrap().failure.as_deref(), Some("X"));
+        assert!(settle(&row(OpKind::Payment, 1, 0), &Resolution::Approved, "b").is_none());
+    }
+}
