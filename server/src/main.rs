@@ -8,6 +8,7 @@ mod support;
 
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -16,7 +17,7 @@ use wallet_protocol::{ErrorCode, PhoneNumber, Problem};
 use wallet_server::ports::sms;
 use wallet_server::serve::{self, ServeOptions};
 use wallet_server::store::StoreError;
-use wallet_server::{Limits, Store};
+use wallet_server::{domain, ApiError, AppState, Limits, OutboxSms, Store, SystemClock};
 
 #[derive(Debug, Parser)]
 #[command(name = "wallet-server", version, about = "The Wallet payment provider")]
@@ -162,6 +163,33 @@ struct CliError {
     message: String,
 }
 
+impl From<ApiError> for CliError {
+    fn from(e: ApiError) -> Self {
+        let message = e.0.detail.clone().unwrap_or_else(|| e.0.title.clone());
+        Self::new(e.code(), message)
+    }
+}
+
+/// The provider's services over `store`, as `serve` builds them (sandbox SMS outbox, the
+/// system clock, default limits): the tools call the same services as the routes.
+fn services(store: Store) -> AppState {
+    let sms = Arc::new(OutboxSms::new(store.clone()));
+    AppState::new(store, sms, Arc::new(SystemClock), Limits::default(), true)
+}
+
+/// Opens an existing database for a tool: a missing file is `NOT_FOUND`.
+fn open_existing(db: &str, query_only: bool) -> Result<Store, CliError> {
+    let opened = if query_only {
+        Store::open_query_only(db)
+    } else {
+        Store::open_existing(db)
+    };
+    opened.map_err(|e| match e {
+        StoreError::Missing(_) => CliError::new(ErrorCode::NotFound, e.to_string()),
+        _ => CliError::new(ErrorCode::Internal, e.to_string()),
+    })
+}
+
 impl CliError {
     fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
@@ -262,14 +290,11 @@ async fn main() -> ExitCode {
 }
 
 async fn ledger_check(db: &str, json: bool) -> ExitCode {
-    let verdict = match Store::open_query_only(db) {
-        Ok(store) => store
-            .ledger_check()
+    let verdict = match open_existing(db, true) {
+        Ok(store) => domain::support::ledger_check(&services(store))
             .await
-            .map_err(|e| CliError::new(ErrorCode::Internal, e.to_string()))
-            .and_then(|v| v.map_err(|broken| CliError::new(ErrorCode::Internal, broken))),
-        Err(e @ StoreError::Missing(_)) => Err(CliError::new(ErrorCode::NotFound, e.to_string())),
-        Err(e) => Err(CliError::new(ErrorCode::Internal, e.to_string())),
+            .map_err(CliError::from),
+        Err(e) => Err(e),
     };
     match verdict {
         Ok(t) => {
@@ -416,10 +441,7 @@ async fn outbox(args: &OutboxArgs) -> Result<Outbox, CliError> {
     match (&args.server, &args.db) {
         (Some(server), _) => outbox_from_server(server, &phone).await,
         (None, Some(db)) => {
-            let store = Store::open_existing(db).map_err(|e| match e {
-                StoreError::Missing(_) => CliError::new(ErrorCode::NotFound, e.to_string()),
-                _ => CliError::new(ErrorCode::Internal, e.to_string()),
-            })?;
+            let store = open_existing(db, false)?;
             sms::read_outbox(&store, &phone)
                 .await
                 .map_err(|e| CliError::new(ErrorCode::Internal, e.to_string()))

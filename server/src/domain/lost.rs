@@ -29,7 +29,7 @@ use crate::domain::standing::ensure_active;
 use crate::domain::state::AppState;
 use crate::domain::wire::wire_time;
 use crate::secrets;
-use crate::store::{AccountRow, DeviceRow, FreezeScope, UnfreezeOutcome};
+use crate::store::{AccountRow, DeviceRow, FreezeOutcome, FreezeScope, UnfreezeOutcome};
 
 /// `POST /v1/report-lost`. Always `Ok` unless the input is malformed or a rate limit refuses.
 pub async fn report_lost(state: &AppState, ip: &str, req: ReportLostRequest) -> ApiResult<()> {
@@ -162,7 +162,7 @@ pub async fn freeze(
     account: &AccountRow,
     scope: FreezeScope,
     detail: &str,
-) -> ApiResult<()> {
+) -> ApiResult<FreezeOutcome> {
     let outcome = state
         .store
         .freeze(&account.id, scope, detail, state.clock.unix())
@@ -175,7 +175,7 @@ pub async fn freeze(
         already_frozen = outcome.already_frozen,
         "account frozen"
     );
-    Ok(())
+    Ok(outcome)
 }
 
 /// `POST /v1/unfreeze`.

@@ -17,6 +17,7 @@ pub mod pin;
 pub mod rules;
 pub mod standing;
 pub mod state;
+pub mod support;
 pub mod transfer;
 pub mod wire;
 

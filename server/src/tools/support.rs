@@ -6,11 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
-use wallet_protocol::identity::mask_name;
-use wallet_protocol::phone::mask_e164;
-use wallet_protocol::{ErrorCode, PhoneNumber};
-use wallet_server::store::{AccountRow, FreezeScope, StoreError};
-use wallet_server::Store;
+use wallet_server::domain::support;
+use wallet_server::AppState;
 
 use super::CliError;
 
@@ -66,57 +63,29 @@ pub async fn run(command: SupportCommand) -> ExitCode {
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> CliError {
-    CliError::new(ErrorCode::Internal, e.to_string())
-}
-
-async fn open(target: &Target) -> Result<(Store, AccountRow), CliError> {
-    let phone = PhoneNumber::parse(&target.phone)
-        .map_err(|e| CliError::new(ErrorCode::PhoneInvalid, e.to_string()))?;
-    let store = Store::open_existing(&target.db).map_err(|e| match e {
-        StoreError::Missing(_) => CliError::new(ErrorCode::NotFound, e.to_string()),
-        _ => internal(e),
-    })?;
-    let account = store
-        .account_by_phone(phone.as_e164())
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| CliError::new(ErrorCode::NotFound, "no account has this phone number"))?;
-    Ok((store, account))
+async fn open(target: &Target) -> Result<AppState, CliError> {
+    Ok(super::services(super::open_existing(&target.db, false)?))
 }
 
 async fn freeze(target: &Target, reason: &str) -> Result<(Value, String), CliError> {
-    let (store, account) = open(target).await?;
-    let reason: String = reason
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
-    let outcome = store
-        .freeze(
-            &account.id,
-            FreezeScope::All,
-            &format!("support: {reason}"),
-            chrono::Utc::now().timestamp(),
-        )
-        .await
-        .map_err(internal)?;
+    let state = open(target).await?;
+    let done = support::freeze(&state, &target.phone, reason).await?;
     let value = json!({
-        "account_id": account.id,
-        "phone_masked": mask_e164(&account.phone),
+        "account_id": done.account_id,
+        "phone_masked": done.phone_masked,
         "frozen": true,
-        "already_frozen": outcome.already_frozen,
-        "devices_revoked": outcome.revoked.len(),
+        "already_frozen": done.already_frozen,
+        "devices_revoked": done.devices_revoked,
     });
     let text = format!(
         "{} frozen{}; {} device(s) revoked\n",
-        mask_e164(&account.phone),
-        if outcome.already_frozen {
+        done.phone_masked,
+        if done.already_frozen {
             " (already was)"
         } else {
             ""
         },
-        outcome.revoked.len()
+        done.devices_revoked
     );
     Ok((value, text))
 }
@@ -126,34 +95,18 @@ fn time(secs: i64) -> Value {
 }
 
 async fn lookup(target: &Target) -> Result<(Value, String), CliError> {
-    let (store, account) = open(target).await?;
-    let guard = store.account_guard(&account.id).await.map_err(internal)?;
-    let now = chrono::Utc::now().timestamp();
-    let state = if guard.frozen_at.is_some() {
-        "frozen"
-    } else if guard.cooling_off_until.is_some_and(|u| u > now) {
-        "cooling_off"
-    } else {
-        "active"
-    };
-    let devices = store.all_devices(&account.id).await.map_err(internal)?;
-    let events = store
-        .security_log(&account.id, None, 20)
-        .await
-        .map_err(internal)?;
-    let id_last4: String = {
-        let chars: Vec<char> = account.id_number.chars().collect();
-        chars[chars.len().saturating_sub(4)..].iter().collect()
-    };
+    let state = open(target).await?;
+    let review = support::lookup(&state, &target.phone).await?;
+    let (devices, events) = (&review.devices, &review.security_log);
     let value = json!({
-        "account_id": account.id,
-        "phone_masked": mask_e164(&account.phone),
-        "name_masked": mask_name(&account.name),
-        "id_last4": id_last4,
-        "state": state,
-        "frozen_since": guard.frozen_at.map_or(Value::Null, time),
-        "cooling_off_until": guard.cooling_off_until.filter(|u| *u > now).map_or(Value::Null, time),
-        "sms_login_enabled": guard.sms_login_enabled,
+        "account_id": review.account_id,
+        "phone_masked": review.phone_masked,
+        "name_masked": review.name_masked,
+        "id_last4": review.id_last4,
+        "state": review.state,
+        "frozen_since": review.frozen_since.map_or(Value::Null, time),
+        "cooling_off_until": review.cooling_off_until.map_or(Value::Null, time),
+        "sms_login_enabled": review.sms_login_enabled,
         "devices": devices.iter().map(|d| json!({
             "device_id": d.id,
             "name": d.name,
@@ -172,12 +125,9 @@ async fn lookup(target: &Target) -> Result<(Value, String), CliError> {
     });
     let mut text = format!(
         "{}  {}  ID ****{}  {}\n",
-        mask_e164(&account.phone),
-        mask_name(&account.name),
-        id_last4,
-        state
+        review.phone_masked, review.name_masked, review.id_last4, review.state
     );
-    for d in &devices {
+    for d in devices {
         text.push_str(&format!(
             "  device {}  {} ({})  {}\n",
             d.id,
@@ -190,7 +140,7 @@ async fn lookup(target: &Target) -> Result<(Value, String), CliError> {
             }
         ));
     }
-    for e in &events {
+    for e in events {
         text.push_str(&format!(
             "  {}  {}  {}\n",
             value_str(&time(e.at)),
