@@ -1,4 +1,4 @@
-//! `wallet`: the scriptable command-line client for testers (DESIGN §13).
+//! `wallet`: the scriptable command-line client for testers (docs/rules.md §CLI).
 //!
 //! Every command is one call to [`wallet_core::Wallet`] plus output formatting: no business
 //! logic lives here. Secrets are read from stdin, never taken as arguments. With `--json` the

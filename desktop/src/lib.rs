@@ -371,7 +371,7 @@ async fn decline_order(state: State<'_, AppState>, order_id: String) -> Result<O
     state.wallet().await?.decline_order(order_id).await
 }
 
-// --- lost phone (DESIGN §9) ------------------------------------------------------------------
+// --- lost phone (docs/rules.md §Lost phone) -------------------------------------------------
 
 /// Freezes the account of a lost phone; works signed out and says nothing about the account.
 #[tauri::command]

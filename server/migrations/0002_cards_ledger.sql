@@ -25,7 +25,7 @@ CREATE TABLE card_bindings (
     consumed_at  BIGINT
 );
 
--- Bound cards: the bank's token stands for the number (DESIGN §6).
+-- Bound cards: the bank's token stands for the number (docs/rules.md §Cards).
 CREATE TABLE cards (
     id          TEXT PRIMARY KEY,
     account_id  TEXT NOT NULL REFERENCES accounts (id),
@@ -93,8 +93,8 @@ CREATE TABLE operations (
 CREATE INDEX operations_by_account ON operations (account_id, created_at);
 CREATE INDEX operations_by_status ON operations (status, updated_at);
 
--- The sandbox bank (a product feature for testers, DESIGN §6) keeps its books here too: its
--- token key, bindings waiting for its OTP, the cards it tokenised and every transfer it made.
+-- The sandbox bank (a product feature for testers, docs/rules.md §Cards) keeps its books here too:
+-- its token key, bindings waiting for its OTP, the cards it tokenised and every transfer it made.
 CREATE TABLE sandbox_bank_meta (
     name   TEXT PRIMARY KEY,
     value  TEXT NOT NULL

@@ -11,8 +11,8 @@ ALTER TABLE accounts ADD COLUMN sms_login_enabled INTEGER NOT NULL DEFAULT 0;
 -- challenge here; both are consumed together.
 ALTER TABLE challenges ADD COLUMN requires_challenge_id TEXT;
 
--- What the user can read about their account's security (DESIGN §9). No personal data in
--- `detail`.
+-- What the user can read about their account's security (docs/rules.md §Lost phone). No personal
+-- data in `detail`.
 CREATE TABLE security_log (
     id           BIGINT PRIMARY KEY,             -- increasing, assigned by the server
     account_id   TEXT NOT NULL REFERENCES accounts (id),

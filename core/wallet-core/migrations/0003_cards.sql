@@ -1,6 +1,6 @@
 -- v3: bank cards, the payment-PIN reset, top-ups and withdrawals, the cached balance.
 -- Cards are kept masked: the last 4 digits only. Never stored here: a full card number, a CVV,
--- a PIN, a password or an OTP (DESIGN §5, §6).
+-- a PIN, a password or an OTP (docs/rules.md §Storage, §Cards).
 
 -- Bound cards as the server last listed them (a cache: `Wallet::cards` replaces it).
 CREATE TABLE cards (

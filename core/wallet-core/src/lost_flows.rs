@@ -1,5 +1,5 @@
-//! Lost phone (DESIGN §9, issue 5): freeze from anywhere, unfreeze, the account's state, the
-//! security log, device events and the SMS-only sign-in switch.
+//! Lost phone (docs/rules.md §Lost phone, issue 5): freeze from anywhere, unfreeze, the account's
+//! state, the security log, device events and the SMS-only sign-in switch.
 //!
 //! `report_lost` is the one flow that works signed out (from a friend's phone, the desktop's
 //! welcome screen): it needs no profile and creates none. The server answers `{"received":

@@ -1,4 +1,5 @@
-//! Bank cards, the payment PIN, top-ups, withdrawals and the balance (DESIGN §3, §6–§8).
+//! Bank cards, the payment PIN, top-ups, withdrawals and the balance (docs/rules.md §Credentials,
+//! §Cards, §Ledger, §Paying).
 //!
 //! Each flow checks offline what it can first (card number, phone, PIN rules, amount, ids, the
 //! idempotency key), then makes signed requests (so a `DEVICE_REVOKED` answer wipes, as

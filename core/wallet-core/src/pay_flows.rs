@@ -1,5 +1,5 @@
-//! Paying merchants (DESIGN §8): scanning a merchant QR code, showing the payment code, and
-//! answering merchant orders (remote orders, payment codes over the no-PIN limit).
+//! Paying merchants (docs/rules.md §Paying): scanning a merchant QR code, showing the payment code,
+//! and answering merchant orders (remote orders, payment codes over the no-PIN limit).
 //!
 //! Scanned text is decoded locally first: anything that is not our own EMVCo merchant code is
 //! refused (`QR_NOT_PAYABLE`, naming what it is) without a network call, and a link is never

@@ -468,7 +468,8 @@ impl Wallet {
         answer.map_err(|e| self.after_signed_error(e))
     }
 
-    /// DESIGN §9: a device told it is revoked (or unknown) deletes its database and its key.
+    /// docs/rules.md §Lost phone: a device told it is revoked (or unknown) deletes its database and
+    /// its key.
     fn after_signed_error(&self, e: ClientError) -> WalletError {
         let ClientError::Server { code, .. } = &e else {
             return e.into();

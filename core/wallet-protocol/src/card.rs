@@ -1,4 +1,4 @@
-//! Bank card inspection, offline and without I/O (DESIGN §6).
+//! Bank card inspection, offline and without I/O (docs/rules.md §Cards).
 //!
 //! * [`inspect`] says what a typed or pasted number is: Luhn, length for its scheme, scheme, and
 //!   (for the 14 mainland banks in `data/cn_bins.csv`) issuing bank and debit/credit.
@@ -362,7 +362,7 @@ impl fmt::Display for Bank {
     }
 }
 
-/// `招商银行 储蓄卡 (1234)`: how DESIGN §6 shows a bound card in Simplified Chinese.
+/// `招商银行 储蓄卡 (1234)`: how docs/rules.md §Cards shows a bound card in Simplified Chinese.
 pub fn card_label_zh(bank: Bank, card_type: CardType, last4: &str) -> String {
     format!("{} {} ({})", bank.name_zh(), card_type.label_zh(), last4)
 }

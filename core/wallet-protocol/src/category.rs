@@ -1,6 +1,6 @@
-//! Spending categories from ISO 18245 merchant category codes (DESIGN §10): what the history
-//! groups by, what monthly totals and budgets are kept per. Rules are ranges checked in order;
-//! an unknown or malformed code is `Other`.
+//! Spending categories from ISO 18245 merchant category codes (docs/rules.md §Insight): what the
+//! history groups by, what monthly totals and budgets are kept per. Rules are ranges checked in
+//! order; an unknown or malformed code is `Other`.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,8 @@
 //! Money: an integer count of minor units (fen) and an ISO 4217 currency. Never a float.
 //!
-//! Parsing is strict (DESIGN §2): `12`, `12.3`, `12.30`, `¥12.30`, `1,234.50` are accepted;
-//! `12.345`, `-1`, `1e3`, `12.`, `.5` and the empty string are errors. Arithmetic is checked:
-//! overflow is an error, never a wrap.
+//! Parsing is strict (docs/rules.md §Money): `12`, `12.3`, `12.30`, `¥12.30`, `1,234.50` are
+//! accepted; `12.345`, `-1`, `1e3`, `12.`, `.5` and the empty string are errors. Arithmetic is
+//! checked: overflow is an error, never a wrap.
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! Payment PIN rules (DESIGN §3).
+//! Payment PIN rules (docs/rules.md §Credentials).
 //!
 //! A payment PIN is exactly six ASCII digits (full-width digits are refused) and is not easy to
 //! guess. [`check_pin`] refuses, in this order:

@@ -1,4 +1,4 @@
-//! Device request signing (DESIGN §4).
+//! Device request signing (docs/rules.md §Devices).
 //!
 //! Every authenticated request carries four headers. The signature is Ed25519 over a canonical
 //! message binding method, path and query, timestamp, nonce and the SHA-256 of the body, so a

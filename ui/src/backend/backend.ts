@@ -108,7 +108,7 @@ export interface Backend {
   confirmOrder(orderId: string, pin: string, idempotencyKey: string | null): Promise<Operation>;
   declineOrder(orderId: string): Promise<Order>;
 
-  // --- lost phone (DESIGN §9) ---
+  // --- lost phone (docs/rules.md §Lost phone) ---
   /**
    * Signed out: freezes the account of `input.phone` when the identity (real name + last 6 of
    * the ID number, or the login password) matches. Resolves the same way whether or not the

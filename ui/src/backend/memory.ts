@@ -1140,7 +1140,7 @@ export class InMemoryBackend implements Backend {
     return this.deviceList.map((d) => d.device_id);
   }
 
-  /** No money moves while the account is frozen (DESIGN §9). */
+  /** No money moves while the account is frozen (docs/rules.md §Lost phone). */
   private notFrozen(): void {
     if (this.frozenSince !== null) throw new WalletError('ACCOUNT_FROZEN');
   }
@@ -1362,7 +1362,7 @@ export class InMemoryBackend implements Backend {
     throw new WalletError('PIN_WRONG');
   }
 
-  /** The PIN rules (DESIGN §3), approximated for the fake. */
+  /** The PIN rules (docs/rules.md §Credentials), approximated for the fake. */
   private pinRules(pin: string): void {
     if (!/^\d{6}$/.test(pin)) throw new WalletError('PIN_FORMAT_INVALID');
     const d = [...pin].map(Number);

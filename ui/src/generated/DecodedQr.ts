@@ -4,7 +4,7 @@ import type { QrNetwork } from "./QrNetwork";
 import type { WalletQr } from "./WalletQr";
 
 /**
- * A decoded QR payload, with the fields `wallet qr decode --json` prints (DESIGN §13).
+ * A decoded QR payload, with the fields `wallet qr decode --json` prints (docs/rules.md §CLI).
  */
 export type DecodedQr = { kind: QrKind, 
 /**

@@ -18,9 +18,9 @@ function groupDigits(digits: string): string {
 }
 
 /**
- * Adding a bank card: the payment PIN first if there is none yet (DESIGN: it is set at the first
- * card binding), then number (checked offline as it is typed) and the phone number reserved at
- * the bank, then the bank's SMS code.
+ * Adding a bank card: the payment PIN first if there is none yet (docs/rules.md §Credentials: it is
+ * set before the first card is bound), then number (checked offline as it is typed) and the phone
+ * number reserved at the bank, then the bank's SMS code.
  */
 export function BindCard({ profile, onBack, onTopUp }: { profile: Profile; onBack(): void; onTopUp(): void }) {
   const { m, errorText, cardLabel } = useI18n();

@@ -19,9 +19,9 @@ function fieldOf(code: string): 'phone' | 'id' | null {
 }
 
 /**
- * Changing the phone number (DESIGN §9): the new number and the login password, proven further
- * by the full ID number or by a code to the current number; then the code sent to the new number
- * (and the old one), and what to do with the bank cards bound under the old number.
+ * Changing the phone number (docs/rules.md §Lost phone): the new number and the login password,
+ * proven further by the full ID number or by a code to the current number; then the code sent to
+ * the new number (and the old one), and what to do with the bank cards bound under the old number.
  */
 export function ChangePhone({ profile, onBack, onDone }: { profile: Profile; onBack(): void; onDone(p: Profile): void }) {
   const { m } = useI18n();

@@ -17,9 +17,9 @@ function fieldOf(code: string): 'phone' | 'name' | 'last6' | 'password' | null {
 }
 
 /**
- * "Lost your phone?" from the welcome screen, signed out (DESIGN §9): the phone number and either
- * the real name + last 6 of the ID number or the login password. The answer is the same whether or
- * not the number has an account, and so is the confirmation.
+ * "Lost your phone?" from the welcome screen, signed out (docs/rules.md §Lost phone): the phone
+ * number and either the real name + last 6 of the ID number or the login password. The answer is
+ * the same whether or not the number has an account, and so is the confirmation.
  */
 export function ReportLost({ onBack }: { onBack(): void }) {
   const { m, errorText } = useI18n();

@@ -8,9 +8,9 @@ import { ShieldIcon } from '../components/icons';
 import { fmt, useI18n } from '../i18n';
 
 /**
- * Account security (DESIGN §9): the account's state (active, frozen since, cooling off until),
- * unfreezing with the ID number and the payment PIN, the SMS-only sign-in switch, and the
- * security log, newest first.
+ * Account security (docs/rules.md §Lost phone): the account's state (active, frozen since, cooling
+ * off until), unfreezing with the ID number and the payment PIN, the SMS-only sign-in switch, and
+ * the security log, newest first.
  */
 export function Security({ onBack, onChangePhone }: { onBack(): void; onChangePhone?: () => void }) {
   const { m, errorText } = useI18n();

@@ -116,7 +116,7 @@ pub struct WalletQr {
     pub order_id: Option<String>,
 }
 
-/// A decoded QR payload, with the fields `wallet qr decode --json` prints (DESIGN §13).
+/// A decoded QR payload, with the fields `wallet qr decode --json` prints (docs/rules.md §CLI).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DecodedQr {
