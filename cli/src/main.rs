@@ -6,6 +6,7 @@
 
 mod i18n;
 mod output;
+mod table;
 
 use std::io::{BufRead as _, IsTerminal as _};
 use std::path::PathBuf;
