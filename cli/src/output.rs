@@ -18,7 +18,7 @@ use wallet_core::{
 };
 
 use crate::i18n::{self, Lang, Msg};
-use crate::table::{pad, Align, Table};
+use crate::table::{pad, printable, Align, Table};
 
 pub struct Out {
     json: bool,
@@ -56,6 +56,16 @@ impl Out {
                 eprintln!("  retry after {secs} s");
             }
         }
+    }
+
+    /// A command line that does not parse, with --json: one JSON object on stdout, with clap's
+    /// usage line when it gave one.
+    pub fn usage_error(&self, e: &WalletError, usage: Option<&str>) {
+        let mut err = json!({ "code": e.code, "message": e.message });
+        if let Some(usage) = usage {
+            err["usage"] = json!(usage);
+        }
+        self.print_json(&json!({ "error": err }));
     }
 
     /// Before a sign-up is sent: zxcvbn's feedback on a weak password (humans only).
@@ -474,15 +484,21 @@ impl Out {
         }
     }
 
-    /// `wallet qr decode`: the DecodedQr fields with --json; for humans what it is, whether it
-    /// can be paid, and links shown as text with a warning (never opened).
-    pub fn decoded_qr(&self, d: &DecodedQr) {
+    /// `wallet qr decode`: the DecodedQr fields plus `payload` (the text as given or as read
+    /// from the image) with --json; for humans what it is, whether it can be paid, and links
+    /// shown as text with a warning (never opened). The text read from an image is shown first.
+    pub fn decoded_qr(&self, d: &DecodedQr, payload: &str, from_image: bool) {
         if self.json {
             if d.kind == QrKind::Url {
                 eprintln!("{}", self.t(Msg::LinkNotOpened));
             }
-            self.print_json(&json!(d));
+            let mut v = json!(d);
+            v["payload"] = json!(payload);
+            self.print_json(&v);
             return;
+        }
+        if from_image {
+            println!("{} {}", self.t(Msg::ReadFromImage), printable(payload));
         }
         match d.kind {
             QrKind::Url | QrKind::Text => {
@@ -538,6 +554,20 @@ impl Out {
         for (tag, subs) in &d.templates {
             let inner: Vec<String> = subs.iter().map(|(k, v)| format!("{k}={v}")).collect();
             println!("  [{tag}] {}", inner.join(" "));
+        }
+    }
+
+    /// A payload `qr decode` could not decode: the error, with the text that was decoded
+    /// (`payload` in the JSON error; for humans, the text read from an image).
+    pub fn qr_error(&self, e: &WalletError, payload: &str, from_image: bool) {
+        if self.json {
+            let err = json!({ "code": e.code, "message": e.message, "payload": payload });
+            self.print_json(&json!({ "error": err }));
+        } else {
+            self.error(e);
+            if from_image {
+                eprintln!("  {} {}", self.t(Msg::ReadFromImage), printable(payload));
+            }
         }
     }
 
@@ -1194,4 +1224,46 @@ impl Out {
             }
         }
     }
+
+    // --- completions and manual pages ---
+
+    /// A completion script: as it is, or `{"shell", "script"}` with --json.
+    pub fn completions(&self, shell: clap_complete::Shell, script: &str) {
+        if self.json {
+            self.print_json(&json!({ "shell": shell.to_string(), "script": script }));
+        } else {
+            print_long(script);
+        }
+    }
+
+    /// The roff manual page: as it is, or `{"man": ...}` with --json.
+    pub fn man_page(&self, roff: &str) {
+        if self.json {
+            self.print_json(&json!({ "man": roff }));
+        } else {
+            print_long(roff);
+        }
+    }
+
+    pub fn man_pages_written(&self, files: &[std::path::PathBuf]) {
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        if self.json {
+            self.print_json(&json!({ "written": names }));
+        } else {
+            println!("{}", self.t(Msg::ManPagesWritten));
+            for n in names {
+                println!("  {n}");
+            }
+        }
+    }
+}
+
+/// Long text for a file or a pager (a completion script, a manual page): a reader that stops
+/// early (`| head`) ends the output quietly instead of a panic on the broken pipe.
+fn print_long(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }
