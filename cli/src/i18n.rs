@@ -376,6 +376,8 @@ pub enum Msg {
     OurNetwork,
     QrLink,
     QrText,
+    ReadFromImage,
+    ManPagesWritten,
     LinkNotOpened,
     Payable,
     NotPayable,
@@ -572,6 +574,8 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
         M::OurNetwork => ("Wallet merchant code", "本钱包商户码", "本錢包商店碼"),
         M::QrLink => ("Link", "链接", "連結"),
         M::QrText => ("Text", "文字", "文字"),
+        M::ReadFromImage => ("Read from the image:", "从图片读到：", "從圖片讀到："),
+        M::ManPagesWritten => ("Manual pages written:", "已写入手册页：", "已寫入手冊頁："),
         M::LinkNotOpened => (
             "warning: this QR code holds a link; it was not opened. Malicious QR codes are used \
              for theft: open it only if you trust where it came from.",

@@ -5,14 +5,16 @@
 //! only thing on stdout is one JSON object, and a failure exits 1 with `{"error": {...}}`.
 
 mod i18n;
+mod manual;
 mod output;
+mod table;
 
 use std::io::{BufRead as _, IsTerminal as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{ArgGroup, Parser, Subcommand};
+use clap::{ArgGroup, CommandFactory as _, Parser, Subcommand};
 use wallet_core::{
     CardsOnPhoneChange, Category, ErrorCode, HistoryQuery, HistorySync, OperationKind,
     OperationStatus, PayQrInput, PaycodeSettingsInput, PaycodeView, PhoneChangeFinish,
@@ -24,8 +26,22 @@ use zeroize::Zeroizing;
 use crate::i18n::{Lang, Msg};
 use crate::output::Out;
 
+/// Exit status of a command line that does not parse (clap's own), with or without --json.
+const EXIT_USAGE: u8 = 2;
+
 #[derive(Debug, Parser)]
-#[command(name = "wallet", version, about = "Wallet command-line client")]
+#[command(
+    name = "wallet",
+    version,
+    about = "Wallet command-line client",
+    long_about = "Wallet command-line client: the scriptable client of the Wallet app, for testers.\n\n\
+        With --json the only thing on stdout is one JSON object. Secrets (passwords, PINs) are \
+        read from stdin, never taken as arguments.\n\n\
+        Exit status: 0 success; 1 failure (with --json: {\"error\": {\"code\", \"message\"}}, \
+        the code stable, e.g. CARD_DECLINED); 2 a command line that does not parse (unknown \
+        command or flag, missing or conflicting arguments; with --json: {\"error\": {\"code\": \
+        \"MALFORMED_REQUEST\", \"message\", \"usage\"}})."
+)]
 struct Cli {
     /// Provider base URL (plain http:// only to this computer).
     #[arg(
@@ -339,6 +355,23 @@ enum Command {
         #[command(subcommand)]
         action: Option<BudgetAction>,
     },
+    /// Shell completions for bash, zsh, fish, elvish or PowerShell, on stdout.
+    ///
+    /// bash: wallet completions bash > ~/.local/share/bash-completion/completions/wallet
+    /// zsh:  wallet completions zsh > "${fpath[1]}/_wallet"
+    /// fish: wallet completions fish > ~/.config/fish/completions/wallet.fish
+    #[command(verbatim_doc_comment)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The manual page wallet(1) in roff on stdout (`man <(wallet man)`), or with --out-dir one
+    /// page per command (wallet.1, wallet-pay.1, wallet-qr-decode.1, ...) written to DIR.
+    Man {
+        /// Write every page into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -455,11 +488,22 @@ enum CardsChoice {
 #[derive(Debug, Subcommand)]
 enum QrAction {
     /// What a scanned payload is, offline: kind, network, payable, CRC, merchant, amount,
-    /// templates. A malformed EMVCo payload exits 1 with its code (QR_CRC_MISMATCH, ...).
-    /// A link is shown as text and never opened.
+    /// templates; or what the QR code in a photo or screenshot says (--image), without paying.
+    ///
+    /// With --json, `payload` is the text exactly as given or as read from the image. A
+    /// malformed EMVCo payload exits 1 with its code (QR_CRC_MISMATCH, ...) and `payload`.
+    /// An image that cannot be read exits 1 with QR_IMAGE_UNREADABLE (not a PNG or JPEG, too
+    /// large, missing) or QR_NOT_FOUND (no QR code in it). A link is shown as text and never
+    /// opened.
+    #[command(verbatim_doc_comment)]
+    #[command(group(ArgGroup::new("source").required(true).args(["payload", "image"])))]
     Decode {
+        /// The scanned text.
         #[arg(allow_hyphen_values = true)]
-        payload: String,
+        payload: Option<String>,
+        /// A PNG or JPEG image holding the QR code instead.
+        #[arg(long, value_name = "FILE")]
+        image: Option<PathBuf>,
     },
 }
 
@@ -582,28 +626,7 @@ fn main() -> ExitCode {
     let raw_args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let cli = match Cli::try_parse_from(&raw_args) {
         Ok(cli) => cli,
-        Err(e) => {
-            use clap::error::ErrorKind;
-            let json = raw_args.iter().any(|a| a == "--json");
-            if json && !matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-                // clap's text without the usage block, on one line.
-                let text = e.to_string();
-                let summary = text
-                    .lines()
-                    .take_while(|l| !l.starts_with("Usage:"))
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let err = WalletError::new(
-                    ErrorCode::MalformedRequest,
-                    summary.trim_start_matches("error: "),
-                );
-                Out::new(true, Lang::En).error(&err);
-                return ExitCode::FAILURE;
-            }
-            e.exit();
-        }
+        Err(e) => return ExitCode::from(parse_failure(&e, wants_json(&raw_args))),
     };
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -643,9 +666,18 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
             return Ok(ExitCode::SUCCESS);
         }
         Command::Qr {
-            action: QrAction::Decode { payload },
-        } => {
-            out.decoded_qr(&Wallet::decode_qr(payload)?);
+            action: QrAction::Decode { payload, image },
+        } => return qr_decode(payload.as_deref(), image.as_deref(), out),
+        Command::Completions { shell } => {
+            out.completions(*shell, &manual::completions(*shell, Cli::command()));
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man { out_dir: None } => {
+            out.man_page(&manual::man_page(Cli::command())?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man { out_dir: Some(dir) } => {
+            out.man_pages_written(&manual::write_man_pages(Cli::command(), dir)?);
             return Ok(ExitCode::SUCCESS);
         }
         _ => open_wallet(&cli)?,
@@ -812,7 +844,7 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
         }
         Command::Balance => out.balance(&wallet.balance().await?),
         // Answered before the wallet is opened.
-        Command::Qr { .. } => {}
+        Command::Qr { .. } | Command::Completions { .. } | Command::Man { .. } => {}
         Command::Pay {
             payload,
             image,
@@ -999,6 +1031,85 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether the command line asks for JSON: `--json` anywhere before a `--` (after it, it is a
+/// value). Decided before parsing, for the answer to a command line that does not parse.
+fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
+}
+
+/// A usage error as the CLI reports it with --json: `MALFORMED_REQUEST`, clap's message on one
+/// line, and clap's usage line when it shows one; `None` for --help and --version, which are
+/// not errors.
+fn usage_error(e: &clap::Error) -> Option<(WalletError, Option<String>)> {
+    // clap gives --help and --version exit status 0, every refusal 2.
+    if e.exit_code() == 0 {
+        return None;
+    }
+    let text = e.render().to_string();
+    let usage = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .map(str::to_owned);
+    // clap's text without the usage block and the pointer to --help, on one line.
+    let message = text
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_start_matches("error: ")
+        .to_owned();
+    Some((
+        WalletError::new(ErrorCode::MalformedRequest, message),
+        usage,
+    ))
+}
+
+/// Prints what clap refused and gives the exit status: --help and --version as clap prints
+/// them (0); a usage error 2, with --json as one JSON object on stdout, else clap's text.
+fn parse_failure(e: &clap::Error, json: bool) -> u8 {
+    let status = match usage_error(e) {
+        Some((err, usage)) if json => {
+            Out::new(true, Lang::En).usage_error(&err, usage.as_deref());
+            return EXIT_USAGE;
+        }
+        Some(_) => EXIT_USAGE,
+        None => 0,
+    };
+    // Nothing else to say when the stream is gone.
+    let _ = e.print();
+    status
+}
+
+/// `wallet qr decode`: the payload given, or read from `image`; a payload that does not
+/// decode is reported with the text that was read (exit 1).
+fn qr_decode(
+    payload: Option<&str>,
+    image: Option<&std::path::Path>,
+    out: &Out,
+) -> Result<ExitCode, WalletError> {
+    let (payload, from_image) = match (payload, image) {
+        (Some(p), _) => (p.to_owned(), false),
+        (None, Some(file)) => (Wallet::decode_qr_image(&read_image(file)?)?, true),
+        // clap requires one of them.
+        (None, None) => (String::new(), false),
+    };
+    match Wallet::decode_qr(&payload) {
+        Ok(decoded) => {
+            out.decoded_qr(&decoded, &payload, from_image);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            out.qr_error(&e, &payload, from_image);
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
 /// Syncs the history unless `offline`; a server out of reach is not an error (the local copy
 /// is shown, marked stale).
 async fn sync_first(
@@ -1068,7 +1179,7 @@ fn next_code(wallet: &Wallet, shown: &str) -> Result<PaycodeView, WalletError> {
     Ok(view)
 }
 
-/// An image file for `pay --image`, refused when it is not a file or is over the core's limit.
+/// An image file for `pay --image` and `qr decode --image`, refused when it is not a file or is over the core's limit.
 fn read_image(path: &std::path::Path) -> Result<Vec<u8>, WalletError> {
     let unreadable = |e: std::io::Error| {
         WalletError::new(
@@ -1238,4 +1349,96 @@ fn hostname() -> String {
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "this computer".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("wallet").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// Command lines that do not parse: exit 2, with --json as MALFORMED_REQUEST carrying a
+    /// one-line message and clap's usage line.
+    #[test]
+    fn usage_errors_exit_2_with_or_without_json() {
+        for args in [
+            &["login", "--phone", "13812345678"][..],
+            &["pay", "000201", "--pin", "135792"],
+            &["qr", "decode"],
+            &["qr", "decode", "000201", "--image", "code.png"],
+            &["completions", "tcsh"],
+            &["--lang", "fr", "whoami"],
+            &["no-such-command"],
+            &["pin"],
+            &[],
+        ] {
+            let e = parse(args).expect_err("refused");
+            let (err, usage) = usage_error(&e).unwrap_or_else(|| panic!("{args:?}: {e}"));
+            assert_eq!(err.code, ErrorCode::MalformedRequest, "{args:?}");
+            assert!(!err.message.is_empty(), "{args:?}");
+            assert!(!err.message.contains('\n'), "{args:?}: {}", err.message);
+            assert!(!err.message.contains("Usage:"), "{args:?}: {}", err.message);
+            assert!(
+                !err.message.starts_with("error:"),
+                "{args:?}: {}",
+                err.message
+            );
+            assert!(!err.message.contains("--help"), "{args:?}: {}", err.message);
+            // clap shows the usage for missing and conflicting arguments, not for bad values.
+            if let Some(usage) = usage {
+                assert!(usage.starts_with("wallet"), "{args:?}: {usage}");
+            }
+            // With --json: one JSON object (on stdout) and exit 2, as without.
+            assert_eq!(parse_failure(&e, true), EXIT_USAGE, "{args:?}");
+        }
+        assert_eq!(EXIT_USAGE, 2);
+    }
+
+    #[test]
+    fn help_and_version_are_not_usage_errors() {
+        for args in [&["--help"][..], &["--version"], &["qr", "decode", "--help"]] {
+            let e = parse(args).expect_err("clap answers these itself");
+            assert!(usage_error(&e).is_none(), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn json_is_seen_before_parsing_but_not_after_a_double_dash() {
+        let args = |a: &[&str]| -> Vec<std::ffi::OsString> {
+            std::iter::once("wallet")
+                .chain(a.iter().copied())
+                .map(Into::into)
+                .collect()
+        };
+        assert!(wants_json(&args(&["--json", "login"])));
+        assert!(wants_json(&args(&["login", "--bogus", "--json"])));
+        assert!(!wants_json(&args(&["login", "--bogus"])));
+        assert!(!wants_json(&args(&["qr", "decode", "--", "--json"])));
+        // The program name is not an argument.
+        assert!(!wants_json(&["--json".into()]));
+    }
+
+    #[test]
+    fn qr_decode_takes_a_payload_or_an_image() {
+        let cli = parse(&["qr", "decode", "--image", "photo.png"]).expect("image form");
+        assert!(matches!(
+            cli.command,
+            Command::Qr { action: QrAction::Decode { payload: None, image: Some(ref f) } }
+                if f == std::path::Path::new("photo.png")
+        ));
+        // The text form keeps working, payloads starting with `-` included.
+        let cli = parse(&["qr", "decode", "-x-"]).expect("text form");
+        assert!(matches!(
+            cli.command,
+            Command::Qr { action: QrAction::Decode { payload: Some(ref p), image: None } }
+                if p == "-x-"
+        ));
+    }
 }

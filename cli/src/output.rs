@@ -18,6 +18,7 @@ use wallet_core::{
 };
 
 use crate::i18n::{self, Lang, Msg};
+use crate::table::{pad, printable, Align, Table};
 
 pub struct Out {
     json: bool,
@@ -55,6 +56,16 @@ impl Out {
                 eprintln!("  retry after {secs} s");
             }
         }
+    }
+
+    /// A command line that does not parse, with --json: one JSON object on stdout, with clap's
+    /// usage line when it gave one.
+    pub fn usage_error(&self, e: &WalletError, usage: Option<&str>) {
+        let mut err = json!({ "code": e.code, "message": e.message });
+        if let Some(usage) = usage {
+            err["usage"] = json!(usage);
+        }
+        self.print_json(&json!({ "error": err }));
     }
 
     /// Before a sign-up is sent: zxcvbn's feedback on a weak password (humans only).
@@ -108,13 +119,18 @@ impl Out {
         if devices.is_empty() {
             println!("{}", self.t(Msg::NoDevices));
         }
+        let mut table = Table::new(&[Align::Left; 6]);
         for d in devices {
-            let marker = if d.current { "*" } else { " " };
-            println!(
-                "{marker} {:<24} {:<8} {:<32} enrolled {}  last seen {}",
-                d.device_id, d.platform, d.name, d.enrolled_at, d.last_seen_at
-            );
+            table.row([
+                if d.current { "*" } else { " " }.to_owned(),
+                d.device_id.clone(),
+                d.platform.clone(),
+                d.name.clone(),
+                format!("enrolled {}", d.enrolled_at),
+                format!("last seen {}", d.last_seen_at),
+            ]);
         }
+        table.print();
     }
 
     pub fn revoked(&self, id: &str) {
@@ -243,20 +259,26 @@ impl Out {
         println!("{} {}", self.t(Msg::NextCardVerify), p.expires_at);
     }
 
-    fn card_line(&self, c: &Card) -> String {
-        let mut line = format!(
-            "{:<28} {}  {}",
-            c.card_id,
-            self.card_label(c.bank, c.scheme, c.card_type, &c.last4),
-            self.t(match c.status {
-                CardStatus::Active => Msg::Active,
-                CardStatus::Suspended => Msg::Suspended,
-            })
-        );
-        if c.is_default {
-            line.push_str(&format!("  [{}]", self.t(Msg::DefaultCard)));
+    /// Cards as a table: id, bank and type (last 4), status, default.
+    fn card_table(&self, cards: &[Card], indent: &str) -> Table {
+        let mut table = Table::new(&[Align::Left; 4]).indent(indent);
+        for c in cards {
+            table.row([
+                c.card_id.clone(),
+                self.card_label(c.bank, c.scheme, c.card_type, &c.last4),
+                self.t(match c.status {
+                    CardStatus::Active => Msg::Active,
+                    CardStatus::Suspended => Msg::Suspended,
+                })
+                .to_owned(),
+                if c.is_default {
+                    format!("[{}]", self.t(Msg::DefaultCard))
+                } else {
+                    String::new()
+                },
+            ]);
         }
-        line
+        table
     }
 
     /// One card after binding, making it the default or reporting it lost.
@@ -265,7 +287,7 @@ impl Out {
             self.print_json(&json!(c));
         } else {
             println!("{}", self.t(headline));
-            println!("  {}", self.card_line(c));
+            self.card_table(std::slice::from_ref(c), "  ").print();
         }
     }
 
@@ -277,9 +299,7 @@ impl Out {
         if cards.is_empty() {
             println!("{}", self.t(Msg::NoCards));
         }
-        for c in cards {
-            println!("{}", self.card_line(c));
-        }
+        self.card_table(cards, "").print();
     }
 
     pub fn unbound(&self, id: &str) {
@@ -292,7 +312,9 @@ impl Out {
 
     // --- money ---
 
-    fn operation_line(&self, op: &Operation) -> String {
+    /// An operation for humans in cells: kind, signed amount, status, counterpart, and details
+    /// (failure code; a withdrawal's fee and what the card receives).
+    fn operation_cells(&self, op: &Operation) -> [String; 5] {
         let (kind, sign) = match op.kind {
             OperationKind::Topup => (Msg::Topup, ""),
             OperationKind::Withdrawal => (Msg::Withdrawal, "-"),
@@ -319,25 +341,33 @@ impl Out {
             (None, None, None) => "****".to_owned(),
             (None, None, Some(last4)) => format!("**** {last4}"),
         };
-        let mut line = format!(
-            "{} {sign}{} {status} · {counterpart}",
-            self.t(kind),
-            op.amount.display()
-        );
+        let mut details = Vec::new();
         if let Some(code) = op.failure_code {
-            line.push_str(&format!(" · {code}"));
+            details.push(code.to_string());
         }
         if op.kind == OperationKind::Withdrawal && op.fee.minor != 0 {
             let receives = op
                 .amount
                 .checked_sub(op.fee)
                 .map_or_else(|_| "?".to_owned(), Money::display);
-            line.push_str(&format!(
-                " · {} {} · {} {receives}",
-                self.t(Msg::Fee),
-                op.fee.display(),
-                self.t(Msg::CardReceives)
-            ));
+            details.push(format!("{} {}", self.t(Msg::Fee), op.fee.display()));
+            details.push(format!("{} {receives}", self.t(Msg::CardReceives)));
+        }
+        [
+            self.t(kind).to_owned(),
+            format!("{sign}{}", op.amount.display()),
+            status.to_owned(),
+            counterpart,
+            details.join(" · "),
+        ]
+    }
+
+    /// One operation on one line: `Top-up ¥100.00 succeeded · ICBC (0018)`.
+    fn operation_line(&self, op: &Operation) -> String {
+        let [kind, amount, status, counterpart, details] = self.operation_cells(op);
+        let mut line = format!("{kind} {amount} {status} · {counterpart}");
+        if !details.is_empty() {
+            line.push_str(&format!(" · {details}"));
         }
         line
     }
@@ -412,14 +442,34 @@ impl Out {
             return;
         }
         println!("{}", self.t(Msg::Recent));
-        for op in &b.operations {
-            println!(
-                "  {}  {}  {}",
-                op.created_at,
-                self.operation_line(op),
-                op.operation_id
-            );
+        self.operations_table(&b.operations).print();
+    }
+
+    /// Operations as a table: time, kind, amount, status, counterpart, details, id.
+    fn operations_table(&self, operations: &[Operation]) -> Table {
+        let mut table = Table::new(&[
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+        ])
+        .indent("  ");
+        for op in operations {
+            let [kind, amount, status, counterpart, details] = self.operation_cells(op);
+            table.row([
+                op.created_at.clone(),
+                kind,
+                amount,
+                status,
+                counterpart,
+                details,
+                op.operation_id.clone(),
+            ]);
         }
+        table
     }
 
     // --- QR pay, payment codes, orders ---
@@ -434,15 +484,21 @@ impl Out {
         }
     }
 
-    /// `wallet qr decode`: the DecodedQr fields with --json; for humans what it is, whether it
-    /// can be paid, and links shown as text with a warning (never opened).
-    pub fn decoded_qr(&self, d: &DecodedQr) {
+    /// `wallet qr decode`: the DecodedQr fields plus `payload` (the text as given or as read
+    /// from the image) with --json; for humans what it is, whether it can be paid, and links
+    /// shown as text with a warning (never opened). The text read from an image is shown first.
+    pub fn decoded_qr(&self, d: &DecodedQr, payload: &str, from_image: bool) {
         if self.json {
             if d.kind == QrKind::Url {
                 eprintln!("{}", self.t(Msg::LinkNotOpened));
             }
-            self.print_json(&json!(d));
+            let mut v = json!(d);
+            v["payload"] = json!(payload);
+            self.print_json(&v);
             return;
+        }
+        if from_image {
+            println!("{} {}", self.t(Msg::ReadFromImage), printable(payload));
         }
         match d.kind {
             QrKind::Url | QrKind::Text => {
@@ -498,6 +554,20 @@ impl Out {
         for (tag, subs) in &d.templates {
             let inner: Vec<String> = subs.iter().map(|(k, v)| format!("{k}={v}")).collect();
             println!("  [{tag}] {}", inner.join(" "));
+        }
+    }
+
+    /// A payload `qr decode` could not decode: the error, with the text that was decoded
+    /// (`payload` in the JSON error; for humans, the text read from an image).
+    pub fn qr_error(&self, e: &WalletError, payload: &str, from_image: bool) {
+        if self.json {
+            let err = json!({ "code": e.code, "message": e.message, "payload": payload });
+            self.print_json(&json!({ "error": err }));
+        } else {
+            self.error(e);
+            if from_image {
+                eprintln!("  {} {}", self.t(Msg::ReadFromImage), printable(payload));
+            }
         }
     }
 
@@ -603,7 +673,25 @@ impl Out {
         );
     }
 
-    fn order_line(&self, o: &Order) -> String {
+    /// Orders as a table: id, amount, description, merchant (city), status, channel, until.
+    fn orders_table(&self, orders: &[Order], indent: &str) -> Table {
+        let mut table = Table::new(&[
+            Align::Left,
+            Align::Right,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+        ])
+        .indent(indent);
+        for o in orders {
+            table.row(self.order_cells(o));
+        }
+        table
+    }
+
+    fn order_cells(&self, o: &Order) -> [String; 7] {
         let status = self.t(match o.status {
             OrderStatus::Open => Msg::OrderOpen,
             OrderStatus::Paid => Msg::OrderPaid,
@@ -616,18 +704,20 @@ impl Out {
             PaymentChannel::RemoteOrder => Msg::ChannelRemote,
             PaymentChannel::StaticQr | PaymentChannel::DynamicQr => Msg::ChannelQr,
         });
-        let mut line = format!(
-            "{:<28} {} {} · {} ({}) · {status} · {channel}",
-            o.order_id,
+        let until = if o.status == OrderStatus::Open {
+            format!("{} {}", self.t(Msg::Until), o.expires_at)
+        } else {
+            String::new()
+        };
+        [
+            o.order_id.clone(),
             o.amount.display(),
-            o.description.as_deref().unwrap_or(""),
-            o.merchant_name,
-            o.merchant_city,
-        );
-        if o.status == OrderStatus::Open {
-            line.push_str(&format!(" · {} {}", self.t(Msg::Until), o.expires_at));
-        }
-        line
+            o.description.clone().unwrap_or_default(),
+            format!("{} ({})", o.merchant_name, o.merchant_city),
+            status.to_owned(),
+            channel.to_owned(),
+            until,
+        ]
     }
 
     pub fn orders(&self, orders: &[Order]) {
@@ -639,9 +729,7 @@ impl Out {
             println!("{}", self.t(Msg::NoOrders));
             return;
         }
-        for o in orders {
-            println!("{}", self.order_line(o));
-        }
+        self.orders_table(orders, "").print();
         println!("{}", self.t(Msg::OrdersHint));
     }
 
@@ -651,7 +739,7 @@ impl Out {
             return;
         }
         println!("{}", self.t(Msg::DeclinedDone));
-        println!("  {}", self.order_line(o));
+        self.orders_table(std::slice::from_ref(o), "  ").print();
     }
 
     // --- lost phone (issue 5) ---
@@ -773,16 +861,16 @@ impl Out {
         if log.events.is_empty() {
             println!("{}", self.t(Msg::NoSecurityEvents));
         }
+        let mut table = Table::new(&[Align::Left; 4]);
         for e in &log.events {
-            let mut line = format!("{}  {}", e.at, i18n::security_kind(self.lang, e.kind));
-            if let Some(d) = &e.device_name {
-                line.push_str(&format!(" · {d}"));
-            }
-            if let Some(d) = &e.detail {
-                line.push_str(&format!(" · {d}"));
-            }
-            println!("{line}");
+            table.row([
+                e.at.as_str(),
+                i18n::security_kind(self.lang, e.kind),
+                e.device_name.as_deref().unwrap_or_default(),
+                e.detail.as_deref().unwrap_or_default(),
+            ]);
         }
+        table.print();
         if let Some(b) = &log.next_before {
             println!("{} {b}", self.t(Msg::OlderEntries));
         }
@@ -796,19 +884,20 @@ impl Out {
         if events.is_empty() {
             println!("{}", self.t(Msg::NoDeviceEvents));
         }
+        let mut table = Table::new(&[Align::Left; 5]);
         for e in events {
-            let mut line = format!("{}  {}", e.at, i18n::event_kind(self.lang, e.kind));
-            if let Some(d) = &e.device_name {
-                line.push_str(&format!(" · {d}"));
-            }
-            if let Some(r) = &e.reference {
-                line.push_str(&format!(" · {r}"));
-            }
-            if let Some(t) = &e.cooling_off_until {
-                line.push_str(&format!(" · {} {t}", self.t(Msg::Until)));
-            }
-            println!("{line}");
+            table.row([
+                e.at.clone(),
+                i18n::event_kind(self.lang, e.kind).to_owned(),
+                e.device_name.clone().unwrap_or_default(),
+                e.reference.clone().unwrap_or_default(),
+                e.cooling_off_until
+                    .as_ref()
+                    .map(|t| format!("{} {t}", self.t(Msg::Until)))
+                    .unwrap_or_default(),
+            ]);
         }
+        table.print();
     }
 
     // --- transfers, history, insight ---
@@ -873,7 +962,9 @@ impl Out {
         })
     }
 
-    fn entry_line(&self, e: &HistoryEntry) -> String {
+    /// A history entry for humans in cells: time, kind, signed amount, status, who, category,
+    /// note.
+    fn entry_cells(&self, e: &HistoryEntry) -> [String; 7] {
         let sign = match e.direction {
             Direction::In => "+",
             Direction::Out => "-",
@@ -891,18 +982,27 @@ impl Out {
             (None, None, None, Some(l)) => format!("**** {l}"),
             (None, None, None, None) => String::new(),
         };
-        let mut line = format!(
-            "{}  {} {sign}{} {} · {who}",
-            e.created_at,
-            self.kind_label(e.kind),
-            e.amount.display(),
-            self.status_label(e.status)
-        );
-        if let Some(c) = e.category {
-            line.push_str(&format!(" · {}", i18n::category(self.lang, c)));
-        }
-        if let Some(n) = &e.note {
-            line.push_str(&format!(" · {n}"));
+        [
+            e.created_at.clone(),
+            self.kind_label(e.kind).to_owned(),
+            format!("{sign}{}", e.amount.display()),
+            self.status_label(e.status).to_owned(),
+            who,
+            e.category
+                .map(|c| i18n::category(self.lang, c).to_owned())
+                .unwrap_or_default(),
+            e.note.clone().unwrap_or_default(),
+        ]
+    }
+
+    /// One entry on one line: `2025-05-01T12:00:00+08:00  Payment -¥12.50 succeeded · 兰州拉面`.
+    fn entry_line(&self, e: &HistoryEntry) -> String {
+        let [at, kind, amount, status, who, category, note] = self.entry_cells(e);
+        let mut line = format!("{at}  {kind} {amount} {status} · {who}");
+        for extra in [category, note] {
+            if !extra.is_empty() {
+                line.push_str(&format!(" · {extra}"));
+            }
         }
         line
     }
@@ -960,9 +1060,30 @@ impl Out {
         if page.entries.is_empty() {
             println!("{}", self.t(Msg::NoHistory));
         }
+        let mut table = Table::new(&[
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+        ]);
         for e in &page.entries {
-            println!("{}  {}", self.entry_line(e), e.operation_id);
+            let [at, kind, amount, status, who, category, note] = self.entry_cells(e);
+            table.row([
+                at,
+                kind,
+                amount,
+                status,
+                who,
+                category,
+                note,
+                e.operation_id.clone(),
+            ]);
         }
+        table.print();
         if let Some(b) = &page.next_before {
             println!("{} --before {b}", self.t(Msg::OlderEntries));
         }
@@ -1051,18 +1172,19 @@ impl Out {
             pad(self.t(Msg::Received), 20),
             s.received.display()
         );
+        let mut table =
+            Table::new(&[Align::Left, Align::Right, Align::Left, Align::Left]).indent("    ");
         for c in &s.by_category {
-            let mut line = format!(
-                "    {} {:>12}  ×{}",
-                pad(i18n::category(self.lang, c.category), 16),
+            table.row([
+                i18n::category(self.lang, c.category).to_owned(),
                 c.spent.display(),
-                c.count
-            );
-            if let Some(b) = c.budget {
-                line.push_str(&format!("  {} {}", self.t(Msg::BudgetLabel), b.display()));
-            }
-            println!("{line}");
+                format!("×{}", c.count),
+                c.budget
+                    .map(|b| format!("{} {}", self.t(Msg::BudgetLabel), b.display()))
+                    .unwrap_or_default(),
+            ]);
         }
+        table.print();
     }
 
     pub fn budgets(&self, budgets: &[Budget]) {
@@ -1073,13 +1195,14 @@ impl Out {
         if budgets.is_empty() {
             println!("{}", self.t(Msg::NoBudgets));
         }
+        let mut table = Table::new(&[Align::Left, Align::Right]).indent("  ");
         for b in budgets {
-            println!(
-                "  {} {}",
-                pad(i18n::category(self.lang, b.category), 16),
-                b.monthly.display()
-            );
+            table.row([
+                i18n::category(self.lang, b.category).to_owned(),
+                b.monthly.display(),
+            ]);
         }
+        table.print();
     }
 
     pub fn budget_changed(&self, category: wallet_core::Category, monthly: Option<Money>) {
@@ -1101,27 +1224,46 @@ impl Out {
             }
         }
     }
-}
 
-/// `label` padded with spaces to `columns` terminal columns; CJK characters take two, so Chinese
-/// labels line up with English ones.
-fn pad(label: &str, columns: usize) -> String {
-    let wide = |c: char| {
-        matches!(u32::from(c),
-            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
-    };
-    let width: usize = label.chars().map(|c| if wide(c) { 2 } else { 1 }).sum();
-    format!("{label}{}", " ".repeat(columns.saturating_sub(width)))
-}
+    // --- completions and manual pages ---
 
-#[cfg(test)]
-mod pad_tests {
-    #[test]
-    fn chinese_labels_take_two_columns() {
-        assert_eq!(super::pad("CRC", 6), "CRC   ");
-        assert_eq!(super::pad("城市", 6), "城市  ");
-        assert_eq!(super::pad("国家/地区", 10), "国家/地区 ");
-        assert_eq!(super::pad("much too long", 4), "much too long");
+    /// A completion script: as it is, or `{"shell", "script"}` with --json.
+    pub fn completions(&self, shell: clap_complete::Shell, script: &str) {
+        if self.json {
+            self.print_json(&json!({ "shell": shell.to_string(), "script": script }));
+        } else {
+            print_long(script);
+        }
     }
+
+    /// The roff manual page: as it is, or `{"man": ...}` with --json.
+    pub fn man_page(&self, roff: &str) {
+        if self.json {
+            self.print_json(&json!({ "man": roff }));
+        } else {
+            print_long(roff);
+        }
+    }
+
+    pub fn man_pages_written(&self, files: &[std::path::PathBuf]) {
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        if self.json {
+            self.print_json(&json!({ "written": names }));
+        } else {
+            println!("{}", self.t(Msg::ManPagesWritten));
+            for n in names {
+                println!("  {n}");
+            }
+        }
+    }
+}
+
+/// Long text for a file or a pager (a completion script, a manual page): a reader that stops
+/// early (`| head`) ends the output quietly instead of a panic on the broken pipe.
+fn print_long(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }

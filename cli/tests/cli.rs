@@ -28,8 +28,26 @@ fn wallet(home: &std::path::Path, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// A failure (exit 1) with --json: the `error` object of the one JSON object on stdout.
 fn json_error(out: &Output) -> serde_json::Value {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
+    one_error_object(out)
+}
+
+/// A command line that does not parse, with --json: exit 2 (as without --json) and one JSON
+/// object whose error is MALFORMED_REQUEST with clap's message.
+fn json_usage_error(out: &Output) -> serde_json::Value {
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = one_error_object(out);
+    assert_eq!(err["code"], "MALFORMED_REQUEST", "{out:?}");
+    assert!(
+        err["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{out:?}"
+    );
+    err
+}
+
+fn one_error_object(out: &Output) -> serde_json::Value {
     let stdout = String::from_utf8(out.stdout.clone()).unwrap();
     assert_eq!(
         stdout.lines().count(),
@@ -153,12 +171,23 @@ fn password_comes_from_stdin_only() {
     // Without --password-stdin the command is refused by the parser.
     let out = wallet(home.path(), &["login", "--phone", "13812345678"], "");
     assert_eq!(out.status.code(), Some(2));
-    let err = json_error(&wallet(
+    let err = json_usage_error(&wallet(
         home.path(),
         &["--json", "login", "--phone", "13812345678"],
         "",
     ));
-    assert_eq!(err["code"], "MALFORMED_REQUEST");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("--password-stdin"),
+        "{err}"
+    );
+    assert_eq!(
+        err["usage"].as_str().map(|u| u.starts_with("wallet login")),
+        Some(true),
+        "{err}"
+    );
     // An empty stdin is not a password.
     let err = json_error(&wallet(
         home.path(),
@@ -486,8 +515,7 @@ fn pins_and_passwords_are_never_arguments() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
         let mut json_args = vec!["--json"];
         json_args.extend_from_slice(args);
-        let err = json_error(&wallet(home.path(), &json_args, ""));
-        assert_eq!(err["code"], "MALFORMED_REQUEST", "{args:?}");
+        json_usage_error(&wallet(home.path(), &json_args, ""));
     }
     assert_eq!(std::fs::read_dir(home.path()).unwrap().count(), 0);
 }
@@ -540,6 +568,12 @@ fn qr_decode_is_offline_with_the_documented_json_shape() {
     }
     assert_eq!(v["templates"]["26"]["00"], "br.gov.bcb.pix");
     assert_eq!(v["templates"]["62"]["05"], "***");
+    // `payload`: the text exactly as given, surrounding spaces included.
+    assert_eq!(v["payload"], PIX);
+    let padded = format!(" {PIX}\n");
+    let v = json_ok(&offline(&["qr", "decode", &padded, "--json"]));
+    assert_eq!(v["payload"], padded.as_str());
+    assert_eq!(v["merchant_name"], "Fulano de Tal");
 
     let ours = json_ok(&offline(&["--json", "qr", "decode", &our_static_code()]));
     assert_eq!(ours["network"], "wallet");
@@ -571,6 +605,7 @@ fn malformed_payloads_exit_1_with_their_qr_code() {
     ] {
         let err = json_error(&offline(&["--json", "qr", "decode", payload]));
         assert_eq!(err["code"], code, "{payload}: {err}");
+        assert_eq!(err["payload"], payload, "{err}");
     }
     let out = offline(&["--lang", "zh-CN", "qr", "decode", &bad_crc]);
     assert_eq!(out.status.code(), Some(1));
@@ -670,8 +705,7 @@ fn pay_flags_are_checked_by_the_parser() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
         let mut json_args = vec!["--json"];
         json_args.extend_from_slice(args);
-        let err = json_error(&wallet(home.path(), &json_args, ""));
-        assert_eq!(err["code"], "MALFORMED_REQUEST", "{args:?}");
+        json_usage_error(&wallet(home.path(), &json_args, ""));
     }
     let out = Command::new(env!("CARGO_BIN_EXE_wallet"))
         .args(["pay", "--help"])
@@ -692,12 +726,13 @@ fn pay_flags_are_checked_by_the_parser() {
 #[test]
 fn report_lost_checks_its_arguments_without_a_profile() {
     let home = tempfile::tempdir().unwrap();
-    let run = |args: &[&str], stdin: &str| {
+    let run_with = |args: &[&str], stdin: &str| {
         let mut all = vec!["--json", "report-lost"];
         all.extend_from_slice(args);
-        json_error(&wallet(home.path(), &all, stdin))
+        wallet(home.path(), &all, stdin)
     };
-    // Neither identity, half of one, or both: clap refuses, as MALFORMED_REQUEST.
+    let run = |args: &[&str], stdin: &str| json_error(&run_with(args, stdin));
+    // Neither identity, half of one, or both: clap refuses, as MALFORMED_REQUEST (exit 2).
     for args in [
         &["--phone", "13812345678"][..],
         &["--phone", "13812345678", "--name", "李明"],
@@ -712,7 +747,7 @@ fn report_lost_checks_its_arguments_without_a_profile() {
             "--password-stdin",
         ],
     ] {
-        assert_eq!(run(args, "pw\n")["code"], "MALFORMED_REQUEST", "{args:?}");
+        json_usage_error(&run_with(args, "pw\n"));
     }
     let base = ["--phone", "13812345678", "--name", "李明", "--id-last6"];
     let mut bad_last6 = base.to_vec();
@@ -763,12 +798,11 @@ fn unfreeze_status_security_log_and_events_need_a_sign_in() {
     ));
     assert_eq!(err["code"], "PIN_FORMAT_INVALID");
     // The PIN is never an argument.
-    let err = json_error(&wallet(
+    json_usage_error(&wallet(
         home.path(),
         &["--json", "unfreeze", "--id-number", "11010519491231002X"],
         "",
     ));
-    assert_eq!(err["code"], "MALFORMED_REQUEST");
     for cmd in [
         &[
             "unfreeze",

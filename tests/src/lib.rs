@@ -464,6 +464,14 @@ impl Run {
         }
     }
 
+    /// Asserts a command line the CLI's parser refused: exit 2 (with --json as without) and
+    /// `MALFORMED_REQUEST`; returns the error object.
+    pub fn usage_err(self) -> Value {
+        assert_eq!(self.code, 2, "expected exit 2 (usage), got {self:?}");
+        assert_eq!(self.json["error"]["code"], "MALFORMED_REQUEST", "{self:?}");
+        self.json["error"].clone()
+    }
+
     /// Asserts failure with `code` and returns the error object.
     pub fn err(self, code: &str) -> Value {
         assert_eq!(self.code, 1, "expected exit 1, got {self:?}");

@@ -44,6 +44,21 @@ fn customer(server: &Server, topup: &str) -> (Device, String) {
     (d, phone)
 }
 
+/// Whether one line of `text` holds `parts` in this order (a table row: the columns between
+/// them are padded to the widest cell, so the gaps vary).
+fn has_row(text: &str, parts: &[&str]) -> bool {
+    text.lines().any(|line| {
+        let mut rest = line;
+        parts.iter().all(|p| match rest.find(p) {
+            Some(i) => {
+                rest = &rest[i + p.len()..];
+                true
+            }
+            None => false,
+        })
+    })
+}
+
 fn ledger_transactions(server: &Server) -> i64 {
     server.ledger_check()["transactions"].as_i64().unwrap()
 }
@@ -155,7 +170,7 @@ fn static_and_dynamic_codes_pay_once_each() {
     let (code, text, _) = d.run_human(&["balance"], None);
     assert_eq!(code, 0);
     assert!(
-        text.contains("Payment -¥12.50") && text.contains("Lucky Noodles"),
+        has_row(&text, &["Payment", "-¥12.50", "Lucky Noodles"]),
         "{text}"
     );
 }
@@ -599,6 +614,9 @@ fn refunds_partial_and_full_go_back_to_the_balance() {
     assert_eq!(refunds.len(), 2, "{b}");
     assert!(refunds.iter().all(|o| o["merchant_name"] == "Book Store"));
     let (_, text, _) = d.run_human(&["balance"], None);
-    assert!(text.contains("Refund +¥15.00"), "{text}");
+    assert!(
+        has_row(&text, &["Refund", "+¥15.00", "Book Store"]),
+        "{text}"
+    );
     server.ledger_check();
 }

@@ -166,3 +166,43 @@ fn verify_and_signed_commands_need_a_session() {
         "nothing is created before a sign-up starts"
     );
 }
+
+/// `wallet devices` for humans: the columns after a Chinese device name start at the same
+/// terminal column as after an English one (CJK characters take two cells).
+#[test]
+fn device_names_in_chinese_line_up_in_the_table() {
+    let server = Server::start();
+    let phone = fresh_phone();
+    let phone_a = Device::new(&server, "李明的手机");
+    phone_a.signup(&server, &phone);
+    let laptop = Device::new(&server, "Work laptop");
+    laptop.login(&server, &phone);
+    let desk = Device::new(&server, "办公室电脑 (Office)");
+    desk.login(&server, &phone);
+
+    let (code, text, err) = laptop.run_human(&["devices"], None);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("enrolled")).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    // Terminal cells before `needle` on `line`: two for each CJK character.
+    let cells_before = |line: &str, needle: &str| -> usize {
+        line[..line.find(needle).unwrap()]
+            .chars()
+            .map(|c| if c.is_ascii() { 1 } else { 2 })
+            .sum()
+    };
+    let columns: Vec<(usize, usize)> = rows
+        .iter()
+        .map(|r| (cells_before(r, "enrolled"), cells_before(r, "last seen")))
+        .collect();
+    assert!(columns.windows(2).all(|w| w[0] == w[1]), "{text}");
+    // The current device is marked, and every name is there.
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with('*') && r.contains("Work laptop")),
+        "{text}"
+    );
+    for name in ["李明的手机", "Work laptop", "办公室电脑 (Office)"] {
+        assert!(text.contains(name), "{name}: {text}");
+    }
+}
