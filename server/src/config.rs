@@ -128,7 +128,7 @@ impl Default for Limits {
     }
 }
 
-/// How long an OTP lives (DESIGN §3: 5 minutes).
+/// How long an OTP lives (docs/rules.md §Credentials: 5 minutes).
 pub const OTP_TTL_SECS: i64 = 300;
 /// Wrong codes a challenge survives; the last one kills it.
 pub const OTP_MAX_ATTEMPTS: u32 = 5;

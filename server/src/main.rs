@@ -82,7 +82,7 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum LedgerCommand {
-    /// Check every ledger invariant (DESIGN §7) of a database; safe beside a running server.
+    /// Check every ledger invariant (docs/rules.md §Ledger) of a database; safe beside a running server.
     /// Exits 1 on a violation.
     Check {
         /// The server's SQLite database file or PostgreSQL URL.

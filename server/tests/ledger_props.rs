@@ -1,4 +1,4 @@
-//! Property test of the ledger (DESIGN §7): random sequences of top-ups and withdrawals on every
+//! Property test of the ledger (docs/rules.md §Ledger): random sequences of top-ups and withdrawals on every
 //! sandbox outcome — declines, lack of funds, bank timeouts settled later, retries with the same
 //! Idempotency-Key, overdraft attempts — and of merchant payments and (partial, over-)refunds
 //! and of transfers to and from another user (issue 6) keep every invariant, and the balance

@@ -1,5 +1,5 @@
 //! Cards, the payment PIN and money through the real router (in-process), with the sandbox bank.
-//! Every test ends by checking the ledger's invariants (DESIGN §7).
+//! Every test ends by checking the ledger's invariants (docs/rules.md §Ledger).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

@@ -1,4 +1,4 @@
-//! Lost phone (issue 5, DESIGN §9): freeze from anywhere, the money guards, unfreeze with a
+//! Lost phone (issue 5, docs/rules.md §Lost phone): freeze from anywhere, the money guards, unfreeze with a
 //! cooling-off, the security log and the device-event feed.
 //!
 //! - **Freeze** (`POST /v1/report-lost`, unauthenticated; or `wallet-server support freeze`):

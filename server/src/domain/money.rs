@@ -1,5 +1,5 @@
 //! Money movement between cards and wallets: the payment PIN, top-ups, withdrawals and the
-//! reconciler that settles operations whose bank answer was lost (DESIGN §3, §7, §8).
+//! reconciler that settles operations whose bank answer was lost (docs/rules.md §Credentials, §Ledger, §Paying).
 //!
 //! The order of every movement: validate → begin the operation in one database transaction
 //! (idempotency key, daily limit, withdrawal reserve) → ask the bank outside any transaction →

@@ -1,4 +1,4 @@
-//! Paying merchants (DESIGN §8): merchants and their API keys, orders (dynamic codes, remote
+//! Paying merchants (docs/rules.md §Paying): merchants and their API keys, orders (dynamic codes, remote
 //! orders, payment codes waiting for the PIN), scan-to-pay, show-to-pay (payment codes),
 //! refunds and the payer's no-PIN limits.
 //!

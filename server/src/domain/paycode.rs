@@ -1,5 +1,5 @@
 //! Verifying payment codes in O(1): an in-memory index from code value to device for the steps
-//! the server accepts (DESIGN §8).
+//! the server accepts (docs/rules.md §Paying).
 //!
 //! A payment code is `28` + 16 digits of HMAC-SHA256(seed, step) (see
 //! [`wallet_protocol::paycode`]): it names no device, so without an index the server would have

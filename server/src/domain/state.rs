@@ -31,7 +31,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State with the sandbox bank, the only bank adapter there is so far (DESIGN §15).
+    /// State with the sandbox bank, the only bank adapter there is so far (docs/rules.md §Non-goals).
     pub fn new(
         store: Store,
         sms: Arc<dyn SmsSender>,

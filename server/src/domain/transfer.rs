@@ -1,4 +1,4 @@
-//! Transfers between users and the incremental history feed (issue 6, DESIGN §8, §10).
+//! Transfers between users and the incremental history feed (issue 6, docs/rules.md §Paying, §Insight).
 //!
 //! - **Recipient look-up** (`POST /v1/transfers/recipient`): a phone number → the masked real
 //!   name (`*明`, `**华`) and masked phone, so the sender can see who gets the money before the

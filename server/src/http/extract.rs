@@ -76,7 +76,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
 /// Most a signed request body may hold.
 const MAX_SIGNED_BODY: usize = 1024 * 1024;
 
-/// A request proven to come from an enrolled, active device (DESIGN §4). Consumes the body, so
+/// A request proven to come from an enrolled, active device (docs/rules.md §Devices). Consumes the body, so
 /// it must be a handler's last extractor; the body is kept in [`AuthenticatedDevice::body`].
 ///
 /// Checks run in this order: headers present, timestamp within the skew window, device known

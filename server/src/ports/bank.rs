@@ -1,4 +1,4 @@
-//! The bank gateway: the only part that ever sees a full card number (DESIGN §6).
+//! The bank gateway: the only part that ever sees a full card number (docs/rules.md §Cards).
 //!
 //! [`BankGateway`] is what a real acquirer/UnionPay adapter implements; the sandbox bank
 //! ([`crate::ports::sandbox_bank`]) is the one testers use. The gateway also names the ledger

@@ -1,4 +1,4 @@
-//! Sending SMS. The real gateway is a later adapter (DESIGN §15); until then [`OutboxSms`] is the
+//! Sending SMS. The real gateway is a later adapter (docs/rules.md §Non-goals); until then [`OutboxSms`] is the
 //! product's SMS channel: messages land in the `sms_outbox` table, which testers read with
 //! `wallet-server otp outbox` or, in sandbox mode, `GET /v1/sandbox/outbox`.
 

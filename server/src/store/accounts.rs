@@ -299,7 +299,7 @@ where
         )?;
     }
     if ch.purpose == "login" {
-        // SIM-swap defence (DESIGN §9): a new device starts a cooling-off and every other
+        // SIM-swap defence (docs/rules.md §Lost phone): a new device starts a cooling-off and every other
         // device hears of it.
         let until = now + cooling_off_secs;
         super::journal::start_cooling_off(&tx, &account_id, until)?;

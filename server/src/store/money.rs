@@ -1,7 +1,7 @@
 //! Cards, the payment PIN, the double-entry ledger, money operations and the sandbox bank's
 //! books: [`Store`] methods and their SQLite queries.
 //!
-//! Ledger rules (DESIGN §7): every movement is one `ledger_transactions` row whose entries sum to
+//! Ledger rules (docs/rules.md §Ledger): every movement is one `ledger_transactions` row whose entries sum to
 //! zero; each `ledger_accounts.balance` moves in the same database transaction as its entries;
 //! the schema refuses a customer or clearing balance below zero; an operation's
 //! `(account, Idempotency-Key)` is unique.
@@ -840,7 +840,7 @@ impl Store {
         on_backend!(self, |c| daily_total(c, &a, kind, day_start))
     }
 
-    /// Checks every ledger invariant of DESIGN §7; `Err` names the first one broken.
+    /// Checks every ledger invariant of docs/rules.md §Ledger; `Err` names the first one broken.
     /// Runs in one read transaction, so a check beside a live server (another process) sees
     /// one consistent snapshot.
     pub async fn ledger_check(&self) -> Result<Result<LedgerTotals, String>, StoreError> {

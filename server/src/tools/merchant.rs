@@ -1,5 +1,5 @@
 //! `wallet-server merchant ...`: the merchant API from the command line, for testers and
-//! scripts (DESIGN §13). Each command calls a running server over HTTP with the merchant's API
+//! scripts (docs/rules.md §CLI). Each command calls a running server over HTTP with the merchant's API
 //! key; `--json` prints one JSON object (failures: exit 1 and `{"error": {"code", "message"}}`).
 
 use std::process::ExitCode;

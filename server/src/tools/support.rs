@@ -1,5 +1,5 @@
 //! `wallet-server support ...`: what a support agent does for a caller who lost their phone
-//! (DESIGN §9), straight on the server's database like `otp outbox --db`. Personal data is
+//! (docs/rules.md §Lost phone), straight on the server's database like `otp outbox --db`. Personal data is
 //! shown masked: the phone, the name, the last 4 of the ID number.
 
 use std::process::ExitCode;

@@ -1,4 +1,4 @@
-//! Bank cards (DESIGN §6): bind with the bank's OTP, list, default, unbind (PIN), report lost.
+//! Bank cards (docs/rules.md §Cards): bind with the bank's OTP, list, default, unbind (PIN), report lost.
 //! The card number is read here, handed to the bank gateway, and dropped: never stored or logged.
 
 use axum::extract::State;

@@ -1,4 +1,4 @@
-//! `GET /v1/devices` and `POST /v1/devices/{device_id}/revoke` (DESIGN §4: the user sees every
+//! `GET /v1/devices` and `POST /v1/devices/{device_id}/revoke` (docs/rules.md §Devices: the user sees every
 //! device and can sign any of them out; revoking the current one is logging out).
 
 use axum::extract::State;

@@ -1,4 +1,4 @@
-//! `POST /v1/login`: password first, then an OTP to the phone (DESIGN §3: a new device needs both).
+//! `POST /v1/login`: password first, then an OTP to the phone (docs/rules.md §Credentials: a new device needs both).
 
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,4 +1,4 @@
-//! The merchant API (DESIGN §8, §13 merchant tools): `POST /v1/merchants` (sandbox only), and,
+//! The merchant API (docs/rules.md §Paying, §CLI merchant tools): `POST /v1/merchants` (sandbox only), and,
 //! with `Authorization: Bearer <api key>` for the merchant in the path, its static code,
 //! orders, refunds and payment-code charges. The logic lives in [`crate::domain::pay`].
 

@@ -1,4 +1,4 @@
-//! Top-ups, withdrawals, the balance and single operations (DESIGN §7, §8). The logic lives in
+//! Top-ups, withdrawals, the balance and single operations (docs/rules.md §Ledger, §Paying). The logic lives in
 //! [`crate::domain::money`]; these handlers read the request and answer.
 
 use axum::extract::State;

@@ -1,4 +1,4 @@
-//! The payer's orders (DESIGN §8 remote orders and payment codes over the no-PIN limit):
+//! The payer's orders (docs/rules.md §Paying: remote orders and payment codes over the no-PIN limit):
 //! `GET /v1/orders`, `POST /v1/orders/{id}/confirm`, `POST /v1/orders/{id}/decline`.
 
 use axum::extract::State;

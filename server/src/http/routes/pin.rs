@@ -1,4 +1,4 @@
-//! The payment PIN (DESIGN §3): `GET/POST /v1/pin`, `POST /v1/pin/change`, and the reset with
+//! The payment PIN (docs/rules.md §Credentials): `GET/POST /v1/pin`, `POST /v1/pin/change`, and the reset with
 //! password + OTP (`POST /v1/pin/reset`, `POST /v1/pin/reset/{challenge_id}`).
 
 use axum::extract::State;

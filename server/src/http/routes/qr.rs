@@ -1,4 +1,4 @@
-//! Scan to pay (DESIGN §8): `POST /v1/qr/resolve` and `POST /v1/qr/payments`. The logic lives in
+//! Scan to pay (docs/rules.md §Paying): `POST /v1/qr/resolve` and `POST /v1/qr/payments`. The logic lives in
 //! [`crate::domain::pay`].
 
 use axum::extract::State;
