@@ -40,11 +40,15 @@ start_instances() { # URL_OR_PATH N -> sets SERVERS (comma list)
   done
   SERVERS="$(IFS=,; echo "${urls[*]}")"
 }
-stop_instances() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; # Argon2 checks run unbounded on the blocking pool today, and glibc keeps their 19 MiB blocks
-# resident (10 GB after 64 PIN-paying clients): serve them from mmap so memory is given back.
-export MALLOC_MMAP_THRESHOLD_=131072
+stop_instances() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
 
-PIDS=(); }
+# CPU seconds (user + system, with reaped children) a process has used so far.
+cpu_secs() {
+  local f; f="$(cut -d' ' -f14-17 "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
+  awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($1 + $2 + $3 + $4) / t}' <<<"$f"
+}
+# The cluster's postmaster: its reaped children are the backends that served a run.
+postmaster_pid() { head -1 "$WALLET_PG_DIR/data/postmaster.pid" 2>/dev/null || echo 0; }
 
 run_bench() {
   WORK="$(mktemp -d)"; trap 'stop_instances; rm -rf "$WORK"' EXIT
@@ -70,12 +74,21 @@ run_bench() {
         esac
         "$BIN/wallet-server" migrate --db "$db" >/dev/null
         start_instances "$db" "$n"
-        local result
-        result="$("$BIN/wallet-load" --server "$SERVERS" --db "$db" --scenario "$scenario" \
+        local result pg_before load_cpu server_cpu=0 p
+        pg_before="$(cpu_secs "$(postmaster_pid)")"
+        # Where the CPU goes (2 cores shared by everything): the instances, PostgreSQL's
+        # backends (reaped by the postmaster when the run's connections close) and the load
+        # generator itself. Set-up (sign-ups, top-ups) is included for all three.
+        local TIMEFORMAT="%U %S"
+        { time result="$("$BIN/wallet-load" --server "$SERVERS" --db "$db" --scenario "$scenario" \
           --clients "$c" --seconds "$SECONDS_PER_RUN" --json --server-bin "$BIN/wallet-server" \
-          2>>"$WORK/load.log")" || log "wallet-load failed: $backend $scenario $c (see below)"
+          2>>"$WORK/load.log")" || log "wallet-load failed: $backend $scenario $c (see below)"; } 2>"$WORK/time"
+        load_cpu="$(awk '{printf "%.2f", $1 + $2}' "$WORK/time")"
+        for p in "${PIDS[@]}"; do server_cpu="$(awk -v a="$server_cpu" -v b="$(cpu_secs "$p")" 'BEGIN {printf "%.2f", a + b}')"; done
         stop_instances
-        echo "${result%\}},\"backend\":\"$backend\",\"instances\":$n}" | tee -a "$OUT"
+        local pg_cpu="null"
+        [[ "$backend" == sqlite ]] || pg_cpu="$(awk -v a="$pg_before" -v b="$(cpu_secs "$(postmaster_pid)")" 'BEGIN {printf "%.2f", b - a}')"
+        echo "${result%\}},\"backend\":\"$backend\",\"instances\":$n,\"cpu_s\":{\"servers\":$server_cpu,\"postgres\":$pg_cpu,\"load\":$load_cpu}}" | tee -a "$OUT"
       done
     done
   done
