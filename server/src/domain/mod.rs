@@ -7,6 +7,7 @@
 //! the dependencies also run one way: `state`, `error`, `wire` ← `standing`, `pin` ← the
 //! feature services (`money` ← `pay`, `transfer`; `otp` ← `lost`).
 
+pub mod accounts;
 pub mod auth;
 pub mod error;
 pub mod lost;
