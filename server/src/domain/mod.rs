@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cards;
 pub mod error;
 pub mod lost;
 pub mod money;
