@@ -178,13 +178,14 @@ pub async fn freeze(
     Ok(outcome)
 }
 
-/// `POST /v1/unfreeze`.
+/// `POST /v1/unfreeze`, from the signing device `device_id`.
 pub async fn unfreeze(
     state: &AppState,
     account_id: &str,
-    device: DeviceRow,
+    device_id: &str,
     req: UnfreezeRequest,
 ) -> ApiResult<AccountStatus> {
+    let device = signing_device(state, device_id).await?;
     let guard = state.store.account_guard(account_id).await?;
     if guard.frozen_at.is_none() {
         return Err(ErrorCode::NotFrozen.into());
@@ -208,6 +209,15 @@ pub async fn unfreeze(
             status(state, account_id).await
         }
     }
+}
+
+/// The device that signed the request being served: it was found a moment ago.
+async fn signing_device(state: &AppState, device_id: &str) -> ApiResult<DeviceRow> {
+    state
+        .store
+        .device(device_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("the signing device vanished"))
 }
 
 /// `GET /v1/account/status`.
@@ -308,13 +318,15 @@ pub async fn settings(state: &AppState, account_id: &str) -> ApiResult<AccountSe
     })
 }
 
-/// `PUT /v1/settings`: logged and notified to the other devices.
+/// `PUT /v1/settings` from the signing device `device_id`: logged and notified to the other
+/// devices.
 pub async fn put_settings(
     state: &AppState,
     account_id: &str,
-    device: &DeviceRow,
+    device_id: &str,
     new: AccountSettingsUpdate,
 ) -> ApiResult<AccountSettings> {
+    let device = signing_device(state, device_id).await?;
     let current = state.store.account_guard(account_id).await?;
     if new.sms_login_enabled && !current.sms_login_enabled {
         crate::domain::pin::verify_pin(state, account_id, new.pin.as_deref().unwrap_or("")).await?;

@@ -2,19 +2,47 @@
 //!
 //! Services take the [`AppState`] (the store, the ports and the limits) and answer in
 //! `wallet_protocol` types or an [`ApiError`] with a stable code. They never see HTTP: the
-//! [`crate::http`] layer above extracts requests and renders answers. Below are
-//! [`crate::ports`] (bank, SMS, clock) and [`crate::store`] (repositories). Inside this layer
-//! the dependencies also run one way: `state`, `error`, `wire` ← `standing`, `pin` ← the
-//! feature services (`money` ← `pay`, `transfer`; `otp` ← `lost`).
+//! [`crate::http`] layer above extracts requests (headers, path, body, client IP,
+//! `Idempotency-Key`), makes one call here, and renders the answer. Below are
+//! [`crate::ports`] (bank, SMS, clock) and [`crate::store`] (repositories).
+//!
+//! The services:
+//! - [`auth`]: signed-request authentication (timestamp, device, signature, nonce, revocation).
+//! - [`accounts`]: sign-up, sign-in (password, or SMS only), verify + enrol, the signed-in
+//!   account, the device list and revocation.
+//! - [`pin`]: the payment PIN's status, set, change and reset, and the counted check every
+//!   PIN-protected flow runs.
+//! - [`cards`]: bind (the number goes to the bank gateway only), verify, list, default,
+//!   unbind, report lost.
+//! - [`money`]: top-ups, withdrawals, the balance, the reconciler; [`operations`]: one
+//!   operation by id.
+//! - [`pay`]: merchants and their API keys, orders, scan-to-pay, payment codes, refunds
+//!   ([`paycode`]: the in-memory code index).
+//! - [`transfer`]: transfers between users and the history feed.
+//! - [`lost`]: report-lost, freeze, unfreeze, cooling-off, the security log, device events,
+//!   settings, phone-number change.
+//! - [`sandbox`]: the tester endpoints (the SMS outbox).
+//! - [`support`]: the operator's tools (support freeze and lookup, the ledger check).
+//! - [`rules`]: the money decisions as pure functions (admission, settlement postings), which
+//!   the store applies inside its transactions.
+//!
+//! Inside this layer the dependencies also run one way: `state`, `error`, `wire` ←
+//! `rules`, `standing`, `otp` ← `pin` ← the feature services (`money` ← `pay`, `transfer`,
+//! `operations`; `pay` ← `accounts` for a new device's payment-code seed).
 
+pub mod accounts;
+pub mod auth;
+pub mod cards;
 pub mod error;
 pub mod lost;
 pub mod money;
+pub mod operations;
 pub mod otp;
 pub mod pay;
 pub mod paycode;
 pub mod pin;
 pub mod rules;
+pub mod sandbox;
 pub mod standing;
 pub mod state;
 pub mod support;

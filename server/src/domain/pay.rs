@@ -16,7 +16,6 @@
 //!   PIN; the same key with another request is `IDEMPOTENCY_KEY_REUSED`.
 //! - Merchant-facing errors never reveal the payer's balance or limits.
 
-use axum::http::HeaderMap;
 use rand::rngs::OsRng;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
@@ -218,20 +217,16 @@ pub fn api_key_hash(key: &str) -> String {
     sha256_hex(&["WALLET-MERCHANT-KEY-V1", key])
 }
 
-/// The merchant named in the path, proven by `Authorization: Bearer <api key>`: the key's hash
+/// The merchant named in the path, proven by its API key (the HTTP layer reads it from
+/// `Authorization: Bearer <api key>`; `None` when absent or of another shape): the key's hash
 /// finds its merchant (one unique-index probe) and must be the one in the path.
 pub async fn authenticate(
     state: &AppState,
-    headers: &HeaderMap,
+    api_key: Option<&str>,
     merchant_id: &str,
 ) -> ApiResult<MerchantRow> {
     let invalid = || ApiError::new(ErrorCode::MerchantKeyInvalid);
-    let key = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case(api::MERCHANT_AUTH_SCHEME))
-        .map(|(_, key)| key.trim())
+    let key = api_key
         .filter(|k| !k.is_empty() && k.len() <= 128)
         .ok_or_else(invalid)?;
     let merchant = state

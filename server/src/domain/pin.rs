@@ -1,15 +1,153 @@
-//! The payment PIN: the rules a new PIN must pass, its Argon2id hash, and the counted check
-//! every PIN-protected flow runs (5 wrong tries → locked for 3 hours).
+//! The payment PIN (docs/rules.md §Credentials): the rules a new PIN must pass, its Argon2id hash, and the
+//! counted check every PIN-protected flow runs (5 wrong tries → locked for 3 hours); and the
+//! PIN's own flows: its status, setting the first one, changing it with the current one, and
+//! the reset with the login password and an OTP (which clears a lock).
 
-use wallet_protocol::api;
+use wallet_protocol::api::{
+    self, otp_well_formed, ChallengePurpose, ChallengeResponse, ChangePinRequest, PinResetRequest,
+    PinResetVerifyRequest, PinStatus, SetPinRequest,
+};
 use wallet_protocol::pin::{self, PinContext};
 use wallet_protocol::{ErrorCode, PhoneNumber, ResidentId};
+use zeroize::Zeroizing;
 
+use crate::config::{window_retry_after, OTP_MAX_ATTEMPTS};
+use crate::domain::otp;
 use crate::domain::standing::note;
 use crate::domain::wire::wire_time;
 use crate::domain::{ApiError, ApiResult, AppState};
 use crate::secrets;
-use crate::store::{PinTry, PinVerdict};
+use crate::store::{CodeCheck, PinTry, PinVerdict};
+
+/// `GET /v1/pin`: whether a PIN is set, and until when it is locked.
+pub async fn status(state: &AppState, account_id: &str) -> ApiResult<PinStatus> {
+    let now = state.clock.unix();
+    let row = state.store.pin(account_id).await?;
+    Ok(PinStatus {
+        set: row.is_some(),
+        locked_until: row
+            .and_then(|r| r.locked_until)
+            .filter(|u| *u > now)
+            .map(wire_time),
+    })
+}
+
+/// `POST /v1/pin`: the first PIN; `PIN_ALREADY_SET` once there is one.
+pub async fn set(state: &AppState, account_id: &str, req: SetPinRequest) -> ApiResult<()> {
+    let pin = Zeroizing::new(req.pin);
+    check_new_pin(state, account_id, &pin).await?;
+    let hash = hash_pin(pin.to_string()).await?;
+    if !state
+        .store
+        .store_pin(account_id, hash, state.clock.unix(), true)
+        .await?
+    {
+        return Err(ErrorCode::PinAlreadySet.into());
+    }
+    tracing::info!(account = %account_id, "payment PIN set");
+    Ok(())
+}
+
+/// `POST /v1/pin/change`: the current PIN proves the user (wrong tries count toward the lock).
+pub async fn change(state: &AppState, account_id: &str, req: ChangePinRequest) -> ApiResult<()> {
+    let (old, new) = (Zeroizing::new(req.old_pin), Zeroizing::new(req.new_pin));
+    check_new_pin(state, account_id, &new).await?;
+    verify_pin(state, account_id, &old).await?;
+    let hash = hash_pin(new.to_string()).await?;
+    state
+        .store
+        .store_pin(account_id, hash, state.clock.unix(), false)
+        .await?;
+    tracing::info!(account = %account_id, "payment PIN changed");
+    Ok(())
+}
+
+/// `POST /v1/pin/reset`: the login password (sharing sign-in's try budget), then an OTP to
+/// the account's phone.
+pub async fn start_reset(
+    state: &AppState,
+    ip: &str,
+    account_id: &str,
+    req: PinResetRequest,
+) -> ApiResult<ChallengeResponse> {
+    let password = Zeroizing::new(req.password);
+    let account = state
+        .store
+        .account(account_id)
+        .await?
+        .ok_or_else(|| ApiError::internal("account of a device is gone"))?;
+    let phone = PhoneNumber::parse(&account.phone).map_err(ApiError::internal)?;
+    let now = state.clock.unix();
+    let (max, window) = (
+        state.limits.login_failures_max,
+        state.limits.login_failure_window_secs,
+    );
+    // Password guesses here share the sign-in budget.
+    state
+        .store
+        .begin_login_attempt(phone.as_e164(), now, now - window, move |recent| {
+            window_retry_after(recent, now, max, window).map_or(Ok(()), Err)
+        })
+        .await?
+        .map_err(ApiError::rate_limited)?;
+    let stored = account.password_hash.clone();
+    let pw = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || secrets::verify_password(&pw, Some(&stored)))
+        .await
+        .map_err(ApiError::internal)?;
+    if !ok {
+        return Err(ErrorCode::CredentialsInvalid.into());
+    }
+    state.store.clear_login_attempts(phone.as_e164()).await?;
+    otp::admit_send(state, &phone, ip).await?;
+    otp::issue(
+        state,
+        &phone,
+        ChallengePurpose::PinReset,
+        Some(account.id),
+        None,
+    )
+    .await
+}
+
+/// `POST /v1/pin/reset/{challenge_id}`: the OTP and the new PIN; clears a lock.
+pub async fn finish_reset(
+    state: &AppState,
+    account_id: &str,
+    challenge_id: &str,
+    req: PinResetVerifyRequest,
+) -> ApiResult<()> {
+    let (code, new_pin) = (Zeroizing::new(req.code), Zeroizing::new(req.new_pin));
+    if !otp_well_formed(&code) {
+        return Err(ErrorCode::OtpFormatInvalid.into());
+    }
+    check_new_pin(state, account_id, &new_pin).await?;
+    let hash = hash_pin(new_pin.to_string()).await?;
+    let (id, c) = (challenge_id.to_owned(), code.to_string());
+    let outcome = state
+        .store
+        .reset_pin_with_challenge(
+            challenge_id,
+            account_id,
+            state.clock.unix(),
+            OTP_MAX_ATTEMPTS,
+            move |stored| secrets::otp_matches(&id, &c, stored),
+            hash,
+        )
+        .await?;
+    match outcome {
+        CodeCheck::Confirmed(_) => {
+            tracing::info!(account = %account_id, "payment PIN reset");
+            Ok(())
+        }
+        CodeCheck::NotFound => Err(ErrorCode::ChallengeNotFound.into()),
+        CodeCheck::Expired => Err(ErrorCode::OtpExpired.into()),
+        CodeCheck::Wrong { tries_left } => Err(ApiError::detail(
+            ErrorCode::OtpInvalid,
+            format!("{tries_left} tries left."),
+        )),
+    }
+}
 
 /// Checks a new PIN against every rule the server can (it knows the ID number and birthday).
 pub async fn check_new_pin(state: &AppState, account_id: &str, new_pin: &str) -> ApiResult<()> {

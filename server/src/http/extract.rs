@@ -6,12 +6,12 @@ use std::net::SocketAddr;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, OriginalUri, Request};
 use axum::http::request::Parts;
-use wallet_protocol::signing::{self, SignedParts};
+use wallet_protocol::signing;
 use wallet_protocol::ErrorCode;
 
+use crate::domain::auth::{self, DeviceRequest};
 use crate::domain::error::ApiError;
 use crate::domain::state::AppState;
-use crate::store::NonceOutcome;
 
 /// JSON body; a body that is not the expected JSON answers `MALFORMED_REQUEST`.
 #[derive(Debug, FromRequest)]
@@ -73,15 +73,39 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     }
 }
 
+/// The merchant API key of `Authorization: Bearer <api key>` (the scheme case-insensitive),
+/// if the header has that shape. It never rejects: [`crate::domain::pay::authenticate`] answers
+/// `MERCHANT_KEY_INVALID` for a missing or malformed key like for a wrong one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MerchantKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MerchantKey {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .headers
+                .get(axum::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().split_once(' '))
+                .filter(|(scheme, _)| {
+                    scheme.eq_ignore_ascii_case(wallet_protocol::api::MERCHANT_AUTH_SCHEME)
+                })
+                .map(|(_, key)| key.trim().to_owned()),
+        ))
+    }
+}
+
 /// Most a signed request body may hold.
 const MAX_SIGNED_BODY: usize = 1024 * 1024;
 
 /// A request proven to come from an enrolled, active device (docs/rules.md §Devices). Consumes the body, so
 /// it must be a handler's last extractor; the body is kept in [`AuthenticatedDevice::body`].
 ///
-/// Checks run in this order: headers present, timestamp within the skew window, device known
-/// and not revoked, signature, then the nonce is recorded (only after a valid signature, so
-/// forged requests cannot burn nonces) and the device marked seen.
+/// This extractor only reads: the four signing headers (present and ASCII, else
+/// `SIGNATURE_MISSING`/`SIGNATURE_INVALID`), the method, the path and query, and the body (at
+/// most 1 MiB). [`auth::authenticate_device`] decides: timestamp, device, signature, nonce.
 #[derive(Debug, Clone)]
 pub struct AuthenticatedDevice {
     pub device_id: String,
@@ -108,70 +132,30 @@ impl FromRequest<AppState> for AuthenticatedDevice {
         let timestamp = header(&parts, signing::HEADER_TIMESTAMP)?;
         let nonce = header(&parts, signing::HEADER_NONCE)?;
         let signature = header(&parts, signing::HEADER_SIGNATURE)?;
-
-        let timestamp: i64 = timestamp.parse().map_err(|_| {
-            ApiError::detail(
-                ErrorCode::SignatureInvalid,
-                "the timestamp is not Unix seconds",
-            )
-        })?;
-        if !signing::nonce_well_formed(nonce) {
-            return Err(ApiError::detail(
-                ErrorCode::SignatureInvalid,
-                "the nonce must be 16 to 64 base64url characters",
-            ));
-        }
-        let now = state.clock.unix();
-        if !signing::timestamp_fresh(timestamp, now) {
-            return Err(ApiError::detail(
-                ErrorCode::TimestampSkew,
-                format!("the server time is {now}"),
-            ));
-        }
-
-        let device = state
-            .store
-            .device(device_id)
-            .await?
-            .ok_or(ApiError::new(ErrorCode::DeviceUnknown))?;
-        if device.revoked_at.is_some() {
-            return Err(ApiError::new(ErrorCode::DeviceRevoked));
-        }
-
-        let body = axum::body::to_bytes(body, MAX_SIGNED_BODY)
-            .await
-            .map_err(|_| ApiError::detail(ErrorCode::MalformedRequest, "the body is too large"))?;
-        let key = signing::decode_public_key(&device.public_key)
-            .map_err(|e| ApiError::internal(format!("stored key of {}: {e}", device.id)))?;
         let uri = parts
             .extensions
             .get::<OriginalUri>()
             .map_or(&parts.uri, |o| &o.0);
         let path_and_query = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
-        let signed = SignedParts {
-            method: parts.method.as_str(),
-            path_and_query,
+        let request = DeviceRequest {
+            device_id,
             timestamp,
             nonce,
-            body: &body,
+            signature,
+            method: parts.method.as_str(),
+            path_and_query,
         };
-        signing::verify(&key, &signed, signature)
-            .map_err(|_| ApiError::new(ErrorCode::SignatureInvalid))?;
-
-        let forget_before = now - signing::NONCE_TTL_SECS;
-        match state
-            .store
-            .accept_nonce(&device.id, nonce, now, forget_before)
-            .await?
-        {
-            NonceOutcome::Accepted => Ok(Self {
-                device_id: device.id,
-                account_id: device.account_id,
-                body,
-            }),
-            NonceOutcome::Reused => Err(ApiError::new(ErrorCode::NonceReused)),
-            NonceOutcome::Revoked => Err(ApiError::new(ErrorCode::DeviceRevoked)),
-        }
+        let read_body = async {
+            axum::body::to_bytes(body, MAX_SIGNED_BODY)
+                .await
+                .map_err(|_| ApiError::detail(ErrorCode::MalformedRequest, "the body is too large"))
+        };
+        let (device, body) = auth::authenticate_device(state, request, read_body).await?;
+        Ok(Self {
+            device_id: device.device_id,
+            account_id: device.account_id,
+            body,
+        })
     }
 }
 

@@ -107,7 +107,6 @@ async fn method_not_allowed() -> ApiError {
     ApiError::detail(ErrorCode::NotFound, "this route does not take this method")
 }
 
-/// Unix seconds from the database as a wire time.
 /// Checks an id taken from a URL path: anything not shaped like one of ours is answered as
 /// `not_found`, the same as an id that does not exist.
 pub(crate) fn path_id(id: &str, not_found: ErrorCode) -> ApiResult<()> {

@@ -14,7 +14,7 @@ use wallet_protocol::api::{
 };
 use wallet_protocol::Problem;
 
-use crate::domain::error::{ApiError, ApiResult};
+use crate::domain::error::ApiResult;
 use crate::domain::lost;
 use crate::domain::state::AppState;
 use crate::http::extract::{ApiJson, ApiPath, AuthenticatedDevice, ClientIp};
@@ -67,13 +67,8 @@ pub async fn unfreeze(
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<AccountStatus>> {
     let req: UnfreezeRequest = auth.json()?;
-    let device = state
-        .store
-        .device(&auth.device_id)
-        .await?
-        .ok_or_else(|| ApiError::internal("the signing device vanished"))?;
     Ok(Json(
-        lost::unfreeze(&state, &auth.account_id, device, req).await?,
+        lost::unfreeze(&state, &auth.account_id, &auth.device_id, req).await?,
     ))
 }
 
@@ -230,13 +225,8 @@ pub async fn put_settings(
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<AccountSettings>> {
     let req: AccountSettingsUpdate = auth.json()?;
-    let device = state
-        .store
-        .device(&auth.device_id)
-        .await?
-        .ok_or_else(|| ApiError::internal("the signing device vanished"))?;
     Ok(Json(
-        lost::put_settings(&state, &auth.account_id, &device, req).await?,
+        lost::put_settings(&state, &auth.account_id, &auth.device_id, req).await?,
     ))
 }
 

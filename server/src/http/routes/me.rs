@@ -1,13 +1,13 @@
-//! `GET /v1/me`: the signed-in account.
+//! `GET /v1/me`: the signed-in account ([`crate::domain::accounts::me`]).
 
 use axum::extract::State;
 use axum::Json;
 use wallet_protocol::api::{paths, AccountProfile};
 use wallet_protocol::Problem;
 
-use crate::domain::error::{ApiError, ApiResult};
+use crate::domain::accounts;
+use crate::domain::error::ApiResult;
 use crate::domain::state::AppState;
-use crate::domain::wire::profile;
 use crate::http::extract::AuthenticatedDevice;
 
 /// The account of the signing device.
@@ -25,10 +25,7 @@ pub async fn me(
     State(state): State<AppState>,
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<AccountProfile>> {
-    let account = state
-        .store
-        .account(&auth.account_id)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("device {} has no account", auth.device_id)))?;
-    Ok(Json(profile(&account)?))
+    Ok(Json(
+        accounts::me(&state, &auth.account_id, &auth.device_id).await?,
+    ))
 }

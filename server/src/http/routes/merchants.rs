@@ -3,7 +3,7 @@
 //! orders, refunds and payment-code charges. The logic lives in [`crate::domain::pay`].
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::Json;
 use wallet_protocol::api::{
     paths, ChargeCodeRequest, MerchantCreateRequest, MerchantCreated, MerchantQr, Order,
@@ -14,17 +14,8 @@ use wallet_protocol::{ErrorCode, Problem};
 use crate::domain::error::ApiResult;
 use crate::domain::pay;
 use crate::domain::state::AppState;
-use crate::http::extract::{ApiJson, ApiPath, IdempotencyKey};
+use crate::http::extract::{ApiJson, ApiPath, IdempotencyKey, MerchantKey};
 use crate::http::path_id;
-use crate::store::MerchantRow;
-
-async fn merchant(
-    state: &AppState,
-    headers: &HeaderMap,
-    merchant_id: &str,
-) -> ApiResult<MerchantRow> {
-    pay::authenticate(state, headers, merchant_id).await
-}
 
 /// Create a merchant (sandbox only). The API key is shown once; the server keeps its hash.
 #[utoipa::path(
@@ -63,9 +54,9 @@ pub async fn create(
 pub async fn qr(
     State(state): State<AppState>,
     ApiPath(merchant_id): ApiPath<String>,
-    headers: HeaderMap,
+    MerchantKey(api_key): MerchantKey,
 ) -> ApiResult<Json<MerchantQr>> {
-    let m = merchant(&state, &headers, &merchant_id).await?;
+    let m = pay::authenticate(&state, api_key.as_deref(), &merchant_id).await?;
     Ok(Json(pay::merchant_qr(&m)?))
 }
 
@@ -88,10 +79,10 @@ pub async fn qr(
 pub async fn create_order(
     State(state): State<AppState>,
     ApiPath(merchant_id): ApiPath<String>,
-    headers: HeaderMap,
+    MerchantKey(api_key): MerchantKey,
     ApiJson(req): ApiJson<OrderCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<Order>)> {
-    let m = merchant(&state, &headers, &merchant_id).await?;
+    let m = pay::authenticate(&state, api_key.as_deref(), &merchant_id).await?;
     Ok((
         StatusCode::CREATED,
         Json(pay::create_order(&state, &m, req).await?),
@@ -113,9 +104,9 @@ pub async fn create_order(
 pub async fn list_orders(
     State(state): State<AppState>,
     ApiPath(merchant_id): ApiPath<String>,
-    headers: HeaderMap,
+    MerchantKey(api_key): MerchantKey,
 ) -> ApiResult<Json<OrderList>> {
-    let m = merchant(&state, &headers, &merchant_id).await?;
+    let m = pay::authenticate(&state, api_key.as_deref(), &merchant_id).await?;
     Ok(Json(OrderList {
         orders: pay::merchant_orders(&state, &m).await?,
     }))
@@ -137,9 +128,9 @@ pub async fn list_orders(
 pub async fn order(
     State(state): State<AppState>,
     ApiPath((merchant_id, order_id)): ApiPath<(String, String)>,
-    headers: HeaderMap,
+    MerchantKey(api_key): MerchantKey,
 ) -> ApiResult<Json<Order>> {
-    let m = merchant(&state, &headers, &merchant_id).await?;
+    let m = pay::authenticate(&state, api_key.as_deref(), &merchant_id).await?;
     path_id(&order_id, ErrorCode::OrderNotFound)?;
     Ok(Json(pay::merchant_order(&state, &m, &order_id).await?))
 }
@@ -169,11 +160,11 @@ pub async fn order(
 pub async fn refund(
     State(state): State<AppState>,
     ApiPath((merchant_id, order_id)): ApiPath<(String, String)>,
-    headers: HeaderMap,
+    MerchantKey(api_key): MerchantKey,
     key: IdempotencyKey,
     ApiJson(req): ApiJson<RefundRequest>,
 ) -> ApiResult<Json<Order>> {
-    let m = merchant(&state, &headers, &merchant_id).await?;
+    let m = pay::authenticate(&state, api_key.as_deref(), &merchant_id).await?;
     let key = key.required()?;
     path_id(&order_id, ErrorCode::OrderNotFound)?;
     Ok(Json(pay::refund(&state, &m, &order_id, key, req).await?))
@@ -203,11 +194,11 @@ pub async fn refund(
 pub async fn charge(
     State(state): State<AppState>,
     ApiPath(merchant_id): ApiPath<String>,
-    headers: HeaderMap,
+    MerchantKey(api_key): MerchantKey,
     key: IdempotencyKey,
     ApiJson(req): ApiJson<ChargeCodeRequest>,
 ) -> ApiResult<Json<Order>> {
-    let m = merchant(&state, &headers, &merchant_id).await?;
+    let m = pay::authenticate(&state, api_key.as_deref(), &merchant_id).await?;
     let key = key.required()?;
     Ok(Json(pay::charge(&state, &m, key, req).await?))
 }

@@ -1,17 +1,16 @@
 //! Top-ups, withdrawals, the balance and single operations (docs/rules.md §Ledger, §Paying). The logic lives in
-//! [`crate::domain::money`]; these handlers read the request and answer.
+//! [`crate::domain::money`] (one operation: [`crate::domain::operations`]); these handlers read
+//! the request and answer.
 
 use axum::extract::State;
 use axum::Json;
-use wallet_protocol::api::{
-    id_well_formed, paths, BalanceResponse, Operation, TopUpRequest, WithdrawRequest,
-};
-use wallet_protocol::{ErrorCode, Problem};
+use wallet_protocol::api::{paths, BalanceResponse, Operation, TopUpRequest, WithdrawRequest};
+use wallet_protocol::Problem;
 use zeroize::Zeroizing;
 
-use crate::domain::error::{ApiError, ApiResult};
-use crate::domain::money;
+use crate::domain::error::ApiResult;
 use crate::domain::state::AppState;
+use crate::domain::{money, operations};
 use crate::http::extract::{ApiPath, AuthenticatedDevice, IdempotencyKey};
 
 /// Top up the wallet from a bound card. Send an `Idempotency-Key`: a retry returns the first
@@ -107,14 +106,7 @@ pub async fn operation(
     ApiPath(operation_id): ApiPath<String>,
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<Operation>> {
-    let not_found = || ApiError::detail(ErrorCode::NotFound, "no such operation");
-    if !id_well_formed(&operation_id) {
-        return Err(not_found());
-    }
-    let row = state
-        .store
-        .operation(&auth.account_id, &operation_id)
-        .await?
-        .ok_or_else(not_found)?;
-    Ok(Json(money::operation(&state, &row).await?))
+    Ok(Json(
+        operations::operation(&state, &auth.account_id, &operation_id).await?,
+    ))
 }

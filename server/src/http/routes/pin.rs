@@ -1,25 +1,20 @@
 //! The payment PIN (docs/rules.md §Credentials): `GET/POST /v1/pin`, `POST /v1/pin/change`, and the reset with
-//! password + OTP (`POST /v1/pin/reset`, `POST /v1/pin/reset/{challenge_id}`).
+//! password + OTP (`POST /v1/pin/reset`, `POST /v1/pin/reset/{challenge_id}`). The logic lives
+//! in [`crate::domain::pin`].
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use wallet_protocol::api::{
-    otp_well_formed, paths, ChallengePurpose, ChallengeResponse, ChangePinRequest, PinResetRequest,
-    PinResetVerifyRequest, PinStatus, SetPinRequest,
+    paths, ChallengeResponse, ChangePinRequest, PinResetRequest, PinResetVerifyRequest, PinStatus,
+    SetPinRequest,
 };
-use wallet_protocol::{ErrorCode, PhoneNumber, Problem};
-use zeroize::Zeroizing;
+use wallet_protocol::Problem;
 
-use crate::config::{window_retry_after, OTP_MAX_ATTEMPTS};
-use crate::domain::error::{ApiError, ApiResult};
-use crate::domain::otp;
-use crate::domain::pin::{check_new_pin, hash_pin, verify_pin};
+use crate::domain::error::ApiResult;
+use crate::domain::pin;
 use crate::domain::state::AppState;
-use crate::domain::wire::wire_time;
 use crate::http::extract::{ApiPath, AuthenticatedDevice, ClientIp};
-use crate::secrets;
-use crate::store::CodeCheck;
 
 /// Whether a payment PIN is set, and until when it is locked.
 #[utoipa::path(
@@ -36,15 +31,7 @@ pub async fn pin_status(
     State(state): State<AppState>,
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<PinStatus>> {
-    let now = state.clock.unix();
-    let row = state.store.pin(&auth.account_id).await?;
-    Ok(Json(PinStatus {
-        set: row.is_some(),
-        locked_until: row
-            .and_then(|r| r.locked_until)
-            .filter(|u| *u > now)
-            .map(wire_time),
-    }))
+    Ok(Json(pin::status(&state, &auth.account_id).await?))
 }
 
 /// Set the first payment PIN.
@@ -65,17 +52,7 @@ pub async fn set_pin(
     auth: AuthenticatedDevice,
 ) -> ApiResult<StatusCode> {
     let req: SetPinRequest = auth.json()?;
-    let pin = Zeroizing::new(req.pin);
-    check_new_pin(&state, &auth.account_id, &pin).await?;
-    let hash = hash_pin(pin.to_string()).await?;
-    if !state
-        .store
-        .store_pin(&auth.account_id, hash, state.clock.unix(), true)
-        .await?
-    {
-        return Err(ErrorCode::PinAlreadySet.into());
-    }
-    tracing::info!(account = %auth.account_id, "payment PIN set");
+    pin::set(&state, &auth.account_id, req).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -99,15 +76,7 @@ pub async fn change_pin(
     auth: AuthenticatedDevice,
 ) -> ApiResult<StatusCode> {
     let req: ChangePinRequest = auth.json()?;
-    let (old, new) = (Zeroizing::new(req.old_pin), Zeroizing::new(req.new_pin));
-    check_new_pin(&state, &auth.account_id, &new).await?;
-    verify_pin(&state, &auth.account_id, &old).await?;
-    let hash = hash_pin(new.to_string()).await?;
-    state
-        .store
-        .store_pin(&auth.account_id, hash, state.clock.unix(), false)
-        .await?;
-    tracing::info!(account = %auth.account_id, "payment PIN changed");
+    pin::change(&state, &auth.account_id, req).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -130,44 +99,7 @@ pub async fn start_reset(
     auth: AuthenticatedDevice,
 ) -> ApiResult<(StatusCode, Json<ChallengeResponse>)> {
     let req: PinResetRequest = auth.json()?;
-    let password = Zeroizing::new(req.password);
-    let account = state
-        .store
-        .account(&auth.account_id)
-        .await?
-        .ok_or_else(|| ApiError::internal("account of a device is gone"))?;
-    let phone = PhoneNumber::parse(&account.phone).map_err(ApiError::internal)?;
-    let now = state.clock.unix();
-    let (max, window) = (
-        state.limits.login_failures_max,
-        state.limits.login_failure_window_secs,
-    );
-    // Password guesses here share the sign-in budget.
-    state
-        .store
-        .begin_login_attempt(phone.as_e164(), now, now - window, move |recent| {
-            window_retry_after(recent, now, max, window).map_or(Ok(()), Err)
-        })
-        .await?
-        .map_err(ApiError::rate_limited)?;
-    let stored = account.password_hash.clone();
-    let pw = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || secrets::verify_password(&pw, Some(&stored)))
-        .await
-        .map_err(ApiError::internal)?;
-    if !ok {
-        return Err(ErrorCode::CredentialsInvalid.into());
-    }
-    state.store.clear_login_attempts(phone.as_e164()).await?;
-    otp::admit_send(&state, &phone, &ip).await?;
-    let challenge = otp::issue(
-        &state,
-        &phone,
-        ChallengePurpose::PinReset,
-        Some(account.id),
-        None,
-    )
-    .await?;
+    let challenge = pin::start_reset(&state, &ip, &auth.account_id, req).await?;
     Ok((StatusCode::ACCEPTED, Json(challenge)))
 }
 
@@ -192,34 +124,6 @@ pub async fn finish_reset(
     auth: AuthenticatedDevice,
 ) -> ApiResult<StatusCode> {
     let req: PinResetVerifyRequest = auth.json()?;
-    let (code, new_pin) = (Zeroizing::new(req.code), Zeroizing::new(req.new_pin));
-    if !otp_well_formed(&code) {
-        return Err(ErrorCode::OtpFormatInvalid.into());
-    }
-    check_new_pin(&state, &auth.account_id, &new_pin).await?;
-    let hash = hash_pin(new_pin.to_string()).await?;
-    let (id, c) = (challenge_id.clone(), code.to_string());
-    let outcome = state
-        .store
-        .reset_pin_with_challenge(
-            &challenge_id,
-            &auth.account_id,
-            state.clock.unix(),
-            OTP_MAX_ATTEMPTS,
-            move |stored| secrets::otp_matches(&id, &c, stored),
-            hash,
-        )
-        .await?;
-    match outcome {
-        CodeCheck::Confirmed(_) => {
-            tracing::info!(account = %auth.account_id, "payment PIN reset");
-            Ok(StatusCode::NO_CONTENT)
-        }
-        CodeCheck::NotFound => Err(ErrorCode::ChallengeNotFound.into()),
-        CodeCheck::Expired => Err(ErrorCode::OtpExpired.into()),
-        CodeCheck::Wrong { tries_left } => Err(ApiError::detail(
-            ErrorCode::OtpInvalid,
-            format!("{tries_left} tries left."),
-        )),
-    }
+    pin::finish_reset(&state, &auth.account_id, &challenge_id, req).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use wallet_protocol::ErrorCode;
 
 use crate::domain::error::{ApiError, ApiResult};
+use crate::domain::sandbox::ensure_sandbox;
 use crate::domain::state::AppState;
 
 pub const SCRIPT_PATH: &str = "/pos/pos.js";
@@ -29,14 +30,6 @@ const MAX_PAYLOAD: usize = 512;
 /// Only our own files run on the page; it talks only to this server.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
      connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-fn sandbox_only(state: &AppState) -> ApiResult<()> {
-    if state.sandbox {
-        Ok(())
-    } else {
-        Err(ApiError::new(ErrorCode::SandboxOnly))
-    }
-}
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     let mut res = body.into_response();
@@ -59,17 +52,17 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 }
 
 pub async fn page(State(state): State<AppState>) -> ApiResult<Response> {
-    sandbox_only(&state)?;
+    ensure_sandbox(&state)?;
     Ok(asset("text/html; charset=utf-8", PAGE))
 }
 
 pub async fn script(State(state): State<AppState>) -> ApiResult<Response> {
-    sandbox_only(&state)?;
+    ensure_sandbox(&state)?;
     Ok(asset("text/javascript; charset=utf-8", SCRIPT))
 }
 
 pub async fn style(State(state): State<AppState>) -> ApiResult<Response> {
-    sandbox_only(&state)?;
+    ensure_sandbox(&state)?;
     Ok(asset("text/css; charset=utf-8", STYLE))
 }
 
@@ -83,7 +76,7 @@ pub async fn qr_svg(
     State(state): State<AppState>,
     query: Result<Query<QrQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Response> {
-    sandbox_only(&state)?;
+    ensure_sandbox(&state)?;
     let Query(q) = query?;
     if q.payload.is_empty() || q.payload.len() > MAX_PAYLOAD {
         return Err(ApiError::detail(

@@ -1,4 +1,5 @@
-//! `GET /v1/sandbox/outbox?phone=P`: the SMS outbox for testers, sandbox mode only.
+//! `GET /v1/sandbox/outbox?phone=P`: the SMS outbox for testers, sandbox mode only
+//! ([`crate::domain::sandbox`]).
 
 use axum::extract::{Query, State};
 use axum::http::Uri;
@@ -6,11 +7,11 @@ use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use wallet_protocol::api::{paths, Outbox};
-use wallet_protocol::{ErrorCode, PhoneNumber, Problem};
+use wallet_protocol::Problem;
 
-use crate::domain::error::{ApiError, ApiResult};
+use crate::domain::error::ApiResult;
+use crate::domain::sandbox;
 use crate::domain::state::AppState;
-use crate::ports::sms;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct OutboxQuery {
@@ -31,11 +32,8 @@ pub struct OutboxQuery {
     )
 )]
 pub async fn sandbox_outbox(State(state): State<AppState>, uri: Uri) -> ApiResult<Json<Outbox>> {
-    if !state.sandbox {
-        return Err(ApiError::new(ErrorCode::SandboxOnly));
-    }
+    // Before the query is read: outside the sandbox every request answers `SANDBOX_ONLY`.
+    sandbox::ensure_sandbox(&state)?;
     let Query(query) = Query::<OutboxQuery>::try_from_uri(&uri)?;
-    let phone = PhoneNumber::parse(&query.phone)
-        .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
-    Ok(Json(sms::read_outbox(&state.store, &phone).await?))
+    Ok(Json(sandbox::outbox(&state, &query.phone).await?))
 }
