@@ -92,12 +92,7 @@ where
     signing::verify(&key, &signed, req.signature)
         .map_err(|_| ApiError::new(ErrorCode::SignatureInvalid))?;
 
-    let forget_before = now - signing::NONCE_TTL_SECS;
-    match state
-        .store
-        .accept_nonce(&device.id, req.nonce, now, forget_before)
-        .await?
-    {
+    match state.store.accept_nonce(&device.id, req.nonce, now).await? {
         NonceOutcome::Accepted => Ok((
             SignedDevice {
                 device_id: device.id,

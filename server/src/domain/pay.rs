@@ -404,8 +404,8 @@ pub async fn charge(
         .await?
         .ok_or_else(invalid)?;
     // Codes of a frozen account's devices (made offline before the freeze, too) stay indexed
-    // while it is frozen, so the merchant hears why.
-    crate::domain::standing::ensure_active(state, &hit.account_id).await?;
+    // while it is frozen, so the merchant hears why: the charge's transaction answers `Frozen`
+    // before it looks at the device.
     let settings = effective_settings(state, &hit.account_id).await?;
     let now = now.timestamp();
     let order_id = secrets::new_id("ord");
@@ -441,7 +441,6 @@ pub async fn charge(
             now,
             day_start: day_start_cst(now),
             daily_limit: state.limits.payment_daily_limit_fen,
-            forget_before_step: now_step - WINDOW_STEPS - 1,
         })
         .await?;
     let row = match outcome {
@@ -933,6 +932,14 @@ pub async fn paycode_ticker(state: AppState) {
         // Seeds issued through other instances join within a step even if no code misses.
         if let Err(e) = catch_up_paycodes(&state, None).await {
             tracing::warn!(error = %e, "payment-code index catch-up failed");
+        }
+        let nonces_before = now.timestamp() - wallet_protocol::signing::NONCE_TTL_SECS;
+        if let Err(e) = state
+            .store
+            .forget_spent(nonces_before, step - WINDOW_STEPS - 1)
+            .await
+        {
+            tracing::warn!(error = %e, "forgetting spent nonces and codes failed");
         }
         let next = paycode::step_end(step) + chrono::Duration::seconds(2);
         let wait = (next - state.clock.now())

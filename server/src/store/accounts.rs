@@ -350,9 +350,9 @@ pub(super) fn accept_nonce(
     device_id: &str,
     nonce: &str,
     now: i64,
-    forget_before: i64,
 ) -> Result<NonceOutcome, StoreError> {
-    let tx = c.transaction_with_behavior(Behavior::Immediate)?;
+    // Only this device's requests (and its revocation, which updates the same row) wait.
+    let tx = c.transaction_locking(&[device_id])?;
     let touched = tx.execute(
         "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
         params![device_id, now],
@@ -360,10 +360,6 @@ pub(super) fn accept_nonce(
     if touched == 0 {
         return Ok(NonceOutcome::Revoked);
     }
-    tx.execute(
-        "DELETE FROM device_nonces WHERE device_id = ?1 AND seen_at < ?2",
-        params![device_id, forget_before],
-    )?;
     let inserted = tx.execute(
         "INSERT INTO device_nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3)
          ON CONFLICT DO NOTHING",

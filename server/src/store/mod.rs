@@ -353,22 +353,33 @@ impl Store {
     }
 
     /// Records a nonce for a device (refusing a repeat) and marks the device seen, unless it was
-    /// revoked meanwhile. Nonces older than `forget_before` are pruned.
+    /// revoked meanwhile. Old nonces go in [`Store::forget_spent`].
     pub async fn accept_nonce(
         &self,
         device_id: &str,
         nonce: &str,
         now: i64,
-        forget_before: i64,
     ) -> Result<NonceOutcome, StoreError> {
         let (device_id, nonce) = (device_id.to_owned(), nonce.to_owned());
-        on_backend!(self, |c| accounts::accept_nonce(
-            c,
-            &device_id,
-            &nonce,
-            now,
-            forget_before
-        ))
+        on_backend!(self, |c| accounts::accept_nonce(c, &device_id, &nonce, now))
+    }
+
+    /// Housekeeping off the request path: forgets nonces seen before `nonces_before` (their
+    /// timestamps are refused anyway) and payment-code uses of steps before `steps_before`
+    /// (their codes are out of the window). Answers how many rows went.
+    pub async fn forget_spent(
+        &self,
+        nonces_before: i64,
+        steps_before: i64,
+    ) -> Result<usize, StoreError> {
+        on_backend!(self, |c| {
+            let nonces = c.execute(
+                "DELETE FROM device_nonces WHERE seen_at < ?1",
+                [nonces_before],
+            )?;
+            let uses = c.execute("DELETE FROM paycode_uses WHERE step < ?1", [steps_before])?;
+            Ok(nonces + uses)
+        })
     }
 
     /// The account's devices that are not revoked, most recently enrolled first.

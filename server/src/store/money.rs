@@ -1028,18 +1028,23 @@ pub(super) fn post(
         if *amount == 0 {
             continue;
         }
-        tx.execute(
-            "INSERT INTO ledger_accounts (id, kind, currency, balance) VALUES (?1, ?2, ?3, 0)
-             ON CONFLICT (id) DO NOTHING",
-            params![account, account_kind, currency],
+        // One statement for an account that exists (nearly always); the first posting makes
+        // it. The schema's CHECK refuses a customer or clearing balance below zero either way
+        // (an upsert alone would not do: both engines check the candidate row first).
+        let moved = tx.execute(
+            "UPDATE ledger_accounts SET balance = balance + ?2 WHERE id = ?1",
+            params![account, amount],
         )?;
+        if moved == 0 {
+            tx.execute(
+                "INSERT INTO ledger_accounts (id, kind, currency, balance) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET balance = ledger_accounts.balance + excluded.balance",
+                params![account, account_kind, currency, amount],
+            )?;
+        }
         tx.execute(
             "INSERT INTO ledger_entries (transaction_id, ledger_account, amount, currency) VALUES (?1, ?2, ?3, ?4)",
             params![tx_id, account, amount, currency],
-        )?;
-        tx.execute(
-            "UPDATE ledger_accounts SET balance = balance + ?2 WHERE id = ?1",
-            params![account, amount],
         )?;
     }
     Ok(())

@@ -196,8 +196,6 @@ pub struct NewCharge {
     pub now: i64,
     pub day_start: i64,
     pub daily_limit: i64,
-    /// Uses of codes from steps before this are forgotten (they can no longer be accepted).
-    pub forget_before_step: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -523,12 +521,6 @@ impl Store {
     /// fits the payer's no-PIN limits, or leaves the order open for the payer's PIN.
     pub async fn charge_code(&self, ch: NewCharge) -> Result<ChargeOutcome, StoreError> {
         on_backend!(self, |c| {
-            // Housekeeping on its own, before the locks: concurrent charges would otherwise
-            // queue on each other's deletions.
-            c.execute(
-                "DELETE FROM paycode_uses WHERE step < ?1",
-                [ch.forget_before_step],
-            )?;
             let request_key = format!("mreq:{}:{}", ch.merchant_id, ch.idempotency_key);
             // The payer's writers and retries of the same merchant request wait; nobody else.
             let tx = c.transaction_locking(&[&ch.account_id, &request_key])?;
