@@ -86,6 +86,8 @@ run_bench() {
         load_cpu="$(awk '{printf "%.2f", $1 + $2}' "$WORK/time")"
         for p in "${PIDS[@]}"; do server_cpu="$(awk -v a="$server_cpu" -v b="$(cpu_secs "$p")" 'BEGIN {printf "%.2f", a + b}')"; done
         stop_instances
+        # The backends exit when the instances' connections close; the postmaster reaps them.
+        sleep 2
         local pg_cpu="null"
         [[ "$backend" == sqlite ]] || pg_cpu="$(awk -v a="$pg_before" -v b="$(cpu_secs "$(postmaster_pid)")" 'BEGIN {printf "%.2f", b - a}')"
         echo "${result%\}},\"backend\":\"$backend\",\"instances\":$n,\"cpu_s\":{\"servers\":$server_cpu,\"postgres\":$pg_cpu,\"load\":$load_cpu}}" | tee -a "$OUT"
