@@ -845,6 +845,16 @@ impl Store {
     /// one consistent snapshot.
     pub async fn ledger_check(&self) -> Result<Result<LedgerTotals, String>, StoreError> {
         on_backend!(self, |c| {
+            if c.is_postgres() {
+                // Fresh statistics first: on tables filled since autovacuum last looked, the
+                // planner would otherwise nest the check's subqueries (quadratic). Best effort:
+                // a role that may not analyse still gets its (slower) check.
+                if let Err(e) = c.execute_batch(
+                    "ANALYZE operations, orders, ledger_transactions, ledger_entries, ledger_accounts",
+                ) {
+                    tracing::warn!(error = %e, "ANALYZE before the ledger check failed");
+                }
+            }
             // One snapshot for every query of the check, beside a running server.
             let tx = c.transaction_with_behavior(Behavior::Snapshot)?;
             let verdict = ledger_check(&tx)?;
