@@ -19,13 +19,25 @@ with_secret_service() {
     XDG_RUNTIME_DIR="$(mktemp -d /tmp/wallet-xdg.XXXXXX)"; chmod 700 "$XDG_RUNTIME_DIR"
     export XDG_RUNTIME_DIR
   fi
-  # A throwaway keyring in its own data dir, unlocked with a throwaway password.
+  # A throwaway keyring in its own data dir, unlocked with a throwaway password. The session bus
+  # starts it on the first Secret Service call through our own service file, which starts it
+  # unlocked: if gnome-keyring-daemon crashes under parallel tests (it has, twice), the next
+  # call starts it again on the same keyring, unlocked, instead of Debian's service file
+  # starting a locked one that refuses every item.
   local keyring_home; keyring_home="$(mktemp -d /tmp/wallet-keyring.XXXXXX)"
-  XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
-    eval "$(printf wallet-session | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
-    export GNOME_KEYRING_CONTROL
-    export WALLET_SECRET_SERVICE_READY=1
-    exec "$@"' bash "$@"
+  mkdir -p "$keyring_home/dbus-services"
+  printf '#!/bin/sh\nexport XDG_DATA_HOME="%s"\nprintf wallet-session | exec gnome-keyring-daemon --unlock --foreground --components=secrets\n' \
+    "$keyring_home" >"$keyring_home/secrets.sh"
+  chmod +x "$keyring_home/secrets.sh"
+  printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=%s\n' "$keyring_home/secrets.sh" \
+    >"$keyring_home/dbus-services/org.freedesktop.secrets.service"
+  printf '%s\n' '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"' \
+    ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">' '<busconfig>' \
+    "  <servicedir>$keyring_home/dbus-services</servicedir>" \
+    '  <include>/usr/share/dbus-1/session.conf</include>' '</busconfig>' \
+    >"$keyring_home/session.conf"
+  XDG_DATA_HOME="$keyring_home" dbus-run-session --config-file="$keyring_home/session.conf" -- \
+    bash -c 'export WALLET_SECRET_SERVICE_READY=1; exec "$@"' bash "$@"
 }
 
 # A private, throwaway PostgreSQL 15 cluster for the provider's PostgreSQL backend tests.

@@ -1066,7 +1066,7 @@ async fn the_store_refuses_money_inside_the_transaction() {
     };
     let begin = |op| {
         app.store.begin_operation(op, now, day, move |op, facts| {
-            rules::admit(op, facts, rule, now)
+            rules::admit(op.kind, op.amount, facts, rule, now)
         })
     };
 

@@ -84,7 +84,8 @@ pub async fn withdraw(
     if let Some(existing) = existing_operation(state, account_id, key, &hash).await? {
         return Ok(existing);
     }
-    crate::domain::standing::ensure_outflow_allowed(state, account_id, amount).await?;
+    crate::domain::standing::ensure_outflow_allowed(state, account_id, OpKind::Withdrawal, amount)
+        .await?;
     verify_pin(state, account_id, &req.pin).await?;
     let l = &state.limits;
     let op = NewOperation {
@@ -190,7 +191,7 @@ async fn run_operation(
     let row = match state
         .store
         .begin_operation(op, now, day_start_cst(now), move |op, facts| {
-            rules::admit(op, facts, limits, now)
+            rules::admit(op.kind, op.amount, facts, limits, now)
         })
         .await?
     {

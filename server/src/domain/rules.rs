@@ -4,8 +4,8 @@
 //! without a database, and are the same on every storage engine.
 
 use crate::store::{
-    AdmissionFacts, Leg, NewOperation, OpKind, OpStatus, OperationRow, Refusal, Resolution,
-    Settlement, CLEARING_ACCOUNT, FEES_ACCOUNT,
+    AdmissionFacts, Leg, OpKind, OpStatus, OperationRow, Refusal, Resolution, Settlement,
+    CLEARING_ACCOUNT, FEES_ACCOUNT,
 };
 
 /// The limits an operation is admitted under.
@@ -17,33 +17,56 @@ pub struct AdmissionLimits {
     pub cooling_off: i64,
 }
 
-/// May this top-up or withdrawal start? A frozen account moves nothing; a withdrawal over the
-/// cooling-off limit waits for the cooling-off to end; the day's total stays under its limit;
-/// a withdrawal never takes more than the balance.
+/// May an operation of `kind` for `amount` start? A frozen account moves nothing; an outflow
+/// to a card or another user (withdrawal, transfer) over the cooling-off limit waits for the
+/// cooling-off to end; the day's total of the kind stays under its limit; an outflow never
+/// takes more than the balance.
 pub fn admit(
-    op: &NewOperation,
+    kind: OpKind,
+    amount: i64,
     facts: &AdmissionFacts,
     limits: AdmissionLimits,
     now: i64,
 ) -> Result<(), Refusal> {
-    if facts.frozen {
-        return Err(Refusal::Frozen);
-    }
-    if let Some(until) = facts.cooling_off_until {
-        if op.kind == OpKind::Withdrawal && until > now && op.amount > limits.cooling_off {
-            return Err(Refusal::CoolingOff { until });
-        }
-    }
+    standing(kind, amount, facts, limits.cooling_off, now)?;
+    let outflow = is_outflow(kind);
     let remaining = limits.daily.saturating_sub(facts.used_today).max(0);
-    if op.amount > remaining {
+    if amount > remaining {
         return Err(Refusal::DailyLimit { remaining });
     }
-    if op.kind == OpKind::Withdrawal && facts.balance < op.amount {
+    if outflow && facts.balance < amount {
         return Err(Refusal::BalanceInsufficient {
             balance: facts.balance,
         });
     }
     Ok(())
+}
+
+/// Money that leaves the wallet for a card or another user: what the cooling-off and the
+/// balance check apply to.
+fn is_outflow(kind: OpKind) -> bool {
+    matches!(kind, OpKind::Withdrawal | OpKind::TransferOut)
+}
+
+/// The account's standing alone (the first part of [`admit`], also checked early, before a
+/// PIN is asked for): frozen moves nothing; during a cooling-off an outflow over
+/// `cooling_off_limit` waits.
+pub fn standing(
+    kind: OpKind,
+    amount: i64,
+    facts: &AdmissionFacts,
+    cooling_off_limit: i64,
+    now: i64,
+) -> Result<(), Refusal> {
+    if facts.frozen {
+        return Err(Refusal::Frozen);
+    }
+    match facts.cooling_off_until {
+        Some(until) if is_outflow(kind) && until > now && amount > cooling_off_limit => {
+            Err(Refusal::CoolingOff { until })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// What the ledger posts when the bank answers `resolution` for `op`, settling with the
@@ -114,20 +137,6 @@ pub fn settle(op: &OperationRow, resolution: &Resolution, settlement: &str) -> O
 mod tests {
     use super::*;
 
-    fn op(kind: OpKind, amount: i64) -> NewOperation {
-        NewOperation {
-            id: "op_1".into(),
-            account_id: "acc_1".into(),
-            kind,
-            amount,
-            fee: 0,
-            currency: "CNY".into(),
-            card_id: "card_1".into(),
-            idempotency_key: "k".into(),
-            request_hash: "h".into(),
-        }
-    }
-
     const LIMITS: AdmissionLimits = AdmissionLimits {
         daily: 10_000,
         cooling_off: 500,
@@ -149,7 +158,7 @@ mod tests {
             ..facts(0, 0)
         };
         assert_eq!(
-            admit(&op(OpKind::Withdrawal, 100), &frozen, LIMITS, 0),
+            admit(OpKind::Withdrawal, 100, &frozen, LIMITS, 0),
             Err(Refusal::Frozen)
         );
         let cooling = AdmissionFacts {
@@ -157,37 +166,25 @@ mod tests {
             ..facts(10_000, 0)
         };
         assert_eq!(
-            admit(&op(OpKind::Withdrawal, 501), &cooling, LIMITS, 10),
+            admit(OpKind::Withdrawal, 501, &cooling, LIMITS, 10),
             Err(Refusal::CoolingOff { until: 50 })
         );
+        assert_eq!(admit(OpKind::Withdrawal, 500, &cooling, LIMITS, 10), Ok(()));
+        assert_eq!(admit(OpKind::Withdrawal, 501, &cooling, LIMITS, 50), Ok(()));
+        assert_eq!(admit(OpKind::Topup, 5_000, &cooling, LIMITS, 10), Ok(()));
         assert_eq!(
-            admit(&op(OpKind::Withdrawal, 500), &cooling, LIMITS, 10),
-            Ok(())
-        );
-        assert_eq!(
-            admit(&op(OpKind::Withdrawal, 501), &cooling, LIMITS, 50),
-            Ok(())
-        );
-        assert_eq!(
-            admit(&op(OpKind::Topup, 5_000), &cooling, LIMITS, 10),
-            Ok(())
-        );
-        assert_eq!(
-            admit(&op(OpKind::Topup, 2_001), &facts(0, 8_000), LIMITS, 0),
+            admit(OpKind::Topup, 2_001, &facts(0, 8_000), LIMITS, 0),
             Err(Refusal::DailyLimit { remaining: 2_000 })
         );
         assert_eq!(
-            admit(&op(OpKind::Topup, 1), &facts(0, 12_000), LIMITS, 0),
+            admit(OpKind::Topup, 1, &facts(0, 12_000), LIMITS, 0),
             Err(Refusal::DailyLimit { remaining: 0 })
         );
         assert_eq!(
-            admit(&op(OpKind::Withdrawal, 301), &facts(300, 0), LIMITS, 0),
+            admit(OpKind::Withdrawal, 301, &facts(300, 0), LIMITS, 0),
             Err(Refusal::BalanceInsufficient { balance: 300 })
         );
-        assert_eq!(
-            admit(&op(OpKind::Topup, 301), &facts(300, 0), LIMITS, 0),
-            Ok(())
-        );
+        assert_eq!(admit(OpKind::Topup, 301, &facts(300, 0), LIMITS, 0), Ok(()));
     }
 
     fn row(kind: OpKind, amount: i64, fee: i64) -> OperationRow {

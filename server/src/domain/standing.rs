@@ -5,8 +5,10 @@ use chrono::SecondsFormat;
 use wallet_protocol::api::SecurityEventKind;
 use wallet_protocol::{ErrorCode, Money, Problem};
 
+use crate::domain::rules;
 use crate::domain::wire::wire_time;
 use crate::domain::{ApiError, ApiResult, AppState};
+use crate::store::{AdmissionFacts, OpKind, Refusal};
 
 /// Refuses money movement (and a phone-number change) on a frozen account (`ACCOUNT_FROZEN`).
 pub async fn ensure_active(state: &AppState, account_id: &str) -> ApiResult<()> {
@@ -30,24 +32,27 @@ pub(crate) fn frozen() -> ApiError {
     )
 }
 
-/// Refuses a withdrawal (or transfer) of `amount` fen above the cooling-off limit while a
-/// cooling-off runs (`COOLING_OFF` with the end time and `retry_after_secs`). Checks frozen too.
+/// The early check of an outflow of `amount` fen (before the PIN is asked for), by
+/// [`rules::standing`]: `ACCOUNT_FROZEN`, or `COOLING_OFF` with the end time and
+/// `retry_after_secs`. The operation's transaction decides again on what it sees.
 pub async fn ensure_outflow_allowed(
     state: &AppState,
     account_id: &str,
+    kind: OpKind,
     amount: i64,
 ) -> ApiResult<()> {
     let guard = state.store.account_guard(account_id).await?;
-    if guard.frozen_at.is_some() {
-        return Err(frozen());
-    }
-    match guard.cooling_off_until {
-        Some(until)
-            if until > state.clock.unix() && amount > state.limits.cooling_off_limit_fen =>
-        {
-            Err(cooling_off(state, account_id, until))
-        }
-        _ => Ok(()),
+    let facts = AdmissionFacts {
+        frozen: guard.frozen_at.is_some(),
+        cooling_off_until: guard.cooling_off_until,
+        used_today: 0,
+        balance: 0,
+    };
+    let limit = state.limits.cooling_off_limit_fen;
+    match rules::standing(kind, amount, &facts, limit, state.clock.unix()) {
+        Ok(()) => Ok(()),
+        Err(Refusal::CoolingOff { until }) => Err(cooling_off(state, account_id, until)),
+        Err(_) => Err(frozen()),
     }
 }
 

@@ -28,9 +28,10 @@ use crate::config::{day_start_cst, window_retry_after};
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::money::{existing_operation, operations_wire};
 use crate::domain::pin::verify_pin;
+use crate::domain::rules::{self, AdmissionLimits};
 use crate::domain::state::AppState;
 use crate::secrets;
-use crate::store::{AccountRow, NewTransfer, TransferOutcome};
+use crate::store::{AccountRow, NewTransfer, OpKind, TransferOutcome};
 
 /// The longest note, in characters.
 pub const NOTE_MAX_CHARS: usize = 50;
@@ -164,28 +165,34 @@ pub async fn transfer(
     if let Some(existing) = existing_operation(state, account_id, key, &hash).await? {
         return Ok(existing);
     }
-    crate::domain::standing::ensure_outflow_allowed(state, account_id, amount).await?;
+    crate::domain::standing::ensure_outflow_allowed(state, account_id, OpKind::TransferOut, amount)
+        .await?;
     verify_pin(state, account_id, &req.pin).await?;
     let to = recipient(state, account_id, &phone).await?;
     let now = state.clock.unix();
+    let limits = AdmissionLimits {
+        daily: l.transfer_daily_limit_fen,
+        cooling_off: l.cooling_off_limit_fen,
+    };
     let outcome = state
         .store
-        .transfer(NewTransfer {
-            transfer_id: secrets::new_id("tr"),
-            out_id: secrets::new_id("op"),
-            in_id: secrets::new_id("op"),
-            from_account: account_id.to_owned(),
-            to_account: to.id.clone(),
-            amount,
-            currency: Currency::Cny.code().to_owned(),
-            note,
-            idempotency_key: key.to_owned(),
-            request_hash: hash,
-            now,
-            day_start: day_start_cst(now),
-            daily_limit: l.transfer_daily_limit_fen,
-            cooling_off_limit: l.cooling_off_limit_fen,
-        })
+        .transfer(
+            NewTransfer {
+                transfer_id: secrets::new_id("tr"),
+                out_id: secrets::new_id("op"),
+                in_id: secrets::new_id("op"),
+                from_account: account_id.to_owned(),
+                to_account: to.id.clone(),
+                amount,
+                currency: Currency::Cny.code().to_owned(),
+                note,
+                idempotency_key: key.to_owned(),
+                request_hash: hash,
+                now,
+                day_start: day_start_cst(now),
+            },
+            move |facts| rules::admit(OpKind::TransferOut, amount, facts, limits, now),
+        )
         .await?;
     let row = match outcome {
         TransferOutcome::Sent(row) => {

@@ -593,8 +593,6 @@ async fn transfers_recheck_their_guards_inside_the_transaction(store: Store) {
             request_hash: hash.into(),
             now,
             day_start: crate::config::day_start_cst(now),
-            daily_limit: 8_000,
-            cooling_off_limit: 500,
         }
     };
     let live = |id: &str| {
@@ -608,7 +606,13 @@ async fn transfers_recheck_their_guards_inside_the_transaction(store: Store) {
         .freeze(&b, FreezeScope::AllBut("dev_2".into()), "test", NOW)
         .await
         .unwrap();
-    let out = store.transfer(send("key-1", 100, "h1", NOW)).await.unwrap();
+    let out = store
+        .transfer(
+            send("key-1", 100, "h1", NOW),
+            transfer_rule("key-1", 100, "h1", NOW),
+        )
+        .await
+        .unwrap();
     assert_eq!(out, TransferOutcome::RecipientUnavailable);
     store
         .unfreeze(&b, live("dev_2").await, NOW, NOW)
@@ -618,16 +622,34 @@ async fn transfers_recheck_their_guards_inside_the_transaction(store: Store) {
         .freeze(&a, FreezeScope::AllBut("dev_1".into()), "test", NOW)
         .await
         .unwrap();
-    let out = store.transfer(send("key-1", 100, "h1", NOW)).await.unwrap();
+    let out = store
+        .transfer(
+            send("key-1", 100, "h1", NOW),
+            transfer_rule("key-1", 100, "h1", NOW),
+        )
+        .await
+        .unwrap();
     assert_eq!(out, TransferOutcome::Frozen);
     // Unfrozen into a cooling-off: at most ¥5.00 (here) a transfer.
     store
         .unfreeze(&a, live("dev_1").await, NOW, NOW + 100)
         .await
         .unwrap();
-    let out = store.transfer(send("key-1", 501, "h1", NOW)).await.unwrap();
+    let out = store
+        .transfer(
+            send("key-1", 501, "h1", NOW),
+            transfer_rule("key-1", 501, "h1", NOW),
+        )
+        .await
+        .unwrap();
     assert_eq!(out, TransferOutcome::CoolingOff { until: NOW + 100 });
-    let out = store.transfer(send("key-1", 500, "h1", NOW)).await.unwrap();
+    let out = store
+        .transfer(
+            send("key-1", 500, "h1", NOW),
+            transfer_rule("key-1", 500, "h1", NOW),
+        )
+        .await
+        .unwrap();
     let TransferOutcome::Sent(first) = out else {
         panic!("{out:?}")
     };
@@ -646,26 +668,47 @@ async fn transfers_recheck_their_guards_inside_the_transaction(store: Store) {
     );
     assert_eq!(first.note.as_deref(), Some("午饭"));
     // The key answers the first transfer, or refuses another request.
-    let again = store.transfer(send("key-1", 500, "h1", NOW)).await.unwrap();
+    let again = store
+        .transfer(
+            send("key-1", 500, "h1", NOW),
+            transfer_rule("key-1", 500, "h1", NOW),
+        )
+        .await
+        .unwrap();
     assert_eq!(again, TransferOutcome::Existing(first.clone()));
-    let other = store.transfer(send("key-1", 600, "h2", NOW)).await.unwrap();
+    let other = store
+        .transfer(
+            send("key-1", 600, "h2", NOW),
+            transfer_rule("key-1", 600, "h2", NOW),
+        )
+        .await
+        .unwrap();
     assert_eq!(other, TransferOutcome::KeyReused);
 
     // The day's limit (8,000 here), then the balance.
     let later = NOW + 200;
     let out = store
-        .transfer(send("key-2", 7_501, "h3", later))
+        .transfer(
+            send("key-2", 7_501, "h3", later),
+            transfer_rule("key-2", 7_501, "h3", later),
+        )
         .await
         .unwrap();
     assert_eq!(out, TransferOutcome::DailyLimit { remaining: 7_500 });
     let out = store
-        .transfer(send("key-3", 7_500, "h4", later))
+        .transfer(
+            send("key-3", 7_500, "h4", later),
+            transfer_rule("key-3", 7_500, "h4", later),
+        )
         .await
         .unwrap();
     assert!(matches!(out, TransferOutcome::Sent(_)), "{out:?}");
     let next_day = later + 86_400;
     let out = store
-        .transfer(send("key-4", 2_001, "h5", next_day))
+        .transfer(
+            send("key-4", 2_001, "h5", next_day),
+            transfer_rule("key-4", 2_001, "h5", next_day),
+        )
         .await
         .unwrap();
     assert_eq!(out, TransferOutcome::BalanceInsufficient { balance: 2_000 });
@@ -790,4 +833,30 @@ fn approve(op: &OperationRow) -> Option<Settlement> {
         failure: None,
         posting: Some((kind, legs)),
     })
+}
+
+/// A transfer rule for the store's tests (the real one is `domain::rules::admit`, tested
+/// there): frozen, then ¥5.00 a transfer during a cooling-off, ¥80.00 a day, the balance.
+fn transfer_rule(
+    _key: &str,
+    amount: i64,
+    _hash: &str,
+    now: i64,
+) -> impl FnOnce(&AdmissionFacts) -> Result<(), Refusal> + Send + 'static {
+    move |f| {
+        if f.frozen {
+            return Err(Refusal::Frozen);
+        }
+        if let Some(until) = f.cooling_off_until.filter(|u| *u > now && amount > 500) {
+            return Err(Refusal::CoolingOff { until });
+        }
+        let remaining = (8_000 - f.used_today).max(0);
+        if amount > remaining {
+            return Err(Refusal::DailyLimit { remaining });
+        }
+        if f.balance < amount {
+            return Err(Refusal::BalanceInsufficient { balance: f.balance });
+        }
+        Ok(())
+    }
 }

@@ -13,7 +13,7 @@ use wallet_protocol::phone::mask_e164;
 
 use super::money::{
     account_balance, daily_total, op_from, operation_by_key, operation_row, post, wallet_account,
-    OpKind, OperationRow, OP_COLUMNS,
+    AdmissionFacts, OpKind, OperationRow, Refusal, OP_COLUMNS,
 };
 use super::{Admission, Backend, Store, StoreError};
 
@@ -34,8 +34,6 @@ pub struct NewTransfer {
     pub request_hash: String,
     pub now: i64,
     pub day_start: i64,
-    pub daily_limit: i64,
-    pub cooling_off_limit: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,9 +61,13 @@ pub enum TransferOutcome {
 }
 
 impl Store {
-    /// Makes a transfer in one transaction (see the module docs).
-    pub async fn transfer(&self, t: NewTransfer) -> Result<TransferOutcome, StoreError> {
-        on_backend!(self, |c| transfer(c, &t))
+    /// Makes a transfer in one transaction (see the module docs): reads the sender's
+    /// [`AdmissionFacts`] there and lets `admit` (the domain's rule) decide.
+    pub async fn transfer<A>(&self, t: NewTransfer, admit: A) -> Result<TransferOutcome, StoreError>
+    where
+        A: FnOnce(&AdmissionFacts) -> Result<(), Refusal> + Send + 'static,
+    {
+        on_backend!(self, |c| transfer(c, &t, admit))
     }
 
     /// Atomically counts the device's recipient look-ups since `since`, asks `admit`, and
@@ -142,7 +144,11 @@ fn party(c: &Db, account_id: &str) -> Result<Option<(String, String, bool)>, Sto
     .optional()
 }
 
-fn transfer(c: &mut Db, t: &NewTransfer) -> Result<TransferOutcome, StoreError> {
+fn transfer(
+    c: &mut Db,
+    t: &NewTransfer,
+    admit: impl FnOnce(&AdmissionFacts) -> Result<(), Refusal>,
+) -> Result<TransferOutcome, StoreError> {
     // Both accounts, locked in one order: transfers both ways at once cannot deadlock.
     let tx = c.transaction_locking(&[&t.from_account, &t.to_account])?;
     if let Some(existing) = operation_by_key(&tx, &t.from_account, &t.idempotency_key)? {
@@ -157,15 +163,25 @@ fn transfer(c: &mut Db, t: &NewTransfer) -> Result<TransferOutcome, StoreError> 
             "a transfer to the sender's own account reached the store".to_owned(),
         ));
     }
-    // Checked here, not only before: a freeze that commits after the caller's early check
-    // still stops the money (the immediate transaction serialises the two).
+    // Decided here, on what this transaction sees, not only before: a freeze that commits
+    // after the caller's early check still stops the money (both take the account's lock).
     let guard = super::journal::guard(&tx, &t.from_account)?;
-    if guard.frozen_at.is_some() {
-        return Ok(TransferOutcome::Frozen);
-    }
-    if let Some(until) = guard.cooling_off_until {
-        if until > t.now && t.amount > t.cooling_off_limit {
-            return Ok(TransferOutcome::CoolingOff { until });
+    let from_wallet = wallet_account(&t.from_account);
+    let facts = AdmissionFacts {
+        frozen: guard.frozen_at.is_some(),
+        cooling_off_until: guard.cooling_off_until,
+        used_today: daily_total(&tx, &t.from_account, OpKind::TransferOut, t.day_start)?,
+        balance: account_balance(&tx, &from_wallet)?,
+    };
+    match admit(&facts) {
+        Ok(()) => {}
+        Err(Refusal::Frozen) => return Ok(TransferOutcome::Frozen),
+        Err(Refusal::CoolingOff { until }) => return Ok(TransferOutcome::CoolingOff { until }),
+        Err(Refusal::DailyLimit { remaining }) => {
+            return Ok(TransferOutcome::DailyLimit { remaining })
+        }
+        Err(Refusal::BalanceInsufficient { balance }) => {
+            return Ok(TransferOutcome::BalanceInsufficient { balance })
         }
     }
     let (Some((from_name, from_phone, _)), Some((to_name, to_phone, to_frozen))) =
@@ -175,16 +191,6 @@ fn transfer(c: &mut Db, t: &NewTransfer) -> Result<TransferOutcome, StoreError> 
     };
     if to_frozen {
         return Ok(TransferOutcome::RecipientUnavailable);
-    }
-    let used = daily_total(&tx, &t.from_account, OpKind::TransferOut, t.day_start)?;
-    let remaining = t.daily_limit.saturating_sub(used).max(0);
-    if t.amount > remaining {
-        return Ok(TransferOutcome::DailyLimit { remaining });
-    }
-    let from_wallet = wallet_account(&t.from_account);
-    let balance = account_balance(&tx, &from_wallet)?;
-    if balance < t.amount {
-        return Ok(TransferOutcome::BalanceInsufficient { balance });
     }
     let insert = |id: &str,
                   account: &str,
