@@ -18,6 +18,9 @@ scripts/gen-ts.sh --check
 log "cargo fmt --check"
 cargo fmt --all --check
 
+log "third-party notices list every crate and npm package in the lock files"
+scripts/notices.sh --check
+
 log "cargo clippy (whole workspace, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
