@@ -17,11 +17,11 @@ use wallet_protocol::api::{
 };
 use wallet_protocol::{password, signing, ErrorCode, PhoneNumber, RealName, ResidentId};
 
-use crate::config::{window_retry_after, OTP_MAX_ATTEMPTS};
+use crate::config::OTP_MAX_ATTEMPTS;
 use crate::domain::error::{ApiError, ApiResult};
-use crate::domain::otp;
 use crate::domain::state::AppState;
 use crate::domain::wire::{profile, wire_time};
+use crate::domain::{otp, standing};
 use crate::secrets;
 use crate::store::{NewDevice, PendingSignup, VerifyOutcome};
 
@@ -84,17 +84,7 @@ pub async fn signup(
 pub async fn login(state: &AppState, ip: &str, req: LoginRequest) -> ApiResult<ChallengeResponse> {
     let phone = PhoneNumber::parse(&req.phone)
         .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
-    let now = state.clock.unix();
-    let (max, window) = (
-        state.limits.login_failures_max,
-        state.limits.login_failure_window_secs,
-    );
-    // The try is counted before the check, so parallel guesses cannot slip past the limit.
-    state
-        .store
-        .begin_login_attempt(phone.as_e164(), now, now - window, move |recent| {
-            window_retry_after(recent, now, max, window).map_or(Ok(()), Err)
-        })
+    standing::begin_password_try(state, &phone)
         .await?
         .map_err(|secs| {
             tracing::info!(phone = %phone.masked(), "password tries refused by rate limit");

@@ -373,16 +373,7 @@ pub async fn start_phone_change(
         .await?
         .ok_or_else(|| ApiError::internal("account of a device is gone"))?;
     let old_phone = PhoneNumber::parse(&account.phone).map_err(ApiError::internal)?;
-    let now = state.clock.unix();
-    let (max, window) = (
-        state.limits.login_failures_max,
-        state.limits.login_failure_window_secs,
-    );
-    state
-        .store
-        .begin_login_attempt(old_phone.as_e164(), now, now - window, move |recent| {
-            window_retry_after(recent, now, max, window).map_or(Ok(()), Err)
-        })
+    crate::domain::standing::begin_password_try(state, &old_phone)
         .await?
         .map_err(ApiError::rate_limited)?;
     let stored = account.password_hash.clone();

@@ -11,7 +11,7 @@ use wallet_protocol::pin::{self, PinContext};
 use wallet_protocol::{ErrorCode, PhoneNumber, ResidentId};
 use zeroize::Zeroizing;
 
-use crate::config::{window_retry_after, OTP_MAX_ATTEMPTS};
+use crate::config::OTP_MAX_ATTEMPTS;
 use crate::domain::otp;
 use crate::domain::standing::note;
 use crate::domain::wire::wire_time;
@@ -77,17 +77,8 @@ pub async fn start_reset(
         .await?
         .ok_or_else(|| ApiError::internal("account of a device is gone"))?;
     let phone = PhoneNumber::parse(&account.phone).map_err(ApiError::internal)?;
-    let now = state.clock.unix();
-    let (max, window) = (
-        state.limits.login_failures_max,
-        state.limits.login_failure_window_secs,
-    );
     // Password guesses here share the sign-in budget.
-    state
-        .store
-        .begin_login_attempt(phone.as_e164(), now, now - window, move |recent| {
-            window_retry_after(recent, now, max, window).map_or(Ok(()), Err)
-        })
+    crate::domain::standing::begin_password_try(state, &phone)
         .await?
         .map_err(ApiError::rate_limited)?;
     let stored = account.password_hash.clone();

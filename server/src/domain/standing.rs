@@ -3,8 +3,9 @@
 
 use chrono::SecondsFormat;
 use wallet_protocol::api::SecurityEventKind;
-use wallet_protocol::{ErrorCode, Money, Problem};
+use wallet_protocol::{ErrorCode, Money, PhoneNumber, Problem};
 
+use crate::config::window_retry_after;
 use crate::domain::rules;
 use crate::domain::wire::wire_time;
 use crate::domain::{ApiError, ApiResult, AppState};
@@ -122,4 +123,24 @@ pub async fn order_waiting(state: &AppState, account_id: &str, order_id: &str) {
     {
         tracing::error!(account = %account_id, error = %e, "device event write failed");
     }
+}
+
+/// Counts a password try against the phone's sign-in budget *before* the password is checked,
+/// so parallel guesses cannot slip past the limit; `Err(retry_after_secs)` when it is spent.
+/// Sign-in, the PIN reset and the phone-number change share this budget.
+pub async fn begin_password_try(
+    state: &AppState,
+    phone: &PhoneNumber,
+) -> ApiResult<Result<(), u64>> {
+    let now = state.clock.unix();
+    let (max, window) = (
+        state.limits.login_failures_max,
+        state.limits.login_failure_window_secs,
+    );
+    Ok(state
+        .store
+        .begin_login_attempt(phone.as_e164(), now, now - window, move |recent| {
+            window_retry_after(recent, now, max, window).map_or(Ok(()), Err)
+        })
+        .await?)
 }
