@@ -156,10 +156,10 @@ describe('money while frozen or cooling off', () => {
     const backend = signedInBackend().seedAccount(other).seedPin(PIN).seedBalance(2_000_00).seedCoolingOff(until);
     const send = (amount: string, key: string) =>
       backend.transfer({ to_phone: other.phone, amount, note: null, pin: PIN, idempotency_key: key });
-    expect((await send('400', 'k-1')).status).toBe('succeeded');
-    await expect(send('400', 'k-2')).rejects.toMatchObject({ code: 'COOLING_OFF' });
-    expect((await send('100', 'k-3')).status).toBe('succeeded');
-    await expect(send('0.01', 'k-4')).rejects.toMatchObject({ code: 'COOLING_OFF' });
+    expect((await send('400', 'cool-key-1')).status).toBe('succeeded');
+    await expect(send('400', 'cool-key-2')).rejects.toMatchObject({ code: 'COOLING_OFF' });
+    expect((await send('100', 'cool-key-3')).status).toBe('succeeded');
+    await expect(send('0.01', 'cool-key-4')).rejects.toMatchObject({ code: 'COOLING_OFF' });
   });
 
   it('a top-up of a frozen account says it is frozen and where to unfreeze it (zh-CN)', async () => {
