@@ -671,9 +671,9 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             "帳戶狀態：冷靜期，結束於",
         ),
         M::CoolingOffLimit => (
-            "  Withdrawals and transfers up to",
-            "  提现和转账单笔上限",
-            "  提領和轉帳單筆上限",
+            "  Withdrawals, transfers and payments, in all, up to",
+            "  提现、转账和付款合计上限",
+            "  提領、轉帳和付款合計上限",
         ),
         M::Since => ("  since", "  冻结时间", "  凍結時間"),
         M::NoSecurityEvents => ("No security events.", "没有安全记录。", "沒有安全紀錄。"),

@@ -70,7 +70,8 @@ pub struct Limits {
     /// How long the cooling-off after an unfreeze or a new device lasts, in seconds (24 h).
     #[arg(long, default_value_t = 86_400)]
     pub cooling_off_secs: i64,
-    /// Most one withdrawal (or transfer) may move during a cooling-off, in fen (default ¥500).
+    /// Most that may leave the account in all during a cooling-off (withdrawals, transfers and
+    /// merchant payments added up), in fen (default ¥500).
     #[arg(long, default_value_t = 50_000)]
     pub cooling_off_limit_fen: i64,
     /// Most lost-phone reports naming one phone number per window.

@@ -1075,7 +1075,7 @@ async fn the_store_refuses_money_inside_the_transaction() {
     let over = limits.cooling_off_limit_fen + 1;
     assert!(matches!(
         begin(withdrawal("w-cool", over)).await.unwrap(),
-        BeginOutcome::Refused(Refusal::CoolingOff { until }) if until > now
+        BeginOutcome::Refused(Refusal::CoolingOff { until, .. }) if until > now
     ));
 
     app.store
@@ -1088,30 +1088,32 @@ async fn the_store_refuses_money_inside_the_transaction() {
     );
     let payment = app
         .store
-        .pay(NewPayment {
-            operation_id: "op-pay".to_owned(),
-            account_id: account.clone(),
-            idempotency_key: "p-frozen".to_owned(),
-            request_hash: "p-frozen".to_owned(),
-            target: PayTarget::New(NewOrder {
-                id: "ord-frozen".to_owned(),
-                merchant_id: m.id.clone(),
-                amount: 1_000,
-                currency: "CNY".to_owned(),
-                description: None,
-                channel: Channel::StaticQr,
-                payload: None,
-                payer_account_id: Some(account.clone()),
-                payer_device_id: None,
-                expires_at: now,
-            }),
-            now,
-            day_start: day,
-            daily_limit: i64::MAX,
-        })
+        .pay(
+            NewPayment {
+                operation_id: "op-pay".to_owned(),
+                account_id: account.clone(),
+                idempotency_key: "p-frozen".to_owned(),
+                request_hash: "p-frozen".to_owned(),
+                target: PayTarget::New(NewOrder {
+                    id: "ord-frozen".to_owned(),
+                    merchant_id: m.id.clone(),
+                    amount: 1_000,
+                    currency: "CNY".to_owned(),
+                    description: None,
+                    channel: Channel::StaticQr,
+                    payload: None,
+                    payer_account_id: Some(account.clone()),
+                    payer_device_id: None,
+                    expires_at: now,
+                }),
+                now,
+                day_start: day,
+            },
+            move |amount, facts| rules::admit(OpKind::Payment, amount, facts, rule, now),
+        )
         .await
         .unwrap();
-    assert_eq!(payment, PayOutcome::Frozen);
+    assert_eq!(payment, PayOutcome::Refused(Refusal::Frozen));
 
     // Nothing was written: no operation, no order, the balance as the top-up left it.
     for key in ["w-cool", "w-frozen", "p-frozen"] {

@@ -677,11 +677,72 @@ async fn no_pin_limits_lower_switch_off_and_count_the_day() {
     app.assert_ledger().await;
 }
 
+/// Issue 13: during a cooling-off (a new device signed in) merchant payments of every channel
+/// add up against the same ¥500 cap as transfers and withdrawals, and no payment code is paid
+/// without the PIN.
+#[tokio::test]
+async fn the_cooling_off_caps_merchant_payments_and_turns_no_pin_off() {
+    let app = TestApp::new();
+    let _phone_dev = app.payer(PHONE, PIN, 2_000_000).await;
+    let m = merchant(&app, "Lucky Noodles").await;
+    let laptop = app.logged_in_device("laptop").await;
+
+    // A colluding merchant's ¥10,000 QR code: refused before the PIN is even asked for.
+    let res = pay(
+        &app,
+        &laptop,
+        &m.payload,
+        Some(1_000_000),
+        "000000",
+        "cool-1",
+    )
+    .await;
+    assert_eq!(res.code(), "COOLING_OFF", "{res:?}");
+    assert!(res.retry_after.is_some(), "{res:?}");
+    // ¥100 by payment code, under the no-PIN limit, still waits for the PIN.
+    let res = charge(&app, &m, &laptop.paycode(app.now(), 0), 10_000, "cool-2").await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    assert_eq!(res.body["status"], "open", "{res:?}");
+    let order_id = res.body["order_id"].as_str().unwrap().to_owned();
+    let res = confirm(&app, &laptop, &order_id, PIN, "cool-3").await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    // ¥350 by QR code: ¥450 in all.
+    let res = pay(&app, &laptop, &m.payload, Some(35_000), PIN, "cool-4").await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    // A ¥60 remote order is over the ¥50 left when it is confirmed.
+    let res = create_order(&app, &m, json!({ "amount": cny(6_000), "phone": PHONE })).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{res:?}");
+    let remote = res.body["order_id"].as_str().unwrap().to_owned();
+    let res = confirm(&app, &laptop, &remote, PIN, "cool-5").await;
+    assert_eq!(res.code(), "COOLING_OFF", "{res:?}");
+    // A payment code over what is left: the merchant hears COOLING_OFF, and nothing else.
+    app.advance(30);
+    let res = charge(&app, &m, &laptop.paycode(app.now(), 0), 5_001, "cool-6").await;
+    assert_eq!(res.code(), "COOLING_OFF", "{res:?}");
+    assert!(res.body.get("detail").is_none_or(Value::is_null), "{res:?}");
+    assert_eq!(
+        balance(&app, &laptop).await["balance"]["minor"],
+        2_000_000 - 45_000
+    );
+
+    // When it ends, the no-PIN payment code is back and the remote order can be paid.
+    app.advance(86_400);
+    let res = charge(&app, &m, &laptop.paycode(app.now(), 0), 10_000, "cool-7").await;
+    assert_eq!(res.body["status"], "paid", "{res:?}");
+    let res = create_order(&app, &m, json!({ "amount": cny(6_000), "phone": PHONE })).await;
+    let remote = res.body["order_id"].as_str().unwrap().to_owned();
+    let res = confirm(&app, &laptop, &remote, PIN, "cool-8").await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    app.assert_ledger().await;
+}
+
 #[tokio::test]
 async fn codes_of_revoked_devices_and_old_seeds_are_invalid() {
     let app = TestApp::new();
     let phone_dev = app.payer(PHONE, PIN, 100_000).await;
     let laptop = app.logged_in_device("laptop").await;
+    // The laptop's sign-in started a cooling-off, when codes need the PIN: let it end.
+    app.advance(86_400);
     let m = merchant(&app, "Lucky Noodles").await;
 
     // Both devices' codes work.

@@ -423,6 +423,35 @@ async fn the_cooling_off_caps_transfers() {
     app.assert_ledger().await;
 }
 
+/// Issue 13: the cap is on the sum. A thief with the password and a swapped SIM cannot send
+/// ¥500 again and again while the cooling-off runs.
+#[tokio::test]
+async fn the_cooling_off_caps_the_sum_of_transfers_not_each() {
+    let app = TestApp::new();
+    let (_a, b) = two_users(&app).await;
+    let tablet = app.logged_in_device("tablet").await;
+    let res = send(&app, &tablet, PHONE_B, 40_000, None, PIN, "sum-0001").await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    let res = send(&app, &tablet, PHONE_B, 40_000, None, PIN, "sum-0002").await;
+    assert_eq!(res.code(), "COOLING_OFF", "{res:?}");
+    let detail = res.body["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("¥100.00"), "what is left is said: {detail}");
+    // What is left still goes; then nothing more until the cooling-off ends.
+    let res = send(&app, &tablet, PHONE_B, 10_000, None, PIN, "sum-0003").await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    let res = send(&app, &tablet, PHONE_B, 1, None, PIN, "sum-0004").await;
+    assert_eq!(res.code(), "COOLING_OFF", "{res:?}");
+    // Money coming in is not capped, and does not make room either.
+    let res = send(&app, &b, PHONE, 10_000, None, PIN_B, "sum-0005").await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    let res = send(&app, &tablet, PHONE_B, 1, None, PIN, "sum-0006").await;
+    assert_eq!(res.code(), "COOLING_OFF", "{res:?}");
+    app.advance(86_400);
+    let res = send(&app, &tablet, PHONE_B, 40_000, None, PIN, "sum-0007").await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+    app.assert_ledger().await;
+}
+
 #[tokio::test]
 async fn eight_concurrent_transfers_never_overdraw() {
     let app = Arc::new(TestApp::new());

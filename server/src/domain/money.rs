@@ -22,8 +22,7 @@ use crate::domain::wire::to_wire;
 use crate::ports::bank::{BankError, Direction, Transfer, TransferStatus};
 use crate::secrets;
 use crate::store::{
-    BeginOutcome, CardRow, MerchantRow, NewOperation, OpKind, OpStatus, OperationRow, Refusal,
-    Resolution,
+    BeginOutcome, CardRow, MerchantRow, NewOperation, OpKind, OpStatus, OperationRow, Resolution,
 };
 
 /// How long the bank gets to answer before the operation is left pending.
@@ -198,24 +197,11 @@ async fn run_operation(
         BeginOutcome::Created(row) => row,
         BeginOutcome::Existing(row) => return operation(state, &row).await,
         BeginOutcome::KeyReused => return Err(ErrorCode::IdempotencyKeyReused.into()),
-        BeginOutcome::Refused(Refusal::DailyLimit { remaining }) => {
-            return Err(ApiError::detail(
-                ErrorCode::DailyLimitReached,
-                format!("{} left today", Money::cny(remaining).display()),
-            ))
-        }
-        BeginOutcome::Refused(Refusal::BalanceInsufficient { balance }) => {
-            return Err(ApiError::detail(
-                ErrorCode::BalanceInsufficient,
-                format!("the balance is {}", Money::cny(balance).display()),
-            ))
-        }
-        BeginOutcome::Refused(Refusal::Frozen) => return Err(crate::domain::standing::frozen()),
-        BeginOutcome::Refused(Refusal::CoolingOff { until }) => {
-            return Err(crate::domain::standing::cooling_off(
+        BeginOutcome::Refused(refusal) => {
+            return Err(crate::domain::standing::refused(
                 state,
                 &account_id,
-                until,
+                refusal,
             ))
         }
     };

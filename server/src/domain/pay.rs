@@ -33,6 +33,7 @@ use crate::config::{day_start_cst, ORDER_DEFAULT_TTL_SECS, ORDER_MAX_TTL_SECS};
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::money::existing_operation;
 use crate::domain::pin::verify_pin;
+use crate::domain::rules::{self, AdmissionLimits, NoPinLimits};
 use crate::domain::state::AppState;
 use crate::domain::wire::{
     merchant_ref, to_wire, wallet_merchant, wire_channel, wire_status, wire_time,
@@ -40,7 +41,8 @@ use crate::domain::wire::{
 use crate::secrets;
 use crate::store::{
     Channel, ChargeOutcome, DeclineOutcome, MerchantRow, NewCharge, NewOrder, NewPayment,
-    NewRefund, OrderRow, OrderState, PayOutcome, PayTarget, PaycodeSettingsRow, RefundOutcome,
+    NewRefund, OpKind, OrderRow, OrderState, PayOutcome, PayTarget, PaycodeSettingsRow,
+    RefundOutcome, Refusal,
 };
 
 /// Most characters of an order description.
@@ -128,6 +130,20 @@ fn within_payment_limit(state: &AppState, minor: i64) -> ApiResult<()> {
         ));
     }
     Ok(())
+}
+
+/// The limits a payment is admitted under: the day's payment limit and the cooling-off cap.
+fn payment_limits(state: &AppState) -> AdmissionLimits {
+    AdmissionLimits {
+        daily: state.limits.payment_daily_limit_fen,
+        cooling_off: state.limits.cooling_off_limit_fen,
+    }
+}
+
+/// The early standing check of a payment (before the PIN is asked for).
+async fn outflow_allowed(state: &AppState, account_id: &str, amount: i64) -> ApiResult<()> {
+    crate::domain::standing::ensure_outflow_allowed(state, account_id, OpKind::Payment, amount)
+        .await
 }
 
 fn description(d: Option<String>) -> ApiResult<Option<String>> {
@@ -407,41 +423,44 @@ pub async fn charge(
     // while it is frozen, so the merchant hears why: the charge's transaction answers `Frozen`
     // before it looks at the device.
     let settings = effective_settings(state, &hit.account_id).await?;
+    let no_pin = settings.no_pin_enabled.then_some(NoPinLimits {
+        per_payment: settings.no_pin_per_payment,
+        daily: settings.no_pin_daily,
+    });
+    let limits = payment_limits(state);
     let now = now.timestamp();
     let order_id = secrets::new_id("ord");
     let outcome = state
         .store
-        .charge_code(NewCharge {
-            merchant_id: m.id.clone(),
-            idempotency_key: key.to_owned(),
-            request_hash: hash,
-            code: code.value(),
-            step: hit.step,
-            device_id: hit.device_id.to_string(),
-            account_id: hit.account_id.to_string(),
-            order: NewOrder {
-                id: order_id,
+        .charge_code(
+            NewCharge {
                 merchant_id: m.id.clone(),
-                amount,
-                currency: Currency::Cny.code().to_owned(),
-                description,
-                channel: Channel::Paycode,
-                payload: None,
-                payer_account_id: Some(hit.account_id.to_string()),
-                payer_device_id: Some(hit.device_id.to_string()),
-                expires_at: now + state.limits.paycode_confirm_secs.max(1),
+                idempotency_key: key.to_owned(),
+                request_hash: hash,
+                code: code.value(),
+                step: hit.step,
+                device_id: hit.device_id.to_string(),
+                account_id: hit.account_id.to_string(),
+                order: NewOrder {
+                    id: order_id,
+                    merchant_id: m.id.clone(),
+                    amount,
+                    currency: Currency::Cny.code().to_owned(),
+                    description,
+                    channel: Channel::Paycode,
+                    payload: None,
+                    payer_account_id: Some(hit.account_id.to_string()),
+                    payer_device_id: Some(hit.device_id.to_string()),
+                    expires_at: now + state.limits.paycode_confirm_secs.max(1),
+                },
+                operation_id: secrets::new_id("op"),
+                now,
+                day_start: day_start_cst(now),
             },
-            no_pin: settings.no_pin_enabled.then(|| {
-                (
-                    secrets::new_id("op"),
-                    settings.no_pin_per_payment,
-                    settings.no_pin_daily,
-                )
-            }),
-            now,
-            day_start: day_start_cst(now),
-            daily_limit: state.limits.payment_daily_limit_fen,
-        })
+            move |amount, facts, no_pin_today| {
+                rules::charge(amount, facts, no_pin_today, limits, no_pin, now)
+            },
+        )
         .await?;
     let row = match outcome {
         ChargeOutcome::Created(row) => {
@@ -463,12 +482,19 @@ pub async fn charge(
             catch_up_paycodes(state, None).await?;
             return Err(invalid());
         }
-        // The merchant learns no more than the code: not the payer's balance or limits.
-        ChargeOutcome::DailyLimit { .. } => return Err(ErrorCode::DailyLimitReached.into()),
-        ChargeOutcome::BalanceInsufficient { .. } => {
+        // The merchant learns no more than the code: not the payer's balance, limits or the
+        // end of a cooling-off.
+        ChargeOutcome::Refused(Refusal::Frozen) => return Err(crate::domain::standing::frozen()),
+        ChargeOutcome::Refused(Refusal::CoolingOff { .. }) => {
+            tracing::info!(merchant = %m.id, account = %hit.account_id, "payment code refused: cooling-off");
+            return Err(ErrorCode::CoolingOff.into());
+        }
+        ChargeOutcome::Refused(Refusal::DailyLimit { .. }) => {
+            return Err(ErrorCode::DailyLimitReached.into())
+        }
+        ChargeOutcome::Refused(Refusal::BalanceInsufficient { .. }) => {
             return Err(ErrorCode::BalanceInsufficient.into())
         }
-        ChargeOutcome::Frozen => return Err(crate::domain::standing::frozen()),
     };
     order_wire(state, &row, m).await
 }
@@ -561,22 +587,16 @@ pub async fn resolve(state: &AppState, payload: &str) -> ApiResult<QrResolved> {
     })
 }
 
-fn pay_error(outcome: PayOutcome) -> ApiError {
+fn pay_error(state: &AppState, account_id: &str, outcome: PayOutcome) -> ApiError {
     match outcome {
         PayOutcome::KeyReused => ErrorCode::IdempotencyKeyReused.into(),
         PayOutcome::OrderNotFound => ErrorCode::OrderNotFound.into(),
         PayOutcome::AlreadyPaid => ErrorCode::OrderAlreadyPaid.into(),
         PayOutcome::Expired => ErrorCode::OrderExpired.into(),
         PayOutcome::Closed => ErrorCode::OrderClosed.into(),
-        PayOutcome::DailyLimit { remaining } => ApiError::detail(
-            ErrorCode::DailyLimitReached,
-            format!("{} left today", Money::cny(remaining).display()),
-        ),
-        PayOutcome::BalanceInsufficient { balance } => ApiError::detail(
-            ErrorCode::BalanceInsufficient,
-            format!("the balance is {}", Money::cny(balance).display()),
-        ),
-        PayOutcome::Frozen => crate::domain::standing::frozen(),
+        PayOutcome::Refused(refusal) => {
+            crate::domain::standing::refused(state, account_id, refusal)
+        }
         PayOutcome::Paid { .. } | PayOutcome::Existing(_) => {
             ApiError::internal("a payment outcome taken for an error")
         }
@@ -606,6 +626,7 @@ pub async fn pay_qr(
                 ));
             }
             within_payment_limit(state, order.amount)?;
+            outflow_allowed(state, account_id, order.amount).await?;
             PayTarget::Existing {
                 order_id: order.id.clone(),
                 merchant_id: Some(r.merchant.id.clone()),
@@ -616,6 +637,7 @@ pub async fn pay_qr(
         None => {
             let amount = cny_amount(req.amount.ok_or(ApiError::new(ErrorCode::AmountRequired))?)?;
             within_payment_limit(state, amount)?;
+            outflow_allowed(state, account_id, amount).await?;
             PayTarget::New(NewOrder {
                 id: secrets::new_id("ord"),
                 merchant_id: r.merchant.id.clone(),
@@ -643,18 +665,21 @@ async fn pay(
     merchant: &MerchantRow,
 ) -> ApiResult<Operation> {
     let now = state.clock.unix();
+    let limits = payment_limits(state);
     let outcome = state
         .store
-        .pay(NewPayment {
-            operation_id: secrets::new_id("op"),
-            account_id: account_id.to_owned(),
-            idempotency_key: key.to_owned(),
-            request_hash: hash,
-            target,
-            now,
-            day_start: day_start_cst(now),
-            daily_limit: state.limits.payment_daily_limit_fen,
-        })
+        .pay(
+            NewPayment {
+                operation_id: secrets::new_id("op"),
+                account_id: account_id.to_owned(),
+                idempotency_key: key.to_owned(),
+                request_hash: hash,
+                target,
+                now,
+                day_start: day_start_cst(now),
+            },
+            move |amount, facts| rules::admit(OpKind::Payment, amount, facts, limits, now),
+        )
         .await?;
     match outcome {
         PayOutcome::Paid { operation, order } => {
@@ -662,7 +687,7 @@ async fn pay(
             to_wire(&operation, None, Some(merchant))
         }
         PayOutcome::Existing(row) => to_wire(&row, None, Some(merchant)),
-        other => Err(pay_error(other)),
+        other => Err(pay_error(state, account_id, other)),
     }
 }
 
@@ -708,6 +733,7 @@ pub async fn confirm_order(
     let order = payer_order(state, account_id, order_id).await?;
     order_open(&order)?;
     within_payment_limit(state, order.amount)?;
+    outflow_allowed(state, account_id, order.amount).await?;
     let merchant = state
         .store
         .merchant(&order.merchant_id)

@@ -4,8 +4,8 @@
 //! without a database, and are the same on every storage engine.
 
 use crate::store::{
-    AdmissionFacts, Leg, OpKind, OpStatus, OperationRow, Refusal, Resolution, Settlement,
-    CLEARING_ACCOUNT, FEES_ACCOUNT,
+    AdmissionFacts, ChargeDecision, Leg, OpKind, OpStatus, OperationRow, Refusal, Resolution,
+    Settlement, CLEARING_ACCOUNT, FEES_ACCOUNT,
 };
 
 /// The limits an operation is admitted under.
@@ -13,13 +13,21 @@ use crate::store::{
 pub struct AdmissionLimits {
     /// The most of this kind an account may move in a day (China Standard Time).
     pub daily: i64,
-    /// During a cooling-off, the most one withdrawal may take.
+    /// During a cooling-off, the most that may leave the account in all (every outflow added
+    /// up, from the cooling-off's start).
     pub cooling_off: i64,
 }
 
-/// May an operation of `kind` for `amount` start? A frozen account moves nothing; an outflow
-/// to a card or another user (withdrawal, transfer) over the cooling-off limit waits for the
-/// cooling-off to end; the day's total of the kind stays under its limit; an outflow never
+/// The payer's no-PIN payment-code limits, already clipped to the provider's ceilings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoPinLimits {
+    pub per_payment: i64,
+    pub daily: i64,
+}
+
+/// May an operation of `kind` for `amount` start? A frozen account moves nothing; during a
+/// cooling-off the outflows (withdrawals, transfers, merchant payments) together stay under
+/// the cooling-off cap; the day's total of the kind stays under its limit; an outflow never
 /// takes more than the balance.
 pub fn admit(
     kind: OpKind,
@@ -29,12 +37,57 @@ pub fn admit(
     now: i64,
 ) -> Result<(), Refusal> {
     standing(kind, amount, facts, limits.cooling_off, now)?;
-    let outflow = is_outflow(kind);
-    let remaining = limits.daily.saturating_sub(facts.used_today).max(0);
+    within_day(amount, facts, limits.daily)?;
+    if is_outflow(kind) {
+        covered(amount, facts)?;
+    }
+    Ok(())
+}
+
+/// A merchant's charge of a payment code for `amount`: admitted like any payment (the
+/// balance is checked when it is paid), then paid at once only within the payer's no-PIN
+/// limits and never during a cooling-off, when every payment needs the PIN.
+pub fn charge(
+    amount: i64,
+    facts: &AdmissionFacts,
+    no_pin_today: i64,
+    limits: AdmissionLimits,
+    no_pin: Option<NoPinLimits>,
+    now: i64,
+) -> Result<ChargeDecision, Refusal> {
+    standing(OpKind::Payment, amount, facts, limits.cooling_off, now)?;
+    within_day(amount, facts, limits.daily)?;
+    let cooling = facts.cooling_off_until.is_some_and(|until| until > now);
+    let without_pin = !cooling
+        && no_pin.is_some_and(|l| {
+            amount <= l.per_payment && no_pin_today.saturating_add(amount) <= l.daily
+        });
+    if !without_pin {
+        return Ok(ChargeDecision::AwaitPin);
+    }
+    covered(amount, facts)?;
+    Ok(ChargeDecision::PayNow)
+}
+
+/// Money that leaves the wallet for a card, another user or a merchant: what the
+/// cooling-off cap and the balance check apply to.
+fn is_outflow(kind: OpKind) -> bool {
+    matches!(
+        kind,
+        OpKind::Withdrawal | OpKind::TransferOut | OpKind::Payment
+    )
+}
+
+fn within_day(amount: i64, facts: &AdmissionFacts, daily: i64) -> Result<(), Refusal> {
+    let remaining = daily.saturating_sub(facts.used_today).max(0);
     if amount > remaining {
         return Err(Refusal::DailyLimit { remaining });
     }
-    if outflow && facts.balance < amount {
+    Ok(())
+}
+
+fn covered(amount: i64, facts: &AdmissionFacts) -> Result<(), Refusal> {
+    if facts.balance < amount {
         return Err(Refusal::BalanceInsufficient {
             balance: facts.balance,
         });
@@ -42,28 +95,28 @@ pub fn admit(
     Ok(())
 }
 
-/// Money that leaves the wallet for a card or another user: what the cooling-off and the
-/// balance check apply to.
-fn is_outflow(kind: OpKind) -> bool {
-    matches!(kind, OpKind::Withdrawal | OpKind::TransferOut)
-}
-
 /// The account's standing alone (the first part of [`admit`], also checked early, before a
-/// PIN is asked for): frozen moves nothing; during a cooling-off an outflow over
-/// `cooling_off_limit` waits.
+/// PIN is asked for): frozen moves nothing; during a cooling-off an outflow that would take
+/// what left since it started over `cooling_off_cap` waits.
 pub fn standing(
     kind: OpKind,
     amount: i64,
     facts: &AdmissionFacts,
-    cooling_off_limit: i64,
+    cooling_off_cap: i64,
     now: i64,
 ) -> Result<(), Refusal> {
     if facts.frozen {
         return Err(Refusal::Frozen);
     }
     match facts.cooling_off_until {
-        Some(until) if is_outflow(kind) && until > now && amount > cooling_off_limit => {
-            Err(Refusal::CoolingOff { until })
+        Some(until) if is_outflow(kind) && until > now => {
+            let remaining = cooling_off_cap
+                .saturating_sub(facts.cooling_off_spent)
+                .max(0);
+            if amount > remaining {
+                return Err(Refusal::CoolingOff { until, remaining });
+            }
+            Ok(())
         }
         _ => Ok(()),
     }
@@ -146,6 +199,7 @@ mod tests {
         AdmissionFacts {
             frozen: false,
             cooling_off_until: None,
+            cooling_off_spent: 0,
             used_today,
             balance,
         }
@@ -167,7 +221,10 @@ mod tests {
         };
         assert_eq!(
             admit(OpKind::Withdrawal, 501, &cooling, LIMITS, 10),
-            Err(Refusal::CoolingOff { until: 50 })
+            Err(Refusal::CoolingOff {
+                until: 50,
+                remaining: 500
+            })
         );
         assert_eq!(admit(OpKind::Withdrawal, 500, &cooling, LIMITS, 10), Ok(()));
         assert_eq!(admit(OpKind::Withdrawal, 501, &cooling, LIMITS, 50), Ok(()));
@@ -184,7 +241,101 @@ mod tests {
             admit(OpKind::Withdrawal, 301, &facts(300, 0), LIMITS, 0),
             Err(Refusal::BalanceInsufficient { balance: 300 })
         );
+        assert_eq!(
+            admit(OpKind::Payment, 301, &facts(300, 0), LIMITS, 0),
+            Err(Refusal::BalanceInsufficient { balance: 300 })
+        );
         assert_eq!(admit(OpKind::Topup, 301, &facts(300, 0), LIMITS, 0), Ok(()));
+    }
+
+    #[test]
+    fn the_cooling_off_caps_the_sum_of_every_outflow() {
+        let spent = |cooling_off_spent| AdmissionFacts {
+            cooling_off_until: Some(50),
+            cooling_off_spent,
+            ..facts(100_000, 0)
+        };
+        for kind in [OpKind::Withdrawal, OpKind::TransferOut, OpKind::Payment] {
+            assert_eq!(
+                admit(kind, 100, &spent(400), LIMITS, 10),
+                Ok(()),
+                "{kind:?}"
+            );
+            assert_eq!(
+                admit(kind, 101, &spent(400), LIMITS, 10),
+                Err(Refusal::CoolingOff {
+                    until: 50,
+                    remaining: 100
+                }),
+                "{kind:?}"
+            );
+            // Spent past the cap (a payment approved before the rule tightened): nothing left.
+            assert_eq!(
+                admit(kind, 1, &spent(900), LIMITS, 10),
+                Err(Refusal::CoolingOff {
+                    until: 50,
+                    remaining: 0
+                })
+            );
+            // Over when it ends.
+            assert_eq!(admit(kind, 10_000, &spent(900), LIMITS, 50), Ok(()));
+        }
+        // Money coming in is never capped.
+        for kind in [OpKind::Topup, OpKind::Refund, OpKind::TransferIn] {
+            assert_eq!(
+                admit(kind, 5_000, &spent(900), LIMITS, 10),
+                Ok(()),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_charge_is_paid_without_the_pin_only_within_the_limits_and_outside_a_cooling_off() {
+        let no_pin = Some(NoPinLimits {
+            per_payment: 200,
+            daily: 300,
+        });
+        let rich = facts(100_000, 0);
+        let charge_of =
+            |amount, f: &AdmissionFacts, today, now| charge(amount, f, today, LIMITS, no_pin, now);
+        assert_eq!(charge_of(200, &rich, 0, 0), Ok(ChargeDecision::PayNow));
+        assert_eq!(charge_of(201, &rich, 0, 0), Ok(ChargeDecision::AwaitPin));
+        assert_eq!(charge_of(101, &rich, 200, 0), Ok(ChargeDecision::AwaitPin));
+        assert_eq!(
+            charge(100, &rich, 0, LIMITS, None, 0),
+            Ok(ChargeDecision::AwaitPin)
+        );
+        // The balance only matters when it is paid now; the PIN screen checks it again.
+        assert_eq!(
+            charge_of(100, &facts(99, 0), 0, 0),
+            Err(Refusal::BalanceInsufficient { balance: 99 })
+        );
+        assert_eq!(
+            charge_of(300, &facts(99, 0), 0, 0),
+            Ok(ChargeDecision::AwaitPin)
+        );
+        assert_eq!(
+            charge_of(100, &facts(100_000, 9_950), 0, 0),
+            Err(Refusal::DailyLimit { remaining: 50 })
+        );
+        // During a cooling-off every charge waits for the PIN, within the cap.
+        let cooling = AdmissionFacts {
+            cooling_off_until: Some(50),
+            ..rich
+        };
+        assert_eq!(
+            charge_of(100, &cooling, 0, 10),
+            Ok(ChargeDecision::AwaitPin)
+        );
+        assert_eq!(
+            charge_of(501, &cooling, 0, 10),
+            Err(Refusal::CoolingOff {
+                until: 50,
+                remaining: 500
+            })
+        );
+        assert_eq!(charge_of(100, &cooling, 0, 50), Ok(ChargeDecision::PayNow));
     }
 
     fn row(kind: OpKind, amount: i64, fee: i64) -> OperationRow {

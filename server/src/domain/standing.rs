@@ -9,7 +9,7 @@ use crate::config::window_retry_after;
 use crate::domain::rules;
 use crate::domain::wire::wire_time;
 use crate::domain::{ApiError, ApiResult, AppState};
-use crate::store::{AdmissionFacts, OpKind, Refusal};
+use crate::store::{OpKind, Refusal};
 
 /// Refuses money movement (and a phone-number change) on a frozen account (`ACCOUNT_FROZEN`).
 pub async fn ensure_active(state: &AppState, account_id: &str) -> ApiResult<()> {
@@ -35,38 +35,49 @@ pub(crate) fn frozen() -> ApiError {
 
 /// The early check of an outflow of `amount` fen (before the PIN is asked for), by
 /// [`rules::standing`]: `ACCOUNT_FROZEN`, or `COOLING_OFF` with the end time and
-/// `retry_after_secs`. The operation's transaction decides again on what it sees.
+/// `retry_after_secs` when it would take what left during the cooling-off over its cap. The
+/// operation's transaction decides again on what it sees.
 pub async fn ensure_outflow_allowed(
     state: &AppState,
     account_id: &str,
     kind: OpKind,
     amount: i64,
 ) -> ApiResult<()> {
-    let guard = state.store.account_guard(account_id).await?;
-    let facts = AdmissionFacts {
-        frozen: guard.frozen_at.is_some(),
-        cooling_off_until: guard.cooling_off_until,
-        used_today: 0,
-        balance: 0,
-    };
-    let limit = state.limits.cooling_off_limit_fen;
-    match rules::standing(kind, amount, &facts, limit, state.clock.unix()) {
-        Ok(()) => Ok(()),
-        Err(Refusal::CoolingOff { until }) => Err(cooling_off(state, account_id, until)),
-        Err(_) => Err(frozen()),
+    let now = state.clock.unix();
+    let facts = state.store.standing_facts(account_id, now).await?;
+    let cap = state.limits.cooling_off_limit_fen;
+    rules::standing(kind, amount, &facts, cap, now).map_err(|r| refused(state, account_id, r))
+}
+
+/// The answer to a refused operation, as every money channel gives it.
+pub(crate) fn refused(state: &AppState, account_id: &str, refusal: Refusal) -> ApiError {
+    match refusal {
+        Refusal::Frozen => frozen(),
+        Refusal::CoolingOff { until, remaining } => {
+            cooling_off(state, account_id, until, remaining)
+        }
+        Refusal::DailyLimit { remaining } => ApiError::detail(
+            ErrorCode::DailyLimitReached,
+            format!("{} left today", Money::cny(remaining).display()),
+        ),
+        Refusal::BalanceInsufficient { balance } => ApiError::detail(
+            ErrorCode::BalanceInsufficient,
+            format!("the balance is {}", Money::cny(balance).display()),
+        ),
     }
 }
 
-/// `COOLING_OFF` with the end time and `retry_after_secs`.
-pub(crate) fn cooling_off(state: &AppState, account_id: &str, until: i64) -> ApiError {
+/// `COOLING_OFF` with the end time, what may still leave and `retry_after_secs`.
+fn cooling_off(state: &AppState, account_id: &str, until: i64, remaining: i64) -> ApiError {
     let now = state.clock.unix();
     let at = wire_time(until).to_rfc3339_opts(SecondsFormat::Secs, true);
-    let limit = Money::cny(state.limits.cooling_off_limit_fen).display();
-    tracing::info!(account = %account_id, "withdrawal refused: cooling-off");
+    let cap = Money::cny(state.limits.cooling_off_limit_fen).display();
+    let left = Money::cny(remaining).display();
+    tracing::info!(account = %account_id, "outflow refused: cooling-off");
     ApiError(
         Problem::new(ErrorCode::CoolingOff)
             .with_detail(format!(
-                "Until {at} at most {limit} may leave the account at a time."
+                "Until {at} at most {cap} in all may leave the account; {left} is left."
             ))
             .with_retry_after(u64::try_from(until - now).unwrap_or(0).max(1)),
     )

@@ -201,27 +201,12 @@ pub async fn transfer(
         }
         TransferOutcome::Existing(row) => row,
         TransferOutcome::KeyReused => return Err(ErrorCode::IdempotencyKeyReused.into()),
-        TransferOutcome::Frozen => return Err(crate::domain::standing::frozen()),
-        TransferOutcome::CoolingOff { until } => {
-            return Err(crate::domain::standing::cooling_off(
-                state, account_id, until,
-            ))
+        TransferOutcome::Refused(refusal) => {
+            return Err(crate::domain::standing::refused(state, account_id, refusal))
         }
         TransferOutcome::RecipientUnavailable => {
             tracing::info!(account = %account_id, recipient = %to.id, "transfer refused: recipient frozen");
             return Err(ErrorCode::RecipientUnavailable.into());
-        }
-        TransferOutcome::DailyLimit { remaining } => {
-            return Err(ApiError::detail(
-                ErrorCode::DailyLimitReached,
-                format!("{} left today", Money::cny(remaining).display()),
-            ))
-        }
-        TransferOutcome::BalanceInsufficient { balance } => {
-            return Err(ApiError::detail(
-                ErrorCode::BalanceInsufficient,
-                format!("the balance is {}", Money::cny(balance).display()),
-            ))
         }
     };
     crate::domain::wire::to_wire(&row, None, None)

@@ -302,7 +302,7 @@ where
         // SIM-swap defence (docs/rules.md §Lost phone): a new device starts a cooling-off and every other
         // device hears of it.
         let until = now + cooling_off_secs;
-        super::journal::start_cooling_off(&tx, &account_id, until)?;
+        super::journal::start_cooling_off(&tx, &account_id, now, until)?;
         super::journal::add_device_event(
             &tx,
             &account_id,

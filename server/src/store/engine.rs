@@ -24,6 +24,7 @@ const SQLITE_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_transfers_history.sql"),
     include_str!("../../migrations/0006_paycode_refresh.sql"),
     include_str!("../../migrations/0007_feed_numbers.sql"),
+    include_str!("../../migrations/0008_cooling_off_since.sql"),
 ];
 
 /// The same versions for PostgreSQL: the shared file where it runs there unchanged, the
@@ -36,6 +37,7 @@ const POSTGRES_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0005_transfers_history.sql"),
     include_str!("../../migrations/0006_paycode_refresh.sql"),
     include_str!("../../migrations/postgres/0007_feed_numbers.sql"),
+    include_str!("../../migrations/0008_cooling_off_since.sql"),
 ];
 
 /// The newest schema version this build knows (the same on both engines).

@@ -12,6 +12,8 @@ use super::StoreError;
 pub struct AccountGuard {
     pub frozen_at: Option<i64>,
     pub cooling_off_until: Option<i64>,
+    /// When the running (or last) cooling-off started: its cap counts outflows from here.
+    pub cooling_off_since: Option<i64>,
     pub sms_login_enabled: bool,
 }
 
@@ -77,13 +79,14 @@ pub(super) fn add_device_event(
 
 pub(super) fn guard(c: &Db, account_id: &str) -> Result<AccountGuard, StoreError> {
     Ok(c.query_row(
-        "SELECT frozen_at, cooling_off_until, sms_login_enabled FROM accounts WHERE id = ?1",
+        "SELECT frozen_at, cooling_off_until, cooling_off_since, sms_login_enabled FROM accounts WHERE id = ?1",
         [account_id],
         |r| {
             Ok(AccountGuard {
                 frozen_at: r.get(0)?,
                 cooling_off_until: r.get(1)?,
-                sms_login_enabled: r.get::<_, i64>(2)? != 0,
+                cooling_off_since: r.get(2)?,
+                sms_login_enabled: r.get::<_, i64>(3)? != 0,
             })
         },
     )
@@ -91,13 +94,47 @@ pub(super) fn guard(c: &Db, account_id: &str) -> Result<AccountGuard, StoreError
     .unwrap_or_default())
 }
 
-/// Starts (or lengthens) a cooling-off until `until`.
-pub(super) fn start_cooling_off(c: &Db, account_id: &str, until: i64) -> Result<(), StoreError> {
+/// Starts a cooling-off at `now` until `until`, or lengthens the one running (which keeps its
+/// start, so its cap still counts what left since then; a new one never shortens it).
+pub(super) fn start_cooling_off(
+    c: &Db,
+    account_id: &str,
+    now: i64,
+    until: i64,
+) -> Result<(), StoreError> {
     c.execute(
-        "UPDATE accounts SET cooling_off_until =
-             CASE WHEN COALESCE(cooling_off_until, 0) > ?2 THEN cooling_off_until ELSE ?2 END
+        "UPDATE accounts SET
+             cooling_off_since =
+                 CASE WHEN COALESCE(cooling_off_until, 0) > ?2 THEN cooling_off_since ELSE ?2 END,
+             cooling_off_until =
+                 CASE WHEN COALESCE(cooling_off_until, 0) > ?3 THEN cooling_off_until ELSE ?3 END
          WHERE id = ?1",
-        params![account_id, until],
+        params![account_id, now, until],
     )?;
     Ok(())
+}
+
+/// Everything that left the account (withdrawals, transfers, merchant payments; failed ones
+/// excluded) since `since`: what a cooling-off's cap is measured against.
+pub(super) fn outflow_since(c: &Db, account_id: &str, since: i64) -> Result<i64, StoreError> {
+    c.query_row(
+        "SELECT COALESCE(SUM(amount), 0) FROM operations
+         WHERE account_id = ?1 AND created_at >= ?2 AND status <> 'failed'
+           AND kind IN ('withdrawal', 'transfer_out', 'payment')",
+        params![account_id, since],
+        |r| r.get(0),
+    )
+}
+
+/// What has left the account during the cooling-off running at `now` (0 when none runs).
+pub(super) fn cooling_off_spent(
+    c: &Db,
+    account_id: &str,
+    guard: &AccountGuard,
+    now: i64,
+) -> Result<i64, StoreError> {
+    match (guard.cooling_off_until, guard.cooling_off_since) {
+        (Some(until), Some(since)) if until > now => outflow_since(c, account_id, since),
+        _ => Ok(0),
+    }
 }

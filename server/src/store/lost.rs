@@ -168,7 +168,7 @@ fn unfreeze(
         "UPDATE accounts SET frozen_at = NULL WHERE id = ?1",
         [account_id],
     )?;
-    start_cooling_off(&tx, account_id, cooling_off_until)?;
+    start_cooling_off(&tx, account_id, now, cooling_off_until)?;
     let until = guard(&tx, account_id)?
         .cooling_off_until
         .unwrap_or(cooling_off_until);
@@ -546,7 +546,7 @@ where
         },
         ch.now,
     )?;
-    start_cooling_off(&tx, a, ch.cooling_off_until)?;
+    start_cooling_off(&tx, a, ch.now, ch.cooling_off_until)?;
     add_device_event(
         &tx,
         a,

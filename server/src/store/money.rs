@@ -221,6 +221,9 @@ pub enum BeginOutcome {
 pub struct AdmissionFacts {
     pub frozen: bool,
     pub cooling_off_until: Option<i64>,
+    /// What has left the account (withdrawals, transfers, merchant payments) since the running
+    /// cooling-off started; 0 when none runs.
+    pub cooling_off_spent: i64,
     /// The account's total of this kind since the day started (failed operations excluded).
     pub used_today: i64,
     /// The wallet's balance in minor units.
@@ -232,9 +235,11 @@ pub struct AdmissionFacts {
 pub enum Refusal {
     /// The account is frozen (lost phone).
     Frozen,
-    /// Over the cooling-off limit while a cooling-off runs until `until`.
+    /// Over what may still leave the account (`remaining`) while a cooling-off runs until
+    /// `until`.
     CoolingOff {
         until: i64,
+        remaining: i64,
     },
     DailyLimit {
         remaining: i64,
@@ -667,13 +672,7 @@ impl Store {
                 });
             }
             let wallet = wallet_account(&op.account_id);
-            let guard = super::journal::guard(&tx, &op.account_id)?;
-            let facts = AdmissionFacts {
-                frozen: guard.frozen_at.is_some(),
-                cooling_off_until: guard.cooling_off_until,
-                used_today: daily_total(&tx, &op.account_id, op.kind, day_start)?,
-                balance: account_balance(&tx, &wallet)?,
-            };
+            let facts = admission_facts(&tx, &op.account_id, op.kind, day_start, now)?;
             if let Err(refusal) = admit(&op, &facts) {
                 return Ok(BeginOutcome::Refused(refusal));
             }
@@ -830,6 +829,27 @@ impl Store {
     }
 
     /// What the account moved of `kind` since `day_start`, counting operations not failed.
+    /// The account's standing for an early check before the PIN is asked for: frozen, the
+    /// cooling-off and what left during it (the day's total and the balance are left at 0;
+    /// the operation's own transaction reads them).
+    pub async fn standing_facts(
+        &self,
+        account_id: &str,
+        now: i64,
+    ) -> Result<AdmissionFacts, StoreError> {
+        let a = account_id.to_owned();
+        on_backend!(self, |c| {
+            let guard = super::journal::guard(c, &a)?;
+            Ok(AdmissionFacts {
+                frozen: guard.frozen_at.is_some(),
+                cooling_off_until: guard.cooling_off_until,
+                cooling_off_spent: super::journal::cooling_off_spent(c, &a, &guard, now)?,
+                used_today: 0,
+                balance: 0,
+            })
+        })
+    }
+
     pub async fn daily_total(
         &self,
         account_id: &str,
@@ -995,6 +1015,24 @@ pub(super) fn daily_total(
         params![account_id, kind.as_str(), day_start],
         |r| r.get(0),
     )
+}
+
+/// The [`AdmissionFacts`] of an operation of `kind`, read inside its transaction.
+pub(super) fn admission_facts(
+    c: &Db,
+    account_id: &str,
+    kind: OpKind,
+    day_start: i64,
+    now: i64,
+) -> Result<AdmissionFacts, StoreError> {
+    let guard = super::journal::guard(c, account_id)?;
+    Ok(AdmissionFacts {
+        frozen: guard.frozen_at.is_some(),
+        cooling_off_until: guard.cooling_off_until,
+        cooling_off_spent: super::journal::cooling_off_spent(c, account_id, &guard, now)?,
+        used_today: daily_total(c, account_id, kind, day_start)?,
+        balance: account_balance(c, &wallet_account(account_id))?,
+    })
 }
 
 pub(super) fn account_balance(c: &Db, ledger_account: &str) -> Result<i64, StoreError> {

@@ -11,8 +11,8 @@ use super::db::{params, Behavior, Db, OptionalExtension, Row};
 use wallet_protocol::paycode::PaycodeSeed;
 
 use super::money::{
-    account_balance, daily_total, op_from, operation_by_key, operation_row, post, wallet_account,
-    OpKind, OperationRow, OP_COLUMNS,
+    account_balance, admission_facts, op_from, operation_by_key, operation_row, post,
+    wallet_account, AdmissionFacts, OpKind, OperationRow, Refusal, OP_COLUMNS,
 };
 use super::{Backend, Store, StoreError};
 
@@ -152,7 +152,6 @@ pub struct NewPayment {
     pub target: PayTarget,
     pub now: i64,
     pub day_start: i64,
-    pub daily_limit: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,14 +167,8 @@ pub enum PayOutcome {
     AlreadyPaid,
     Expired,
     Closed,
-    DailyLimit {
-        remaining: i64,
-    },
-    BalanceInsufficient {
-        balance: i64,
-    },
-    /// The payer's account is frozen (lost phone): nothing was written.
-    Frozen,
+    /// The admission rule (or the schema's non-negative balance) refused it: nothing written.
+    Refused(Refusal),
 }
 
 /// A scanned payment code a merchant charges, already matched to its device by the index.
@@ -190,12 +183,19 @@ pub struct NewCharge {
     pub account_id: String,
     /// The order, channel `paycode`, open until `expires_at` unless paid at once.
     pub order: NewOrder,
-    /// Pay at once when the amount fits these no-PIN limits: `(operation id, per payment,
-    /// per day)`. `None`: the payer switched no-PIN payments off.
-    pub no_pin: Option<(String, i64, i64)>,
+    /// The payment's operation, when the rule lets it be paid at once.
+    pub operation_id: String,
     pub now: i64,
     pub day_start: i64,
-    pub daily_limit: i64,
+}
+
+/// What the domain's charge rule decides for a payment code within the limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChargeDecision {
+    /// Within the no-PIN limits: paid at once.
+    PayNow,
+    /// Waits in the payer's inbox for the PIN.
+    AwaitPin,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,14 +211,9 @@ pub enum ChargeOutcome {
     /// The device's seed was reissued (through another instance, perhaps): the code came from
     /// the old one. Nothing was written.
     SeedChanged,
-    DailyLimit {
-        remaining: i64,
-    },
-    BalanceInsufficient {
-        balance: i64,
-    },
-    /// The payer's account is frozen (lost phone): nothing was written.
-    Frozen,
+    /// The charge rule refused it (frozen first: a freeze revokes the devices, and the
+    /// merchant should hear why the code is refused). Nothing was written.
+    Refused(Refusal),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -412,8 +407,12 @@ impl Store {
     // --- payments ---
 
     /// Pays a merchant from the payer's wallet in one transaction: the operation, its ledger
-    /// transaction and the order move together.
-    pub async fn pay(&self, p: NewPayment) -> Result<PayOutcome, StoreError> {
+    /// transaction and the order move together. `admit` (the domain's rule) decides on the
+    /// order's amount and the payer's [`AdmissionFacts`] as this transaction sees them.
+    pub async fn pay<A>(&self, p: NewPayment, admit: A) -> Result<PayOutcome, StoreError>
+    where
+        A: FnOnce(i64, &AdmissionFacts) -> Result<(), Refusal> + Send + 'static,
+    {
         on_backend!(self, |c| {
             let order_key = match &p.target {
                 PayTarget::New(new) => format!("order:{}", new.id),
@@ -433,7 +432,7 @@ impl Store {
                 .frozen_at
                 .is_some()
             {
-                return Ok(PayOutcome::Frozen);
+                return Ok(PayOutcome::Refused(Refusal::Frozen));
             }
             let order = match &p.target {
                 PayTarget::New(new) => {
@@ -469,10 +468,9 @@ impl Store {
                     }
                 }
             };
-            let used = daily_total(&tx, &p.account_id, OpKind::Payment, p.day_start)?;
-            let remaining = p.daily_limit.saturating_sub(used).max(0);
-            if order.amount > remaining {
-                return Ok(PayOutcome::DailyLimit { remaining });
+            let facts = admission_facts(&tx, &p.account_id, OpKind::Payment, p.day_start, p.now)?;
+            if let Err(refusal) = admit(order.amount, &facts) {
+                return Ok(PayOutcome::Refused(refusal));
             }
             let paid = PaidOrder {
                 operation_id: &p.operation_id,
@@ -482,7 +480,9 @@ impl Store {
                 no_pin: false,
             };
             match pay_order(&tx, &order, &paid, p.now)? {
-                Some(balance) => Ok(PayOutcome::BalanceInsufficient { balance }),
+                Some(balance) => Ok(PayOutcome::Refused(Refusal::BalanceInsufficient {
+                    balance,
+                })),
                 None => {
                     let operation = operation_row(&tx, &p.operation_id)?
                         .ok_or_else(|| StoreError::Corrupt("operation vanished".to_owned()))?;
@@ -517,9 +517,17 @@ impl Store {
     }
 
     /// Charges a payment code in one transaction: accepts the code once (the primary key of
-    /// `paycode_uses`), checks the device is still active, and pays at once when the amount
-    /// fits the payer's no-PIN limits, or leaves the order open for the payer's PIN.
-    pub async fn charge_code(&self, ch: NewCharge) -> Result<ChargeOutcome, StoreError> {
+    /// `paycode_uses`), checks the device is still active, and lets `decide` (the domain's
+    /// rule, given the amount, the payer's [`AdmissionFacts`] and today's no-PIN total) pay it
+    /// at once or leave the order open for the payer's PIN.
+    pub async fn charge_code<D>(
+        &self,
+        ch: NewCharge,
+        decide: D,
+    ) -> Result<ChargeOutcome, StoreError>
+    where
+        D: FnOnce(i64, &AdmissionFacts, i64) -> Result<ChargeDecision, Refusal> + Send + 'static,
+    {
         on_backend!(self, |c| {
             let request_key = format!("mreq:{}:{}", ch.merchant_id, ch.idempotency_key);
             // The payer's writers and retries of the same merchant request wait; nobody else.
@@ -538,7 +546,7 @@ impl Store {
                 .frozen_at
                 .is_some()
             {
-                return Ok(ChargeOutcome::Frozen);
+                return Ok(ChargeOutcome::Refused(Refusal::Frozen));
             }
             // The database, not the instance's index, is the authority: the code must come
             // from the device's current seed.
@@ -569,17 +577,13 @@ impl Store {
             if fresh == 0 {
                 return Ok(ChargeOutcome::Used);
             }
-            let used = daily_total(&tx, &ch.account_id, OpKind::Payment, ch.day_start)?;
-            let remaining = ch.daily_limit.saturating_sub(used).max(0);
-            if ch.order.amount > remaining {
-                return Ok(ChargeOutcome::DailyLimit { remaining });
-            }
-            let pay_now = match &ch.no_pin {
-                Some((op_id, per_payment, daily)) if ch.order.amount <= *per_payment => {
-                    let no_pin_today = no_pin_total(&tx, &ch.account_id, ch.day_start)?;
-                    (no_pin_today.saturating_add(ch.order.amount) <= *daily).then_some(op_id)
-                }
-                _ => None,
+            let facts =
+                admission_facts(&tx, &ch.account_id, OpKind::Payment, ch.day_start, ch.now)?;
+            let no_pin_today = no_pin_total(&tx, &ch.account_id, ch.day_start)?;
+            let pay_now = match decide(ch.order.amount, &facts, no_pin_today) {
+                Ok(ChargeDecision::PayNow) => Some(&ch.operation_id),
+                Ok(ChargeDecision::AwaitPin) => None,
+                Err(refusal) => return Ok(ChargeOutcome::Refused(refusal)),
             };
             insert_order(&tx, &ch.order, ch.now)?;
             let order = order_row(&tx, &ch.order.id)?
@@ -595,7 +599,9 @@ impl Store {
                     no_pin: true,
                 };
                 if let Some(balance) = pay_order(&tx, &order, &paid, ch.now)? {
-                    return Ok(ChargeOutcome::BalanceInsufficient { balance });
+                    return Ok(ChargeOutcome::Refused(Refusal::BalanceInsufficient {
+                        balance,
+                    }));
                 }
                 operation_id = Some(op_id.clone());
             }

@@ -65,7 +65,7 @@ async fn migrations_run_once_and_reopen() {
     enrolled(&store).await;
     drop(store);
     let store = Store::open(path).unwrap();
-    assert_eq!(engine::schema_version(&store).await, 7);
+    assert_eq!(engine::schema_version(&store).await, known_version());
     assert!(store
         .account_by_phone("+8613812345678")
         .await
@@ -84,10 +84,7 @@ fn newer_schema_and_unreachable_servers_are_refused() {
     drop(conn);
     assert!(matches!(
         Store::open(path.to_str().unwrap()),
-        Err(StoreError::TooNew {
-            found: 99,
-            known: 7
-        })
+        Err(StoreError::TooNew { found: 99, known }) if known == known_version()
     ));
     // Nothing listens on port 1: a clear error, not a hang or a panic.
     let err = Store::open("postgres://wallet@127.0.0.1:1/wallet").unwrap_err();
@@ -277,7 +274,7 @@ async fn version_1_database_migrates_to_the_ledger_schema() {
         .unwrap();
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
-    assert_eq!(engine::schema_version(&store).await, 7);
+    assert_eq!(engine::schema_version(&store).await, known_version());
     assert!(store.account("acc_old").await.unwrap().is_some());
     assert_eq!(store.balance("acc_old").await.unwrap(), 0);
     assert!(store.cards("acc_old").await.unwrap().is_empty());
@@ -320,7 +317,7 @@ async fn version_2_database_migrates_to_the_merchant_schema() {
         .unwrap();
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
-    assert_eq!(engine::schema_version(&store).await, 7);
+    assert_eq!(engine::schema_version(&store).await, known_version());
     let op = store.operation("acc_old", "op_old").await.unwrap().unwrap();
     assert_eq!(op.card_id.as_deref(), Some("card_old"));
     assert_eq!(
@@ -368,7 +365,7 @@ async fn version_3_database_migrates_to_the_lost_phone_schema() {
         .unwrap();
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
-    assert_eq!(engine::schema_version(&store).await, 7);
+    assert_eq!(engine::schema_version(&store).await, known_version());
     assert_eq!(
         store.account_guard("acc_old").await.unwrap(),
         AccountGuard::default()
@@ -416,8 +413,8 @@ async fn version_4_database_migrates_to_the_transfer_schema() {
         }
         conn.execute_batch(
             "INSERT INTO schema_migrations VALUES (1, 0), (2, 0), (3, 0), (4, 0);
-             INSERT INTO accounts (id, phone, name, id_number, password_hash, created_at)
-                 VALUES ('acc_old', '+8613812345678', '李明', '11010519491231002X', 'x', 0);
+             INSERT INTO accounts (id, phone, name, id_number, password_hash, created_at, cooling_off_until)
+                 VALUES ('acc_old', '+8613812345678', '李明', '11010519491231002X', 'x', 0, 90000);
              INSERT INTO cards (id, account_id, token, bank, scheme, card_type, last4, status, is_default, bound_at)
                  VALUES ('card_old', 'acc_old', 'tok', 'CMB', 'unionpay', 'debit', '1234', 'active', 1, 0);
              INSERT INTO operations (id, account_id, kind, status, amount, fee, currency, card_id,
@@ -436,8 +433,14 @@ async fn version_4_database_migrates_to_the_transfer_schema() {
         .unwrap();
     }
     let store = Store::open(path.to_str().unwrap()).unwrap();
-    assert_eq!(engine::schema_version(&store).await, 7);
+    assert_eq!(engine::schema_version(&store).await, known_version());
     assert!(store.ledger_check().await.unwrap().is_ok());
+    // A cooling-off running at the upgrade (migration 0008) started a full period before its end.
+    let guard = store.account_guard("acc_old").await.unwrap();
+    assert_eq!(
+        (guard.cooling_off_until, guard.cooling_off_since),
+        (Some(90_000), Some(90_000 - 86_400))
+    );
     let seqs = |rows: Vec<OperationRow>| -> Vec<(String, i64)> {
         rows.into_iter().map(|o| (o.id, o.seq)).collect()
     };
@@ -629,8 +632,8 @@ async fn transfers_recheck_their_guards_inside_the_transaction(store: Store) {
         )
         .await
         .unwrap();
-    assert_eq!(out, TransferOutcome::Frozen);
-    // Unfrozen into a cooling-off: at most ¥5.00 (here) a transfer.
+    assert_eq!(out, TransferOutcome::Refused(Refusal::Frozen));
+    // Unfrozen into a cooling-off: at most ¥5.00 (here) in all may leave while it runs.
     store
         .unfreeze(&a, live("dev_1").await, NOW, NOW + 100)
         .await
@@ -642,7 +645,13 @@ async fn transfers_recheck_their_guards_inside_the_transaction(store: Store) {
         )
         .await
         .unwrap();
-    assert_eq!(out, TransferOutcome::CoolingOff { until: NOW + 100 });
+    assert_eq!(
+        out,
+        TransferOutcome::Refused(Refusal::CoolingOff {
+            until: NOW + 100,
+            remaining: 500
+        })
+    );
     let out = store
         .transfer(
             send("key-1", 500, "h1", NOW),
@@ -684,6 +693,21 @@ async fn transfers_recheck_their_guards_inside_the_transaction(store: Store) {
         .await
         .unwrap();
     assert_eq!(other, TransferOutcome::KeyReused);
+    // The facts count what left during the cooling-off: the ¥5.00 sent uses it up.
+    let out = store
+        .transfer(
+            send("key-5", 1, "h6", NOW + 1),
+            transfer_rule("key-5", 1, "h6", NOW + 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        TransferOutcome::Refused(Refusal::CoolingOff {
+            until: NOW + 100,
+            remaining: 0
+        })
+    );
 
     // The day's limit (8,000 here), then the balance.
     let later = NOW + 200;
@@ -694,7 +718,10 @@ async fn transfers_recheck_their_guards_inside_the_transaction(store: Store) {
         )
         .await
         .unwrap();
-    assert_eq!(out, TransferOutcome::DailyLimit { remaining: 7_500 });
+    assert_eq!(
+        out,
+        TransferOutcome::Refused(Refusal::DailyLimit { remaining: 7_500 })
+    );
     let out = store
         .transfer(
             send("key-3", 7_500, "h4", later),
@@ -711,7 +738,10 @@ async fn transfers_recheck_their_guards_inside_the_transaction(store: Store) {
         )
         .await
         .unwrap();
-    assert_eq!(out, TransferOutcome::BalanceInsufficient { balance: 2_000 });
+    assert_eq!(
+        out,
+        TransferOutcome::Refused(Refusal::BalanceInsufficient { balance: 2_000 })
+    );
     assert_eq!(store.balance(&a).await.unwrap(), 2_000);
     assert_eq!(store.balance(&b).await.unwrap(), 8_000);
 
@@ -836,7 +866,7 @@ fn approve(op: &OperationRow) -> Option<Settlement> {
 }
 
 /// A transfer rule for the store's tests (the real one is `domain::rules::admit`, tested
-/// there): frozen, then ¥5.00 a transfer during a cooling-off, ¥80.00 a day, the balance.
+/// there): frozen, then ¥5.00 in all during a cooling-off, ¥80.00 a day, the balance.
 fn transfer_rule(
     _key: &str,
     amount: i64,
@@ -847,8 +877,12 @@ fn transfer_rule(
         if f.frozen {
             return Err(Refusal::Frozen);
         }
-        if let Some(until) = f.cooling_off_until.filter(|u| *u > now && amount > 500) {
-            return Err(Refusal::CoolingOff { until });
+        let remaining = (500 - f.cooling_off_spent).max(0);
+        if let Some(until) = f
+            .cooling_off_until
+            .filter(|u| *u > now && amount > remaining)
+        {
+            return Err(Refusal::CoolingOff { until, remaining });
         }
         let remaining = (8_000 - f.used_today).max(0);
         if amount > remaining {

@@ -12,8 +12,8 @@ use wallet_protocol::identity::mask_name;
 use wallet_protocol::phone::mask_e164;
 
 use super::money::{
-    account_balance, daily_total, op_from, operation_by_key, operation_row, post, wallet_account,
-    AdmissionFacts, OpKind, OperationRow, Refusal, OP_COLUMNS,
+    account_balance, admission_facts, op_from, operation_by_key, operation_row, post,
+    wallet_account, AdmissionFacts, OpKind, OperationRow, Refusal, OP_COLUMNS,
 };
 use super::{Admission, Backend, Store, StoreError};
 
@@ -44,20 +44,10 @@ pub enum TransferOutcome {
     Existing(Box<OperationRow>),
     /// The same key came before with a different request.
     KeyReused,
-    /// The sender's account is frozen.
-    Frozen,
-    /// Over the cooling-off limit while a cooling-off runs until `until`.
-    CoolingOff {
-        until: i64,
-    },
+    /// The admission rule (or the schema's non-negative balance) refused it: nothing written.
+    Refused(Refusal),
     /// The recipient's account is frozen (or gone).
     RecipientUnavailable,
-    DailyLimit {
-        remaining: i64,
-    },
-    BalanceInsufficient {
-        balance: i64,
-    },
 }
 
 impl Store {
@@ -165,24 +155,16 @@ fn transfer(
     }
     // Decided here, on what this transaction sees, not only before: a freeze that commits
     // after the caller's early check still stops the money (both take the account's lock).
-    let guard = super::journal::guard(&tx, &t.from_account)?;
     let from_wallet = wallet_account(&t.from_account);
-    let facts = AdmissionFacts {
-        frozen: guard.frozen_at.is_some(),
-        cooling_off_until: guard.cooling_off_until,
-        used_today: daily_total(&tx, &t.from_account, OpKind::TransferOut, t.day_start)?,
-        balance: account_balance(&tx, &from_wallet)?,
-    };
-    match admit(&facts) {
-        Ok(()) => {}
-        Err(Refusal::Frozen) => return Ok(TransferOutcome::Frozen),
-        Err(Refusal::CoolingOff { until }) => return Ok(TransferOutcome::CoolingOff { until }),
-        Err(Refusal::DailyLimit { remaining }) => {
-            return Ok(TransferOutcome::DailyLimit { remaining })
-        }
-        Err(Refusal::BalanceInsufficient { balance }) => {
-            return Ok(TransferOutcome::BalanceInsufficient { balance })
-        }
+    let facts = admission_facts(
+        &tx,
+        &t.from_account,
+        OpKind::TransferOut,
+        t.day_start,
+        t.now,
+    )?;
+    if let Err(refusal) = admit(&facts) {
+        return Ok(TransferOutcome::Refused(refusal));
     }
     let (Some((from_name, from_phone, _)), Some((to_name, to_phone, to_frozen))) =
         (party(&tx, &t.from_account)?, party(&tx, &t.to_account)?)
@@ -257,7 +239,9 @@ fn transfer(
         // The schema's own guard: a balance below zero is refused.
         Err(e) if e.is_check_violation() => {
             let balance = account_balance(&tx, &from_wallet)?;
-            return Ok(TransferOutcome::BalanceInsufficient { balance });
+            return Ok(TransferOutcome::Refused(Refusal::BalanceInsufficient {
+                balance,
+            }));
         }
         Err(e) => return Err(e),
     }

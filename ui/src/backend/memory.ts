@@ -180,6 +180,8 @@ export class InMemoryBackend implements Backend {
   readonly noPinMax = { perPayment: 20_000, daily: 100_000 };
   private frozenSince: string | null = null;
   private coolingOffUntil: string | null = null;
+  /** When the running cooling-off started: its cap counts what left from here. */
+  private coolingOffSince: string | null = null;
   private securityEvents: SecurityEvent[] = [];
   private deviceEvents: DeviceEvent[] = [];
   private eventCursor = 0;
@@ -296,6 +298,7 @@ export class InMemoryBackend implements Backend {
   seedCoolingOff(until: string): this {
     this.frozenSince = null;
     this.coolingOffUntil = until;
+    this.coolingOffSince = this.now.toISOString();
     return this;
   }
 
@@ -704,6 +707,7 @@ export class InMemoryBackend implements Backend {
       amount = (qr.amount as Money).minor;
       if (typed !== '' && parseAmount(typed) !== amount) throw new WalletError('AMOUNT_LOCKED');
     }
+    this.notCoolingOff(amount);
     this.checkPin(input.pin);
     const merchant = this.merchants.get(qr.merchant_id) as Merchant;
     const order = qr.order_id ? this.orderList.find((o) => o.order_id === qr.order_id) ?? null : null;
@@ -757,6 +761,7 @@ export class InMemoryBackend implements Backend {
     if (again) return again;
     this.notFrozen();
     const order = this.openOrder(orderId);
+    this.notCoolingOff(order.amount.minor);
     this.checkPin(pin);
     const op = this.pay(this.merchants.get(order.merchant_id) as Merchant, order.amount.minor, order.channel, order);
     this.remember(idempotencyKey, fingerprint, op);
@@ -814,7 +819,7 @@ export class InMemoryBackend implements Backend {
     if (this.account().idNumber !== idNumber) throw new WalletError('UNFREEZE_DENIED');
     this.checkPin(pin);
     this.frozenSince = null;
-    this.coolingOffUntil = this.in(24 * 3600);
+    this.startCoolingOff();
     this.logSecurity('unfrozen', this.profile?.device_id ?? null);
     return this.statusView();
   }
@@ -900,7 +905,7 @@ export class InMemoryBackend implements Backend {
     if (input.cards === 'unbind') this.cardList = [];
     this.phoneChange = null;
     this.phoneChangeCodes = null;
-    this.coolingOffUntil = this.in(24 * 3600);
+    this.startCoolingOff();
     this.logSecurity('phone_changed', this.profile?.device_id ?? null);
     const profile = this.profile as Profile;
     this.profile = { ...profile, phone: `+86${acct.phone}`, phone_masked: maskPhone(acct.phone) };
@@ -1145,10 +1150,26 @@ export class InMemoryBackend implements Backend {
     if (this.frozenSince !== null) throw new WalletError('ACCOUNT_FROZEN');
   }
 
-  /** During the cooling-off, withdrawals above the small limit wait until it ends. */
+  /** A 24-hour cooling-off from now, or the running one lengthened (it keeps its start). */
+  private startCoolingOff(): void {
+    const until = this.in(24 * 3600);
+    const running = this.coolingOffUntil !== null && new Date(this.coolingOffUntil) > this.now;
+    if (!running) this.coolingOffSince = this.now.toISOString();
+    if (!running || until > (this.coolingOffUntil as string)) this.coolingOffUntil = until;
+  }
+
+  /**
+   * During the cooling-off, at most the small cap may leave the account in all: withdrawals,
+   * transfers and merchant payments add up from its start (docs/rules.md §Cooling-off).
+   */
   private notCoolingOff(amountMinor: number): void {
     const view = this.statusView();
-    if (view.state !== 'cooling_off' || amountMinor <= view.cooling_off_limit.minor || !view.cooling_off_until) return;
+    if (view.state !== 'cooling_off' || !view.cooling_off_until) return;
+    const since = this.coolingOffSince ?? '';
+    const spent = this.operations
+      .filter((op) => ['withdrawal', 'transfer_out', 'payment'].includes(op.kind) && op.status !== 'failed' && op.created_at >= since)
+      .reduce((sum, op) => addMinor(sum, op.amount.minor), 0);
+    if (addMinor(spent, amountMinor) <= view.cooling_off_limit.minor) return;
     const secs = Math.ceil((new Date(view.cooling_off_until).getTime() - this.now.getTime()) / 1000);
     throw new WalletError('COOLING_OFF', 'COOLING_OFF', secs);
   }

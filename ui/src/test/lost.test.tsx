@@ -150,6 +150,18 @@ describe('money while frozen or cooling off', () => {
     expect(document.body).not.toHaveTextContent('COOLING_OFF');
   });
 
+  it('the cooling-off caps what leaves the account in all, not each transfer (docs/rules.md §Cooling-off)', async () => {
+    const until = new Date(new InMemoryBackend().now.getTime() + 20 * 3600_000).toISOString();
+    const other = { phone: '13900000002', name: '张国华', idNumber: '110105194912310037', password: PASSWORD };
+    const backend = signedInBackend().seedAccount(other).seedPin(PIN).seedBalance(2_000_00).seedCoolingOff(until);
+    const send = (amount: string, key: string) =>
+      backend.transfer({ to_phone: other.phone, amount, note: null, pin: PIN, idempotency_key: key });
+    expect((await send('400', 'cool-key-1')).status).toBe('succeeded');
+    await expect(send('400', 'cool-key-2')).rejects.toMatchObject({ code: 'COOLING_OFF' });
+    expect((await send('100', 'cool-key-3')).status).toBe('succeeded');
+    await expect(send('0.01', 'cool-key-4')).rejects.toMatchObject({ code: 'COOLING_OFF' });
+  });
+
   it('a top-up of a frozen account says it is frozen and where to unfreeze it (zh-CN)', async () => {
     const backend = signedInBackend().seedPin(PIN).seedCard(SANDBOX_CARDS.approve).seedFrozen();
     const { user } = renderApp(backend, 'zh-CN');

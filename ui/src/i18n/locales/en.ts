@@ -741,7 +741,7 @@ export const en = {
     TRANSFER_TO_SELF: "That is your own number. Enter the phone number of the person you are paying.",
     RECIPIENT_UNAVAILABLE: "This person cannot receive money right now. No money was sent.",
     ACCOUNT_FROZEN: 'Your account is frozen (a phone was reported lost), so no money can leave it. Unfreeze it under Account security.',
-    COOLING_OFF: 'Not yet: your account was unfrozen recently, and withdrawals and transfers above the small limit wait until its 24-hour cooling-off ends.',
+    COOLING_OFF: 'Not yet: a new device signed in or the account was unfrozen recently, and at most a small sum in all (withdrawals, transfers and payments together) may leave the account until its 24-hour cooling-off ends.',
     NOT_FROZEN: 'Your account is not frozen; there is nothing to unfreeze.',
     UNFREEZE_DENIED: 'The ID number or payment PIN is not right. Wrong tries count toward the payment PIN lock.',
     SMS_LOGIN_DISABLED: 'Sign-in with an SMS code alone is not available for this number. Sign in with your password and an SMS code.',

@@ -740,7 +740,7 @@ export const zhCN: Messages = {
     TRANSFER_TO_SELF: "这是您自己的手机号，请输入收款人的手机号。",
     RECIPIENT_UNAVAILABLE: "对方暂时无法收款，钱未转出。",
     ACCOUNT_FROZEN: '您的账户已冻结（有手机被挂失），资金无法转出。请在“账户安全”中解冻。',
-    COOLING_OFF: '暂不可以：账户刚解冻，超过小额限额的提现和转账需等 24 小时冷静期结束。',
+    COOLING_OFF: '暂不可以：账户刚有新设备登录或刚解冻，提现、转账和付款合计超过小额上限的需等 24 小时冷静期结束。',
     NOT_FROZEN: '您的账户未冻结，无需解冻。',
     UNFREEZE_DENIED: '身份证号或支付密码不正确。错误次数会计入支付密码锁定。',
     SMS_LOGIN_DISABLED: '该号码不支持仅用短信验证码登录。请用密码和短信验证码登录。',

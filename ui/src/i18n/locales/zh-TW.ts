@@ -740,7 +740,7 @@ export const zhTW: Messages = {
     TRANSFER_TO_SELF: "這是您自己的手機號碼，請輸入收款人的手機號碼。",
     RECIPIENT_UNAVAILABLE: "對方暫時無法收款，錢未轉出。",
     ACCOUNT_FROZEN: '您的帳戶已凍結（有手機被掛失），資金無法轉出。請在「帳戶安全」中解凍。',
-    COOLING_OFF: '暫不可以：帳戶剛解凍，超過小額限額的提領和轉帳需等 24 小時冷靜期結束。',
+    COOLING_OFF: '暫不可以：帳戶剛有新裝置登入或剛解凍，提領、轉帳和付款合計超過小額上限的需等 24 小時冷靜期結束。',
     NOT_FROZEN: '您的帳戶未凍結，無需解凍。',
     UNFREEZE_DENIED: '身分證號或支付密碼不正確。錯誤次數會計入支付密碼鎖定。',
     SMS_LOGIN_DISABLED: '此號碼不支援僅用簡訊驗證碼登入。請以密碼和簡訊驗證碼登入。',
