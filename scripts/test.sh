@@ -21,6 +21,9 @@ cargo fmt --all --check
 log "third-party notices list every crate and npm package in the lock files"
 scripts/notices.sh --check
 
+log "dependency licences and banned crates (cargo deny, deny.toml; offline: no advisory database)"
+PATH="$WALLET_TOOLS_DIR/bin:$PATH" cargo deny --offline check licenses bans
+
 log "cargo clippy (whole workspace, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
@@ -38,7 +41,7 @@ log "the provider's store conformance and in-process suites again on PostgreSQL 
 with_postgres env WALLET_TEST_BACKEND=postgres WALLET_REQUIRE_POSTGRES=1 \
   cargo test -p wallet-server --locked --lib --test accounts --test history --test ledger_props \
     --test logs --test lost_phone --test money --test pay --test rate_limits --test signing \
-    --test transfer --test postgres_tools
+    --test transfer --test postgres_tools --test input_text
 log "three provider instances on one PostgreSQL database, then crashes (real processes, real CLI)"
 with_postgres with_secret_service env WALLET_REQUIRE_POSTGRES=1 \
   cargo test -p wallet-e2e --locked --test instances --test crash

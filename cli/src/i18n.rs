@@ -86,6 +86,18 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
             "只允許透過 HTTPS 連線伺服器（本機除外）",
         ),
         C::Protocol => ("服务器的回应无法识别", "伺服器的回應無法識別"),
+        C::ServerMismatch => (
+            "这个账户资料属于另一台服务器，未发送任何内容",
+            "這個帳戶資料屬於另一台伺服器，未傳送任何內容",
+        ),
+        C::ServerRedirect => (
+            "服务器要求转到别处，本应用不会跟随",
+            "伺服器要求轉到別處，本應用程式不會跟隨",
+        ),
+        C::TextHiddenCharacter => (
+            "文字中含有看不见的方向控制或零宽字符，请删除",
+            "文字中含有看不見的方向控制或零寬字元，請刪除",
+        ),
         C::NotFound => ("找不到", "找不到"),
         // cards, PIN and money
         C::CardNumberInvalid => ("卡号无效，请检查是否输错", "卡號無效，請檢查是否輸入錯誤"),
@@ -215,6 +227,9 @@ pub fn detail_matters(code: ErrorCode) -> bool {
             | C::QrInvalidField
             | C::AmountLocked
             | C::CoolingOff
+            | C::ServerMismatch
+            | C::ServerRedirect
+            | C::TextHiddenCharacter
     )
 }
 
@@ -872,6 +887,21 @@ mod tests {
         }
         for &c in wallet_core::Category::ALL {
             assert_ne!(category(Lang::ZhCn, c), category(Lang::En, c));
+        }
+    }
+
+    /// issue 13's codes: translated, and the detail (which field, which servers) shown.
+    #[test]
+    fn every_hardening_code_is_translated_with_its_detail() {
+        for code in [
+            ErrorCode::ServerMismatch,
+            ErrorCode::ServerRedirect,
+            ErrorCode::TextHiddenCharacter,
+        ] {
+            for lang in [Lang::ZhCn, Lang::ZhTw] {
+                assert!(error_text(lang, code).is_some(), "{code:?} in {lang:?}");
+            }
+            assert!(detail_matters(code), "{code:?}");
         }
     }
 

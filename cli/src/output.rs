@@ -18,7 +18,25 @@ use wallet_core::{
 };
 
 use crate::i18n::{self, Lang, Msg};
-use crate::table::{pad, printable, Align, Table};
+use crate::table::{pad, printable, printable_lines, Align, Table};
+
+/// A line for humans on stdout. Every human line goes through here (or a [`Table`], whose cells
+/// are escaped the same way): control characters and direction overrides in text from outside
+/// (a scanned code, a merchant's, device's or person's name, a note, a server's message) are
+/// shown escaped, never obeyed; only the line breaks of the layout stay. JSON output is printed
+/// as serialised (JSON escapes control characters itself).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", printable_lines(&format!($($arg)*)))
+    };
+}
+
+/// [`say!`] on stderr.
+macro_rules! say_err {
+    ($($arg:tt)*) => {
+        eprintln!("{}", printable_lines(&format!($($arg)*)))
+    };
+}
 
 pub struct Out {
     json: bool,
@@ -48,12 +66,12 @@ impl Out {
         } else {
             let localised = i18n::error_text(self.lang, e.code);
             let text = localised.unwrap_or(&e.message);
-            eprintln!("{}: {text} ({})", self.t(Msg::Error), e.code);
+            say_err!("{}: {text} ({})", self.t(Msg::Error), e.code);
             if localised.is_some() && i18n::detail_matters(e.code) && e.message != e.code.title() {
-                eprintln!("  {}", e.message);
+                say_err!("  {}", e.message);
             }
             if let Some(secs) = e.retry_after_secs {
-                eprintln!("  retry after {secs} s");
+                say_err!("  retry after {secs} s");
             }
         }
     }
@@ -73,12 +91,12 @@ impl Out {
         if self.json || s.acceptable {
             return;
         }
-        eprintln!("{} ({}/4)", self.t(Msg::WeakPassword), s.score);
+        say_err!("{} ({}/4)", self.t(Msg::WeakPassword), s.score);
         if let Some(w) = &s.warning {
-            eprintln!("  {w}");
+            say_err!("  {w}");
         }
         for tip in &s.suggestions {
-            eprintln!("  - {tip}");
+            say_err!("  - {tip}");
         }
     }
 
@@ -95,8 +113,8 @@ impl Out {
                 ChallengePurpose::PinReset => Msg::NextPinReset,
                 _ => Msg::NextVerify,
             };
-            println!("{} {}", self.t(Msg::CodeSent), p.phone_masked);
-            println!("{} {}", self.t(next), p.expires_at);
+            say!("{} {}", self.t(Msg::CodeSent), p.phone_masked);
+            say!("{} {}", self.t(next), p.expires_at);
         }
     }
 
@@ -104,10 +122,10 @@ impl Out {
         if self.json {
             self.print_json(&json!(p));
         } else {
-            println!("{} {} ({})", self.t(Msg::SignedIn), p.name, p.phone_masked);
-            println!("  account: {}", p.account_id);
-            println!("  ID: **************{}", p.id_last4);
-            println!("{} {}", self.t(Msg::ThisDevice), p.device_id);
+            say!("{} {} ({})", self.t(Msg::SignedIn), p.name, p.phone_masked);
+            say!("  account: {}", p.account_id);
+            say!("  ID: **************{}", p.id_last4);
+            say!("{} {}", self.t(Msg::ThisDevice), p.device_id);
         }
     }
 
@@ -117,7 +135,7 @@ impl Out {
             return;
         }
         if devices.is_empty() {
-            println!("{}", self.t(Msg::NoDevices));
+            say!("{}", self.t(Msg::NoDevices));
         }
         let mut table = Table::new(&[Align::Left; 6]);
         for d in devices {
@@ -137,7 +155,7 @@ impl Out {
         if self.json {
             self.print_json(&json!({ "revoked": id }));
         } else {
-            println!("{} {id}", self.t(Msg::Revoked));
+            say!("{} {id}", self.t(Msg::Revoked));
         }
     }
 
@@ -145,7 +163,7 @@ impl Out {
         if self.json {
             self.print_json(&json!({ "logged_out": true }));
         } else {
-            println!("{}", self.t(Msg::LoggedOut));
+            say!("{}", self.t(Msg::LoggedOut));
         }
     }
 
@@ -154,7 +172,7 @@ impl Out {
         if self.json {
             self.print_json(&json!({ key: true }));
         } else {
-            println!("{}", self.t(msg));
+            say!("{}", self.t(msg));
         }
     }
 
@@ -165,12 +183,12 @@ impl Out {
             self.print_json(&json!(p));
             return;
         }
-        println!(
+        say!(
             "{}",
             self.t(if p.set { Msg::PinIsSet } else { Msg::PinNotSet })
         );
         if let Some(until) = &p.locked_until {
-            println!("  {} {until}", self.t(Msg::PinLockedUntil));
+            say!("  {} {until}", self.t(Msg::PinLockedUntil));
         }
     }
 
@@ -225,7 +243,7 @@ impl Out {
         let valid = i.luhn_valid && i.length_valid && i.scheme.is_some();
         let unknown = self.t(Msg::Unknown);
         let ok = |b: bool| self.t(if b { Msg::Ok } else { Msg::Wrong });
-        println!(
+        say!(
             "{} {} {}, {} {}, {} {}; {} {}, {} {}",
             self.t(if valid {
                 Msg::CardValid
@@ -250,13 +268,13 @@ impl Out {
             self.print_json(&json!(p));
             return;
         }
-        println!(
+        say!(
             "{} {}",
             self.card_label(p.bank, p.scheme, p.card_type, &p.last4),
             p.binding_id
         );
-        println!("{} {}", self.t(Msg::BankCodeSent), p.phone_masked);
-        println!("{} {}", self.t(Msg::NextCardVerify), p.expires_at);
+        say!("{} {}", self.t(Msg::BankCodeSent), p.phone_masked);
+        say!("{} {}", self.t(Msg::NextCardVerify), p.expires_at);
     }
 
     /// Cards as a table: id, bank and type (last 4), status, default.
@@ -286,7 +304,7 @@ impl Out {
         if self.json {
             self.print_json(&json!(c));
         } else {
-            println!("{}", self.t(headline));
+            say!("{}", self.t(headline));
             self.card_table(std::slice::from_ref(c), "  ").print();
         }
     }
@@ -297,7 +315,7 @@ impl Out {
             return;
         }
         if cards.is_empty() {
-            println!("{}", self.t(Msg::NoCards));
+            say!("{}", self.t(Msg::NoCards));
         }
         self.card_table(cards, "").print();
     }
@@ -306,7 +324,7 @@ impl Out {
         if self.json {
             self.print_json(&json!({ "unbound": id }));
         } else {
-            println!("{} {id}", self.t(Msg::Unbound));
+            say!("{} {id}", self.t(Msg::Unbound));
         }
     }
 
@@ -378,10 +396,10 @@ impl Out {
             self.print_json(&json!(op));
             return;
         }
-        println!("{}", self.operation_line(op));
-        println!("  {} {}", self.t(Msg::Operation), op.operation_id);
+        say!("{}", self.operation_line(op));
+        say!("  {} {}", self.t(Msg::Operation), op.operation_id);
         if op.status == OperationStatus::Pending {
-            println!("  {}", self.t(Msg::PendingHint));
+            say!("  {}", self.t(Msg::PendingHint));
         }
     }
 
@@ -396,8 +414,8 @@ impl Out {
             }}));
         } else {
             self.error(&WalletError::from(code));
-            eprintln!("  {}", self.operation_line(op));
-            eprintln!("  {} {}", self.t(Msg::Operation), op.operation_id);
+            say_err!("  {}", self.operation_line(op));
+            say_err!("  {} {}", self.t(Msg::Operation), op.operation_id);
         }
     }
 
@@ -406,7 +424,7 @@ impl Out {
             self.print_json(&json!(b));
             return;
         }
-        println!(
+        say!(
             "{} {}  ({} {})",
             self.t(Msg::Balance),
             b.balance.display(),
@@ -414,14 +432,14 @@ impl Out {
             b.as_of
         );
         if b.stale {
-            println!("  {}", self.t(Msg::Stale));
+            say!("  {}", self.t(Msg::Stale));
         }
         let fill = |m: Msg, a: Money, z: Money| {
             self.t(m)
                 .replace("{a}", &a.display())
                 .replace("{b}", &z.display())
         };
-        println!(
+        say!(
             "  {}",
             fill(
                 Msg::TopupLimits,
@@ -429,7 +447,7 @@ impl Out {
                 b.limits.topup_daily_remaining
             )
         );
-        println!(
+        say!(
             "  {}",
             fill(
                 Msg::WithdrawLimits,
@@ -438,10 +456,10 @@ impl Out {
             )
         );
         if b.operations.is_empty() {
-            println!("{}", self.t(Msg::NoOperations));
+            say!("{}", self.t(Msg::NoOperations));
             return;
         }
-        println!("{}", self.t(Msg::Recent));
+        say!("{}", self.t(Msg::Recent));
         self.operations_table(&b.operations).print();
     }
 
@@ -490,7 +508,7 @@ impl Out {
     pub fn decoded_qr(&self, d: &DecodedQr, payload: &str, from_image: bool) {
         if self.json {
             if d.kind == QrKind::Url {
-                eprintln!("{}", self.t(Msg::LinkNotOpened));
+                say_err!("{}", self.t(Msg::LinkNotOpened));
             }
             let mut v = json!(d);
             v["payload"] = json!(payload);
@@ -498,7 +516,7 @@ impl Out {
             return;
         }
         if from_image {
-            println!("{} {}", self.t(Msg::ReadFromImage), printable(payload));
+            say!("{} {}", self.t(Msg::ReadFromImage), printable(payload));
         }
         match d.kind {
             QrKind::Url | QrKind::Text => {
@@ -508,16 +526,17 @@ impl Out {
                 } else {
                     Msg::QrText
                 };
-                println!("{}: {text}", self.t(label));
+                // One line, whatever the code holds: its own line breaks are shown as `\n`.
+                say!("{}: {}", self.t(label), printable(text));
                 if d.kind == QrKind::Url {
-                    eprintln!("{}", self.t(Msg::LinkNotOpened));
+                    say_err!("{}", self.t(Msg::LinkNotOpened));
                 }
                 return;
             }
             _ => {}
         }
-        println!("{}", self.network_label(d));
-        println!(
+        say!("{}", self.network_label(d));
+        say!(
             "  {}",
             self.t(if d.payable {
                 Msg::Payable
@@ -527,7 +546,7 @@ impl Out {
         );
         let field = |m: Msg, v: &Option<String>| {
             if let Some(v) = v {
-                println!("  {} {v}", pad(self.t(m), 14));
+                say!("  {} {}", pad(self.t(m), 14), printable(v));
             }
         };
         field(Msg::MerchantName, &d.merchant_name);
@@ -536,24 +555,27 @@ impl Out {
         field(Msg::Mcc, &d.mcc);
         field(Msg::CurrencyLabel, &d.currency);
         match (&d.amount, d.point_of_initiation.as_deref()) {
-            (Some(a), _) => println!("  {} {a}", pad(self.t(Msg::AmountLabel), 14)),
-            (None, Some("11")) => println!("  {}", self.t(Msg::StaticCode)),
+            (Some(a), _) => say!("  {} {}", pad(self.t(Msg::AmountLabel), 14), printable(a)),
+            (None, Some("11")) => say!("  {}", self.t(Msg::StaticCode)),
             _ => {}
         }
         if let Some(crc) = d.valid_crc {
-            println!(
+            say!(
                 "  {} {}",
                 pad("CRC", 14),
                 self.t(if crc { Msg::Ok } else { Msg::Wrong })
             );
         }
         if let Some(text) = &d.text {
-            println!("  {text}");
-            eprintln!("{}", self.t(Msg::LinkNotOpened));
+            say!("  {}", printable(text));
+            say_err!("{}", self.t(Msg::LinkNotOpened));
         }
         for (tag, subs) in &d.templates {
-            let inner: Vec<String> = subs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            println!("  [{tag}] {}", inner.join(" "));
+            let inner: Vec<String> = subs
+                .iter()
+                .map(|(k, v)| format!("{}={}", printable(k), printable(v)))
+                .collect();
+            say!("  [{tag}] {}", inner.join(" "));
         }
     }
 
@@ -566,7 +588,7 @@ impl Out {
         } else {
             self.error(e);
             if from_image {
-                eprintln!("  {} {}", self.t(Msg::ReadFromImage), printable(payload));
+                say_err!("  {} {}", self.t(Msg::ReadFromImage), printable(payload));
             }
         }
     }
@@ -576,7 +598,7 @@ impl Out {
         if self.json {
             return;
         }
-        println!(
+        say!(
             "{} {} ({}, MCC {})",
             self.t(Msg::MerchantOnRecord),
             p.merchant_name,
@@ -584,7 +606,7 @@ impl Out {
             p.mcc
         );
         if p.name_mismatch {
-            println!(
+            say!(
                 "{}",
                 self.t(Msg::NameMismatch)
                     .replace("{a}", &p.printed_name)
@@ -592,7 +614,7 @@ impl Out {
             );
         }
         if let Some(amount) = p.amount {
-            println!("  {} {}", self.t(Msg::AmountLocked), amount.display());
+            say!("  {} {}", self.t(Msg::AmountLocked), amount.display());
         }
     }
 
@@ -631,18 +653,18 @@ impl Out {
                     .dark_color(qrcode::render::unicode::Dense1x2::Light)
                     .light_color(qrcode::render::unicode::Dense1x2::Dark)
                     .build();
-                println!("{art}");
+                say!("{art}");
             }
         }
-        println!("{}  {}", self.t(Msg::PaycodeLabel), v.grouped);
-        println!(
+        say!("{}  {}", self.t(Msg::PaycodeLabel), v.grouped);
+        say!(
             "  {}",
             self.t(Msg::PaycodeExpires)
                 .replace("{a}", &v.seconds_left.to_string())
                 .replace("{b}", &v.expires_at)
         );
         if !watching {
-            println!("  {}", self.t(Msg::PaycodeHint));
+            say!("  {}", self.t(Msg::PaycodeHint));
         }
     }
 
@@ -652,10 +674,10 @@ impl Out {
             return;
         }
         if saved {
-            println!("{}", self.t(Msg::LimitsSaved));
+            say!("{}", self.t(Msg::LimitsSaved));
         }
         if s.no_pin_enabled {
-            println!(
+            say!(
                 "{}",
                 self.t(Msg::NoPinLimits)
                     .replace("{a}", &s.no_pin_per_payment.display())
@@ -663,9 +685,9 @@ impl Out {
                     .replace("{c}", &s.no_pin_daily_remaining.display())
             );
         } else {
-            println!("{}", self.t(Msg::NoPinOff));
+            say!("{}", self.t(Msg::NoPinOff));
         }
-        println!(
+        say!(
             "  {}",
             self.t(Msg::NoPinCeilings)
                 .replace("{a}", &s.max_per_payment.display())
@@ -726,11 +748,11 @@ impl Out {
             return;
         }
         if orders.is_empty() {
-            println!("{}", self.t(Msg::NoOrders));
+            say!("{}", self.t(Msg::NoOrders));
             return;
         }
         self.orders_table(orders, "").print();
-        println!("{}", self.t(Msg::OrdersHint));
+        say!("{}", self.t(Msg::OrdersHint));
     }
 
     pub fn order_declined(&self, o: &Order) {
@@ -738,7 +760,7 @@ impl Out {
             self.print_json(&json!(o));
             return;
         }
-        println!("{}", self.t(Msg::DeclinedDone));
+        say!("{}", self.t(Msg::DeclinedDone));
         self.orders_table(std::slice::from_ref(o), "  ").print();
     }
 
@@ -748,7 +770,7 @@ impl Out {
         if self.json {
             self.print_json(&json!({ "received": true }));
         } else {
-            println!("{}", self.t(Msg::ReportLostSent));
+            say!("{}", self.t(Msg::ReportLostSent));
         }
     }
 
@@ -758,20 +780,20 @@ impl Out {
             return;
         }
         match s.state {
-            AccountState::Active => println!("{}", self.t(Msg::StateActive)),
+            AccountState::Active => say!("{}", self.t(Msg::StateActive)),
             AccountState::Frozen => {
-                println!("{}", self.t(Msg::StateFrozen));
+                say!("{}", self.t(Msg::StateFrozen));
                 if let Some(t) = &s.frozen_since {
-                    println!("{} {t}", self.t(Msg::Since));
+                    say!("{} {t}", self.t(Msg::Since));
                 }
             }
             AccountState::CoolingOff => {
-                println!(
+                say!(
                     "{} {}",
                     self.t(Msg::StateCoolingOff),
                     s.cooling_off_until.as_deref().unwrap_or("?")
                 );
-                println!(
+                say!(
                     "{} {}",
                     self.t(Msg::CoolingOffLimit),
                     s.cooling_off_limit.display()
@@ -786,23 +808,23 @@ impl Out {
             self.print_json(&json!(s));
             return;
         }
-        println!("{}", self.t(Msg::FrozenNow));
+        say!("{}", self.t(Msg::FrozenNow));
         self.account_status(s);
     }
 
     pub fn settings(&self, s: &AccountSettings, saved: bool) {
         if s.sms_login_enabled && saved {
             // On stderr in both modes: scripts read stdout, people see it.
-            eprintln!("{}", self.t(Msg::SmsLoginWarning));
+            say_err!("{}", self.t(Msg::SmsLoginWarning));
         }
         if self.json {
             self.print_json(&json!(s));
             return;
         }
         if saved {
-            println!("{}", self.t(Msg::SettingsSaved));
+            say!("{}", self.t(Msg::SettingsSaved));
         }
-        println!(
+        say!(
             "{}",
             self.t(if s.sms_login_enabled {
                 Msg::SmsLoginOn
@@ -817,11 +839,11 @@ impl Out {
             self.print_json(&json!(p));
             return;
         }
-        println!("{} {}", self.t(Msg::CodeSent), p.new_phone_masked);
-        println!("  challenge: {}", p.challenge_id);
+        say!("{} {}", self.t(Msg::CodeSent), p.new_phone_masked);
+        say!("  challenge: {}", p.challenge_id);
         if let Some(old) = &p.old_challenge_id {
-            println!("{}", self.t(Msg::OldNumberCodeSent));
-            println!("  old challenge: {old}");
+            say!("{}", self.t(Msg::OldNumberCodeSent));
+            say!("  old challenge: {old}");
         }
         let next = match &p.old_challenge_id {
             Some(old) => format!(
@@ -833,8 +855,8 @@ impl Out {
                 p.challenge_id
             ),
         };
-        println!("{} {next}", self.t(Msg::Next));
-        println!("  {} {}", self.t(Msg::Until), p.expires_at);
+        say!("{} {next}", self.t(Msg::Next));
+        say!("  {} {}", self.t(Msg::Until), p.expires_at);
     }
 
     pub fn phone_changed(&self, p: &Profile, cards_unbound: bool) {
@@ -842,8 +864,8 @@ impl Out {
             self.print_json(&json!(p));
             return;
         }
-        println!("{} {}", self.t(Msg::PhoneChanged), p.phone_masked);
-        println!(
+        say!("{} {}", self.t(Msg::PhoneChanged), p.phone_masked);
+        say!(
             "  {}",
             self.t(if cards_unbound {
                 Msg::CardsUnboundRebind
@@ -859,7 +881,7 @@ impl Out {
             return;
         }
         if log.events.is_empty() {
-            println!("{}", self.t(Msg::NoSecurityEvents));
+            say!("{}", self.t(Msg::NoSecurityEvents));
         }
         let mut table = Table::new(&[Align::Left; 4]);
         for e in &log.events {
@@ -872,7 +894,7 @@ impl Out {
         }
         table.print();
         if let Some(b) = &log.next_before {
-            println!("{} {b}", self.t(Msg::OlderEntries));
+            say!("{} {b}", self.t(Msg::OlderEntries));
         }
     }
 
@@ -882,7 +904,7 @@ impl Out {
             return;
         }
         if events.is_empty() {
-            println!("{}", self.t(Msg::NoDeviceEvents));
+            say!("{}", self.t(Msg::NoDeviceEvents));
         }
         let mut table = Table::new(&[Align::Left; 5]);
         for e in events {
@@ -905,7 +927,7 @@ impl Out {
     /// Before a transfer: who will receive it (humans only; `transfer_done` carries it in JSON).
     pub fn recipient(&self, r: &Recipient) {
         if !self.json {
-            println!(
+            say!(
                 "{} {} ({})",
                 self.t(Msg::Recipient),
                 r.name_masked,
@@ -916,16 +938,19 @@ impl Out {
 
     /// The question asked on a terminal before a transfer.
     pub fn confirm_transfer_prompt(&self, amount: Money, r: &Recipient) -> String {
-        self.t(Msg::ConfirmTransfer)
-            .replace("{a}", &amount.display())
-            .replace("{b}", &r.name_masked)
+        printable_lines(
+            &self
+                .t(Msg::ConfirmTransfer)
+                .replace("{a}", &amount.display())
+                .replace("{b}", &printable(&r.name_masked)),
+        )
     }
 
     pub fn transfer_cancelled(&self) {
         if self.json {
             self.print_json(&json!({ "cancelled": true }));
         } else {
-            println!("{}", self.t(Msg::TransferCancelled));
+            say!("{}", self.t(Msg::TransferCancelled));
         }
     }
 
@@ -938,7 +963,7 @@ impl Out {
         } else {
             self.operation(op);
             if let Some(n) = &op.note {
-                println!("  {}: {n}", self.t(Msg::Note));
+                say!("  {}: {n}", self.t(Msg::Note));
             }
         }
     }
@@ -1015,7 +1040,7 @@ impl Out {
             } else {
                 Msg::BudgetReached80
             };
-            eprintln!(
+            say_err!(
                 "{}",
                 self.t(m)
                     .replace("{a}", i18n::category(self.lang, a.category))
@@ -1029,11 +1054,11 @@ impl Out {
 
     fn sync_note(&self, synced: Option<&HistorySync>, stale: bool) {
         if stale {
-            eprintln!("{}", self.t(Msg::HistoryOffline));
+            say_err!("{}", self.t(Msg::HistoryOffline));
         }
         if let Some(s) = synced {
             if s.added > 0 || s.updated > 0 {
-                eprintln!(
+                say_err!(
                     "{}",
                     self.t(Msg::HistorySynced)
                         .replace("{a}", &s.added.to_string())
@@ -1058,7 +1083,7 @@ impl Out {
         }
         self.sync_note(synced, stale);
         if page.entries.is_empty() {
-            println!("{}", self.t(Msg::NoHistory));
+            say!("{}", self.t(Msg::NoHistory));
         }
         let mut table = Table::new(&[
             Align::Left,
@@ -1085,7 +1110,7 @@ impl Out {
         }
         table.print();
         if let Some(b) = &page.next_before {
-            println!("{} --before {b}", self.t(Msg::OlderEntries));
+            say!("{} --before {b}", self.t(Msg::OlderEntries));
         }
     }
 
@@ -1094,14 +1119,14 @@ impl Out {
             self.print_json(&json!(e));
             return;
         }
-        println!("{}", self.entry_line(e));
-        println!("  {} {}", self.t(Msg::Operation), e.operation_id);
-        println!("  {}: {}", self.t(Msg::Status), self.status_label(e.status));
+        say!("{}", self.entry_line(e));
+        say!("  {} {}", self.t(Msg::Operation), e.operation_id);
+        say!("  {}: {}", self.t(Msg::Status), self.status_label(e.status));
         if let Some(code) = e.failure_code {
-            println!("  {code}");
+            say!("  {code}");
         }
         if let Some(m) = &e.merchant_name {
-            println!(
+            say!(
                 "  {}: {m} · {} · MCC {}",
                 self.t(Msg::Merchant),
                 e.merchant_city.as_deref().unwrap_or(""),
@@ -1109,30 +1134,30 @@ impl Out {
             );
         }
         if let Some(c) = e.category {
-            println!(
+            say!(
                 "  {}: {}",
                 self.t(Msg::Category),
                 i18n::category(self.lang, c)
             );
         }
         if let Some(c) = &e.counterparty_name_masked {
-            println!(
+            say!(
                 "  {}: {c} ({})",
                 self.t(Msg::Counterparty),
                 e.counterparty_phone_masked.as_deref().unwrap_or("")
             );
         }
         if let Some(l) = &e.card_last4 {
-            println!("  {}: **** {l}", self.t(Msg::Card));
+            say!("  {}: **** {l}", self.t(Msg::Card));
         }
         if e.fee.minor != 0 {
-            println!("  {} {}", self.t(Msg::Fee), e.fee.display());
+            say!("  {} {}", self.t(Msg::Fee), e.fee.display());
         }
         if let Some(n) = &e.note {
-            println!("  {}: {n}", self.t(Msg::Note));
+            say!("  {}: {n}", self.t(Msg::Note));
         }
         if let Some(o) = &e.order_id {
-            println!("  {}: {o}", self.t(Msg::Order));
+            say!("  {}: {o}", self.t(Msg::Order));
         }
     }
 
@@ -1152,7 +1177,7 @@ impl Out {
             }));
         } else {
             self.sync_note(synced, stale);
-            println!("{} {}", self.t(Msg::CsvWritten), path.display());
+            say!("{} {}", self.t(Msg::CsvWritten), path.display());
         }
     }
 
@@ -1165,9 +1190,9 @@ impl Out {
             return;
         }
         self.sync_note(synced, stale);
-        println!("{} {}", self.t(Msg::SummaryOf), s.month);
-        println!("  {} {}", pad(self.t(Msg::Spent), 20), s.spent.display());
-        println!(
+        say!("{} {}", self.t(Msg::SummaryOf), s.month);
+        say!("  {} {}", pad(self.t(Msg::Spent), 20), s.spent.display());
+        say!(
             "  {} {}",
             pad(self.t(Msg::Received), 20),
             s.received.display()
@@ -1193,7 +1218,7 @@ impl Out {
             return;
         }
         if budgets.is_empty() {
-            println!("{}", self.t(Msg::NoBudgets));
+            say!("{}", self.t(Msg::NoBudgets));
         }
         let mut table = Table::new(&[Align::Left, Align::Right]).indent("  ");
         for b in budgets {
@@ -1210,13 +1235,13 @@ impl Out {
             self.print_json(&json!({ "category": category, "monthly": monthly }));
         } else {
             match monthly {
-                Some(m) => println!(
+                Some(m) => say!(
                     "{} {} {}",
                     self.t(Msg::BudgetSaved),
                     i18n::category(self.lang, category),
                     m.display()
                 ),
-                None => println!(
+                None => say!(
                     "{} {}",
                     self.t(Msg::BudgetCleared),
                     i18n::category(self.lang, category)
@@ -1250,9 +1275,9 @@ impl Out {
         if self.json {
             self.print_json(&json!({ "written": names }));
         } else {
-            println!("{}", self.t(Msg::ManPagesWritten));
+            say!("{}", self.t(Msg::ManPagesWritten));
             for n in names {
-                println!("  {n}");
+                say!("  {n}");
             }
         }
     }

@@ -102,12 +102,30 @@ pub fn pad_left(text: &str, columns: usize) -> String {
 /// `text` with control characters (a line break in a merchant's name, a terminal escape in a
 /// scanned code) shown as `\n`, `\u{1b}`: one line, and nothing the terminal would obey.
 pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    escape(text, false)
+}
+
+/// [`printable`] for whole lines of output, which keeps the line breaks the layout puts in.
+/// Every line for humans goes through it (`output.rs`'s `say!`), so text from outside (a
+/// scanned code, a name, a note, a server's message) never reaches the terminal raw.
+pub fn printable_lines(text: &str) -> String {
+    escape(text, true)
+}
+
+/// The one escaping function: C0 controls, DEL, C1 controls (ESC and CSI among them) and the
+/// Unicode direction overrides and isolates, which reorder what follows on screen, are shown
+/// as Rust escapes (`\u{1b}`, `\u{202e}`); `\n` is kept only when `keep_newlines`.
+fn escape(text: &str, keep_newlines: bool) -> String {
+    let hidden = |c: char| {
+        (c.is_control() && !(keep_newlines && c == '\n'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
         return text.to_owned();
     }
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if hidden(c) {
                 c.escape_default().to_string()
             } else {
                 c.to_string()
@@ -176,5 +194,21 @@ mod tests {
         let mut t = Table::new(&[Align::Left, Align::Left]);
         t.row(["x\ty", "z"]);
         assert_eq!(t.lines(), ["x\\ty  z"]);
+    }
+
+    /// C0 (ESC, BEL, CR), DEL, C1 (CSI U+009B, OSC U+009D) and direction overrides are shown
+    /// escaped; whole lines keep their line breaks and nothing else.
+    #[test]
+    fn every_control_is_escaped_and_lines_keep_only_newlines() {
+        let nasty = "a\u{1b}]0;pwned\u{7}b\rc\u{7f}d\u{9b}2Je\u{9d}f\u{202e}g\u{2066}h";
+        let shown = printable(nasty);
+        assert_eq!(
+            shown,
+            "a\\u{1b}]0;pwned\\u{7}b\\rc\\u{7f}d\\u{9b}2Je\\u{9d}f\\u{202e}g\\u{2066}h"
+        );
+        assert!(!shown.chars().any(char::is_control));
+        assert_eq!(printable_lines("one\ntwo\u{1b}[2J"), "one\ntwo\\u{1b}[2J");
+        assert_eq!(printable("one\ntwo"), "one\\ntwo");
+        assert_eq!(printable_lines("李明 · ¥12.50 🍜"), "李明 · ¥12.50 🍜");
     }
 }

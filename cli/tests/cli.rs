@@ -633,6 +633,48 @@ fn a_link_is_shown_as_text_and_never_opened() {
     assert_eq!(v["kind"], "text");
 }
 
+/// issue 13: a code holding terminal escapes (clear screen, set the window title, CSI in C1
+/// form, a direction override) cannot rewrite the terminal: humans see the escapes written
+/// out, in the QR text and in the percent-decoded UPI fields; --json keeps the text exact.
+#[test]
+fn qr_decode_shows_terminal_escapes_instead_of_obeying_them() {
+    let raw_controls = |text: &str| {
+        text.chars()
+            .filter(|&c| (c.is_control() && c != '\n') || c == '\u{202e}')
+            .collect::<Vec<char>>()
+    };
+    let text = "hello\x1b[2J\x1b]0;pwned\x07\u{9b}31m\u{202e}world";
+    let upi = "upi://pay?pa=evil@bank&pn=Shop%1B%5B2J%0D%0AFake%7F&am=1.00&tn=%1B%5B1A";
+    for payload in [text, upi] {
+        let out = offline(&["--lang", "en", "qr", "decode", payload]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+        let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+        assert_eq!(raw_controls(&stdout), [], "{stdout:?}");
+        assert_eq!(raw_controls(&stderr), [], "{stderr:?}");
+        assert!(stdout.contains("\\u{1b}[2J"), "{stdout}");
+        // --json: the exact text (JSON escapes it), nothing dropped or rewritten.
+        let v = json_ok(&offline(&["--json", "qr", "decode", payload]));
+        assert_eq!(v["payload"], payload, "{v}");
+    }
+    let v = json_ok(&offline(&["--json", "qr", "decode", text]));
+    assert_eq!(v["text"], text, "{v}");
+    let out = offline(&["qr", "decode", text]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("hello\\u{1b}[2J\\u{1b}]0;pwned\\u{7}\\u{9b}31m\\u{202e}world"),
+        "{stdout}"
+    );
+    let v = json_ok(&offline(&["--json", "qr", "decode", upi]));
+    assert_eq!(v["kind"], "upi", "{v}");
+    // The decoded name (wherever the decoder puts it) holds the raw ESC in JSON...
+    assert!(v.to_string().contains("Shop\\u001b[2J"), "{v}");
+    // ...and a line break inside a field never starts a new line for humans.
+    let out = offline(&["qr", "decode", upi]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.lines().any(|l| l.starts_with("Fake")), "{stdout}");
+}
+
 #[test]
 fn pay_paycode_and_orders_need_a_profile_and_check_input_first() {
     let home = tempfile::tempdir().unwrap();

@@ -63,4 +63,6 @@ pub const COMMANDS: &[&str] = &[
     "budgets",
     "set_budget",
     "save_history_csv",
+    "exported_files",
+    "delete_exports",
 ];

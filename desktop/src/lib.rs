@@ -539,55 +539,32 @@ async fn set_budget(
     state.wallet().await?.set_budget(category, amount)
 }
 
-/// The core's CSV of the history matching `query`, written as is to a new file in the user's
-/// Downloads folder (else the home folder); answers the file's path for the UI to show.
+/// The history matching `query` as CSV in a new file in the user's Downloads folder (else the
+/// home folder), written and remembered by the core; answers the file's path for the UI.
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
 async fn save_history_csv(
     state: State<'_, AppState>,
     query: HistoryQuery,
 ) -> Result<String, WalletError> {
-    let csv = state.wallet().await?.export_history_csv(query)?;
     let dir = dirs::download_dir()
         .or_else(dirs::home_dir)
         .ok_or_else(|| WalletError::new(ErrorCode::StoreIo, "no Downloads folder"))?;
-    blocking(move || write_new_file(&dir, "wallet-history", "csv", csv.as_bytes())).await
+    state.wallet().await?.save_history_csv(query, &dir)
 }
 
-/// Writes `bytes` to `<dir>/<stem>-<unix seconds>[-n].<ext>`, never over an existing file.
-fn write_new_file(
-    dir: &std::path::Path,
-    stem: &str,
-    ext: &str,
-    bytes: &[u8],
-) -> Result<String, WalletError> {
-    use std::io::Write as _;
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let io = |e: std::io::Error| WalletError::new(ErrorCode::StoreIo, e.to_string());
-    std::fs::create_dir_all(dir).map_err(io)?;
-    for n in 0..100u32 {
-        let name = if n == 0 {
-            format!("{stem}-{secs}.{ext}")
-        } else {
-            format!("{stem}-{secs}-{n}.{ext}")
-        };
-        let path = dir.join(name);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                f.write_all(bytes).map_err(io)?;
-                return Ok(path.display().to_string());
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(io(e)),
-        }
-    }
-    Err(WalletError::new(ErrorCode::StoreIo, "no free file name"))
+/// The CSV files this profile exported that are still there (offered for deletion on sign-out).
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn exported_files(state: State<'_, AppState>) -> Result<Vec<String>, WalletError> {
+    state.wallet().await?.exported_files()
+}
+
+/// Deletes the CSV files this profile exported; answers how many.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn delete_exports(state: State<'_, AppState>) -> Result<u32, WalletError> {
+    state.wallet().await?.delete_exports()
 }
 
 /// Registers the commands and the wallet state, and starts opening the wallet with `open` as
@@ -653,7 +630,9 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> 
             monthly_summary,
             budgets,
             set_budget,
-            save_history_csv
+            save_history_csv,
+            exported_files,
+            delete_exports
         ])
         .setup(|app| {
             // Start opening now so the first screen does not wait for the secret store.
@@ -906,6 +885,8 @@ mod tests {
                 json!({"category": "transport", "amount": null}),
             ),
             ("save_history_csv", json!({ "query": query })),
+            ("exported_files", json!({})),
+            ("delete_exports", json!({})),
         ];
         for (cmd, body) in calls {
             let err = invoke(cmd, body).unwrap_err();
@@ -963,20 +944,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    /// The CSV goes to a fresh file each time, never over an existing one, bytes as given.
-    #[test]
-    fn csv_file_gets_a_new_name_each_time() {
-        let dir = std::env::temp_dir().join(format!("wallet-desktop-csv-{}", std::process::id()));
-        let a =
-            write_new_file(&dir, "wallet-history", "csv", "\u{feff}a,b\r\n".as_bytes()).unwrap();
-        let b = write_new_file(&dir, "wallet-history", "csv", b"second").unwrap();
-        assert_ne!(a, b);
-        assert!(a.ends_with(".csv"), "{a}");
-        assert_eq!(std::fs::read(&a).unwrap(), "\u{feff}a,b\r\n".as_bytes());
-        assert_eq!(std::fs::read(&b).unwrap(), b"second");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -512,7 +512,10 @@ impl Device {
         self.run_at(&self.server_url, args, stdin, env)
     }
 
-    /// [`Device::run`] with the server unreachable (a closed loopback port): what works offline.
+    /// [`Device::run`] pointed at a closed loopback port: what works with no server at all (the
+    /// payment code). A profile sends nothing to a URL it was not enrolled on (anything that
+    /// would talk to a server answers SERVER_MISMATCH); to take a device offline at its own URL,
+    /// enrol it through a [`Relay`] and cut that.
     pub fn run_offline(&self, args: &[&str], stdin: Option<&str>) -> Run {
         self.run_at("http://127.0.0.1:9", args, stdin, &[])
     }
@@ -795,4 +798,68 @@ pub fn have_zbarimg() -> bool {
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success())
+}
+
+/// A TCP relay on a loopback port that hands every connection to the server it currently points
+/// at: one URL in front of interchangeable instances, as a load balancer is, since a profile
+/// talks only to the URL it was enrolled on. [`Relay::cut`] closes every new connection at
+/// once, so that URL stops answering (the device is offline) while the server runs on.
+pub struct Relay {
+    pub url: String,
+    target: std::sync::Arc<std::sync::Mutex<Option<std::net::SocketAddr>>>,
+}
+
+impl Relay {
+    /// A relay to `server_url` (`http://127.0.0.1:PORT`).
+    pub fn to(server_url: &str) -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind relay");
+        let url = format!("http://{}", listener.local_addr().expect("relay address"));
+        let target = std::sync::Arc::new(std::sync::Mutex::new(Some(addr_of(server_url))));
+        let current = std::sync::Arc::clone(&target);
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                let to = *current.lock().unwrap_or_else(|p| p.into_inner());
+                let Some(to) = to else {
+                    drop(client); // cut: the client sees the connection close
+                    continue;
+                };
+                let Ok(server) = std::net::TcpStream::connect(to) else {
+                    continue;
+                };
+                pipe(&client, &server);
+                pipe(&server, &client);
+            }
+        });
+        Self { url, target }
+    }
+
+    /// From now on, new connections go to `server_url`.
+    pub fn point_to(&self, server_url: &str) {
+        *self.target.lock().unwrap_or_else(|p| p.into_inner()) = Some(addr_of(server_url));
+    }
+
+    /// From now on, new connections are closed at once.
+    pub fn cut(&self) {
+        *self.target.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
+fn addr_of(server_url: &str) -> std::net::SocketAddr {
+    server_url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .expect("a server URL http://IP:PORT")
+}
+
+/// Copies `from` into `to` on a thread until `from` ends, then ends `to`'s writing side.
+fn pipe(from: &std::net::TcpStream, to: &std::net::TcpStream) {
+    let (Ok(mut from), Ok(mut to)) = (from.try_clone(), to.try_clone()) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut from, &mut to);
+        let _ = to.shutdown(std::net::Shutdown::Write);
+    });
 }

@@ -185,3 +185,64 @@ fn plain_http_to_another_host_is_refused() {
     )
     .err("INSECURE_SERVER_URL");
 }
+
+/// issue 13: a profile talks only to the server it was enrolled on. Pointed at another one
+/// (a mistyped `--server`, a planted `WALLET_SERVER`), every command that would talk to it is
+/// refused with SERVER_MISMATCH naming both, nothing reaches the other server, and the profile
+/// keeps working where it belongs. A sign-up started on one server is finished only there.
+#[test]
+fn a_profile_enrolled_on_one_server_refuses_another() {
+    let a = Server::start();
+    let b = Server::start_logged(&["--otp-min-interval-secs", "0"]);
+    let phone = fresh_phone();
+    let mut d = Device::new(&a, "phone");
+    d.signup(&a, &phone);
+    d.server_url = b.url.clone();
+    for args in [
+        &["whoami"][..],
+        &["devices"],
+        &["balance"],
+        &["history"],
+        &["logout"],
+    ] {
+        let err = d.run(args, None).err("SERVER_MISMATCH");
+        let message = err["message"].as_str().unwrap();
+        assert!(
+            message.contains(&a.url) && message.contains(&b.url),
+            "{args:?}: {message}"
+        );
+    }
+    let (code, _out, err) = d.run_human(&["whoami"], None);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("SERVER_MISMATCH") && err.contains(&a.url),
+        "{err}"
+    );
+
+    // A sign-up started on A is not finished on B.
+    let mut e = Device::new(&a, "tablet");
+    e.run(
+        &signup_args(&fresh_phone(), NAME, ID_NUMBER),
+        Some(PASSWORD),
+    )
+    .ok();
+    e.server_url = b.url.clone();
+    e.run(&["verify", "--code", "123456"], None)
+        .err("SERVER_MISMATCH");
+
+    // Nothing reached B (its log has every request at debug level)...
+    assert!(
+        !b.log().contains("started processing request"),
+        "{}",
+        b.log()
+    );
+    // ...which it would have shown: a device of its own is served.
+    Device::new(&b, "b's own").signup(&b, &fresh_phone());
+    assert!(b.log().contains("started processing request"));
+
+    // Back on A, the profile is intact.
+    d.server_url = a.url.clone();
+    let me = d.run(&["whoami"], None).ok();
+    assert_eq!(me["phone"], format!("+86{phone}"));
+    assert!(d.db_path().exists());
+}

@@ -329,16 +329,18 @@ async fn logout_revokes_and_wipes() {
     assert_eq!(devices[0].device_id, again.device_id);
 }
 
+/// A profile pointed at another server sends it nothing (issue 13: the other server could
+/// otherwise answer DEVICE_UNKNOWN, or collect signed requests) and is never wiped.
 #[tokio::test]
-async fn wrong_server_never_wipes() {
+async fn wrong_server_is_refused_and_never_wipes() {
     let server = Server::start();
     let other = Server::start();
     let (dir, secrets, w, _phone) = signed_up(&server).await;
     drop(w);
     let elsewhere = open(dir.path(), &other.url, secrets.clone());
     let err = elsewhere.whoami().await.unwrap_err();
-    assert_eq!(err.code, ErrorCode::DeviceUnknown);
-    assert!(err.message.contains("nothing was wiped"), "{}", err.message);
+    assert_eq!(err.code, ErrorCode::ServerMismatch);
+    assert!(err.message.contains("nothing was sent"), "{}", err.message);
     assert!(dir.path().join("wallet.db").exists());
     assert_eq!(secrets.len(), 1);
     // Back on the right server the profile still works.

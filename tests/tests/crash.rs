@@ -77,7 +77,11 @@ fn a_killed_instance_and_a_crashed_database_lose_nothing_and_retries_converge() 
     let mut a = Server::start_on(&url, &flags);
     let b = Server::start_on(&url, &flags);
     let phone_number = fresh_phone();
+    // The phone knows one URL, in front of both instances (a profile talks only to the URL it
+    // was enrolled on): a relay that points at A, then at B once A is dead.
+    let relay = Relay::to(&a.url);
     let mut d = Device::new(&a, "phone");
+    d.server_url = relay.url.clone();
     d.signup(&a, &phone_number);
     d.set_pin(PIN);
     d.bind_card(&a, &test_card("ICBC", "debit", "approve"));
@@ -93,7 +97,7 @@ fn a_killed_instance_and_a_crashed_database_lose_nothing_and_retries_converge() 
         a.kill();
         let _ = in_flight.join();
     });
-    d.server_url = b.url.clone();
+    relay.point_to(&b.url);
     for i in 0..6 {
         top_up_until_answered(&d, &format!("crash-key-{i:04}"));
     }

@@ -3,6 +3,11 @@
 //! It refuses plain `http://` except to loopback, signs the exact path, query and body bytes it
 //! sends, and turns every answer into either the expected wire type or a [`ClientError`]. It
 //! never logs request bodies (they carry passwords and codes).
+//!
+//! It follows no redirect, signed or not: a `3xx` answer is [`ClientError::Redirect`]
+//! (`SERVER_REDIRECT`). Following one would resend the body (a password, a PIN) and the
+//! signature headers to wherever the answer points, plain HTTP included, where a replay inside
+//! the 5-minute window would be accepted. The provider never redirects its API.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -32,6 +37,14 @@ pub(crate) enum ClientError {
     Network(String),
     #[error("unexpected answer from the server: {0}")]
     Protocol(String),
+    /// A `3xx` answer: never followed.
+    #[error("the server answered {status}, a redirect{}; redirects are not followed", to_where(.location.as_deref()))]
+    Redirect {
+        status: StatusCode,
+        /// Scheme, host and port of the `Location`, if any: no path or query (they could
+        /// carry personal data).
+        location: Option<String>,
+    },
     /// The server answered with a problem+json error.
     #[error("{code}: {message}")]
     Server {
@@ -61,6 +74,7 @@ impl ApiClient {
     pub fn new(server_url: &str) -> Result<Self> {
         let base = check_server_url(server_url)?;
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
             .user_agent(concat!("wallet-core/", env!("CARGO_PKG_VERSION")))
@@ -242,6 +256,9 @@ fn network(e: reqwest::Error) -> ClientError {
 
 async fn read_json<R: DeserializeOwned>(resp: reqwest::Response) -> Result<R> {
     let status = resp.status();
+    if status.is_redirection() {
+        return Err(redirect(&resp));
+    }
     if !status.is_success() {
         return Err(read_problem(resp).await);
     }
@@ -257,9 +274,30 @@ async fn read_json<R: DeserializeOwned>(resp: reqwest::Response) -> Result<R> {
     })
 }
 
+fn to_where(location: Option<&str>) -> String {
+    location.map(|l| format!(" to {l}")).unwrap_or_default()
+}
+
+/// A redirect answer, with where it pointed (origin only).
+fn redirect(resp: &reqwest::Response) -> ClientError {
+    let location = resp
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| resp.url().join(l).ok())
+        .map(|u| u.origin().ascii_serialization());
+    ClientError::Redirect {
+        status: resp.status(),
+        location,
+    }
+}
+
 /// Turns an error answer into [`ClientError::Server`] when it is problem+json with a known code.
 async fn read_problem(resp: reqwest::Response) -> ClientError {
     let status = resp.status();
+    if status.is_redirection() {
+        return redirect(&resp);
+    }
     let header_retry = retry_after(resp.headers());
     let is_json = resp
         .headers()
@@ -403,6 +441,147 @@ pub(crate) mod tests {
             "{first}"
         );
         assert!(!seen[1].to_ascii_lowercase().contains("idempotency-key"));
+    }
+
+    /// A real HTTP server on a free loopback port that answers its one connection with
+    /// `status` and `Location: location`, and hands back the request it read.
+    fn redirecting_server(
+        status: u16,
+        location: String,
+    ) -> (String, std::thread::JoinHandle<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut head = String::new();
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+                head.push_str(&line);
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+            }
+            let mut body = vec![0u8; length];
+            reader.read_exact(&mut body).unwrap();
+            let mut stream = reader.into_inner();
+            write!(
+                stream,
+                "HTTP/1.1 {status} Moved\r\nLocation: {location}\r\n\
+                 Content-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            head
+        });
+        (url, handle)
+    }
+
+    /// Where a followed redirect would land: a listener that must see no connection.
+    fn trap() -> (TcpListener, String) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        (listener, url)
+    }
+
+    fn untouched(trap: &TcpListener) {
+        // Give a follow-up request time to arrive, then check that none did.
+        std::thread::sleep(Duration::from_millis(200));
+        match trap.accept() {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Ok((_, peer)) => panic!("the redirect was followed (connection from {peer})"),
+            Err(e) => panic!("accept: {e}"),
+        }
+    }
+
+    /// issue 13: a signed request with a body is answered 307/308 towards another server: the
+    /// client neither follows (the body and signature never reach the target) nor accepts it,
+    /// and says SERVER_REDIRECT.
+    #[tokio::test]
+    async fn signed_requests_do_not_follow_redirects() {
+        for status in [301u16, 302, 303, 307, 308] {
+            let (target, elsewhere) = trap();
+            let (url, server) = redirecting_server(status, format!("{elsewhere}/v1/topups?x=1"));
+            let client = ApiClient::new(&url).unwrap();
+            let key = DeviceKey::generate();
+            let auth = DeviceAuth {
+                device_id: "dev_1",
+                key: &key,
+            };
+            let body = to_json(&serde_json::json!({"pin": "135792"})).unwrap();
+            let err = client
+                .signed_with::<serde_json::Value>(
+                    Method::POST,
+                    "/v1/topups",
+                    Some(&body),
+                    &auth,
+                    Some("key-12345678"),
+                )
+                .await
+                .unwrap_err();
+            let ClientError::Redirect {
+                status: seen,
+                location,
+            } = &err
+            else {
+                panic!("{status}: {err:?}");
+            };
+            assert_eq!(seen.as_u16(), status);
+            // The origin only: no path or query from the Location in messages.
+            assert_eq!(location.as_deref(), Some(elsewhere.as_str()));
+            assert!(!err.to_string().contains("x=1"), "{err}");
+            let wallet_error = crate::WalletError::from(err);
+            assert_eq!(wallet_error.code, ErrorCode::ServerRedirect);
+            assert!(server.join().unwrap().starts_with("POST /v1/topups "));
+            untouched(&target);
+            // An answer without a body is not a success either.
+            let (target, elsewhere) = trap();
+            let (url, server) = redirecting_server(status, format!("{elsewhere}/v1/pin"));
+            let client = ApiClient::new(&url).unwrap();
+            let err = client
+                .signed_empty_with(Method::POST, "/v1/pin", Some(&body), &auth, None)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, ClientError::Redirect { .. }), "{err:?}");
+            server.join().unwrap();
+            untouched(&target);
+        }
+    }
+
+    /// Unsigned requests (sign-in: the password is in the body) do not follow either, not
+    /// even to plain HTTP elsewhere.
+    #[tokio::test]
+    async fn unsigned_requests_do_not_follow_redirects() {
+        let (target, elsewhere) = trap();
+        let (url, server) = redirecting_server(307, format!("{elsewhere}/v1/login"));
+        let client = ApiClient::new(&url).unwrap();
+        let err = client
+            .post::<_, serde_json::Value>(
+                "/v1/login",
+                &serde_json::json!({"phone": "+8613812345678", "password": "secret"}),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ClientError::Redirect { .. }), "{err:?}");
+        server.join().unwrap();
+        untouched(&target);
+        // Towards plain HTTP on another host: refused the same way (nothing is resolved).
+        let (url, server) = redirecting_server(302, "http://wallet.example/v1/login".into());
+        let err = ApiClient::new(&url)
+            .unwrap()
+            .post::<_, serde_json::Value>("/v1/login", &serde_json::json!({}))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ClientError::Redirect { location: Some(l), .. } if l == "http://wallet.example"),
+            "{err:?}"
+        );
+        server.join().unwrap();
     }
 
     #[test]

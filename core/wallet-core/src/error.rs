@@ -101,6 +101,10 @@ impl From<ClientError> for WalletError {
                     format!("The server could not be reached: {msg}"),
                 )
             }
+            ClientError::Redirect { .. } => {
+                tracing::warn!(error = %e, "redirect not followed");
+                WalletError::new(ErrorCode::ServerRedirect, format!("{e}"))
+            }
             ClientError::Protocol(msg) => {
                 tracing::error!(error = %msg, "protocol error");
                 WalletError::new(

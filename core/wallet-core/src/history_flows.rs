@@ -18,7 +18,7 @@ use crate::error::WalletError;
 use crate::history::{self, QueryError};
 use crate::money_flows::{check_pin_format, idempotency_key_or_new, parse_amount};
 use crate::types::*;
-use crate::wallet::{invalid, Wallet};
+use crate::wallet::{hidden, invalid, Wallet};
 
 /// Operations per history page asked of the server.
 const HISTORY_PAGE: usize = 200;
@@ -70,6 +70,9 @@ impl Wallet {
                 ErrorCode::MalformedRequest,
                 format!("A note is at most {NOTE_MAX_CHARS} characters, on one line"),
             ));
+        }
+        if let Some(n) = &note {
+            wallet_protocol::text::check_visible("note", n).map_err(hidden)?;
         }
         check_pin_format(&pin, "The payment PIN")?;
         let key = idempotency_key_or_new(idempotency_key)?;
@@ -199,6 +202,110 @@ impl Wallet {
         }
         Ok(history::csv(&entries))
     }
+
+    /// [`Self::export_history_csv`] written to a new file in `dir` (`wallet-history-<unix
+    /// seconds>[-n].csv`, never over an existing file), whose path is answered and remembered
+    /// in the encrypted store so that [`Self::delete_exports`] can remove it later. The file
+    /// itself is plain text outside the wallet: the app says so before saving, and a wipe does
+    /// not reach it (docs/rules.md §Insight).
+    pub fn save_history_csv(
+        &self,
+        query: HistoryQuery,
+        dir: &std::path::Path,
+    ) -> Result<String, WalletError> {
+        let csv = self.export_history_csv(query)?;
+        let path = write_new_file(dir, "wallet-history", "csv", csv.as_bytes())?;
+        self.with_store(|s| {
+            let mut paths = s
+                .setting::<Vec<String>>(SETTING_EXPORTED_FILES)?
+                .unwrap_or_default();
+            paths.push(path.clone());
+            s.set_setting(SETTING_EXPORTED_FILES, &paths)
+        })?;
+        tracing::info!("history exported to a CSV file");
+        Ok(path)
+    }
+
+    /// The files [`Self::save_history_csv`] wrote that are still there, oldest first.
+    pub fn exported_files(&self) -> Result<Vec<String>, WalletError> {
+        let paths = self.with_store(|s| s.setting::<Vec<String>>(SETTING_EXPORTED_FILES))?;
+        Ok(paths
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| std::path::Path::new(p).is_file())
+            .collect())
+    }
+
+    /// Deletes every file [`Self::save_history_csv`] wrote (offered on sign-out, before the
+    /// store and its list of exports are wiped); answers how many were deleted. Files already
+    /// gone count as done; one that cannot be deleted stays on the list and is the error.
+    pub fn delete_exports(&self) -> Result<u32, WalletError> {
+        let guard = self.lock_store();
+        let store = guard
+            .as_ref()
+            .ok_or_else(|| WalletError::from(ErrorCode::NotSignedIn))?;
+        let paths = store
+            .setting::<Vec<String>>(SETTING_EXPORTED_FILES)?
+            .unwrap_or_default();
+        let mut deleted = 0u32;
+        let mut kept = Vec::new();
+        let mut first_error = None;
+        for p in paths {
+            match std::fs::remove_file(&p) {
+                Ok(()) => deleted += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    first_error.get_or_insert(WalletError::new(
+                        ErrorCode::StoreIo,
+                        format!("An exported file could not be deleted: {e}"),
+                    ));
+                    kept.push(p);
+                }
+            }
+        }
+        store.set_setting(SETTING_EXPORTED_FILES, &kept)?;
+        tracing::info!(deleted, "exported files deleted");
+        first_error.map_or(Ok(deleted), Err)
+    }
+}
+
+/// Setting: the paths of the CSV files this profile exported (JSON array of strings).
+const SETTING_EXPORTED_FILES: &str = "exported_files";
+
+/// Writes `bytes` to `<dir>/<stem>-<unix seconds>[-n].<ext>`, never over an existing file.
+fn write_new_file(
+    dir: &std::path::Path,
+    stem: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<String, WalletError> {
+    use std::io::Write as _;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let io = |e: std::io::Error| WalletError::new(ErrorCode::StoreIo, e.to_string());
+    std::fs::create_dir_all(dir).map_err(io)?;
+    for n in 0..100u32 {
+        let name = if n == 0 {
+            format!("{stem}-{secs}.{ext}")
+        } else {
+            format!("{stem}-{secs}-{n}.{ext}")
+        };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(bytes).map_err(io)?;
+                return Ok(path.display().to_string());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    Err(WalletError::new(ErrorCode::StoreIo, "no free file name"))
 }
 
 fn query_error(e: QueryError) -> WalletError {
@@ -454,5 +561,61 @@ mod tests {
             .entries
             .is_empty());
         assert_eq!(w.monthly_summary(None).unwrap().spent, Money::cny(0));
+    }
+
+    /// issue 13: exports are remembered (in the encrypted store, not beside the files) and
+    /// deleted on request, however many; a file the user already removed counts as done;
+    /// nothing else in the folder is touched.
+    #[test]
+    fn exports_are_remembered_and_deleted_on_request() {
+        let (_d, _s, w) = enrolled(NOWHERE);
+        let downloads = tempfile::tempdir().unwrap();
+        let theirs = downloads.path().join("wallet-history-notes.txt");
+        std::fs::write(&theirs, "the user's own file").unwrap();
+        let a = w
+            .save_history_csv(HistoryQuery::default(), downloads.path())
+            .unwrap();
+        let b = w
+            .save_history_csv(HistoryQuery::default(), downloads.path())
+            .unwrap();
+        let c = w
+            .save_history_csv(HistoryQuery::default(), downloads.path())
+            .unwrap();
+        assert_ne!(a, b);
+        assert!(a.ends_with(".csv") && a.contains("wallet-history-"), "{a}");
+        let csv = std::fs::read_to_string(&a).unwrap();
+        assert!(csv.starts_with('\u{feff}'), "{csv:?}");
+        assert_eq!(
+            w.exported_files().unwrap(),
+            vec![a.clone(), b.clone(), c.clone()]
+        );
+        // The list lives in the encrypted store, not in a file beside the exports.
+        let listed = w
+            .with_store(|s| s.setting::<Vec<String>>(SETTING_EXPORTED_FILES))
+            .unwrap()
+            .unwrap();
+        assert_eq!(listed.len(), 3);
+        assert!(!downloads.path().read_dir().unwrap().any(|f| {
+            let name = f.unwrap().file_name();
+            let name = name.to_string_lossy();
+            !name.starts_with("wallet-history-")
+        }));
+        std::fs::remove_file(&b).unwrap();
+        assert_eq!(w.exported_files().unwrap(), vec![a.clone(), c.clone()]);
+        assert_eq!(w.delete_exports().unwrap(), 2);
+        for p in [&a, &b, &c] {
+            assert!(!std::path::Path::new(p).exists(), "{p}");
+        }
+        assert!(theirs.exists());
+        assert!(w.exported_files().unwrap().is_empty());
+        assert_eq!(w.delete_exports().unwrap(), 0);
+        let (_d, w) = signed_out();
+        assert_eq!(w.delete_exports().unwrap_err().code, ErrorCode::NotSignedIn);
+        assert_eq!(
+            w.save_history_csv(HistoryQuery::default(), downloads.path())
+                .unwrap_err()
+                .code,
+            ErrorCode::NotSignedIn
+        );
     }
 }

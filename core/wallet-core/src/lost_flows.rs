@@ -52,8 +52,7 @@ impl Wallet {
         };
         match (name, id_last6, password) {
             (Some(name), Some(last6), None) => {
-                let name =
-                    RealName::parse(&name).map_err(|e| invalid(ErrorCode::NameInvalid, e))?;
+                let name = RealName::parse(&name).map_err(|e| invalid(e.code(), e))?;
                 if !id_last6_well_formed(&last6) {
                     return Err(WalletError::new(
                         ErrorCode::IdNumberInvalid,
@@ -81,7 +80,7 @@ impl Wallet {
             request.device_id = Some(d);
         }
         let answer: Result<ReportLostAnswer, _> =
-            self.client().post(paths::REPORT_LOST, &request).await;
+            self.api()?.post(paths::REPORT_LOST, &request).await;
         if let Some(p) = request.password.as_mut() {
             p.zeroize();
         }
@@ -277,7 +276,7 @@ impl Wallet {
         let request = SmsLoginRequest {
             phone: phone.as_e164().to_owned(),
         };
-        let answer = self.client().post(paths::LOGIN_SMS, &request).await;
+        let answer = self.api()?.post(paths::LOGIN_SMS, &request).await;
         self.save_challenge(answer?)
     }
 

@@ -493,7 +493,6 @@ impl Store {
         .transpose()
     }
 
-    #[cfg_attr(not(test), allow(dead_code))]
     pub fn set_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
         let v = serde_json::to_string(value)
             .map_err(|e| StoreError::Corrupt(format!("setting {key} not serialisable: {e}")))?;

@@ -75,20 +75,6 @@ impl Wallet {
         let client = ApiClient::new(&config.server_url)?;
         let paths = ProfilePaths::new(&config.home);
         let store = Store::open_existing(&paths, secrets.as_ref())?;
-        if let Some(s) = &store {
-            if let Some(enrolled) = s
-                .setting::<Option<String>>(SETTING_ENROLLED_SERVER)?
-                .flatten()
-            {
-                if enrolled != client.base_url() {
-                    tracing::warn!(
-                        enrolled = %enrolled,
-                        configured = %client.base_url(),
-                        "this profile was enrolled on another server"
-                    );
-                }
-            }
-        }
         Ok(Self {
             config,
             secrets,
@@ -146,7 +132,7 @@ impl Wallet {
         let id_number = Zeroizing::new(id_number);
         self.ensure_not_signed_in()?;
         let phone = PhoneNumber::parse(&phone).map_err(|e| invalid(ErrorCode::PhoneInvalid, e))?;
-        let name = RealName::parse(&name).map_err(|e| invalid(ErrorCode::NameInvalid, e))?;
+        let name = RealName::parse(&name).map_err(|e| invalid(e.code(), e))?;
         let id =
             ResidentId::parse(&id_number).map_err(|e| invalid(ErrorCode::IdNumberInvalid, e))?;
         let strength = Self::password_strength(
@@ -163,7 +149,7 @@ impl Wallet {
             id_number: id.as_str().to_owned(),
             password: password.to_string(),
         };
-        let answer = self.client.post(paths::SIGNUP, &request).await;
+        let answer = self.api()?.post(paths::SIGNUP, &request).await;
         request.password.zeroize();
         request.id_number.zeroize();
         self.save_challenge(answer?)
@@ -189,7 +175,7 @@ impl Wallet {
             phone: phone.as_e164().to_owned(),
             password: password.to_string(),
         };
-        let answer = self.client.post(paths::LOGIN, &request).await;
+        let answer = self.api()?.post(paths::LOGIN, &request).await;
         request.password.zeroize();
         self.save_challenge(answer?)
     }
@@ -201,6 +187,8 @@ impl Wallet {
         if !api::otp_well_formed(&code) {
             return Err(ErrorCode::OtpFormatInvalid.into());
         }
+        wallet_protocol::text::check_visible("device.name", &self.config.device_name)
+            .map_err(hidden)?;
         let pending = {
             let guard = self.lock_store();
             let store = guard
@@ -233,7 +221,7 @@ impl Wallet {
             },
         };
         let answer: Result<EnrolResponse, ClientError> = self
-            .client
+            .api()?
             .post(&paths::challenge_verify(&pending.challenge_id), &request)
             .await;
         request.code.zeroize();
@@ -361,8 +349,35 @@ impl Wallet {
         self.listener.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(crate) fn client(&self) -> &ApiClient {
-        &self.client
+    /// The client for a request to the server, once it is certain that this profile belongs
+    /// to it: a profile talks only to the server its sign-up or sign-in started on (recorded
+    /// with the pending challenge, then at enrolment). Pointed at another URL, nothing is sent
+    /// and the answer is `SERVER_MISMATCH` naming both; `--server` mistyped or a URL planted
+    /// in the environment cannot make this device sign requests for, or send its PIN or
+    /// password to, another server. A profile from before the server was recorded talks to
+    /// the first one it is pointed at and keeps it.
+    pub(crate) fn api(&self) -> Result<&ApiClient, WalletError> {
+        let guard = self.lock_store();
+        let Some(store) = guard.as_ref() else {
+            return Ok(&self.client);
+        };
+        let configured = self.client.base_url();
+        match store.setting::<Option<String>>(SETTING_ENROLLED_SERVER)? {
+            Some(Some(bound)) if bound != configured => Err(WalletError::new(
+                ErrorCode::ServerMismatch,
+                format!(
+                    "This profile belongs to {bound}, not {configured}; nothing was sent. \
+                     Point it at {bound}, or sign out to use another server."
+                ),
+            )),
+            Some(Some(_)) => Ok(&self.client),
+            // Unknown (enrolled before the server was recorded, or nothing started yet): this
+            // one from now on.
+            Some(None) | None => {
+                store.set_setting(SETTING_ENROLLED_SERVER, &Some(configured))?;
+                Ok(&self.client)
+            }
+        }
     }
 
     pub(crate) fn ensure_not_signed_in(&self) -> Result<(), WalletError> {
@@ -442,7 +457,7 @@ impl Wallet {
             key: &session.key,
         };
         let answer = self
-            .client
+            .api()?
             .signed_with(method, path, body, &auth, idempotency_key)
             .await;
         answer.map_err(|e| self.after_signed_error(e))
@@ -462,7 +477,7 @@ impl Wallet {
             key: &session.key,
         };
         let answer = self
-            .client
+            .api()?
             .signed_empty_with(method, path, body, &auth, idempotency_key)
             .await;
         answer.map_err(|e| self.after_signed_error(e))
@@ -521,6 +536,11 @@ impl Wallet {
             None => Ok(()),
         }
     }
+}
+
+/// `TEXT_HIDDEN_CHARACTER`, naming the field (docs/rules.md §Identity).
+pub(crate) fn hidden(e: wallet_protocol::text::HiddenCharacter) -> WalletError {
+    invalid(ErrorCode::TextHiddenCharacter, e)
 }
 
 pub(crate) fn invalid(code: ErrorCode, e: impl std::fmt::Display) -> WalletError {
@@ -594,6 +614,135 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code, ErrorCode::InsecureServerUrl);
+    }
+
+    /// A loopback port that must see no connection.
+    fn trap() -> (std::net::TcpListener, String) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        (listener, url)
+    }
+
+    fn untouched(trap: &std::net::TcpListener) {
+        assert!(
+            matches!(trap.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+            "a request reached the other server"
+        );
+    }
+
+    /// issue 13: a profile enrolled on one server, opened against another, sends nothing there
+    /// (signed or not) and says SERVER_MISMATCH naming both; back on its own server it works.
+    #[tokio::test]
+    async fn an_enrolled_profile_refuses_another_server() {
+        let (dir, secrets, w) = enrolled(NOWHERE);
+        drop(w);
+        let (other, other_url) = trap();
+        let w = Wallet::open(config(dir.path(), &other_url), secrets.clone()).unwrap();
+        let err = w.whoami().await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::ServerMismatch, "{err}");
+        assert!(err.message.contains(NOWHERE), "{}", err.message);
+        assert!(err.message.contains(&other_url), "{}", err.message);
+        assert_eq!(
+            w.devices().await.unwrap_err().code,
+            ErrorCode::ServerMismatch
+        );
+        assert_eq!(
+            w.logout().await.unwrap_err().code,
+            ErrorCode::ServerMismatch
+        );
+        assert_eq!(
+            w.report_lost(ReportLostInput {
+                phone: "13812345678".into(),
+                name: Some("李明".into()),
+                id_last6: Some("31002X".into()),
+                password: None,
+                device_id: None,
+            })
+            .await
+            .unwrap_err()
+            .code,
+            ErrorCode::ServerMismatch
+        );
+        untouched(&other);
+        // Offline work needs no server and still works; the profile is intact.
+        assert!(matches!(
+            w.status().unwrap(),
+            SessionStatus::SignedIn { .. }
+        ));
+        drop(w);
+        // The same server spelled with a trailing slash is the same server.
+        let w = Wallet::open(config(dir.path(), &format!("{NOWHERE}/")), secrets).unwrap();
+        assert_eq!(w.whoami().await.unwrap_err().code, ErrorCode::Network);
+    }
+
+    /// A sign-up started on one server is finished only there: the code is not sent elsewhere.
+    #[tokio::test]
+    async fn a_pending_sign_up_is_verified_only_where_it_started() {
+        let challenge = ChallengeResponse {
+            challenge_id: "ch_1".into(),
+            purpose: api::ChallengePurpose::Signup,
+            phone_masked: "+86 138****5678".into(),
+            expires_at: Utc::now() + chrono::Duration::minutes(5),
+        };
+        let (url, server) = crate::client::tests::scripted_server(vec![(
+            202,
+            serde_json::to_string(&challenge).unwrap(),
+        )]);
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = Arc::new(FakeSecrets::default());
+        let w = Wallet::open(config(dir.path(), &url), secrets.clone()).unwrap();
+        w.signup(SignupInput {
+            phone: "13812345678".into(),
+            name: "李明".into(),
+            id_number: "11010519491231002X".into(),
+            password: "correct-Horse-battery-staple-93".into(),
+        })
+        .await
+        .unwrap();
+        server.join().unwrap();
+        drop(w);
+        let (other, other_url) = trap();
+        let w = Wallet::open(config(dir.path(), &other_url), secrets).unwrap();
+        let err = w.verify("123456".into()).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::ServerMismatch, "{err}");
+        untouched(&other);
+        assert!(matches!(
+            w.status().unwrap(),
+            SessionStatus::PendingVerification { .. }
+        ));
+        // Signing out of the pending sign-up (local only) frees the directory.
+        w.logout().await.unwrap();
+        assert_eq!(w.status().unwrap(), SessionStatus::SignedOut);
+    }
+
+    #[tokio::test]
+    async fn hidden_characters_are_refused_before_anything_is_sent() {
+        let (_dir, w) = signed_out();
+        let err = w
+            .signup(SignupInput {
+                phone: "13812345678".into(),
+                name: "李\u{202E}明".into(),
+                id_number: "11010519491231002X".into(),
+                password: "correct-Horse-battery-staple-93".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::TextHiddenCharacter, "{err}");
+        assert!(err.message.contains("name holds"), "{}", err.message);
+        let (_dir, _secrets, w) = enrolled(NOWHERE);
+        let err = w
+            .transfer(TransferInput {
+                to_phone: "13912345678".into(),
+                amount: "1".into(),
+                note: Some("lunch\u{200B}".into()),
+                pin: "135792".into(),
+                idempotency_key: None,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::TextHiddenCharacter, "{err}");
+        assert!(err.message.contains("note holds"), "{}", err.message);
     }
 
     #[test]

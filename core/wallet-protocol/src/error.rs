@@ -46,6 +46,9 @@ error_codes! {
     NameInvalid = "NAME_INVALID", 400, "The name is not valid";
     PasswordWeak = "PASSWORD_WEAK", 400, "The password is too weak";
     OtpFormatInvalid = "OTP_FORMAT_INVALID", 400, "The verification code must be 6 digits";
+    /// A name, note, device or merchant name holds an invisible text-direction control or
+    /// zero-width character (`wallet_protocol::text`); the detail names the field.
+    TextHiddenCharacter = "TEXT_HIDDEN_CHARACTER", 400, "The text holds an invisible direction or zero-width character";
     // --- account and credentials ---
     PhoneTaken = "PHONE_TAKEN", 409, "This phone number already has an account";
     /// Phone number or password wrong (never says which).
@@ -176,6 +179,12 @@ error_codes! {
     InsecureServerUrl = "INSECURE_SERVER_URL", 400, "Plain HTTP is only allowed to this computer";
     /// The server answered something this client cannot understand.
     Protocol = "PROTOCOL", 502, "The server sent an answer this app does not understand";
+    /// The profile was enrolled on another server than the one it was pointed at; nothing was
+    /// sent. The detail names both.
+    ServerMismatch = "SERVER_MISMATCH", 409, "This profile belongs to another server";
+    /// The server answered with a redirect, which this app never follows (a signed request
+    /// must not be replayed elsewhere).
+    ServerRedirect = "SERVER_REDIRECT", 502, "The server answered with a redirect, which this app does not follow";
 }
 
 impl std::fmt::Display for ErrorCode {

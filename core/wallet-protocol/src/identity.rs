@@ -7,6 +7,9 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::text::{check_visible, HiddenCharacter};
+use crate::ErrorCode;
+
 /// An 18-character PRC resident identity number with a valid check digit.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -105,22 +108,38 @@ impl fmt::Debug for ResidentId {
     }
 }
 
-/// A real name as registered: 1–64 characters, no control characters, trimmed.
+/// A real name as registered: 1–64 characters, no control characters, no invisible direction
+/// or zero-width characters ([`crate::text`]), trimmed.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RealName(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("a name has 1 to 64 characters and no control characters")]
-pub struct RealNameError;
+pub enum RealNameError {
+    #[error("a name has 1 to 64 characters and no control characters")]
+    Invalid,
+    #[error("{0}")]
+    Hidden(#[from] HiddenCharacter),
+}
+
+impl RealNameError {
+    /// `NAME_INVALID`, or `TEXT_HIDDEN_CHARACTER` for an invisible character.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Invalid => ErrorCode::NameInvalid,
+            Self::Hidden(_) => ErrorCode::TextHiddenCharacter,
+        }
+    }
+}
 
 impl RealName {
     pub fn parse(input: &str) -> Result<Self, RealNameError> {
         let s = input.trim();
         let n = s.chars().count();
         if n == 0 || n > 64 || s.chars().any(char::is_control) {
-            return Err(RealNameError);
+            return Err(RealNameError::Invalid);
         }
+        check_visible("name", s)?;
         Ok(Self(s.to_owned()))
     }
 
@@ -233,5 +252,26 @@ mod tests {
         assert!(RealName::parse("").is_err());
         assert!(RealName::parse("a\u{0007}b").is_err());
         assert!(RealName::parse(&"x".repeat(65)).is_err());
+        assert_eq!(RealName::parse("李明").map(|_| ()), Ok(()));
+    }
+
+    /// A right-to-left override makes `李明\u{202E}ABC` show as `李明CBA`: refused, naming
+    /// the field, with its own code.
+    #[test]
+    fn names_with_invisible_characters_are_refused() {
+        for bad in [
+            "李\u{202E}明",
+            "\u{200B}李明",
+            "Ann\u{2066}Lin",
+            "李明\u{FEFF}",
+        ] {
+            let err = RealName::parse(bad).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::TextHiddenCharacter, "{bad:?}");
+            assert!(err.to_string().starts_with("name holds"), "{err}");
+        }
+        assert_eq!(
+            RealName::parse("a\u{0007}b").unwrap_err().code(),
+            ErrorCode::NameInvalid
+        );
     }
 }

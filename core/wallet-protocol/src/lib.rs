@@ -15,6 +15,7 @@ pub mod phone;
 pub mod pin;
 pub mod qr;
 pub mod signing;
+pub mod text;
 
 pub use error::{ErrorCode, Problem};
 pub use identity::{RealName, ResidentId};

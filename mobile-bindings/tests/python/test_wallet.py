@@ -208,7 +208,7 @@ class WalletBindingTest(unittest.TestCase):
     def test_signup_login_devices_revoke_wipes_revoked_device(self):
         phone = "13800138001"
         store_a, store_b = MemorySecretStore(), MemorySecretStore()
-        wallet_a, _home_a = self.open("device-a", store_a)
+        wallet_a, home_a = self.open("device-a", store_a)
         wallet_b, home_b = self.open("device-b", store_b)
         self.assertTrue(wallet_a.status().is_signed_out())
 
@@ -268,6 +268,16 @@ class WalletBindingTest(unittest.TestCase):
         # A is unaffected and now sees one device.
         remaining = asyncio.run(wallet_a.devices())
         self.assertEqual([d.device_id for d in remaining], [profile_a.device_id])
+
+        # A profile talks only to the server it was enrolled on: pointed elsewhere, nothing
+        # is sent and the code says why (issue 13).
+        elsewhere = Wallet.open(WalletConfig(
+            home=home_a, server_url="http://127.0.0.1:9",
+            device_name="Li's device-a", platform="python",
+        ), store_a)
+        err = self.assertCode("SERVER_MISMATCH", elsewhere.whoami())
+        self.assertIn(self.server.url, err.detail)
+        self.assertTrue(elsewhere.status().is_signed_in())
 
     def test_weak_password_refused_with_code(self):
         strength = password_strength("password1", [])

@@ -15,7 +15,7 @@ use wallet_protocol::api::{
     DeviceInfo, DeviceList, EnrolResponse, LoginRequest, SignupRequest, SmsLoginRequest,
     VerifyRequest,
 };
-use wallet_protocol::{password, signing, ErrorCode, PhoneNumber, RealName, ResidentId};
+use wallet_protocol::{password, signing, text, ErrorCode, PhoneNumber, RealName, ResidentId};
 
 use crate::config::OTP_MAX_ATTEMPTS;
 use crate::domain::error::{ApiError, ApiResult};
@@ -33,8 +33,7 @@ pub async fn signup(
 ) -> ApiResult<ChallengeResponse> {
     let phone = PhoneNumber::parse(&req.phone)
         .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
-    let name = RealName::parse(&req.name)
-        .map_err(|e| ApiError::detail(ErrorCode::NameInvalid, e.to_string()))?;
+    let name = RealName::parse(&req.name).map_err(|e| ApiError::detail(e.code(), e.to_string()))?;
     let id_number = ResidentId::parse(&req.id_number)
         .map_err(|e| ApiError::detail(ErrorCode::IdNumberInvalid, e.to_string()))?;
     // The same personal words the client rates the password with.
@@ -218,22 +217,23 @@ fn new_device(d: &DeviceEnrolment) -> ApiResult<NewDevice> {
             format!("device.public_key: {e}"),
         )
     })?;
-    let label = |field: &str, value: &str| {
+    let label = |field: &'static str, value: &str| {
         let v = value.trim();
         if v.is_empty() || v.chars().count() > 64 || v.chars().any(char::is_control) {
             Err(ApiError::detail(
                 ErrorCode::MalformedRequest,
-                format!("device.{field} must be 1 to 64 characters without control characters"),
+                format!("{field} must be 1 to 64 characters without control characters"),
             ))
         } else {
+            text::check_visible(field, v)?;
             Ok(v.to_owned())
         }
     };
     Ok(NewDevice {
         id: secrets::new_id("dev"),
         public_key: signing::encode_public_key(&key),
-        name: label("name", &d.name)?,
-        platform: label("platform", &d.platform)?,
+        name: label("device.name", &d.name)?,
+        platform: label("device.platform", &d.platform)?,
         paycode_seed: None,
     })
 }

@@ -5,6 +5,7 @@
 //! failures are logged here and reach the client only as `INTERNAL`, never with their details
 //! (which could hold personal data or SQL).
 
+use wallet_protocol::text::HiddenCharacter;
 use wallet_protocol::{ErrorCode, Problem};
 
 use crate::store::StoreError;
@@ -43,6 +44,13 @@ impl ApiError {
 impl From<ErrorCode> for ApiError {
     fn from(code: ErrorCode) -> Self {
         Self::new(code)
+    }
+}
+
+/// `TEXT_HIDDEN_CHARACTER`, the detail naming the field and the code point (never the text).
+impl From<HiddenCharacter> for ApiError {
+    fn from(err: HiddenCharacter) -> Self {
+        Self::detail(ErrorCode::TextHiddenCharacter, err.to_string())
     }
 }
 

@@ -26,7 +26,7 @@ use wallet_protocol::api::{
 use wallet_protocol::paycode::{self, Paycode, PaycodeSeed, WINDOW_STEPS};
 use wallet_protocol::phone::mask_e164;
 use wallet_protocol::qr::{self, DecodedQr};
-use wallet_protocol::{Currency, ErrorCode, Money, PhoneNumber};
+use wallet_protocol::{text, Currency, ErrorCode, Money, PhoneNumber};
 use zeroize::Zeroize as _;
 
 use crate::config::{day_start_cst, ORDER_DEFAULT_TTL_SECS, ORDER_MAX_TTL_SECS};
@@ -160,6 +160,7 @@ fn description(d: Option<String>) -> ApiResult<Option<String>> {
             ),
         ));
     }
+    text::check_visible("description", &d)?;
     Ok(Some(d))
 }
 
@@ -190,6 +191,8 @@ pub async fn create_merchant(
     if !fits(&city, 15) {
         return Err(invalid("city: 1 to 15 characters"));
     }
+    text::check_visible("name", &name)?;
+    text::check_visible("city", &city)?;
     if mcc.len() != 4 || !mcc.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid("mcc: 4 digits (ISO 18245)"));
     }

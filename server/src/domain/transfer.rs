@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use wallet_protocol::api::{HistoryFeed, Operation, RecipientInfo, TransferRequest};
 use wallet_protocol::identity::mask_name;
 use wallet_protocol::phone::mask_e164;
-use wallet_protocol::{Currency, ErrorCode, Money, PhoneNumber};
+use wallet_protocol::{text, Currency, ErrorCode, Money, PhoneNumber};
 
 use crate::config::{day_start_cst, window_retry_after};
 use crate::domain::error::{ApiError, ApiResult};
@@ -90,7 +90,8 @@ pub async fn lookup(
 }
 
 /// The note as stored: trimmed, `None` when empty; at most [`NOTE_MAX_CHARS`] characters and
-/// no control characters (`MALFORMED_REQUEST`).
+/// no control characters (`MALFORMED_REQUEST`); no invisible direction or zero-width
+/// characters (`TEXT_HIDDEN_CHARACTER`).
 pub fn clean_note(note: Option<&str>) -> ApiResult<Option<String>> {
     let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) else {
         return Ok(None);
@@ -107,6 +108,7 @@ pub fn clean_note(note: Option<&str>) -> ApiResult<Option<String>> {
             "the note holds control characters",
         ));
     }
+    text::check_visible("note", note)?;
     Ok(Some(note.to_owned()))
 }
 

@@ -158,6 +158,10 @@ export interface Backend {
   setBudget(category: Category, amount: string | null): Promise<void>;
   /** The core's CSV (UTF-8 with BOM) of the matching history, saved to a new file; answers its path. */
   saveHistoryCsv(query: HistoryQuery): Promise<string>;
+  /** The CSV files this profile exported that are still there (offered for deletion on log-out). */
+  exportedFiles(): Promise<string[]>;
+  /** Deletes the CSV files this profile exported (before logging out); answers how many. */
+  deleteExports(): Promise<number>;
 }
 
 /** A failure from the backend. The UI shows localised text for `code`, never `message`. */
@@ -267,5 +271,7 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
     budgets: guard(() => inner.budgets()),
     setBudget: guard((c: Category, a: string | null) => inner.setBudget(c, a)),
     saveHistoryCsv: guard((q: HistoryQuery) => inner.saveHistoryCsv(q)),
+    exportedFiles: guard(() => inner.exportedFiles()),
+    deleteExports: guard(() => inner.deleteExports()),
   };
 }

@@ -52,6 +52,10 @@ import type {
   TransferInput,
 } from './types';
 
+/** Direction controls and zero-width characters, refused in names and notes as the core refuses
+ * them (wallet_protocol::text). */
+const HIDDEN_CHARACTER = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B-\u200D\u2060\uFEFF]/;
+
 type Account = { accountId: string; phone: string; name: string; idNumber: string; password: string };
 type Pending = { purpose: 'signup' | 'login'; phone: string; code: string; input?: SignupInput };
 type Method = keyof Backend;
@@ -191,8 +195,12 @@ export class InMemoryBackend implements Backend {
   private raisedAlerts = new Set<string>();
   private syncedOps = 0;
   private lastQuery: HistoryQuery | null = null;
-  /** The CSV documents "saved" by {@link saveHistoryCsv}, newest last (for assertions). */
+  /** The CSV files "on disk" saved by {@link saveHistoryCsv}, newest last (for assertions): they
+   * survive a wipe, as real files do. */
   savedCsv: Array<{ path: string; csv: string }> = [];
+  /** The paths the profile remembers having exported (in its store: gone with a wipe). */
+  private exportedPaths: string[] = [];
+  private csvCount = 0;
   /** The codes of a phone-number change "sent" (to the new number, and to the old one), for tests to type in. */
   phoneChangeCodes: { code: string; oldCode: string | null } | null = null;
   /** Every lost-phone report received (as sent, for assertions; a test fake only). */
@@ -377,6 +385,7 @@ export class InMemoryBackend implements Backend {
     if (this.profile) throw new WalletError('ALREADY_SIGNED_IN');
     if (!/^1[3-9]\d{9}$/.test(input.phone.replace(/\s|^\+86/g, ''))) throw new WalletError('PHONE_INVALID');
     if (input.name.trim() === '') throw new WalletError('NAME_INVALID');
+    if (HIDDEN_CHARACTER.test(input.name)) throw new WalletError('TEXT_HIDDEN_CHARACTER');
     if (!/^\d{17}[\dX]$/.test(input.id_number)) throw new WalletError('ID_NUMBER_INVALID');
     if (!(await this.passwordStrength(input.password, [])).acceptable) throw new WalletError('PASSWORD_WEAK');
     if (this.accounts.has(input.phone)) throw new WalletError('PHONE_TAKEN');
@@ -450,6 +459,7 @@ export class InMemoryBackend implements Backend {
   private wipe(): void {
     this.profile = null;
     this.deviceList = [];
+    this.exportedPaths = [];
   }
 
   // --- cards, PIN and money ---
@@ -955,6 +965,7 @@ export class InMemoryBackend implements Backend {
     const amount = parseAmount(input.amount);
     const note = input.note?.trim() || null;
     if (note && note.length > 50) throw new WalletError('MALFORMED_REQUEST');
+    if (note && HIDDEN_CHARACTER.test(note)) throw new WalletError('TEXT_HIDDEN_CHARACTER');
     this.checkPin(input.pin);
     this.notCoolingOff(amount);
     const to = this.recipient(input.to_phone);
@@ -1031,9 +1042,24 @@ export class InMemoryBackend implements Backend {
     await this.enter('saveHistoryCsv', true);
     const rows = this.matching(query).map((e) => [e.created_at, e.kind, e.status, (e.direction === 'out' ? '-' : '') + (e.amount.minor / 100).toFixed(2), e.merchant_name ?? e.counterparty_name_masked ?? '', e.note ?? ''].join(','));
     const csv = `\uFEFFcreated_at,kind,status,amount,party,note\r\n${rows.map((r) => `${r}\r\n`).join('')}`;
-    const path = `/home/user/Downloads/wallet-history-${this.savedCsv.length + 1}.csv`;
+    this.csvCount += 1;
+    const path = `/home/user/Downloads/wallet-history-${this.csvCount}.csv`;
     this.savedCsv.push({ path, csv });
+    this.exportedPaths.push(path);
     return path;
+  }
+
+  async exportedFiles(): Promise<string[]> {
+    await this.enter('exportedFiles', true);
+    return this.exportedPaths.filter((p) => this.savedCsv.some((f) => f.path === p));
+  }
+
+  async deleteExports(): Promise<number> {
+    await this.enter('deleteExports', true);
+    const before = this.savedCsv.length;
+    this.savedCsv = this.savedCsv.filter((f) => !this.exportedPaths.includes(f.path));
+    this.exportedPaths = [];
+    return before - this.savedCsv.length;
   }
 
   private recipient(phone: string): Account {

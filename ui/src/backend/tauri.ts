@@ -227,6 +227,12 @@ export class TauriBackend implements Backend {
   saveHistoryCsv(query: HistoryQuery): Promise<string> {
     return call('save_history_csv', { query });
   }
+  exportedFiles(): Promise<string[]> {
+    return call('exported_files');
+  }
+  deleteExports(): Promise<number> {
+    return call('delete_exports');
+  }
 }
 
 /** True inside the Tauri webview. */

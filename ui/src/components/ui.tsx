@@ -124,8 +124,12 @@ export function ConfirmDialog(props: {
   title: string;
   body: string;
   confirmLabel: string;
+  /** The confirm button's look: `danger` (the default) for what cannot be undone. */
+  confirmVariant?: 'danger' | 'primary';
   busy?: boolean;
   error?: string | null;
+  /** Extra content under the body (e.g. an option the user may tick). */
+  children?: ReactNode;
   onConfirm(): void;
   onCancel(): void;
 }) {
@@ -147,12 +151,13 @@ export function ConfirmDialog(props: {
         <p id={bodyId} className="dialog__body">
           {props.body}
         </p>
+        {props.children}
         {props.error && <Notice kind="error">{props.error}</Notice>}
         <div className="dialog__actions">
           <Button ref={cancelRef} variant="secondary" onClick={props.onCancel} disabled={props.busy} data-testid="confirm-cancel">
             {m.app.cancel}
           </Button>
-          <Button variant="danger" onClick={props.onConfirm} busy={props.busy} data-testid="confirm-ok">
+          <Button variant={props.confirmVariant ?? 'danger'} onClick={props.onConfirm} busy={props.busy} data-testid="confirm-ok">
             {props.confirmLabel}
           </Button>
         </div>

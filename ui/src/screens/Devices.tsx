@@ -18,6 +18,9 @@ export function Devices({ onBack, onLoggedOut }: { onBack(): void; onLoggedOut()
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<WalletError | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  /** CSV files this profile exported, offered for deletion when logging out. */
+  const [exports, setExports] = useState<string[]>([]);
+  const [deleteExports, setDeleteExports] = useState(true);
 
   const load = useCallback(async () => {
     setLoadError(null);
@@ -38,6 +41,8 @@ export function Devices({ onBack, onLoggedOut }: { onBack(): void; onLoggedOut()
     setActionError(null);
     try {
       if (confirm.kind === 'logout') {
+        // Before the log-out wipes the list of what was exported.
+        if (exports.length > 0 && deleteExports) await backend.deleteExports();
         await backend.logout();
         onLoggedOut();
         return;
@@ -146,7 +151,11 @@ export function Devices({ onBack, onLoggedOut }: { onBack(): void; onLoggedOut()
           variant="danger-ghost"
           onClick={() => {
             setActionError(null);
+            setExports([]);
+            setDeleteExports(true);
             setConfirm({ kind: 'logout' });
+            // The files survive a log-out (they are outside the wallet): offer to delete them.
+            backend.exportedFiles().then(setExports, () => setExports([]));
           }}
           data-testid="logout"
         >
@@ -166,7 +175,20 @@ export function Devices({ onBack, onLoggedOut }: { onBack(): void; onLoggedOut()
           error={actionError ? errorText(actionError) : null}
           onConfirm={() => void onConfirm()}
           onCancel={() => setConfirm(null)}
-        />
+        >
+          {confirm.kind === 'logout' && exports.length > 0 && (
+            <label className="check" data-testid="logout-delete-exports">
+              <input
+                type="checkbox"
+                checked={deleteExports}
+                disabled={busy}
+                onChange={(e) => setDeleteExports(e.target.checked)}
+                data-testid="logout-delete-exports-check"
+              />{' '}
+              {exports.length === 1 ? m.devices.deleteExportsOne : fmt(m.devices.deleteExports, { count: String(exports.length) })}
+            </label>
+          )}
+        </ConfirmDialog>
       )}
     </main>
   );

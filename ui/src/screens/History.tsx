@@ -4,7 +4,7 @@ import { WalletError } from '../backend/backend';
 import type { BudgetAlert, Card, Category, HistoryEntry, HistoryQuery, OperationKind } from '../backend/types';
 import { ArrowDownIcon, ArrowUpIcon, StoreIcon, TransferIcon } from '../components/icons';
 import { Summary } from '../components/money';
-import { Button, Field, Notice, TopBar } from '../components/ui';
+import { Button, ConfirmDialog, Field, Notice, TopBar } from '../components/ui';
 import { fmt, useI18n } from '../i18n';
 import { dismissBudgetAlert, reportBudgetAlerts, useBudgetAlerts } from './budgetAlerts';
 import { CATEGORIES, monthLabel, recentMonths } from './insightShared';
@@ -52,6 +52,8 @@ export function History({ onBack, onInsight }: { onBack(): void; onInsight(): vo
   const [exported, setExported] = useState<string | null>(null);
   const [exportError, setExportError] = useState<WalletError | null>(null);
   const [exporting, setExporting] = useState(false);
+  /** The export dialog (what the file is and where it goes) is open. */
+  const [askExport, setAskExport] = useState(false);
   const [synced, setSynced] = useState(0);
   const request = useRef(0);
   const sentinel = useRef<HTMLDivElement | null>(null);
@@ -165,7 +167,15 @@ export function History({ onBack, onInsight }: { onBack(): void; onInsight(): vo
           <Button variant="secondary" onClick={onInsight} data-testid="history-insight">
             {t.insight}
           </Button>
-          <Button variant="secondary" busy={exporting} onClick={() => void exportCsv()} data-testid="history-export">
+          <Button
+            variant="secondary"
+            busy={exporting}
+            onClick={() => {
+              setExportError(null);
+              setAskExport(true);
+            }}
+            data-testid="history-export"
+          >
             {t.export}
           </Button>
         </div>
@@ -226,6 +236,19 @@ export function History({ onBack, onInsight }: { onBack(): void; onInsight(): vo
           )}
         </div>
       </div>
+      {askExport && (
+        <ConfirmDialog
+          title={t.exportTitle}
+          body={t.exportBody}
+          confirmLabel={t.exportConfirm}
+          confirmVariant="primary"
+          onConfirm={() => {
+            setAskExport(false);
+            void exportCsv();
+          }}
+          onCancel={() => setAskExport(false)}
+        />
+      )}
     </main>
   );
 }

@@ -315,6 +315,7 @@ describe('history', () => {
     await user.selectOptions(screen.getByTestId('history-category'), 'food');
     await waitFor(() => expect(screen.getAllByTestId('history-entry')).toHaveLength(2));
     await user.click(screen.getByTestId('history-export'));
+    await user.click(within(await screen.findByTestId('confirm-dialog')).getByTestId('confirm-ok'));
     expect(await screen.findByTestId('history-exported')).toHaveTextContent('Saved to /home/user/Downloads/wallet-history-1.csv');
     const saved = backend.savedCsv[0];
     expect(saved?.csv.startsWith('\uFEFF')).toBe(true);
@@ -327,8 +328,83 @@ describe('history', () => {
     const { user } = await openHistory(backend);
     backend.failNext('saveHistoryCsv', 'STORE_IO');
     await user.click(screen.getByTestId('history-export'));
+    await user.click(within(await screen.findByTestId('confirm-dialog')).getByTestId('confirm-ok'));
     expect(await screen.findByTestId('history-export-error')).not.toHaveTextContent('STORE_IO');
     expect(screen.queryByTestId('history-exported')).not.toBeInTheDocument();
+  });
+
+  it('says before saving that the file is unencrypted, outside the wallet and survives a wipe', async () => {
+    const { backend } = withHistory();
+    const { user } = await openHistory(backend);
+    await user.click(screen.getByTestId('history-export'));
+    const dialog = await screen.findByTestId('confirm-dialog');
+    expect(dialog).toHaveTextContent('Save the history as a CSV file?');
+    expect(dialog).toHaveTextContent(/saved unencrypted in your Downloads folder, outside the wallet/);
+    expect(dialog).toHaveTextContent(/stays there after you log out or the wallet is wiped/);
+    expect(dialog).toHaveTextContent(/offers to delete the files it exported/);
+    // Nothing is written until the user agrees; cancelling writes nothing.
+    expect(backend.calls).not.toContain('saveHistoryCsv');
+    await user.click(within(dialog).getByTestId('confirm-cancel'));
+    expect(screen.queryByTestId('confirm-dialog')).not.toBeInTheDocument();
+    expect(backend.savedCsv).toHaveLength(0);
+  });
+
+  it('says it in Chinese too', async () => {
+    const { backend } = withHistory();
+    const { user } = await openHistory(backend, 'zh-CN');
+    await user.click(screen.getByTestId('history-export'));
+    const dialog = await screen.findByTestId('confirm-dialog');
+    expect(dialog).toHaveTextContent(/未加密/);
+    expect(dialog).toHaveTextContent(/钱包数据被清除后它仍会保留/);
+  });
+});
+
+describe('exports on log-out', () => {
+  async function exportTwice(backend: InMemoryBackend) {
+    const r = await openHistory(backend);
+    for (let i = 0; i < 2; i++) {
+      await r.user.click(screen.getByTestId('history-export'));
+      await r.user.click(within(await screen.findByTestId('confirm-dialog')).getByTestId('confirm-ok'));
+      await screen.findByTestId('history-exported');
+    }
+    expect(backend.savedCsv).toHaveLength(2);
+    await r.user.click(screen.getByTestId('back'));
+    await r.user.click(await screen.findByTestId('home-devices'));
+    await screen.findAllByTestId('device');
+    await r.user.click(screen.getByTestId('logout'));
+    return r;
+  }
+
+  it('offers to delete the exported files and deletes them before logging out', async () => {
+    const { backend } = withHistory();
+    const { user } = await exportTwice(backend);
+    const option = await screen.findByTestId('logout-delete-exports');
+    expect(option).toHaveTextContent('Also delete the 2 CSV files exported from this wallet');
+    expect(screen.getByTestId('logout-delete-exports-check')).toBeChecked();
+    await user.click(screen.getByTestId('confirm-ok'));
+    expect(await screen.findByTestId('screen-welcome')).toBeInTheDocument();
+    expect(backend.savedCsv).toHaveLength(0);
+    const calls = backend.calls;
+    expect(calls.lastIndexOf('deleteExports')).toBeLessThan(calls.lastIndexOf('logout'));
+  });
+
+  it('keeps them when the user unticks the option', async () => {
+    const { backend } = withHistory();
+    const { user } = await exportTwice(backend);
+    await user.click(await screen.findByTestId('logout-delete-exports-check'));
+    await user.click(screen.getByTestId('confirm-ok'));
+    expect(await screen.findByTestId('screen-welcome')).toBeInTheDocument();
+    expect(backend.savedCsv).toHaveLength(2);
+    expect(backend.calls).not.toContain('deleteExports');
+  });
+
+  it('offers nothing when nothing was exported', async () => {
+    const { user } = renderApp(signedInBackend());
+    await user.click(await screen.findByTestId('home-devices'));
+    await screen.findAllByTestId('device');
+    await user.click(screen.getByTestId('logout'));
+    await screen.findByTestId('confirm-dialog');
+    expect(screen.queryByTestId('logout-delete-exports')).not.toBeInTheDocument();
   });
 });
 
