@@ -15,6 +15,7 @@ use super::money::{
     OpKind, OperationRow, OP_COLUMNS,
 };
 use super::{Backend, Store, StoreError};
+use crate::secrets::vault::SealedColumn;
 
 pub fn merchant_account(merchant_id: &str) -> String {
     format!("merchant:{merchant_id}")
@@ -520,6 +521,7 @@ impl Store {
     /// `paycode_uses`), checks the device is still active, and pays at once when the amount
     /// fits the payer's no-PIN limits, or leaves the order open for the payer's PIN.
     pub async fn charge_code(&self, ch: NewCharge) -> Result<ChargeOutcome, StoreError> {
+        let keys = self.keys()?;
         on_backend!(self, |c| {
             let request_key = format!("mreq:{}:{}", ch.merchant_id, ch.idempotency_key);
             // The payer's writers and retries of the same merchant request wait; nobody else.
@@ -552,9 +554,15 @@ impl Store {
             let Some(seed) = seed else {
                 return Ok(ChargeOutcome::DeviceInactive);
             };
+            let seed = match seed {
+                Some(sealed) => {
+                    Some(keys.open(SealedColumn::PaycodeSeed, &ch.device_id, &sealed)?)
+                }
+                None => None,
+            };
             let current = seed
                 .as_deref()
-                .and_then(PaycodeSeed::from_base64)
+                .and_then(|s| PaycodeSeed::from_base64(s))
                 .is_some_and(|s| s.code(ch.step).value() == ch.code);
             if !current {
                 return Ok(ChargeOutcome::SeedChanged);
@@ -701,7 +709,10 @@ impl Store {
         seed: &PaycodeSeed,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let (d, s) = (device_id.to_owned(), seed.to_base64());
+        let sealed = self
+            .keys()?
+            .seal(SealedColumn::PaycodeSeed, device_id, &seed.to_base64());
+        let (d, s) = (device_id.to_owned(), sealed);
         on_backend!(self, |c| {
             Ok(c.execute(
             "UPDATE devices SET paycode_seed = ?2, paycode_seed_issued_at = ?3 WHERE id = ?1 AND revoked_at IS NULL",
@@ -721,6 +732,7 @@ impl Store {
         &self,
         since: Option<i64>,
     ) -> Result<Vec<PaycodeDevice>, StoreError> {
+        let keys = self.keys()?;
         on_backend!(self, |c| {
             // Devices revoked by a freeze stay indexed while the account is frozen, so their
             // codes (made offline) answer ACCOUNT_FROZEN rather than look unknown.
@@ -747,6 +759,7 @@ impl Store {
             let mut out = Vec::new();
             for row in rows {
                 let (device_id, account_id, seed) = row?;
+                let seed = keys.open(SealedColumn::PaycodeSeed, &device_id, &seed)?;
                 let seed = PaycodeSeed::from_base64(&seed).ok_or_else(|| {
                     StoreError::Corrupt(format!("payment-code seed of {device_id}"))
                 })?;
