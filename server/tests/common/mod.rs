@@ -102,6 +102,18 @@ impl TestAppBuilder {
     }
 }
 
+impl TestApp {
+    /// This app's master key in a file (made on first use), for the binary's tools
+    /// (`--master-key-file`).
+    pub fn master_key_file(&self) -> String {
+        let path = self.dir.path().join("master.key");
+        if !path.exists() {
+            self.master_key.write_new_file(&path).unwrap();
+        }
+        path.to_str().unwrap().to_owned()
+    }
+}
+
 /// `store` unlocked with `key` (as `serve` does at start), from synchronous code that may run
 /// inside a test's runtime.
 pub fn unlocked(store: Store, key: &MasterKey) -> Store {
