@@ -29,7 +29,8 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 
 #[tokio::test]
 async fn no_plaintext_password_or_otp_in_the_database() {
-    let app = TestApp::new();
+    // SQLite whatever the backend: the test reads the file.
+    let app = TestApp::builder().sqlite().build();
     let device = app.signed_up_device().await;
     let _second = app.logged_in_device("laptop").await;
     let wrong_password = "wrong-Horse-battery-staple-00";
