@@ -4,6 +4,8 @@
 //! under the master key (docs/rules.md §Storage): absent from the file and its WAL, readable by
 //! every instance given the key, refused with another; PINs are keyed hashes; the outbox exists
 //! only in sandbox mode and is pruned.
+// Helpers below panic to report failure, like the tests that call them.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
