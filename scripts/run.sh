@@ -21,7 +21,9 @@ log "building (the whole workspace, so the artifacts are shared with scripts/tes
 cargo build --workspace
 BIN="$CARGO_TARGET_DIR/debug"
 
-log "sandbox provider on $WALLET_SERVER (database $DATA/server.db)"
+# Its master key (sealing seeds and ID numbers at rest) is made at the first start next to the
+# database, $DATA/server.db.master-key (0600): keep the two together.
+log "sandbox provider on $WALLET_SERVER (database $DATA/server.db, master key next to it)"
 "$BIN/wallet-server" serve --db "$DATA/server.db" --listen "127.0.0.1:$PORT" --sandbox &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true' EXIT

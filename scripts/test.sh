@@ -36,10 +36,11 @@ with_secret_service cargo test --workspace --locked
 
 log "the provider's store conformance and in-process suites again on PostgreSQL (same binaries)"
 # A private cluster (scripts/lib.sh) for this step only; every test makes its own database.
-# The suites that read the SQLite file itself (at_rest, binary, merchant_cli, openapi) stay on
-# SQLite; WALLET_REQUIRE_POSTGRES makes a missing server an error, never a silent skip.
+# The suites that read the SQLite file itself (binary, merchant_cli, openapi) stay on SQLite
+# (at_rest's file scans use SQLite whatever the backend; its other cases run on PostgreSQL);
+# WALLET_REQUIRE_POSTGRES makes a missing server an error, never a silent skip.
 with_postgres env WALLET_TEST_BACKEND=postgres WALLET_REQUIRE_POSTGRES=1 \
-  cargo test -p wallet-server --locked --lib --test accounts --test history --test ledger_props \
+  cargo test -p wallet-server --locked --lib --test accounts --test at_rest --test history --test ledger_props \
     --test logs --test lost_phone --test money --test pay --test rate_limits --test signing \
     --test transfer --test postgres_tools --test input_text
 log "three provider instances on one PostgreSQL database, then crashes (real processes, real CLI)"

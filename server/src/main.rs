@@ -65,6 +65,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The server master key that seals secrets at rest: make one, or rotate it.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Move a tester's SQLite sandbox into an empty PostgreSQL database (migrated first), then
     /// check the ledger there. The source is only read.
     Copy {
@@ -96,6 +101,33 @@ enum LedgerCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Write a new random master key (32 bytes, base64) to a new file, readable by its owner
+    /// only; prints its key id.
+    Generate {
+        /// The file to create (never overwritten).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Rewrap a database's data keys from the current master key to a new one (one transaction;
+    /// the sealed data is untouched). Then restart every instance with the new key.
+    Rewrap {
+        /// The server's SQLite database file or PostgreSQL URL.
+        #[arg(long)]
+        db: String,
+        /// The key the data keys are wrapped by now.
+        #[arg(long)]
+        old_key_file: std::path::PathBuf,
+        /// The key to wrap them by.
+        #[arg(long)]
+        new_key_file: std::path::PathBuf,
+        /// Print `{"master_key_id", "rewrapped"}`.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum SandboxCommand {
     /// List the sandbox bank's test cards and what each one does.
     Cards {
@@ -120,9 +152,15 @@ struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (printed on stdout).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
-    /// Sandbox mode: opens the tester endpoints (SMS outbox).
+    /// Sandbox mode: the sandbox bank, the SMS outbox and the tester endpoints. Without it the
+    /// server refuses to start until a real bank gateway is configured (none exists yet).
     #[arg(long)]
     sandbox: bool,
+    /// The master key that seals secrets at rest (base64 of 32 bytes; `keys generate`). Else
+    /// `WALLET_SERVER_MASTER_KEY`; else, with --sandbox only, `DB.master-key` next to a SQLite
+    /// file (or `master-key` in `$WALLET_SERVER_DATA_DIR` for PostgreSQL), created if missing.
+    #[arg(long)]
+    master_key_file: Option<std::path::PathBuf>,
     /// Seconds between passes of the reconciler, which asks the bank about operations whose
     /// answer was lost (timeouts, a crash mid-payment).
     #[arg(long, default_value_t = 10)]
@@ -177,6 +215,79 @@ fn services(store: Store) -> AppState {
     AppState::new(store, sms, Arc::new(SystemClock), Limits::default(), true)
 }
 
+/// `store` unlocked for a tool that reads sealed data: the key from `file`, else
+/// `WALLET_SERVER_MASTER_KEY`, else the sandbox key file of `db` (never created here).
+async fn unlocked(
+    store: Store,
+    db: &str,
+    file: Option<&std::path::Path>,
+) -> Result<Store, CliError> {
+    let (master, _) = wallet_server::secrets::vault::resolve_master_key(file, db, true, false)
+        .map_err(|e| CliError::new(ErrorCode::Internal, e.to_string()))?;
+    store
+        .unlock(&master)
+        .await
+        .map_err(|e| CliError::new(ErrorCode::Internal, e.to_string()))
+}
+
+async fn keys(command: KeysCommand) -> ExitCode {
+    use wallet_server::secrets::vault::MasterKey;
+    match command {
+        KeysCommand::Generate { out } => {
+            let key = MasterKey::generate();
+            match key.write_new_file(&out) {
+                Ok(()) => {
+                    println!("wrote master key {} to {}", key.id(), out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    CliError::new(ErrorCode::Internal, format!("{}: {e}", out.display()))
+                        .print(false);
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        KeysCommand::Rewrap {
+            db,
+            old_key_file,
+            new_key_file,
+            json,
+        } => {
+            let result = async {
+                let internal = |e: String| CliError::new(ErrorCode::Internal, e);
+                let old =
+                    MasterKey::from_file(&old_key_file).map_err(|e| internal(e.to_string()))?;
+                let new =
+                    MasterKey::from_file(&new_key_file).map_err(|e| internal(e.to_string()))?;
+                let store = open_existing(&db, false)?;
+                let n = store
+                    .rewrap(&old, &new)
+                    .await
+                    .map_err(|e| internal(e.to_string()))?;
+                Ok::<_, CliError>((new.id(), n))
+            }
+            .await;
+            match result {
+                Ok((id, n)) => {
+                    if json {
+                        println!(
+                            "{}",
+                            serde_json::json!({ "master_key_id": id, "rewrapped": n })
+                        );
+                    } else {
+                        println!("{n} data keys now wrapped by master key {id}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    e.print(json);
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
 /// Opens an existing database for a tool: a missing file is `NOT_FOUND`.
 fn open_existing(db: &str, query_only: bool) -> Result<Store, CliError> {
     let opened = if query_only {
@@ -222,6 +333,7 @@ async fn main() -> ExitCode {
         | Command::Support { .. }
         | Command::Ledger { .. }
         | Command::Migrate { .. }
+        | Command::Keys { .. }
         | Command::Copy { .. } => "warn",
     };
     tracing_subscriber::fmt()
@@ -245,6 +357,7 @@ async fn main() -> ExitCode {
                 },
                 listen: args.listen,
                 sandbox: args.sandbox,
+                master_key_file: args.master_key_file,
                 limits: args.limits,
                 reconcile_every: std::time::Duration::from_secs(
                     args.reconcile_interval_secs.max(1),
@@ -264,6 +377,7 @@ async fn main() -> ExitCode {
             command: LedgerCommand::Check { db, json },
         } => ledger_check(&db, json).await,
         Command::Migrate { db, json } => migrate(&db, json),
+        Command::Keys { command } => keys(command).await,
         Command::Copy { from, to, json } => copy(&from, &to, json).await,
         Command::Sandbox {
             command: SandboxCommand::Cards { json },

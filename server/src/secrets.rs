@@ -1,5 +1,7 @@
 //! Password hashing, OTP codes and ids. Nothing here logs or returns a secret in clear.
 
+pub mod vault;
+
 use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};

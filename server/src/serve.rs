@@ -9,8 +9,14 @@ use anyhow::Context as _;
 use crate::config::Limits;
 use crate::domain::state::AppState;
 use crate::ports::clock::SystemClock;
-use crate::ports::sms::OutboxSms;
+use crate::ports::sms;
+use crate::secrets::vault::{self, KeySource};
 use crate::store::Store;
+
+/// Why `serve` without `--sandbox` does not start (docs/rules.md §Provider).
+pub const NO_BANK_GATEWAY: &str = "refusing to start without --sandbox: no real bank gateway is \
+     configured, and the sandbox bank's published test cards would create money from nothing. \
+     Start with --sandbox for testing; a real bank gateway is not built yet.";
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -20,6 +26,9 @@ pub struct ServeOptions {
     pub postgres: crate::store::PostgresOptions,
     pub listen: String,
     pub sandbox: bool,
+    /// `--master-key-file`; else `WALLET_SERVER_MASTER_KEY`; else, in sandbox mode, a key file
+    /// next to the SQLite database or in the data directory ([`vault::resolve_master_key`]).
+    pub master_key_file: Option<std::path::PathBuf>,
     pub limits: Limits,
     /// How often the reconciler asks the bank about unresolved operations.
     pub reconcile_every: std::time::Duration,
@@ -28,11 +37,39 @@ pub struct ServeOptions {
 /// Serves until Ctrl-C or SIGTERM. Prints `wallet-server listening on http://ADDR` on stdout once
 /// bound (with the real port when asked for port 0), for scripts and tests to read.
 pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
+    if !options.sandbox {
+        anyhow::bail!(NO_BANK_GATEWAY);
+    }
+    let (master, source) = vault::resolve_master_key(
+        options.master_key_file.as_deref(),
+        &options.db,
+        options.sandbox,
+        options.sandbox,
+    )?;
+    match &source {
+        KeySource::Created(path) => tracing::warn!(
+            path = %path.display(),
+            key_id = %master.id(),
+            "sandbox: created a master key file (0600); keep it with the database, or the sealed data is lost"
+        ),
+        other => tracing::info!(source = %other, key_id = %master.id(), "master key loaded"),
+    }
     let store = Store::open_with(&options.db, &options.postgres)
         .with_context(|| format!("opening {}", options.db))?;
+    let store = store
+        .unlock(&master)
+        .await
+        .context("unlocking the database's data keys")?;
+    let sealed = store
+        .seal_existing()
+        .await
+        .context("sealing values stored in clear")?;
+    if sealed > 0 {
+        tracing::info!(sealed, "sealed values stored before encryption at rest");
+    }
     let state = AppState::new(
         store.clone(),
-        Arc::new(OutboxSms::new(store)),
+        sms::for_mode(&store, options.sandbox),
         Arc::new(SystemClock),
         options.limits,
         options.sandbox,

@@ -1,5 +1,6 @@
 //! The real binary: `serve` on port 0 announces its address; `otp outbox` reads codes through the
-//! server and straight from the database.
+//! server and straight from the database; `serve` without `--sandbox` refuses to start; the
+//! sandbox master key file, a wrong key, and `keys generate` / `keys rewrap`.
 
 // Helpers below panic to report failure, like the tests that call them.
 #![allow(clippy::unwrap_used)]
@@ -24,11 +25,12 @@ impl Drop for Server {
     }
 }
 
-fn start(db: &std::path::Path, sandbox: bool) -> Server {
+fn start(db: &std::path::Path, extra: &[&str]) -> Server {
     let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--sandbox", "--db"])
         .arg(db)
-        .args(sandbox.then_some("--sandbox"))
+        .args(extra)
+        .env_remove("WALLET_SERVER_MASTER_KEY")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -64,7 +66,7 @@ fn outbox(args: &[&str]) -> (bool, Value) {
 async fn serve_then_read_the_outbox_both_ways() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
-    let server = start(&db, true);
+    let server = start(&db, &[]);
 
     let health: Value = reqwest::get(format!("{}{}", server.url, paths::HEALTH))
         .await
@@ -113,13 +115,115 @@ async fn serve_then_read_the_outbox_both_ways() {
 }
 
 #[test]
-fn outbox_over_http_needs_sandbox_mode() {
+fn serve_without_sandbox_refuses_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
-    let server = start(&db, false);
-    let (ok, err) = outbox(&["--phone", "13812345678", "--server", &server.url]);
-    assert!(!ok);
-    assert_eq!(err["error"]["code"], "SANDBOX_ONLY");
+    let key = dir.path().join("master.key");
+    let out = Command::new(BIN)
+        .args(["keys", "generate", "--out"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // Not even with a master key and a database: there is no real bank gateway.
+    let out = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .arg("--master-key-file")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("refusing to start without --sandbox")
+            && stderr.contains("no real bank gateway is configured"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "never listened");
+    assert!(!db.exists(), "nothing was created");
+}
+
+#[test]
+fn the_sandbox_makes_its_master_key_and_another_key_is_refused_until_rewrapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let key_file = dir.path().join("server.db.master-key");
+    let log = dir.path().join("serve.log");
+    // First start: the key file is made next to the database, private, and the log says so.
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--sandbox", "--db"])
+        .arg(&db)
+        .env_remove("WALLET_SERVER_MASTER_KEY")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("wallet-server listening on"), "{line}");
+    let _ = child.kill();
+    let _ = child.wait();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("created a master key file"), "{logged}");
+    let key_text = std::fs::read_to_string(&key_file).unwrap();
+    assert!(!logged.contains(key_text.trim()), "the key is never logged");
+
+    // Restart: the same file is used.
+    drop(start(&db, &[]));
+
+    // Another key: refused, naming both key ids, before serving.
+    let other = dir.path().join("other.key");
+    let out = Command::new(BIN)
+        .args(["keys", "generate", "--out"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let refused = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--sandbox", "--db"])
+        .arg(&db)
+        .arg("--master-key-file")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("wrapped by master key"), "{stderr}");
+    assert!(refused.stdout.is_empty());
+
+    // Rotation: rewrap to the other key, then it serves and the old one is refused.
+    let out = Command::new(BIN)
+        .args(["keys", "rewrap", "--json", "--db"])
+        .arg(&db)
+        .arg("--old-key-file")
+        .arg(&key_file)
+        .arg("--new-key-file")
+        .arg(&other)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(out.status.success(), "{v}");
+    assert_eq!(v["rewrapped"], 5);
+    drop(start(&db, &["--master-key-file", other.to_str().unwrap()]));
+    let refused = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--sandbox", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        !refused.status.success(),
+        "the old sandbox key no longer opens it"
+    );
 }
 
 #[test]
@@ -130,9 +234,14 @@ fn an_unreachable_postgres_server_is_a_clear_error() {
             "serve",
             "--listen",
             "127.0.0.1:0",
+            "--sandbox",
             "--db",
             "postgres://wallet@127.0.0.1:1/wallet",
         ])
+        .env(
+            "WALLET_SERVER_MASTER_KEY",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        )
         .output()
         .unwrap();
     assert!(!out.status.success());

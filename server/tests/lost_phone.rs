@@ -716,6 +716,15 @@ async fn support_freezes_and_looks_up_on_the_database() {
     let app = TestApp::new();
     let a = app.signed_up_device().await;
     let db = app.db_url.clone();
+    // The tools read sealed ID numbers: they take the server's master key.
+    let (ok, v) = support(&["lookup", "--phone", PHONE, "--db", &db]);
+    assert!(!ok, "no key, no look-up: {v}");
+    let key = app.master_key_file();
+    let support = |args: &[&str]| {
+        let mut args = args.to_vec();
+        args.extend(["--master-key-file", key.as_str()]);
+        support(&args)
+    };
     let (ok, v) = support(&["lookup", "--phone", PHONE, "--db", &db]);
     assert!(ok, "{v}");
     assert_eq!(v["state"], "active");

@@ -67,6 +67,14 @@ async fn a_sqlite_sandbox_moves_to_postgres_with_its_ledger_and_history() {
     // Same rows, same history cursors; new operations continue after them.
     let target = Store::open(&url).unwrap();
     assert_eq!(operations(&target).await, source);
+    // The sealed values and their wrapped data keys came along: the sandbox's key opens them.
+    let unlocked = common::unlocked(Store::open(&url).unwrap(), &app.master_key);
+    let account = unlocked
+        .account_by_phone(common::PHONE_E164)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.id_number, common::ID_NUMBER);
 
     // A second copy into a database with accounts is refused and changes nothing.
     let (ok, v) = run(&["copy", "--from", &sqlite, "--to", &url, "--json"]);

@@ -24,6 +24,10 @@ BIN="${CARGO_TARGET_DIR:-$REPO/target}/release"
 SERVE_FLAGS=(--sandbox --otp-min-interval-secs 0 --otp-per-ip-max 100000 --otp-per-phone-max 1000
   --reconcile-interval-secs 60)
 
+# Every instance of a run shares one master key (stateless instances on one PostgreSQL need the
+# same key; a SQLite sandbox would make its own next to the database). A throwaway one per run.
+export WALLET_SERVER_MASTER_KEY="${WALLET_SERVER_MASTER_KEY:-$(head -c 32 /dev/urandom | base64)}"
+
 # Argon2 checks run unbounded on the blocking pool today, and glibc keeps their 19 MiB blocks
 # resident (10 GB after 64 PIN-paying clients): serve them from mmap so memory is given back.
 export MALLOC_MMAP_THRESHOLD_=131072

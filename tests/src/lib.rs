@@ -105,6 +105,14 @@ pub fn postgres_database() -> Option<String> {
     Some(format!("{root}/{name}"))
 }
 
+/// The master key every instance the harness starts on PostgreSQL shares (stateless instances
+/// need one key; a SQLite sandbox makes its own file next to the database, as for testers).
+pub const POSTGRES_MASTER_KEY: &str = "d2FsbGV0LWUyZS1tYXN0ZXIta2V5LTMyLWJ5dGVzISE=";
+
+fn is_postgres(db: &Path) -> bool {
+    db.to_string_lossy().starts_with("postgres")
+}
+
 /// The real server process, killed on drop.
 pub struct Server {
     child: Child,
@@ -296,6 +304,9 @@ impl Server {
             .arg("--db")
             .arg(&self.db)
             .arg("--json")
+            .envs(
+                is_postgres(&self.db).then_some(("WALLET_SERVER_MASTER_KEY", POSTGRES_MASTER_KEY)),
+            )
             .output()
             .expect("run support tool");
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -351,6 +362,7 @@ fn spawn_server(
         .arg(db)
         .args(["--listen", listen, "--sandbox"])
         .args(extra)
+        .envs(is_postgres(db).then_some(("WALLET_SERVER_MASTER_KEY", POSTGRES_MASTER_KEY)))
         .stdout(Stdio::piped())
         .stderr(stderr)
         .env("RUST_LOG", level)

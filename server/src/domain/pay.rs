@@ -970,6 +970,10 @@ pub async fn paycode_ticker(state: AppState) {
         {
             tracing::warn!(error = %e, "forgetting spent nonces and codes failed");
         }
+        let outbox_before = now.timestamp() - crate::ports::sms::OUTBOX_KEEP_SECS;
+        if let Err(e) = state.store.prune_outbox(outbox_before).await {
+            tracing::warn!(error = %e, "pruning the SMS outbox failed");
+        }
         let next = paycode::step_end(step) + chrono::Duration::seconds(2);
         let wait = (next - state.clock.now())
             .to_std()

@@ -1,4 +1,6 @@
-//! The payment PIN (docs/rules.md §Credentials): the rules a new PIN must pass, its Argon2id hash, and the
+//! The payment PIN (docs/rules.md §Credentials): the rules a new PIN must pass, its keyed hash
+//! (HMAC-SHA256 under the server's pepper, [`crate::secrets::vault`]; Argon2id hashes from before
+//! move to it on their next right check), and the
 //! counted check every PIN-protected flow runs (5 wrong tries → locked for 3 hours); and the
 //! PIN's own flows: its status, setting the first one, changing it with the current one, and
 //! the reset with the login password and an OTP (which clears a lock).
@@ -16,7 +18,7 @@ use crate::domain::otp;
 use crate::domain::standing::note;
 use crate::domain::wire::wire_time;
 use crate::domain::{ApiError, ApiResult, AppState};
-use crate::secrets;
+use crate::secrets::{self, vault};
 use crate::store::{CodeCheck, PinTry, PinVerdict};
 
 /// `GET /v1/pin`: whether a PIN is set, and until when it is locked.
@@ -36,7 +38,7 @@ pub async fn status(state: &AppState, account_id: &str) -> ApiResult<PinStatus> 
 pub async fn set(state: &AppState, account_id: &str, req: SetPinRequest) -> ApiResult<()> {
     let pin = Zeroizing::new(req.pin);
     check_new_pin(state, account_id, &pin).await?;
-    let hash = hash_pin(pin.to_string()).await?;
+    let hash = hash_pin(state, account_id, &pin)?;
     if !state
         .store
         .store_pin(account_id, hash, state.clock.unix(), true)
@@ -53,7 +55,7 @@ pub async fn change(state: &AppState, account_id: &str, req: ChangePinRequest) -
     let (old, new) = (Zeroizing::new(req.old_pin), Zeroizing::new(req.new_pin));
     check_new_pin(state, account_id, &new).await?;
     verify_pin(state, account_id, &old).await?;
-    let hash = hash_pin(new.to_string()).await?;
+    let hash = hash_pin(state, account_id, &new)?;
     state
         .store
         .store_pin(account_id, hash, state.clock.unix(), false)
@@ -113,7 +115,7 @@ pub async fn finish_reset(
         return Err(ErrorCode::OtpFormatInvalid.into());
     }
     check_new_pin(state, account_id, &new_pin).await?;
-    let hash = hash_pin(new_pin.to_string()).await?;
+    let hash = hash_pin(state, account_id, &new_pin)?;
     let (id, c) = (challenge_id.to_owned(), code.to_string());
     let outcome = state
         .store
@@ -163,11 +165,38 @@ pub async fn check_new_pin(state: &AppState, account_id: &str, new_pin: &str) ->
     })
 }
 
-pub async fn hash_pin(pin: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || secrets::hash_password(&pin))
+/// The stored form of a new PIN: HMAC-SHA256 of the account and the PIN under the server's
+/// pepper (microseconds, where Argon2id took tens of milliseconds; a leaked database alone cannot
+/// be searched, the pepper being wrapped by the master key).
+pub fn hash_pin(state: &AppState, account_id: &str, pin: &str) -> ApiResult<String> {
+    Ok(state.store.keys()?.pin_hash(account_id, pin))
+}
+
+/// Checks a PIN against its stored hash: the keyed hash in constant time, or an Argon2id hash
+/// from before issue 13, which a right PIN replaces with the keyed form.
+async fn pin_matches(
+    state: &AppState,
+    account_id: &str,
+    pin: &str,
+    stored: &str,
+) -> ApiResult<bool> {
+    let keys = state.store.keys()?;
+    if !vault::is_legacy_pin_hash(stored) {
+        return Ok(keys.pin_matches(account_id, pin, stored));
+    }
+    let (given, hash) = (Zeroizing::new(pin.to_owned()), stored.to_owned());
+    let right = tokio::task::spawn_blocking(move || secrets::verify_password(&given, Some(&hash)))
         .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)
+        .map_err(ApiError::internal)?;
+    if right
+        && state
+            .store
+            .upgrade_pin_hash(account_id, stored, &keys.pin_hash(account_id, pin))
+            .await?
+    {
+        tracing::info!(account = %account_id, "payment PIN hash moved to the keyed form");
+    }
+    Ok(right)
 }
 
 /// Verifies the payment PIN, counting wrong tries (5 → locked for 3 hours). One check per
@@ -201,11 +230,7 @@ pub async fn verify_pin_and(
         PinTry::Locked { until } => return Err(pin_locked(until, now)),
         PinTry::Go { hash } => hash,
     };
-    let pin = pin.to_owned();
-    let pin_right =
-        tokio::task::spawn_blocking(move || secrets::verify_password(&pin, Some(&hash)))
-            .await
-            .map_err(ApiError::internal)?;
+    let pin_right = pin_matches(state, account_id, pin, &hash).await?;
     let right = pin_right && also_right;
     match state
         .store

@@ -1,6 +1,8 @@
-//! Sending SMS. The real gateway is a later adapter (docs/rules.md §Non-goals); until then [`OutboxSms`] is the
-//! product's SMS channel: messages land in the `sms_outbox` table, which testers read with
-//! `wallet-server otp outbox` or, in sandbox mode, `GET /v1/sandbox/outbox`.
+//! Sending SMS. The real gateway is a later adapter (docs/rules.md §Non-goals). In sandbox mode
+//! [`OutboxSms`] is the SMS channel: messages land in the `sms_outbox` table, which testers read
+//! with `wallet-server otp outbox` or `GET /v1/sandbox/outbox`, and which the housekeeping ticker
+//! prunes after [`OUTBOX_KEEP_SECS`]. Outside the sandbox no code is stored anywhere
+//! ([`NoSmsGateway`], see [`for_mode`]).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -84,6 +86,33 @@ impl SmsSender for OutboxSms {
         })
     }
 }
+
+/// Outside the sandbox, until a real SMS gateway adapter exists: delivers nothing and stores
+/// nothing (`serve` refuses to start without `--sandbox` anyway, docs/rules.md §Provider).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoSmsGateway;
+
+impl SmsSender for NoSmsGateway {
+    fn send_otp<'a>(&'a self, message: &'a OtpMessage) -> SendFuture<'a> {
+        Box::pin(async move {
+            tracing::warn!(phone = %message.phone.masked(), purpose = message.purpose,
+                "no SMS gateway is configured: code not delivered, not stored");
+            Ok(())
+        })
+    }
+}
+
+/// The SMS channel of a mode: the outbox in sandbox mode, else none that stores codes.
+pub fn for_mode(store: &Store, sandbox: bool) -> std::sync::Arc<dyn SmsSender> {
+    if sandbox {
+        std::sync::Arc::new(OutboxSms::new(store.clone()))
+    } else {
+        std::sync::Arc::new(NoSmsGateway)
+    }
+}
+
+/// How long the sandbox outbox keeps a message (a day: codes live 5 minutes).
+pub const OUTBOX_KEEP_SECS: i64 = 86_400;
 
 /// Most messages one outbox read returns.
 pub const OUTBOX_LIMIT: u32 = 50;

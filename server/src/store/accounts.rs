@@ -1,13 +1,13 @@
 //! Accounts, sign-up and sign-in challenges, devices, nonces and the SMS outbox.
 
 use wallet_protocol::api::{ChallengePurpose, DeviceEventKind, SecurityEventKind};
-use wallet_protocol::paycode::PaycodeSeed;
 
 use super::db::{params, Behavior, Db, OptionalExtension, Row};
 use super::{
     AccountRow, Admission, DeviceRow, NewChallenge, NewDevice, NonceOutcome, SendHistory,
     SmsRecord, StoreError, VerifyOutcome,
 };
+use crate::secrets::vault::{Keys, SealedColumn};
 
 const ACCOUNT_COLUMNS: &str = "id, phone, name, id_number, password_hash, created_at";
 
@@ -172,6 +172,7 @@ struct ChallengeRow {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn verify_challenge<F>(
     c: &mut Db,
+    keys: &Keys,
     challenge_id: &str,
     now: i64,
     max_attempts: u32,
@@ -225,8 +226,11 @@ where
             tries_left: max_attempts - ch.failed_attempts - 1,
         });
     }
+    // A used sign-up keeps none of its personal data (it is on the account now, sealed).
     tx.execute(
-        "UPDATE challenges SET consumed_at = ?2 WHERE id = ?1",
+        "UPDATE challenges SET consumed_at = ?2, signup_name = NULL, signup_id_number = NULL,
+             signup_password_hash = NULL
+         WHERE id = ?1",
         params![challenge_id, now],
     )?;
     let account_id = match ch.purpose.as_str() {
@@ -242,13 +246,21 @@ where
                     "sign-up challenge {challenge_id} lacks its account data"
                 )));
             };
+            // Sealed for the challenge's row, sealed again for the account's (the name is kept
+            // in clear on the account: transfers show it masked).
+            let name = keys.open(SealedColumn::SignupName, challenge_id, &name)?;
+            let id_number = keys.seal(
+                SealedColumn::AccountIdNumber,
+                new_account_id,
+                &keys.open(SealedColumn::SignupIdNumber, challenge_id, &id_number)?,
+            );
             tx.execute(
                 "INSERT INTO accounts (id, phone, name, id_number, password_hash, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     new_account_id,
                     ch.phone,
-                    name,
+                    name.as_str(),
                     id_number,
                     password_hash,
                     now
@@ -277,7 +289,10 @@ where
             device.name,
             device.platform,
             now,
-            device.paycode_seed.as_ref().map(PaycodeSeed::to_base64),
+            device
+                .paycode_seed
+                .as_ref()
+                .map(|s| keys.seal(SealedColumn::PaycodeSeed, &device.id, &s.to_base64())),
         ],
     )?;
     let kinds: &[SecurityEventKind] = if ch.purpose == "login" {

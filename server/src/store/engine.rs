@@ -25,6 +25,7 @@ const SQLITE_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_paycode_refresh.sql"),
     include_str!("../../migrations/0007_feed_numbers.sql"),
     include_str!("../../migrations/0008_cooling_off_since.sql"),
+    include_str!("../../migrations/0010_at_rest.sql"),
 ];
 
 /// The same versions for PostgreSQL: the shared file where it runs there unchanged, the
@@ -38,6 +39,7 @@ const POSTGRES_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_paycode_refresh.sql"),
     include_str!("../../migrations/postgres/0007_feed_numbers.sql"),
     include_str!("../../migrations/0008_cooling_off_since.sql"),
+    include_str!("../../migrations/0010_at_rest.sql"),
 ];
 
 /// The newest schema version this build knows (the same on both engines).
@@ -57,6 +59,9 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted and replaced values (a pruned SMS code, a value sealed at start) are zeroed,
+        // not left in free pages of the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         let db = Db::Sqlite(conn);
         migrate(&db, SQLITE_MIGRATIONS)?;
         Ok(Self {

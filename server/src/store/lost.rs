@@ -588,7 +588,17 @@ impl Store {
         N: FnOnce(&str) -> bool + Send + 'static,
         O: FnOnce(&str) -> bool + Send + 'static,
     {
-        on_backend!(self, |c| change_phone(c, change))
+        let keys = self.keys()?;
+        Ok(match on_backend!(self, |c| change_phone(c, change))? {
+            PhoneChangeOutcome::Changed {
+                account,
+                cards_unbound,
+            } => PhoneChangeOutcome::Changed {
+                account: Box::new(super::open_account(&keys, *account)?),
+                cards_unbound,
+            },
+            other => other,
+        })
     }
 }
 

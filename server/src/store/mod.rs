@@ -13,9 +13,12 @@ mod engine;
 mod journal;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use wallet_protocol::api::ChallengePurpose;
 use wallet_protocol::paycode::PaycodeSeed;
+
+use crate::secrets::vault::{KeyError, Keys, SealedColumn};
 
 pub use codes::CodeCheck;
 pub use engine::{known_version, PgStore, PostgresOptions, SqliteStore};
@@ -46,6 +49,12 @@ pub enum StoreError {
     Worker(String),
     #[error("the database holds a value this server cannot read: {0}")]
     Corrupt(String),
+    /// Sealing, opening or unlocking with the master key failed.
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    /// The store was opened without the master key ([`Store::unlock`]) and the call needs it.
+    #[error("this needs the server master key (--master-key-file or WALLET_SERVER_MASTER_KEY)")]
+    Locked,
 }
 
 /// The server's SQLSTATE and primary message (never its `DETAIL`, which can quote values), or
@@ -175,9 +184,11 @@ enum Backend {
     Postgres(PgStore),
 }
 
-/// The server's storage. Cheap to clone.
+/// The server's storage. Cheap to clone. Sealed columns (docs/rules.md §Storage) are sealed and
+/// opened here, with the keys [`Store::unlock`] adds; without them, calls that touch one answer
+/// [`StoreError::Locked`].
 #[derive(Clone)]
-pub struct Store(Backend);
+pub struct Store(Backend, Option<Arc<Keys>>);
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -199,6 +210,7 @@ macro_rules! on_backend {
 }
 
 // After the macro: the money and payment queries use it too.
+mod at_rest;
 mod lost;
 mod money;
 mod pay;
@@ -214,13 +226,15 @@ impl Store {
     /// [`Store::open`] with the PostgreSQL pool options.
     pub fn open_with(location: &str, options: &PostgresOptions) -> Result<Self, StoreError> {
         if is_postgres_url(location) {
-            return Ok(Self(Backend::Postgres(PgStore::open(
-                location, options, true,
-            )?)));
+            return Ok(Self(
+                Backend::Postgres(PgStore::open(location, options, true)?),
+                None,
+            ));
         }
-        Ok(Self(Backend::Sqlite(SqliteStore::open(Path::new(
-            location,
-        ))?)))
+        Ok(Self(
+            Backend::Sqlite(SqliteStore::open(Path::new(location))?),
+            None,
+        ))
     }
 
     /// Like [`Store::open`] but refuses to create a database: for tools reading a server's data.
@@ -242,16 +256,18 @@ impl Store {
                 statement_timeout: std::time::Duration::ZERO,
                 ..PostgresOptions::default()
             };
-            return Ok(Self(Backend::Postgres(PgStore::open(
-                location, &options, false,
-            )?)));
+            return Ok(Self(
+                Backend::Postgres(PgStore::open(location, &options, false)?),
+                None,
+            ));
         }
         if !Path::new(location).exists() {
             return Err(StoreError::Missing(location.to_owned()));
         }
-        Ok(Self(Backend::Sqlite(SqliteStore::open_query_only(
-            Path::new(location),
-        )?)))
+        Ok(Self(
+            Backend::Sqlite(SqliteStore::open_query_only(Path::new(location))?),
+            None,
+        ))
     }
 
     /// Which engine this store runs on: `sqlite` or `postgres`.
@@ -272,14 +288,23 @@ impl Store {
         on_backend!(self, |c| f(c))
     }
 
+    /// The data keys [`Store::unlock`] added, or [`StoreError::Locked`].
+    pub fn keys(&self) -> Result<Arc<Keys>, StoreError> {
+        self.1.clone().ok_or(StoreError::Locked)
+    }
+
     pub async fn account_by_phone(&self, phone: &str) -> Result<Option<AccountRow>, StoreError> {
+        let keys = self.keys()?;
         let phone = phone.to_owned();
-        on_backend!(self, |c| accounts::account_by_phone(c, &phone))
+        let row = on_backend!(self, |c| accounts::account_by_phone(c, &phone))?;
+        row.map(|r| open_account(&keys, r)).transpose()
     }
 
     pub async fn account(&self, id: &str) -> Result<Option<AccountRow>, StoreError> {
+        let keys = self.keys()?;
         let id = id.to_owned();
-        on_backend!(self, |c| accounts::account(c, &id))
+        let row = on_backend!(self, |c| accounts::account(c, &id))?;
+        row.map(|r| open_account(&keys, r)).transpose()
     }
 
     /// Atomically reads the recent sends for `phone` and `ip` (since the given times), asks
@@ -324,7 +349,16 @@ impl Store {
         on_backend!(self, |c| accounts::clear_login_attempts(c, &phone))
     }
 
-    pub async fn insert_challenge(&self, challenge: NewChallenge) -> Result<(), StoreError> {
+    pub async fn insert_challenge(&self, mut challenge: NewChallenge) -> Result<(), StoreError> {
+        if let Some(signup) = challenge.signup.as_mut() {
+            let keys = self.keys()?;
+            signup.name = keys.seal(SealedColumn::SignupName, &challenge.id, &signup.name);
+            signup.id_number = keys.seal(
+                SealedColumn::SignupIdNumber,
+                &challenge.id,
+                &signup.id_number,
+            );
+        }
         on_backend!(self, |c| accounts::insert_challenge(c, &challenge))
     }
 
@@ -346,9 +380,12 @@ impl Store {
     where
         F: FnOnce(&str) -> bool + Send + 'static,
     {
+        let keys = self.keys()?;
         let challenge_id = challenge_id.to_owned();
-        on_backend!(self, |c| accounts::verify_challenge(
+        let opener = Arc::clone(&keys);
+        let outcome = on_backend!(self, |c| accounts::verify_challenge(
             c,
+            &opener,
             &challenge_id,
             now,
             max_attempts,
@@ -356,7 +393,13 @@ impl Store {
             &new_account_id,
             &device,
             cooling_off_secs
-        ))
+        ))?;
+        Ok(match outcome {
+            VerifyOutcome::Enrolled(account) => {
+                VerifyOutcome::Enrolled(open_account(&keys, account)?)
+            }
+            other => other,
+        })
     }
 
     pub async fn device(&self, id: &str) -> Result<Option<DeviceRow>, StoreError> {
@@ -425,6 +468,13 @@ impl Store {
         let phone = phone.to_owned();
         on_backend!(self, |c| accounts::outbox(c, &phone, limit))
     }
+}
+
+/// An account row with its ID number opened.
+fn open_account(keys: &Keys, mut row: AccountRow) -> Result<AccountRow, StoreError> {
+    let id_number = keys.open(SealedColumn::AccountIdNumber, &row.id, &row.id_number)?;
+    row.id_number = id_number.as_str().to_owned();
+    Ok(row)
 }
 
 fn is_postgres_url(location: &str) -> bool {

@@ -15,6 +15,7 @@ use super::money::{
     wallet_account, AdmissionFacts, OpKind, OperationRow, Refusal, OP_COLUMNS,
 };
 use super::{Backend, Store, StoreError};
+use crate::secrets::vault::SealedColumn;
 
 pub fn merchant_account(merchant_id: &str) -> String {
     format!("merchant:{merchant_id}")
@@ -528,6 +529,7 @@ impl Store {
     where
         D: FnOnce(i64, &AdmissionFacts, i64) -> Result<ChargeDecision, Refusal> + Send + 'static,
     {
+        let keys = self.keys()?;
         on_backend!(self, |c| {
             let request_key = format!("mreq:{}:{}", ch.merchant_id, ch.idempotency_key);
             // The payer's writers and retries of the same merchant request wait; nobody else.
@@ -560,9 +562,15 @@ impl Store {
             let Some(seed) = seed else {
                 return Ok(ChargeOutcome::DeviceInactive);
             };
+            let seed = match seed {
+                Some(sealed) => {
+                    Some(keys.open(SealedColumn::PaycodeSeed, &ch.device_id, &sealed)?)
+                }
+                None => None,
+            };
             let current = seed
                 .as_deref()
-                .and_then(PaycodeSeed::from_base64)
+                .and_then(|s| PaycodeSeed::from_base64(s))
                 .is_some_and(|s| s.code(ch.step).value() == ch.code);
             if !current {
                 return Ok(ChargeOutcome::SeedChanged);
@@ -707,7 +715,10 @@ impl Store {
         seed: &PaycodeSeed,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let (d, s) = (device_id.to_owned(), seed.to_base64());
+        let sealed = self
+            .keys()?
+            .seal(SealedColumn::PaycodeSeed, device_id, &seed.to_base64());
+        let (d, s) = (device_id.to_owned(), sealed);
         on_backend!(self, |c| {
             Ok(c.execute(
             "UPDATE devices SET paycode_seed = ?2, paycode_seed_issued_at = ?3 WHERE id = ?1 AND revoked_at IS NULL",
@@ -727,6 +738,7 @@ impl Store {
         &self,
         since: Option<i64>,
     ) -> Result<Vec<PaycodeDevice>, StoreError> {
+        let keys = self.keys()?;
         on_backend!(self, |c| {
             // Devices revoked by a freeze stay indexed while the account is frozen, so their
             // codes (made offline) answer ACCOUNT_FROZEN rather than look unknown.
@@ -753,6 +765,7 @@ impl Store {
             let mut out = Vec::new();
             for row in rows {
                 let (device_id, account_id, seed) = row?;
+                let seed = keys.open(SealedColumn::PaycodeSeed, &device_id, &seed)?;
                 let seed = PaycodeSeed::from_base64(&seed).ok_or_else(|| {
                     StoreError::Corrupt(format!("payment-code seed of {device_id}"))
                 })?;

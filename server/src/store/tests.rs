@@ -4,6 +4,12 @@
 //! engines too (`WALLET_TEST_BACKEND=postgres`).
 
 use super::*;
+use crate::secrets::vault::MasterKey;
+
+/// The store unlocked with the suite's master key (as `serve` does at start).
+async fn unlocked(store: Store) -> Store {
+    store.unlock(&MasterKey::from_bytes([7; 32])).await.unwrap()
+}
 
 fn sqlite_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -61,10 +67,10 @@ async fn migrations_run_once_and_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("server.db");
     let path = path.to_str().unwrap();
-    let store = Store::open(path).unwrap();
+    let store = unlocked(Store::open(path).unwrap()).await;
     enrolled(&store).await;
     drop(store);
-    let store = Store::open(path).unwrap();
+    let store = unlocked(Store::open(path).unwrap()).await;
     assert_eq!(engine::schema_version(&store).await, known_version());
     assert!(store
         .account_by_phone("+8613812345678")
@@ -84,7 +90,10 @@ fn newer_schema_and_unreachable_servers_are_refused() {
     drop(conn);
     assert!(matches!(
         Store::open(path.to_str().unwrap()),
-        Err(StoreError::TooNew { found: 99, known }) if known == known_version()
+        Err(StoreError::TooNew {
+            found: 99,
+            known
+        }) if known == known_version()
     ));
     // Nothing listens on port 1: a clear error, not a hang or a panic.
     let err = Store::open("postgres://wallet@127.0.0.1:1/wallet").unwrap_err();
@@ -273,9 +282,25 @@ async fn version_1_database_migrates_to_the_ledger_schema() {
         )
         .unwrap();
     }
-    let store = Store::open(path.to_str().unwrap()).unwrap();
+    let store = unlocked(Store::open(path.to_str().unwrap()).unwrap()).await;
     assert_eq!(engine::schema_version(&store).await, known_version());
-    assert!(store.account("acc_old").await.unwrap().is_some());
+    // The ID number stored in clear before 0010 still reads, and the first start seals it.
+    let id_number = |a: Option<AccountRow>| a.unwrap().id_number;
+    assert_eq!(
+        id_number(store.account("acc_old").await.unwrap()),
+        "11010519491231002X"
+    );
+    assert_eq!(store.seal_existing().await.unwrap(), 1);
+    assert_eq!(store.seal_existing().await.unwrap(), 0);
+    assert_eq!(
+        id_number(store.account("acc_old").await.unwrap()),
+        "11010519491231002X"
+    );
+    let raw: String = store
+        .run_raw(|db| db.query_row("SELECT id_number FROM accounts", [], |r| r.get(0)))
+        .await
+        .unwrap();
+    assert!(raw.starts_with("enc1:accounts/1:"), "{raw}");
     assert_eq!(store.balance("acc_old").await.unwrap(), 0);
     assert!(store.cards("acc_old").await.unwrap().is_empty());
     assert!(store.ledger_check().await.unwrap().is_ok());
@@ -316,7 +341,7 @@ async fn version_2_database_migrates_to_the_merchant_schema() {
         )
         .unwrap();
     }
-    let store = Store::open(path.to_str().unwrap()).unwrap();
+    let store = unlocked(Store::open(path.to_str().unwrap()).unwrap()).await;
     assert_eq!(engine::schema_version(&store).await, known_version());
     let op = store.operation("acc_old", "op_old").await.unwrap().unwrap();
     assert_eq!(op.card_id.as_deref(), Some("card_old"));
@@ -364,7 +389,8 @@ async fn version_3_database_migrates_to_the_lost_phone_schema() {
         )
         .unwrap();
     }
-    let store = Store::open(path.to_str().unwrap()).unwrap();
+    // The seed in clear from before 0010 still reads (sealed at the next `serve` start).
+    let store = unlocked(Store::open(path.to_str().unwrap()).unwrap()).await;
     assert_eq!(engine::schema_version(&store).await, known_version());
     assert_eq!(
         store.account_guard("acc_old").await.unwrap(),
@@ -798,7 +824,7 @@ macro_rules! conformance {
                 #[tokio::test]
                 async fn $case() {
                     let (_dir, store) = super::sqlite_store();
-                    super::$case(store).await;
+                    super::$case(super::unlocked(store).await).await;
                 }
             )*
         }
@@ -810,7 +836,7 @@ macro_rules! conformance {
                         eprintln!("no WALLET_TEST_POSTGRES: skipped on PostgreSQL");
                         return;
                     };
-                    super::$case(store).await;
+                    super::$case(super::unlocked(store).await).await;
                 }
             )*
         }

@@ -19,6 +19,10 @@ pub struct Target {
     /// The server's SQLite database file.
     #[arg(long)]
     db: String,
+    /// The server's master key file (ID numbers are sealed); else `WALLET_SERVER_MASTER_KEY`,
+    /// else the sandbox key file next to the database.
+    #[arg(long)]
+    master_key_file: Option<std::path::PathBuf>,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -64,7 +68,9 @@ pub async fn run(command: SupportCommand) -> ExitCode {
 }
 
 async fn open(target: &Target) -> Result<AppState, CliError> {
-    Ok(super::services(super::open_existing(&target.db, false)?))
+    let store = super::open_existing(&target.db, false)?;
+    let store = super::unlocked(store, &target.db, target.master_key_file.as_deref()).await?;
+    Ok(super::services(store))
 }
 
 async fn freeze(target: &Target, reason: &str) -> Result<(Value, String), CliError> {

@@ -20,7 +20,8 @@ use serde_json::{json, Value};
 use tower::ServiceExt as _;
 use wallet_protocol::api::{paths, ChallengeResponse, EnrolResponse};
 use wallet_protocol::signing::{self, SignedParts};
-use wallet_server::{app, AppState, Limits, ManualClock, OutboxSms, Store};
+use wallet_server::secrets::vault::MasterKey;
+use wallet_server::{app, AppState, Limits, ManualClock, Store};
 
 pub const PHONE: &str = "13812345678";
 pub const PHONE_E164: &str = "+8613812345678";
@@ -38,6 +39,8 @@ pub struct TestApp {
     pub db_url: String,
     pub dir: tempfile::TempDir,
     pub ip: SocketAddr,
+    /// The master key the store was unlocked with (a new one per app).
+    pub master_key: MasterKey,
 }
 
 pub struct TestAppBuilder {
@@ -75,12 +78,13 @@ impl TestAppBuilder {
             } else {
                 db_path.to_str().unwrap().to_owned()
             };
-        let store = Store::open(&db_url).unwrap();
+        let master_key = MasterKey::generate();
+        let store = unlocked(Store::open(&db_url).unwrap(), &master_key);
         let start: DateTime<Utc> = "2026-03-01T08:00:00Z".parse().unwrap();
         let clock = Arc::new(ManualClock::new(start));
         let state = AppState::new(
             store.clone(),
-            Arc::new(OutboxSms::new(store.clone())),
+            wallet_server::ports::sms::for_mode(&store, self.sandbox),
             clock.clone(),
             self.limits,
             self.sandbox,
@@ -93,8 +97,37 @@ impl TestAppBuilder {
             db_url,
             dir,
             ip: "203.0.113.7:5000".parse().unwrap(),
+            master_key,
         }
     }
+}
+
+impl TestApp {
+    /// This app's master key in a file (made on first use), for the binary's tools
+    /// (`--master-key-file`).
+    pub fn master_key_file(&self) -> String {
+        let path = self.dir.path().join("master.key");
+        if !path.exists() {
+            self.master_key.write_new_file(&path).unwrap();
+        }
+        path.to_str().unwrap().to_owned()
+    }
+}
+
+/// `store` unlocked with `key` (as `serve` does at start), from synchronous code that may run
+/// inside a test's runtime.
+pub fn unlocked(store: Store, key: &MasterKey) -> Store {
+    let key = key.clone();
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(store.unlock(&key))
+            .unwrap()
+    })
+    .join()
+    .unwrap()
 }
 
 #[derive(Debug)]
