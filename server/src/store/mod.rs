@@ -19,7 +19,7 @@ use wallet_protocol::paycode::PaycodeSeed;
 
 pub use codes::CodeCheck;
 pub use engine::{known_version, PgStore, PostgresOptions, SqliteStore};
-pub use journal::{AccountGuard, SecurityNote};
+pub use journal::{AccountGuard, SecurityChange, SecurityNote};
 pub use lost::*;
 pub use money::*;
 pub use pay::*;
