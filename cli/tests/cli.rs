@@ -356,7 +356,14 @@ fn amounts_are_checked_before_anything_else() {
     assert_eq!(err["code"], "IDEMPOTENCY_KEY_MISSING");
     let err = json_error(&wallet(
         home.path(),
-        &["--json", "topup", "10", "--card", "../../etc", "--pin-stdin"],
+        &[
+            "--json",
+            "topup",
+            "10",
+            "--card",
+            "../../etc",
+            "--pin-stdin",
+        ],
         "135792\n",
     ));
     assert_eq!(err["code"], "CARD_NOT_FOUND");

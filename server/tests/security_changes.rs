@@ -74,7 +74,13 @@ async fn put_no_pin(
         .await
 }
 
-async fn top_up(app: &TestApp, d: &TestDevice, minor: i64, pin: Option<&str>, key: &str) -> TestResponse {
+async fn top_up(
+    app: &TestApp,
+    d: &TestDevice,
+    minor: i64,
+    pin: Option<&str>,
+    key: &str,
+) -> TestResponse {
     let mut body = json!({ "amount": cny(minor) });
     if let Some(p) = pin {
         body["pin"] = json!(p);
@@ -111,6 +117,8 @@ async fn a_pin_reset_is_logged_notified_and_starts_a_cooling_off() {
     let app = TestApp::new();
     let (a, b) = two_devices(&app, 200_000).await;
     let (_, start) = events_after(&app, &b, 0).await;
+    // `a` has seen `b`'s sign-in already.
+    let (_, a_start) = events_after(&app, &a, 0).await;
     let status = app
         .signed_json(&a, Method::GET, paths::ACCOUNT_STATUS, None, &[])
         .await;
@@ -149,7 +157,7 @@ async fn a_pin_reset_is_logged_notified_and_starts_a_cooling_off() {
     assert_eq!(kinds(&events), ["pin_reset"], "{events:?}");
     assert_eq!(events[0]["device_id"], a.id.as_str());
     assert!(events[0]["cooling_off_until"].is_string(), "{events:?}");
-    let (own, _) = events_after(&app, &a, start).await;
+    let (own, _) = events_after(&app, &a, a_start).await;
     assert!(own.is_empty(), "{own:?}");
 
     // A cooling-off runs: the account status shows it and a large withdrawal waits.
@@ -228,7 +236,10 @@ async fn raising_no_pin_limits_needs_the_pin_and_lowering_does_not() {
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     let res = put_no_pin(&app, &a, true, 5_000, 50_000, Some("135792")).await;
     assert_eq!(res.code(), "PIN_WRONG", "{res:?}");
-    assert!(res.body["detail"].as_str().unwrap().starts_with('4'), "{res:?}");
+    assert!(
+        res.body["detail"].as_str().unwrap().starts_with('4'),
+        "{res:?}"
+    );
     let res = put_no_pin(&app, &a, true, 5_000, 50_000, Some(PIN)).await;
     assert_eq!(res.status, StatusCode::OK, "{res:?}");
     assert_eq!(res.body["no_pin_enabled"], true);
@@ -295,7 +306,10 @@ async fn a_top_up_needs_the_pin_like_a_withdrawal() {
     assert_eq!(res.body["status"], "succeeded", "{res:?}");
     // A retry of the accepted request needs no PIN and moves nothing twice.
     let again = top_up(&app, &a, 10_000, None, "topup-no-pin-1").await;
-    assert_eq!(again.body["operation_id"], res.body["operation_id"], "{again:?}");
+    assert_eq!(
+        again.body["operation_id"], res.body["operation_id"],
+        "{again:?}"
+    );
     let balance = app
         .signed_json(&a, Method::GET, paths::BALANCE, None, &[])
         .await;

@@ -282,7 +282,8 @@ fn while_frozen_every_channel_refuses_before_the_lost_phone_makes_contact() {
     .err("ACCOUNT_FROZEN");
     desk.run(&["pay", &dynamic_payload, "--pin-stdin"], Some(PIN))
         .err("ACCOUNT_FROZEN");
-    desk.run(&["topup", "100", "--pin-stdin"], Some(PIN)).err("ACCOUNT_FROZEN");
+    desk.run(&["topup", "100", "--pin-stdin"], Some(PIN))
+        .err("ACCOUNT_FROZEN");
     desk.run(&["withdraw", "10", "--pin-stdin"], Some(PIN))
         .err("ACCOUNT_FROZEN");
     // A retry of the refused charge with the code made offline: still refused.

@@ -690,9 +690,9 @@ mod tests {
         assert!(seen[1].ends_with(
             r#"{"no_pin_enabled":false,"no_pin_per_payment":{"minor":5000,"currency":"CNY"},"no_pin_daily":{"minor":20000,"currency":"CNY"}}"#
         ));
-        assert!(seen[2].ends_with(
-            r#""no_pin_daily":{"minor":20000,"currency":"CNY"},"pin":"280419"}"#
-        ));
+        assert!(
+            seen[2].ends_with(r#""no_pin_daily":{"minor":20000,"currency":"CNY"},"pin":"280419"}"#)
+        );
     }
 
     #[test]

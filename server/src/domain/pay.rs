@@ -919,7 +919,9 @@ pub async fn put_paycode_settings(
             return paycode_settings(state, account_id).await;
         }
     }
-    Err(ApiError::internal("the no-PIN settings kept changing under the write"))
+    Err(ApiError::internal(
+        "the no-PIN settings kept changing under the write",
+    ))
 }
 
 /// Seconds a catch-up reaches back before its last look (clock skew between instances, late

@@ -4,9 +4,8 @@
 //! the reset with the login password and an OTP (which clears a lock).
 
 use wallet_protocol::api::{
-    self, otp_well_formed, ChallengePurpose, ChallengeResponse, ChangePinRequest,
-    DeviceEventKind, PinResetRequest, PinResetVerifyRequest, PinStatus, SecurityEventKind,
-    SetPinRequest,
+    self, otp_well_formed, ChallengePurpose, ChallengeResponse, ChangePinRequest, DeviceEventKind,
+    PinResetRequest, PinResetVerifyRequest, PinStatus, SecurityEventKind, SetPinRequest,
 };
 use wallet_protocol::pin::{self, PinContext};
 use wallet_protocol::{ErrorCode, PhoneNumber, ResidentId};

@@ -802,7 +802,10 @@ impl Store {
 
 // --- SQLite helpers --------------------------------------------------------------------------
 
-fn paycode_settings_row(c: &Db, account_id: &str) -> Result<Option<PaycodeSettingsRow>, StoreError> {
+fn paycode_settings_row(
+    c: &Db,
+    account_id: &str,
+) -> Result<Option<PaycodeSettingsRow>, StoreError> {
     Ok(c.query_row(
         "SELECT no_pin_enabled, no_pin_per_payment, no_pin_daily FROM paycode_settings WHERE account_id = ?1",
         [account_id],

@@ -42,8 +42,14 @@ pub async fn top_up(
     let mut req: TopUpRequest = auth.json()?;
     let pin = req.pin.take().map(Zeroizing::new);
     Ok(Json(
-        money::top_up(&state, &auth.account_id, key, req, pin.as_deref().map(String::as_str))
-            .await?,
+        money::top_up(
+            &state,
+            &auth.account_id,
+            key,
+            req,
+            pin.as_deref().map(String::as_str),
+        )
+        .await?,
     ))
 }
 

@@ -125,6 +125,13 @@ pub async fn finish_reset(
     auth: AuthenticatedDevice,
 ) -> ApiResult<StatusCode> {
     let req: PinResetVerifyRequest = auth.json()?;
-    pin::finish_reset(&state, &auth.account_id, &auth.device_id, &challenge_id, req).await?;
+    pin::finish_reset(
+        &state,
+        &auth.account_id,
+        &auth.device_id,
+        &challenge_id,
+        req,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
