@@ -806,7 +806,7 @@ fn paycode_settings_row(
     c: &Db,
     account_id: &str,
 ) -> Result<Option<PaycodeSettingsRow>, StoreError> {
-    Ok(c.query_row(
+    c.query_row(
         "SELECT no_pin_enabled, no_pin_per_payment, no_pin_daily FROM paycode_settings WHERE account_id = ?1",
         [account_id],
         |r| {
@@ -817,7 +817,7 @@ fn paycode_settings_row(
             })
         },
     )
-    .optional()?)
+    .optional()
 }
 
 /// `column` is a name from this file, never from input.
