@@ -145,6 +145,10 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
             "这个幂等键已用于另一笔不同的请求",
             "這個冪等鍵已用於另一筆不同的請求",
         ),
+        C::PinRequired => (
+            "此操作需要支付密码（--pin-stdin）",
+            "此操作需要支付密碼（--pin-stdin）",
+        ),
         // QR pay, payment codes, orders
         C::QrEmpty => ("二维码是空的", "QR 碼是空的"),
         C::QrCrcMismatch => (
@@ -252,6 +256,13 @@ pub fn security_kind(lang: Lang, k: wallet_core::SecurityEventKind) -> &'static 
             "短信登录设置变更",
             "簡訊登入設定變更",
         ),
+        K::PinChanged => ("payment PIN changed", "修改支付密码", "變更支付密碼"),
+        K::PinReset => ("payment PIN reset", "重置支付密码", "重設支付密碼"),
+        K::NoPinChanged => (
+            "no-PIN payment limits changed",
+            "免密支付设置变更",
+            "免密支付設定變更",
+        ),
     };
     pick(lang, en, cn, tw)
 }
@@ -314,6 +325,21 @@ pub fn event_kind(lang: Lang, k: wallet_core::DeviceEventKind) -> &'static str {
             "Money arrived from another user",
             "收到一笔转账",
             "收到一筆轉帳",
+        ),
+        K::PinChanged => (
+            "The payment PIN was changed. Not you? wallet freeze",
+            "支付密码已修改。不是你？wallet freeze",
+            "支付密碼已變更。不是你？wallet freeze",
+        ),
+        K::PinReset => (
+            "The payment PIN was reset; a cooling-off started. Not you? wallet freeze",
+            "支付密码已重置，账户进入冷静期。不是你？wallet freeze",
+            "支付密碼已重設，帳戶進入冷靜期。不是你？wallet freeze",
+        ),
+        K::NoPinChanged => (
+            "The no-PIN payment limits were changed. Not you? wallet freeze",
+            "免密支付设置已更改。不是你？wallet freeze",
+            "免密支付設定已變更。不是你？wallet freeze",
         ),
     };
     pick(lang, en, cn, tw)
@@ -829,7 +855,7 @@ mod tests {
             .unwrap_or(all.len());
         let last = all
             .iter()
-            .position(|c| *c == ErrorCode::IdempotencyKeyReused)
+            .position(|c| *c == ErrorCode::PinRequired)
             .unwrap_or(0);
         assert!(first < last);
         for &code in &all[first..=last] {

@@ -124,7 +124,8 @@ enum Command {
         #[command(subcommand)]
         action: CardAction,
     },
-    /// Top up the wallet from a bound card (the default card unless --card).
+    /// Top up the wallet from a bound card (the default card unless --card); the PIN is read
+    /// from stdin.
     ///
     /// Prints the operation. `succeeded` and `pending` (the bank has not answered yet; `wallet
     /// balance` shows the outcome) exit 0. A payment the bank refused is an operation with status
@@ -138,6 +139,9 @@ enum Command {
         /// Card id (from `wallet card list`).
         #[arg(long)]
         card: Option<String>,
+        /// Read the payment PIN from one line of stdin (required: secrets are never arguments).
+        #[arg(long, required = true)]
+        pin_stdin: bool,
         /// Retrying with the same key (8-64 of A-Z a-z 0-9 - _) never moves money twice.
         /// A fresh key is made when absent.
         #[arg(long)]
@@ -511,6 +515,8 @@ enum QrAction {
 enum PaycodeAction {
     /// Show the no-PIN limits, or change them (you may lower them, or raise them up to the
     /// provider's ceilings; --off makes every payment-code payment wait for your PIN).
+    /// Switching on (--on) or raising a limit needs the payment PIN (--pin-stdin); lowering or
+    /// --off does not. Your other devices are told of every change.
     Limits {
         /// Most one payment may take without the PIN, in yuan.
         #[arg(long, value_name = "A")]
@@ -524,6 +530,9 @@ enum PaycodeAction {
         /// Switch no-PIN payments on.
         #[arg(long)]
         on: bool,
+        /// Read the payment PIN from one line of stdin (needed to switch on or raise a limit).
+        #[arg(long)]
+        pin_stdin: bool,
     },
 }
 
@@ -814,12 +823,15 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
         Command::Topup {
             amount,
             card,
+            pin_stdin: _,
             idempotency_key,
         } => {
+            let pin = read_secret_line("the payment PIN")?;
             let op = wallet
                 .top_up(TopUpInput {
                     amount,
                     card_id: card,
+                    pin: pin.to_string(),
                     idempotency_key,
                 })
                 .await?;
@@ -886,6 +898,7 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
                     daily,
                     off,
                     on,
+                    pin_stdin,
                 }),
             ..
         } => {
@@ -893,6 +906,11 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
             if per_payment.is_none() && daily.is_none() && !off && !on {
                 out.paycode_settings(&current, false);
             } else {
+                let pin = if pin_stdin {
+                    Some(read_secret_line("the payment PIN")?)
+                } else {
+                    None
+                };
                 let input = PaycodeSettingsInput {
                     no_pin_enabled: if off || on {
                         on
@@ -902,6 +920,7 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
                     no_pin_per_payment: per_payment
                         .unwrap_or_else(|| current.no_pin_per_payment.decimal()),
                     no_pin_daily: daily.unwrap_or_else(|| current.no_pin_daily.decimal()),
+                    pin: pin.as_ref().map(|p| p.to_string()),
                 };
                 out.paycode_settings(&wallet.set_paycode_settings(input).await?, true);
             }

@@ -327,7 +327,11 @@ fn card_inspect_is_offline_with_the_documented_json_shape() {
 fn amounts_are_checked_before_anything_else() {
     let home = tempfile::tempdir().unwrap();
     for bad in ["12.345", "-1", "1e3", "", "0", "abc", "1,23"] {
-        let err = json_error(&wallet(home.path(), &["--json", "topup", bad], ""));
+        let err = json_error(&wallet(
+            home.path(),
+            &["--json", "topup", bad, "--pin-stdin"],
+            "135792\n",
+        ));
         assert_eq!(err["code"], "AMOUNT_INVALID", "{bad:?}");
         assert!(err["message"].as_str().unwrap().len() > "AMOUNT_INVALID".len());
     }
@@ -339,14 +343,28 @@ fn amounts_are_checked_before_anything_else() {
     assert_eq!(err["code"], "AMOUNT_INVALID");
     let err = json_error(&wallet(
         home.path(),
-        &["--json", "topup", "10", "--idempotency-key", "no spaces!"],
-        "",
+        &[
+            "--json",
+            "topup",
+            "10",
+            "--pin-stdin",
+            "--idempotency-key",
+            "no spaces!",
+        ],
+        "135792\n",
     ));
     assert_eq!(err["code"], "IDEMPOTENCY_KEY_MISSING");
     let err = json_error(&wallet(
         home.path(),
-        &["--json", "topup", "10", "--card", "../../etc"],
-        "",
+        &[
+            "--json",
+            "topup",
+            "10",
+            "--card",
+            "../../etc",
+            "--pin-stdin",
+        ],
+        "135792\n",
     ));
     assert_eq!(err["code"], "CARD_NOT_FOUND");
     // A good request gets as far as the missing sign-in.
@@ -356,10 +374,11 @@ fn amounts_are_checked_before_anything_else() {
             "--json",
             "topup",
             "¥1,000.50",
+            "--pin-stdin",
             "--idempotency-key",
             "tester-key-0001",
         ],
-        "",
+        "135792\n",
     ));
     assert_eq!(err["code"], "NOT_SIGNED_IN");
     for cmd in [&["balance"][..], &["card", "list"], &["pin", "status"]] {
@@ -508,6 +527,9 @@ fn pins_and_passwords_are_never_arguments() {
         &["pin", "reset", "--code", "123456", "--pin", "135792"],
         &["withdraw", "10", "--pin", "135792"],
         &["withdraw", "10"],
+        &["topup", "10", "--pin", "135792"],
+        &["topup", "10"],
+        &["paycode", "limits", "--on", "--pin", "135792"],
         &["card", "unbind", "card_1", "--pin", "135792"],
         &["card", "unbind", "card_1"],
     ] {
@@ -530,6 +552,8 @@ fn money_help_documents_failed_operations() {
         let help = String::from_utf8(out.stdout).unwrap();
         assert!(help.contains("failed"), "{help}");
         assert!(help.contains("--idempotency-key"), "{help}");
+        // Both take the PIN the same way.
+        assert!(help.contains("--pin-stdin"), "{help}");
     }
 }
 

@@ -792,7 +792,7 @@ mod tests {
             ("report_card_lost", json!({"cardId": "c1"})),
             (
                 "top_up",
-                json!({"input": {"amount": "100", "card_id": null, "idempotency_key": null}}),
+                json!({"input": {"amount": "100", "card_id": null, "pin": "860527", "idempotency_key": null}}),
             ),
             (
                 "withdraw",
@@ -810,7 +810,7 @@ mod tests {
             ("paycode_settings", json!({})),
             (
                 "set_paycode_settings",
-                json!({"input": {"no_pin_enabled": false, "no_pin_per_payment": "50", "no_pin_daily": "300"}}),
+                json!({"input": {"no_pin_enabled": true, "no_pin_per_payment": "50", "no_pin_daily": "300", "pin": "860527"}}),
             ),
             ("orders", json!({})),
             (

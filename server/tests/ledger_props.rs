@@ -183,7 +183,7 @@ impl World {
         let (path, body) = match step {
             Step::TopUp { card, minor } => (
                 paths::TOPUPS,
-                json!({ "amount": { "minor": minor, "currency": "CNY" }, "card_id": self.cards[*card] }),
+                json!({ "amount": { "minor": minor, "currency": "CNY" }, "card_id": self.cards[*card], "pin": PIN }),
             ),
             Step::Withdraw { slow, minor } => (
                 paths::WITHDRAWALS,

@@ -20,7 +20,7 @@ async fn topup_req(app: &TestApp, d: &TestDevice, minor: i64, key: &str) -> Test
         d,
         Method::POST,
         paths::TOPUPS,
-        Some(json!({ "amount": cny(minor) })),
+        Some(json!({ "amount": cny(minor), "pin": PIN })),
         &[("idempotency-key", key)],
     )
     .await

@@ -82,7 +82,9 @@ async fn topup(
         d,
         Method::POST,
         paths::TOPUPS,
-        Some(json!({ "amount": { "minor": minor, "currency": "CNY" }, "card_id": card })),
+        Some(
+            json!({ "amount": { "minor": minor, "currency": "CNY" }, "card_id": card, "pin": PIN }),
+        ),
         &[("idempotency-key", key)],
     )
     .await

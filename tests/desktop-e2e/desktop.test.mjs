@@ -398,7 +398,7 @@ describe('wallet desktop app', () => {
     await screenshot('desktop-cards.png');
     await (await find('back')).click();
 
-    // Top up ¥100.00: amount and card → confirm → receipt.
+    // Top up ¥100.00: amount and card → confirm with the PIN → receipt.
     await (await find('action-topup')).click();
     await (await find('amount')).sendKeys('100.00');
     await screenshot('desktop-topup.png');
@@ -406,7 +406,7 @@ describe('wallet desktop app', () => {
     assert.equal(await (await findOrExplain('confirm-amount')).getText(), '¥100.00');
     assert.match(await (await find('confirm-from')).getText(), new RegExp(`China Merchants Bank debit card \\(${number.slice(-4)}\\)`));
     await screenshot('desktop-topup-confirm.png');
-    await (await find('move-submit')).click();
+    await typeCode('topup-pin', PIN);
     const receipt = await findOrExplain('receipt');
     await driver.wait(async () => (await receipt.getAttribute('data-status')) === 'succeeded', 30_000, 'top-up never succeeded');
     assert.equal(await (await find('receipt-amount')).getText(), '+¥100.00');

@@ -97,7 +97,7 @@ before(async () => {
   assert.ok(card, 'a sandbox card that approves');
   wallet(['card', 'bind', '--number', card.number, '--bank-phone', BANK_PHONE]);
   wallet(['card', 'verify', '--code', latestCode(BANK_PHONE)]);
-  const topup = wallet(['topup', '500']);
+  const topup = wallet(['topup', '500', '--pin-stdin'], PIN);
   assert.equal(topup.status, 'succeeded');
   ledgerCheck();
 

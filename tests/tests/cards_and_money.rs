@@ -143,7 +143,7 @@ fn pin_first_then_bind_top_up_withdraw_and_balance() {
     assert_eq!(list["cards"][0], card);
 
     // Top up ¥100.00, withdraw ¥30.00: the fee shows, the balance is ¥70.00.
-    let top_up = d.run(&["topup", "100.00"], None).ok();
+    let top_up = d.run(&["topup", "100.00", "--pin-stdin"], Some(PIN)).ok();
     assert_eq!(top_up["kind"], "topup");
     assert_eq!(top_up["status"], "succeeded");
     assert_eq!(minor(&top_up["amount"]), 10_000);
@@ -205,7 +205,8 @@ fn pin_first_then_bind_top_up_withdraw_and_balance() {
     );
 
     // Limits and the balance are checked by the server.
-    d.run(&["topup", "50000.01"], None).err("AMOUNT_OVER_LIMIT");
+    d.run(&["topup", "50000.01", "--pin-stdin"], Some(PIN))
+        .err("AMOUNT_OVER_LIMIT");
     d.run(&["withdraw", "70.01", "--pin-stdin"], Some(PIN))
         .err("BALANCE_INSUFFICIENT");
     d.run(
@@ -223,7 +224,12 @@ fn pin_first_then_bind_top_up_withdraw_and_balance() {
         Some(PIN),
     )
     .err("CARD_NOT_DEBIT");
-    let t = d.run(&["topup", "5", "--card", &credit_id], None).ok();
+    let t = d
+        .run(
+            &["topup", "5", "--card", &credit_id, "--pin-stdin"],
+            Some(PIN),
+        )
+        .ok();
     assert_eq!(t["card_id"], credit_id.as_str());
     assert_eq!(balance(&d), 7_500);
 
@@ -235,8 +241,11 @@ fn pin_first_then_bind_top_up_withdraw_and_balance() {
     assert_eq!(list["cards"][1]["is_default"], false);
     let lost = d.run(&["card", "report-lost", &credit_id], None).ok();
     assert_eq!(lost["status"], "suspended");
-    d.run(&["topup", "5", "--card", &credit_id], None)
-        .err("CARD_SUSPENDED");
+    d.run(
+        &["topup", "5", "--card", &credit_id, "--pin-stdin"],
+        Some(PIN),
+    )
+    .err("CARD_SUSPENDED");
     d.run(
         &["card", "unbind", &credit_id, "--pin-stdin"],
         Some("246813"),
@@ -265,7 +274,16 @@ fn pin_first_then_bind_top_up_withdraw_and_balance() {
     assert!(!offline["operations"].as_array().unwrap().is_empty());
     d.run(&["card", "list"], None).err("NETWORK");
     let err = d
-        .run(&["topup", "1", "--idempotency-key", "offline-key-01"], None)
+        .run(
+            &[
+                "topup",
+                "1",
+                "--idempotency-key",
+                "offline-key-01",
+                "--pin-stdin",
+            ],
+            Some(PIN),
+        )
         .err("NETWORK");
     assert!(
         err["message"].as_str().unwrap().contains("offline-key-01"),
@@ -309,7 +327,9 @@ fn every_sandbox_outcome_through_the_cli() {
     ] {
         let card = d.bind_card(&server, &test_card("ICBC", "debit", outcome));
         let id = card["card_id"].as_str().unwrap();
-        let err = d.run(&["topup", "20", "--card", id], None).err(code);
+        let err = d
+            .run(&["topup", "20", "--card", id, "--pin-stdin"], Some(PIN))
+            .err(code);
         let op = &err["operation"];
         assert_eq!(op["status"], "failed", "{err}");
         assert_eq!(op["failure_code"], code);
@@ -322,7 +342,9 @@ fn every_sandbox_outcome_through_the_cli() {
     // shows the outcome.
     let card = d.bind_card(&server, &test_card("ICBC", "debit", "timeout"));
     let id = card["card_id"].as_str().unwrap();
-    let op = d.run(&["topup", "20", "--card", id], None).ok();
+    let op = d
+        .run(&["topup", "20", "--card", id, "--pin-stdin"], Some(PIN))
+        .ok();
     assert_eq!(op["status"], "pending", "{op}");
     let op_id = op["operation_id"].as_str().unwrap().to_owned();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -432,7 +454,7 @@ fn five_wrong_pins_lock_and_a_reset_with_password_and_otp_unlocks() {
     let (d, phone) = customer(&server);
     let card = d.bind_card(&server, &test_card("BOC", "debit", "approve"));
     assert_eq!(card["status"], "active");
-    d.run(&["topup", "50"], None).ok();
+    d.run(&["topup", "50", "--pin-stdin"], Some(PIN)).ok();
 
     let mut last = None;
     for attempt in 1..=5 {
@@ -520,25 +542,46 @@ fn the_same_idempotency_key_moves_money_once() {
 
     let first = d
         .run(
-            &["topup", "10", "--idempotency-key", "tester-key-0001"],
-            None,
+            &[
+                "topup",
+                "10",
+                "--idempotency-key",
+                "tester-key-0001",
+                "--pin-stdin",
+            ],
+            Some(PIN),
         )
         .ok();
     let again = d
         .run(
-            &["topup", "10", "--idempotency-key", "tester-key-0001"],
-            None,
+            &[
+                "topup",
+                "10",
+                "--idempotency-key",
+                "tester-key-0001",
+                "--pin-stdin",
+            ],
+            Some(PIN),
         )
         .ok();
     assert_eq!(first["operation_id"], again["operation_id"]);
     assert_eq!(again["status"], "succeeded");
     d.run(
-        &["topup", "11", "--idempotency-key", "tester-key-0001"],
-        None,
+        &[
+            "topup",
+            "11",
+            "--idempotency-key",
+            "tester-key-0001",
+            "--pin-stdin",
+        ],
+        Some(PIN),
     )
     .err("IDEMPOTENCY_KEY_REUSED");
-    d.run(&["topup", "10", "--idempotency-key", "bad key"], None)
-        .err("IDEMPOTENCY_KEY_MISSING");
+    d.run(
+        &["topup", "10", "--idempotency-key", "bad key", "--pin-stdin"],
+        Some(PIN),
+    )
+    .err("IDEMPOTENCY_KEY_MISSING");
     assert_eq!(balance(&d), 1_000);
     let w1 = d
         .run(
@@ -567,8 +610,8 @@ fn the_same_idempotency_key_moves_money_once() {
     assert_eq!(w1["operation_id"], w2["operation_id"]);
     assert_eq!(balance(&d), 700);
     // Without a key every call is its own payment.
-    let a = d.run(&["topup", "1"], None).ok();
-    let b = d.run(&["topup", "1"], None).ok();
+    let a = d.run(&["topup", "1", "--pin-stdin"], Some(PIN)).ok();
+    let b = d.run(&["topup", "1", "--pin-stdin"], Some(PIN)).ok();
     assert_ne!(a["operation_id"], b["operation_id"]);
     assert_eq!(balance(&d), 900);
 
@@ -577,8 +620,18 @@ fn the_same_idempotency_key_moves_money_once() {
     laptop.login(&server, &phone);
     for (key, other) in [("tester-race-0001", &d), ("tester-race-0002", &laptop)] {
         let (x, y) = std::thread::scope(|s| {
-            let x = s.spawn(|| d.run(&["topup", "7", "--idempotency-key", key], None));
-            let y = s.spawn(|| other.run(&["topup", "7", "--idempotency-key", key], None));
+            let x = s.spawn(|| {
+                d.run(
+                    &["topup", "7", "--idempotency-key", key, "--pin-stdin"],
+                    Some(PIN),
+                )
+            });
+            let y = s.spawn(|| {
+                other.run(
+                    &["topup", "7", "--idempotency-key", key, "--pin-stdin"],
+                    Some(PIN),
+                )
+            });
             (x.join().unwrap(), y.join().unwrap())
         });
         let (x, y) = (x.ok(), y.ok());
@@ -626,7 +679,7 @@ fn a_card_number_is_never_kept_by_the_server_the_client_or_a_log() {
     );
     assert!(!verify.stderr.contains(&number));
     let card = verify.ok();
-    d.run(&["topup", "12.30"], None).ok();
+    d.run(&["topup", "12.30", "--pin-stdin"], Some(PIN)).ok();
     d.run(&["card", "list"], None).ok();
     d.run(&["withdraw", "1", "--pin-stdin"], Some(PIN)).ok();
     let last4 = &number[number.len() - 4..];

@@ -50,7 +50,10 @@ fn nix_is_root() -> bool {
 /// coming back): every retry carries the same key.
 fn top_up_until_answered(d: &Device, key: &str) {
     for _ in 0..60 {
-        let run = d.run(&["topup", "1", "--idempotency-key", key], None);
+        let run = d.run(
+            &["topup", "1", "--idempotency-key", key, "--pin-stdin"],
+            Some(PIN),
+        );
         if run.code == 0 {
             return;
         }
@@ -91,8 +94,18 @@ fn a_killed_instance_and_a_crashed_database_lose_nothing_and_retries_converge() 
 
     // A dies (SIGKILL) with a top-up in flight; its answer is lost either way.
     thread::scope(|s| {
-        let in_flight =
-            s.spawn(|| d.run(&["topup", "1", "--idempotency-key", "crash-key-0004"], None));
+        let in_flight = s.spawn(|| {
+            d.run(
+                &[
+                    "topup",
+                    "1",
+                    "--idempotency-key",
+                    "crash-key-0004",
+                    "--pin-stdin",
+                ],
+                Some(PIN),
+            )
+        });
         thread::sleep(Duration::from_millis(30));
         a.kill();
         let _ = in_flight.join();
@@ -106,7 +119,16 @@ fn a_killed_instance_and_a_crashed_database_lose_nothing_and_retries_converge() 
     let dir = std::env::var("WALLET_PG_DIR").unwrap();
     let options = std::env::var("WALLET_PG_OPTIONS").unwrap();
     assert!(pg_ctl(&["-m", "immediate", "stop"]), "pg_ctl stop");
-    let refused = d.run(&["topup", "1", "--idempotency-key", "crash-key-0006"], None);
+    let refused = d.run(
+        &[
+            "topup",
+            "1",
+            "--idempotency-key",
+            "crash-key-0006",
+            "--pin-stdin",
+        ],
+        Some(PIN),
+    );
     assert_ne!(
         refused.code, 0,
         "a top-up went through with the database down"

@@ -33,7 +33,7 @@ fn three_instances_on_one_database_agree_on_everything() {
     phone.set_pin(PIN);
     phone.bind_card(&a, &test_card("CMB", "debit", "approve"));
     assert_eq!(
-        phone.run(&["topup", "100"], None).ok()["status"],
+        phone.run(&["topup", "100", "--pin-stdin"], Some(PIN)).ok()["status"],
         "succeeded"
     );
 

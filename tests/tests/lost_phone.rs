@@ -24,7 +24,7 @@ fn report_lost_from_a_friend_wipes_a_and_c_unfreezes_into_cooling_off() {
     a.signup(&server, &phone);
     a.set_pin(PIN);
     a.bind_card(&server, &test_card("CMB", "debit", "approve"));
-    let op = a.run(&["topup", "2000"], None).ok();
+    let op = a.run(&["topup", "2000", "--pin-stdin"], Some(PIN)).ok();
     assert_eq!(op["status"], "succeeded", "{op}");
     assert_eq!(a.run(&["status"], None).ok()["state"], "active");
     // A pays a merchant while all is well.
@@ -172,7 +172,7 @@ fn customer(server: &Server, name: &str, topup: &str) -> (Device, String) {
     d.signup(server, &phone);
     d.set_pin(PIN);
     d.bind_card(server, &test_card("CMB", "debit", "approve"));
-    let op = d.run(&["topup", topup], None).ok();
+    let op = d.run(&["topup", topup, "--pin-stdin"], Some(PIN)).ok();
     assert_eq!(op["status"], "succeeded", "{op}");
     (d, phone)
 }
@@ -282,7 +282,8 @@ fn while_frozen_every_channel_refuses_before_the_lost_phone_makes_contact() {
     .err("ACCOUNT_FROZEN");
     desk.run(&["pay", &dynamic_payload, "--pin-stdin"], Some(PIN))
         .err("ACCOUNT_FROZEN");
-    desk.run(&["topup", "100"], None).err("ACCOUNT_FROZEN");
+    desk.run(&["topup", "100", "--pin-stdin"], Some(PIN))
+        .err("ACCOUNT_FROZEN");
     desk.run(&["withdraw", "10", "--pin-stdin"], Some(PIN))
         .err("ACCOUNT_FROZEN");
     // A retry of the refused charge with the code made offline: still refused.

@@ -39,7 +39,7 @@ fn customer(server: &Server, topup: &str) -> (Device, String) {
     d.signup(server, &phone);
     d.set_pin(PIN);
     d.bind_card(server, &test_card("CMB", "debit", "approve"));
-    let op = d.run(&["topup", topup], None).ok();
+    let op = d.run(&["topup", topup, "--pin-stdin"], Some(PIN)).ok();
     assert_eq!(op["status"], "succeeded", "{op}");
     (d, phone)
 }

@@ -28,7 +28,7 @@ fn customer(server: &Server, topup: &str) -> (Device, String) {
     d.set_pin(PIN);
     if topup != "0" {
         d.bind_card(server, &test_card("CMB", "debit", "approve"));
-        let op = d.run(&["topup", topup], None).ok();
+        let op = d.run(&["topup", topup, "--pin-stdin"], Some(PIN)).ok();
         assert_eq!(op["status"], "succeeded", "{op}");
     }
     (d, phone)

@@ -364,7 +364,8 @@ impl Wallet {
 
     // --- money ---------------------------------------------------------------------------------
 
-    /// Moves money from a bound card into the wallet. The answer is the operation: `succeeded`,
+    /// Moves money from a bound card into the wallet; the PIN confirms it (it pulls money from
+    /// the user's card). The answer is the operation: `succeeded`,
     /// `pending` (the bank has not answered yet; `balance` or `operation` shows the outcome) or
     /// `failed` with its `failure_code` (e.g. `CARD_DECLINED`): a refused payment is an
     /// operation, not an error. Errors are for requests that could not be made at all.
@@ -373,15 +374,26 @@ impl Wallet {
         let TopUpInput {
             amount,
             card_id,
+            pin,
             idempotency_key,
         } = input;
+        let pin = Zeroizing::new(pin);
         let amount = parse_amount(&amount)?;
         if let Some(id) = &card_id {
             check_card_id(id)?;
         }
+        check_pin_format(&pin, "The payment PIN")?;
         let key = idempotency_key_or_new(idempotency_key)?;
-        let body = to_json(&TopUpRequest { amount, card_id })?;
-        self.move_money(paths::TOPUPS, &body, &key, "top-up").await
+        let mut request = TopUpRequest {
+            amount,
+            card_id,
+            pin: Some(pin.to_string()),
+        };
+        let body = to_json(&request);
+        if let Some(p) = request.pin.as_mut() {
+            p.zeroize();
+        }
+        self.move_money(paths::TOPUPS, &body?, &key, "top-up").await
     }
 
     /// Moves money from the wallet to a bound debit card; the PIN confirms it. A fee may be
@@ -647,6 +659,7 @@ mod tests {
         TopUpInput {
             amount: amount.into(),
             card_id: card.map(Into::into),
+            pin: "280419".into(),
             idempotency_key: key.map(Into::into),
         }
     }
@@ -737,6 +750,16 @@ mod tests {
             code(w.withdraw(withdraw("10", "12345")).await),
             ErrorCode::PinFormatInvalid
         );
+        // A top-up needs the PIN too, checked before anything is sent.
+        for bad in ["", "12345", "12345a"] {
+            let mut input = top_up("10", None, None);
+            input.pin = bad.into();
+            assert_eq!(
+                code(w.top_up(input).await),
+                ErrorCode::PinFormatInvalid,
+                "{bad:?}"
+            );
+        }
         assert_eq!(
             code(w.withdraw(withdraw("1.001", "123456")).await),
             ErrorCode::AmountInvalid
@@ -885,7 +908,9 @@ mod tests {
         let generated = key_of(&seen[0]);
         assert_eq!(generated.len(), 32);
         assert!(idempotency_key_well_formed(&generated));
-        assert!(seen[0].ends_with(r#"{"amount":{"minor":10000,"currency":"CNY"},"card_id":null}"#));
+        assert!(seen[0].ends_with(
+            r#"{"amount":{"minor":10000,"currency":"CNY"},"card_id":null,"pin":"280419"}"#
+        ));
         assert_eq!(key_of(&seen[1]), "my-key-123");
         assert!(seen[1].contains(r#""card_id":"card_1""#));
         // One cached row, updated in place.

@@ -168,17 +168,24 @@ impl Wallet {
         Ok(to_paycode_settings(s))
     }
 
-    /// Lowers (or raises, up to the provider's ceilings) the no-PIN limits, or switches
-    /// no-PIN payments off. Amounts as typed (`100`, `¥50`).
+    /// Lowers or raises (up to the provider's ceilings) the no-PIN limits, or switches no-PIN
+    /// payments on or off. Amounts as typed (`100`, `¥50`). Switching on or raising needs the
+    /// payment PIN: the provider answers `PIN_REQUIRED` without it (ask for it and send again);
+    /// lowering or switching off needs none. The other devices are told of every change.
     pub async fn set_paycode_settings(
         &self,
         input: PaycodeSettingsInput,
     ) -> Result<PaycodeSettings, WalletError> {
         let _flow = self.flow.lock().await;
-        let update = PaycodeSettingsUpdate {
+        let pin = input.pin.map(Zeroizing::new);
+        if let Some(p) = pin.as_ref() {
+            check_pin_format(p, "The payment PIN")?;
+        }
+        let mut update = PaycodeSettingsUpdate {
             no_pin_enabled: input.no_pin_enabled,
             no_pin_per_payment: parse_amount(&input.no_pin_per_payment)?,
             no_pin_daily: parse_amount(&input.no_pin_daily)?,
+            pin: pin.as_ref().map(|p| p.to_string()),
         };
         if update.no_pin_per_payment.minor > update.no_pin_daily.minor {
             return Err(WalletError::new(
@@ -186,9 +193,12 @@ impl Wallet {
                 "The limit per payment cannot be more than the daily limit",
             ));
         }
-        let body = to_json(&update)?;
+        let body = to_json(&update);
+        if let Some(p) = update.pin.as_mut() {
+            p.zeroize();
+        }
         let s: api::PaycodeSettings = self
-            .signed_with(Method::PUT, paths::PAYCODE_SETTINGS, Some(&body), None)
+            .signed_with(Method::PUT, paths::PAYCODE_SETTINGS, Some(&body?), None)
             .await?;
         Ok(to_paycode_settings(s))
     }
@@ -539,6 +549,7 @@ mod tests {
             no_pin_enabled: true,
             no_pin_per_payment: per.into(),
             no_pin_daily: daily.into(),
+            pin: None,
         };
         assert_eq!(
             w.set_paycode_settings(limits("300", "100"))
@@ -553,6 +564,12 @@ mod tests {
                 .unwrap_err()
                 .code,
             ErrorCode::AmountInvalid
+        );
+        let mut bad_pin = limits("100", "500");
+        bad_pin.pin = Some("12345".into());
+        assert_eq!(
+            w.set_paycode_settings(bad_pin).await.unwrap_err().code,
+            ErrorCode::PinFormatInvalid
         );
     }
 
@@ -643,7 +660,8 @@ mod tests {
             max_daily: Money::cny(100_000),
         };
         let body = serde_json::to_string(&settings).unwrap();
-        let (url, server) = scripted_server(vec![(200, body.clone()), (200, body)]);
+        let (url, server) =
+            scripted_server(vec![(200, body.clone()), (200, body.clone()), (200, body)]);
         let (_dir, _secrets, w) = enrolled(&url);
         let s = w.paycode_settings().await.unwrap();
         assert_eq!(s.max_daily, Money::cny(100_000));
@@ -652,16 +670,29 @@ mod tests {
                 no_pin_enabled: false,
                 no_pin_per_payment: "50".into(),
                 no_pin_daily: "¥200".into(),
+                pin: None,
             })
             .await
             .unwrap();
         assert!(!s.no_pin_enabled);
+        // Switching on (or raising) sends the PIN.
+        w.set_paycode_settings(PaycodeSettingsInput {
+            no_pin_enabled: true,
+            no_pin_per_payment: "50".into(),
+            no_pin_daily: "¥200".into(),
+            pin: Some("280419".into()),
+        })
+        .await
+        .unwrap();
         let seen = server.join().unwrap();
         assert!(seen[0].starts_with("GET /v1/paycode/settings "));
         assert!(seen[1].starts_with("PUT /v1/paycode/settings "));
         assert!(seen[1].ends_with(
             r#"{"no_pin_enabled":false,"no_pin_per_payment":{"minor":5000,"currency":"CNY"},"no_pin_daily":{"minor":20000,"currency":"CNY"}}"#
         ));
+        assert!(
+            seen[2].ends_with(r#""no_pin_daily":{"minor":20000,"currency":"CNY"},"pin":"280419"}"#)
+        );
     }
 
     #[test]
@@ -764,6 +795,7 @@ mod tests {
             no_pin_enabled: true,
             no_pin_per_payment: String::new(),
             no_pin_daily: String::new(),
+            pin: None,
         }));
         assert_send(&w.orders());
         assert_send(&w.confirm_order(String::new(), String::new(), None));

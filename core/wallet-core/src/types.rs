@@ -183,15 +183,27 @@ pub struct Balance {
     pub stale: bool,
 }
 
-/// What `top_up` needs. `amount` is what the user typed (`100`, `¥12.30`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What `top_up` needs. `amount` is what the user typed (`100`, `¥12.30`). The payment PIN
+/// confirms it like a withdrawal (it pulls money from the user's card); it is dropped from
+/// memory after use.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TopUpInput {
     pub amount: String,
     /// The default card when absent.
     pub card_id: Option<String>,
+    pub pin: String,
     /// A retry with the same key never moves money twice. Made fresh when absent.
     pub idempotency_key: Option<String>,
+}
+
+impl std::fmt::Debug for TopUpInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TopUpInput")
+            .field("amount", &self.amount)
+            .field("card_id", &self.card_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What `withdraw` needs. The PIN is dropped from memory after use.
@@ -293,13 +305,27 @@ pub struct PaycodeSettings {
     pub max_daily: Money,
 }
 
-/// New no-PIN limits, as typed (`100`, `¥50`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// New no-PIN limits, as typed (`100`, `¥50`). Switching no-PIN payments on or raising a
+/// limit needs the payment PIN (`PIN_REQUIRED` without it); lowering or switching off does not.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PaycodeSettingsInput {
     pub no_pin_enabled: bool,
     pub no_pin_per_payment: String,
     pub no_pin_daily: String,
+    /// The payment PIN, when the change switches on or raises a limit.
+    #[serde(default)]
+    pub pin: Option<String>,
+}
+
+impl std::fmt::Debug for PaycodeSettingsInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaycodeSettingsInput")
+            .field("no_pin_enabled", &self.no_pin_enabled)
+            .field("no_pin_per_payment", &self.no_pin_per_payment)
+            .field("no_pin_daily", &self.no_pin_daily)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A merchant order waiting for the user (remote order, or a payment code over the no-PIN

@@ -452,14 +452,20 @@ pub struct UnbindCardRequest {
     pub pin: String,
 }
 
-/// `POST /v1/topups` (with `Idempotency-Key`): money from a bound card into the wallet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `POST /v1/topups` (with `Idempotency-Key`): money from a bound card into the wallet,
+/// confirmed with the payment PIN like a withdrawal (it pulls money from the user's card).
+/// Without `pin`: `PIN_REQUIRED`; a wrong one counts toward the PIN's lock-out.
+#[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TopUpRequest {
     pub amount: Money,
     /// The default card when absent.
     #[serde(default)]
     pub card_id: Option<String>,
+    /// The payment PIN (6 digits). Optional in the schema only so that a client that does not
+    /// send it gets `PIN_REQUIRED` rather than `MALFORMED_REQUEST`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
 }
 
 /// `POST /v1/withdrawals` (with `Idempotency-Key`): money from the wallet to a bound debit card.
@@ -723,13 +729,18 @@ pub struct PaycodeSettings {
     pub max_daily: Money,
 }
 
-/// `PUT /v1/paycode/settings`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `PUT /v1/paycode/settings`. Switching no-PIN payments **on**, or raising either limit,
+/// needs the payment PIN (`PIN_REQUIRED` without it; a wrong one counts toward its lock-out);
+/// lowering or switching off needs nothing. Every change is logged and told to the other
+/// devices.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PaycodeSettingsUpdate {
     pub no_pin_enabled: bool,
     pub no_pin_per_payment: Money,
     pub no_pin_daily: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
 }
 
 /// `POST /v1/merchants` (sandbox only).
@@ -948,6 +959,12 @@ pub enum SecurityEventKind {
     CardReportedLost,
     PhoneChanged,
     SmsLoginChanged,
+    /// The payment PIN was changed with the current one.
+    PinChanged,
+    /// The payment PIN was reset with the password and an SMS code (a cooling-off started).
+    PinReset,
+    /// The no-PIN payment settings were changed (`detail`: on or off and the limits).
+    NoPinChanged,
 }
 
 impl SecurityEventKind {
@@ -963,6 +980,9 @@ impl SecurityEventKind {
         Self::CardReportedLost,
         Self::PhoneChanged,
         Self::SmsLoginChanged,
+        Self::PinChanged,
+        Self::PinReset,
+        Self::NoPinChanged,
     ];
 
     /// The wire string, e.g. `"device_enrolled"` (also the stored form).
@@ -979,6 +999,9 @@ impl SecurityEventKind {
             Self::CardReportedLost => "card_reported_lost",
             Self::PhoneChanged => "phone_changed",
             Self::SmsLoginChanged => "sms_login_changed",
+            Self::PinChanged => "pin_changed",
+            Self::PinReset => "pin_reset",
+            Self::NoPinChanged => "no_pin_changed",
         }
     }
 
@@ -1035,6 +1058,13 @@ pub enum DeviceEventKind {
     PhoneChanged,
     /// Money arrived from another user (`reference` is the `transfer_in` operation id).
     TransferReceived,
+    /// The payment PIN was changed ("not you? freeze now").
+    PinChanged,
+    /// The payment PIN was reset ("not you? freeze now"); a cooling-off started.
+    PinReset,
+    /// The no-PIN payment settings were changed ("not you? freeze now"); `reference` is
+    /// `raised` (switched on or a limit raised: the PIN was given) or `lowered`.
+    NoPinChanged,
 }
 
 impl DeviceEventKind {
@@ -1047,6 +1077,9 @@ impl DeviceEventKind {
         Self::SmsLoginChanged,
         Self::PhoneChanged,
         Self::TransferReceived,
+        Self::PinChanged,
+        Self::PinReset,
+        Self::NoPinChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -1059,6 +1092,9 @@ impl DeviceEventKind {
             Self::SmsLoginChanged => "sms_login_changed",
             Self::PhoneChanged => "phone_changed",
             Self::TransferReceived => "transfer_received",
+            Self::PinChanged => "pin_changed",
+            Self::PinReset => "pin_reset",
+            Self::NoPinChanged => "no_pin_changed",
         }
     }
 

@@ -101,6 +101,9 @@ error_codes! {
     IdempotencyKeyMissing = "IDEMPOTENCY_KEY_MISSING", 400, "The Idempotency-Key header is missing or not valid";
     /// The same key was sent before with a different request.
     IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED", 422, "This Idempotency-Key was used for a different request";
+    /// The action needs the payment PIN and none was sent: a top-up, or switching no-PIN
+    /// payments on or raising their limits.
+    PinRequired = "PIN_REQUIRED", 401, "This needs the payment PIN";
     // --- QR pay, payment codes, orders and merchants (issue 4) ---
     /// The payload is empty or only whitespace.
     QrEmpty = "QR_EMPTY", 400, "The QR code is empty";

@@ -33,6 +33,7 @@ import uniffi.wallet_ffi.EventListener
 import uniffi.wallet_ffi.OperationKind
 import uniffi.wallet_ffi.OperationStatus
 import uniffi.wallet_ffi.PayQrInput
+import uniffi.wallet_ffi.PaycodeSettingsInput
 import uniffi.wallet_ffi.PaymentChannel
 import uniffi.wallet_ffi.QrKind
 import uniffi.wallet_ffi.QrNetwork
@@ -311,7 +312,11 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertEquals(listOf(bound), wallet.cards())
         assertEquals(listOf(bound), wallet.cachedCards())
 
-        val op = wallet.topUp(TopUpInput(amount = "100.00", cardId = null, idempotencyKey = null))
+        // A top-up takes the PIN like a withdrawal; a wrong one is refused.
+        expectCode("PIN_WRONG") {
+            wallet.topUp(TopUpInput(amount = "100.00", cardId = null, pin = "246813", idempotencyKey = null))
+        }
+        val op = wallet.topUp(TopUpInput(amount = "100.00", cardId = null, pin = PIN, idempotencyKey = null))
         assertEquals(OperationStatus.SUCCEEDED, op.status, op.failureCode)
         assertEquals(OperationKind.TOPUP, op.kind)
         assertEquals(10000L, op.amount.minor)
@@ -326,8 +331,19 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertFalse(balance.stale)
         assertEquals(listOf(op.operationId), balance.operations.map { it.operationId })
 
+        // Lowering the no-PIN limits needs no PIN; raising them again does.
+        val lowered = wallet.setPaycodeSettings(PaycodeSettingsInput(true, "50", "500", null))
+        assertEquals(5000L, lowered.noPinPerPayment.minor)
+        expectCode("PIN_REQUIRED") { wallet.setPaycodeSettings(PaycodeSettingsInput(true, "100", "500", null)) }
+        val raised = wallet.setPaycodeSettings(PaycodeSettingsInput(true, "100", "500", PIN))
+        assertEquals(10000L, raised.noPinPerPayment.minor)
+        assertEquals(2, wallet.securityLog(null).events.count { it.kind == "no_pin_changed" })
+
         expectCode("AMOUNT_INVALID") {
-            wallet.topUp(TopUpInput(amount = "12.345", cardId = null, idempotencyKey = null))
+            wallet.topUp(TopUpInput(amount = "12.345", cardId = null, pin = PIN, idempotencyKey = null))
+        }
+        expectCode("PIN_FORMAT_INVALID") {
+            wallet.topUp(TopUpInput(amount = "1.00", cardId = null, pin = "12", idempotencyKey = null))
         }
         expectCode("PIN_FORMAT_INVALID") {
             wallet.withdraw(WithdrawInput(amount = "1.00", cardId = null, pin = "12", idempotencyKey = null))
@@ -363,7 +379,7 @@ class WalletTest(private val server: Server, private val tmp: File) {
         wallet.setPin(PIN)
         wallet.bindCard(card.number, phone)
         wallet.verifyCard(server.otp(phone, "card_bind"))
-        wallet.topUp(TopUpInput(amount = "100", cardId = null, idempotencyKey = null))
+        wallet.topUp(TopUpInput(amount = "100", cardId = null, pin = PIN, idempotencyKey = null))
 
         expectCode("QR_NOT_PAYABLE") { wallet.resolveQr(PIX) }
         val seen = wallet.resolveQr(payload)

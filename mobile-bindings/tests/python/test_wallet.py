@@ -37,6 +37,7 @@ from wallet_ffi import (
     OperationKind,
     OperationStatus,
     PayQrInput,
+    PaycodeSettingsInput,
     PaymentChannel,
     QrKind,
     QrNetwork,
@@ -339,8 +340,13 @@ class WalletBindingTest(unittest.TestCase):
             self.assertEqual(await wallet.cards(), [bound])
             self.assertEqual(wallet.cached_cards(), [bound])
 
+            # A top-up takes the PIN like a withdrawal; a wrong one is refused.
+            with self.assertRaises(WalletError.Failed) as ctx:
+                await wallet.top_up(TopUpInput(
+                    amount="100.00", card_id=None, pin="246813", idempotency_key=None))
+            self.assertEqual(ctx.exception.code, "PIN_WRONG", ctx.exception.detail)
             op = await wallet.top_up(TopUpInput(
-                amount="100.00", card_id=None, idempotency_key=None))
+                amount="100.00", card_id=None, pin=PIN, idempotency_key=None))
             self.assertEqual(op.status, OperationStatus.SUCCEEDED, op.failure_code)
             self.assertEqual(op.kind, OperationKind.TOPUP)
             self.assertEqual(op.amount.minor, 10000)
@@ -356,10 +362,27 @@ class WalletBindingTest(unittest.TestCase):
             self.assertEqual([o.operation_id for o in balance.operations], [op.operation_id])
             self.assertIsInstance(balance.limits.topup_daily_remaining.minor, int)
 
+            # Lowering the no-PIN limits needs no PIN; raising them again does.
+            lowered = await wallet.set_paycode_settings(PaycodeSettingsInput(
+                no_pin_enabled=True, no_pin_per_payment="50", no_pin_daily="500", pin=None))
+            self.assertEqual(lowered.no_pin_per_payment.minor, 5000)
+            with self.assertRaises(WalletError.Failed) as ctx:
+                await wallet.set_paycode_settings(PaycodeSettingsInput(
+                    no_pin_enabled=True, no_pin_per_payment="100", no_pin_daily="500",
+                    pin=None))
+            self.assertEqual(ctx.exception.code, "PIN_REQUIRED", ctx.exception.detail)
+            raised = await wallet.set_paycode_settings(PaycodeSettingsInput(
+                no_pin_enabled=True, no_pin_per_payment="100", no_pin_daily="500", pin=PIN))
+            self.assertEqual(raised.no_pin_per_payment.minor, 10000)
+            kinds = [e.kind for e in (await wallet.security_log(None)).events]
+            self.assertEqual(kinds.count("no_pin_changed"), 2, kinds)
+
         asyncio.run(flow())
 
         self.assertCode("AMOUNT_INVALID", wallet.top_up(TopUpInput(
-            amount="12.345", card_id=None, idempotency_key=None)))
+            amount="12.345", card_id=None, pin=PIN, idempotency_key=None)))
+        self.assertCode("PIN_FORMAT_INVALID", wallet.top_up(TopUpInput(
+            amount="1.00", card_id=None, pin="12", idempotency_key=None)))
         self.assertCode("PIN_FORMAT_INVALID", wallet.withdraw(WithdrawInput(
             amount="1.00", card_id=None, pin="12", idempotency_key=None)))
         # Nothing moved.
@@ -395,7 +418,7 @@ class WalletBindingTest(unittest.TestCase):
             await wallet.set_pin(PIN)
             await wallet.bind_card(card["number"], phone)
             await wallet.verify_card(self.server.otp(phone, "card_bind"))
-            await wallet.top_up(TopUpInput(amount="100", card_id=None, idempotency_key=None))
+            await wallet.top_up(TopUpInput(amount="100", card_id=None, pin=PIN, idempotency_key=None))
 
         asyncio.run(set_up())
 
@@ -567,7 +590,7 @@ class WalletBindingTest(unittest.TestCase):
             await sign_up(receiver, receiver_phone)
             await sender.bind_card(number, sender_phone)
             await sender.verify_card(self.server.otp(sender_phone, "card_bind"))
-            await sender.top_up(TopUpInput(amount="100", card_id=None, idempotency_key=None))
+            await sender.top_up(TopUpInput(amount="100", card_id=None, pin=PIN, idempotency_key=None))
 
             recipient = await sender.lookup_recipient(receiver_phone)
             self.assertEqual(recipient.name_masked, "*明")

@@ -110,7 +110,8 @@ impl From<wallet_core::SecurityLog> for SecurityLog {
 }
 
 /// A notice for this device. `kind`: `new_device`, `frozen`, `unfrozen`, `device_revoked`,
-/// `order_waiting`, `sms_login_changed`, `phone_changed`.
+/// `order_waiting`, `sms_login_changed`, `phone_changed`, `transfer_received`, `pin_changed`,
+/// `pin_reset` (a cooling-off started), `no_pin_changed` (`reference`: `raised` or `lowered`).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DeviceEvent {
     pub cursor: i64,

@@ -589,14 +589,25 @@ impl From<wallet_core::Balance> for Balance {
     }
 }
 
-/// What `top_up` needs. `amount` is what the user typed (`100`, `¥12.30`).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// What `top_up` needs. `amount` is what the user typed (`100`, `¥12.30`); the payment PIN
+/// confirms it, as for a withdrawal.
+#[derive(Clone, uniffi::Record)]
 pub struct TopUpInput {
     pub amount: String,
     /// The default card when absent.
     pub card_id: Option<String>,
+    pub pin: String,
     /// A retry with the same key never moves money twice. Made fresh when absent.
     pub idempotency_key: Option<String>,
+}
+
+impl std::fmt::Debug for TopUpInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TopUpInput")
+            .field("amount", &self.amount)
+            .field("card_id", &self.card_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl From<TopUpInput> for wallet_core::TopUpInput {
@@ -604,6 +615,7 @@ impl From<TopUpInput> for wallet_core::TopUpInput {
         Self {
             amount: i.amount,
             card_id: i.card_id,
+            pin: i.pin,
             idempotency_key: i.idempotency_key,
         }
     }
@@ -951,12 +963,24 @@ impl From<wallet_core::PaycodeSettings> for PaycodeSettings {
     }
 }
 
-/// New no-PIN limits, as typed (`100`, `¥50`).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// New no-PIN limits, as typed (`100`, `¥50`). Switching on or raising a limit needs `pin`
+/// (`PIN_REQUIRED` without it); lowering or switching off does not.
+#[derive(Clone, uniffi::Record)]
 pub struct PaycodeSettingsInput {
     pub no_pin_enabled: bool,
     pub no_pin_per_payment: String,
     pub no_pin_daily: String,
+    pub pin: Option<String>,
+}
+
+impl std::fmt::Debug for PaycodeSettingsInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaycodeSettingsInput")
+            .field("no_pin_enabled", &self.no_pin_enabled)
+            .field("no_pin_per_payment", &self.no_pin_per_payment)
+            .field("no_pin_daily", &self.no_pin_daily)
+            .finish_non_exhaustive()
+    }
 }
 
 impl From<PaycodeSettingsInput> for wallet_core::PaycodeSettingsInput {
@@ -965,6 +989,7 @@ impl From<PaycodeSettingsInput> for wallet_core::PaycodeSettingsInput {
             no_pin_enabled: i.no_pin_enabled,
             no_pin_per_payment: i.no_pin_per_payment,
             no_pin_daily: i.no_pin_daily,
+            pin: i.pin,
         }
     }
 }

@@ -235,8 +235,8 @@ impl Wallet {
 
     // --- money ---------------------------------------------------------------------------------
 
-    /// Card → wallet. A refused payment is an `Operation` with status `Failed` and its
-    /// `failure_code`, not an error.
+    /// Card → wallet, confirmed by the PIN. A refused payment is an `Operation` with status
+    /// `Failed` and its `failure_code`, not an error.
     pub async fn top_up(&self, input: TopUpInput) -> Result<Operation, WalletError> {
         Ok(self.0.top_up(input.into()).await?.into())
     }

@@ -38,17 +38,31 @@ pub const RECENT_OPERATIONS: u32 = 20;
 
 // --- operations -----------------------------------------------------------------------------
 
-/// `POST /v1/topups`.
+/// `POST /v1/topups`: the PIN first, like a withdrawal (a top-up pulls money from the user's
+/// card); `pin` is the request's, taken out of it by the handler.
 pub async fn top_up(
     state: &AppState,
     account_id: &str,
     key: &str,
     req: api::TopUpRequest,
+    pin: Option<&str>,
 ) -> ApiResult<Operation> {
     // A frozen account takes no money in either: a thief must not learn the cards work.
     crate::domain::standing::ensure_active(state, account_id).await?;
     let amount = checked_amount(req.amount, state.limits.topup_limit_fen)?;
     let card = usable_card(state, account_id, req.card_id.as_deref(), OpKind::Topup).await?;
+    let hash = request_hash(OpKind::Topup, amount, &card.id);
+    // A retry of a request already accepted returns it without asking for the PIN again.
+    if let Some(existing) = existing_operation(state, account_id, key, &hash).await? {
+        return Ok(existing);
+    }
+    let Some(pin) = pin else {
+        return Err(ApiError::detail(
+            ErrorCode::PinRequired,
+            "A top-up needs the payment PIN.",
+        ));
+    };
+    verify_pin(state, account_id, pin).await?;
     let op = NewOperation {
         id: secrets::new_id("op"),
         account_id: account_id.to_owned(),
@@ -58,7 +72,7 @@ pub async fn top_up(
         currency: Currency::Cny.code().to_owned(),
         card_id: card.id.clone(),
         idempotency_key: key.to_owned(),
-        request_hash: request_hash(OpKind::Topup, amount, &card.id),
+        request_hash: hash,
     };
     run_operation(state, op, state.limits.topup_daily_limit_fen, &card).await
 }

@@ -42,7 +42,7 @@ use crate::secrets;
 use crate::store::{
     Channel, ChargeOutcome, DeclineOutcome, MerchantRow, NewCharge, NewOrder, NewPayment,
     NewRefund, OpKind, OrderRow, OrderState, PayOutcome, PayTarget, PaycodeSettingsRow,
-    RefundOutcome, Refusal,
+    RefundOutcome, Refusal, SecurityChange,
 };
 
 /// Most characters of an order description.
@@ -809,9 +809,14 @@ pub async fn effective_settings(
     state: &AppState,
     account_id: &str,
 ) -> ApiResult<PaycodeSettingsRow> {
-    let l = &state.limits;
     let row = state.store.paycode_settings(account_id).await?;
-    Ok(match row {
+    Ok(effective(row, state))
+}
+
+/// [`effective_settings`] of a stored row.
+fn effective(row: Option<PaycodeSettingsRow>, state: &AppState) -> PaycodeSettingsRow {
+    let l = &state.limits;
+    match row {
         None => PaycodeSettingsRow {
             no_pin_enabled: true,
             no_pin_per_payment: l.paycode_no_pin_limit_fen,
@@ -822,7 +827,30 @@ pub async fn effective_settings(
             no_pin_per_payment: r.no_pin_per_payment.min(l.paycode_no_pin_limit_fen),
             no_pin_daily: r.no_pin_daily.min(l.paycode_no_pin_daily_fen),
         },
-    })
+    }
+}
+
+/// Whether `new` lets payment codes pay more without the PIN than `current` does: switching
+/// no-PIN payments on, or raising a limit while they are on. That needs the PIN; lowering a
+/// limit or switching off does not (docs/rules.md §Security events and SIM swaps).
+pub fn raises_no_pin(current: &PaycodeSettingsRow, new: &PaycodeSettingsRow) -> bool {
+    new.no_pin_enabled
+        && (!current.no_pin_enabled
+            || new.no_pin_per_payment > current.no_pin_per_payment
+            || new.no_pin_daily > current.no_pin_daily)
+}
+
+/// The security log's words for no-PIN settings (limits only: no personal data).
+fn describe_no_pin(s: &PaycodeSettingsRow) -> String {
+    if s.no_pin_enabled {
+        format!(
+            "on, {} per payment, {} a day",
+            Money::cny(s.no_pin_per_payment).display(),
+            Money::cny(s.no_pin_daily).display()
+        )
+    } else {
+        "off".to_owned()
+    }
 }
 
 /// `GET /v1/paycode/settings`.
@@ -848,12 +876,16 @@ pub async fn paycode_settings(state: &AppState, account_id: &str) -> ApiResult<P
     })
 }
 
-/// `PUT /v1/paycode/settings`: lower (or restore up to the ceilings) or switch off.
+/// `PUT /v1/paycode/settings` from the signing device `device_id`: lower, raise up to the
+/// ceilings, switch on or off. Switching on or raising needs the PIN ([`raises_no_pin`]); every
+/// change is logged and told to the other devices in the transaction that makes it.
 pub async fn put_paycode_settings(
     state: &AppState,
     account_id: &str,
-    req: PaycodeSettingsUpdate,
+    device_id: &str,
+    mut req: PaycodeSettingsUpdate,
 ) -> ApiResult<PaycodeSettings> {
+    let pin = req.pin.take().map(zeroize::Zeroizing::new);
     let l = &state.limits;
     let check = |m: Money, ceiling: i64, what: &str| -> ApiResult<i64> {
         if m.currency != Currency::Cny || m.minor < 0 {
@@ -879,12 +911,45 @@ pub async fn put_paycode_settings(
         )?,
         no_pin_daily: check(req.no_pin_daily, l.paycode_no_pin_daily_fen, "no_pin_daily")?,
     };
-    state
-        .store
-        .put_paycode_settings(account_id, row, state.clock.unix())
-        .await?;
-    tracing::info!(account = %account_id, enabled = row.no_pin_enabled, "payment-code limits changed");
-    paycode_settings(state, account_id).await
+    let mut pin_checked = false;
+    // The decision holds for the row it was made on; the write checks that row is still there.
+    for _ in 0..5 {
+        let stored = state.store.paycode_settings(account_id).await?;
+        let current = effective(stored, state);
+        if row == current {
+            return paycode_settings(state, account_id).await;
+        }
+        let raised = raises_no_pin(&current, &row);
+        if raised && !pin_checked {
+            let Some(pin) = pin.as_deref() else {
+                return Err(ApiError::detail(
+                    ErrorCode::PinRequired,
+                    "Switching no-PIN payments on or raising their limits needs the payment PIN.",
+                ));
+            };
+            verify_pin(state, account_id, pin).await?;
+            pin_checked = true;
+        }
+        let change = SecurityChange {
+            log: api::SecurityEventKind::NoPinChanged,
+            event: api::DeviceEventKind::NoPinChanged,
+            device_id: device_id.to_owned(),
+            detail: Some(describe_no_pin(&row)),
+            reference: Some(if raised { "raised" } else { "lowered" }.to_owned()),
+            cooling_off_until: None,
+        };
+        if state
+            .store
+            .put_paycode_settings(account_id, stored, row, change, state.clock.unix())
+            .await?
+        {
+            tracing::info!(account = %account_id, enabled = row.no_pin_enabled, raised, "payment-code limits changed");
+            return paycode_settings(state, account_id).await;
+        }
+    }
+    Err(ApiError::internal(
+        "the no-PIN settings kept changing under the write",
+    ))
 }
 
 /// Seconds a catch-up reaches back before its last look (clock skew between instances, late
@@ -979,5 +1044,42 @@ pub async fn paycode_ticker(state: AppState) {
             .to_std()
             .unwrap_or(std::time::Duration::from_secs(1));
         tokio::time::sleep(wait.max(std::time::Duration::from_millis(200))).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(no_pin_enabled: bool, per: i64, daily: i64) -> PaycodeSettingsRow {
+        PaycodeSettingsRow {
+            no_pin_enabled,
+            no_pin_per_payment: per,
+            no_pin_daily: daily,
+        }
+    }
+
+    #[test]
+    fn switching_on_or_raising_needs_the_pin_and_lowering_does_not() {
+        let on = s(true, 20_000, 100_000);
+        // Raises: switching on, a higher limit, one higher and one lower.
+        assert!(raises_no_pin(&s(false, 20_000, 100_000), &on));
+        assert!(raises_no_pin(&s(true, 10_000, 100_000), &on));
+        assert!(raises_no_pin(&s(true, 20_000, 50_000), &on));
+        assert!(raises_no_pin(&s(true, 30_000, 50_000), &on));
+        // Lowering, switching off, the same settings, or limits changed while off.
+        assert!(!raises_no_pin(&on, &s(true, 10_000, 50_000)));
+        assert!(!raises_no_pin(&on, &s(false, 20_000, 100_000)));
+        assert!(!raises_no_pin(&on, &on));
+        assert!(!raises_no_pin(&s(false, 0, 0), &s(false, 20_000, 100_000)));
+    }
+
+    #[test]
+    fn the_log_says_the_limits_and_nothing_personal() {
+        assert_eq!(describe_no_pin(&s(false, 20_000, 100_000)), "off");
+        assert_eq!(
+            describe_no_pin(&s(true, 5_000, 50_000)),
+            "on, ¥50.00 per payment, ¥500.00 a day"
+        );
     }
 }

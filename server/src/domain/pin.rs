@@ -6,8 +6,8 @@
 //! the reset with the login password and an OTP (which clears a lock).
 
 use wallet_protocol::api::{
-    self, otp_well_formed, ChallengePurpose, ChallengeResponse, ChangePinRequest, PinResetRequest,
-    PinResetVerifyRequest, PinStatus, SetPinRequest,
+    self, otp_well_formed, ChallengePurpose, ChallengeResponse, ChangePinRequest, DeviceEventKind,
+    PinResetRequest, PinResetVerifyRequest, PinStatus, SecurityEventKind, SetPinRequest,
 };
 use wallet_protocol::pin::{self, PinContext};
 use wallet_protocol::{ErrorCode, PhoneNumber, ResidentId};
@@ -19,7 +19,7 @@ use crate::domain::standing::note;
 use crate::domain::wire::wire_time;
 use crate::domain::{ApiError, ApiResult, AppState};
 use crate::secrets::{self, vault};
-use crate::store::{CodeCheck, PinTry, PinVerdict};
+use crate::store::{CodeCheck, PinTry, PinVerdict, SecurityChange};
 
 /// `GET /v1/pin`: whether a PIN is set, and until when it is locked.
 pub async fn status(state: &AppState, account_id: &str) -> ApiResult<PinStatus> {
@@ -41,7 +41,7 @@ pub async fn set(state: &AppState, account_id: &str, req: SetPinRequest) -> ApiR
     let hash = hash_pin(state, account_id, &pin)?;
     if !state
         .store
-        .store_pin(account_id, hash, state.clock.unix(), true)
+        .store_pin(account_id, hash, state.clock.unix(), true, None)
         .await?
     {
         return Err(ErrorCode::PinAlreadySet.into());
@@ -50,15 +50,30 @@ pub async fn set(state: &AppState, account_id: &str, req: SetPinRequest) -> ApiR
     Ok(())
 }
 
-/// `POST /v1/pin/change`: the current PIN proves the user (wrong tries count toward the lock).
-pub async fn change(state: &AppState, account_id: &str, req: ChangePinRequest) -> ApiResult<()> {
+/// `POST /v1/pin/change` from the signing device `device_id`: the current PIN proves the user
+/// (wrong tries count toward the lock). Logged and told to the other devices in the same
+/// transaction (docs/rules.md §Security events and SIM swaps).
+pub async fn change(
+    state: &AppState,
+    account_id: &str,
+    device_id: &str,
+    req: ChangePinRequest,
+) -> ApiResult<()> {
     let (old, new) = (Zeroizing::new(req.old_pin), Zeroizing::new(req.new_pin));
     check_new_pin(state, account_id, &new).await?;
     verify_pin(state, account_id, &old).await?;
     let hash = hash_pin(state, account_id, &new)?;
+    let change = SecurityChange {
+        log: SecurityEventKind::PinChanged,
+        event: DeviceEventKind::PinChanged,
+        device_id: device_id.to_owned(),
+        detail: None,
+        reference: None,
+        cooling_off_until: None,
+    };
     state
         .store
-        .store_pin(account_id, hash, state.clock.unix(), false)
+        .store_pin(account_id, hash, state.clock.unix(), false, Some(change))
         .await?;
     tracing::info!(account = %account_id, "payment PIN changed");
     Ok(())
@@ -103,10 +118,14 @@ pub async fn start_reset(
     .await
 }
 
-/// `POST /v1/pin/reset/{challenge_id}`: the OTP and the new PIN; clears a lock.
+/// `POST /v1/pin/reset/{challenge_id}` from the signing device `device_id`: the OTP and the
+/// new PIN; clears a lock. In the same transaction: logged, told to the other devices, and a
+/// cooling-off starts (docs/rules.md §Cooling-off), as whoever knows the password and holds
+/// the number could reset the PIN.
 pub async fn finish_reset(
     state: &AppState,
     account_id: &str,
+    device_id: &str,
     challenge_id: &str,
     req: PinResetVerifyRequest,
 ) -> ApiResult<()> {
@@ -117,15 +136,25 @@ pub async fn finish_reset(
     check_new_pin(state, account_id, &new_pin).await?;
     let hash = hash_pin(state, account_id, &new_pin)?;
     let (id, c) = (challenge_id.to_owned(), code.to_string());
+    let now = state.clock.unix();
+    let change = SecurityChange {
+        log: SecurityEventKind::PinReset,
+        event: DeviceEventKind::PinReset,
+        device_id: device_id.to_owned(),
+        detail: None,
+        reference: None,
+        cooling_off_until: Some(now + state.limits.cooling_off_secs),
+    };
     let outcome = state
         .store
         .reset_pin_with_challenge(
             challenge_id,
             account_id,
-            state.clock.unix(),
+            now,
             OTP_MAX_ATTEMPTS,
             move |stored| secrets::otp_matches(&id, &c, stored),
             hash,
+            change,
         )
         .await?;
     match outcome {

@@ -138,3 +138,57 @@ pub(super) fn cooling_off_spent(
         _ => Ok(0),
     }
 }
+
+/// A security change (docs/rules.md §Security events and SIM swaps), journalled in the
+/// transaction that makes it: a security-log entry naming the device that made it, a device
+/// event for every other device ("not you? freeze now"), and, when `cooling_off_until` is set,
+/// a cooling-off (never shortening one running). `detail` and `reference` hold no personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityChange {
+    pub log: SecurityEventKind,
+    pub event: DeviceEventKind,
+    /// The signed-in device that made the change; it is not told of its own change.
+    pub device_id: String,
+    pub detail: Option<String>,
+    pub reference: Option<String>,
+    pub cooling_off_until: Option<i64>,
+}
+
+pub(super) fn record_change(
+    c: &Db,
+    account_id: &str,
+    change: &SecurityChange,
+    now: i64,
+) -> Result<(), StoreError> {
+    let name: Option<String> = c
+        .query_row(
+            "SELECT name FROM devices WHERE id = ?1 AND account_id = ?2",
+            [change.device_id.as_str(), account_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    log_security(
+        c,
+        account_id,
+        &SecurityNote {
+            kind: change.log,
+            device_id: Some(&change.device_id),
+            device_name: name.as_deref(),
+            detail: change.detail.as_deref(),
+        },
+        now,
+    )?;
+    if let Some(until) = change.cooling_off_until {
+        start_cooling_off(c, account_id, now, until)?;
+    }
+    add_device_event(
+        c,
+        account_id,
+        change.event,
+        Some(&change.device_id),
+        name.as_deref(),
+        change.reference.as_deref(),
+        change.cooling_off_until,
+        now,
+    )
+}

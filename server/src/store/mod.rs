@@ -22,7 +22,7 @@ use crate::secrets::vault::{KeyError, Keys, SealedColumn};
 
 pub use codes::CodeCheck;
 pub use engine::{known_version, PgStore, PostgresOptions, SqliteStore};
-pub use journal::{AccountGuard, SecurityNote};
+pub use journal::{AccountGuard, SecurityChange, SecurityNote};
 pub use lost::*;
 pub use money::*;
 pub use pay::*;

@@ -9,6 +9,7 @@
 use super::db::{params, Behavior, Db, OptionalExtension, Row};
 
 use super::codes::{judge_code, CodeCheck, StoredCode};
+use super::journal::{record_change, SecurityChange};
 use super::{Backend, Store, StoreError};
 
 /// Withdrawals reserved from a wallet, on their way to a card.
@@ -301,13 +302,15 @@ impl Store {
     }
 
     /// Stores a new PIN hash. With `only_if_unset`, refuses (`false`) when one exists; otherwise
-    /// replaces it and clears any lock (reset).
+    /// replaces it and clears any lock (a change). `change` is journalled in the same
+    /// transaction.
     pub async fn store_pin(
         &self,
         account_id: &str,
         hash: String,
         now: i64,
         only_if_unset: bool,
+        change: Option<SecurityChange>,
     ) -> Result<bool, StoreError> {
         let a = account_id.to_owned();
         on_backend!(self, |c| {
@@ -324,6 +327,9 @@ impl Store {
                 return Ok(false);
             }
             upsert_pin(&tx, &a, &hash, now)?;
+            if let Some(change) = &change {
+                record_change(&tx, &a, change, now)?;
+            }
             tx.commit()?;
             Ok(true)
         })
@@ -415,7 +421,9 @@ impl Store {
     }
 
     /// Checks the OTP of a PIN-reset challenge of `account_id` and, when right, stores the new
-    /// PIN hash (clearing any lock) in the same transaction.
+    /// PIN hash (clearing any lock) and journals `change` (log, device event, cooling-off) in
+    /// the same transaction.
+    #[allow(clippy::too_many_arguments)]
     pub async fn reset_pin_with_challenge<F>(
         &self,
         challenge_id: &str,
@@ -424,6 +432,7 @@ impl Store {
         max_attempts: u32,
         code_matches: F,
         new_hash: String,
+        change: SecurityChange,
     ) -> Result<CodeCheck, StoreError>
     where
         F: FnOnce(&str) -> bool + Send + 'static,
@@ -454,6 +463,7 @@ impl Store {
                 return Ok(refused);
             }
             upsert_pin(&tx, &a, &new_hash, now)?;
+            record_change(&tx, &a, &change, now)?;
             tx.commit()?;
             Ok(CodeCheck::Confirmed(String::new()))
         })

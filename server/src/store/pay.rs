@@ -784,30 +784,27 @@ impl Store {
         account_id: &str,
     ) -> Result<Option<PaycodeSettingsRow>, StoreError> {
         let a = account_id.to_owned();
-        on_backend!(self, |c| {
-            c
-            .query_row(
-                "SELECT no_pin_enabled, no_pin_per_payment, no_pin_daily FROM paycode_settings WHERE account_id = ?1",
-                [&a],
-                |r| Ok(PaycodeSettingsRow {
-                    no_pin_enabled: r.get(0)?,
-                    no_pin_per_payment: r.get(1)?,
-                    no_pin_daily: r.get(2)?,
-                }),
-            )
-            .optional()
-        })
+        on_backend!(self, |c| paycode_settings_row(c, &a))
     }
 
+    /// Writes the no-PIN settings and journals `change` in one transaction, if the stored row
+    /// is still `expected` (what the caller decided on, e.g. whether the PIN was needed);
+    /// `false` when it changed meanwhile (decide again).
     pub async fn put_paycode_settings(
         &self,
         account_id: &str,
+        expected: Option<PaycodeSettingsRow>,
         s: PaycodeSettingsRow,
+        change: super::SecurityChange,
         now: i64,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let a = account_id.to_owned();
         on_backend!(self, |c| {
-            c.execute(
+            let tx = c.transaction_locking(&[a.as_str()])?;
+            if paycode_settings_row(&tx, &a)? != expected {
+                return Ok(false);
+            }
+            tx.execute(
                 "INSERT INTO paycode_settings (account_id, no_pin_enabled, no_pin_per_payment, no_pin_daily, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (account_id) DO UPDATE SET no_pin_enabled = excluded.no_pin_enabled,
@@ -815,12 +812,32 @@ impl Store {
                      updated_at = excluded.updated_at",
                 params![a, s.no_pin_enabled, s.no_pin_per_payment, s.no_pin_daily, now],
             )?;
-            Ok(())
+            super::journal::record_change(&tx, &a, &change, now)?;
+            tx.commit()?;
+            Ok(true)
         })
     }
 }
 
 // --- SQLite helpers --------------------------------------------------------------------------
+
+fn paycode_settings_row(
+    c: &Db,
+    account_id: &str,
+) -> Result<Option<PaycodeSettingsRow>, StoreError> {
+    c.query_row(
+        "SELECT no_pin_enabled, no_pin_per_payment, no_pin_daily FROM paycode_settings WHERE account_id = ?1",
+        [account_id],
+        |r| {
+            Ok(PaycodeSettingsRow {
+                no_pin_enabled: r.get(0)?,
+                no_pin_per_payment: r.get(1)?,
+                no_pin_daily: r.get(2)?,
+            })
+        },
+    )
+    .optional()
+}
 
 /// `column` is a name from this file, never from input.
 fn merchant_row(

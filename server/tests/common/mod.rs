@@ -517,7 +517,7 @@ impl TestApp {
                     &d,
                     Method::POST,
                     paths::TOPUPS,
-                    Some(json!({ "amount": cny(topup) })),
+                    Some(json!({ "amount": cny(topup), "pin": pin })),
                     &[("idempotency-key", &key)],
                 )
                 .await;

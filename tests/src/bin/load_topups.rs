@@ -204,7 +204,7 @@ async fn main() {
                     &user,
                     reqwest::Method::POST,
                     paths::TOPUPS,
-                    Some(json!({ "amount": { "minor": 100, "currency": "CNY" } })),
+                    Some(json!({ "amount": { "minor": 100, "currency": "CNY" }, "pin": "280419" })),
                     Some(&format!("load-{u}-{n:08}")),
                 )
                 .await;

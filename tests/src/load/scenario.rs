@@ -23,7 +23,7 @@ pub enum Scenario {
     Paycode,
     /// The user pays the merchant's static QR code with an amount and the PIN.
     QrPay,
-    /// The user tops up from the bound sandbox card.
+    /// The user tops up from the bound sandbox card, with the PIN.
     Topup,
     /// The user sends a small amount to the next user, with the PIN.
     Transfer,
@@ -128,8 +128,11 @@ async fn pay_once(api: &Api, scenario: Scenario, client: &Client) -> Result<(), 
             paths::QR_PAYMENTS,
             json!({ "payload": m.payload, "amount": amount(1..=100), "pin": user.pin }),
         ),
-        // ¥1–¥10 from the default (only) card; the provider asks no PIN for a top-up.
-        (Scenario::Topup, _, _) => (paths::TOPUPS, json!({ "amount": amount(100..=1000) })),
+        // ¥1–¥10 from the default (only) card, with the PIN like a withdrawal.
+        (Scenario::Topup, _, _) => (
+            paths::TOPUPS,
+            json!({ "amount": amount(100..=1000), "pin": user.pin }),
+        ),
         // ¥0.01–¥1.00 to the next user.
         (Scenario::Transfer, _, Some(to)) => (
             paths::TRANSFERS,

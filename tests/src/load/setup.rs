@@ -218,7 +218,7 @@ pub async fn enrol(api: &Api, card: &str, topup_fen: i64, users: usize) -> anyho
     .context("verifying the bank's card code")?;
 
     if topup_fen > 0 {
-        let topup = json!({ "amount": Money::cny(topup_fen) });
+        let topup = json!({ "amount": Money::cny(topup_fen), "pin": pin });
         let op = api
             .signed(
                 &device,

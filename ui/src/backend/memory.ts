@@ -499,6 +499,8 @@ export class InMemoryBackend implements Backend {
     this.checkPin(oldPin);
     this.pinRules(newPin);
     this.pin = newPin;
+    // A security event (docs/rules.md §Security events and SIM swaps): logged, other devices told.
+    this.logSecurity('pin_changed', this.profile?.device_id ?? null);
   }
 
   async startPinReset(password: string): Promise<PendingVerification> {
@@ -522,6 +524,10 @@ export class InMemoryBackend implements Backend {
     this.pin = newPin;
     this.pinTries = 0;
     this.pinLockedUntil = null;
+    // Logged, other devices told, and a cooling-off starts (never shortening one running).
+    const until = this.in(24 * 3600);
+    if (this.coolingOffUntil === null || new Date(this.coolingOffUntil) < new Date(until)) this.coolingOffUntil = until;
+    this.logSecurity('pin_reset', this.profile?.device_id ?? null);
   }
 
   async bindCard(number: string, bankPhone: string): Promise<PendingCardBinding> {
@@ -607,6 +613,8 @@ export class InMemoryBackend implements Backend {
     const amount = parseAmount(input.amount);
     const card = input.card_id ? this.card(input.card_id) : this.defaultCard();
     if (card.status === 'suspended') throw new WalletError('CARD_SUSPENDED');
+    // A top-up pulls money from the user's card: the PIN, like a withdrawal.
+    this.checkPin(input.pin);
     if (amount > this.limits.topupPerPayment) throw new WalletError('AMOUNT_OVER_LIMIT');
     if (addMinor(this.usedToday.topup, amount) > this.limits.topupDaily) throw new WalletError('DAILY_LIMIT_REACHED');
     const op = this.newOperation('topup', amount, 0, card);
@@ -752,7 +760,18 @@ export class InMemoryBackend implements Backend {
     const daily = parseAmount(input.no_pin_daily);
     if (perPayment > daily) throw new WalletError('AMOUNT_INVALID');
     if (perPayment > this.noPinMax.perPayment || daily > this.noPinMax.daily) throw new WalletError('AMOUNT_OVER_LIMIT');
+    const pin = input.pin ?? null;
+    if (pin !== null && !/^\d{6}$/.test(pin)) throw new WalletError('PIN_FORMAT_INVALID');
+    const current = this.noPin;
+    if (current.enabled === input.no_pin_enabled && current.perPayment === perPayment && current.daily === daily) return this.settingsView();
+    // Switching on or raising a limit needs the PIN; lowering or switching off does not.
+    const raises = input.no_pin_enabled && (!current.enabled || perPayment > current.perPayment || daily > current.daily);
+    if (raises) {
+      if (pin === null) throw new WalletError('PIN_REQUIRED');
+      this.checkPin(pin);
+    }
     this.noPin = { ...this.noPin, enabled: input.no_pin_enabled, perPayment, daily };
+    this.logSecurity('no_pin_changed', this.profile?.device_id ?? null);
     return this.settingsView();
   }
 

@@ -7,7 +7,21 @@ import { fmt, useI18n } from '../i18n';
 import { reportBudgetAlerts } from './budgetAlerts';
 
 /** The device events home shows as notices (an order waiting updates the orders card instead). */
-export const NOTICE_KINDS: ReadonlyArray<DeviceEvent['kind']> = ['new_device', 'frozen', 'unfrozen', 'device_revoked', 'sms_login_changed', 'phone_changed', 'transfer_received'];
+export const NOTICE_KINDS: ReadonlyArray<DeviceEvent['kind']> = [
+  'new_device',
+  'frozen',
+  'unfrozen',
+  'device_revoked',
+  'sms_login_changed',
+  'phone_changed',
+  'transfer_received',
+  'pin_changed',
+  'pin_reset',
+  'no_pin_changed',
+];
+
+/** Notices that offer "Not you? Freeze now" (signing out the device that caused them). */
+const FREEZE_KINDS: ReadonlySet<DeviceEvent['kind']> = new Set(['new_device', 'pin_changed', 'pin_reset', 'no_pin_changed']);
 
 /** The account's state on home: frozen, or cooling off until when; nothing when active. */
 export function AccountBanner({ status, onOpen }: { status: AccountStatus | null; onOpen(): void }) {
@@ -72,6 +86,12 @@ export function DeviceNotices({ events, onDismiss, onFrozen }: { events: DeviceE
         return m.events.smsLoginChanged;
       case 'phone_changed':
         return m.events.phoneChanged;
+      case 'pin_changed':
+        return fmt(m.events.pinChanged, { name: name || m.events.otherDevice });
+      case 'pin_reset':
+        return fmt(m.events.pinReset, { name: name || m.events.otherDevice });
+      case 'no_pin_changed':
+        return fmt(m.events.noPinChanged, { name: name || m.events.otherDevice });
       default:
         return '';
     }
@@ -86,11 +106,11 @@ export function DeviceNotices({ events, onDismiss, onFrozen }: { events: DeviceE
       )}
       {events.map((e) => (
         <div key={e.cursor} className="event-banner" data-testid="device-notice" data-kind={e.kind}>
-          <Notice kind={e.kind === 'new_device' || e.kind === 'frozen' ? 'warning' : 'info'}>
+          <Notice kind={FREEZE_KINDS.has(e.kind) || e.kind === 'frozen' ? 'warning' : 'info'}>
             <span data-testid="device-notice-text">{e.kind === 'transfer_received' ? <TransferReceived reference={e.reference} /> : text(e)}</span>
-            {e.kind === 'new_device' && <> {m.events.notYou}</>}
+            {FREEZE_KINDS.has(e.kind) && <> {m.events.notYou}</>}
             <span className="event-banner__actions">
-              {e.kind === 'new_device' && (
+              {FREEZE_KINDS.has(e.kind) && (
                 <Button
                   variant="danger"
                   className="btn--small"

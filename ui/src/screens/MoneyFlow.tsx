@@ -22,7 +22,7 @@ type Props = { profile: Profile; onHome(): void; onAddCard(): void; onForgotPin(
 
 const AMOUNT_ERRORS = new Set(['AMOUNT_INVALID', 'AMOUNT_OVER_LIMIT', 'DAILY_LIMIT_REACHED', 'BALANCE_INSUFFICIENT']);
 
-/** Money from a bound card into the wallet: amount and card → confirm → receipt. */
+/** Money from a bound card into the wallet: amount and card → confirm with the PIN → receipt. */
 export function TopUp(props: Props) {
   return <MoneyFlow kind="topup" {...props} />;
 }
@@ -226,8 +226,8 @@ function Confirm({
     setBusy(true);
     setError(null);
     try {
-      const input = { amount: toDecimal(step.amount), card_id: step.card.card_id, idempotency_key: step.key };
-      onDone(kind === 'topup' ? await backend.topUp(input) : await backend.withdraw({ ...input, pin: withPin }));
+      const input = { amount: toDecimal(step.amount), card_id: step.card.card_id, pin: withPin, idempotency_key: step.key };
+      onDone(kind === 'topup' ? await backend.topUp(input) : await backend.withdraw(input));
     } catch (e) {
       setError(WalletError.from(e));
       setPin('');
@@ -264,33 +264,28 @@ function Confirm({
           <span className="spinner spinner--dark" aria-hidden="true" /> {m.move.working}
         </p>
       )}
-      {kind === 'topup' ? (
-        <Button block busy={busy} onClick={() => void submit('')} data-testid="move-submit">
-          {fmt(m.topup.confirm, { amount })}
-        </Button>
-      ) : (
-        <div className="card form-card">
-          <CodeInput
-            label={m.move.pinPrompt}
-            masked
-            autoFocus
-            value={pin}
-            onChange={(v) => {
-              setPin(v);
-              if (error && v) setError(null);
-            }}
-            onComplete={(v) => void submit(v)}
-            error={pinProblem ? errorText(error) : null}
-            disabled={busy}
-            testId="withdraw-pin"
-          />
-          {error?.code === 'PIN_LOCKED' && (
-            <button type="button" className="link" onClick={onForgotPin} data-testid="forgot-pin">
-              {m.pin.forgot}
-            </button>
-          )}
-        </div>
-      )}
+      {/* A top-up pulls money from the user's card: it takes the PIN like a withdrawal. */}
+      <div className="card form-card">
+        <CodeInput
+          label={kind === 'topup' ? fmt(m.topup.pinPrompt, { amount }) : m.move.pinPrompt}
+          masked
+          autoFocus
+          value={pin}
+          onChange={(v) => {
+            setPin(v);
+            if (error && v) setError(null);
+          }}
+          onComplete={(v) => void submit(v)}
+          error={pinProblem ? errorText(error) : null}
+          disabled={busy}
+          testId={kind === 'topup' ? 'topup-pin' : 'withdraw-pin'}
+        />
+        {error?.code === 'PIN_LOCKED' && (
+          <button type="button" className="link" onClick={onForgotPin} data-testid="forgot-pin">
+            {m.pin.forgot}
+          </button>
+        )}
+      </div>
       <Button block variant={canEdit ? 'primary' : 'secondary'} onClick={onEdit} disabled={busy} data-testid="move-edit">
         {m.app.change}
       </Button>

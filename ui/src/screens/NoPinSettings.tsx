@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useBackend } from '../backend/context';
 import { WalletError } from '../backend/backend';
 import type { PaycodeSettings } from '../backend/types';
+import { PinDialog } from '../components/PinDialog';
 import { Button, Field, Notice, TopBar } from '../components/ui';
 import { fmt, useI18n } from '../i18n';
 import { toDecimal } from '../i18n/money';
@@ -9,7 +10,8 @@ import { toDecimal } from '../i18n/money';
 /**
  * How much the payment code may pay without the PIN: switch it off, or lower the per-payment and
  * daily limits (the provider's ceilings and what is left today are shown; the core and the server
- * refuse anything above the ceilings).
+ * refuse anything above the ceilings). Switching on or raising a limit needs the payment PIN: the
+ * provider says so (`PIN_REQUIRED`) and the PIN dialog asks for it; lowering never does.
  */
 export function NoPinSettings({ onBack }: { onBack(): void }) {
   const { m, errorText, money } = useI18n();
@@ -23,6 +25,8 @@ export function NoPinSettings({ onBack }: { onBack(): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<WalletError | null>(null);
   const [saved, setSaved] = useState(false);
+  const [asking, setAsking] = useState(false);
+  const [pinError, setPinError] = useState<WalletError | null>(null);
 
   const show = (s: PaycodeSettings) => {
     setSettings(s);
@@ -44,19 +48,31 @@ export function NoPinSettings({ onBack }: { onBack(): void }) {
     void load();
   }, [load]);
 
-  async function save(e: FormEvent) {
-    e.preventDefault();
+  async function save(pin: string | null) {
     setBusy(true);
     setError(null);
+    setPinError(null);
     setSaved(false);
     try {
-      show(await backend.setPaycodeSettings({ no_pin_enabled: enabled, no_pin_per_payment: perPayment, no_pin_daily: daily }));
+      show(await backend.setPaycodeSettings({ no_pin_enabled: enabled, no_pin_per_payment: perPayment, no_pin_daily: daily, pin }));
+      setAsking(false);
       setSaved(true);
     } catch (err) {
-      setError(WalletError.from(err));
+      const e = WalletError.from(err);
+      if (e.code === 'PIN_REQUIRED') setAsking(true);
+      else if (pin !== null && (e.code === 'PIN_WRONG' || e.code === 'PIN_FORMAT_INVALID')) setPinError(e);
+      else {
+        setAsking(false);
+        setError(e);
+      }
     } finally {
       setBusy(false);
     }
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    void save(null);
   }
 
   const edit = (set: (v: string) => void) => (v: string) => {
@@ -85,7 +101,7 @@ export function NoPinSettings({ onBack }: { onBack(): void }) {
           </p>
         )}
         {settings && (
-          <form className="stack" onSubmit={save} noValidate aria-busy={busy}>
+          <form className="stack" onSubmit={submit} noValidate aria-busy={busy}>
             <div className="card form-card">
               <div className="toggle">
                 <label htmlFor={switchId} className="toggle__label">
@@ -144,6 +160,16 @@ export function NoPinSettings({ onBack }: { onBack(): void }) {
               {m.noPin.save}
             </Button>
           </form>
+        )}
+        {asking && (
+          <PinDialog
+            title={m.noPin.pinTitle}
+            body={m.noPin.pinBody}
+            busy={busy}
+            error={pinError ? errorText(pinError) : null}
+            onSubmit={(pin) => void save(pin)}
+            onCancel={() => setAsking(false)}
+          />
         )}
       </div>
     </main>

@@ -168,7 +168,7 @@ describe('money while frozen or cooling off', () => {
     await user.click(await screen.findByTestId('action-topup'));
     await user.type(await screen.findByTestId('amount'), '100');
     await user.click(screen.getByTestId('move-continue'));
-    await user.click(await screen.findByTestId('move-submit'));
+    await user.type(await screen.findByTestId('topup-pin'), PIN);
     expect(await screen.findByText(/您的账户已冻结（有手机被挂失），资金无法转出。请在“账户安全”中解冻。/)).toBeInTheDocument();
   });
 });

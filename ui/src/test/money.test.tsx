@@ -129,12 +129,19 @@ describe('top-up', () => {
     expect(screen.getByTestId('confirm-from')).toHaveTextContent(`China Merchants Bank debit card (${last4(SANDBOX_CARDS.approve)})`);
     expect(screen.getByTestId('confirm-to')).toHaveTextContent('Your wallet (李明)');
 
-    await user.click(screen.getByTestId('move-submit'));
+    // The PIN confirms a top-up, as it does a withdrawal: a wrong one says so and clears.
+    const pin = screen.getByLabelText('Enter your payment PIN to top up ¥100.00');
+    expect(pin).toHaveAttribute('type', 'password');
+    await user.type(pin, '999999');
+    expect(await screen.findByTestId('topup-pin-error')).toHaveTextContent('The payment PIN is wrong.');
+    expect(screen.getByLabelText('Enter your payment PIN to top up ¥100.00')).toHaveValue('');
+    expect(backend.calls.filter((c) => c === 'topUp')).toHaveLength(1);
+    await user.type(screen.getByLabelText('Enter your payment PIN to top up ¥100.00'), PIN);
     const receipt = await screen.findByTestId('receipt');
     expect(receipt).toHaveAttribute('data-status', 'succeeded');
     expect(screen.getByTestId('receipt-status')).toHaveTextContent('Top-up succeeded');
     expect(screen.getByTestId('receipt-amount')).toHaveTextContent('+¥100.00');
-    expect(backend.calls.filter((c) => c === 'topUp')).toHaveLength(1);
+    expect(backend.calls.filter((c) => c === 'topUp')).toHaveLength(2);
 
     await user.click(screen.getByTestId('receipt-done'));
     await user.click(await screen.findByTestId('balance-toggle'));
@@ -147,7 +154,7 @@ describe('top-up', () => {
     await user.click(await screen.findByTestId('action-topup'));
     await user.type(await screen.findByLabelText('Amount'), '50');
     await user.click(screen.getByTestId('move-continue'));
-    await user.click(await screen.findByTestId('move-submit'));
+    await user.type(await screen.findByTestId('topup-pin'), PIN);
     expect(await screen.findByTestId('receipt-status')).toHaveTextContent('The bank is confirming');
     expect(screen.getByTestId('receipt-pending')).toHaveTextContent('Your balance updates by itself');
     await waitFor(() => expect(screen.getByTestId('receipt')).toHaveAttribute('data-status', 'succeeded'));
@@ -159,7 +166,7 @@ describe('top-up', () => {
     await user.click(await screen.findByTestId('action-topup'));
     await user.type(await screen.findByLabelText('金额'), '20');
     await user.click(screen.getByTestId('move-continue'));
-    await user.click(await screen.findByTestId('move-submit'));
+    await user.type(await screen.findByTestId('topup-pin'), PIN);
     expect(await screen.findByTestId('receipt-status')).toHaveTextContent('充值失败');
     expect(screen.getByTestId('receipt-amount')).toHaveTextContent('¥20.00');
     expect(screen.getByTestId('receipt-amount')).not.toHaveTextContent('+');
@@ -237,9 +244,9 @@ describe('home', () => {
   it('lists operations with a sign and a word for direction and status, never colour alone', async () => {
     const backend = signedInBackend().seedPin(PIN).seedCard(SANDBOX_CARDS.approve).seedCard(SANDBOX_CARDS.decline);
     const [approve, decline] = (await backend.cards()).map((c) => c.card_id);
-    await backend.topUp({ amount: '200', card_id: approve ?? null, idempotency_key: null });
+    await backend.topUp({ amount: '200', card_id: approve ?? null, pin: PIN, idempotency_key: null });
     await backend.withdraw({ amount: '50.5', card_id: approve ?? null, pin: PIN, idempotency_key: null });
-    await backend.topUp({ amount: '30', card_id: decline ?? null, idempotency_key: null });
+    await backend.topUp({ amount: '30', card_id: decline ?? null, pin: PIN, idempotency_key: null });
     renderApp(backend, 'zh-CN');
     const ops = await screen.findAllByTestId('operation');
     expect(ops).toHaveLength(3);
@@ -356,6 +363,8 @@ describe('accessibility of the money screens', () => {
     await user.keyboard('{Enter}');
     expect(await screen.findByTestId('confirm-from')).toHaveTextContent('China Construction Bank debit card');
     expect(screen.getByTestId('confirm-amount')).toHaveTextContent('¥88.80');
-    expect(screen.getByRole('heading', { name: 'Confirm top-up' })).toHaveFocus();
+    expect(screen.getByRole('heading', { name: 'Confirm top-up' })).toBeInTheDocument();
+    // The confirm step is ready for the PIN from the keyboard.
+    await waitFor(() => expect(screen.getByLabelText('Enter your payment PIN to top up ¥88.80')).toHaveFocus());
   });
 });

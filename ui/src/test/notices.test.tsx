@@ -54,6 +54,36 @@ describe('device-event notices on home', () => {
     expect(await screen.findByTestId('account-state')).toHaveAttribute('data-state', 'frozen');
   });
 
+  it('a PIN reset, a PIN change or a no-PIN change on another device says so and offers "Not you? Freeze now"', async () => {
+    const seen = { enrolled_at: '2026-10-01T02:00:00Z', last_seen_at: '2026-11-24T12:00:00Z' };
+    const backend = new InMemoryBackend().seedAccount({ phone: PHONE, name: NAME, idNumber: ID, password: PASSWORD }).seedSignedIn(PHONE, [
+      { device_id: 'dev-phone', name: 'Li Ming’s phone', platform: 'android', ...seen },
+      { device_id: 'dev-laptop', name: 'Office laptop', platform: 'linux', ...seen },
+    ]);
+    const { user } = renderApp(backend, 'zh-CN');
+    await screen.findByTestId('home-name');
+    backend
+      .pushDeviceEvent('no_pin_changed', { device_id: 'dev-laptop', device_name: 'Office laptop', reference: 'raised' })
+      .pushDeviceEvent('pin_changed', { device_id: 'dev-laptop', device_name: 'Office laptop' })
+      .pushDeviceEvent('pin_reset', { device_id: 'dev-laptop', device_name: 'Office laptop', cooling_off_until: '2026-11-26T08:30:00Z' });
+    await waitFor(() => expect(screen.getAllByTestId('device-notice')).toHaveLength(3));
+    const [reset, changed, noPin] = screen.getAllByTestId('device-notice') as [HTMLElement, HTMLElement, HTMLElement];
+    expect(reset).toHaveAttribute('data-kind', 'pin_reset');
+    expect(reset).toHaveTextContent('支付密码已在“Office laptop”上重置，账户进入 24 小时冷静期。');
+    expect(changed).toHaveTextContent('支付密码已在“Office laptop”上修改。');
+    expect(noPin).toHaveTextContent('免密支付限额已在“Office laptop”上更改。');
+    for (const n of [reset, changed, noPin]) expect(within(n).getByTestId('freeze-now')).toBeInTheDocument();
+
+    await user.click(within(reset).getByTestId('freeze-now'));
+    const dialog = await screen.findByTestId('confirm-dialog');
+    expect(dialog).toHaveTextContent('“Office laptop”');
+    await user.click(within(dialog).getByTestId('confirm-ok'));
+    await screen.findByTestId('freeze-done');
+    expect(backend.isFrozen()).toBe(true);
+    expect(backend.deviceIds()).not.toContain('dev-laptop');
+    expect(backend.deviceIds()).toContain('dev-phone');
+  });
+
   it('other events are informative notices that can be dismissed; order_waiting refreshes the orders card', async () => {
     const backend = signedInBackend();
     const { user } = renderApp(backend, 'zh-CN');

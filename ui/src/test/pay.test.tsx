@@ -325,6 +325,46 @@ describe('payment code', () => {
     expect(await screen.findByTestId('paycode-limits')).toHaveTextContent('No-PIN payments are off');
   });
 
+  it('raising the no-PIN limits or switching them on asks for the PIN; lowering does not', async () => {
+    const backend = payer().seedPaycode();
+    const { user } = renderApp(backend);
+    await user.click(await screen.findByTestId('action-pay'));
+    await user.click(await screen.findByTestId('paycode-settings'));
+    const per = await screen.findByLabelText('Limit per payment');
+    await user.clear(per);
+    await user.type(per, '50');
+    await user.click(screen.getByTestId('no-pin-save'));
+    expect(await screen.findByTestId('no-pin-saved')).toBeInTheDocument();
+    expect(screen.queryByTestId('pin-dialog')).not.toBeInTheDocument();
+
+    // Back up to ¥100: the provider wants the PIN, the dialog asks for it.
+    await user.clear(screen.getByLabelText('Limit per payment'));
+    await user.type(screen.getByLabelText('Limit per payment'), '100');
+    await user.click(screen.getByTestId('no-pin-save'));
+    const dialog = await screen.findByTestId('pin-dialog');
+    expect(dialog).toHaveTextContent('Switching no-PIN payments on or raising a limit needs your payment PIN.');
+    expect(screen.queryByTestId('no-pin-saved')).not.toBeInTheDocument();
+    await user.type(within(dialog).getByTestId('pin-dialog-input'), '999999');
+    expect(await screen.findByTestId('pin-dialog-input-error')).toHaveTextContent('The payment PIN is wrong.');
+    await user.type(within(screen.getByTestId('pin-dialog')).getByTestId('pin-dialog-input'), PIN);
+    expect(await screen.findByTestId('no-pin-saved')).toBeInTheDocument();
+    expect(screen.queryByTestId('pin-dialog')).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Limit per payment')).toHaveValue('100.00');
+
+    // Off needs nothing; on again needs the PIN (cancel keeps it off).
+    await user.click(screen.getByRole('switch', { name: /Pay small amounts without the PIN/ }));
+    await user.click(screen.getByTestId('no-pin-save'));
+    await screen.findByTestId('no-pin-saved');
+    expect(screen.queryByTestId('pin-dialog')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('switch', { name: /Pay small amounts without the PIN/ }));
+    await user.click(screen.getByTestId('no-pin-save'));
+    await user.click(within(await screen.findByTestId('pin-dialog')).getByTestId('pin-dialog-cancel'));
+    expect((await backend.paycodeSettings()).no_pin_enabled).toBe(false);
+    // Each change is in the security log.
+    const log = await backend.securityLog(null);
+    expect(log.events.filter((e) => e.kind === 'no_pin_changed')).toHaveLength(3);
+  });
+
   it('tells about a payment over the no-PIN limit waiting for the PIN', async () => {
     const backend = payer().seedPaycode();
     const { merchantId } = backend.seedMerchant({ name: 'Mall' });

@@ -13,8 +13,9 @@ use crate::domain::state::AppState;
 use crate::domain::{money, operations};
 use crate::http::extract::{ApiPath, AuthenticatedDevice, IdempotencyKey};
 
-/// Top up the wallet from a bound card. Send an `Idempotency-Key`: a retry returns the first
-/// result and never moves money twice.
+/// Top up the wallet from a bound card, confirmed with the payment PIN (it pulls money from the
+/// user's card). Send an `Idempotency-Key`: a retry returns the first result and never moves
+/// money twice (and needs no PIN again).
 #[utoipa::path(
     post,
     path = paths::TOPUPS,
@@ -24,10 +25,12 @@ use crate::http::extract::{ApiPath, AuthenticatedDevice, IdempotencyKey};
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The operation: succeeded, failed (failure_code says why) or pending (the bank is late; it settles by itself)", body = Operation),
-        (status = 400, description = "AMOUNT_INVALID, IDEMPOTENCY_KEY_MISSING", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "AMOUNT_INVALID, IDEMPOTENCY_KEY_MISSING, PIN_FORMAT_INVALID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "PIN_REQUIRED, PIN_WRONG", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "CARD_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "NO_CARD, CARD_SUSPENDED", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "NO_CARD, CARD_SUSPENDED, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "ACCOUNT_FROZEN, PIN_LOCKED", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn top_up(
@@ -36,9 +39,17 @@ pub async fn top_up(
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<Operation>> {
     let key = key.required()?;
-    let req: TopUpRequest = auth.json()?;
+    let mut req: TopUpRequest = auth.json()?;
+    let pin = req.pin.take().map(Zeroizing::new);
     Ok(Json(
-        money::top_up(&state, &auth.account_id, key, req).await?,
+        money::top_up(
+            &state,
+            &auth.account_id,
+            key,
+            req,
+            pin.as_deref().map(String::as_str),
+        )
+        .await?,
     ))
 }
 

@@ -47,7 +47,9 @@ pub async fn settings(
     Ok(Json(pay::paycode_settings(&state, &auth.account_id).await?))
 }
 
-/// Lower the no-PIN limits (never above the server's ceilings) or switch them off.
+/// Change the no-PIN limits (never above the server's ceilings) or switch them on or off.
+/// Switching on or raising a limit needs the payment PIN; lowering or switching off does not.
+/// Every change is logged and told to the other devices.
 #[utoipa::path(
     put,
     path = paths::PAYCODE_SETTINGS,
@@ -56,8 +58,11 @@ pub async fn settings(
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The limits now", body = PaycodeSettings),
-        (status = 400, description = "AMOUNT_INVALID", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "AMOUNT_INVALID, PIN_FORMAT_INVALID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "PIN_REQUIRED (switching on or raising without the PIN), PIN_WRONG", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "AMOUNT_OVER_LIMIT: above the server's ceiling", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "PIN_LOCKED", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn put_settings(
@@ -66,6 +71,6 @@ pub async fn put_settings(
 ) -> ApiResult<Json<PaycodeSettings>> {
     let req: PaycodeSettingsUpdate = auth.json()?;
     Ok(Json(
-        pay::put_paycode_settings(&state, &auth.account_id, req).await?,
+        pay::put_paycode_settings(&state, &auth.account_id, &auth.device_id, req).await?,
     ))
 }

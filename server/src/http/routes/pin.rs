@@ -64,7 +64,7 @@ pub async fn set_pin(
     request_body = ChangePinRequest,
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
-        (status = 204, description = "PIN changed"),
+        (status = 204, description = "PIN changed; logged and told to the other devices"),
         (status = 400, description = "PIN_FORMAT_INVALID, PIN_WEAK", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "PIN_WRONG (detail: tries left)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
@@ -76,7 +76,7 @@ pub async fn change_pin(
     auth: AuthenticatedDevice,
 ) -> ApiResult<StatusCode> {
     let req: ChangePinRequest = auth.json()?;
-    pin::change(&state, &auth.account_id, req).await?;
+    pin::change(&state, &auth.account_id, &auth.device_id, req).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -103,7 +103,8 @@ pub async fn start_reset(
     Ok((StatusCode::ACCEPTED, Json(challenge)))
 }
 
-/// Finish a PIN reset with the OTP and the new PIN; clears a lock.
+/// Finish a PIN reset with the OTP and the new PIN; clears a lock. Logged, told to the other
+/// devices, and a 24-hour cooling-off starts.
 #[utoipa::path(
     post,
     path = paths::PIN_RESET_VERIFY,
@@ -112,7 +113,7 @@ pub async fn start_reset(
     request_body = PinResetVerifyRequest,
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
-        (status = 204, description = "New PIN set"),
+        (status = 204, description = "New PIN set; a cooling-off started"),
         (status = 400, description = "OTP_FORMAT_INVALID, PIN_FORMAT_INVALID, PIN_WEAK", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "OTP_INVALID, OTP_EXPIRED", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "CHALLENGE_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
@@ -124,6 +125,13 @@ pub async fn finish_reset(
     auth: AuthenticatedDevice,
 ) -> ApiResult<StatusCode> {
     let req: PinResetVerifyRequest = auth.json()?;
-    pin::finish_reset(&state, &auth.account_id, &challenge_id, req).await?;
+    pin::finish_reset(
+        &state,
+        &auth.account_id,
+        &auth.device_id,
+        &challenge_id,
+        req,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
