@@ -24,6 +24,8 @@ const SQLITE_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_transfers_history.sql"),
     include_str!("../../migrations/0006_paycode_refresh.sql"),
     include_str!("../../migrations/0007_feed_numbers.sql"),
+    // 0008 is another part of issue 13's; the merge puts it on the line above this one.
+    include_str!("../../migrations/0009_signin_floods.sql"),
 ];
 
 /// The same versions for PostgreSQL: the shared file where it runs there unchanged, the
@@ -36,6 +38,8 @@ const POSTGRES_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0005_transfers_history.sql"),
     include_str!("../../migrations/0006_paycode_refresh.sql"),
     include_str!("../../migrations/postgres/0007_feed_numbers.sql"),
+    // 0008 is another part of issue 13's; the merge puts it on the line above this one.
+    include_str!("../../migrations/0009_signin_floods.sql"),
 ];
 
 /// The newest schema version this build knows (the same on both engines).

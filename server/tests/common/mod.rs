@@ -38,6 +38,8 @@ pub struct TestApp {
     pub db_url: String,
     pub dir: tempfile::TempDir,
     pub ip: SocketAddr,
+    /// The state behind `router` (its guards, for tests that fill them).
+    pub state: AppState,
 }
 
 pub struct TestAppBuilder {
@@ -86,7 +88,8 @@ impl TestAppBuilder {
             self.sandbox,
         );
         TestApp {
-            router: app(state),
+            router: app(state.clone()),
+            state,
             clock,
             store,
             db_path,
