@@ -103,8 +103,8 @@ pub struct Limits {
     /// Most all transfers of one day may send, in fen (default ¥100,000).
     #[arg(long, default_value_t = 10_000_000)]
     pub transfer_daily_limit_fen: i64,
-    /// Most recipient look-ups (phone number → masked name) one device may make per hour;
-    /// a transfer to a number the device has not looked up that hour counts as one.
+    /// Most phone numbers one device may look up (→ masked name) per hour; asking again about
+    /// one is free, and a transfer to a number not looked up that hour counts as a look-up.
     #[arg(long, default_value_t = 30)]
     pub recipient_lookups_per_hour: u32,
     /// Most phone numbers one client IP may ask about per hour on the signed-out routes that
