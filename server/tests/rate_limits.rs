@@ -1,4 +1,5 @@
 //! OTP send limits (per phone, per IP) and password-try limits.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
