@@ -2,6 +2,7 @@
 //! through `wallet-server serve` flags.
 
 use clap::Args;
+use ipnet::IpNet;
 
 /// Rate limits for OTP sends and password tries. Windows are sliding, in seconds.
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
@@ -21,12 +22,26 @@ pub struct Limits {
     /// Window for `--otp-per-ip-max`, in seconds.
     #[arg(long, default_value_t = 3600)]
     pub otp_per_ip_window_secs: i64,
-    /// Most password tries per phone number per window before sign-in is refused.
+    /// Most password tries for one phone number from one client IP per window; a right
+    /// password clears that address's tries.
     #[arg(long, default_value_t = 5)]
     pub login_failures_max: u32,
     /// Window for `--login-failures-max`, in seconds.
     #[arg(long, default_value_t = 900)]
     pub login_failure_window_secs: i64,
+    /// Most password tries for one phone number from all addresses together per window: the
+    /// slower back-off behind the per-address lock.
+    #[arg(long, default_value_t = 20)]
+    pub login_per_phone_max: u32,
+    /// Window for `--login-per-phone-max`, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub login_per_phone_window_secs: i64,
+    /// Most password tries from one client IP, whatever the phone number, per window.
+    #[arg(long, default_value_t = 50)]
+    pub login_per_ip_max: u32,
+    /// Window for `--login-per-ip-max`, in seconds.
+    #[arg(long, default_value_t = 900)]
+    pub login_per_ip_window_secs: i64,
     /// Most one top-up may bring in, in fen (default ¥50,000).
     #[arg(long, default_value_t = 5_000_000)]
     pub topup_limit_fen: i64,
@@ -89,9 +104,55 @@ pub struct Limits {
     /// Most all transfers of one day may send, in fen (default ¥100,000).
     #[arg(long, default_value_t = 10_000_000)]
     pub transfer_daily_limit_fen: i64,
-    /// Most recipient look-ups (phone number → masked name) one device may make per hour.
+    /// Most phone numbers one device may look up (→ masked name) per hour; asking again about
+    /// one is free, and a transfer to a number not looked up that hour counts as a look-up.
     #[arg(long, default_value_t = 30)]
     pub recipient_lookups_per_hour: u32,
+    /// Most phone numbers one client IP may ask about per hour on the signed-out routes that
+    /// tell whether a number has an account (sign-up's `PHONE_TAKEN`, `/v1/login/sms`).
+    #[arg(long, default_value_t = 30)]
+    pub signed_out_lookups_per_hour: u32,
+    /// Most distinct payers' phone numbers one merchant may name in remote orders per hour
+    /// (an order answering `PAYER_NOT_FOUND` or not is a look-up).
+    #[arg(long, default_value_t = 100)]
+    pub payer_lookups_per_hour: u32,
+    /// Most invalid payment codes one merchant may present per window before its charges
+    /// answer `RATE_LIMITED`.
+    #[arg(long, default_value_t = 10)]
+    pub paycode_invalid_max: u32,
+    /// Window for `--paycode-invalid-max`, in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub paycode_invalid_window_secs: i64,
+    /// Requests one client IP may make to the signed-out routes per minute, on this instance
+    /// (an in-memory flood guard; 0 switches it off).
+    #[arg(long, default_value_t = 300)]
+    pub flood_per_ip_per_minute: u32,
+    /// Requests one client IP may make to the signed-out routes at once before
+    /// `--flood-per-ip-per-minute` paces it.
+    #[arg(long, default_value_t = 60)]
+    pub flood_burst: u32,
+    /// Password hashes (Argon2id) this instance computes at once; 0 = one per CPU core.
+    #[arg(long, default_value_t = 0)]
+    pub argon2_concurrency: u32,
+    /// Longest a request waits for an Argon2 slot before it answers `RATE_LIMITED`, in ms.
+    #[arg(long, default_value_t = 2000)]
+    pub argon2_queue_ms: u64,
+    /// A reverse proxy whose `X-Forwarded-For` is believed (CIDR or address; repeatable). The
+    /// client is the rightmost address in that header that is not itself a trusted proxy.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_cidr)]
+    pub trusted_proxy: Vec<IpNet>,
+}
+
+/// `10.0.0.0/8`, `2001:db8::/32`, or one address (`192.0.2.1`).
+pub fn parse_cidr(s: &str) -> Result<IpNet, String> {
+    let s = s.trim();
+    s.parse::<IpNet>()
+        .ok()
+        .or_else(|| {
+            let ip = s.parse::<std::net::IpAddr>().ok()?.to_canonical();
+            IpNet::new(ip, if ip.is_ipv4() { 32 } else { 128 }).ok()
+        })
+        .ok_or_else(|| format!("{s:?} is not a CIDR block (10.0.0.0/8) or an address"))
 }
 
 impl Default for Limits {
@@ -104,6 +165,10 @@ impl Default for Limits {
             otp_per_ip_window_secs: 3600,
             login_failures_max: 5,
             login_failure_window_secs: 900,
+            login_per_phone_max: 20,
+            login_per_phone_window_secs: 3600,
+            login_per_ip_max: 50,
+            login_per_ip_window_secs: 900,
             topup_limit_fen: 5_000_000,
             topup_daily_limit_fen: 10_000_000,
             withdraw_limit_fen: 5_000_000,
@@ -125,9 +190,21 @@ impl Default for Limits {
             transfer_limit_fen: 5_000_000,
             transfer_daily_limit_fen: 10_000_000,
             recipient_lookups_per_hour: 30,
+            signed_out_lookups_per_hour: 30,
+            payer_lookups_per_hour: 100,
+            paycode_invalid_max: 10,
+            paycode_invalid_window_secs: 60,
+            flood_per_ip_per_minute: 300,
+            flood_burst: 60,
+            argon2_concurrency: 0,
+            argon2_queue_ms: 2000,
+            trusted_proxy: Vec::new(),
         }
     }
 }
+
+/// The window of every phone-number look-up budget (recipients, payers, signed-out routes).
+pub const LOOKUP_WINDOW_SECS: i64 = 3600;
 
 /// How long an OTP lives (docs/rules.md §Credentials: 5 minutes).
 pub const OTP_TTL_SECS: i64 = 300;

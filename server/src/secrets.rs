@@ -97,6 +97,16 @@ pub fn identity_matches(name: &str, id_last6: &str, account: Option<(&str, &str)
     bool::from(given.ct_eq(&stored)) && known
 }
 
+/// The key a phone-number look-up is remembered under (`phone_lookups.phone_key`): SHA-256 of
+/// the E.164 number, so the look-up budgets keep no number in clear. A number is guessable
+/// from it by trying them all; the rows live one hour.
+pub fn lookup_key(e164: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"WALLET-LOOKUP-V1\n");
+    h.update(e164.as_bytes());
+    hex::encode(h.finalize())
+}
+
 /// Constant-time equality of two strings (full ID number at unfreeze).
 pub fn ct_str_eq(a: &str, b: &str) -> bool {
     let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));

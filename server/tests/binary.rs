@@ -257,3 +257,57 @@ fn outbox_from_a_missing_database_is_an_error() {
     assert!(!ok);
     assert_eq!(err["error"]["code"], "NOT_FOUND");
 }
+
+/// `--trusted-proxy` (repeatable) reaches the real process: from a trusted peer each
+/// `X-Forwarded-For` client has its own code budget; without the flag the header is ignored.
+#[tokio::test]
+async fn trusted_proxy_flags_decide_whose_budget_a_request_spends() {
+    let signup = |url: &str, phone: &str, client: &str| {
+        let request = reqwest::Client::new()
+            .post(format!("{url}{}", paths::SIGNUP))
+            .header("x-forwarded-for", client)
+            .json(&json!({
+                "phone": phone,
+                "name": "李明",
+                "id_number": "11010519491231002X",
+                "password": "correct-Horse-battery-staple-93",
+            }));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let limits = ["--otp-per-ip-max", "1"];
+    let plain = start(&dir.path().join("plain.db"), &limits);
+    assert_eq!(signup(&plain.url, "13900000001", "198.51.100.1").await, 202);
+    assert_eq!(signup(&plain.url, "13900000002", "198.51.100.2").await, 429);
+
+    let proxied = start(
+        &dir.path().join("proxied.db"),
+        &[
+            "--otp-per-ip-max",
+            "1",
+            "--trusted-proxy",
+            "10.0.0.0/8",
+            "--trusted-proxy",
+            "127.0.0.1",
+        ],
+    );
+    assert_eq!(
+        signup(&proxied.url, "13900000001", "198.51.100.1").await,
+        202
+    );
+    assert_eq!(
+        signup(&proxied.url, "13900000002", "198.51.100.2").await,
+        202
+    );
+    assert_eq!(
+        signup(&proxied.url, "13900000003", "198.51.100.1").await,
+        429
+    );
+
+    let bad = Command::new(BIN)
+        .args(["serve", "--db", "x.db", "--trusted-proxy", "not-a-cidr"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a CIDR block"));
+}

@@ -123,6 +123,53 @@ async fn payment_codes_seeds_and_merchant_keys_stay_out_of_the_logs() {
 }
 
 #[tokio::test]
+async fn invalid_payment_codes_are_logged_per_merchant_without_the_code() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = TestApp::new();
+    let res = app
+        .post_json(
+            paths::MERCHANTS,
+            serde_json::json!({ "name": "Lucky Noodles", "city": "Shanghai", "mcc": "5812" }),
+        )
+        .await;
+    let merchant = res.body["merchant"]["merchant_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let key = res.body["api_key"].as_str().unwrap().to_owned();
+    let guess = "287654321098765432";
+    let res = app
+        .merchant_call(
+            Method::POST,
+            &paths::merchant_charges(&merchant),
+            Some(&key),
+            Some(
+                serde_json::json!({ "code": guess, "amount": { "minor": 100, "currency": "CNY" } }),
+            ),
+            &[("idempotency-key", "log-test-guess-1")],
+        )
+        .await;
+    assert_eq!(res.code(), "PAYCODE_INVALID");
+    drop(_guard);
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let line = logs
+        .lines()
+        .find(|l| l.contains("invalid payment code"))
+        .unwrap_or_else(|| panic!("no line for the invalid code:\n{logs}"));
+    assert!(line.contains(&merchant), "{line}");
+    assert!(!logs.contains(guess), "the code is in the logs:\n{logs}");
+}
+
+#[tokio::test]
 async fn lost_phone_reports_keep_names_and_id_numbers_out_of_the_logs() {
     let captured = Captured::default();
     let writer = captured.clone();

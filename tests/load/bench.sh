@@ -22,7 +22,7 @@ BIN="${CARGO_TARGET_DIR:-$REPO/target}/release"
 # Limits a load run needs lifted: every client signs up from this machine's address, and the
 # set-up tops each user up (the scenarios stay within the default per-payment and daily limits).
 SERVE_FLAGS=(--sandbox --otp-min-interval-secs 0 --otp-per-ip-max 100000 --otp-per-phone-max 1000
-  --reconcile-interval-secs 60)
+  --signed-out-lookups-per-hour 100000 --flood-per-ip-per-minute 0 --reconcile-interval-secs 60)
 
 # Every instance of a run shares one master key (stateless instances on one PostgreSQL need the
 # same key; a SQLite sandbox would make its own next to the database). A throwaway one per run.

@@ -31,7 +31,7 @@ def main(n: int) -> None:
     server = subprocess.Popen(
         [f"{BIN}/wallet-server", "serve", "--db", db, "--listen", "127.0.0.1:0", "--sandbox",
          "--report-lost-per-phone-max", "1000000", "--report-lost-per-ip-max", "1000000",
-         "--otp-min-interval-secs", "0"],
+         "--otp-min-interval-secs", "0", "--flood-per-ip-per-minute", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         port = re.search(r"127\.0\.0\.1:(\d+)", server.stdout.readline()).group(1)

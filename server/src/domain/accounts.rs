@@ -4,8 +4,13 @@
 //!
 //! - **Sign-up** validates everything (phone, real name, ID number, password strength against
 //!   the holder's own words) before an OTP goes out; the account exists only after the code.
-//! - **Sign-in** counts the password try before checking it, checks unknown phones against a
-//!   dummy hash (same work, same `CREDENTIALS_INVALID`), and only then sends a code.
+//! - **Sign-in** answers the code limit first (a right and a wrong password get the same
+//!   `RATE_LIMITED` while it holds), counts the password try per (phone, IP), per phone and per
+//!   IP before checking it, checks unknown phones against a dummy hash (same work, same
+//!   `CREDENTIALS_INVALID`), and only then sends a code. Every Argon2 hash or check runs in
+//!   one of the instance's Argon2 slots ([`crate::domain::guards`]).
+//! - **Whether a number has an account** (`PHONE_TAKEN`, `/v1/login/sms`) is told only within
+//!   the client IP's look-up budget ([`standing::count_lookup`]).
 //! - **Verify** enrols the device (and, for a sign-up, creates the account) in the same
 //!   transaction that consumes the code; the 5th wrong code kills the challenge.
 //! - **Revocation** is effective on the device's next request; its payment codes die at once.
@@ -53,6 +58,15 @@ pub async fn signup(
         };
         return Err(ApiError::detail(ErrorCode::PasswordWeak, detail));
     }
+    // `PHONE_TAKEN` tells whether the number has an account: a look-up, counted per client IP
+    // (as the recipient look-up is per device) before it is answered.
+    standing::count_lookup(
+        state,
+        &format!("ip:{ip}"),
+        &phone,
+        state.limits.signed_out_lookups_per_hour,
+    )
+    .await?;
     if state
         .store
         .account_by_phone(phone.as_e164())
@@ -64,9 +78,10 @@ pub async fn signup(
     // Counted before the costly hash, so a flood is refused cheaply.
     otp::admit_send(state, &phone, ip).await?;
     let password = req.password;
-    let password_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
-        .await
-        .map_err(ApiError::internal)?
+    let password_hash = state
+        .guards
+        .argon2(move || secrets::hash_password(&password))
+        .await?
         .map_err(ApiError::internal)?;
     let pending = PendingSignup {
         name: name.as_str().to_owned(),
@@ -80,29 +95,38 @@ pub async fn signup(
 }
 
 /// `POST /v1/login`: the password, then an OTP to the phone (a new device needs both).
+///
+/// The answers never tell a right password from a wrong one except by sending the code: while
+/// the phone's (or the address's) code limit holds, both answer `RATE_LIMITED`, before the
+/// password is even counted.
 pub async fn login(state: &AppState, ip: &str, req: LoginRequest) -> ApiResult<ChallengeResponse> {
     let phone = PhoneNumber::parse(&req.phone)
         .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
-    standing::begin_password_try(state, &phone)
+    if let Some(secs) = otp::send_refused(state, &phone, ip).await? {
+        tracing::info!(phone = %phone.masked(), "sign-in refused: code limit");
+        return Err(ApiError::rate_limited(secs));
+    }
+    standing::begin_password_try(state, &phone, ip)
         .await?
-        .map_err(|secs| {
-            tracing::info!(phone = %phone.masked(), "password tries refused by rate limit");
-            ApiError::rate_limited(secs)
-        })?;
+        .map_err(ApiError::rate_limited)?;
 
     let account = state.store.account_by_phone(phone.as_e164()).await?;
     let stored = account.as_ref().map(|a| a.password_hash.clone());
     let password = req.password;
     // Unknown phones are checked against a dummy hash: same work, same answer.
-    let password_ok =
-        tokio::task::spawn_blocking(move || secrets::verify_password(&password, stored.as_deref()))
-            .await
-            .map_err(ApiError::internal)?;
+    let password_ok = state
+        .guards
+        .argon2(move || secrets::verify_password(&password, stored.as_deref()))
+        .await?;
     let Some(account) = account.filter(|_| password_ok) else {
+        // A code sent meanwhile (a parallel sign-in) must not make the answers differ either.
+        if let Some(secs) = otp::send_refused(state, &phone, ip).await? {
+            return Err(ApiError::rate_limited(secs));
+        }
         tracing::info!(phone = %phone.masked(), "sign-in refused: credentials");
         return Err(ApiError::new(ErrorCode::CredentialsInvalid));
     };
-    state.store.clear_login_attempts(phone.as_e164()).await?;
+    standing::password_right(state, &phone, ip).await?;
 
     otp::admit_send(state, &phone, ip).await?;
     let challenge = otp::issue(
@@ -118,7 +142,9 @@ pub async fn login(state: &AppState, ip: &str, req: LoginRequest) -> ApiResult<C
 }
 
 /// `POST /v1/login/sms`: an SMS code alone, only for accounts whose holder switched it on;
-/// `SMS_LOGIN_DISABLED` for the others and for phones without an account alike.
+/// `SMS_LOGIN_DISABLED` for the others and for phones without an account alike. Whether a
+/// number has such an account is a look-up: counted per client IP first, and the code limit
+/// answers before the account is looked at.
 pub async fn login_sms(
     state: &AppState,
     ip: &str,
@@ -126,6 +152,17 @@ pub async fn login_sms(
 ) -> ApiResult<ChallengeResponse> {
     let phone = PhoneNumber::parse(&req.phone)
         .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
+    standing::count_lookup(
+        state,
+        &format!("ip:{ip}"),
+        &phone,
+        state.limits.signed_out_lookups_per_hour,
+    )
+    .await?;
+    if let Some(secs) = otp::send_refused(state, &phone, ip).await? {
+        tracing::info!(phone = %phone.masked(), "SMS-only sign-in refused: code limit");
+        return Err(ApiError::rate_limited(secs));
+    }
     let account = state.store.account_by_phone(phone.as_e164()).await?;
     let mut allowed = None;
     if let Some(account) = account {

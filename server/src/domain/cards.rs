@@ -13,18 +13,22 @@ use wallet_protocol::{ErrorCode, PhoneNumber};
 use zeroize::Zeroizing;
 
 use crate::domain::error::{ApiError, ApiResult};
+use crate::domain::otp;
 use crate::domain::pin::verify_pin;
 use crate::domain::standing::note_from;
 use crate::domain::state::AppState;
 use crate::domain::wire::{card_info, wire_time};
 use crate::ports::bank::{BankError, BindingRequest};
 use crate::secrets;
-use crate::store::{BindOutcome, CardBindingRow};
+use crate::store::{BindOutcome, CardBindingRow, OtpChannel};
 
 /// `POST /v1/cards`: the bank checks the card and its holder and texts an OTP to the phone
-/// reserved at the bank. The PIN must be set first (it guards every card).
+/// reserved at the bank. The PIN must be set first (it guards every card). The bank's code
+/// goes through the same send limits as ours (per reserved phone, on its own `card` budget,
+/// and per client IP), counted before the bank is asked.
 pub async fn bind(
     state: &AppState,
+    ip: &str,
     account_id: &str,
     req: BindCardRequest,
 ) -> ApiResult<CardBindingStarted> {
@@ -44,6 +48,7 @@ pub async fn bind(
         .account(account_id)
         .await?
         .ok_or_else(|| ApiError::internal("account of a device is gone"))?;
+    otp::admit_send_on(state, &phone, ip, OtpChannel::Card).await?;
     let inspection = number.inspection();
     let last4 = number.last4().to_owned();
     let scheme = number.scheme();

@@ -96,11 +96,10 @@ pub async fn report_lost(state: &AppState, ip: &str, req: ReportLostRequest) -> 
         ),
         Identity::Password(password) => {
             let stored = account.as_ref().map(|a| a.password_hash.clone());
-            tokio::task::spawn_blocking(move || {
-                secrets::verify_password(&password, stored.as_deref())
-            })
-            .await
-            .map_err(ApiError::internal)?
+            state
+                .guards
+                .argon2(move || secrets::verify_password(&password, stored.as_deref()))
+                .await?
         }
     };
     match account.filter(|_| matches) {
@@ -373,16 +372,16 @@ pub async fn start_phone_change(
         .await?
         .ok_or_else(|| ApiError::internal("account of a device is gone"))?;
     let old_phone = PhoneNumber::parse(&account.phone).map_err(ApiError::internal)?;
-    crate::domain::standing::begin_password_try(state, &old_phone)
+    crate::domain::standing::begin_password_try(state, &old_phone, ip)
         .await?
         .map_err(ApiError::rate_limited)?;
     let stored = account.password_hash.clone();
     let password = zeroize::Zeroizing::new(req.password);
     let pw = password.to_string();
-    let password_ok =
-        tokio::task::spawn_blocking(move || secrets::verify_password(&pw, Some(&stored)))
-            .await
-            .map_err(ApiError::internal)?;
+    let password_ok = state
+        .guards
+        .argon2(move || secrets::verify_password(&pw, Some(&stored)))
+        .await?;
     let id_ok = id_given
         .as_ref()
         .is_none_or(|id| secrets::ct_str_eq(id.as_str(), &account.id_number));
@@ -390,10 +389,7 @@ pub async fn start_phone_change(
         tracing::info!(account = %account_id, "phone change refused: credentials");
         return Err(ErrorCode::CredentialsInvalid.into());
     }
-    state
-        .store
-        .clear_login_attempts(old_phone.as_e164())
-        .await?;
+    crate::domain::standing::password_right(state, &old_phone, ip).await?;
     if new_phone.as_e164() == old_phone.as_e164()
         || state
             .store

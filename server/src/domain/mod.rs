@@ -23,10 +23,12 @@
 //!   settings, phone-number change.
 //! - [`sandbox`]: the tester endpoints (the SMS outbox).
 //! - [`support`]: the operator's tools (support freeze and lookup, the ledger check).
+//! - [`guards`]: this instance's per-IP flood limit of the signed-out routes and the Argon2
+//!   slots every password hash or check runs in.
 //! - [`rules`]: the money decisions as pure functions (admission, settlement postings), which
 //!   the store applies inside its transactions.
 //!
-//! Inside this layer the dependencies also run one way: `state`, `error`, `wire` ←
+//! Inside this layer the dependencies also run one way: `error` ← `guards` ← `state`, `wire` ←
 //! `rules`, `standing`, `otp` ← `pin` ← the feature services (`money` ← `pay`, `transfer`,
 //! `operations`; `pay` ← `accounts` for a new device's payment-code seed).
 
@@ -34,6 +36,7 @@ pub mod accounts;
 pub mod auth;
 pub mod cards;
 pub mod error;
+pub mod guards;
 pub mod lost;
 pub mod money;
 pub mod operations;

@@ -29,7 +29,9 @@ use wallet_protocol::qr::{self, DecodedQr};
 use wallet_protocol::{text, Currency, ErrorCode, Money, PhoneNumber};
 use zeroize::Zeroize as _;
 
-use crate::config::{day_start_cst, ORDER_DEFAULT_TTL_SECS, ORDER_MAX_TTL_SECS};
+use crate::config::{
+    day_start_cst, window_retry_after, ORDER_DEFAULT_TTL_SECS, ORDER_MAX_TTL_SECS,
+};
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::money::existing_operation;
 use crate::domain::pin::verify_pin;
@@ -287,6 +289,14 @@ pub async fn create_order(
         Some(phone) => {
             let phone = PhoneNumber::parse(&phone)
                 .map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))?;
+            // `PAYER_NOT_FOUND` answers a look-up: within the merchant's budget of payers.
+            crate::domain::standing::count_lookup(
+                state,
+                &format!("merchant:{}", m.id),
+                &phone,
+                state.limits.payer_lookups_per_hour,
+            )
+            .await?;
             let payer = state
                 .store
                 .account_by_phone(phone.as_e164())
@@ -415,13 +425,15 @@ pub async fn charge(
         }
         return merchant_order(state, m, &order_id).await;
     }
-    let invalid = || ApiError::new(ErrorCode::PaycodeInvalid);
-    let code = Paycode::parse(&code_text).ok_or_else(invalid)?;
+    invalid_codes_allowed(state, &m.id).await?;
+    let Some(code) = Paycode::parse(&code_text) else {
+        return Err(invalid_code(state, &m.id, "malformed").await);
+    };
     let now = state.clock.now();
     let now_step = paycode::step_at(now);
-    let hit = find_paycode(state, code, now_step)
-        .await?
-        .ok_or_else(invalid)?;
+    let Some(hit) = find_paycode(state, code, now_step).await? else {
+        return Err(invalid_code(state, &m.id, "unknown").await);
+    };
     // Codes of a frozen account's devices (made offline before the freeze, too) stay indexed
     // while it is frozen, so the merchant hears why: the charge's transaction answers `Frozen`
     // before it looks at the device.
@@ -478,12 +490,12 @@ pub async fn charge(
         ChargeOutcome::Used => return Err(ErrorCode::PaycodeUsed.into()),
         ChargeOutcome::DeviceInactive => {
             state.paycodes.remove(&hit.device_id);
-            return Err(invalid());
+            return Err(invalid_code(state, &m.id, "device inactive").await);
         }
         // A code of the old seed: the new one was issued through another instance.
         ChargeOutcome::SeedChanged => {
             catch_up_paycodes(state, None).await?;
-            return Err(invalid());
+            return Err(invalid_code(state, &m.id, "old seed").await);
         }
         // The merchant learns no more than the code: not the payer's balance, limits or the
         // end of a cooling-off.
@@ -500,6 +512,39 @@ pub async fn charge(
         }
     };
     order_wire(state, &row, m).await
+}
+
+/// `RATE_LIMITED` while the merchant has presented `--paycode-invalid-max` invalid codes in the
+/// last `--paycode-invalid-window-secs`: codes cannot be guessed at a merchant's till. (Checked
+/// before the code, counted after it: parallel charges may pass the limit by a few.)
+async fn invalid_codes_allowed(state: &AppState, merchant_id: &str) -> ApiResult<()> {
+    let l = &state.limits;
+    let now = state.clock.unix();
+    let window = l.paycode_invalid_window_secs;
+    let failures = state
+        .store
+        .paycode_failures(merchant_id, now - window)
+        .await?;
+    match window_retry_after(&failures, now, l.paycode_invalid_max, window) {
+        None => Ok(()),
+        Some(secs) => {
+            tracing::warn!(merchant = %merchant_id, failures = failures.len(), "payment-code charge refused: too many invalid codes");
+            Err(ApiError::rate_limited(secs))
+        }
+    }
+}
+
+/// `PAYCODE_INVALID`, counted against the merchant and logged (why, never the code).
+async fn invalid_code(state: &AppState, merchant_id: &str, why: &'static str) -> ApiError {
+    if let Err(e) = state
+        .store
+        .record_paycode_failure(merchant_id, state.clock.unix())
+        .await
+    {
+        tracing::error!(merchant = %merchant_id, error = %e, "recording an invalid payment code failed");
+    }
+    tracing::warn!(merchant = %merchant_id, why, "invalid payment code");
+    ApiError::new(ErrorCode::PaycodeInvalid)
 }
 
 // --- payers ---------------------------------------------------------------------------------
@@ -1006,6 +1051,8 @@ pub async fn load_paycodes(state: &AppState) -> Result<usize, crate::store::Stor
 
 /// Keeps the index one step ahead, forever: a few seconds into each step it builds the step
 /// after next (on a blocking thread), so lookups never wait for a rebuild.
+/// It is also the housekeeping ticker: spent nonces and codes, old attempt rows of every rate
+/// limit ([`crate::domain::standing::prune_attempts`]).
 pub async fn paycode_ticker(state: AppState) {
     loop {
         let now = state.clock.now();
@@ -1027,6 +1074,7 @@ pub async fn paycode_ticker(state: AppState) {
         if let Err(e) = catch_up_paycodes(&state, None).await {
             tracing::warn!(error = %e, "payment-code index catch-up failed");
         }
+        crate::domain::standing::prune_attempts(&state).await;
         let nonces_before = now.timestamp() - wallet_protocol::signing::NONCE_TTL_SECS;
         if let Err(e) = state
             .store

@@ -95,18 +95,19 @@ pub async fn start_reset(
         .ok_or_else(|| ApiError::internal("account of a device is gone"))?;
     let phone = PhoneNumber::parse(&account.phone).map_err(ApiError::internal)?;
     // Password guesses here share the sign-in budget.
-    crate::domain::standing::begin_password_try(state, &phone)
+    crate::domain::standing::begin_password_try(state, &phone, ip)
         .await?
         .map_err(ApiError::rate_limited)?;
     let stored = account.password_hash.clone();
     let pw = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || secrets::verify_password(&pw, Some(&stored)))
-        .await
-        .map_err(ApiError::internal)?;
+    let ok = state
+        .guards
+        .argon2(move || secrets::verify_password(&pw, Some(&stored)))
+        .await?;
     if !ok {
         return Err(ErrorCode::CredentialsInvalid.into());
     }
-    state.store.clear_login_attempts(phone.as_e164()).await?;
+    crate::domain::standing::password_right(state, &phone, ip).await?;
     otp::admit_send(state, &phone, ip).await?;
     otp::issue(
         state,

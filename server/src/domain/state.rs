@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::config::Limits;
+use crate::domain::guards::Guards;
 use crate::domain::paycode::PaycodeIndex;
 use crate::ports::bank::BankGateway;
 use crate::ports::clock::Clock;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub paycodes: Arc<PaycodeIndex>,
     /// Sandbox mode opens the tester endpoints (the SMS outbox).
     pub sandbox: bool,
+    /// This instance's flood limiter and Argon2 slots.
+    pub guards: Arc<Guards>,
 }
 
 impl AppState {
@@ -48,6 +51,7 @@ impl AppState {
             store,
             sms,
             clock,
+            guards: Arc::new(Guards::new(&limits)),
             limits: Arc::new(limits),
             bank,
             pin_checks: Arc::default(),

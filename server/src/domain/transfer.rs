@@ -4,15 +4,15 @@
 //!   name (`*明`, `**华`) and masked phone, so the sender can see who gets the money before the
 //!   PIN. Rate limited per device (`--recipient-lookups-per-hour`): it answers whether a phone
 //!   number has an account, so it must not become a directory. `RECIPIENT_NOT_FOUND`,
-//!   `TRANSFER_TO_SELF`.
+//!   `TRANSFER_TO_SELF`. A transfer to a number the device has not looked up that hour counts
+//!   as a look-up (before the PIN), so a 1-fen transfer is no way around the budget.
 //! - **Transfer** (`POST /v1/transfers`, `Idempotency-Key`): validate (amount, per-transfer
 //!   limit, note) → a retry of an accepted request answers the first result without the PIN →
 //!   sender frozen / cooling-off → the PIN → the recipient (not found, self) → one write
 //!   transaction ([`crate::store::Store::transfer`]) that re-checks frozen, cooling-off, the
 //!   recipient's freeze (`RECIPIENT_UNAVAILABLE`), the daily limit and the balance, writes both
 //!   operations, the ledger transaction and the recipient's `transfer_received` event.
-//!   The PIN comes before the recipient is named in an answer, so the transfer endpoint is no
-//!   way around the look-up limit (five wrong PINs lock it).
+//!   The PIN comes before the recipient is named in an answer (five wrong PINs lock it).
 //! - **History** (`GET /v1/history?after=&limit=`): the account's operations whose `seq` is
 //!   above `after`, by `seq`. `seq` increases server-wide at every insert or change of an
 //!   operation row (database triggers), so a client that applies each entry by operation id
@@ -24,7 +24,7 @@ use wallet_protocol::identity::mask_name;
 use wallet_protocol::phone::mask_e164;
 use wallet_protocol::{text, Currency, ErrorCode, Money, PhoneNumber};
 
-use crate::config::{day_start_cst, window_retry_after};
+use crate::config::day_start_cst;
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::money::{existing_operation, operations_wire};
 use crate::domain::pin::verify_pin;
@@ -39,7 +39,6 @@ pub const NOTE_MAX_CHARS: usize = 50;
 pub const HISTORY_PAGE_DEFAULT: u32 = 100;
 /// The largest `GET /v1/history` page.
 pub const HISTORY_PAGE_MAX: u32 = 500;
-const LOOKUP_WINDOW_SECS: i64 = 3600;
 
 fn parse_phone(phone: &str) -> ApiResult<PhoneNumber> {
     PhoneNumber::parse(phone).map_err(|e| ApiError::detail(ErrorCode::PhoneInvalid, e.to_string()))
@@ -70,23 +69,25 @@ pub async fn lookup(
     phone: &str,
 ) -> ApiResult<RecipientInfo> {
     let phone = parse_phone(phone)?;
-    let now = state.clock.unix();
-    let max = state.limits.recipient_lookups_per_hour;
-    state
-        .store
-        .record_recipient_lookup(device_id, now, now - LOOKUP_WINDOW_SECS, move |recent| {
-            window_retry_after(recent, now, max, LOOKUP_WINDOW_SECS).map_or(Ok(()), Err)
-        })
-        .await?
-        .map_err(|secs| {
-            tracing::info!(device = %device_id, "recipient look-up refused by rate limit");
-            ApiError::rate_limited(secs)
-        })?;
+    count_lookup(state, device_id, &phone).await?;
     let account = recipient(state, account_id, &phone).await?;
     Ok(RecipientInfo {
         name_masked: mask_name(&account.name),
         phone_masked: mask_e164(&account.phone),
     })
+}
+
+/// Counts a look-up of `phone` against the device's budget (`--recipient-lookups-per-hour`),
+/// or answers `RATE_LIMITED`. A transfer names its recipient too, so it goes through here:
+/// free for a number the device looked up this hour, one look-up otherwise.
+async fn count_lookup(state: &AppState, device_id: &str, phone: &PhoneNumber) -> ApiResult<()> {
+    crate::domain::standing::count_lookup(
+        state,
+        &format!("device:{device_id}"),
+        phone,
+        state.limits.recipient_lookups_per_hour,
+    )
+    .await
 }
 
 /// The note as stored: trimmed, `None` when empty; at most [`NOTE_MAX_CHARS`] characters and
@@ -155,6 +156,7 @@ fn request_hash(to_e164: &str, amount: i64, note: Option<&str>) -> String {
 pub async fn transfer(
     state: &AppState,
     account_id: &str,
+    device_id: &str,
     key: &str,
     req: &TransferRequest,
 ) -> ApiResult<Operation> {
@@ -169,6 +171,8 @@ pub async fn transfer(
     }
     crate::domain::standing::ensure_outflow_allowed(state, account_id, OpKind::TransferOut, amount)
         .await?;
+    // `RECIPIENT_NOT_FOUND` answers a look-up: within the same budget, before the PIN.
+    count_lookup(state, device_id, &phone).await?;
     verify_pin(state, account_id, &req.pin).await?;
     let to = recipient(state, account_id, &phone).await?;
     let now = state.clock.unix();

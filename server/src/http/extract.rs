@@ -1,11 +1,13 @@
 //! Request extractors whose failures are problem+json like every other error.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, OriginalUri, Request};
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap};
+use ipnet::IpNet;
 use wallet_protocol::signing;
 use wallet_protocol::ErrorCode;
 
@@ -23,22 +25,92 @@ pub struct ApiJson<T>(pub T);
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct ApiPath<T>(pub T);
 
-/// The peer address, for per-IP limits. Proxies' `X-Forwarded-For` is not trusted: behind a
-/// proxy this is the proxy's address until a trusted-proxy setting exists.
+/// The client's address, for every per-IP limit: the TCP peer, or (only when the peer is a
+/// `--trusted-proxy`) the rightmost `X-Forwarded-For` address that is not itself a trusted
+/// proxy. `unknown` when there is no peer (a test without one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+            client_ip(
+                &parts.extensions,
+                &parts.headers,
+                &state.limits.trusted_proxy,
+            )
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
         ))
     }
+}
+
+/// [`ClientIp`]'s address, from a request's extensions (the peer) and headers.
+pub fn client_ip(
+    extensions: &Extensions,
+    headers: &HeaderMap,
+    trusted: &[IpNet],
+) -> Option<IpAddr> {
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())?;
+    let forwarded = headers
+        .get_all(X_FORWARDED_FOR)
+        .iter()
+        .map(|v| v.to_str().ok());
+    Some(client_address(peer, forwarded, trusted))
+}
+
+/// `X-Forwarded-For`.
+pub const X_FORWARDED_FOR: &str = "x-forwarded-for";
+
+/// The client behind `peer`. Only a trusted peer's `X-Forwarded-For` is read (all its lines,
+/// in order, as one comma-separated list), from the right: each proxy appends the address it
+/// got the request from, so the first address from the right that is not a trusted proxy is
+/// the client; anything left of it is whatever that client wrote, and is ignored. An entry
+/// that is not an address, a line that is not text, or a list of trusted proxies only, stop
+/// the walk at the last trusted hop seen.
+pub fn client_address<'a>(
+    peer: IpAddr,
+    forwarded: impl DoubleEndedIterator<Item = Option<&'a str>>,
+    trusted: &[IpNet],
+) -> IpAddr {
+    let peer = peer.to_canonical();
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut hop = peer;
+    for line in forwarded.rev() {
+        let Some(line) = line else {
+            return hop;
+        };
+        for entry in line.rsplit(',') {
+            let Some(ip) = parse_forwarded(entry) else {
+                return hop;
+            };
+            if !is_trusted(&ip) {
+                return ip;
+            }
+            hop = ip;
+        }
+    }
+    hop
+}
+
+/// One `X-Forwarded-For` entry: an address, perhaps with a port (`192.0.2.1:4711`,
+/// `[2001:db8::1]:4711`).
+fn parse_forwarded(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .map(|ip| ip.to_canonical())
 }
 
 /// The raw `Idempotency-Key` header, if any. It never rejects, so the signature is checked
@@ -166,4 +238,88 @@ fn header<'a>(parts: &'a Parts, name: &str) -> Result<&'a str, ApiError> {
     value
         .to_str()
         .map_err(|_| ApiError::detail(ErrorCode::SignatureInvalid, format!("{name} is not ASCII")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn nets(list: &[&str]) -> Vec<IpNet> {
+        list.iter()
+            .map(|s| crate::config::parse_cidr(s).unwrap())
+            .collect()
+    }
+
+    fn client(peer: &str, lines: &[&str], trusted: &[&str]) -> IpAddr {
+        client_address(ip(peer), lines.iter().map(|l| Some(*l)), &nets(trusted))
+    }
+
+    #[test]
+    fn an_untrusted_peer_is_the_client_whatever_it_says() {
+        assert_eq!(
+            client("203.0.113.7", &["198.51.100.1"], &[]),
+            ip("203.0.113.7")
+        );
+        assert_eq!(
+            client("203.0.113.7", &["198.51.100.1"], &["10.0.0.0/8"]),
+            ip("203.0.113.7")
+        );
+    }
+
+    #[test]
+    fn through_trusted_proxies_the_rightmost_untrusted_hop_is_the_client() {
+        let trusted = ["10.0.0.0/8", "192.0.2.10"];
+        // No header: the proxy itself.
+        assert_eq!(client("10.0.0.5", &[], &trusted), ip("10.0.0.5"));
+        assert_eq!(
+            client("10.0.0.5", &["198.51.100.1"], &trusted),
+            ip("198.51.100.1")
+        );
+        // What the client wrote itself (left of its own address) is ignored.
+        assert_eq!(
+            client("10.0.0.5", &["6.6.6.6, 198.51.100.1, 192.0.2.10"], &trusted),
+            ip("198.51.100.1")
+        );
+        // Several header lines are one list, in order.
+        assert_eq!(
+            client(
+                "10.0.0.5",
+                &["6.6.6.6", "198.51.100.1", "10.1.1.1"],
+                &trusted
+            ),
+            ip("198.51.100.1")
+        );
+        // Ports and IPv6 spellings.
+        assert_eq!(
+            client("10.0.0.5", &["[2001:db8::1]:4711"], &trusted),
+            ip("2001:db8::1")
+        );
+        assert_eq!(
+            client("10.0.0.5", &["198.51.100.1:4711"], &trusted),
+            ip("198.51.100.1")
+        );
+        // An IPv4-mapped peer is the IPv4 address.
+        assert_eq!(
+            client("::ffff:10.0.0.5", &["198.51.100.1"], &trusted),
+            ip("198.51.100.1")
+        );
+    }
+
+    #[test]
+    fn garbage_stops_at_the_last_trusted_hop() {
+        let trusted = ["10.0.0.0/8"];
+        assert_eq!(client("10.0.0.5", &["nonsense"], &trusted), ip("10.0.0.5"));
+        assert_eq!(
+            client("10.0.0.5", &["nonsense, 10.0.0.9"], &trusted),
+            ip("10.0.0.9")
+        );
+        assert_eq!(
+            client("10.0.0.5", &["10.0.0.7, 10.0.0.9"], &trusted),
+            ip("10.0.0.7")
+        );
+    }
 }

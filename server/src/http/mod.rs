@@ -14,7 +14,10 @@ use routes::{
     sandbox, signup, transfer, verify,
 };
 
+use axum::extract::{MatchedPath, State};
 use axum::http::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::trace::TraceLayer;
@@ -90,6 +93,10 @@ pub fn app(state: AppState) -> Router {
         .route(paths::HEALTH, get(meta::health))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            flood_guard,
+        ))
         // Spans name the method and path only: queries can hold phone numbers.
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
@@ -97,6 +104,51 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// The routes a request reaches without a device signature or a merchant key: the per-IP
+/// flood limit covers them (and requests no route matches). `/health` is left out for load
+/// balancers' probes.
+const SIGNED_OUT: &[&str] = &[
+    paths::SIGNUP,
+    paths::LOGIN,
+    paths::LOGIN_SMS,
+    paths::CHALLENGE_VERIFY,
+    paths::REPORT_LOST,
+    paths::MERCHANTS,
+    paths::SANDBOX_OUTBOX,
+    paths::OPENAPI,
+    paths::POS,
+    pos::SCRIPT_PATH,
+    pos::STYLE_PATH,
+    pos::QR_SVG_PATH,
+];
+
+/// The per-IP flood limit of the signed-out routes ([`crate::domain::guards`]): `RATE_LIMITED`
+/// with `Retry-After` once the client's address is over it on this instance.
+async fn flood_guard(
+    State(state): State<AppState>,
+    req: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    let signed_out = req
+        .extensions()
+        .get::<MatchedPath>()
+        .is_none_or(|p| SIGNED_OUT.contains(&p.as_str()));
+    if signed_out {
+        if let Some(ip) =
+            extract::client_ip(req.extensions(), req.headers(), &state.limits.trusted_proxy)
+        {
+            if let Err(secs) = state.guards.admit_request(ip) {
+                tracing::info!(
+                    retry_after = secs,
+                    "signed-out request refused: flood limit"
+                );
+                return ApiError::rate_limited(secs).into_response();
+            }
+        }
+    }
+    next.run(req).await
 }
 
 async fn not_found() -> ApiError {

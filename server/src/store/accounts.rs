@@ -4,8 +4,8 @@ use wallet_protocol::api::{ChallengePurpose, DeviceEventKind, SecurityEventKind}
 
 use super::db::{params, Behavior, Db, OptionalExtension, Row};
 use super::{
-    AccountRow, Admission, DeviceRow, NewChallenge, NewDevice, NonceOutcome, SendHistory,
-    SmsRecord, StoreError, VerifyOutcome,
+    AccountRow, Admission, DeviceRow, LoginHistory, LoginSince, NewChallenge, NewDevice,
+    NonceOutcome, OtpChannel, SendHistory, SmsRecord, StoreError, VerifyOutcome,
 };
 use crate::secrets::vault::{Keys, SealedColumn};
 
@@ -46,10 +46,48 @@ fn times(c: &Db, sql: &str, key: &str, since: i64) -> Result<Vec<i64>, StoreErro
     rows.collect::<Result<_, _>>()
 }
 
+/// The recent sends to `phone` on `channel` and from `ip` on any channel.
+fn send_history(
+    c: &Db,
+    phone: &str,
+    ip: &str,
+    channel: OtpChannel,
+    (phone_since, ip_since): (i64, i64),
+) -> Result<SendHistory, StoreError> {
+    let phone = c
+        .query(
+            "SELECT sent_at FROM otp_sends WHERE phone = ?1 AND channel = ?2 AND sent_at > ?3",
+            params![phone, channel.as_str(), phone_since],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_, _>>()?;
+    Ok(SendHistory {
+        phone,
+        ip: times(
+            c,
+            "SELECT sent_at FROM otp_sends WHERE client_ip = ?1 AND sent_at > ?2",
+            ip,
+            ip_since,
+        )?,
+    })
+}
+
+pub(super) fn otp_send_history(
+    c: &Db,
+    phone: &str,
+    ip: &str,
+    channel: OtpChannel,
+    since: (i64, i64),
+) -> Result<SendHistory, StoreError> {
+    send_history(c, phone, ip, channel, since)
+}
+
 pub(super) fn record_otp_send<F>(
     c: &mut Db,
     phone: &str,
     ip: &str,
+    channel: OtpChannel,
     now: i64,
     (phone_since, ip_since): (i64, i64),
     admit: F,
@@ -62,25 +100,12 @@ where
         "DELETE FROM otp_sends WHERE sent_at <= ?1",
         [phone_since.min(ip_since)],
     )?;
-    let history = SendHistory {
-        phone: times(
-            &tx,
-            "SELECT sent_at FROM otp_sends WHERE phone = ?1 AND sent_at > ?2",
-            phone,
-            phone_since,
-        )?,
-        ip: times(
-            &tx,
-            "SELECT sent_at FROM otp_sends WHERE client_ip = ?1 AND sent_at > ?2",
-            ip,
-            ip_since,
-        )?,
-    };
+    let history = send_history(&tx, phone, ip, channel, (phone_since, ip_since))?;
     let admission = admit(&history);
     if admission.is_ok() {
         tx.execute(
-            "INSERT INTO otp_sends (phone, client_ip, sent_at) VALUES (?1, ?2, ?3)",
-            params![phone, ip, now],
+            "INSERT INTO otp_sends (phone, client_ip, channel, sent_at) VALUES (?1, ?2, ?3, ?4)",
+            params![phone, ip, channel.as_str(), now],
         )?;
     }
     tx.commit()?;
@@ -90,37 +115,55 @@ where
 pub(super) fn begin_login_attempt<F>(
     c: &mut Db,
     phone: &str,
+    ip: &str,
     now: i64,
-    since: i64,
+    since: LoginSince,
     admit: F,
 ) -> Result<Admission, StoreError>
 where
-    F: FnOnce(&[i64]) -> Admission,
+    F: FnOnce(&LoginHistory) -> Admission,
 {
     let tx = c.transaction_with_behavior(Behavior::Immediate)?;
-    tx.execute(
-        "DELETE FROM login_attempts WHERE phone = ?1 AND attempted_at <= ?2",
-        params![phone, since],
-    )?;
-    let recent = times(
-        &tx,
-        "SELECT attempted_at FROM login_attempts WHERE phone = ?1 AND attempted_at > ?2",
-        phone,
-        since,
-    )?;
-    let admission = admit(&recent);
+    let pair = tx
+        .query(
+            "SELECT attempted_at FROM login_attempts
+             WHERE phone = ?1 AND client_ip = ?2 AND attempted_at > ?3",
+            params![phone, ip, since.pair],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_, _>>()?;
+    let history = LoginHistory {
+        pair,
+        phone: times(
+            &tx,
+            "SELECT attempted_at FROM login_attempts WHERE phone = ?1 AND attempted_at > ?2",
+            phone,
+            since.phone,
+        )?,
+        ip: times(
+            &tx,
+            "SELECT attempted_at FROM login_attempts WHERE client_ip = ?1 AND attempted_at > ?2",
+            ip,
+            since.ip,
+        )?,
+    };
+    let admission = admit(&history);
     if admission.is_ok() {
         tx.execute(
-            "INSERT INTO login_attempts (phone, attempted_at) VALUES (?1, ?2)",
-            params![phone, now],
+            "INSERT INTO login_attempts (phone, client_ip, attempted_at) VALUES (?1, ?2, ?3)",
+            params![phone, ip, now],
         )?;
     }
     tx.commit()?;
     Ok(admission)
 }
 
-pub(super) fn clear_login_attempts(c: &Db, phone: &str) -> Result<(), StoreError> {
-    c.execute("DELETE FROM login_attempts WHERE phone = ?1", [phone])?;
+pub(super) fn clear_login_attempts(c: &Db, phone: &str, ip: &str) -> Result<(), StoreError> {
+    c.execute(
+        "DELETE FROM login_attempts WHERE phone = ?1 AND client_ip = ?2",
+        [phone, ip],
+    )?;
     Ok(())
 }
 

@@ -25,6 +25,7 @@ const SQLITE_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_paycode_refresh.sql"),
     include_str!("../../migrations/0007_feed_numbers.sql"),
     include_str!("../../migrations/0008_cooling_off_since.sql"),
+    include_str!("../../migrations/0009_signin_floods.sql"),
     include_str!("../../migrations/0010_at_rest.sql"),
 ];
 
@@ -39,6 +40,7 @@ const POSTGRES_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_paycode_refresh.sql"),
     include_str!("../../migrations/postgres/0007_feed_numbers.sql"),
     include_str!("../../migrations/0008_cooling_off_since.sql"),
+    include_str!("../../migrations/0009_signin_floods.sql"),
     include_str!("../../migrations/0010_at_rest.sql"),
 ];
 

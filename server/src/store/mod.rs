@@ -165,6 +165,52 @@ pub struct SendHistory {
     pub ip: Vec<i64>,
 }
 
+/// Which per-phone budget an OTP send counts against. The per-IP budget counts both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtpChannel {
+    /// Sign-up, sign-in, PIN reset, phone-number change.
+    Account,
+    /// A bank's card-binding code, sent to the number reserved at the bank.
+    Card,
+}
+
+impl OtpChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OtpChannel::Account => "account",
+            OtpChannel::Card => "card",
+        }
+    }
+}
+
+/// Recent password tries, for the sign-in limits: of this phone from this client IP, of this
+/// phone from anywhere, of this client IP for any phone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoginHistory {
+    pub pair: Vec<i64>,
+    pub phone: Vec<i64>,
+    pub ip: Vec<i64>,
+}
+
+/// Where each window of [`LoginHistory`] starts (Unix seconds, exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginSince {
+    pub pair: i64,
+    pub phone: i64,
+    pub ip: i64,
+}
+
+/// What the housekeeping prunes: attempt rows at or before each time (Unix seconds), i.e.
+/// older than every window that reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptCutoffs {
+    pub login_attempts: i64,
+    pub otp_sends: i64,
+    pub phone_lookups: i64,
+    pub report_lost_attempts: i64,
+    pub paycode_failures: i64,
+}
+
 /// One delivered SMS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SmsRecord {
@@ -211,6 +257,7 @@ macro_rules! on_backend {
 
 // After the macro: the money and payment queries use it too.
 mod at_rest;
+mod limits;
 mod lost;
 mod money;
 mod pay;
@@ -307,12 +354,13 @@ impl Store {
         row.map(|r| open_account(&keys, r)).transpose()
     }
 
-    /// Atomically reads the recent sends for `phone` and `ip` (since the given times), asks
-    /// `admit`, and records the send if admitted. Older rows are pruned.
+    /// Atomically reads the recent sends for `phone` on `channel` and for `ip` (since the given
+    /// times), asks `admit`, and records the send if admitted. Older rows are pruned.
     pub async fn record_otp_send<F>(
         &self,
         phone: &str,
         ip: &str,
+        channel: OtpChannel,
         now: i64,
         since: (i64, i64),
         admit: F,
@@ -322,31 +370,50 @@ impl Store {
     {
         let (phone, ip) = (phone.to_owned(), ip.to_owned());
         on_backend!(self, |c| accounts::record_otp_send(
+            c, &phone, &ip, channel, now, since, admit
+        ))
+    }
+
+    /// The recent sends [`Store::record_otp_send`] would judge, without recording one: to
+    /// answer a refusal before anything else is looked at.
+    pub async fn otp_send_history(
+        &self,
+        phone: &str,
+        ip: &str,
+        channel: OtpChannel,
+        since: (i64, i64),
+    ) -> Result<SendHistory, StoreError> {
+        let (phone, ip) = (phone.to_owned(), ip.to_owned());
+        on_backend!(self, |c| accounts::otp_send_history(
+            c, &phone, &ip, channel, since
+        ))
+    }
+
+    /// Atomically reads the password tries of `phone` from `ip`, of `phone` and of `ip` (since
+    /// the given times), asks `admit`, and records this try if admitted. A correct password
+    /// clears that address's tries with [`Store::clear_login_attempts`].
+    pub async fn begin_login_attempt<F>(
+        &self,
+        phone: &str,
+        ip: &str,
+        now: i64,
+        since: LoginSince,
+        admit: F,
+    ) -> Result<Admission, StoreError>
+    where
+        F: FnOnce(&LoginHistory) -> Admission + Send + 'static,
+    {
+        let (phone, ip) = (phone.to_owned(), ip.to_owned());
+        on_backend!(self, |c| accounts::begin_login_attempt(
             c, &phone, &ip, now, since, admit
         ))
     }
 
-    /// Atomically counts password tries for `phone` since `since`, asks `admit`, and records this
-    /// try if admitted. A correct password clears them with [`Store::clear_login_attempts`].
-    pub async fn begin_login_attempt<F>(
-        &self,
-        phone: &str,
-        now: i64,
-        since: i64,
-        admit: F,
-    ) -> Result<Admission, StoreError>
-    where
-        F: FnOnce(&[i64]) -> Admission + Send + 'static,
-    {
-        let phone = phone.to_owned();
-        on_backend!(self, |c| accounts::begin_login_attempt(
-            c, &phone, now, since, admit
-        ))
-    }
-
-    pub async fn clear_login_attempts(&self, phone: &str) -> Result<(), StoreError> {
-        let phone = phone.to_owned();
-        on_backend!(self, |c| accounts::clear_login_attempts(c, &phone))
+    /// Forgets the password tries of `phone` from `ip` (the ones from other addresses stay:
+    /// they are someone else's).
+    pub async fn clear_login_attempts(&self, phone: &str, ip: &str) -> Result<(), StoreError> {
+        let (phone, ip) = (phone.to_owned(), ip.to_owned());
+        on_backend!(self, |c| accounts::clear_login_attempts(c, &phone, &ip))
     }
 
     pub async fn insert_challenge(&self, mut challenge: NewChallenge) -> Result<(), StoreError> {

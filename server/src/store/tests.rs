@@ -207,7 +207,14 @@ async fn otp_sends_are_recorded_only_when_admitted(store: Store) {
     for _ in 0..2 {
         assert_eq!(
             store
-                .record_otp_send("+1", "1.2.3.4", NOW, (NOW - 60, NOW - 60), admit_two)
+                .record_otp_send(
+                    "+1",
+                    "1.2.3.4",
+                    OtpChannel::Account,
+                    NOW,
+                    (NOW - 60, NOW - 60),
+                    admit_two
+                )
                 .await
                 .unwrap(),
             Ok(())
@@ -215,25 +222,46 @@ async fn otp_sends_are_recorded_only_when_admitted(store: Store) {
     }
     assert_eq!(
         store
-            .record_otp_send("+1", "1.2.3.4", NOW, (NOW - 60, NOW - 60), admit_two)
+            .record_otp_send(
+                "+1",
+                "1.2.3.4",
+                OtpChannel::Account,
+                NOW,
+                (NOW - 60, NOW - 60),
+                admit_two
+            )
             .await
             .unwrap(),
         Err(7)
     );
     let seen = store
-        .record_otp_send("+1", "1.2.3.4", NOW, (NOW - 60, NOW - 60), |h| {
-            assert_eq!((h.phone.len(), h.ip.len()), (2, 2));
-            Err(1)
-        })
+        .record_otp_send(
+            "+1",
+            "1.2.3.4",
+            OtpChannel::Account,
+            NOW,
+            (NOW - 60, NOW - 60),
+            |h| {
+                assert_eq!((h.phone.len(), h.ip.len()), (2, 2));
+                Err(1)
+            },
+        )
         .await
         .unwrap();
     assert_eq!(seen, Err(1));
     // Outside the window the history is empty again.
     store
-        .record_otp_send("+1", "1.2.3.4", NOW + 61, (NOW + 1, NOW + 1), |h| {
-            assert!(h.phone.is_empty() && h.ip.is_empty());
-            Ok(())
-        })
+        .record_otp_send(
+            "+1",
+            "1.2.3.4",
+            OtpChannel::Account,
+            NOW + 61,
+            (NOW + 1, NOW + 1),
+            |h| {
+                assert!(h.phone.is_empty() && h.ip.is_empty());
+                Ok(())
+            },
+        )
         .await
         .unwrap()
         .unwrap();
@@ -816,6 +844,128 @@ async fn transfers_recheck_their_guards_inside_the_transaction(store: Store) {
     assert!(broken.contains("other side"), "{broken}");
 }
 
+async fn password_tries_are_counted_per_pair_phone_and_ip(store: Store) {
+    let since = LoginSince {
+        pair: NOW - 100,
+        phone: NOW - 100,
+        ip: NOW - 100,
+    };
+    for (phone, ip) in [("+1", "a"), ("+1", "a"), ("+1", "b"), ("+2", "a")] {
+        store
+            .begin_login_attempt(phone, ip, NOW, since, |_| Ok(()))
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let seen = store
+        .begin_login_attempt("+1", "a", NOW, since, |h| {
+            assert_eq!((h.pair.len(), h.phone.len(), h.ip.len()), (2, 3, 3));
+            Err(5)
+        })
+        .await
+        .unwrap();
+    assert_eq!(seen, Err(5), "a refused try is not recorded");
+    // A right password from `a` forgets `a`'s tries on +1 only.
+    store.clear_login_attempts("+1", "a").await.unwrap();
+    store
+        .begin_login_attempt("+1", "a", NOW, since, |h| {
+            assert_eq!((h.pair.len(), h.phone.len(), h.ip.len()), (0, 1, 1));
+            Err(5)
+        })
+        .await
+        .unwrap()
+        .unwrap_err();
+}
+
+async fn phone_lookups_count_new_numbers_per_asker(store: Store) {
+    let admit_two = |recent: &[i64]| if recent.len() < 2 { Ok(()) } else { Err(9) };
+    for key in ["k1", "k2", "k1"] {
+        assert_eq!(
+            store
+                .record_phone_lookup("device:d", key, NOW, NOW - 3600, admit_two)
+                .await
+                .unwrap(),
+            Ok(()),
+            "{key}: a number asked about before is free"
+        );
+    }
+    assert_eq!(
+        store
+            .record_phone_lookup("device:d", "k3", NOW, NOW - 3600, admit_two)
+            .await
+            .unwrap(),
+        Err(9)
+    );
+    assert_eq!(
+        store
+            .record_phone_lookup("device:e", "k3", NOW, NOW - 3600, admit_two)
+            .await
+            .unwrap(),
+        Ok(()),
+        "another asker has its own budget"
+    );
+}
+
+async fn old_attempt_rows_are_pruned(store: Store) {
+    let since = LoginSince {
+        pair: 0,
+        phone: 0,
+        ip: 0,
+    };
+    for at in [NOW - 10, NOW] {
+        store
+            .begin_login_attempt("+1", "a", at, since, |_| Ok(()))
+            .await
+            .unwrap()
+            .unwrap();
+        store
+            .record_otp_send("+1", "a", OtpChannel::Card, at, (0, 0), |_| Ok(()))
+            .await
+            .unwrap()
+            .unwrap();
+        store
+            .record_phone_lookup("ip:a", &format!("k{at}"), at, 0, |_| Ok(()))
+            .await
+            .unwrap()
+            .unwrap();
+        store
+            .record_report_lost("+1", "a", at, (0, 0), |_| Ok(()))
+            .await
+            .unwrap()
+            .unwrap();
+        store.record_paycode_failure("m", at).await.unwrap();
+    }
+    let cutoff = NOW - 5;
+    let gone = store
+        .prune_attempts(AttemptCutoffs {
+            login_attempts: cutoff,
+            otp_sends: cutoff,
+            phone_lookups: cutoff,
+            report_lost_attempts: cutoff,
+            paycode_failures: cutoff,
+        })
+        .await
+        .unwrap();
+    assert_eq!(gone, 5, "one old row of each");
+    assert_eq!(store.paycode_failures("m", 0).await.unwrap(), vec![NOW]);
+    assert_eq!(
+        store
+            .otp_send_history("+1", "a", OtpChannel::Card, (0, 0))
+            .await
+            .unwrap(),
+        SendHistory {
+            phone: vec![NOW],
+            ip: vec![NOW]
+        }
+    );
+    assert!(store
+        .otp_send_history("+1", "a", OtpChannel::Account, (0, 0))
+        .await
+        .unwrap()
+        .phone
+        .is_empty());
+}
+
 /// Every case above that takes a `Store`, once per engine.
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
@@ -848,6 +998,9 @@ conformance!(
     nonces_are_single_use_until_forgotten_and_revocation_wins,
     otp_sends_are_recorded_only_when_admitted,
     outbox_is_newest_first,
+    password_tries_are_counted_per_pair_phone_and_ip,
+    phone_lookups_count_new_numbers_per_asker,
+    old_attempt_rows_are_pruned,
     transfers_recheck_their_guards_inside_the_transaction
 );
 

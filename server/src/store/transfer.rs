@@ -6,7 +6,7 @@
 //! the amount wallet to wallet, and the recipient's `transfer_received` device event. The
 //! frozen / cooling-off guards and the daily limit are checked again inside it.
 
-use super::db::{params, Behavior, Db};
+use super::db::{params, Db};
 use wallet_protocol::api::DeviceEventKind;
 use wallet_protocol::identity::mask_name;
 use wallet_protocol::phone::mask_e164;
@@ -15,7 +15,7 @@ use super::money::{
     account_balance, admission_facts, op_from, operation_by_key, operation_row, post,
     wallet_account, AdmissionFacts, OpKind, OperationRow, Refusal, OP_COLUMNS,
 };
-use super::{Admission, Backend, Store, StoreError};
+use super::{Backend, Store, StoreError};
 
 /// A transfer to make. The caller has checked the amount, the note and the PIN.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,44 +58,6 @@ impl Store {
         A: FnOnce(&AdmissionFacts) -> Result<(), Refusal> + Send + 'static,
     {
         on_backend!(self, |c| transfer(c, &t, admit))
-    }
-
-    /// Atomically counts the device's recipient look-ups since `since`, asks `admit`, and
-    /// records this one if admitted. Older rows are pruned.
-    pub async fn record_recipient_lookup<F>(
-        &self,
-        device_id: &str,
-        now: i64,
-        since: i64,
-        admit: F,
-    ) -> Result<Admission, StoreError>
-    where
-        F: FnOnce(&[i64]) -> Admission + Send + 'static,
-    {
-        let d = device_id.to_owned();
-        on_backend!(self, |c| {
-            let tx = c.transaction_with_behavior(Behavior::Immediate)?;
-            tx.execute(
-                "DELETE FROM recipient_lookups WHERE looked_up_at <= ?1",
-                [since],
-            )?;
-            let recent: Vec<i64> = {
-                let mut stmt = tx.prepare(
-                    "SELECT looked_up_at FROM recipient_lookups WHERE device_id = ?1 AND looked_up_at > ?2",
-                )?;
-                let rows = stmt.query_map(params![d, since], |r| r.get(0))?;
-                rows.collect::<Result<_, _>>()?
-            };
-            let admission = admit(&recent);
-            if admission.is_ok() {
-                tx.execute(
-                    "INSERT INTO recipient_lookups (device_id, looked_up_at) VALUES (?1, ?2)",
-                    params![d, now],
-                )?;
-            }
-            tx.commit()?;
-            Ok(admission)
-        })
     }
 
     /// The account's operations whose `seq` is above `after`, by `seq`, at most `limit`.

@@ -41,6 +41,8 @@ pub struct TestApp {
     pub ip: SocketAddr,
     /// The master key the store was unlocked with (a new one per app).
     pub master_key: MasterKey,
+    /// The state behind `router` (its guards, for tests that fill them).
+    pub state: AppState,
 }
 
 pub struct TestAppBuilder {
@@ -90,7 +92,8 @@ impl TestAppBuilder {
             self.sandbox,
         );
         TestApp {
-            router: app(state),
+            router: app(state.clone()),
+            state,
             clock,
             store,
             db_path,

@@ -165,6 +165,10 @@ async fn main() {
         "0",
         "--otp-per-ip-max",
         "100000",
+        "--signed-out-lookups-per-hour",
+        "100000",
+        "--flood-per-ip-per-minute",
+        "0",
         "--topup-daily-limit-fen",
         "1000000000000",
     ]);

@@ -9,7 +9,9 @@
 //! 3. **Ledger check**: `wallet-server ledger check --db` on the server's database.
 //!
 //! Sign-ups send one SMS code each from this machine's IP: a server on default limits allows
-//! 20 an hour (`--otp-per-ip-max`), so larger runs need that flag raised (the run says so).
+//! 20 an hour (`--otp-per-ip-max`), 30 numbers an hour (`--signed-out-lookups-per-hour`) and 300
+//! signed-out requests a minute (`--flood-per-ip-per-minute`), so larger runs need those flags
+//! raised (the run says so; `tests/load/bench.sh` passes them).
 
 // The crate's harness allows panics; this is a tool, so back to the workspace's rules.
 #![deny(clippy::unwrap_used)]

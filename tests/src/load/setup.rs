@@ -128,8 +128,11 @@ fn otp_budget_error(failure: &Failure, users: usize) -> anyhow::Error {
         "the server refused a sign-up SMS code: RATE_LIMITED{retry}. Every load user is signed \
          up from this one IP and each sign-up sends one code, so this run needs {users} of them \
          (plus those of earlier runs in the same window); the server allows \
-         `--otp-per-ip-max` (default 20) per `--otp-per-ip-window-secs` (default 3600). Start \
-         it with e.g. `wallet-server serve ... --otp-per-ip-max 100000`."
+         `--otp-per-ip-max` (default 20) per `--otp-per-ip-window-secs` (default 3600), and as \
+         many numbers per hour (`--signed-out-lookups-per-hour`, default 30) and requests per \
+         minute (`--flood-per-ip-per-minute`, default 300) from one address. Start it with e.g. \
+         `wallet-server serve ... --otp-per-ip-max 100000 --signed-out-lookups-per-hour 100000 \
+         --flood-per-ip-per-minute 0`."
     )
 }
 

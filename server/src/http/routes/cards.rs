@@ -14,7 +14,7 @@ use wallet_protocol::{ErrorCode, Problem};
 use crate::domain::cards;
 use crate::domain::error::ApiResult;
 use crate::domain::state::AppState;
-use crate::http::extract::{ApiPath, AuthenticatedDevice};
+use crate::http::extract::{ApiPath, AuthenticatedDevice, ClientIp};
 use crate::http::path_id;
 
 /// Start binding a card: the bank checks it and the holder, and texts an OTP to the phone
@@ -31,14 +31,16 @@ use crate::http::path_id;
         (status = 402, description = "CARD_DECLINED, CARD_REPORTED_LOST", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "PIN_NOT_SET: the PIN is set at the first binding", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "CARD_HOLDER_MISMATCH", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "RATE_LIMITED: too many codes to the reserved phone or from this client IP", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn bind_card(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     auth: AuthenticatedDevice,
 ) -> ApiResult<(StatusCode, Json<CardBindingStarted>)> {
     let req: BindCardRequest = auth.json()?;
-    let started = cards::bind(&state, &auth.account_id, req).await?;
+    let started = cards::bind(&state, &ip, &auth.account_id, req).await?;
     Ok((StatusCode::ACCEPTED, Json(started)))
 }
 

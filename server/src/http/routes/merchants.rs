@@ -27,6 +27,7 @@ use crate::http::path_id;
         (status = 201, description = "The merchant, its API key (shown once) and its static code", body = MerchantCreated),
         (status = 400, description = "MERCHANT_INVALID: name 1-25, city 1-15 characters, MCC 4 digits", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "SANDBOX_ONLY", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "RATE_LIMITED: too many requests from this client IP", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create(
@@ -74,6 +75,7 @@ pub async fn qr(
         (status = 400, description = "AMOUNT_INVALID, PHONE_INVALID, MALFORMED_REQUEST (expires_in_secs 1-86400, description)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "MERCHANT_KEY_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "PAYER_NOT_FOUND: no account has this phone number", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "RATE_LIMITED: too many payers' numbers this hour", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_order(
@@ -189,6 +191,7 @@ pub async fn refund(
         (status = 401, description = "MERCHANT_KEY_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "PAYCODE_USED", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "PAYCODE_INVALID (unknown, expired or revoked: never says which), BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "RATE_LIMITED: too many invalid payment codes from this merchant", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn charge(

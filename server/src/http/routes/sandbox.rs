@@ -29,6 +29,7 @@ pub struct OutboxQuery {
         (status = 200, description = "Newest first", body = Outbox),
         (status = 400, description = "MALFORMED_REQUEST, PHONE_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "SANDBOX_ONLY", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "RATE_LIMITED: too many requests from this client IP", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn sandbox_outbox(State(state): State<AppState>, uri: Uri) -> ApiResult<Json<Outbox>> {

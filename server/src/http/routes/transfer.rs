@@ -62,6 +62,7 @@ pub async fn recipient(
         (status = 409, description = "RECIPIENT_UNAVAILABLE, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "TRANSFER_TO_SELF, BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
         (status = 423, description = "PIN_LOCKED, ACCOUNT_FROZEN, COOLING_OFF (over the small amount during a cooling-off; retry_after_secs)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "RATE_LIMITED: a recipient not looked up this hour counts as a look-up, and the device has none left", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn send(
@@ -73,7 +74,7 @@ pub async fn send(
     let mut req: TransferRequest = auth.json()?;
     let pin = Zeroizing::new(std::mem::take(&mut req.pin));
     req.pin = pin.to_string();
-    let answer = transfer::transfer(&state, &auth.account_id, key, &req).await?;
+    let answer = transfer::transfer(&state, &auth.account_id, &auth.device_id, key, &req).await?;
     Ok(Json(answer))
 }
 

@@ -25,6 +25,7 @@ use crate::http::extract::{ApiJson, ApiPath};
         (status = 401, description = "OTP_INVALID (the 5th wrong code kills the challenge), OTP_EXPIRED", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "CHALLENGE_NOT_FOUND: unknown, used or killed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "PHONE_TAKEN: the phone got an account meanwhile", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "RATE_LIMITED: too many requests from this client IP", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn verify(
