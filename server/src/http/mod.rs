@@ -103,8 +103,13 @@ async fn not_found() -> ApiError {
     ApiError::detail(ErrorCode::NotFound, "no such route")
 }
 
+/// A known path with a method it does not take: 405 with problem+json; axum adds the `Allow`
+/// header listing the methods it does take.
 async fn method_not_allowed() -> ApiError {
-    ApiError::detail(ErrorCode::NotFound, "this route does not take this method")
+    ApiError::detail(
+        ErrorCode::MethodNotAllowed,
+        "this route does not take this method; the Allow header lists those it does",
+    )
 }
 
 /// Checks an id taken from a URL path: anything not shaped like one of ours is answered as

@@ -44,7 +44,7 @@ pub async fn create(
     get,
     path = paths::MERCHANT_QR,
     tag = "merchants",
-    params(("merchant_id" = String, Path)),
+    params(("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("merchant_key" = [])),
     responses(
         (status = 200, description = "Static EMVCo payload (point of initiation 11)", body = MerchantQr),
@@ -66,7 +66,7 @@ pub async fn qr(
     post,
     path = paths::MERCHANT_ORDERS,
     tag = "merchants",
-    params(("merchant_id" = String, Path)),
+    params(("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     request_body = OrderCreateRequest,
     security(("merchant_key" = [])),
     responses(
@@ -94,7 +94,7 @@ pub async fn create_order(
     get,
     path = paths::MERCHANT_ORDERS,
     tag = "merchants",
-    params(("merchant_id" = String, Path)),
+    params(("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("merchant_key" = [])),
     responses(
         (status = 200, description = "Newest first", body = OrderList),
@@ -117,7 +117,7 @@ pub async fn list_orders(
     get,
     path = paths::MERCHANT_ORDER,
     tag = "merchants",
-    params(("merchant_id" = String, Path), ("order_id" = String, Path)),
+    params(("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"), ("order_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("merchant_key" = [])),
     responses(
         (status = 200, description = "The order", body = Order),
@@ -142,9 +142,9 @@ pub async fn order(
     path = paths::MERCHANT_ORDER_REFUND,
     tag = "merchants",
     params(
-        ("merchant_id" = String, Path),
-        ("order_id" = String, Path),
-        ("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per intended refund"),
+        ("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"),
+        ("order_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"),
+        ("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per intended refund"),
     ),
     request_body = RefundRequest,
     security(("merchant_key" = [])),
@@ -178,8 +178,8 @@ pub async fn refund(
     path = paths::MERCHANT_CHARGES,
     tag = "merchants",
     params(
-        ("merchant_id" = String, Path),
-        ("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per scan"),
+        ("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"),
+        ("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per scan"),
     ),
     request_body = ChargeCodeRequest,
     security(("merchant_key" = [])),

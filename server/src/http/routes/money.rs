@@ -20,7 +20,7 @@ use crate::http::extract::{ApiPath, AuthenticatedDevice, IdempotencyKey};
     path = paths::TOPUPS,
     tag = "money",
     request_body = TopUpRequest,
-    params(("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per intended payment")),
+    params(("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per intended payment")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The operation: succeeded, failed (failure_code says why) or pending (the bank is late; it settles by itself)", body = Operation),
@@ -49,7 +49,7 @@ pub async fn top_up(
     path = paths::WITHDRAWALS,
     tag = "money",
     request_body = WithdrawRequest,
-    params(("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per intended payment")),
+    params(("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per intended payment")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The operation (see top-up)", body = Operation),
@@ -94,7 +94,7 @@ pub async fn balance(
     get,
     path = paths::OPERATION,
     tag = "money",
-    params(("operation_id" = String, Path)),
+    params(("operation_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The operation", body = Operation),

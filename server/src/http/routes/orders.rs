@@ -35,8 +35,8 @@ pub async fn list(
     path = paths::ORDER_CONFIRM,
     tag = "pay",
     params(
-        ("order_id" = String, Path),
-        ("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per intended payment"),
+        ("order_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"),
+        ("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per intended payment"),
     ),
     request_body = OrderConfirmRequest,
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
@@ -70,7 +70,7 @@ pub async fn confirm(
     post,
     path = paths::ORDER_DECLINE,
     tag = "pay",
-    params(("order_id" = String, Path)),
+    params(("order_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The order, now `declined`", body = Order),

@@ -43,7 +43,7 @@ pub async fn resolve(
     path = paths::QR_PAYMENTS,
     tag = "pay",
     request_body = QrPayRequest,
-    params(("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per intended payment")),
+    params(("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per intended payment")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The payment (kind `payment`, status `succeeded`)", body = Operation),
