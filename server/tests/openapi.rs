@@ -327,3 +327,33 @@ fn the_answer_validator_refuses_what_the_document_does_not_say() {
     .unwrap_err();
     assert!(e.contains("405"), "{e}");
 }
+
+/// Cursors are what the document says: 0 to 2^53 - 1; others answer `MALFORMED_REQUEST`
+/// (a negative `after` used to be read as "everything").
+#[tokio::test]
+async fn cursors_outside_the_documented_range_are_refused() {
+    let app = TestApp::new();
+    let d = app.signed_up_device().await;
+    for path in [
+        format!("{}?after=-1", paths::EVENTS),
+        format!("{}?before=-1", paths::SECURITY_LOG),
+        format!("{}?after=9007199254740992", paths::HISTORY),
+        format!("{}?after=9007199254740992", paths::EVENTS),
+    ] {
+        let res = app
+            .signed_json(&d, axum::http::Method::GET, &path, None, &[])
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{path}: {res:?}");
+        assert_eq!(res.code(), "MALFORMED_REQUEST");
+    }
+    let res = app
+        .signed_json(
+            &d,
+            axum::http::Method::GET,
+            &format!("{}?after=9007199254740991&limit=0", paths::EVENTS),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{res:?}");
+}

@@ -10,11 +10,13 @@
 """
 
 import base64
+import datetime
 import json
 import os
+import random
 
 import schemathesis
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from hypothesis import strategies as st
 
 from signing import DeviceSigner, b64url
@@ -123,20 +125,150 @@ def _spare_the_fuzz_account(case):
         body["device_id"] = "dev_not_a_device"
 
 
-def _left_out_header(case):
-    """The header a coverage case leaves out on purpose (to see it refused), if any."""
-    data = getattr(getattr(getattr(case, "meta", None), "phase", None), "data", None)
-    scenario = getattr(getattr(data, "scenario", None), "value", None)
-    location = getattr(getattr(data, "parameter_location", None), "value", None)
-    if scenario == "missing_parameter" and location == "header" and getattr(data, "parameter", None):
-        return data.parameter.lower()
+SIGNING_HEADERS = ("x-wallet-device", "x-wallet-timestamp", "x-wallet-nonce", "x-wallet-signature")
+
+
+def _left_out_headers(case):
+    """The credentials a case leaves out on purpose (to see them refused): Schemathesis draws a
+    value for each security header of a valid request, and drops some to test the refusal."""
+    mode = getattr(getattr(getattr(case, "meta", None), "generation", None), "mode", None)
+    if mode is None or mode.is_positive:
+        return set()
+    present = {name.lower() for name in (case.headers or {})}
+    return {h for h in SIGNING_HEADERS + ("authorization",) if h not in present}
+
+
+# --- values whose rule no schema states ------------------------------------------------------
+# The coverage phase draws boundary values from `pattern` and lengths, not from the format
+# generators above: a value that breaks its format's rule is replaced by one that keeps it.
+
+rng = random.Random(20261207)
+
+
+def _valid_phone(v):
+    digits = "".join(c for c in str(v) if c.isdigit())
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return len(digits) == 11 and digits[:3] in PREFIXES
+
+
+def _valid_resident_id(v):
+    v = str(v).upper()
+    if len(v) != 18 or not v[:17].isdigit():
+        return False
+    try:
+        datetime.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+    except ValueError:
+        return False
+    return int(v[6:10]) >= 1900 and _resident_id(v[:6], int(v[6:10]), int(v[10:12]), int(v[12:14]), v[14:17]) == v
+
+
+def _valid_key(v):
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(str(v) + "=="))
+        return base64.urlsafe_b64encode(base64.urlsafe_b64decode(str(v) + "==")).rstrip(b"=").decode() == v
+    except Exception:
+        return False
+
+
+REPAIRS = {
+    "phone": (_valid_phone, lambda: _phone(rng.choice(PREFIXES), f"{rng.randrange(10**8):08d}", rng.randrange(3))),
+    "cn-resident-id": (_valid_resident_id, lambda: STATE["id_number"]),
+    "new-password": (lambda v: False, lambda: "-".join(rng.sample(WORDS, 4)) + f"-{rng.randrange(10, 99)}"),
+    "payment-pin": (lambda v: v == STATE["pin"], lambda: STATE["pin"]),
+    "new-payment-pin": (lambda v: v == STATE["pin"], lambda: STATE["pin"]),
+    "card-number": (lambda v: v in STATE["cards"], lambda: rng.choice(STATE["cards"])),
+    # Not every 32 bytes are a point of the curve, and `cryptography` does not check: always new.
+    "ed25519-public-key": (lambda v: False, lambda: b64url(Ed25519PrivateKey.generate().public_key().public_bytes_raw())),
+    "emvco-qr": (lambda v: v in STATE["payloads"], lambda: rng.choice(STATE["payloads"])),
+}
+
+DOC = STATE["openapi"]
+
+
+def _resolve(schema):
+    while isinstance(schema, dict) and "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = DOC["components"]["schemas"][name]
+    return schema
+
+
+def _properties(schema):
+    """Property schemas of an object schema, through `$ref`, `allOf` and nullable `oneOf`."""
+    schema = _resolve(schema)
+    props = {}
+    if not isinstance(schema, dict):
+        return props
+    for part in schema.get("allOf", []) + schema.get("oneOf", []):
+        for k, v in _properties(part).items():
+            props.setdefault(k, v)
+    for k, v in (schema.get("properties") or {}).items():
+        props[k] = _resolve(v)
+    return props
+
+
+def _format_of(schema):
+    schema = _resolve(schema)
+    if not isinstance(schema, dict):
+        return None
+    if "format" in schema:
+        return schema["format"]
+    for part in schema.get("oneOf", []):
+        f = _format_of(part)
+        if f:
+            return f
     return None
+
+
+def _repair_object(value, schema):
+    if not isinstance(value, dict):
+        return
+    for key, sub in _properties(schema).items():
+        if key not in value or value[key] is None:
+            continue
+        fmt = _format_of(sub)
+        if fmt in REPAIRS:
+            valid, make = REPAIRS[fmt]
+            if not isinstance(value[key], str) or not valid(value[key]):
+                value[key] = make()
+        elif isinstance(value[key], dict):
+            _repair_object(value[key], sub)
+    # Integers are written without a fraction part (`9733`, not `9733.0`): JSON Schema counts
+    # both as integers, serde reads only the first.
+    for key, v in list(value.items()):
+        if isinstance(v, float) and v.is_integer():
+            value[key] = int(v)
+
+
+def _repair_valid_case(case):
+    # Every case, negative ones too: a format's rule is invisible to schema validation, so a
+    # repair never makes a case valid or invalid; and the hooks' own changes (the merchant id in
+    # the path, the credentials) can turn a negative case into a valid one.
+    op = DOC["paths"].get(case.operation.path, {}).get(case.method.lower(), {})
+    body_schema = (
+        op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+    )
+    if body_schema is not None and isinstance(case.body, dict):
+        _repair_object(case.body, body_schema)
+        # A static code asks the payer for the amount (AMOUNT_REQUIRED without it).
+        if case.operation.path == "/v1/qr/payments" and case.body.get("payload") == STATE["payloads"][0]:
+            if case.body.get("amount") is None:
+                case.body["amount"] = {"minor": 100, "currency": "CNY"}
+    for param in op.get("parameters", []):
+        if param.get("in") == "query" and _format_of(param.get("schema", {})) in REPAIRS:
+            query = case.query if isinstance(case.query, dict) else None
+            name = param["name"]
+            if query is not None and query.get(name) is not None:
+                valid, make = REPAIRS[_format_of(param["schema"])]
+                if not valid(query[name]):
+                    query[name] = make()
 
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
     _spare_the_fuzz_account(case)
-    left_out = _left_out_header(case)
+    _repair_valid_case(case)
+    left_out = _left_out_headers(case)
     schemes = _schemes(case.operation)
     if "wallet_device" in schemes:
         kwargs["auth"] = SIGNER.without(left_out)
@@ -144,6 +276,6 @@ def before_call(context, case, kwargs):
         if case.path_parameters is not None and "merchant_id" in case.path_parameters:
             case.path_parameters["merchant_id"] = STATE["merchant_id"]
         headers = dict(case.headers or {})
-        if left_out != "authorization":
+        if "authorization" not in left_out:
             headers["Authorization"] = f"Bearer {STATE['merchant_key']}"
         case.headers = headers

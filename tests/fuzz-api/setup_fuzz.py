@@ -94,6 +94,7 @@ def main():
             "merchant_key": mkey,
             "payloads": [merchant["payload"], order["payload"]],
             "order_ids": [order["order_id"], remote["order_id"]],
+            "openapi": check(s.get(f"{base}/openapi.json"), 200),
         },
         open(out_path, "w"),
     )

@@ -18,14 +18,14 @@ def b64url(data: bytes) -> str:
 class DeviceSigner(requests.auth.AuthBase):
     """A `requests` auth hook: signs the prepared request (final URL and body bytes)."""
 
-    def __init__(self, device_id: str, key: Ed25519PrivateKey, omit: str | None = None):
+    def __init__(self, device_id: str, key: Ed25519PrivateKey, omit: frozenset = frozenset()):
         self.device_id = device_id
         self.key = key
-        # A header left out on purpose (a test of what a request without it gets).
+        # Headers left out on purpose (a test of what a request without them gets).
         self.omit = omit
 
-    def without(self, header: str | None) -> "DeviceSigner":
-        return DeviceSigner(self.device_id, self.key, header)
+    def without(self, headers) -> "DeviceSigner":
+        return DeviceSigner(self.device_id, self.key, frozenset(headers))
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         body = r.body or b""
@@ -43,7 +43,7 @@ class DeviceSigner(requests.auth.AuthBase):
             "x-wallet-signature": b64url(self.key.sign(message.encode())),
         }
         for name, value in headers.items():
-            if name == self.omit:
+            if name in self.omit:
                 r.headers.pop(name, None)
             else:
                 r.headers[name] = value

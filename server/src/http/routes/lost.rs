@@ -123,7 +123,7 @@ pub struct LogQuery {
     #[param(minimum = 0, maximum = 9_007_199_254_740_991.0)]
     pub before: Option<i64>,
     /// 1 to 200, default 50 (others are brought into that range).
-    #[param(minimum = 1, maximum = 200)]
+    #[param(minimum = 0, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 
@@ -146,6 +146,7 @@ pub async fn security_log(
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<SecurityLog>> {
     let Query(q) = Query::<LogQuery>::try_from_uri(&uri)?;
+    crate::http::cursor("before", q.before)?;
     Ok(Json(
         lost::security_log(&state, &auth.account_id, q.before, q.limit).await?,
     ))
@@ -158,7 +159,7 @@ pub struct EventsQuery {
     #[param(minimum = 0, maximum = 9_007_199_254_740_991.0)]
     pub after: Option<i64>,
     /// 1 to 200, default 50 (others are brought into that range).
-    #[param(minimum = 1, maximum = 200)]
+    #[param(minimum = 0, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 
@@ -182,6 +183,7 @@ pub async fn events(
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<DeviceEventFeed>> {
     let Query(q) = Query::<EventsQuery>::try_from_uri(&uri)?;
+    crate::http::cursor("after", q.after)?;
     Ok(Json(
         lost::events(
             &state,

@@ -55,6 +55,7 @@ pub async fn top_up(
         (status = 200, description = "The operation (see top-up)", body = Operation),
         (status = 400, description = "AMOUNT_INVALID, IDEMPOTENCY_KEY_MISSING, PIN_FORMAT_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "PIN_WRONG", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "CARD_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "NO_CARD, CARD_SUSPENDED, CARD_NOT_DEBIT, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
         (status = 423, description = "PIN_LOCKED", body = Problem, content_type = "application/problem+json"),

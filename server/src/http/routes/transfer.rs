@@ -84,7 +84,7 @@ pub struct HistoryQuery {
     #[param(minimum = 0, maximum = 9_007_199_254_740_991.0)]
     pub after: Option<i64>,
     /// 1 to 500, default 100 (others are brought into that range).
-    #[param(minimum = 1, maximum = 500)]
+    #[param(minimum = 0, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 
@@ -110,6 +110,7 @@ pub async fn history(
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<HistoryFeed>> {
     let Query(q) = Query::<HistoryQuery>::try_from_uri(&uri)?;
+    crate::http::cursor("after", q.after)?;
     Ok(Json(
         transfer::history(&state, &auth.account_id, q.after, q.limit).await?,
     ))
