@@ -189,6 +189,7 @@ pub async fn refund(
         (status = 401, description = "MERCHANT_KEY_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "PAYCODE_USED", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "PAYCODE_INVALID (unknown, expired or revoked: never says which), BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "ACCOUNT_FROZEN, COOLING_OFF: the payer's account", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn charge(

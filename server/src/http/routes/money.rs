@@ -28,6 +28,7 @@ use crate::http::extract::{ApiPath, AuthenticatedDevice, IdempotencyKey};
         (status = 404, description = "CARD_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "NO_CARD, CARD_SUSPENDED", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "ACCOUNT_FROZEN", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn top_up(
@@ -58,7 +59,7 @@ pub async fn top_up(
         (status = 404, description = "CARD_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "NO_CARD, CARD_SUSPENDED, CARD_NOT_DEBIT, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
-        (status = 423, description = "PIN_LOCKED", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "PIN_LOCKED, ACCOUNT_FROZEN, COOLING_OFF (retry_after_secs)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn withdraw(

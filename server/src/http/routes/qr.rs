@@ -52,7 +52,7 @@ pub async fn resolve(
         (status = 404, description = "MERCHANT_NOT_FOUND, ORDER_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "AMOUNT_LOCKED, ORDER_ALREADY_PAID, ORDER_EXPIRED, ORDER_CLOSED, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "QR_NOT_PAYABLE, BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
-        (status = 423, description = "PIN_LOCKED", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "PIN_LOCKED, ACCOUNT_FROZEN, COOLING_OFF (retry_after_secs)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn pay(
