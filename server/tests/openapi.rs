@@ -107,8 +107,8 @@ fn error_codes_are_published_as_sent() {
 
 fn operations(doc: &serde_json::Value) -> Vec<(String, String, serde_json::Value)> {
     let mut out = Vec::new();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for (method, op) in item.as_object().unwrap() {
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
             out.push((method.clone(), path.clone(), op.clone()));
         }
     }
