@@ -15,6 +15,7 @@ APT_PACKAGES=(
   chromium chromium-driver                         # POS page test in headless Chromium
   zbar-tools                                       # zbarimg: QR image decoding benchmark baseline
   postgresql                                       # PostgreSQL 15 + pgbench: the provider's PostgreSQL backend tests
+  python3-venv                                     # the contract fuzz run's Schemathesis venv (tests/fuzz-api)
 )
 
 missing=()

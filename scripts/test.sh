@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting and lints, Rust unit/integration/E2E tests (real
-# server process, real SQLCipher files, real Secret Service), UI unit tests, the uniffi binding
+# server process, real SQLCipher files, real Secret Service), the OpenAPI contract fuzz run
+# (Schemathesis against a real server), UI unit tests, the uniffi binding
 # tests in Python and Kotlin, and the desktop E2E in real WebKit under Xvfb.
 # Installs what it needs first (scripts/setup.sh). Usage: scripts/test.sh
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +47,9 @@ with_postgres env WALLET_TEST_BACKEND=postgres WALLET_REQUIRE_POSTGRES=1 \
 log "three provider instances on one PostgreSQL database, then crashes (real processes, real CLI)"
 with_postgres with_secret_service env WALLET_REQUIRE_POSTGRES=1 \
   cargo test -p wallet-e2e --locked --test instances --test crash
+
+log "the published contract: Schemathesis against a real provider, signed routes included"
+tests/fuzz-api/run.sh
 
 log "bindings: Python and Kotlin against a real server"
 mobile-bindings/test.sh

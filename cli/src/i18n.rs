@@ -198,6 +198,7 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
         C::RecipientNotFound => ("该手机号码没有钱包账户", "此手機號碼沒有錢包帳戶"),
         C::TransferToSelf => ("不能转账给自己", "不能轉帳給自己"),
         C::RecipientUnavailable => ("收款人暂时无法收款", "收款人暫時無法收款"),
+        C::MethodNotAllowed => ("服务器不接受这种请求方式", "伺服器不接受這種請求方式"),
         _ => return None,
     };
     match lang {

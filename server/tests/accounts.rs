@@ -321,8 +321,11 @@ async fn malformed_json_and_unknown_routes_are_problems() {
         res.body["type"],
         "https://wallet.example/problems/not-found"
     );
+    // A known path with a method it does not take: 405 with `Allow` (docs/api.md).
     let res = app.get(paths::SIGNUP).await;
-    assert_eq!(res.code(), "NOT_FOUND");
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.code(), "METHOD_NOT_ALLOWED");
+    assert_eq!(res.allow.as_deref(), Some("POST"));
 }
 
 #[tokio::test]

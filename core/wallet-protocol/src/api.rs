@@ -173,11 +173,15 @@ pub mod paths {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SignupRequest {
     /// Phone number as typed; the server normalises it to E.164.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::phone))]
     pub phone: String,
     /// Real name, as on the resident ID card.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::real_name))]
     pub name: String,
     /// 18-character resident ID number.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::id_number))]
     pub id_number: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::new_password))]
     pub password: String,
 }
 
@@ -191,7 +195,9 @@ impl fmt::Debug for SignupRequest {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct LoginRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::phone))]
     pub phone: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::password))]
     pub password: String,
 }
 
@@ -232,10 +238,13 @@ pub struct ChallengeResponse {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DeviceEnrolment {
     /// Ed25519 public key, base64url (32 bytes).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::public_key))]
     pub public_key: String,
     /// Shown in the device list, e.g. "Li's laptop".
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::device_label))]
     pub name: String,
     /// `android`, `ios`, `linux`, `macos`, `windows`, `cli`, ...
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::device_label))]
     pub platform: String,
 }
 
@@ -244,6 +253,7 @@ pub struct DeviceEnrolment {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct VerifyRequest {
     /// 6-digit code from the SMS.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::otp))]
     pub code: String,
     pub device: DeviceEnrolment,
 }
@@ -356,6 +366,7 @@ pub struct PinStatus {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SetPinRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::new_pin))]
     pub pin: String,
 }
 
@@ -363,7 +374,9 @@ pub struct SetPinRequest {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ChangePinRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::pin))]
     pub old_pin: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::new_pin))]
     pub new_pin: String,
 }
 
@@ -371,6 +384,7 @@ pub struct ChangePinRequest {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PinResetRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::password))]
     pub password: String,
 }
 
@@ -378,7 +392,9 @@ pub struct PinResetRequest {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PinResetVerifyRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::otp))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::new_pin))]
     pub new_pin: String,
 }
 
@@ -388,8 +404,10 @@ pub struct PinResetVerifyRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct BindCardRequest {
     /// Full card number (digits; spaces allowed). Never stored, never logged.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::card_number))]
     pub number: String,
     /// The phone number the card holder reserved at the bank.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::phone))]
     pub bank_phone: String,
 }
 
@@ -411,6 +429,7 @@ pub struct CardBindingStarted {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CardVerifyRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::otp))]
     pub code: String,
 }
 
@@ -449,6 +468,7 @@ pub struct CardList {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UnbindCardRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::pin))]
     pub pin: String,
 }
 
@@ -458,9 +478,11 @@ pub struct UnbindCardRequest {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TopUpRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::amount))]
     pub amount: Money,
     /// The default card when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_id))]
     pub card_id: Option<String>,
     /// The payment PIN (6 digits). Optional in the schema only so that a client that does not
     /// send it gets `PIN_REQUIRED` rather than `MALFORMED_REQUEST`.
@@ -472,10 +494,13 @@ pub struct TopUpRequest {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct WithdrawRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::amount))]
     pub amount: Money,
     /// The default debit card when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_id))]
     pub card_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::pin))]
     pub pin: String,
 }
 
@@ -613,6 +638,7 @@ pub const MERCHANT_AUTH_SCHEME: &str = "Bearer";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct QrResolveRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::qr_payload))]
     pub payload: String,
 }
 
@@ -639,9 +665,12 @@ pub struct QrResolved {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct QrPayRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::qr_payload))]
     pub payload: String,
     /// Required for static codes; for dynamic codes absent or equal to the locked amount.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_amount))]
     pub amount: Option<Money>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::pin))]
     pub pin: String,
 }
 
@@ -699,6 +728,7 @@ pub struct OrderList {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct OrderConfirmRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::pin))]
     pub pin: String,
 }
 
@@ -737,7 +767,9 @@ pub struct PaycodeSettings {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PaycodeSettingsUpdate {
     pub no_pin_enabled: bool,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::limit_amount))]
     pub no_pin_per_payment: Money,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::limit_amount))]
     pub no_pin_daily: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin: Option<String>,
@@ -748,10 +780,13 @@ pub struct PaycodeSettingsUpdate {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct MerchantCreateRequest {
     /// Up to 25 characters (EMVCo tag 59).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::merchant_name))]
     pub name: String,
     /// Up to 15 characters (EMVCo tag 60).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::merchant_city))]
     pub city: String,
     /// 4 digits, ISO 18245.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::mcc))]
     pub mcc: String,
 }
 
@@ -778,11 +813,15 @@ pub struct MerchantQr {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct OrderCreateRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::amount))]
     pub amount: Money,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_description))]
     pub description: Option<String>,
     /// Remote order: the payer's phone number.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_phone))]
     pub phone: Option<String>,
     /// Lifetime, 1 s to 24 h; default 15 minutes.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 86_400))]
     pub expires_in_secs: Option<u32>,
 }
 
@@ -792,8 +831,11 @@ pub struct OrderCreateRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ChargeCodeRequest {
     /// The 18-digit payment code.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::paycode))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::amount))]
     pub amount: Money,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_description))]
     pub description: Option<String>,
 }
 
@@ -801,6 +843,7 @@ pub struct ChargeCodeRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RefundRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_amount))]
     pub amount: Option<Money>,
 }
 
@@ -864,20 +907,25 @@ impl fmt::Debug for WithdrawRequest {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ReportLostRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::phone))]
     pub phone: String,
     /// The account's real name (with `id_last6`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_real_name))]
     pub name: Option<String>,
     /// Last 6 characters of the resident ID number (`X` in either case), with `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_id_last6))]
     pub id_last6: Option<String>,
     /// The login password, instead of name + `id_last6`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_password))]
     pub password: Option<String>,
     /// Revoke only this device (the lost one) instead of all of them — for a user who is still
     /// signed in on another device. The account is frozen either way. An id that is not a live
     /// device of the account revokes all of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_id))]
     pub device_id: Option<String>,
 }
 
@@ -896,7 +944,9 @@ pub struct ReportLostAnswer {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct UnfreezeRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::id_number))]
     pub id_number: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::pin))]
     pub pin: String,
 }
 
@@ -909,6 +959,7 @@ pub struct UnfreezeRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct FreezeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_id))]
     pub device_id: Option<String>,
 }
 
@@ -1158,6 +1209,7 @@ pub struct AccountSettings {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SmsLoginRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::phone))]
     pub phone: String,
 }
 
@@ -1168,6 +1220,7 @@ pub struct SmsLoginRequest {
 pub struct AccountSettingsUpdate {
     pub sms_login_enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_pin))]
     pub pin: Option<String>,
 }
 
@@ -1178,9 +1231,12 @@ pub struct AccountSettingsUpdate {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PhoneChangeRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::phone))]
     pub new_phone: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::password))]
     pub password: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_id_number))]
     pub id_number: Option<String>,
 }
 
@@ -1216,11 +1272,14 @@ pub enum CardsOnPhoneChange {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PhoneChangeVerifyRequest {
     /// The code sent to the new number.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::otp))]
     pub code: String,
     /// With `old_code`, when the start answer had an `old_challenge_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_id))]
     pub old_challenge_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_otp))]
     pub old_code: Option<String>,
     pub cards: CardsOnPhoneChange,
 }
@@ -1249,6 +1308,7 @@ redacted_debug!(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RecipientLookupRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::phone))]
     pub phone: String,
 }
 
@@ -1268,10 +1328,14 @@ pub struct RecipientInfo {
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TransferRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::phone))]
     pub to_phone: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::amount))]
     pub amount: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_note))]
     pub note: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::pin))]
     pub pin: String,
 }
 

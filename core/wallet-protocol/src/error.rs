@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 macro_rules! error_codes {
     ($( $(#[$meta:meta])* $variant:ident = $wire:literal, $status:literal, $title:literal; )*) => {
         /// Every error the product can report, as a stable SCREAMING_SNAKE code.
+        ///
+        /// Its OpenAPI schema is written by hand below: the derive listed the Rust variant
+        /// names (`MalformedRequest`), not the wire strings this type serialises to.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         pub enum ErrorCode {
             $( $(#[$meta])* #[serde(rename = $wire)] $variant, )*
@@ -169,6 +171,8 @@ error_codes! {
     Forbidden = "FORBIDDEN", 403, "Not allowed";
     SandboxOnly = "SANDBOX_ONLY", 403, "Only available in sandbox mode";
     Internal = "INTERNAL", 500, "Something went wrong on our side";
+    /// A known path asked with a method it does not take (the `Allow` header lists those it does).
+    MethodNotAllowed = "METHOD_NOT_ALLOWED", 405, "This route does not take this method";
     // --- client only ---
     NotSignedIn = "NOT_SIGNED_IN", 401, "Not signed in";
     AlreadySignedIn = "ALREADY_SIGNED_IN", 409, "Already signed in on this profile";
@@ -188,6 +192,28 @@ error_codes! {
     /// The server answered with a redirect, which this app never follows (a signed request
     /// must not be replayed elsewhere).
     ServerRedirect = "SERVER_REDIRECT", 502, "The server answered with a redirect, which this app does not follow";
+}
+
+/// The OpenAPI schema of [`ErrorCode`]: a string enum of the codes exactly as they are sent.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ErrorCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "Every error the product can report, as a stable SCREAMING_SNAKE code.",
+            ))
+            .enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str())))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ErrorCode {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("ErrorCode")
+    }
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -270,6 +296,24 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c == '_'));
         }
+    }
+
+    /// The published schema lists the codes as sent (`MALFORMED_REQUEST`), every one of them.
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn openapi_schema_lists_the_wire_strings() {
+        use utoipa::PartialSchema as _;
+        let schema = serde_json::to_value(ErrorCode::schema()).unwrap();
+        let listed: Vec<&str> = schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let wire: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, wire);
+        assert!(listed.contains(&"MALFORMED_REQUEST"));
+        assert_eq!(schema["type"], "string");
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub mod category;
 pub mod error;
 pub mod identity;
 pub mod money;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod password;
 pub mod paycode;
 pub mod phone;

@@ -155,8 +155,29 @@ async fn not_found() -> ApiError {
     ApiError::detail(ErrorCode::NotFound, "no such route")
 }
 
+/// A known path with a method it does not take: 405 with problem+json; axum adds the `Allow`
+/// header listing the methods it does take.
 async fn method_not_allowed() -> ApiError {
-    ApiError::detail(ErrorCode::NotFound, "this route does not take this method")
+    ApiError::detail(
+        ErrorCode::MethodNotAllowed,
+        "this route does not take this method; the Allow header lists those it does",
+    )
+}
+
+/// Largest cursor a query may carry: what the document publishes (2^53 - 1, exact in every JSON
+/// client).
+pub(crate) const MAX_CURSOR: i64 = 9_007_199_254_740_991;
+
+/// Checks a cursor from a query (`after`, `before`): 0 to [`MAX_CURSOR`], as documented, else
+/// `MALFORMED_REQUEST` naming it.
+pub(crate) fn cursor(name: &str, value: Option<i64>) -> ApiResult<()> {
+    match value {
+        Some(v) if !(0..=MAX_CURSOR).contains(&v) => Err(ApiError::detail(
+            ErrorCode::MalformedRequest,
+            format!("`{name}` is a cursor: 0 to {MAX_CURSOR}"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Checks an id taken from a URL path: anything not shaped like one of ours is answered as

@@ -1,7 +1,9 @@
 //! The OpenAPI document, generated from the handlers' annotations and the wire types in
 //! `wallet-protocol`. CI compares it with `tests/snapshots/openapi.json`.
 
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{AllOfBuilder, ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use wallet_protocol::signing;
 
@@ -75,7 +77,7 @@ use crate::http::routes::{
         meta::openapi_json,
     ),
     components(schemas(wallet_protocol::Problem, wallet_protocol::ErrorCode)),
-    modifiers(&SignedRequests),
+    modifiers(&SignedRequests, &CommonAnswers, &CrossFieldRules),
     tags(
         (name = "auth", description = "Sign-up, sign-in and device enrolment"),
         (name = "account", description = "The signed-in account"),
@@ -136,5 +138,129 @@ impl Modify for SignedRequests {
                     .build(),
             ),
         );
+    }
+}
+
+/// What a signed request can be refused with before its handler runs (`AuthenticatedDevice`).
+const SIGNED_REFUSALS: &str =
+    "SIGNATURE_MISSING, SIGNATURE_INVALID, TIMESTAMP_SKEW, NONCE_REUSED, \
+     DEVICE_UNKNOWN, DEVICE_REVOKED: the signature or the device";
+
+/// Documents, on every operation, the answers that come from the shared extractors rather
+/// than from the handler: so the document lists every status a route can answer
+/// (`server/tests/common` checks each answer the tests get against it).
+///
+/// - signed operations (`wallet_device`): 401 for the signature or the device, 400
+///   `MALFORMED_REQUEST` for a body over 1 MiB or not the expected JSON;
+/// - merchant operations (`merchant_key`): 401 `MERCHANT_KEY_INVALID`;
+/// - every operation with a JSON body: 400 `MALFORMED_REQUEST`;
+/// - every operation with path parameters: 400 `MALFORMED_REQUEST` for a path that cannot be
+///   read.
+struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                common_answers(op);
+            }
+        }
+    }
+}
+
+fn common_answers(op: &mut Operation) {
+    let schemes: Vec<String> = op
+        .security
+        .iter()
+        .flatten()
+        .filter_map(|s| serde_json::to_value(s).ok())
+        .filter_map(|v| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()))
+        .flatten()
+        .collect();
+    let signed = schemes.iter().any(|s| s == "wallet_device");
+    let merchant = schemes.iter().any(|s| s == "merchant_key");
+    if signed {
+        add_problem(op, "401", SIGNED_REFUSALS);
+        add_problem(
+            op,
+            "400",
+            "MALFORMED_REQUEST: the body is over 1 MiB or not the expected JSON",
+        );
+    }
+    if merchant {
+        add_problem(op, "401", "MERCHANT_KEY_INVALID");
+    }
+    if op.request_body.is_some() {
+        add_problem(
+            op,
+            "400",
+            "MALFORMED_REQUEST: the body is not the expected JSON",
+        );
+    }
+    let in_path = op
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| p.parameter_in == ParameterIn::Path);
+    if in_path {
+        add_problem(op, "400", "MALFORMED_REQUEST: the path cannot be read");
+    }
+}
+
+/// Adds a problem+json answer for `status`, or names `codes` in the one already there.
+fn add_problem(op: &mut Operation, status: &str, codes: &str) {
+    let responses = &mut op.responses.responses;
+    match responses.get_mut(status) {
+        Some(RefOr::T(existing)) => {
+            let first = codes.split([':', ',']).next().unwrap_or(codes);
+            if !existing.description.contains(first) {
+                existing.description = format!("{}; {codes}", existing.description);
+            }
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => {
+            responses.insert(status.to_owned(), RefOr::T(problem_response(codes)));
+        }
+    }
+}
+
+fn problem_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            wallet_protocol::error::PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+/// The request rules across fields (`wallet_protocol::openapi::cross_field_rules`): each
+/// component becomes `allOf` its derived schema and its rule.
+struct CrossFieldRules;
+
+impl Modify for CrossFieldRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        for (name, rule) in wallet_protocol::openapi::cross_field_rules() {
+            if let Some(schema) = components.schemas.remove(name) {
+                components.schemas.insert(
+                    name.to_owned(),
+                    AllOfBuilder::new().item(schema).item(rule).into(),
+                );
+            }
+        }
     }
 }

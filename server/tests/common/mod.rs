@@ -4,6 +4,8 @@
 // Test helpers: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod contract;
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -138,6 +140,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
+    /// The `Allow` header (405 answers).
+    pub allow: Option<String>,
     pub body: Value,
 }
 
@@ -250,15 +254,32 @@ impl TestApp {
         if req.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
             req.extensions_mut().insert(ConnectInfo(self.ip));
         }
+        let method = req.method().as_str().to_owned();
+        let path = req.uri().path().to_owned();
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
-        let (content_type, retry_after) = {
+        let (content_type, retry_after, allow) = {
             let header = |n: &str| res.headers().get(n).map(|v| v.to_str().unwrap().to_owned());
-            (header("content-type"), header("retry-after"))
+            (
+                header("content-type"),
+                header("retry-after"),
+                header("allow"),
+            )
         };
         let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
             .await
             .unwrap();
+        // Every answer is checked against the published document (docs/api.md).
+        if let Err(e) = contract::check(&contract::Answer {
+            method: &method,
+            path: &path,
+            status: status.as_u16(),
+            content_type: content_type.as_deref(),
+            allow: allow.as_deref(),
+            body: &bytes,
+        }) {
+            panic!("the answer does not match the OpenAPI document: {method} {path}: {e}");
+        }
         let body = if bytes.is_empty() {
             Value::Null
         } else {
@@ -269,6 +290,7 @@ impl TestApp {
             status,
             content_type,
             retry_after,
+            allow,
             body,
         }
     }

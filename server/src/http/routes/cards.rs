@@ -49,7 +49,7 @@ pub async fn bind_card(
     post,
     path = paths::CARD_BINDING_VERIFY,
     tag = "cards",
-    params(("binding_id" = String, Path, description = "From the binding answer")),
+    params(("binding_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$", description = "From the binding answer")),
     request_body = CardVerifyRequest,
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
@@ -91,7 +91,7 @@ pub async fn list_cards(
     post,
     path = paths::CARD_DEFAULT,
     tag = "cards",
-    params(("card_id" = String, Path)),
+    params(("card_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The card, now default", body = CardInfo),
@@ -114,7 +114,7 @@ pub async fn set_default(
     post,
     path = paths::CARD_UNBIND,
     tag = "cards",
-    params(("card_id" = String, Path)),
+    params(("card_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     request_body = UnbindCardRequest,
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
@@ -140,7 +140,7 @@ pub async fn unbind(
     post,
     path = paths::CARD_REPORT_LOST,
     tag = "cards",
-    params(("card_id" = String, Path)),
+    params(("card_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The card, suspended", body = CardInfo),

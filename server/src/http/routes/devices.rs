@@ -38,7 +38,7 @@ pub async fn list_devices(
     post,
     path = paths::DEVICE_REVOKE,
     tag = "devices",
-    params(("device_id" = String, Path, description = "A device of the caller's account")),
+    params(("device_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$", description = "A device of the caller's account")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 204, description = "Revoked (or already was)"),

@@ -117,10 +117,13 @@ pub async fn status(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LogQuery {
     /// Entries with an id below this one (the previous page's `next_before`).
+    #[param(minimum = 0, maximum = 9_007_199_254_740_991.0)]
     pub before: Option<i64>,
-    /// 1 to 200, default 50.
+    /// 1 to 200, default 50 (others are brought into that range).
+    #[param(minimum = 0, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 
@@ -143,16 +146,20 @@ pub async fn security_log(
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<SecurityLog>> {
     let Query(q) = Query::<LogQuery>::try_from_uri(&uri)?;
+    crate::http::cursor("before", q.before)?;
     Ok(Json(
         lost::security_log(&state, &auth.account_id, q.before, q.limit).await?,
     ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventsQuery {
     /// The last cursor this device has seen (0 at first).
+    #[param(minimum = 0, maximum = 9_007_199_254_740_991.0)]
     pub after: Option<i64>,
-    /// 1 to 200, default 50.
+    /// 1 to 200, default 50 (others are brought into that range).
+    #[param(minimum = 0, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 
@@ -176,6 +183,7 @@ pub async fn events(
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<DeviceEventFeed>> {
     let Query(q) = Query::<EventsQuery>::try_from_uri(&uri)?;
+    crate::http::cursor("after", q.after)?;
     Ok(Json(
         lost::events(
             &state,
@@ -264,7 +272,7 @@ pub async fn start_phone_change(
     post,
     path = paths::PHONE_CHANGE_VERIFY,
     tag = "lost",
-    params(("challenge_id" = String, Path, description = "From the start answer")),
+    params(("challenge_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$", description = "From the start answer")),
     request_body = PhoneChangeVerifyRequest,
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(

@@ -45,7 +45,7 @@ pub async fn create(
     get,
     path = paths::MERCHANT_QR,
     tag = "merchants",
-    params(("merchant_id" = String, Path)),
+    params(("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("merchant_key" = [])),
     responses(
         (status = 200, description = "Static EMVCo payload (point of initiation 11)", body = MerchantQr),
@@ -67,7 +67,7 @@ pub async fn qr(
     post,
     path = paths::MERCHANT_ORDERS,
     tag = "merchants",
-    params(("merchant_id" = String, Path)),
+    params(("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     request_body = OrderCreateRequest,
     security(("merchant_key" = [])),
     responses(
@@ -96,7 +96,7 @@ pub async fn create_order(
     get,
     path = paths::MERCHANT_ORDERS,
     tag = "merchants",
-    params(("merchant_id" = String, Path)),
+    params(("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("merchant_key" = [])),
     responses(
         (status = 200, description = "Newest first", body = OrderList),
@@ -119,7 +119,7 @@ pub async fn list_orders(
     get,
     path = paths::MERCHANT_ORDER,
     tag = "merchants",
-    params(("merchant_id" = String, Path), ("order_id" = String, Path)),
+    params(("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"), ("order_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("merchant_key" = [])),
     responses(
         (status = 200, description = "The order", body = Order),
@@ -144,9 +144,9 @@ pub async fn order(
     path = paths::MERCHANT_ORDER_REFUND,
     tag = "merchants",
     params(
-        ("merchant_id" = String, Path),
-        ("order_id" = String, Path),
-        ("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per intended refund"),
+        ("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"),
+        ("order_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"),
+        ("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per intended refund"),
     ),
     request_body = RefundRequest,
     security(("merchant_key" = [])),
@@ -180,8 +180,8 @@ pub async fn refund(
     path = paths::MERCHANT_CHARGES,
     tag = "merchants",
     params(
-        ("merchant_id" = String, Path),
-        ("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per scan"),
+        ("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"),
+        ("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per scan"),
     ),
     request_body = ChargeCodeRequest,
     security(("merchant_key" = [])),
@@ -192,6 +192,7 @@ pub async fn refund(
         (status = 409, description = "PAYCODE_USED", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "PAYCODE_INVALID (unknown, expired or revoked: never says which), BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "RATE_LIMITED: too many invalid payment codes from this merchant", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "ACCOUNT_FROZEN, COOLING_OFF: the payer's account", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn charge(

@@ -21,7 +21,7 @@ use crate::http::extract::{ApiPath, AuthenticatedDevice, IdempotencyKey};
     path = paths::TOPUPS,
     tag = "money",
     request_body = TopUpRequest,
-    params(("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per intended payment")),
+    params(("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per intended payment")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The operation: succeeded, failed (failure_code says why) or pending (the bank is late; it settles by itself)", body = Operation),
@@ -60,15 +60,16 @@ pub async fn top_up(
     path = paths::WITHDRAWALS,
     tag = "money",
     request_body = WithdrawRequest,
-    params(("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per intended payment")),
+    params(("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per intended payment")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The operation (see top-up)", body = Operation),
         (status = 400, description = "AMOUNT_INVALID, IDEMPOTENCY_KEY_MISSING, PIN_FORMAT_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "PIN_WRONG", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "CARD_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "NO_CARD, CARD_SUSPENDED, CARD_NOT_DEBIT, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
-        (status = 423, description = "PIN_LOCKED", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "PIN_LOCKED, ACCOUNT_FROZEN, COOLING_OFF (retry_after_secs)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn withdraw(
@@ -105,7 +106,7 @@ pub async fn balance(
     get,
     path = paths::OPERATION,
     tag = "money",
-    params(("operation_id" = String, Path)),
+    params(("operation_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The operation", body = Operation),

@@ -35,8 +35,8 @@ pub async fn list(
     path = paths::ORDER_CONFIRM,
     tag = "pay",
     params(
-        ("order_id" = String, Path),
-        ("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per intended payment"),
+        ("order_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"),
+        ("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per intended payment"),
     ),
     request_body = OrderConfirmRequest,
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
@@ -47,7 +47,7 @@ pub async fn list(
         (status = 404, description = "ORDER_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "ORDER_ALREADY_PAID, ORDER_EXPIRED, ORDER_CLOSED, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
-        (status = 423, description = "PIN_LOCKED", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "PIN_LOCKED, ACCOUNT_FROZEN, COOLING_OFF (retry_after_secs)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn confirm(
@@ -70,7 +70,7 @@ pub async fn confirm(
     post,
     path = paths::ORDER_DECLINE,
     tag = "pay",
-    params(("order_id" = String, Path)),
+    params(("order_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The order, now `declined`", body = Order),

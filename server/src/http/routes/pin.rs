@@ -109,7 +109,7 @@ pub async fn start_reset(
     post,
     path = paths::PIN_RESET_VERIFY,
     tag = "pin",
-    params(("challenge_id" = String, Path, description = "From the reset answer")),
+    params(("challenge_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$", description = "From the reset answer")),
     request_body = PinResetVerifyRequest,
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(

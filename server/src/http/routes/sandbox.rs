@@ -14,8 +14,16 @@ use crate::domain::sandbox;
 use crate::domain::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// Any spelling of the phone number, e.g. `13812345678` or `+86 138 1234 5678`.
+    /// The constraints of `wallet_protocol::openapi::phone` (`server/tests/openapi.rs` compares).
+    #[param(
+        format = "phone",
+        min_length = 5,
+        max_length = 32,
+        pattern = "^\\+?[0-9][0-9 ()-]{3,30}[0-9]$"
+    )]
     pub phone: String,
 }
 

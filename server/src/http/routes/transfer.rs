@@ -52,7 +52,7 @@ pub async fn recipient(
     path = paths::TRANSFERS,
     tag = "transfers",
     request_body = TransferRequest,
-    params(("Idempotency-Key" = String, Header, description = "8-64 of A-Z a-z 0-9 - _; one per intended transfer")),
+    params(("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per intended transfer")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The sender's `transfer_out` operation (succeeded)", body = Operation),
@@ -79,10 +79,13 @@ pub async fn send(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// The last `cursor` this device has applied (0 at first).
+    #[param(minimum = 0, maximum = 9_007_199_254_740_991.0)]
     pub after: Option<i64>,
-    /// 1 to 500, default 100.
+    /// 1 to 500, default 100 (others are brought into that range).
+    #[param(minimum = 0, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 
@@ -108,6 +111,7 @@ pub async fn history(
     auth: AuthenticatedDevice,
 ) -> ApiResult<Json<HistoryFeed>> {
     let Query(q) = Query::<HistoryQuery>::try_from_uri(&uri)?;
+    crate::http::cursor("after", q.after)?;
     Ok(Json(
         transfer::history(&state, &auth.account_id, q.after, q.limit).await?,
     ))

@@ -17,7 +17,7 @@ use crate::http::extract::{ApiJson, ApiPath};
     post,
     path = paths::CHALLENGE_VERIFY,
     tag = "auth",
-    params(("challenge_id" = String, Path, description = "From the sign-up or sign-in answer")),
+    params(("challenge_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$", description = "From the sign-up or sign-in answer")),
     request_body = VerifyRequest,
     responses(
         (status = 200, description = "Device enrolled", body = EnrolResponse),

@@ -694,6 +694,7 @@ export const en = {
     FORBIDDEN: 'That is not allowed for your account.',
     SANDBOX_ONLY: 'This is only available in the test environment.',
     INTERNAL: 'Something went wrong on our side. Please try again later.',
+    METHOD_NOT_ALLOWED: 'The server does not accept this kind of request. Update the app.',
     NOT_SIGNED_IN: 'You are not signed in. Sign in to continue.',
     ALREADY_SIGNED_IN: 'You are already signed in on this device.',
     NO_PENDING_VERIFICATION: 'Nothing is waiting for a code. Start again.',

@@ -693,6 +693,7 @@ export const zhCN: Messages = {
     FORBIDDEN: '您的账户无权执行此操作。',
     SANDBOX_ONLY: '此功能仅在测试环境中可用。',
     INTERNAL: '我们这边出了点问题，请稍后再试。',
+    METHOD_NOT_ALLOWED: '服务器不接受这种请求方式，请更新应用。',
     NOT_SIGNED_IN: '您尚未登录，请登录后继续。',
     ALREADY_SIGNED_IN: '您已在此设备上登录。',
     NO_PENDING_VERIFICATION: '当前没有等待验证码的操作，请重新开始。',
