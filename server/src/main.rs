@@ -29,7 +29,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the provider's HTTP API.
-    Serve(ServeArgs),
+    // Boxed: its many limit and key flags make it far larger than the other commands.
+    Serve(Box<ServeArgs>),
     /// Verification-code tools for testers.
     Otp {
         #[command(subcommand)]
@@ -346,6 +347,7 @@ async fn main() -> ExitCode {
 
     match cli.command {
         Command::Serve(args) => {
+            let args = *args;
             let options = ServeOptions {
                 db: args.db,
                 postgres: wallet_server::store::PostgresOptions {
