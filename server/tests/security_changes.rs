@@ -322,3 +322,34 @@ async fn a_top_up_needs_the_pin_like_a_withdrawal() {
     assert_eq!(res.code(), "PIN_LOCKED", "{res:?}");
     app.assert_ledger().await;
 }
+
+/// Issue 13: a PIN reset, like a sign-in, cannot be used to test a stolen password while the
+/// code limit holds: a right and a wrong one get the same `RATE_LIMITED`.
+#[tokio::test]
+async fn a_pin_reset_answers_a_right_and_a_wrong_password_alike_while_the_code_limit_holds() {
+    let app = TestApp::new();
+    let (a, _b) = two_devices(&app, 0).await;
+    let start = |password: &'static str| {
+        app.signed_json(
+            &a,
+            Method::POST,
+            paths::PIN_RESET,
+            Some(json!({ "password": password })),
+            &[],
+        )
+    };
+    let res = start(PASSWORD).await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
+    // A second code to the same phone within 30 seconds is refused: both passwords alike.
+    let right = start(PASSWORD).await;
+    let wrong = start("not-the-password-at-all-42").await;
+    assert_eq!(right.code(), "RATE_LIMITED", "{right:?}");
+    assert_eq!(wrong.code(), "RATE_LIMITED", "{wrong:?}");
+    assert_eq!(right.retry_after, wrong.retry_after);
+    // Once it lifts, the wrong password is told apart again (and only then counted).
+    app.advance(31);
+    assert_eq!(
+        start("not-the-password-at-all-42").await.code(),
+        "CREDENTIALS_INVALID"
+    );
+}

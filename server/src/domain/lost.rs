@@ -372,6 +372,13 @@ pub async fn start_phone_change(
         .await?
         .ok_or_else(|| ApiError::internal("account of a device is gone"))?;
     let old_phone = PhoneNumber::parse(&account.phone).map_err(ApiError::internal)?;
+    // As at sign-in: while a code limit holds, a right and a wrong password get the same answer.
+    let to_text = [Some(&new_phone), id_given.is_none().then_some(&old_phone)];
+    for phone in to_text.into_iter().flatten() {
+        if let Some(secs) = crate::domain::otp::send_refused(state, phone, ip).await? {
+            return Err(ApiError::rate_limited(secs));
+        }
+    }
     crate::domain::standing::begin_password_try(state, &old_phone, ip)
         .await?
         .map_err(ApiError::rate_limited)?;

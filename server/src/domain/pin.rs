@@ -94,6 +94,11 @@ pub async fn start_reset(
         .await?
         .ok_or_else(|| ApiError::internal("account of a device is gone"))?;
     let phone = PhoneNumber::parse(&account.phone).map_err(ApiError::internal)?;
+    // As at sign-in: while the code limit holds, a right and a wrong password get the same
+    // answer, so the limit cannot be used to test a stolen password.
+    if let Some(secs) = otp::send_refused(state, &phone, ip).await? {
+        return Err(ApiError::rate_limited(secs));
+    }
     // Password guesses here share the sign-in budget.
     crate::domain::standing::begin_password_try(state, &phone, ip)
         .await?
