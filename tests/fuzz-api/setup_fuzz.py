@@ -58,7 +58,7 @@ def main():
     check(
         s.post(
             f"{base}/v1/topups",
-            json={"amount": {"minor": 500_000, "currency": "CNY"}},
+            json={"amount": {"minor": 500_000, "currency": "CNY"}, "pin": PIN},
             headers={"Idempotency-Key": "fuzz-setup-topup"},
             auth=signer,
         ),

@@ -487,6 +487,7 @@ pub struct TopUpRequest {
     /// The payment PIN (6 digits). Optional in the schema only so that a client that does not
     /// send it gets `PIN_REQUIRED` rather than `MALFORMED_REQUEST`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_pin))]
     pub pin: Option<String>,
 }
 
@@ -771,7 +772,10 @@ pub struct PaycodeSettingsUpdate {
     pub no_pin_per_payment: Money,
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::limit_amount))]
     pub no_pin_daily: Money,
+    /// The payment PIN: needed to switch no-PIN payments on or raise a limit (`PIN_REQUIRED`
+    /// without it), not to lower or switch off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_pin))]
     pub pin: Option<String>,
 }
 
