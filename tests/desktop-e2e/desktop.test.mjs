@@ -290,6 +290,10 @@ describe('wallet desktop app', () => {
     if (driver) await driver.quit().catch(() => {});
     for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
     if (tmp && !process.env.E2E_KEEP_TMP) await rm(tmp, { recursive: true, force: true });
+    // A keep-alive socket to the stopped tauri-driver once held the process open after every
+    // test had passed (CI waited on it): leave a moment for the report, then exit. Unref'd, so
+    // it never delays an exit that happens anyway.
+    setTimeout(() => process.exit(process.exitCode ?? 0), 3_000).unref();
   });
 
   it('signs up through the UI and lands on home', async () => {
