@@ -355,6 +355,26 @@ pub(crate) mod tests {
 
     use super::*;
 
+    /// One HTTP request off the wire: its head (request line and headers) and its body.
+    fn read_request(reader: &mut BufReader<std::net::TcpStream>) -> (String, Vec<u8>) {
+        let mut head = String::new();
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            head.push_str(&line);
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        let mut body = vec![0u8; length];
+        reader.read_exact(&mut body).unwrap();
+        (head, body)
+    }
+
     /// A loopback HTTP server for tests that answers each connection with the next of
     /// `answers` (status, JSON body) and hands back the raw requests it read.
     pub(crate) fn scripted_server(
@@ -367,21 +387,7 @@ pub(crate) mod tests {
             for (status, body) in answers {
                 let (stream, _) = listener.accept().unwrap();
                 let mut reader = BufReader::new(stream);
-                let mut head = String::new();
-                let mut length = 0usize;
-                loop {
-                    let mut line = String::new();
-                    reader.read_line(&mut line).unwrap();
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap();
-                    }
-                    head.push_str(&line);
-                    if line == "\r\n" || line.is_empty() {
-                        break;
-                    }
-                }
-                let mut req_body = vec![0u8; length];
-                reader.read_exact(&mut req_body).unwrap();
+                let (mut head, req_body) = read_request(&mut reader);
                 head.push_str(&String::from_utf8_lossy(&req_body));
                 seen.push(head);
                 let content_type = if status >= 400 {
@@ -454,21 +460,7 @@ pub(crate) mod tests {
         let handle = std::thread::spawn(move || {
             let (stream, _) = listener.accept().unwrap();
             let mut reader = BufReader::new(stream);
-            let mut head = String::new();
-            let mut length = 0usize;
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap();
-                }
-                head.push_str(&line);
-                if line == "\r\n" || line.is_empty() {
-                    break;
-                }
-            }
-            let mut body = vec![0u8; length];
-            reader.read_exact(&mut body).unwrap();
+            let (head, _body) = read_request(&mut reader);
             let mut stream = reader.into_inner();
             write!(
                 stream,
