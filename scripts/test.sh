@@ -39,14 +39,14 @@ log "the provider's store conformance and in-process suites again on PostgreSQL 
 # A private cluster (scripts/lib.sh) for this step only; every test makes its own database.
 # The suites that read the SQLite file itself (binary, merchant_cli, openapi) stay on SQLite
 # (at_rest's file scans use SQLite whatever the backend; its other cases run on PostgreSQL);
-# WALLET_REQUIRE_POSTGRES makes a missing server an error, never a silent skip.
+# every other module of the suite, new ones included, runs here. WALLET_REQUIRE_POSTGRES makes
+# a missing server an error, never a silent skip.
 with_postgres env WALLET_TEST_BACKEND=postgres WALLET_REQUIRE_POSTGRES=1 \
-  cargo test -p wallet-server --locked --lib --test accounts --test at_rest --test history --test ledger_props \
-    --test logs --test lost_phone --test money --test pay --test rate_limits --test signing \
-    --test transfer --test postgres_tools --test input_text --test enumeration
+  cargo test -p wallet-server --locked --lib --test suite -- \
+    --skip binary:: --skip merchant_cli:: --skip openapi::
 log "three provider instances on one PostgreSQL database, then crashes (real processes, real CLI)"
 with_postgres with_secret_service env WALLET_REQUIRE_POSTGRES=1 \
-  cargo test -p wallet-e2e --locked --test instances --test crash
+  cargo test -p wallet-e2e --locked --test e2e -- instances:: crash::
 
 log "the published contract: Schemathesis against a real provider, signed routes included"
 tests/fuzz-api/run.sh

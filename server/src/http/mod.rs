@@ -2,7 +2,7 @@
 //!
 //! The top of the server's layers (`http` → `domain` → `ports` → `store`): handlers turn a
 //! request into a call of one domain service and its answer into a response. No module below
-//! imports this one (checked by `server/tests/layers.rs`).
+//! imports this one (checked by `tests/tests/e2e/layers.rs`).
 
 pub mod extract;
 pub mod openapi;

@@ -148,7 +148,7 @@ const SIGNED_REFUSALS: &str =
 
 /// Documents, on every operation, the answers that come from the shared extractors rather
 /// than from the handler: so the document lists every status a route can answer
-/// (`server/tests/common` checks each answer the tests get against it).
+/// (`server/tests/suite/common` checks each answer the tests get against it).
 ///
 /// - signed operations (`wallet_device`): 401 for the signature or the device, 400
 ///   `MALFORMED_REQUEST` for a body over 1 MiB or not the expected JSON;

@@ -17,7 +17,7 @@ use crate::domain::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// Any spelling of the phone number, e.g. `13812345678` or `+86 138 1234 5678`.
-    /// The constraints of `wallet_protocol::openapi::phone` (`server/tests/openapi.rs` compares).
+    /// The constraints of `wallet_protocol::openapi::phone` (`server/tests/suite/openapi.rs` compares).
     #[param(
         format = "phone",
         min_length = 5,

@@ -5,7 +5,7 @@
 //! invalid payment codes per merchant.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

@@ -2,7 +2,7 @@
 //! anything, rate limits, unfreeze with ID + PIN, cooling-off, device events, security log.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::{cny, TestApp, TestDevice, TestResponse, ID_NUMBER, NAME, PASSWORD, PHONE};

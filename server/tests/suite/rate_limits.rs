@@ -1,7 +1,7 @@
 //! OTP send limits (per phone, per IP) and password-try limits.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

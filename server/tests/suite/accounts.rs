@@ -1,6 +1,6 @@
 //! Sign-up, sign-in, OTP rules, devices and revocation, through the real router.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::*;

@@ -5,7 +5,7 @@
 // Helpers below panic to report failure, like the tests that call them.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -7,7 +7,7 @@
 //! up to the balances.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::{HistoryClient, TestApp, TestDevice};

@@ -2,7 +2,7 @@
 //! Every test ends by checking the ledger's invariants (docs/rules.md §Ledger).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 //! eight transfers at once. Each test ends by checking the ledger.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

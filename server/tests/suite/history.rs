@@ -4,7 +4,7 @@
 //! transfers agree with the server's books. Each test ends by checking the ledger.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -4,7 +4,7 @@
 //! PIN like a withdrawal.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::{cny, TestApp, TestDevice, TestResponse, PASSWORD, PHONE};

@@ -1,6 +1,6 @@
 //! Every way a signed request can be refused, in the documented check order.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};

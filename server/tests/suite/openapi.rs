@@ -1,7 +1,7 @@
 //! The OpenAPI document is checked in: a change to the API shows up in review as a snapshot diff.
-//! `UPDATE_SNAPSHOTS=1 cargo test -p wallet-server --test openapi` rewrites it.
+//! `UPDATE_SNAPSHOTS=1 cargo test -p wallet-server --test suite openapi::` rewrites it.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;
@@ -21,7 +21,7 @@ fn openapi_matches_snapshot() {
     let stored = std::fs::read_to_string(SNAPSHOT).unwrap_or_default();
     assert!(
         stored == generated,
-        "the OpenAPI document changed; review it and run UPDATE_SNAPSHOTS=1 cargo test -p wallet-server --test openapi"
+        "the OpenAPI document changed; review it and run UPDATE_SNAPSHOTS=1 cargo test -p wallet-server --test suite openapi::"
     );
 }
 

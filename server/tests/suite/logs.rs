@@ -1,6 +1,6 @@
 //! Logs never hold a password, an OTP, an ID number or a whole phone number (only masked ones).
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -4,7 +4,7 @@
 //! field, through the real router (in-process). Nothing is created by a refused request.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::{cny, TestApp, TestDevice, TestResponse, ID_NUMBER, PASSWORD, PHONE};

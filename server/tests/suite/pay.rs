@@ -3,7 +3,7 @@
 //! the no-PIN settings and every idempotent retry. Each test ends by checking the ledger.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

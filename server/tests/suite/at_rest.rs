@@ -7,7 +7,7 @@
 // Helpers below panic to report failure, like the tests that call them.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

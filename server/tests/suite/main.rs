@@ -1,0 +1,25 @@
+//! The provider's integration suites in one test binary: each module was its own binary, and
+//! linking twenty binaries against the whole server cost minutes of every CI run
+//! (docs/benchmarks.md § CI wall time). Run one suite with a filter:
+//! `cargo test -p wallet-server --test suite accounts::`.
+
+mod common;
+
+mod accounts;
+mod at_rest;
+mod binary;
+mod enumeration;
+mod history;
+mod input_text;
+mod ledger_props;
+mod logs;
+mod lost_phone;
+mod merchant_cli;
+mod money;
+mod openapi;
+mod pay;
+mod postgres_tools;
+mod rate_limits;
+mod security_changes;
+mod signing;
+mod transfer;
