@@ -128,3 +128,4 @@ with_postgres() {
   stop_private_postgres
   return "$status"
 }
+

@@ -40,12 +40,14 @@ log "the provider's store conformance and in-process suites again on PostgreSQL 
 # (at_rest's file scans use SQLite whatever the backend; its other cases run on PostgreSQL);
 # every other module of the suite, new ones included, runs here. WALLET_REQUIRE_POSTGRES makes
 # a missing server an error, never a silent skip.
-with_postgres env WALLET_TEST_BACKEND=postgres WALLET_REQUIRE_POSTGRES=1 \
-  cargo test -p wallet-server --locked --lib --test suite -- \
-    --skip binary:: --skip merchant_cli:: --skip openapi::
+# The workspace build's executables (scripts/run-built-test.sh): `cargo test -p` would compile
+# the dependencies again with other features.
+with_postgres env WALLET_TEST_BACKEND=postgres WALLET_REQUIRE_POSTGRES=1 bash -c \
+  'scripts/run-built-test.sh wallet-server lib &&
+   scripts/run-built-test.sh wallet-server suite --skip binary:: --skip merchant_cli:: --skip openapi::'
 log "three provider instances on one PostgreSQL database, then crashes (real processes, real CLI)"
 with_postgres with_secret_service env WALLET_REQUIRE_POSTGRES=1 \
-  cargo test -p wallet-e2e --locked --test e2e -- instances:: crash::
+  scripts/run-built-test.sh wallet-e2e e2e instances:: crash::
 
 log "the published contract: Schemathesis against a real provider, signed routes included"
 tests/fuzz-api/run.sh
