@@ -3,6 +3,10 @@
 //! checked-in `ui/src/generated/`, so the workspace test run (where the desktop crate turns the
 //! `ts` feature on) is the staleness check and CI compiles no second feature set for it.
 
+// Test code (the module is `cfg(all(test, ...))`, which clippy does not see as a test): a panic
+// is the failure report.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
