@@ -7,7 +7,7 @@
 // is the failure report.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
@@ -38,7 +38,7 @@ fn export_bindings() {
             let fresh = tempfile::tempdir().unwrap();
             export_to(fresh.path());
             let (fresh, kept) = (files(fresh.path()), files(&checked_in()));
-            let stale: Vec<&String> = fresh
+            let stale: BTreeSet<&String> = fresh
                 .keys()
                 .chain(kept.keys())
                 .filter(|name| fresh.get(*name) != kept.get(*name))
