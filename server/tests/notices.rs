@@ -17,7 +17,7 @@ use common::{cny, TestApp, TestDevice};
 use serde_json::{json, Value};
 use wallet_protocol::api::paths;
 use wallet_protocol::notice::{self, paths as notice_paths};
-use wallet_server::domain::notices::{self as notices, NoticeOptions};
+use wallet_server::domain::notices::{self, NoticeOptions};
 use wallet_server::ports::notify::HttpNotifier;
 use wallet_server::store::AttemptResult;
 
@@ -62,7 +62,7 @@ impl Receiver {
             url,
         };
         let app = axum::Router::new()
-            .route("/wallet/notices", axum::routing::post(hook))
+            .route("/wallet/notices", axum::routing::post(receive))
             .with_state(r.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         r
@@ -73,7 +73,7 @@ impl Receiver {
     }
 }
 
-async fn hook(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
+async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let h = |name: &str| {
         headers
             .get(name)

@@ -232,10 +232,9 @@ pub fn signed_payload(timestamp: i64, body: &[u8]) -> Vec<u8> {
     out
 }
 
+#[allow(clippy::expect_used, reason = "HMAC takes a key of any length")]
 fn mac(secret: &str) -> Hmac<Sha256> {
-    // HMAC takes a key of any length.
-    #[allow(clippy::expect_used)]
-    Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length")
+    Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length")
 }
 
 /// The `Wallet-Notice-Signature` value for a body signed at `timestamp`: `v1=<hex>`.

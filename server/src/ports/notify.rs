@@ -104,20 +104,23 @@ pub fn host_ip(url: &reqwest::Url) -> Option<IpAddr> {
 #[derive(Debug, Default)]
 pub struct PublicOnly;
 
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The public addresses `host` resolves to; an error when it has none.
+async fn public_addrs(host: String) -> Result<Addrs, BoxError> {
+    let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+        .await?
+        .filter(|a| is_public(a.ip()))
+        .collect();
+    if found.is_empty() {
+        return Err(format!("{host} has no public address").into());
+    }
+    Ok(Box::new(found.into_iter()))
+}
+
 impl Resolve for PublicOnly {
     fn resolve(&self, name: Name) -> Resolving {
-        let host = name.as_str().to_owned();
-        Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .filter(|a| is_public(a.ip()))
-                .collect();
-            if found.is_empty() {
-                return Err(format!("{host} has no public address").into());
-            }
-            let addrs: Addrs = Box::new(found.into_iter());
-            Ok(addrs)
-        })
+        Box::pin(public_addrs(name.as_str().to_owned()))
     }
 }
 
