@@ -12,7 +12,7 @@
 use zeroize::Zeroizing;
 
 use super::db::{params, Behavior, Db, OptionalExtension, Row};
-use super::{Store, StoreError};
+use super::{Backend, Store, StoreError};
 use crate::secrets::vault::SealedColumn;
 
 /// One notice and its delivery state.
