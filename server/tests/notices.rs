@@ -320,7 +320,12 @@ async fn expired_and_declined_orders_are_noticed_and_a_merchant_without_a_url_ge
     let o = options();
 
     // Nobody reads the order: the deliverer's sweep expires it, on time.
-    let ord = order(&app, &m, json!({ "amount": cny(800), "expires_in_secs": 60 })).await;
+    let ord = order(
+        &app,
+        &m,
+        json!({ "amount": cny(800), "expires_in_secs": 60 }),
+    )
+    .await;
     let expires_at = app.now() + 60;
     app.advance(61);
     assert_eq!(pass(&app, &o).await, 1);
@@ -396,7 +401,11 @@ async fn a_notice_fails_after_its_last_attempt_and_clearing_the_url_fails_the_re
 
     // A bad URL is refused; clearing the URL fails what was still pending.
     let settings = notice_paths::merchant_notice_settings(&m.id);
-    for bad in ["ftp://shop.example/n", "not a url", "https://u:p@shop.example/"] {
+    for bad in [
+        "ftp://shop.example/n",
+        "not a url",
+        "https://u:p@shop.example/",
+    ] {
         let res = app
             .merchant_call(
                 Method::PUT,

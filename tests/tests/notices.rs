@@ -145,7 +145,10 @@ fn examples_verify(secret: &str, got: &Got) {
     for (program, script) in runners {
         let (code, out) = run_example(program, script, secret, got);
         assert_eq!(code, 0, "{program}: {out}");
-        assert!(out.starts_with(&format!("ok {}", got.id)), "{program}: {out}");
+        assert!(
+            out.starts_with(&format!("ok {}", got.id)),
+            "{program}: {out}"
+        );
         let (code, out) = run_example(program, script, "nsk_not_the_secret", got);
         assert_eq!(code, 1, "{program}: {out}");
         assert!(out.starts_with("refused"), "{program}: {out}");
@@ -186,7 +189,12 @@ fn notices_are_delivered_signed_retried_after_a_refusal_and_verified_by_the_exam
         payload: created["payload"].as_str().unwrap().to_owned(),
         name: "Notice Noodles".to_owned(),
     };
-    let auth = ["--merchant", shop.id.as_str(), "--api-key", shop.api_key.as_str()];
+    let auth = [
+        "--merchant",
+        shop.id.as_str(),
+        "--api-key",
+        shop.api_key.as_str(),
+    ];
 
     let d = Device::new(&server, "phone");
     d.signup(&server, &fresh_phone());

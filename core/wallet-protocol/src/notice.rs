@@ -241,7 +241,10 @@ fn mac(secret: &str) -> Hmac<Sha256> {
 pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
     let mut m = mac(secret);
     m.update(&signed_payload(timestamp, body));
-    format!("{SIGNATURE_PREFIX}{}", hex::encode(m.finalize().into_bytes()))
+    format!(
+        "{SIGNATURE_PREFIX}{}",
+        hex::encode(m.finalize().into_bytes())
+    )
 }
 
 /// Why a notice does not verify.

@@ -118,8 +118,7 @@ pub fn check_notify_url(raw: &str, sandbox: bool) -> ApiResult<reqwest::Url> {
     if raw.is_empty() || raw.len() > NOTIFY_URL_MAX_LEN {
         return Err(invalid("notify_url: 1 to 512 characters"));
     }
-    let url =
-        reqwest::Url::parse(raw).map_err(|_| invalid("notify_url: not an absolute URL"))?;
+    let url = reqwest::Url::parse(raw).map_err(|_| invalid("notify_url: not an absolute URL"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("notify_url: only http and https"));
     }
@@ -245,11 +244,10 @@ pub fn delivery_wire(row: &NoticeRow) -> ApiResult<NoticeDelivery> {
         status,
         attempts: row.attempts,
         last_attempt_at: row.last_attempt_at.map(wire_time),
-        last_http_status: row
-            .last_http_status
-            .and_then(|s| u16::try_from(s).ok()),
+        last_http_status: row.last_http_status.and_then(|s| u16::try_from(s).ok()),
         last_error: row.last_error.clone(),
-        next_attempt_at: (status == DeliveryStatus::Pending).then(|| wire_time(row.next_attempt_at)),
+        next_attempt_at: (status == DeliveryStatus::Pending)
+            .then(|| wire_time(row.next_attempt_at)),
         delivered_at: row.delivered_at.map(wire_time),
     })
 }
@@ -384,8 +382,7 @@ pub async fn deliverer(state: AppState, options: NoticeOptions) {
         }
     };
     let owner = format!("inst_{}", uuid::Uuid::new_v4().simple());
-    let mut tick =
-        tokio::time::interval(Duration::from_millis(options.notice_interval_ms.max(50)));
+    let mut tick = tokio::time::interval(Duration::from_millis(options.notice_interval_ms.max(50)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
@@ -471,7 +468,10 @@ mod tests {
             "http://printer.local/",
         ] {
             assert!(check_notify_url(private, false).is_err(), "{private}");
-            assert!(check_notify_url(private, true).is_ok(), "sandbox: {private}");
+            assert!(
+                check_notify_url(private, true).is_ok(),
+                "sandbox: {private}"
+            );
         }
     }
 }

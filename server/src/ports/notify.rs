@@ -157,10 +157,8 @@ impl HttpNotifier {
         headers: &[(&'static str, String)],
         body: Vec<u8>,
     ) -> PostOutcome {
-        if !self.allow_private {
-            if host_ip(url).is_some_and(|ip| !is_public(ip)) {
-                return PostOutcome::Connect;
-            }
+        if !self.allow_private && host_ip(url).is_some_and(|ip| !is_public(ip)) {
+            return PostOutcome::Connect;
         }
         let mut req = self
             .client

@@ -274,9 +274,7 @@ impl Store {
             .into_iter()
             .map(|(notice, notify_url, sealed)| {
                 let secret = sealed
-                    .map(|s| {
-                        keys.open(SealedColumn::MerchantNoticeSecret, &notice.merchant_id, &s)
-                    })
+                    .map(|s| keys.open(SealedColumn::MerchantNoticeSecret, &notice.merchant_id, &s))
                     .transpose()?;
                 Ok(ClaimedNotice {
                     notice,

@@ -383,7 +383,10 @@ async fn execute(command: MerchantCommand) -> Result<(Value, String), CliError> 
             let mut path = notice_paths::merchant_notices(&auth.merchant);
             if let Some(o) = &order {
                 if !api::id_well_formed(o) {
-                    return Err(CliError::new(ErrorCode::OrderNotFound, "--order: not an order id"));
+                    return Err(CliError::new(
+                        ErrorCode::OrderNotFound,
+                        "--order: not an order id",
+                    ));
                 }
                 path.push_str(&format!("?order_id={o}"));
             }
