@@ -271,6 +271,7 @@ test('merchant notices: the page sets the notify URL and shows each delivery', a
     const paid = wallet(['pay', await textOf('order-payload'), '--pin-stdin'], PIN);
     assert.equal(paid.status, 'succeeded');
     await waitText('notices-body', /Pending \(1 attempt\), last: http 500/, 15000);
+    await driver.executeScript('arguments[0].scrollIntoView()', await byId('notices-section'));
     await screenshot('notice-pending');
     // The first retry waits 15 s.
     await waitText('notices-body', /Delivered \(2 attempts\)/, 40000);
