@@ -184,6 +184,7 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
             "本裝置尚未開通付款碼，請連網後重試",
         ),
         C::PayerNotFound => ("这个手机号码没有钱包账户", "這個手機號碼沒有錢包帳戶"),
+        C::NotifyUrlInvalid => ("通知地址无效", "通知網址無效"),
         C::AccountFrozen => ("手机已挂失，账户已冻结", "手機已掛失，帳戶已凍結"),
         C::CoolingOff => (
             "账户处于冷静期，暂不能进行此操作",

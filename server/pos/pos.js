@@ -22,6 +22,7 @@ const WORDS = {
   PAYER_NOT_FOUND: 'No Wallet account has this phone number.',
   MALFORMED_REQUEST: 'Something in the form is not valid.',
   NETWORK: 'The server cannot be reached. Check the connection and try again.',
+  NOTIFY_URL_INVALID: 'The notify URL must be an http or https address.',
 };
 
 const STATUS_WORDS = {
@@ -107,8 +108,11 @@ async function showMerchant() {
   const signedIn = Boolean(m);
   $('merchant-current').hidden = !signedIn;
   $('merchant-choose').hidden = signedIn;
-  for (const id of ['order-section', 'charge-section', 'refund-section']) $(id).hidden = !signedIn;
-  if (!signedIn) return;
+  for (const id of ['order-section', 'charge-section', 'refund-section', 'notices-section']) $(id).hidden = !signedIn;
+  if (!signedIn) {
+    stopNotices();
+    return;
+  }
   $('merchant-id').textContent = m.merchant_id;
   $('merchant-name').textContent = m.name || m.merchant_id;
   try {
@@ -117,6 +121,7 @@ async function showMerchant() {
     $('static-qr').src = qrSrc(qr.payload);
     $('static-payload').textContent = qr.payload;
     say($('merchant-message'), '');
+    startNotices();
   } catch (err) {
     say($('merchant-message'), errorWords(err), 'bad');
     if (err.code === 'MERCHANT_KEY_INVALID') forgetMerchant(false);
@@ -127,6 +132,10 @@ function forgetMerchant(clearMessage = true) {
   sessionStorage.removeItem(STORE_KEY);
   $('merchant-key-once').hidden = true;
   $('merchant-key-value').textContent = '';
+  $('merchant-secret-once').hidden = true;
+  $('merchant-secret-value').textContent = '';
+  $('notice-secret-once').hidden = true;
+  $('notice-secret-value').textContent = '';
   if (clearMessage) say($('merchant-message'), '');
   showMerchant();
 }
@@ -149,6 +158,8 @@ async function createMerchant(ev) {
     }));
     $('merchant-key-value').textContent = res.api_key;
     $('merchant-key-once').hidden = false;
+    $('merchant-secret-value').textContent = res.notice_secret;
+    $('merchant-secret-once').hidden = false;
     say($('merchant-message'), `Merchant ${res.merchant.name} created.`, 'ok');
     await showMerchant();
   } catch (err) {
@@ -337,6 +348,107 @@ async function refund(ev) {
   }
 }
 
+// --- merchant notices -------------------------------------------------------------------------
+
+const NOTICES_MS = 3000;
+let noticesTimer = null;
+
+const DELIVERY_WORDS = {
+  delivered: 'Delivered',
+  pending: 'Pending',
+  failed: 'Failed',
+};
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The delivery cell: state in words (never colour alone), attempts, last answer, next try. */
+function deliveryWords(n) {
+  let words = `${DELIVERY_WORDS[n.status] || n.status} (${plural(n.attempts, 'attempt')})`;
+  if (n.status !== 'delivered' && n.last_error) words += `, last: ${n.last_error}`;
+  if (n.status === 'pending' && n.next_attempt_at) words += `, next try ${n.next_attempt_at.replace('T', ' ').replace('Z', '')}`;
+  return words;
+}
+
+function showNotices(list) {
+  if (document.activeElement !== $('n-url')) $('n-url').value = list.notify_url || '';
+  const body = $('notices-body');
+  body.replaceChildren();
+  if (list.notices.length === 0) {
+    const row = body.insertRow();
+    const cell = row.insertCell();
+    cell.colSpan = 5;
+    cell.textContent = list.notify_url ? 'No notices yet.' : 'No notify URL: no notices are sent.';
+    return;
+  }
+  for (const n of list.notices) {
+    const row = body.insertRow();
+    row.dataset.noticeId = n.notice_id;
+    row.dataset.status = n.status;
+    const cells = [
+      n.occurred_at.replace('T', ' ').replace('Z', ''),
+      n.order_id,
+      n.event,
+      yuan(n.amount),
+      deliveryWords(n),
+    ];
+    for (const text of cells) row.insertCell().textContent = text;
+    row.cells[4].className = n.status === 'delivered' ? 'ok' : n.status === 'failed' ? 'bad' : 'wait';
+  }
+}
+
+async function refreshNotices() {
+  try {
+    showNotices(await api('GET', mpath('/notices')));
+  } catch (err) {
+    say($('notify-message'), errorWords(err), 'bad');
+  }
+}
+
+// Bumped by every start and stop, so a refresh still in flight never re-arms a stopped timer.
+let noticesRound = 0;
+
+function startNotices() {
+  stopNotices();
+  const round = noticesRound;
+  const tick = async () => {
+    await refreshNotices();
+    if (round === noticesRound) noticesTimer = setTimeout(tick, NOTICES_MS);
+  };
+  tick();
+}
+
+function stopNotices() {
+  noticesRound += 1;
+  clearTimeout(noticesTimer);
+  noticesTimer = null;
+}
+
+async function saveNotifyUrl(url) {
+  say($('notify-message'), 'Saving…', 'wait');
+  try {
+    const s = await api('PUT', mpath('/notice-settings'), { notify_url: url });
+    $('n-url').value = s.notify_url || '';
+    say($('notify-message'), s.notify_url ? `Notices go to ${s.notify_url}` : 'Notices stopped.', 'ok');
+    await refreshNotices();
+  } catch (err) {
+    say($('notify-message'), errorWords(err), 'bad');
+  }
+}
+
+async function rotateNoticeSecret() {
+  say($('notify-message'), 'Making a new secret…', 'wait');
+  try {
+    const s = await api('POST', mpath('/notice-secret'));
+    $('notice-secret-value').textContent = s.notice_secret;
+    $('notice-secret-once').hidden = false;
+    say($('notify-message'), 'New notice secret made: the old one no longer signs.', 'ok');
+  } catch (err) {
+    say($('notify-message'), errorWords(err), 'bad');
+  }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   $('merchant-create-form').addEventListener('submit', createMerchant);
   $('merchant-login-form').addEventListener('submit', useMerchant);
@@ -347,5 +459,11 @@ document.addEventListener('DOMContentLoaded', () => {
   $('order-form').addEventListener('submit', createOrder);
   $('charge-form').addEventListener('submit', charge);
   $('refund-form').addEventListener('submit', refund);
+  $('notify-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    saveNotifyUrl($('n-url').value.trim() || null);
+  });
+  $('notify-clear').addEventListener('click', () => saveNotifyUrl(null));
+  $('notice-secret-rotate').addEventListener('click', rotateNoticeSecret);
   showMerchant();
 });

@@ -168,6 +168,8 @@ struct ServeArgs {
     reconcile_interval_secs: u64,
     #[command(flatten)]
     limits: Limits,
+    #[command(flatten)]
+    notices: wallet_server::domain::notices::NoticeOptions,
 }
 
 #[derive(Debug, Subcommand)]
@@ -364,6 +366,7 @@ async fn main() -> ExitCode {
                 reconcile_every: std::time::Duration::from_secs(
                     args.reconcile_interval_secs.max(1),
                 ),
+                notices: args.notices,
             };
             match serve::run(options).await {
                 Ok(()) => ExitCode::SUCCESS,

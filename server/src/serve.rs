@@ -32,6 +32,8 @@ pub struct ServeOptions {
     pub limits: Limits,
     /// How often the reconciler asks the bank about unresolved operations.
     pub reconcile_every: std::time::Duration,
+    /// How merchant notices are delivered (retries, timeout, pass interval).
+    pub notices: crate::domain::notices::NoticeOptions,
 }
 
 /// Serves until Ctrl-C or SIGTERM. Prints `wallet-server listening on http://ADDR` on stdout once
@@ -87,6 +89,11 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
     tokio::spawn(crate::domain::money::reconciler(
         state.clone(),
         options.reconcile_every,
+    ));
+    // Merchant notices: each instance claims due ones with a lease, so several share the work.
+    tokio::spawn(crate::domain::notices::deliverer(
+        state.clone(),
+        options.notices.clone(),
     ));
     let listener = tokio::net::TcpListener::bind(&options.listen)
         .await

@@ -231,3 +231,64 @@ test('a wrong API key is refused in human words', async () => {
   await waitText('merchant-message', /merchant id or API key is wrong/);
   assert.equal(await (await byId('order-section')).isDisplayed(), false);
 });
+
+test('merchant notices: the page sets the notify URL and shows each delivery', async () => {
+  const { createServer } = await import('node:http');
+  // The documented verifier (server/README.md), run on what the merchant really receives.
+  const { verify } = await import('../../docs/examples/notices/verify_notice.mjs');
+  const got = [];
+  const hook = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      got.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      // The first delivery is refused: the page shows it pending, then delivered on the retry.
+      res.writeHead(got.length === 1 ? 500 : 204).end();
+    });
+  });
+  await new Promise((r) => hook.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${hook.address().port}/wallet-notices`;
+  try {
+    await driver.get(`${SERVER}/pos`);
+    if (await (await byId('merchant-current')).isDisplayed()) {
+      await (await byId('merchant-forget')).click();
+    }
+    await fill('m-name', 'Notice Cafe');
+    await (await byId('merchant-create')).click();
+    await driver.wait(until.elementIsVisible(await byId('notices-section')), 10000);
+    const secret = await textOf('merchant-secret-value');
+    assert.match(secret, /^nsk_/);
+    await waitText('notices-body', /No notify URL/);
+
+    await fill('n-url', url);
+    await (await byId('notify-save')).click();
+    await waitText('notify-message', /^Notices go to /);
+
+    await fill('o-amount', '6.60');
+    await (await byId('order-create')).click();
+    await driver.wait(until.elementIsVisible(await byId('order-view')), 10000);
+    const orderId = await textOf('order-id');
+    const paid = wallet(['pay', await textOf('order-payload'), '--pin-stdin'], PIN);
+    assert.equal(paid.status, 'succeeded');
+    await waitText('notices-body', /Pending \(1 attempt\), last: http 500/, 15000);
+    await driver.executeScript('arguments[0].scrollIntoView()', await byId('notices-section'));
+    await screenshot('notice-pending');
+    // The first retry waits 15 s.
+    await waitText('notices-body', /Delivered \(2 attempts\)/, 40000);
+    const row = await textOf('notices-body');
+    assert.ok(row.includes(orderId) && row.includes('paid') && row.includes('¥6.60'), row);
+    await screenshot('notice-delivered');
+
+    assert.equal(got.length, 2);
+    for (const g of got) {
+      const n = verify(secret, g.headers['wallet-notice-timestamp'], g.headers['wallet-notice-signature'], g.body);
+      assert.equal(n.order_id, orderId);
+      assert.equal(n.event, 'paid');
+      assert.equal(n.notice_id, g.headers['wallet-notice-id']);
+      assert.throws(() => verify('nsk_not_it', g.headers['wallet-notice-timestamp'], g.headers['wallet-notice-signature'], g.body));
+    }
+    ledgerCheck();
+  } finally {
+    hook.close();
+  }
+});

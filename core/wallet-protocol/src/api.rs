@@ -792,6 +792,10 @@ pub struct MerchantCreateRequest {
     /// 4 digits, ISO 18245.
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::mcc))]
     pub mcc: String,
+    /// Where order notices go (`crate::notice`); absent or `null`: none until set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::notice::notify_url_schema))]
+    pub notify_url: Option<String>,
 }
 
 /// Answer to [`MerchantCreateRequest`]. The API key is shown once; the server keeps a hash.
@@ -802,6 +806,9 @@ pub struct MerchantCreated {
     pub api_key: String,
     /// The merchant's static EMVCo payload (point of initiation `11`).
     pub payload: String,
+    /// The secret that signs this merchant's notices (`crate::notice`), shown once.
+    #[serde(default)]
+    pub notice_secret: String,
 }
 
 /// `GET /v1/merchants/{id}/qr`.

@@ -146,6 +146,9 @@ error_codes! {
     PaycodeNotProvisioned = "PAYCODE_NOT_PROVISIONED", 409, "Payment codes are not set up on this device yet";
     /// A remote order names a phone number that has no Wallet account.
     PayerNotFound = "PAYER_NOT_FOUND", 404, "No Wallet account has this phone number";
+    /// A merchant's `notify_url` is not an http(s) URL the provider may call (outside sandbox
+    /// mode: not a private, loopback or link-local address); the detail says why.
+    NotifyUrlInvalid = "NOTIFY_URL_INVALID", 400, "The notice URL is not valid";
     // --- lost phone (issue 5) ---
     /// The account was reported lost (by its holder or support): no money leaves or enters it
     /// until it is unfrozen on a new device (`POST /v1/unfreeze`).

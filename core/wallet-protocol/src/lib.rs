@@ -9,6 +9,7 @@ pub mod category;
 pub mod error;
 pub mod identity;
 pub mod money;
+pub mod notice;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod password;

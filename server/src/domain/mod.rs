@@ -19,6 +19,8 @@
 //! - [`pay`]: merchants and their API keys, orders, scan-to-pay, payment codes, refunds
 //!   ([`paycode`]: the in-memory code index).
 //! - [`transfer`]: transfers between users and the history feed.
+//! - [`notices`]: merchant notices: `notify_url`, the notice secret, the delivery state and
+//!   the deliverer (the notices themselves are written by the database with each order change).
 //! - [`lost`]: report-lost, freeze, unfreeze, cooling-off, the security log, device events,
 //!   settings, phone-number change.
 //! - [`sandbox`]: the tester endpoints (the SMS outbox).
@@ -39,6 +41,7 @@ pub mod error;
 pub mod guards;
 pub mod lost;
 pub mod money;
+pub mod notices;
 pub mod operations;
 pub mod otp;
 pub mod pay;

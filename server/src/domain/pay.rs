@@ -198,6 +198,11 @@ pub async fn create_merchant(
     if mcc.len() != 4 || !mcc.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid("mcc: 4 digits (ISO 18245)"));
     }
+    let notify_url = req
+        .notify_url
+        .as_deref()
+        .map(|u| crate::domain::notices::check_notify_url(u, state.sandbox))
+        .transpose()?;
     let row = MerchantRow {
         id: secrets::new_id("mch"),
         name,
@@ -213,11 +218,13 @@ pub async fn create_merchant(
         .store
         .insert_merchant(row.clone(), api_key_hash(&api_key))
         .await?;
+    let notice_secret = crate::domain::notices::init_merchant(state, &row.id, notify_url).await?;
     tracing::info!(merchant = %row.id, "merchant created");
     Ok(MerchantCreated {
         merchant: merchant_ref(&row),
         api_key,
         payload,
+        notice_secret,
     })
 }
 

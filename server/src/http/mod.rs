@@ -10,8 +10,8 @@ mod problem;
 mod routes;
 
 use routes::{
-    cards, devices, login, lost, me, merchants, meta, money, orders, paycode, pin, pos, qr,
-    sandbox, signup, transfer, verify,
+    cards, devices, login, lost, me, merchants, meta, money, notices, orders, paycode, pin, pos,
+    qr, sandbox, signup, transfer, verify,
 };
 
 use axum::extract::{MatchedPath, State};
@@ -22,6 +22,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::trace::TraceLayer;
 use wallet_protocol::api::paths;
+use wallet_protocol::notice::paths as notice_paths;
 use wallet_protocol::ErrorCode;
 
 use crate::domain::error::{ApiError, ApiResult};
@@ -84,6 +85,12 @@ pub fn app(state: AppState) -> Router {
         .route(paths::MERCHANT_ORDER, get(merchants::order))
         .route(paths::MERCHANT_ORDER_REFUND, post(merchants::refund))
         .route(paths::MERCHANT_CHARGES, post(merchants::charge))
+        .route(notice_paths::MERCHANT_NOTICES, get(notices::list))
+        .route(
+            notice_paths::MERCHANT_NOTICE_SETTINGS,
+            get(notices::settings).put(notices::put_settings),
+        )
+        .route(notice_paths::MERCHANT_NOTICE_SECRET, post(notices::rotate_secret))
         .route(paths::POS, get(pos::page))
         .route(pos::SCRIPT_PATH, get(pos::script))
         .route(pos::STYLE_PATH, get(pos::style))

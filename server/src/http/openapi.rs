@@ -8,8 +8,8 @@ use utoipa::{Modify, OpenApi};
 use wallet_protocol::signing;
 
 use crate::http::routes::{
-    cards, devices, login, lost, me, merchants, meta, money, orders, paycode, pin, qr, sandbox,
-    signup, transfer, verify,
+    cards, devices, login, lost, me, merchants, meta, money, notices, orders, paycode, pin, qr,
+    sandbox, signup, transfer, verify,
 };
 
 #[derive(OpenApi)]
@@ -72,6 +72,10 @@ use crate::http::routes::{
         merchants::order,
         merchants::refund,
         merchants::charge,
+        notices::list,
+        notices::settings,
+        notices::put_settings,
+        notices::rotate_secret,
         sandbox::sandbox_outbox,
         meta::health,
         meta::openapi_json,

@@ -3,5 +3,7 @@
 
 pub mod bank;
 pub mod clock;
+/// Merchant notices out over HTTP (no sandbox twin: testers run a local receiver).
+pub mod notify;
 pub mod sandbox_bank;
 pub mod sms;

@@ -229,7 +229,14 @@ fn open_with(key: &aead::LessSafeKey, aad: &str, text: &str) -> Option<Zeroizing
 }
 
 /// What each data key is for; its id in the database is `<purpose>/1`.
-pub const DATA_KEY_PURPOSES: &[&str] = &["accounts", "challenges", "devices", "pin", "lookup"];
+pub const DATA_KEY_PURPOSES: &[&str] = &[
+    "accounts",
+    "challenges",
+    "devices",
+    "pin",
+    "lookup",
+    "merchants",
+];
 
 /// The id under which a purpose's current data key is stored.
 pub fn data_key_id(purpose: &str) -> String {
@@ -247,6 +254,8 @@ pub enum SealedColumn {
     SignupIdNumber,
     /// `devices.paycode_seed`: the payment-code seed (base64url of 32 bytes).
     PaycodeSeed,
+    /// `merchants.notice_secret`: the key that signs a merchant's notices.
+    MerchantNoticeSecret,
 }
 
 impl SealedColumn {
@@ -255,6 +264,7 @@ impl SealedColumn {
             Self::AccountIdNumber => "accounts",
             Self::SignupName | Self::SignupIdNumber => "challenges",
             Self::PaycodeSeed => "devices",
+            Self::MerchantNoticeSecret => "merchants",
         }
     }
 
@@ -264,6 +274,7 @@ impl SealedColumn {
             Self::SignupName => "challenges.signup_name",
             Self::SignupIdNumber => "challenges.signup_id_number",
             Self::PaycodeSeed => "devices.paycode_seed",
+            Self::MerchantNoticeSecret => "merchants.notice_secret",
         }
     }
 }

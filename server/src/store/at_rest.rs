@@ -44,6 +44,11 @@ const SEALED: &[(&str, &str, SealedColumn)] = &[
         SealedColumn::SignupIdNumber,
     ),
     ("devices", "paycode_seed", SealedColumn::PaycodeSeed),
+    (
+        "merchants",
+        "notice_secret",
+        SealedColumn::MerchantNoticeSecret,
+    ),
 ];
 
 impl Store {
@@ -204,7 +209,10 @@ mod tests {
         assert!(err.to_string().contains(&a.id()), "{err}");
         assert!(err.to_string().contains(&b.id()), "{err}");
 
-        assert_eq!(store.rewrap(&a, &b).await.unwrap(), 5);
+        assert_eq!(
+            store.rewrap(&a, &b).await.unwrap(),
+            vault::DATA_KEY_PURPOSES.len()
+        );
         assert_eq!(store.rewrap(&a, &b).await.unwrap(), 0, "already done");
         let rotated = store.unlock(&b).await.unwrap();
         assert_eq!(

@@ -25,6 +25,7 @@ pub use engine::{known_version, PgStore, PostgresOptions, SqliteStore};
 pub use journal::{AccountGuard, SecurityChange, SecurityNote};
 pub use lost::*;
 pub use money::*;
+pub use notices::*;
 pub use pay::*;
 pub use transfer::*;
 
@@ -260,6 +261,7 @@ mod at_rest;
 mod limits;
 mod lost;
 mod money;
+mod notices;
 mod pay;
 mod transfer;
 

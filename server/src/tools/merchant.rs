@@ -11,6 +11,10 @@ use wallet_protocol::api::{
     self, paths, ChargeCodeRequest, MerchantCreateRequest, MerchantCreated, MerchantQr, Order,
     OrderCreateRequest, RefundRequest,
 };
+use wallet_protocol::notice::{
+    paths as notice_paths, DeliveryStatus, NoticeList, NoticeSecret, NoticeSettings,
+    NoticeSettingsUpdate,
+};
 use wallet_protocol::{Currency, ErrorCode, Money, Problem};
 
 use super::CliError;
@@ -48,6 +52,9 @@ pub enum MerchantCommand {
         /// Merchant category code, 4 digits (ISO 18245), e.g. 5812 for restaurants.
         #[arg(long)]
         mcc: String,
+        /// Where order notices are POSTed (http or https); none until set.
+        #[arg(long)]
+        notify_url: Option<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -117,6 +124,36 @@ pub enum MerchantCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// The merchant's latest notices and their delivery state (pending, delivered, failed).
+    Notices {
+        #[command(flatten)]
+        auth: Auth,
+        /// Only this order's notices.
+        #[arg(long)]
+        order: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show where notices go, or set (`--url`) or clear (`--clear`) it.
+    NotifyUrl {
+        #[command(flatten)]
+        auth: Auth,
+        /// The new notify_url (http or https).
+        #[arg(long, conflicts_with = "clear")]
+        url: Option<String>,
+        /// No more notices (those not delivered yet fail).
+        #[arg(long)]
+        clear: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Make a new notice secret (printed once); the old one stops signing at once.
+    RotateNoticeSecret {
+        #[command(flatten)]
+        auth: Auth,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 pub async fn run(command: MerchantCommand) -> ExitCode {
@@ -126,7 +163,10 @@ pub async fn run(command: MerchantCommand) -> ExitCode {
         | MerchantCommand::Order { common, .. }
         | MerchantCommand::ChargeCode { common, .. }
         | MerchantCommand::Refund { common, .. }
-        | MerchantCommand::ShowOrder { common, .. } => common.json,
+        | MerchantCommand::ShowOrder { common, .. }
+        | MerchantCommand::Notices { common, .. }
+        | MerchantCommand::NotifyUrl { common, .. }
+        | MerchantCommand::RotateNoticeSecret { common, .. } => common.json,
     };
     match execute(command).await {
         Ok((value, human)) => {
@@ -192,6 +232,7 @@ async fn execute(command: MerchantCommand) -> Result<(Value, String), CliError> 
             name,
             city,
             mcc,
+            notify_url,
             common,
         } => {
             let c = Client::new(&common.server, None);
@@ -199,7 +240,12 @@ async fn execute(command: MerchantCommand) -> Result<(Value, String), CliError> 
                 .send(
                     reqwest::Method::POST,
                     paths::MERCHANTS,
-                    Some(&MerchantCreateRequest { name, city, mcc }),
+                    Some(&MerchantCreateRequest {
+                        name,
+                        city,
+                        mcc,
+                        notify_url: notify_url.clone(),
+                    }),
                     None,
                 )
                 .await?;
@@ -210,10 +256,12 @@ async fn execute(command: MerchantCommand) -> Result<(Value, String), CliError> 
                 "api_key": created.api_key,
                 "payload": created.payload,
                 "merchant": to_value(m)?,
+                "notice_secret": created.notice_secret,
+                "notify_url": notify_url,
             });
             let human = format!(
-                "merchant {}  {} ({}, MCC {})\napi key (shown once): {}\nstatic code: {}",
-                m.merchant_id, m.name, m.city, m.mcc, created.api_key, created.payload
+                "merchant {}  {} ({}, MCC {})\napi key (shown once): {}\nnotice secret (shown once): {}\nstatic code: {}",
+                m.merchant_id, m.name, m.city, m.mcc, created.api_key, created.notice_secret, created.payload
             );
             Ok((value, human))
         }
@@ -326,7 +374,119 @@ async fn execute(command: MerchantCommand) -> Result<(Value, String), CliError> 
                 .await?;
             Ok((to_value(&order)?, order_line(&order)))
         }
+        MerchantCommand::Notices {
+            auth,
+            order,
+            common,
+        } => {
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let mut path = notice_paths::merchant_notices(&auth.merchant);
+            if let Some(o) = &order {
+                if !api::id_well_formed(o) {
+                    return Err(CliError::new(
+                        ErrorCode::OrderNotFound,
+                        "--order: not an order id",
+                    ));
+                }
+                path.push_str(&format!("?order_id={o}"));
+            }
+            let list: NoticeList = c
+                .send::<(), _>(reqwest::Method::GET, &path, None, None)
+                .await?;
+            Ok((to_value(&list)?, notices_table(&list)))
+        }
+        MerchantCommand::NotifyUrl {
+            auth,
+            url,
+            clear,
+            common,
+        } => {
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let path = notice_paths::merchant_notice_settings(&auth.merchant);
+            let settings: NoticeSettings = if url.is_some() || clear {
+                c.send(
+                    reqwest::Method::PUT,
+                    &path,
+                    Some(&NoticeSettingsUpdate { notify_url: url }),
+                    None,
+                )
+                .await?
+            } else {
+                c.send::<(), _>(reqwest::Method::GET, &path, None, None)
+                    .await?
+            };
+            let human = match &settings.notify_url {
+                Some(u) => format!("notices go to {u}"),
+                None => "no notify_url: no notices are sent".to_owned(),
+            };
+            Ok((to_value(&settings)?, human))
+        }
+        MerchantCommand::RotateNoticeSecret { auth, common } => {
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let secret: NoticeSecret = c
+                .send::<(), _>(
+                    reqwest::Method::POST,
+                    &notice_paths::merchant_notice_secret(&auth.merchant),
+                    None,
+                    None,
+                )
+                .await?;
+            let human = format!("new notice secret (shown once): {}", secret.notice_secret);
+            Ok((to_value(&secret)?, human))
+        }
     }
+}
+
+/// One line per notice, newest first: when, order, event, amount, delivery state.
+fn notices_table(list: &NoticeList) -> String {
+    let mut out = match &list.notify_url {
+        Some(u) => format!("notify_url: {u}\n"),
+        None => "notify_url: none (no new notices)\n".to_owned(),
+    };
+    if list.notices.is_empty() {
+        out.push_str("no notices yet");
+        return out;
+    }
+    for n in &list.notices {
+        let state = match n.status {
+            DeliveryStatus::Delivered => format!(
+                "delivered after {} attempt{}",
+                n.attempts,
+                if n.attempts == 1 { "" } else { "s" }
+            ),
+            DeliveryStatus::Pending => format!(
+                "pending: {} attempt{}{}{}",
+                n.attempts,
+                if n.attempts == 1 { "" } else { "s" },
+                n.last_error
+                    .as_deref()
+                    .map(|e| format!(", last {e}"))
+                    .unwrap_or_default(),
+                n.next_attempt_at
+                    .map(|t| format!(", next {}", t.format("%Y-%m-%d %H:%M:%SZ")))
+                    .unwrap_or_default()
+            ),
+            DeliveryStatus::Failed => format!(
+                "failed after {} attempt{}{}",
+                n.attempts,
+                if n.attempts == 1 { "" } else { "s" },
+                n.last_error
+                    .as_deref()
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default()
+            ),
+        };
+        out.push_str(&format!(
+            "{}  {}  {:<8}  {:>12}  {}  {}\n",
+            n.occurred_at.format("%Y-%m-%d %H:%M:%SZ"),
+            n.order_id,
+            n.event.as_str(),
+            n.amount.display(),
+            n.notice_id,
+            state
+        ));
+    }
+    out.trim_end().to_owned()
 }
 
 struct Client<'a> {

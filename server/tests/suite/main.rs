@@ -16,6 +16,7 @@ mod logs;
 mod lost_phone;
 mod merchant_cli;
 mod money;
+mod notices;
 mod openapi;
 mod pay;
 mod postgres_tools;

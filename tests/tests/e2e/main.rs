@@ -13,6 +13,7 @@ mod layers;
 mod load;
 mod local_store;
 mod lost_phone;
+mod notices;
 mod pin_flows;
 mod qr_pay;
 mod signed_requests;

@@ -8,6 +8,7 @@ pub(crate) mod me;
 pub(crate) mod merchants;
 pub(crate) mod meta;
 pub(crate) mod money;
+pub(crate) mod notices;
 pub(crate) mod orders;
 pub(crate) mod paycode;
 pub(crate) mod pin;

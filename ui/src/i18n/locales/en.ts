@@ -756,6 +756,7 @@ export const en = {
     PAYCODE_USED: 'This payment code was already used. Show the new code.',
     PAYCODE_NOT_PROVISIONED: 'Payment codes are not set up on this device yet. Connect to the internet once, then try again.',
     PAYER_NOT_FOUND: 'No Wallet account has this phone number.',
+    NOTIFY_URL_INVALID: 'The notice URL is not valid.',
     RECIPIENT_NOT_FOUND: "No Wallet account has this phone number. Check the number and try again.",
     TRANSFER_TO_SELF: "That is your own number. Enter the phone number of the person you are paying.",
     RECIPIENT_UNAVAILABLE: "This person cannot receive money right now. No money was sent.",

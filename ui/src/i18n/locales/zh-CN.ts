@@ -755,6 +755,7 @@ export const zhCN: Messages = {
     PAYCODE_USED: '此付款码已使用过，请出示新的付款码。',
     PAYCODE_NOT_PROVISIONED: '本设备尚未开通付款码。请联网一次后重试。',
     PAYER_NOT_FOUND: '该手机号没有钱包账户。',
+    NOTIFY_URL_INVALID: '通知地址无效。',
     RECIPIENT_NOT_FOUND: "该手机号没有钱包账户，请核对后重试。",
     TRANSFER_TO_SELF: "这是您自己的手机号，请输入收款人的手机号。",
     RECIPIENT_UNAVAILABLE: "对方暂时无法收款，钱未转出。",

@@ -755,6 +755,7 @@ export const zhTW: Messages = {
     PAYCODE_USED: '此付款碼已使用過，請出示新的付款碼。',
     PAYCODE_NOT_PROVISIONED: '本裝置尚未開通付款碼。請連網一次後重試。',
     PAYER_NOT_FOUND: '此手機號碼沒有錢包帳戶。',
+    NOTIFY_URL_INVALID: '通知網址無效。',
     RECIPIENT_NOT_FOUND: "此手機號碼沒有錢包帳戶，請核對後重試。",
     TRANSFER_TO_SELF: "這是您自己的手機號碼，請輸入收款人的手機號碼。",
     RECIPIENT_UNAVAILABLE: "對方暫時無法收款，錢未轉出。",

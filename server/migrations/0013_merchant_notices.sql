@@ -1,0 +1,58 @@
+-- Merchant notices (issue 14): every change of an order (paid, refunded, expired, declined) is
+-- POSTed to the merchant's `notify_url`, signed with its notice secret, and retried until the
+-- merchant answers 2xx. A transactional outbox: the trigger below writes the notice in the same
+-- transaction as the order's change, whichever code path made it; a deliverer in each `serve`
+-- process claims due notices with a lease and POSTs them.
+-- (PostgreSQL: postgres/0013_merchant_notices.sql, the same schema with a plpgsql trigger.)
+
+-- The URL notices go to (none: no notices) and the secret that signs them, sealed under the
+-- `merchants` data key (`enc1:`), with when it was made.
+ALTER TABLE merchants ADD COLUMN notify_url TEXT;
+ALTER TABLE merchants ADD COLUMN notice_secret TEXT;
+ALTER TABLE merchants ADD COLUMN notice_secret_at BIGINT;
+
+CREATE TABLE merchant_notices (
+    id               TEXT PRIMARY KEY,        -- `ntc_` + 32 hex digits
+    merchant_id      TEXT NOT NULL REFERENCES merchants (id),
+    order_id         TEXT NOT NULL REFERENCES orders (id),
+    event            TEXT NOT NULL,           -- 'paid' | 'refunded' | 'expired' | 'declined'
+    amount           BIGINT NOT NULL,         -- the order's amount; a refund: this refund's
+    order_amount     BIGINT NOT NULL,
+    refunded         BIGINT NOT NULL,         -- refunded so far, this refund included
+    currency         TEXT NOT NULL,
+    occurred_at      BIGINT NOT NULL,
+    status           TEXT NOT NULL,           -- 'pending' | 'delivered' | 'failed'
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  BIGINT NOT NULL,
+    lease_owner      TEXT,                    -- the instance delivering it now
+    lease_until      BIGINT,
+    last_attempt_at  BIGINT,
+    last_http_status INTEGER,
+    last_error       TEXT,
+    delivered_at     BIGINT,
+    CHECK (event IN ('paid', 'refunded', 'expired', 'declined')),
+    CHECK (status IN ('pending', 'delivered', 'failed')),
+    CHECK (amount > 0 AND attempts >= 0)
+);
+CREATE INDEX merchant_notices_due ON merchant_notices (status, next_attempt_at);
+CREATE INDEX merchant_notices_by_merchant ON merchant_notices (merchant_id, occurred_at);
+CREATE INDEX merchant_notices_by_order ON merchant_notices (order_id, occurred_at);
+-- The deliverer turns open orders whose time is up `expired` (so their notice goes out on time).
+CREATE INDEX orders_open_by_expiry ON orders (status, expires_at);
+
+CREATE TRIGGER orders_notice AFTER UPDATE OF status, refunded ON orders
+FOR EACH ROW
+WHEN NEW.refunded > OLD.refunded
+  OR (NEW.status <> OLD.status AND NEW.status IN ('paid', 'expired', 'declined'))
+BEGIN
+    INSERT INTO merchant_notices (id, merchant_id, order_id, event, amount, order_amount,
+        refunded, currency, occurred_at, status, attempts, next_attempt_at)
+    SELECT 'ntc_' || lower(hex(randomblob(16))), NEW.merchant_id, NEW.id,
+        CASE WHEN NEW.refunded > OLD.refunded THEN 'refunded' ELSE NEW.status END,
+        CASE WHEN NEW.refunded > OLD.refunded THEN NEW.refunded - OLD.refunded ELSE NEW.amount END,
+        NEW.amount, NEW.refunded, NEW.currency,
+        CASE WHEN NEW.status = 'expired' AND NEW.refunded = OLD.refunded
+             THEN MIN(NEW.expires_at, NEW.updated_at) ELSE NEW.updated_at END,
+        'pending', 0, NEW.updated_at
+    FROM merchants m WHERE m.id = NEW.merchant_id AND m.notify_url IS NOT NULL;
+END;
