@@ -43,7 +43,7 @@ log "the provider's store conformance and in-process suites again on PostgreSQL 
 with_postgres env WALLET_TEST_BACKEND=postgres WALLET_REQUIRE_POSTGRES=1 \
   cargo test -p wallet-server --locked --lib --test accounts --test at_rest --test history --test ledger_props \
     --test logs --test lost_phone --test money --test pay --test rate_limits --test signing \
-    --test transfer --test postgres_tools --test input_text --test enumeration
+    --test transfer --test postgres_tools --test input_text --test enumeration --test ops
 log "three provider instances on one PostgreSQL database, then crashes (real processes, real CLI)"
 with_postgres with_secret_service env WALLET_REQUIRE_POSTGRES=1 \
   cargo test -p wallet-e2e --locked --test instances --test crash
