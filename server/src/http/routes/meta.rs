@@ -23,8 +23,10 @@ pub struct Health {
     pub status: &'static str,
 }
 
-/// Liveness: the process answers. It touches nothing (not the database): a load balancer or
-/// orchestrator restarts an instance on it; `/readyz` says whether to send it traffic.
+/// Liveness.
+///
+/// The process answers. It touches nothing (not the database): an orchestrator restarts an
+/// instance on it; `/readyz` says whether to send it traffic.
 #[utoipa::path(get, path = paths::HEALTH, tag = "meta", responses((status = 200, description = "The server is up", body = Health)))]
 pub async fn health() -> Json<Health> {
     Json(Health { status: "ok" })
@@ -40,8 +42,10 @@ pub struct Ready {
     pub schema_version: i64,
 }
 
-/// Readiness: this instance can serve, i.e. its database answers within 2 s at a schema this
-/// build knows (on SQLite the writer lock can be taken). Not behind the flood limit.
+/// Readiness.
+///
+/// This instance can serve: its database answers within 2 s at a schema this build knows (on
+/// SQLite the writer lock can be taken). Not behind the flood limit.
 #[utoipa::path(
     get,
     path = paths::READY,
