@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -142,6 +142,7 @@ async fn top_up(
 
 #[tokio::test]
 async fn metrics_follow_requests_money_pending_operations_and_the_reconciler() {
+    captured_logs();
     let app = TestApp::new();
     let d = app.payer(PHONE, PIN, 10_000).await;
     // A top-up whose bank answer is lost: pending until the reconciler asks.
@@ -251,6 +252,7 @@ async fn metrics_follow_requests_money_pending_operations_and_the_reconciler() {
 
 #[tokio::test]
 async fn rate_limit_refusals_are_counted_by_route() {
+    captured_logs();
     let app = TestApp::builder()
         .limits(Limits {
             flood_per_ip_per_minute: 1,
@@ -301,7 +303,7 @@ fn cut_database(app: &TestApp) -> Box<dyn FnOnce() + Send> {
         };
         admin(format!(
             "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false;
-             SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
               WHERE datname = '{name}' AND pid <> pg_backend_pid();"
         ));
         Box::new(move || admin(format!("ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true")))
@@ -314,6 +316,7 @@ fn cut_database(app: &TestApp) -> Box<dyn FnOnce() + Send> {
 
 #[tokio::test]
 async fn readyz_checks_the_database_and_healthz_does_not() {
+    captured_logs();
     let app = TestApp::new();
     let res = app.get(paths::READY).await;
     assert_eq!(res.status, StatusCode::OK, "{res:?}");
@@ -388,6 +391,7 @@ impl BankGateway for SlowBank {
 
 #[tokio::test]
 async fn a_timed_out_top_up_runs_to_its_end_and_a_retry_learns_the_outcome() {
+    captured_logs();
     let mut app = TestApp::new();
     let bank = Arc::new(SlowBank {
         inner: Arc::clone(&app.state.bank),
@@ -460,6 +464,25 @@ async fn a_timed_out_top_up_runs_to_its_end_and_a_retry_learns_the_outcome() {
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
+/// Every line this test binary logs, as `serve --log-format json` writes them (at TRACE). One
+/// global logger, installed before a test sends anything: a per-thread one would miss lines
+/// while other tests register their callsites in parallel. Tests find their lines by request id.
+fn captured_logs() -> &'static Captured {
+    static LOGS: OnceLock<Captured> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let dispatch = logs::dispatch(
+            LogFormat::Json,
+            tracing_subscriber::EnvFilter::new("trace"),
+            move || writer.clone(),
+            false,
+        );
+        tracing::dispatcher::set_global_default(dispatch).expect("the only global logger");
+        captured
+    })
+}
+
 impl std::io::Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.0.lock().unwrap().extend_from_slice(buf);
@@ -472,16 +495,7 @@ impl std::io::Write for Captured {
 
 #[tokio::test]
 async fn request_ids_are_echoed_in_answers_and_on_every_log_line_without_secrets() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let dispatch = logs::dispatch(
-        LogFormat::Json,
-        tracing_subscriber::EnvFilter::new("trace"),
-        move || writer.clone(),
-        false,
-    );
-    let guard = tracing::dispatcher::set_default(&dispatch);
-
+    let captured = captured_logs();
     let app = TestApp::new();
     // A sane id from the client (or its proxy) is kept.
     let signup = Request::post(paths::SIGNUP)
@@ -512,7 +526,6 @@ async fn request_ids_are_echoed_in_answers_and_on_every_log_line_without_secrets
     let id = headers["x-request-id"].to_str().unwrap().to_owned();
     assert!(id.starts_with("req_") && id.len() == 26, "{id}");
     assert_eq!(body["request_id"], id.as_str());
-    drop(guard);
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     let lines: Vec<Value> = logs
