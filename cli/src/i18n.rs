@@ -200,6 +200,14 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
         C::TransferToSelf => ("不能转账给自己", "不能轉帳給自己"),
         C::RecipientUnavailable => ("收款人暂时无法收款", "收款人暫時無法收款"),
         C::MethodNotAllowed => ("服务器不接受这种请求方式", "伺服器不接受這種請求方式"),
+        C::RequestTimeout => (
+            "服务器响应超时；重试前请先查看账单，已提交的付款不会重复扣款",
+            "伺服器回應逾時；重試前請先查看帳單，已送出的付款不會重複扣款",
+        ),
+        C::NotReady => (
+            "服务器暂时不可用，请稍后再试",
+            "伺服器暫時無法使用，請稍後再試",
+        ),
         _ => return None,
     };
     match lang {
@@ -951,6 +959,16 @@ mod tests {
         }
         for &k in wallet_core::DeviceEventKind::ALL {
             assert_ne!(event_kind(Lang::ZhTw, k), event_kind(Lang::En, k));
+        }
+    }
+
+    #[test]
+    fn the_operators_codes_are_translated() {
+        for code in [ErrorCode::RequestTimeout, ErrorCode::NotReady] {
+            for lang in [Lang::ZhCn, Lang::ZhTw] {
+                assert!(error_text(lang, code).is_some(), "{code:?} in {lang:?}");
+            }
+            assert!(error_text(Lang::En, code).is_none());
         }
     }
 }

@@ -141,6 +141,11 @@ pub struct Limits {
     /// client is the rightmost address in that header that is not itself a trusted proxy.
     #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_cidr)]
     pub trusted_proxy: Vec<IpNet>,
+    /// Longest this instance works on one request before it answers `REQUEST_TIMEOUT` (503),
+    /// in ms; 0 = no limit. A request that changes something (every method but GET and HEAD)
+    /// still runs to its end, so a payment is never cut in half (docs/decisions.md §Operators).
+    #[arg(long, default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
 }
 
 /// `10.0.0.0/8`, `2001:db8::/32`, or one address (`192.0.2.1`).
@@ -199,6 +204,7 @@ impl Default for Limits {
             argon2_concurrency: 0,
             argon2_queue_ms: 2000,
             trusted_proxy: Vec::new(),
+            request_timeout_ms: 30_000,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod ports;
 pub mod secrets;
 pub mod serve;
 pub mod store;
+pub mod telemetry;
 
 pub use config::Limits;
 pub use domain::{ApiError, ApiResult, AppState};

@@ -10,13 +10,14 @@ use std::io::IsTerminal as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 use wallet_protocol::api::{paths, Outbox};
 use wallet_protocol::{ErrorCode, PhoneNumber, Problem};
 use wallet_server::ports::sms;
 use wallet_server::serve::{self, ServeOptions};
 use wallet_server::store::StoreError;
+use wallet_server::telemetry::logs::{self, LogFormat};
 use wallet_server::{domain, ApiError, AppState, Limits, OutboxSms, Store, SystemClock};
 
 #[derive(Debug, Parser)]
@@ -166,10 +167,51 @@ struct ServeArgs {
     /// answer was lost (timeouts, a crash mid-payment).
     #[arg(long, default_value_t = 10)]
     reconcile_interval_secs: u64,
+    /// Log lines on stderr: `text` for people, or `json` (one object per line, with the
+    /// request's `request_id` on every line it writes). `RUST_LOG` picks what is logged.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Serve `GET /metrics` (Prometheus text format) on this address, e.g. `127.0.0.1:9100`:
+    /// an operators' address, never the public `--listen` one. Off unless given. Port 0 picks
+    /// a free port (logged as `metrics listening on ...`).
+    #[arg(long, value_name = "ADDR")]
+    metrics_listen: Option<String>,
     #[command(flatten)]
     limits: Limits,
     #[command(flatten)]
     notices: wallet_server::domain::notices::NoticeOptions,
+}
+
+/// The command line, with every `serve` flag also read from the environment as
+/// `WALLET_SERVER_<FLAG>` (`--pg-pool-size` → `WALLET_SERVER_PG_POOL_SIZE`): a flag wins over
+/// the variable, the variable over the default. Switches (`--sandbox`) take `true`/`false`
+/// (also `1`/`0`, `yes`/`no`); repeatable flags (`--trusted-proxy`) a comma-separated list.
+/// Derived here, so a flag added later gets its variable without a line of its own.
+fn command() -> clap::Command {
+    Cli::command().mut_subcommand("serve", |serve| {
+        let flags: Vec<(String, String)> = serve
+            .get_arguments()
+            .filter_map(|a| Some((a.get_id().as_str().to_owned(), a.get_long()?.to_owned())))
+            .filter(|(id, _)| id != "help" && id != "version")
+            .collect();
+        flags.into_iter().fold(serve, |serve, (id, long)| {
+            serve.mut_arg(id, |arg| {
+                let name = format!(
+                    "WALLET_SERVER_{}",
+                    long.to_ascii_uppercase().replace('-', "_")
+                );
+                // Built once per process, for clap's `'static` names.
+                let arg = arg.env(&*Box::leak(name.into_boxed_str()));
+                match arg.get_action() {
+                    clap::ArgAction::SetTrue => {
+                        arg.value_parser(clap::builder::FalseyValueParser::new())
+                    }
+                    clap::ArgAction::Append => arg.value_delimiter(','),
+                    _ => arg,
+                }
+            })
+        })
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -327,7 +369,7 @@ impl CliError {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit());
     let default_level = match cli.command {
         Command::Serve(_) => "info",
         Command::Otp { .. }
@@ -339,13 +381,22 @@ async fn main() -> ExitCode {
         | Command::Keys { .. }
         | Command::Copy { .. } => "warn",
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    let log_format = match &cli.command {
+        Command::Serve(args) => args.log_format,
+        _ => LogFormat::Text,
+    };
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    let dispatch = logs::dispatch(
+        log_format,
+        filter,
+        std::io::stderr,
+        std::io::stderr().is_terminal(),
+    );
+    // Also routes the `log` records of dependencies into it.
+    if tracing_subscriber::util::SubscriberInitExt::try_init(dispatch).is_err() {
+        eprintln!("warning: logging was already set up");
+    }
 
     match cli.command {
         Command::Serve(args) => {
@@ -367,6 +418,7 @@ async fn main() -> ExitCode {
                     args.reconcile_interval_secs.max(1),
                 ),
                 notices: args.notices,
+                metrics_listen: args.metrics_listen,
             };
             match serve::run(options).await {
                 Ok(()) => ExitCode::SUCCESS,

@@ -34,6 +34,8 @@ pub struct ServeOptions {
     pub reconcile_every: std::time::Duration,
     /// How merchant notices are delivered (retries, timeout, pass interval).
     pub notices: crate::domain::notices::NoticeOptions,
+    /// `--metrics-listen`: where the operators' `GET /metrics` is served (never on `listen`).
+    pub metrics_listen: Option<String>,
 }
 
 /// Serves until Ctrl-C or SIGTERM. Prints `wallet-server listening on http://ADDR` on stdout once
@@ -98,6 +100,21 @@ pub async fn run(options: ServeOptions) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&options.listen)
         .await
         .with_context(|| format!("binding {}", options.listen))?;
+    if let Some(metrics_listen) = &options.metrics_listen {
+        let metrics = tokio::net::TcpListener::bind(metrics_listen)
+            .await
+            .with_context(|| format!("binding --metrics-listen {metrics_listen}"))?;
+        let metrics_addr = metrics.local_addr()?;
+        // Logged, not printed: stdout keeps its one line. Port 0 gets its real port here.
+        tracing::info!(%metrics_addr, "metrics listening on http://{metrics_addr}/metrics");
+        let app = crate::http::metrics_app(state.clone());
+        tokio::spawn(async move {
+            // It ends with the process, when the API listener has shut down.
+            if let Err(e) = axum::serve(metrics, app).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     let addr = listener.local_addr()?;
     tracing::info!(%addr, sandbox = options.sandbox, "serving");
     {

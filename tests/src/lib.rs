@@ -178,6 +178,46 @@ impl Server {
         }
     }
 
+    /// Starts `wallet-server serve` with no flag at all: its database is `WALLET_SERVER_DB`
+    /// (a fresh SQLite file, set here), everything else comes from `env` (`WALLET_SERVER_*`
+    /// variables, `RUST_LOG`). Stderr is kept for [`Server::log`].
+    pub fn start_from_env(env: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("server.db");
+        let log = dir.path().join("server.log");
+        let stderr = std::fs::File::create(&log).expect("server log file");
+        let mut child = Command::new(server_bin())
+            .arg("serve")
+            .env_remove("RUST_LOG")
+            .env("WALLET_SERVER_DB", &db)
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("start wallet-server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("wallet-server exited before listening")
+                .expect("read stdout");
+            if let Some(rest) = line.split("listening on ").nth(1) {
+                break rest.trim().to_owned();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Self {
+            child,
+            url,
+            _dir: dir,
+            db,
+            log: Some(log),
+            extra: Vec::new(),
+            log_level: None,
+        }
+    }
+
     /// Starts the server again on the same database and, when it is free again, the same
     /// address (so devices keep their `--server`). After [`Server::kill`].
     pub fn restart(&mut self) {

@@ -102,6 +102,9 @@ pub mod paths {
     pub const HISTORY: &str = "/v1/history";
     pub const OPENAPI: &str = "/openapi.json";
     pub const HEALTH: &str = "/healthz";
+    /// Readiness: `200` when this instance can serve (its database answers), `503 NOT_READY`
+    /// when it cannot. `/healthz` stays a liveness check that touches nothing.
+    pub const READY: &str = "/readyz";
 
     pub fn challenge_verify(challenge_id: &str) -> String {
         format!("/v1/challenges/{challenge_id}/verify")

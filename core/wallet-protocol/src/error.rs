@@ -176,6 +176,11 @@ error_codes! {
     Internal = "INTERNAL", 500, "Something went wrong on our side";
     /// A known path asked with a method it does not take (the `Allow` header lists those it does).
     MethodNotAllowed = "METHOD_NOT_ALLOWED", 405, "This route does not take this method";
+    /// The server did not finish the request in its time limit. A money-moving request runs on
+    /// to its end regardless: retry with the same `Idempotency-Key` to learn its outcome.
+    RequestTimeout = "REQUEST_TIMEOUT", 503, "The server took too long to answer; try again";
+    /// `GET /readyz`: this instance cannot serve now (its database does not answer).
+    NotReady = "NOT_READY", 503, "The server is not ready to serve requests";
     // --- client only ---
     NotSignedIn = "NOT_SIGNED_IN", 401, "Not signed in";
     AlreadySignedIn = "ALREADY_SIGNED_IN", 409, "Already signed in on this profile";
@@ -241,6 +246,10 @@ pub struct Problem {
     /// Seconds until a rate-limited or locked action may be tried again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
+    /// The request's id, as in the `X-Request-Id` answer header and the server's logs: quote it
+    /// to support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl Problem {
@@ -255,6 +264,7 @@ impl Problem {
             code,
             detail: None,
             retry_after_secs: None,
+            request_id: None,
         }
     }
 

@@ -25,6 +25,7 @@
 //!   settings, phone-number change.
 //! - [`sandbox`]: the tester endpoints (the SMS outbox).
 //! - [`support`]: the operator's tools (support freeze and lookup, the ledger check).
+//! - [`ops`]: what operators watch: readiness (`/readyz`) and the counters (`/metrics`).
 //! - [`guards`]: this instance's per-IP flood limit of the signed-out routes and the Argon2
 //!   slots every password hash or check runs in.
 //! - [`rules`]: the money decisions as pure functions (admission, settlement postings), which
@@ -43,6 +44,7 @@ pub mod lost;
 pub mod money;
 pub mod notices;
 pub mod operations;
+pub mod ops;
 pub mod otp;
 pub mod pay;
 pub mod paycode;

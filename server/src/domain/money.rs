@@ -296,6 +296,9 @@ pub async fn reconcile(state: &AppState, row: &OperationRow) -> ApiResult<Operat
         }
     };
     let done = record_answer(state, &row.id, resolution).await?;
+    state
+        .metrics
+        .reconciled(done.kind.as_str(), done.status.as_str());
     tracing::info!(operation = %done.id, status = done.status.as_str(), "operation reconciled");
     Ok(done)
 }
@@ -409,7 +412,11 @@ pub async fn reconciler(state: AppState, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        match reconcile_unresolved(&state, None).await {
+        let pass = reconcile_unresolved(&state, None).await;
+        state
+            .metrics
+            .reconciler_run(pass.as_ref().ok().copied(), state.clock.unix());
+        match pass {
             Ok(0) => {}
             Ok(n) => tracing::info!(operations = n, "reconciler pass"),
             Err(e) => tracing::warn!(code = %e.code(), "reconciler pass failed"),

@@ -11,6 +11,7 @@ use crate::ports::clock::Clock;
 use crate::ports::sandbox_bank::SandboxBank;
 use crate::ports::sms::SmsSender;
 use crate::store::Store;
+use crate::telemetry::metrics::Metrics;
 
 /// Everything a handler needs. Cheap to clone.
 #[derive(Clone)]
@@ -31,6 +32,8 @@ pub struct AppState {
     pub sandbox: bool,
     /// This instance's flood limiter and Argon2 slots.
     pub guards: Arc<Guards>,
+    /// This instance's counters (`/metrics` on `--metrics-listen`).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
             pin_checks: Arc::default(),
             paycodes: Arc::default(),
             sandbox,
+            metrics: Arc::default(),
         }
     }
 

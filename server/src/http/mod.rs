@@ -5,6 +5,7 @@
 //! imports this one (checked by `tests/tests/e2e/layers.rs`).
 
 pub mod extract;
+pub mod observe;
 pub mod openapi;
 mod problem;
 mod routes;
@@ -20,7 +21,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use tower_http::trace::TraceLayer;
 use wallet_protocol::api::paths;
 use wallet_protocol::notice::paths as notice_paths;
 use wallet_protocol::ErrorCode;
@@ -70,10 +70,7 @@ pub fn app(state: AppState) -> Router {
         .route(paths::ACCOUNT_STATUS, get(lost::status))
         .route(paths::SECURITY_LOG, get(lost::security_log))
         .route(paths::EVENTS, get(lost::events))
-        .route(
-            paths::SETTINGS,
-            get(lost::settings).put(lost::put_settings),
-        )
+        .route(paths::SETTINGS, get(lost::settings).put(lost::put_settings))
         .route(paths::PHONE_CHANGE, post(lost::start_phone_change))
         .route(paths::PHONE_CHANGE_VERIFY, post(lost::finish_phone_change))
         .route(paths::MERCHANTS, post(merchants::create))
@@ -98,20 +95,31 @@ pub fn app(state: AppState) -> Router {
         .route(paths::SANDBOX_OUTBOX, get(sandbox::sandbox_outbox))
         .route(paths::OPENAPI, get(meta::openapi_json))
         .route(paths::HEALTH, get(meta::health))
+        .route(paths::READY, get(meta::ready))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             flood_guard,
         ))
-        // Spans name the method and path only: queries can hold phone numbers.
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-            }),
-        )
+        // Outermost: the request id, span, time limit and counters (`observe`).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::observe,
+        ))
         .with_state(state)
 }
+
+/// The operators' router (`--metrics-listen`): `GET /metrics` in the Prometheus text format.
+/// Served on its own address, never on the public one (docs/decisions.md §Operators).
+pub fn metrics_app(state: AppState) -> Router {
+    Router::new()
+        .route(METRICS_PATH, get(routes::meta::metrics))
+        .with_state(state)
+}
+
+/// Where the operators' listener serves the counters.
+pub const METRICS_PATH: &str = "/metrics";
 
 /// The routes a request reaches without a device signature or a merchant key: the per-IP
 /// flood limit covers them (and requests no route matches). `/health` is left out for load

@@ -19,7 +19,12 @@ use crate::http::routes::{
         description = "Accounts, devices, OTP, cards, the payment PIN, money, merchant payments and transfers for the Wallet app. Errors are RFC 9457 \
             `application/problem+json` with a stable `code`. Signed endpoints need the four \
             `x-wallet-*` headers: an Ed25519 signature by an enrolled device over method, path \
-            and query, timestamp, nonce and the body's SHA-256 (see `wallet_protocol::signing`)."
+            and query, timestamp, nonce and the body's SHA-256 (see `wallet_protocol::signing`). \
+            Every answer carries an `X-Request-Id` header (the request's own when it sent a sane \
+            one: 1-64 of A-Z a-z 0-9 . _ -), also in problem+json as `request_id`. A request \
+            the server does not finish in its time limit answers 503 `REQUEST_TIMEOUT`; one \
+            that changes something runs on to its end, so a retry with the same \
+            `Idempotency-Key` learns its outcome."
     ),
     paths(
         signup::signup,
@@ -78,6 +83,7 @@ use crate::http::routes::{
         notices::rotate_secret,
         sandbox::sandbox_outbox,
         meta::health,
+        meta::ready,
         meta::openapi_json,
     ),
     components(schemas(wallet_protocol::Problem, wallet_protocol::ErrorCode)),
@@ -95,7 +101,7 @@ use crate::http::routes::{
         (name = "lost", description = "Lost phone: freeze from anywhere, unfreeze, the security log and device events"),
         (name = "merchants", description = "The merchant API: `Authorization: Bearer <api key>` for the merchant in the path"),
         (name = "sandbox", description = "Tester tools, sandbox mode only"),
-        (name = "meta", description = "Health and this document"),
+        (name = "meta", description = "Liveness, readiness and this document"),
     )
 )]
 pub struct ApiDoc;
@@ -159,7 +165,8 @@ const SIGNED_REFUSALS: &str =
 /// - merchant operations (`merchant_key`): 401 `MERCHANT_KEY_INVALID`;
 /// - every operation with a JSON body: 400 `MALFORMED_REQUEST`;
 /// - every operation with path parameters: 400 `MALFORMED_REQUEST` for a path that cannot be
-///   read.
+///   read;
+/// - every operation: 503 `REQUEST_TIMEOUT` past the server's time limit (`http::observe`).
 struct CommonAnswers;
 
 impl Modify for CommonAnswers {
@@ -210,6 +217,12 @@ fn common_answers(op: &mut Operation) {
             "MALFORMED_REQUEST: the body is not the expected JSON",
         );
     }
+    // `http::observe`: any request can outlast the server's time limit.
+    add_problem(
+        op,
+        "503",
+        "REQUEST_TIMEOUT: not finished in the server's time limit (a request that changes something runs on; retry with the same Idempotency-Key)",
+    );
     let in_path = op
         .parameters
         .iter()

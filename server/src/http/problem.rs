@@ -30,7 +30,10 @@ impl From<PathRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let problem = self.0;
+        let mut problem = self.0;
+        if problem.request_id.is_none() {
+            problem.request_id = crate::http::observe::current_request_id();
+        }
         let status =
             StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
@@ -49,6 +52,8 @@ impl IntoResponse for ApiError {
         if let Some(secs) = retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        // For the counters of `http::observe` (rate-limit refusals).
+        response.extensions_mut().insert(problem.code);
         response
     }
 }

@@ -198,10 +198,15 @@ async fn login_with_wrong_password_or_unknown_phone_is_the_same_answer() {
     let app = TestApp::new();
     app.signed_up_device().await;
     app.advance(31); // past the sign-up code's spacing, which answers both alike
-    let wrong = app.login(PHONE, "correct-Horse-battery-staple-94").await;
-    let unknown = app.login("13900002222", PASSWORD).await;
+    let mut wrong = app.login(PHONE, "correct-Horse-battery-staple-94").await;
+    let mut unknown = app.login("13900002222", PASSWORD).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.code(), "CREDENTIALS_INVALID");
+    // Alike but for each request's own id.
+    for res in [&mut wrong, &mut unknown] {
+        assert!(res.body["request_id"].is_string());
+        res.body.as_object_mut().unwrap().remove("request_id");
+    }
     assert_eq!(wrong.body, unknown.body);
 }
 

@@ -18,6 +18,7 @@ mod merchant_cli;
 mod money;
 mod notices;
 mod openapi;
+mod ops;
 mod pay;
 mod postgres_tools;
 mod rate_limits;

@@ -52,6 +52,7 @@ fn every_route_is_documented() {
         paths::MERCHANT_CHARGES,
         paths::OPENAPI,
         paths::HEALTH,
+        paths::READY,
     ] {
         assert!(
             documented.contains(&path),

@@ -1,5 +1,6 @@
 //! The workspace's module graphs: no import cycle in any crate, and the provider's layers point
-//! one way only (`http` → `domain` → `ports` → `store` → `config`/`secrets`; ARCHITECTURE.md).
+//! one way only (`http` → `domain` → `ports` → `store` → `config`/`secrets`/`telemetry`;
+//! ARCHITECTURE.md).
 #![allow(clippy::expect_used)] // a test: a panic is a failure
 
 use std::path::{Path, PathBuf};
@@ -39,7 +40,7 @@ fn no_crate_has_an_import_cycle() {
 /// The provider's layer of each top-level module (higher = further up).
 fn server_layer(module: &str) -> Option<u8> {
     Some(match module {
-        "config" | "secrets" => 0,
+        "config" | "secrets" | "telemetry" => 0,
         "store" => 1,
         "ports" => 2,
         "domain" => 3,

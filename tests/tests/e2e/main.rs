@@ -14,6 +14,7 @@ mod load;
 mod local_store;
 mod lost_phone;
 mod notices;
+mod operator;
 mod pin_flows;
 mod qr_pay;
 mod signed_requests;

@@ -695,6 +695,8 @@ export const en = {
     SANDBOX_ONLY: 'This is only available in the test environment.',
     INTERNAL: 'Something went wrong on our side. Please try again later.',
     METHOD_NOT_ALLOWED: 'The server does not accept this kind of request. Update the app.',
+    REQUEST_TIMEOUT: 'Wallet took too long to answer. Check your history before trying again: a payment already sent is never made twice.',
+    NOT_READY: 'Wallet is not available right now. Try again in a minute.',
     NOT_SIGNED_IN: 'You are not signed in. Sign in to continue.',
     ALREADY_SIGNED_IN: 'You are already signed in on this device.',
     NO_PENDING_VERIFICATION: 'Nothing is waiting for a code. Start again.',

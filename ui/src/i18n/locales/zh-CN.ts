@@ -694,6 +694,8 @@ export const zhCN: Messages = {
     SANDBOX_ONLY: '此功能仅在测试环境中可用。',
     INTERNAL: '我们这边出了点问题，请稍后再试。',
     METHOD_NOT_ALLOWED: '服务器不接受这种请求方式，请更新应用。',
+    REQUEST_TIMEOUT: '钱包服务响应超时。重试前请先查看账单：已提交的付款不会重复扣款。',
+    NOT_READY: '钱包服务暂时不可用，请稍后再试。',
     NOT_SIGNED_IN: '您尚未登录，请登录后继续。',
     ALREADY_SIGNED_IN: '您已在此设备上登录。',
     NO_PENDING_VERIFICATION: '当前没有等待验证码的操作，请重新开始。',

@@ -694,6 +694,8 @@ export const zhTW: Messages = {
     SANDBOX_ONLY: '此功能僅在測試環境中可用。',
     INTERNAL: '我們這邊出了點問題，請稍後再試。',
     METHOD_NOT_ALLOWED: '伺服器不接受這種請求方式，請更新應用程式。',
+    REQUEST_TIMEOUT: '錢包服務回應逾時。重試前請先查看帳單：已送出的付款不會重複扣款。',
+    NOT_READY: '錢包服務暫時無法使用，請稍後再試。',
     NOT_SIGNED_IN: '您尚未登入，請登入後繼續。',
     ALREADY_SIGNED_IN: '您已在此裝置上登入。',
     NO_PENDING_VERIFICATION: '目前沒有等待驗證碼的操作，請重新開始。',
