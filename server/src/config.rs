@@ -215,6 +215,15 @@ pub const ORDER_DEFAULT_TTL_SECS: u32 = 900;
 /// The longest an order may wait (24 hours).
 pub const ORDER_MAX_TTL_SECS: u32 = 86_400;
 
+/// SMS payment ("reply Y", docs/rules.md §SMS payment): the most one payment may be (¥50).
+pub const SMS_PAY_PER_PAYMENT_FEN: i64 = 5_000;
+/// SMS payment: the most all of a day's SMS payments may add up to (¥200, China Standard Time).
+pub const SMS_PAY_DAILY_FEN: i64 = 20_000;
+/// SMS payment: how long a one-time reference waits for its "Y" (10 minutes).
+pub const SMS_PAY_REFERENCE_TTL_SECS: i64 = 600;
+/// SMS payment: the most references one phone may have waiting at once.
+pub const SMS_PAY_MAX_OPEN: i64 = 3;
+
 /// Start of the day containing `now`, in Unix seconds. Limits count days midnight to midnight
 /// China Standard Time (UTC+8, no daylight saving).
 pub fn day_start_cst(now: i64) -> i64 {

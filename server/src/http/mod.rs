@@ -11,14 +11,14 @@ mod routes;
 
 use routes::{
     cards, devices, login, lost, me, merchants, meta, money, orders, paycode, pin, pos, qr,
-    sandbox, signup, transfer, verify,
+    sandbox, signup, sms_pay, transfer, verify,
 };
 
 use axum::extract::{MatchedPath, State};
 use axum::http::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use tower_http::trace::TraceLayer;
 use wallet_protocol::api::paths;
@@ -73,6 +73,7 @@ pub fn app(state: AppState) -> Router {
             paths::SETTINGS,
             get(lost::settings).put(lost::put_settings),
         )
+        .route(paths::SETTINGS_SMS_PAY, put(sms_pay::put_settings))
         .route(paths::PHONE_CHANGE, post(lost::start_phone_change))
         .route(paths::PHONE_CHANGE_VERIFY, post(lost::finish_phone_change))
         .route(paths::MERCHANTS, post(merchants::create))
@@ -84,11 +85,17 @@ pub fn app(state: AppState) -> Router {
         .route(paths::MERCHANT_ORDER, get(merchants::order))
         .route(paths::MERCHANT_ORDER_REFUND, post(merchants::refund))
         .route(paths::MERCHANT_CHARGES, post(merchants::charge))
+        .route(
+            paths::MERCHANT_SMS_PRODUCTS,
+            get(sms_pay::list_products).post(sms_pay::put_product),
+        )
+        .route(paths::MERCHANT_SMS_PRODUCT, delete(sms_pay::delete_product))
         .route(paths::POS, get(pos::page))
         .route(pos::SCRIPT_PATH, get(pos::script))
         .route(pos::STYLE_PATH, get(pos::style))
         .route(pos::QR_SVG_PATH, get(pos::qr_svg))
         .route(paths::SANDBOX_OUTBOX, get(sandbox::sandbox_outbox))
+        .route(paths::SANDBOX_SMS_INBOUND, post(sms_pay::inbound))
         .route(paths::OPENAPI, get(meta::openapi_json))
         .route(paths::HEALTH, get(meta::health))
         .fallback(not_found)
@@ -117,6 +124,7 @@ const SIGNED_OUT: &[&str] = &[
     paths::REPORT_LOST,
     paths::MERCHANTS,
     paths::SANDBOX_OUTBOX,
+    paths::SANDBOX_SMS_INBOUND,
     paths::OPENAPI,
     paths::POS,
     pos::SCRIPT_PATH,

@@ -9,7 +9,7 @@ use wallet_protocol::signing;
 
 use crate::http::routes::{
     cards, devices, login, lost, me, merchants, meta, money, orders, paycode, pin, qr, sandbox,
-    signup, transfer, verify,
+    signup, sms_pay, transfer, verify,
 };
 
 #[derive(OpenApi)]
@@ -73,6 +73,11 @@ use crate::http::routes::{
         merchants::refund,
         merchants::charge,
         sandbox::sandbox_outbox,
+        sms_pay::put_settings,
+        sms_pay::list_products,
+        sms_pay::put_product,
+        sms_pay::delete_product,
+        sms_pay::inbound,
         meta::health,
         meta::openapi_json,
     ),

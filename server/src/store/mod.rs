@@ -26,6 +26,7 @@ pub use journal::{AccountGuard, SecurityChange, SecurityNote};
 pub use lost::*;
 pub use money::*;
 pub use pay::*;
+pub use sms_pay::*;
 pub use transfer::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -261,6 +262,7 @@ mod limits;
 mod lost;
 mod money;
 mod pay;
+mod sms_pay;
 mod transfer;
 
 impl Store {
