@@ -29,7 +29,6 @@ use zeroize::Zeroizing;
 
 use crate::config::{
     day_start_cst, SMS_PAY_DAILY_FEN, SMS_PAY_MAX_OPEN, SMS_PAY_PER_PAYMENT_FEN,
-    SMS_PAY_REFERENCE_TTL_SECS,
 };
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::state::AppState;
@@ -230,6 +229,7 @@ enum Reply {
         amount: i64,
         reference: String,
         others_waiting: bool,
+        valid_minutes: i64,
     },
     Paid {
         merchant: String,
@@ -295,7 +295,6 @@ impl Reply {
     /// `(outcome, text, reference)`.
     fn render(&self) -> (&'static str, String, Option<String>) {
         let yuan = |m: i64| Money::cny(m).display();
-        let minutes = SMS_PAY_REFERENCE_TTL_SECS / 60;
         let (outcome, body, reference) = match self {
             Reply::Offer {
                 merchant,
@@ -303,6 +302,7 @@ impl Reply {
                 amount,
                 reference,
                 others_waiting,
+                valid_minutes,
             } => {
                 let reply = if *others_waiting {
                     format!("Y {reference}")
@@ -312,7 +312,7 @@ impl Reply {
                 (
                     "offer",
                     format!(
-                        "{merchant}: {description}, {}. Reply {reply} to pay from your Wallet (ref {reference}, valid {minutes} minutes). Not you? Ignore this message: nothing is charged without your reply.",
+                        "{merchant}: {description}, {}. Reply {reply} to pay from your Wallet (ref {reference}, valid {valid_minutes} minutes). Not you? Ignore this message: nothing is charged without your reply.",
                         yuan(*amount)
                     ),
                     Some(reference.clone()),
@@ -597,6 +597,7 @@ async fn order(
             remaining: (SMS_PAY_DAILY_FEN - used).max(0),
         });
     }
+    let ttl = state.limits.sms_pay_reference_ttl_secs.max(1);
     let others_waiting = state
         .store
         .sms_payments_from(sms.from.as_e164(), &sms.to)
@@ -624,7 +625,7 @@ async fn order(
                     payload: None,
                     payer_account_id: Some(account_id.to_owned()),
                     payer_device_id: None,
-                    expires_at: now + SMS_PAY_REFERENCE_TTL_SECS,
+                    expires_at: now + ttl,
                 },
                 now,
                 max_open: SMS_PAY_MAX_OPEN,
@@ -639,6 +640,7 @@ async fn order(
                     amount: row.amount,
                     reference: row.reference.clone(),
                     others_waiting,
+                    valid_minutes: (ttl / 60).max(1),
                 });
             }
             OpenSmsOutcome::TooMany => return Ok(Reply::TooManyOpen),
@@ -690,7 +692,10 @@ async fn pay(
                                 amount: newest.amount,
                             }
                         }
-                        Some(newest) if now < newest.expires_at + SMS_PAY_REFERENCE_TTL_SECS => {
+                        Some(newest)
+                            if now
+                                < newest.expires_at + state.limits.sms_pay_reference_ttl_secs =>
+                        {
                             Reply::Expired {
                                 reference: newest.reference.clone(),
                                 code: newest.product_code.clone(),
