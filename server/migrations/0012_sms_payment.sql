@@ -1,4 +1,4 @@
--- Issue 14, SMS payment ("reply Y"; docs/rules.md §SMS payment). Portable: the same file runs
+-- Issue 14, SMS payment ("reply Y"; docs/rules.md §SMS payment (reply Y)). Portable: the same file runs
 -- on PostgreSQL.
 
 -- Off by default per account: a swapped SIM receives the SMS too. Switched on with the PIN.

@@ -219,7 +219,7 @@ pub const ORDER_DEFAULT_TTL_SECS: u32 = 900;
 /// The longest an order may wait (24 hours).
 pub const ORDER_MAX_TTL_SECS: u32 = 86_400;
 
-/// SMS payment ("reply Y", docs/rules.md §SMS payment): the most one payment may be (¥50).
+/// SMS payment ("reply Y", docs/rules.md §SMS payment (reply Y)): the most one payment may be (¥50).
 pub const SMS_PAY_PER_PAYMENT_FEN: i64 = 5_000;
 /// SMS payment: the most all of a day's SMS payments may add up to (¥200, China Standard Time).
 pub const SMS_PAY_DAILY_FEN: i64 = 20_000;

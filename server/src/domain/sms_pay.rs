@@ -1,4 +1,4 @@
-//! SMS payment, "reply Y" (docs/rules.md §SMS payment): a payer texts a merchant's product code
+//! SMS payment, "reply Y" (docs/rules.md §SMS payment (reply Y)): a payer texts a merchant's product code
 //! to its service number; the provider answers by SMS with the merchant, the amount and a
 //! one-time reference; "Y" (or "Y REF" when several wait) from the same number pays it through
 //! the ordinary payment path ([`crate::domain::pay::pay_sms_order`]: freeze, cooling-off,
@@ -801,12 +801,12 @@ async fn refused(
         },
         ErrorCode::BalanceInsufficient => Reply::BalanceInsufficient {
             amount: row.amount,
-            reference,
+            reference: row.reference.clone(),
         },
         ErrorCode::DailyLimitReached => not_paid("your daily payment limit is reached"),
         ErrorCode::AmountOverLimit => not_paid("it is over the limit for one payment"),
         ErrorCode::OrderExpired => Reply::Expired {
-            reference,
+            reference: row.reference.clone(),
             code: row.product_code.clone(),
         },
         ErrorCode::OrderClosed => not_paid("the order was cancelled"),

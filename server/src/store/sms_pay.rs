@@ -1,4 +1,4 @@
-//! SMS payment ("reply Y", docs/rules.md §SMS payment): the account's switch, merchants'
+//! SMS payment ("reply Y", docs/rules.md §SMS payment (reply Y)): the account's switch, merchants'
 //! service numbers and product codes, and the one-time references a "Y" pays.
 //!
 //! A reference belongs to an order (channel `sms`) that the ordinary payment path pays

@@ -1,4 +1,4 @@
-//! SMS payment, "reply Y" (docs/rules.md §SMS payment): the account's switch (signed), the
+//! SMS payment, "reply Y" (docs/rules.md §SMS payment (reply Y)): the account's switch (signed), the
 //! merchant's product codes and service number (API key), and the sandbox's inbound SMS hook.
 //! The logic lives in [`crate::domain::sms_pay`].
 
@@ -96,7 +96,7 @@ pub async fn put_product(
     tag = "merchants",
     params(
         ("merchant_id" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"),
-        ("code" = String, Path, pattern = "^[0-9]{1,8}$"),
+        ("code" = String, Path, pattern = "^[A-Za-z0-9_-]{1,128}$"),
     ),
     security(("merchant_key" = [])),
     responses(
