@@ -725,7 +725,7 @@ async fn pay(
             amount: row.amount,
         });
     }
-    if now >= row.expires_at {
+    if row.status == SmsPaymentState::Open && now >= row.expires_at {
         return Ok(Reply::Expired {
             reference,
             code: row.product_code,

@@ -364,7 +364,9 @@ impl Store {
                 }
                 SmsPaymentState::Open | SmsPaymentState::Paying => {}
             }
-            if now >= row.expires_at {
+            // A reservation left behind is retried even past its time: its payment may have
+            // gone through before the crash (the retry then finds it by its key).
+            if row.status == SmsPaymentState::Open && now >= row.expires_at {
                 return Ok(ReserveOutcome::Expired);
             }
             let guard = super::journal::guard(&tx, &row.account_id)?;
