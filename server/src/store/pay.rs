@@ -71,7 +71,7 @@ pub enum Channel {
     DynamicQr,
     Paycode,
     RemoteOrder,
-    /// An SMS "reply Y" payment ([`super::sms_pay`]).
+    /// An SMS "reply Y" payment (`store/sms_pay.rs`).
     Sms,
 }
 

@@ -9,7 +9,7 @@
 
 use super::db::{params, Db, OptionalExtension, Row};
 use super::pay::{insert_order, NewOrder};
-use super::{Store, StoreError};
+use super::{Backend, Store, StoreError};
 
 // --- rows ----------------------------------------------------------------------------------
 
