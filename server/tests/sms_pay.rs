@@ -35,7 +35,13 @@ async fn shop(app: &TestApp, name: &str, products: &[(&str, &str, i64)]) -> Shop
     let key = res.body["api_key"].as_str().unwrap().to_owned();
     let mut number = String::new();
     for (code, description, minor) in products {
-        let res = product(app, &id, &key, json!({ "code": code, "description": description, "amount": cny(*minor) })).await;
+        let res = product(
+            app,
+            &id,
+            &key,
+            json!({ "code": code, "description": description, "amount": cny(*minor) }),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::OK, "{res:?}");
         number = res.body["service_number"].as_str().unwrap().to_owned();
     }
@@ -128,13 +134,22 @@ async fn sms_payment_is_off_by_default_and_switching_it_on_needs_the_pin() {
     for t in ["101", "Y"] {
         let answer = text(&app, PHONE, &s.number, t).await;
         assert_eq!(answer["outcome"], "off", "{answer}");
-        assert!(answer["reply"].as_str().unwrap().contains("Nothing was charged"));
+        assert!(answer["reply"]
+            .as_str()
+            .unwrap()
+            .contains("Nothing was charged"));
     }
     let sms = newest_sms(&app, PHONE).await;
     assert_eq!(sms["purpose"], "sms_pay");
-    assert!(sms["body"].as_str().unwrap().contains("SMS payment is off"), "{sms}");
+    assert!(
+        sms["body"].as_str().unwrap().contains("SMS payment is off"),
+        "{sms}"
+    );
     // A number without an account hears the same.
-    assert_eq!(text(&app, "13700003333", &s.number, "101").await["outcome"], "off");
+    assert_eq!(
+        text(&app, "13700003333", &s.number, "101").await["outcome"],
+        "off"
+    );
 
     // On needs the PIN; a wrong one counts.
     let res = switch(&app, &a, json!({ "enabled": true })).await;
@@ -196,10 +211,25 @@ async fn sms_payment_is_off_by_default_and_switching_it_on_needs_the_pin() {
 async fn a_product_code_then_y_pays_once_and_confirms() {
     let app = TestApp::new();
     let d = sms_payer(&app, PHONE, 10_000).await;
-    let s = shop(&app, "Corner Cafe", &[("101", "Latte", 1_800), ("7", "Bagel", 900)]).await;
-    assert!(s.number.starts_with("1069") && s.number.len() == 12, "{}", s.number);
+    let s = shop(
+        &app,
+        "Corner Cafe",
+        &[("101", "Latte", 1_800), ("7", "Bagel", 900)],
+    )
+    .await;
+    assert!(
+        s.number.starts_with("1069") && s.number.len() == 12,
+        "{}",
+        s.number
+    );
     let res = app
-        .merchant_call(Method::GET, &paths::merchant_sms_products(&s.id), Some(&s.key), None, &[])
+        .merchant_call(
+            Method::GET,
+            &paths::merchant_sms_products(&s.id),
+            Some(&s.key),
+            None,
+            &[],
+        )
         .await;
     assert_eq!(res.body["service_number"], s.number.as_str());
     let codes: Vec<&str> = res.body["products"]
@@ -218,7 +248,10 @@ async fn a_product_code_then_y_pays_once_and_confirms() {
         body.contains("Corner Cafe") && body.contains("Latte") && body.contains("¥18.00"),
         "{body}"
     );
-    assert!(body.contains("Reply Y to pay") && body.contains(&reference), "{body}");
+    assert!(
+        body.contains("Reply Y to pay") && body.contains(&reference),
+        "{body}"
+    );
     // The offer is in the outbox, its reference where scripts read codes.
     let sms = newest_sms(&app, PHONE).await;
     assert_eq!(sms["code"], reference.as_str());
@@ -229,7 +262,13 @@ async fn a_product_code_then_y_pays_once_and_confirms() {
     let paid = text(&app, "+86 138 1234 5678", &s.number, "y").await;
     assert_eq!(paid["outcome"], "paid", "{paid}");
     assert_eq!(paid["reference"], reference.as_str());
-    assert!(paid["reply"].as_str().unwrap().contains("Paid ¥18.00 to Corner Cafe"), "{paid}");
+    assert!(
+        paid["reply"]
+            .as_str()
+            .unwrap()
+            .contains("Paid ¥18.00 to Corner Cafe"),
+        "{paid}"
+    );
     assert_eq!(newest_sms(&app, PHONE).await["body"], paid["reply"]);
     assert_eq!(balance(&app, &d).await, 10_000 - 1_800);
     app.assert_ledger().await;
@@ -278,17 +317,38 @@ async fn every_wrong_reply_gets_an_answer_and_moves_nothing() {
     let app = TestApp::new();
     let d = sms_payer(&app, PHONE, 10_000).await;
     let other = sms_payer(&app, OTHER, 10_000).await;
-    let s = shop(&app, "Corner Cafe", &[("101", "Latte", 1_800), ("102", "Mocha", 2_000), ("103", "Tea", 1_000)]).await;
+    let s = shop(
+        &app,
+        "Corner Cafe",
+        &[
+            ("101", "Latte", 1_800),
+            ("102", "Mocha", 2_000),
+            ("103", "Tea", 1_000),
+        ],
+    )
+    .await;
     let s2 = shop(&app, "Book Nook", &[("101", "Paperback", 3_000)]).await;
 
     // Unknown code, a message that is no code, a number that takes no orders.
     let a = text(&app, PHONE, &s.number, "999").await;
     assert_eq!(a["outcome"], "unknown_code", "{a}");
-    assert!(a["reply"].as_str().unwrap().contains("no product 999"), "{a}");
-    assert_eq!(text(&app, PHONE, &s.number, "hello there").await["outcome"], "unknown_code");
-    assert_eq!(text(&app, PHONE, "10690000000", "101").await["outcome"], "no_such_number");
+    assert!(
+        a["reply"].as_str().unwrap().contains("no product 999"),
+        "{a}"
+    );
+    assert_eq!(
+        text(&app, PHONE, &s.number, "hello there").await["outcome"],
+        "unknown_code"
+    );
+    assert_eq!(
+        text(&app, PHONE, "10690000000", "101").await["outcome"],
+        "no_such_number"
+    );
     // "Y" with nothing waiting.
-    assert_eq!(text(&app, PHONE, &s.number, "Y").await["outcome"], "nothing_waiting");
+    assert_eq!(
+        text(&app, PHONE, &s.number, "Y").await["outcome"],
+        "nothing_waiting"
+    );
 
     // A reference answers only its own number, at its own service number.
     let offer = text(&app, PHONE, &s.number, "101").await;
@@ -298,21 +358,42 @@ async fn every_wrong_reply_gets_an_answer_and_moves_nothing() {
         assert_eq!(a["outcome"], "unknown_reference", "{a}");
     }
     // The other number's bare "Y" has nothing waiting; an unknown reference is unknown.
-    assert_eq!(text(&app, OTHER, &s.number, "Y").await["outcome"], "nothing_waiting");
-    assert_eq!(text(&app, PHONE, &s.number, "Y ZZZZZZ").await["outcome"], "unknown_reference");
+    assert_eq!(
+        text(&app, OTHER, &s.number, "Y").await["outcome"],
+        "nothing_waiting"
+    );
+    assert_eq!(
+        text(&app, PHONE, &s.number, "Y ZZZZZZ").await["outcome"],
+        "unknown_reference"
+    );
 
     // Several open: a bare "Y" asks which; "Y REF" pays that one.
     let r2 = text(&app, PHONE, &s.number, "102").await;
     assert_eq!(r2["outcome"], "offer");
-    assert!(r2["reply"].as_str().unwrap().contains(&format!("Reply Y {}", r2["reference"].as_str().unwrap())), "{r2}");
+    assert!(
+        r2["reply"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("Reply Y {}", r2["reference"].as_str().unwrap())),
+        "{r2}"
+    );
     let r2 = r2["reference"].as_str().unwrap().to_owned();
-    let r3 = text(&app, PHONE, &s.number, "103").await["reference"].as_str().unwrap().to_owned();
+    let r3 = text(&app, PHONE, &s.number, "103").await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // A fourth is one too many.
-    assert_eq!(text(&app, PHONE, &s.number, "101").await["outcome"], "too_many_open");
+    assert_eq!(
+        text(&app, PHONE, &s.number, "101").await["outcome"],
+        "too_many_open"
+    );
     let choose = text(&app, PHONE, &s.number, "Y").await;
     assert_eq!(choose["outcome"], "choose_reference", "{choose}");
     for r in [&r1, &r2, &r3] {
-        assert!(choose["reply"].as_str().unwrap().contains(r.as_str()), "{choose}");
+        assert!(
+            choose["reply"].as_str().unwrap().contains(r.as_str()),
+            "{choose}"
+        );
     }
     assert_eq!(balance(&app, &d).await, 10_000);
     let paid = text(&app, PHONE, &s.number, &format!("y {}", r2.to_lowercase())).await;
@@ -324,19 +405,31 @@ async fn every_wrong_reply_gets_an_answer_and_moves_nothing() {
     app.advance(601);
     let a = text(&app, PHONE, &s.number, &format!("Y {r1}")).await;
     assert_eq!(a["outcome"], "expired", "{a}");
-    assert!(a["reply"].as_str().unwrap().contains("Text 101 again"), "{a}");
+    assert!(
+        a["reply"].as_str().unwrap().contains("Text 101 again"),
+        "{a}"
+    );
     let a = text(&app, PHONE, &s.number, "Y").await;
-    assert!(["expired", "already_paid"].contains(&a["outcome"].as_str().unwrap()), "{a}");
+    assert!(
+        ["expired", "already_paid"].contains(&a["outcome"].as_str().unwrap()),
+        "{a}"
+    );
     assert_eq!(balance(&app, &d).await, 10_000 - 2_000);
     assert_eq!(balance(&app, &other).await, 10_000);
 
     // Malformed deliveries are refused, not answered.
     let res = app
-        .post_json(paths::SANDBOX_SMS_INBOUND, json!({ "from": PHONE, "to": "12ab", "text": "Y" }))
+        .post_json(
+            paths::SANDBOX_SMS_INBOUND,
+            json!({ "from": PHONE, "to": "12ab", "text": "Y" }),
+        )
         .await;
     assert_eq!(res.code(), "MALFORMED_REQUEST", "{res:?}");
     let res = app
-        .post_json(paths::SANDBOX_SMS_INBOUND, json!({ "from": "12", "to": s.number, "text": "Y" }))
+        .post_json(
+            paths::SANDBOX_SMS_INBOUND,
+            json!({ "from": "12", "to": s.number, "text": "Y" }),
+        )
         .await;
     assert_eq!(res.code(), "PHONE_INVALID", "{res:?}");
     app.assert_ledger().await;
@@ -355,22 +448,34 @@ async fn frozen_and_cooling_off_accounts_are_answered_without_paying() {
     let a = text(&app, PHONE, &s.number, "Y").await;
     assert_eq!(a["outcome"], "cooling_off", "{a}");
     assert!(a["reply"].as_str().unwrap().contains("(UTC+8)"), "{a}");
-    assert_eq!(text(&app, PHONE, &s.number, "101").await["outcome"], "cooling_off");
+    assert_eq!(
+        text(&app, PHONE, &s.number, "101").await["outcome"],
+        "cooling_off"
+    );
     assert_eq!(balance(&app, &d).await, 10_000);
     // The reference is still good for its 10 minutes: not after the cooling-off.
     app.advance(86_400);
-    assert_eq!(text(&app, PHONE, &s.number, &format!("Y {reference}")).await["outcome"], "expired");
+    assert_eq!(
+        text(&app, PHONE, &s.number, &format!("Y {reference}")).await["outcome"],
+        "expired"
+    );
     let offer = text(&app, PHONE, &s.number, "101").await;
     assert_eq!(offer["outcome"], "offer", "{offer}");
 
     // Frozen between the offer and the "Y".
     let res = app
-        .post_json(paths::REPORT_LOST, json!({ "phone": PHONE, "name": NAME, "id_last6": "31002X" }))
+        .post_json(
+            paths::REPORT_LOST,
+            json!({ "phone": PHONE, "name": NAME, "id_last6": "31002X" }),
+        )
         .await;
     assert_eq!(res.status, StatusCode::ACCEPTED, "{res:?}");
     let a = text(&app, PHONE, &s.number, "Y").await;
     assert_eq!(a["outcome"], "frozen", "{a}");
-    assert_eq!(text(&app, PHONE, &s.number, "101").await["outcome"], "frozen");
+    assert_eq!(
+        text(&app, PHONE, &s.number, "101").await["outcome"],
+        "frozen"
+    );
     let res = app.store.sms_pay_account(PHONE_E164).await.unwrap();
     assert!(res.is_some_and(|(_, on)| on));
     app.assert_ledger().await;
@@ -383,13 +488,36 @@ async fn frozen_and_cooling_off_accounts_are_answered_without_paying() {
 async fn caps_per_payment_and_per_day_and_the_balance() {
     let app = TestApp::new();
     let d = sms_payer(&app, PHONE, 30_000).await;
-    let s = shop(&app, "Corner Cafe", &[("1", "Lunch set", 5_000), ("2", "Coffee", 1_000)]).await;
+    let s = shop(
+        &app,
+        "Corner Cafe",
+        &[("1", "Lunch set", 5_000), ("2", "Coffee", 1_000)],
+    )
+    .await;
     // A product over the per-payment cap cannot be registered; nor a code that is not digits.
-    let res = product(&app, &s.id, &s.key, json!({ "code": "3", "description": "Cake", "amount": cny(5_001) })).await;
+    let res = product(
+        &app,
+        &s.id,
+        &s.key,
+        json!({ "code": "3", "description": "Cake", "amount": cny(5_001) }),
+    )
+    .await;
     assert_eq!(res.code(), "AMOUNT_OVER_LIMIT", "{res:?}");
-    let res = product(&app, &s.id, &s.key, json!({ "code": "Y", "description": "Cake", "amount": cny(100) })).await;
+    let res = product(
+        &app,
+        &s.id,
+        &s.key,
+        json!({ "code": "Y", "description": "Cake", "amount": cny(100) }),
+    )
+    .await;
     assert_eq!(res.code(), "MALFORMED_REQUEST", "{res:?}");
-    let res = product(&app, &s.id, "mk_wrong", json!({ "code": "3", "description": "Cake", "amount": cny(100) })).await;
+    let res = product(
+        &app,
+        &s.id,
+        "mk_wrong",
+        json!({ "code": "3", "description": "Cake", "amount": cny(100) }),
+    )
+    .await;
     assert_eq!(res.code(), "MERCHANT_KEY_INVALID", "{res:?}");
 
     // Three ¥50 lunches: ¥150 of the day's ¥200.
@@ -400,13 +528,28 @@ async fn caps_per_payment_and_per_day_and_the_balance() {
         app.advance(1);
     }
     // Two offers of ¥50 and ¥10 fit one by one, not together: the first "Y" wins.
-    let lunch = text(&app, PHONE, &s.number, "1").await["reference"].as_str().unwrap().to_owned();
-    let coffee = text(&app, PHONE, &s.number, "2").await["reference"].as_str().unwrap().to_owned();
-    assert_eq!(text(&app, PHONE, &s.number, &format!("Y {lunch}")).await["outcome"], "paid");
+    let lunch = text(&app, PHONE, &s.number, "1").await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let coffee = text(&app, PHONE, &s.number, "2").await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        text(&app, PHONE, &s.number, &format!("Y {lunch}")).await["outcome"],
+        "paid"
+    );
     let a = text(&app, PHONE, &s.number, &format!("Y {coffee}")).await;
     assert_eq!(a["outcome"], "daily_cap", "{a}");
-    assert!(a["reply"].as_str().unwrap().contains("¥0.00 is left today"), "{a}");
-    assert_eq!(text(&app, PHONE, &s.number, "2").await["outcome"], "daily_cap");
+    assert!(
+        a["reply"].as_str().unwrap().contains("¥0.00 is left today"),
+        "{a}"
+    );
+    assert_eq!(
+        text(&app, PHONE, &s.number, "2").await["outcome"],
+        "daily_cap"
+    );
     assert_eq!(balance(&app, &d).await, 30_000 - 20_000);
 
     // The next day (China Standard Time) the cap is back.
@@ -417,10 +560,19 @@ async fn caps_per_payment_and_per_day_and_the_balance() {
 
     // The balance holds: too little is answered, a top-up and the same reference pay.
     let poor = sms_payer(&app, OTHER, 1_000).await;
-    let r = text(&app, OTHER, &s.number, "1").await["reference"].as_str().unwrap().to_owned();
+    let r = text(&app, OTHER, &s.number, "1").await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let a = text(&app, OTHER, &s.number, "Y").await;
     assert_eq!(a["outcome"], "balance_insufficient", "{a}");
-    assert!(a["reply"].as_str().unwrap().contains(&format!("reply Y {r}")), "{a}");
+    assert!(
+        a["reply"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("reply Y {r}")),
+        "{a}"
+    );
     assert_eq!(balance(&app, &poor).await, 1_000);
     let res = app
         .signed_json(
@@ -446,23 +598,41 @@ async fn a_merchant_removes_a_code_and_the_hook_is_sandbox_only() {
     let s = shop(&app, "Corner Cafe", &[("101", "Latte", 1_800)]).await;
     let offer = text(&app, PHONE, &s.number, "101").await;
     let res = app
-        .merchant_call(Method::DELETE, &paths::merchant_sms_product(&s.id, "101"), Some(&s.key), None, &[])
+        .merchant_call(
+            Method::DELETE,
+            &paths::merchant_sms_product(&s.id, "101"),
+            Some(&s.key),
+            None,
+            &[],
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{res:?}");
     assert_eq!(res.body["products"], json!([]));
     let res = app
-        .merchant_call(Method::DELETE, &paths::merchant_sms_product(&s.id, "101"), Some(&s.key), None, &[])
+        .merchant_call(
+            Method::DELETE,
+            &paths::merchant_sms_product(&s.id, "101"),
+            Some(&s.key),
+            None,
+            &[],
+        )
         .await;
     assert_eq!(res.code(), "NOT_FOUND", "{res:?}");
     // The reference already sent still pays what it offered; the code no longer orders.
     assert_eq!(text(&app, PHONE, &s.number, "Y").await["outcome"], "paid");
-    assert_eq!(text(&app, PHONE, &s.number, "101").await["outcome"], "unknown_code");
+    assert_eq!(
+        text(&app, PHONE, &s.number, "101").await["outcome"],
+        "unknown_code"
+    );
     let _ = offer;
     app.assert_ledger().await;
 
     let prod = TestApp::builder().sandbox(false).build();
     let res = prod
-        .post_json(paths::SANDBOX_SMS_INBOUND, json!({ "from": PHONE, "to": "106900000001", "text": "Y" }))
+        .post_json(
+            paths::SANDBOX_SMS_INBOUND,
+            json!({ "from": PHONE, "to": "106900000001", "text": "Y" }),
+        )
         .await;
     assert_eq!(res.code(), "SANDBOX_ONLY", "{res:?}");
     let res = prod

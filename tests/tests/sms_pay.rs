@@ -39,7 +39,16 @@ fn customer(server: &Server, topup: &str) -> (Device, String) {
 fn sms(server: &Server, from: &str, to: &str, text: &str) -> Value {
     let out = Command::new(server_bin())
         .args([
-            "sms", "send", "--from", from, "--to", to, "--text", text, "--server", &server.url,
+            "sms",
+            "send",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--text",
+            text,
+            "--server",
+            &server.url,
             "--json",
         ])
         .output()
@@ -53,7 +62,13 @@ fn sms(server: &Server, from: &str, to: &str, text: &str) -> Value {
 fn newest(server: &Server, tool: &str, phone: &str) -> Value {
     let out = Command::new(server_bin())
         .args([
-            tool, "outbox", "--phone", phone, "--server", &server.url, "--json",
+            tool,
+            "outbox",
+            "--phone",
+            phone,
+            "--server",
+            &server.url,
+            "--json",
         ])
         .output()
         .expect("run outbox");
@@ -68,10 +83,20 @@ fn settings(d: &Device) -> Value {
 
 #[test]
 fn sms_order_reply_y_then_confirmation_and_every_wrong_reply() {
-    let server = Server::start_with(&["--otp-min-interval-secs", "0", "--sms-pay-reference-ttl-secs", "8"]);
+    let server = Server::start_with(&[
+        "--otp-min-interval-secs",
+        "0",
+        "--sms-pay-reference-ttl-secs",
+        "8",
+    ]);
     let (d, phone) = customer(&server, "100");
     let shop = server.merchant("Corner Cafe", "Shanghai", "5814");
-    let auth = ["--merchant", shop.id.as_str(), "--api-key", shop.api_key.as_str()];
+    let auth = [
+        "--merchant",
+        shop.id.as_str(),
+        "--api-key",
+        shop.api_key.as_str(),
+    ];
 
     // The merchant registers product codes and gets its service number.
     let mut args = vec!["sms-product"];
@@ -95,10 +120,17 @@ fn sms_order_reply_y_then_confirmation_and_every_wrong_reply() {
     assert_eq!(settings(&d)["sms_pay_enabled"], false);
     assert_eq!(sms(&server, &phone, &number, "101")["outcome"], "off");
     let sent = newest(&server, "sms", &phone);
-    assert!(sent["body"].as_str().unwrap().contains("SMS payment is off"), "{sent}");
+    assert!(
+        sent["body"]
+            .as_str()
+            .unwrap()
+            .contains("SMS payment is off"),
+        "{sent}"
+    );
 
     // On needs the PIN (and warns about the SIM); `wallet settings` shows it and the caps.
-    d.run(&["settings", "sms-pay", "on"], None).err("PIN_REQUIRED");
+    d.run(&["settings", "sms-pay", "on"], None)
+        .err("PIN_REQUIRED");
     let on = d.run(&["settings", "sms-pay", "on", "--pin-stdin"], Some(PIN));
     assert!(on.stderr.contains("SIM"), "{on:?}");
     let on = on.ok();
@@ -118,14 +150,23 @@ fn sms_order_reply_y_then_confirmation_and_every_wrong_reply() {
     assert_eq!(sent["code"], reference.as_str(), "{sent}");
     assert_eq!(sent["purpose"], "sms_pay");
     let body = sent["body"].as_str().unwrap();
-    assert!(body.contains("Corner Cafe") && body.contains("¥18.00") && body.contains("Reply Y"), "{body}");
+    assert!(
+        body.contains("Corner Cafe") && body.contains("¥18.00") && body.contains("Reply Y"),
+        "{body}"
+    );
     assert_eq!(balance(&d), 10_000);
 
     // Y → paid, confirmation SMS.
     let paid = sms(&server, &phone, &number, "Y");
     assert_eq!(paid["outcome"], "paid", "{paid}");
     let sent = newest(&server, "sms", &phone);
-    assert!(sent["body"].as_str().unwrap().contains("Paid ¥18.00 to Corner Cafe"), "{sent}");
+    assert!(
+        sent["body"]
+            .as_str()
+            .unwrap()
+            .contains("Paid ¥18.00 to Corner Cafe"),
+        "{sent}"
+    );
     assert_eq!(balance(&d), 10_000 - 1_800);
     server.ledger_check();
     // In the history like any order payment.
@@ -142,10 +183,19 @@ fn sms_order_reply_y_then_confirmation_and_every_wrong_reply() {
     assert_eq!(payment["amount"]["minor"], 1_800);
 
     // A second Y pays nothing more.
-    assert_eq!(sms(&server, &phone, &number, "Y")["outcome"], "already_paid");
+    assert_eq!(
+        sms(&server, &phone, &number, "Y")["outcome"],
+        "already_paid"
+    );
     // Unknown code; a number that takes no orders.
-    assert_eq!(sms(&server, &phone, &number, "999")["outcome"], "unknown_code");
-    assert_eq!(sms(&server, &phone, "10690000000", "101")["outcome"], "no_such_number");
+    assert_eq!(
+        sms(&server, &phone, &number, "999")["outcome"],
+        "unknown_code"
+    );
+    assert_eq!(
+        sms(&server, &phone, "10690000000", "101")["outcome"],
+        "no_such_number"
+    );
 
     // A reply from another number: without an account, and with SMS payment on.
     let (other, other_phone) = customer(&server, "100");
@@ -154,12 +204,18 @@ fn sms_order_reply_y_then_confirmation_and_every_wrong_reply() {
         .ok();
     let offer = sms(&server, &phone, &number, "101");
     let r = offer["reference"].as_str().unwrap().to_owned();
-    assert_eq!(sms(&server, &fresh_phone(), &number, &format!("Y {r}"))["outcome"], "off");
+    assert_eq!(
+        sms(&server, &fresh_phone(), &number, &format!("Y {r}"))["outcome"],
+        "off"
+    );
     assert_eq!(
         sms(&server, &other_phone, &number, &format!("Y {r}"))["outcome"],
         "unknown_reference"
     );
-    assert_eq!(sms(&server, &other_phone, &number, "Y")["outcome"], "nothing_waiting");
+    assert_eq!(
+        sms(&server, &other_phone, &number, "Y")["outcome"],
+        "nothing_waiting"
+    );
 
     // Several open: a bare Y asks which; Y REF pays that one.
     let r2 = sms(&server, &phone, &number, "101")["reference"]
@@ -169,14 +225,20 @@ fn sms_order_reply_y_then_confirmation_and_every_wrong_reply() {
     let choose = sms(&server, &phone, &number, "Y");
     assert_eq!(choose["outcome"], "choose_reference", "{choose}");
     assert!(choose["reply"].as_str().unwrap().contains(&r), "{choose}");
-    assert_eq!(sms(&server, &phone, &number, &format!("Y {r2}"))["outcome"], "paid");
+    assert_eq!(
+        sms(&server, &phone, &number, &format!("Y {r2}"))["outcome"],
+        "paid"
+    );
     assert_eq!(balance(&d), 10_000 - 3_600);
 
     // Expired (this server's references live 8 seconds).
     std::thread::sleep(std::time::Duration::from_secs(9));
     let expired = sms(&server, &phone, &number, &format!("Y {r}"));
     assert_eq!(expired["outcome"], "expired", "{expired}");
-    assert!(expired["reply"].as_str().unwrap().contains("Nothing was charged"));
+    assert!(expired["reply"]
+        .as_str()
+        .unwrap()
+        .contains("Nothing was charged"));
     assert_eq!(balance(&d), 10_000 - 3_600);
     assert_eq!(balance(&other), 10_000);
 
@@ -192,13 +254,25 @@ fn sms_order_reply_y_then_confirmation_and_every_wrong_reply() {
     assert_eq!(offer["outcome"], "offer", "{offer}");
     other
         .run(
-            &["report-lost", "--phone", &phone, "--name", NAME, "--id-last6", &ID_NUMBER[12..]],
+            &[
+                "report-lost",
+                "--phone",
+                &phone,
+                "--name",
+                NAME,
+                "--id-last6",
+                &ID_NUMBER[12..],
+            ],
             None,
         )
         .ok();
     assert_eq!(sms(&server, &phone, &number, "Y")["outcome"], "frozen");
     let ledger = server.ledger_check();
-    assert_eq!(ledger["customer_total"].as_i64().unwrap(), 20_000 - 3_600, "{ledger}");
+    assert_eq!(
+        ledger["customer_total"].as_i64().unwrap(),
+        20_000 - 3_600,
+        "{ledger}"
+    );
 }
 
 #[test]
@@ -208,8 +282,17 @@ fn a_new_device_sign_in_pauses_sms_payment() {
     let shop = server.merchant("Corner Cafe", "Shanghai", "5814");
     let products = server
         .merchant_tool(&[
-            "sms-product", "--merchant", &shop.id, "--api-key", &shop.api_key, "--code", "7",
-            "--description", "Tea", "--amount", "5",
+            "sms-product",
+            "--merchant",
+            &shop.id,
+            "--api-key",
+            &shop.api_key,
+            "--code",
+            "7",
+            "--description",
+            "Tea",
+            "--amount",
+            "5",
         ])
         .ok();
     let number = products["service_number"].as_str().unwrap().to_owned();
@@ -221,7 +304,10 @@ fn a_new_device_sign_in_pauses_sms_payment() {
     laptop.login(&server, &phone);
     let answer = sms(&server, &phone, &number, "Y");
     assert_eq!(answer["outcome"], "cooling_off", "{answer}");
-    assert!(answer["reply"].as_str().unwrap().contains("paused"), "{answer}");
+    assert!(
+        answer["reply"].as_str().unwrap().contains("paused"),
+        "{answer}"
+    );
     assert_eq!(sms(&server, &phone, &number, "7")["outcome"], "cooling_off");
     assert_eq!(balance(&d), 10_000);
     server.ledger_check();

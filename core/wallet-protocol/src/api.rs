@@ -1429,7 +1429,10 @@ pub fn sms_service_number_well_formed(number: &str) -> bool {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SmsProductRequest {
     /// 1 to 8 digits (`MALFORMED_REQUEST` otherwise).
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 8, pattern = "^[0-9]{1,8}$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 8, pattern = "^[0-9]{1,8}$")
+    )]
     pub code: String,
     /// What the payer buys, shown in the SMS: 1 to 32 characters, no control characters.
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sms_product_description))]
@@ -1471,7 +1474,10 @@ pub struct InboundSmsRequest {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::phone))]
     pub from: String,
     /// The service number, 5 to 20 digits (`MALFORMED_REQUEST` otherwise).
-    #[cfg_attr(feature = "openapi", schema(min_length = 5, max_length = 20, pattern = "^[0-9]{5,20}$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 5, max_length = 20, pattern = "^[0-9]{5,20}$")
+    )]
     pub to: String,
     /// The message: a product code, `Y`, or `Y` and a reference. At most 480 characters.
     #[cfg_attr(feature = "openapi", schema(max_length = 480))]

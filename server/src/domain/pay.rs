@@ -817,9 +817,7 @@ pub async fn pay_sms_order(
         .store
         .order(order_id, state.clock.unix())
         .await?
-        .filter(|o| {
-            o.payer_account_id.as_deref() == Some(account_id) && o.channel == Channel::Sms
-        })
+        .filter(|o| o.payer_account_id.as_deref() == Some(account_id) && o.channel == Channel::Sms)
         .ok_or(ApiError::new(ErrorCode::OrderNotFound))?;
     order_open(&order)?;
     within_payment_limit(state, order.amount)?;

@@ -27,17 +27,15 @@ use wallet_protocol::api::{
 use wallet_protocol::{text, Currency, ErrorCode, Money, PhoneNumber};
 use zeroize::Zeroizing;
 
-use crate::config::{
-    day_start_cst, SMS_PAY_DAILY_FEN, SMS_PAY_MAX_OPEN, SMS_PAY_PER_PAYMENT_FEN,
-};
+use crate::config::{day_start_cst, SMS_PAY_DAILY_FEN, SMS_PAY_MAX_OPEN, SMS_PAY_PER_PAYMENT_FEN};
 use crate::domain::error::{ApiError, ApiResult};
 use crate::domain::state::AppState;
 use crate::domain::wire::{merchant_ref, wire_time};
 use crate::ports::sms::{InboundSms, TextMessage};
 use crate::secrets;
 use crate::store::{
-    Channel, MerchantRow, NewOrder, NewSmsPayment, OpenSmsOutcome, ReserveOutcome,
-    SecurityChange, SmsPaymentRow, SmsPaymentState, SmsProductRow,
+    Channel, MerchantRow, NewOrder, NewSmsPayment, OpenSmsOutcome, ReserveOutcome, SecurityChange,
+    SmsPaymentRow, SmsPaymentState, SmsProductRow,
 };
 
 /// Most characters of a product's description.
@@ -212,7 +210,10 @@ pub async fn delete_product(
     if !api::sms_product_code_well_formed(code)
         || !state.store.delete_sms_product(&m.id, code).await?
     {
-        return Err(ApiError::detail(ErrorCode::NotFound, "no such product code"));
+        return Err(ApiError::detail(
+            ErrorCode::NotFound,
+            "no such product code",
+        ));
     }
     tracing::info!(merchant = %m.id, code = %code, "SMS product removed");
     products(state, m).await
@@ -533,11 +534,10 @@ async fn answer(state: &AppState, sms: &InboundSms) -> ApiResult<Reply> {
     let Some(merchant_id) = state.store.service_number_merchant(&sms.to).await? else {
         return Ok(Reply::NoSuchNumber);
     };
-    let merchant = state
-        .store
-        .merchant(&merchant_id)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("service number of {merchant_id} lost it")))?;
+    let merchant =
+        state.store.merchant(&merchant_id).await?.ok_or_else(|| {
+            ApiError::internal(format!("service number of {merchant_id} lost it"))
+        })?;
     // No account and SMS payment off answer alike: the number's holder learns nothing new.
     let Some((account_id, true)) = state.store.sms_pay_account(sms.from.as_e164()).await? else {
         return Ok(Reply::Off);
@@ -763,8 +763,7 @@ async fn pay(
         ReserveOutcome::NotFound => return Ok(Reply::UnknownReference { reference }),
     }
     let key = format!("sms-{reference}");
-    let paid =
-        crate::domain::pay::pay_sms_order(state, account_id, &row.order_id, &key).await;
+    let paid = crate::domain::pay::pay_sms_order(state, account_id, &row.order_id, &key).await;
     let operation_id = paid.as_ref().ok().map(|op| op.operation_id.clone());
     state
         .store
@@ -872,7 +871,10 @@ mod tests {
             assert!(body.starts_with("【Wallet】"), "{body}");
             assert!(body.contains("Nothing was charged"), "{body}");
         }
-        let (_, body, _) = Reply::CoolingOff { until: 1_765_000_000 }.render();
+        let (_, body, _) = Reply::CoolingOff {
+            until: 1_765_000_000,
+        }
+        .render();
         assert!(body.contains("2025-12-06 13:46 (UTC+8)"), "{body}");
     }
 }

@@ -111,10 +111,14 @@ pub enum ReserveOutcome {
     AlreadyPaid,
     Expired,
     /// Over the day's SMS cap; `remaining` is what is left today.
-    OverDailyCap { remaining: i64 },
+    OverDailyCap {
+        remaining: i64,
+    },
     /// The account is frozen, or a cooling-off runs until `Some(until)`.
     Frozen,
-    CoolingOff { until: i64 },
+    CoolingOff {
+        until: i64,
+    },
     NotFound,
 }
 
@@ -194,7 +198,10 @@ impl Store {
     }
 
     /// The merchant whose service number this is.
-    pub async fn service_number_merchant(&self, number: &str) -> Result<Option<String>, StoreError> {
+    pub async fn service_number_merchant(
+        &self,
+        number: &str,
+    ) -> Result<Option<String>, StoreError> {
         let n = number.to_owned();
         on_backend!(self, |c| c
             .query_row(
@@ -221,7 +228,11 @@ impl Store {
 
     /// Removes a product code; `false` when there was none. Its open references still pay
     /// what they offered.
-    pub async fn delete_sms_product(&self, merchant_id: &str, code: &str) -> Result<bool, StoreError> {
+    pub async fn delete_sms_product(
+        &self,
+        merchant_id: &str,
+        code: &str,
+    ) -> Result<bool, StoreError> {
         let (m, code) = (merchant_id.to_owned(), code.to_owned());
         on_backend!(self, |c| Ok(c.execute(
             "DELETE FROM sms_products WHERE merchant_id = ?1 AND code = ?2",
@@ -235,13 +246,15 @@ impl Store {
         code: &str,
     ) -> Result<Option<SmsProductRow>, StoreError> {
         let (m, code) = (merchant_id.to_owned(), code.to_owned());
-        on_backend!(self, |c| c
+        on_backend!(self, |c| {
+            c
             .query_row(
                 &format!("SELECT {PRODUCT_COLUMNS} FROM sms_products WHERE merchant_id = ?1 AND code = ?2"),
                 params![m, code],
                 product_from,
             )
-            .optional())
+            .optional()
+        })
     }
 
     /// The merchant's product codes, by code.
@@ -332,7 +345,11 @@ impl Store {
 
     /// What the account's SMS payments (paid, or reserved and being paid) add up to since
     /// `day_start`.
-    pub async fn sms_paid_total(&self, account_id: &str, day_start: i64) -> Result<i64, StoreError> {
+    pub async fn sms_paid_total(
+        &self,
+        account_id: &str,
+        day_start: i64,
+    ) -> Result<i64, StoreError> {
         let a = account_id.to_owned();
         on_backend!(self, |c| sms_total(c, &a, day_start))
     }
@@ -425,14 +442,13 @@ impl Store {
 // --- helpers ----------------------------------------------------------------------------------
 
 fn sms_pay_enabled(c: &Db, account_id: &str) -> Result<bool, StoreError> {
-    Ok(c
-        .query_row(
-            "SELECT sms_pay_enabled FROM accounts WHERE id = ?1",
-            [account_id],
-            |r| r.get::<_, i64>(0),
-        )
-        .optional()?
-        .is_some_and(|v| v != 0))
+    Ok(c.query_row(
+        "SELECT sms_pay_enabled FROM accounts WHERE id = ?1",
+        [account_id],
+        |r| r.get::<_, i64>(0),
+    )
+    .optional()?
+    .is_some_and(|v| v != 0))
 }
 
 fn service_number_of(c: &Db, merchant_id: &str) -> Result<Option<String>, StoreError> {

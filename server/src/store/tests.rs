@@ -985,15 +985,28 @@ async fn sms_references_reserve_the_days_cap(store: Store) {
         )
         .await
         .unwrap();
-    let n = store.ensure_service_number("mch_1", "106900000001", NOW).await.unwrap();
+    let n = store
+        .ensure_service_number("mch_1", "106900000001", NOW)
+        .await
+        .unwrap();
     assert_eq!(n.as_deref(), Some("106900000001"));
-    let again = store.ensure_service_number("mch_1", "106900000002", NOW).await.unwrap();
+    let again = store
+        .ensure_service_number("mch_1", "106900000002", NOW)
+        .await
+        .unwrap();
     assert_eq!(again.as_deref(), Some("106900000001"), "given once");
     assert_eq!(
-        store.service_number_merchant("106900000001").await.unwrap().as_deref(),
+        store
+            .service_number_merchant("106900000001")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("mch_1")
     );
-    assert_eq!(store.service_number_merchant("106900000002").await.unwrap(), None);
+    assert_eq!(
+        store.service_number_merchant("106900000002").await.unwrap(),
+        None
+    );
     store
         .put_sms_product(SmsProductRow {
             merchant_id: "mch_1".into(),
@@ -1038,11 +1051,21 @@ async fn sms_references_reserve_the_days_cap(store: Store) {
         assert!(matches!(opened, OpenSmsOutcome::Opened(_)), "{opened:?}");
     }
     assert_eq!(
-        store.open_sms_payment(open("CCCCCC", "ord_3")).await.unwrap(),
+        store
+            .open_sms_payment(open("CCCCCC", "ord_3"))
+            .await
+            .unwrap(),
         OpenSmsOutcome::TooMany
     );
-    assert_eq!(store.order("ord_3", NOW).await.unwrap(), None, "nothing written");
-    assert_eq!(store.order("ord_1", NOW).await.unwrap().unwrap().channel, Channel::Sms);
+    assert_eq!(
+        store.order("ord_3", NOW).await.unwrap(),
+        None,
+        "nothing written"
+    );
+    assert_eq!(
+        store.order("ord_1", NOW).await.unwrap().unwrap().channel,
+        Channel::Sms
+    );
 
     let reserve = |r: &'static str, now: i64, stale_before: i64| {
         let store = store.clone();
@@ -1053,27 +1076,45 @@ async fn sms_references_reserve_the_days_cap(store: Store) {
                 .unwrap()
         }
     };
-    assert!(matches!(reserve("AAAAAA", NOW, NOW - 60).await, ReserveOutcome::Reserved(_)));
-    assert_eq!(reserve("AAAAAA", NOW, NOW - 60).await, ReserveOutcome::InProgress);
+    assert!(matches!(
+        reserve("AAAAAA", NOW, NOW - 60).await,
+        ReserveOutcome::Reserved(_)
+    ));
+    assert_eq!(
+        reserve("AAAAAA", NOW, NOW - 60).await,
+        ReserveOutcome::InProgress
+    );
     assert_eq!(
         reserve("BBBBBB", NOW, NOW - 60).await,
         ReserveOutcome::OverDailyCap { remaining: 1_000 }
     );
     // A reservation left behind (a crash) is taken again once stale.
-    assert!(matches!(reserve("AAAAAA", NOW + 61, NOW + 1).await, ReserveOutcome::Reserved(_)));
+    assert!(matches!(
+        reserve("AAAAAA", NOW + 61, NOW + 1).await,
+        ReserveOutcome::Reserved(_)
+    ));
     store.finish_sms_payment("AAAAAA", None, NOW).await.unwrap();
     assert_eq!(store.sms_paid_total(&account.id, 0).await.unwrap(), 0);
-    assert!(matches!(reserve("BBBBBB", NOW, NOW - 60).await, ReserveOutcome::Reserved(_)));
+    assert!(matches!(
+        reserve("BBBBBB", NOW, NOW - 60).await,
+        ReserveOutcome::Reserved(_)
+    ));
     store
         .finish_sms_payment("BBBBBB", Some("op_1".into()), NOW)
         .await
         .unwrap();
-    assert_eq!(reserve("BBBBBB", NOW, NOW - 60).await, ReserveOutcome::AlreadyPaid);
+    assert_eq!(
+        reserve("BBBBBB", NOW, NOW - 60).await,
+        ReserveOutcome::AlreadyPaid
+    );
     assert_eq!(store.sms_paid_total(&account.id, 0).await.unwrap(), 2_000);
     let paid = store.sms_payment("BBBBBB").await.unwrap().unwrap();
     assert_eq!(paid.status, SmsPaymentState::Paid);
     assert_eq!(paid.operation_id.as_deref(), Some("op_1"));
-    assert_eq!(reserve("AAAAAA", NOW + 600, NOW).await, ReserveOutcome::Expired);
+    assert_eq!(
+        reserve("AAAAAA", NOW + 600, NOW).await,
+        ReserveOutcome::Expired
+    );
     assert_eq!(reserve("ZZZZZZ", NOW, NOW).await, ReserveOutcome::NotFound);
     let from = store
         .sms_payments_from("+8613812345678", "106900000001")
