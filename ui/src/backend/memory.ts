@@ -875,11 +875,11 @@ export class InMemoryBackend implements Backend {
   async settings(): Promise<AccountSettings> {
     await this.enter('settings', true);
     await this.online();
-    return this.settingsView();
+    return this.accountSettingsView();
   }
 
   /** The settings as the provider answers them (SMS payment caps: ¥50 each, ¥200 a day). */
-  private settingsView(): AccountSettings {
+  private accountSettingsView(): AccountSettings {
     return {
       sms_login_enabled: this.smsLogin,
       sms_pay_enabled: this.smsPay,
@@ -897,7 +897,7 @@ export class InMemoryBackend implements Backend {
     }
     this.smsLogin = enabled;
     this.logSecurity('sms_login_changed', this.profile?.device_id ?? null);
-    return this.settingsView();
+    return this.accountSettingsView();
   }
 
   async setSmsPay(enabled: boolean, pin: string | null): Promise<AccountSettings> {
@@ -912,7 +912,7 @@ export class InMemoryBackend implements Backend {
       this.smsPay = enabled;
       this.logSecurity('sms_pay_changed', this.profile?.device_id ?? null);
     }
-    return this.settingsView();
+    return this.accountSettingsView();
   }
 
   async freezeAccount(deviceId: string | null): Promise<AccountStatus> {
