@@ -273,6 +273,11 @@ pub fn security_kind(lang: Lang, k: wallet_core::SecurityEventKind) -> &'static 
             "免密支付设置变更",
             "免密支付設定變更",
         ),
+        K::SmsPayChanged => (
+            "SMS payment switched",
+            "短信支付设置变更",
+            "簡訊支付設定變更",
+        ),
     };
     pick(lang, en, cn, tw)
 }
@@ -350,6 +355,11 @@ pub fn event_kind(lang: Lang, k: wallet_core::DeviceEventKind) -> &'static str {
             "The no-PIN payment limits were changed. Not you? wallet freeze",
             "免密支付设置已更改。不是你？wallet freeze",
             "免密支付設定已變更。不是你？wallet freeze",
+        ),
+        K::SmsPayChanged => (
+            "SMS payment (reply Y) was switched. Not you? wallet freeze",
+            "短信支付（回复 Y）设置已更改。不是你？wallet freeze",
+            "簡訊支付（回覆 Y）設定已變更。不是你？wallet freeze",
         ),
     };
     pick(lang, en, cn, tw)
@@ -457,6 +467,7 @@ pub enum Msg {
     ChannelPaycode,
     ChannelRemote,
     ChannelQr,
+    ChannelSms,
     Until,
     NoOrders,
     OrdersHint,
@@ -475,6 +486,9 @@ pub enum Msg {
     SmsLoginOn,
     SmsLoginOff,
     SmsLoginWarning,
+    SmsPayOn,
+    SmsPayOff,
+    SmsPayWarning,
     OldNumberCodeSent,
     Next,
     PhoneChanged,
@@ -696,6 +710,7 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
         M::OrderExpired => ("expired", "已过期", "已過期"),
         M::ChannelPaycode => ("payment code", "付款码", "付款碼"),
         M::ChannelRemote => ("remote order", "远程订单", "遠端訂單"),
+        M::ChannelSms => ("SMS (reply Y)", "短信（回复 Y）", "簡訊（回覆 Y）"),
         M::ChannelQr => ("QR code", "二维码", "QR 碼"),
         M::Until => ("until", "有效期至", "有效期至"),
         M::NoOrders => ("No orders waiting.", "没有待确认的订单。", "沒有待確認的訂單。"),
@@ -754,6 +769,21 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             "warning: SMS-only sign-in is on. Anyone holding your SIM card (or a copy of it) can now sign in without your password. Switch it off with: wallet settings sms-login off",
             "警告：已开启仅短信验证码登录。任何拿到你的 SIM 卡（或补办的卡）的人都可以不用密码登录。关闭：wallet settings sms-login off",
             "警告：已開啟僅簡訊驗證碼登入。任何拿到你的 SIM 卡（或補辦的卡）的人都可以不用密碼登入。關閉：wallet settings sms-login off",
+        ),
+        M::SmsPayOn => (
+            "SMS payment (reply Y): on; limits per payment / per day: {a} / {b}",
+            "短信支付（回复 Y）：已开启；单笔/每日限额：{a} / {b}",
+            "簡訊支付（回覆 Y）：已開啟；單筆/每日限額：{a} / {b}",
+        ),
+        M::SmsPayOff => (
+            "SMS payment (reply Y): off",
+            "短信支付（回复 Y）：已关闭",
+            "簡訊支付（回覆 Y）：已關閉",
+        ),
+        M::SmsPayWarning => (
+            "warning: SMS payment is on. Anyone holding your SIM card (or a copy of it) can pay small amounts by replying Y. Switch it off with: wallet settings sms-pay off",
+            "警告：已开启短信支付。任何拿到你的 SIM 卡（或补办的卡）的人都可以回复 Y 支付小额款项。关闭：wallet settings sms-pay off",
+            "警告：已開啟簡訊支付。任何拿到你的 SIM 卡（或補辦的卡）的人都可以回覆 Y 支付小額款項。關閉：wallet settings sms-pay off",
         ),
         M::OldNumberCodeSent => (
             "A code was also sent to the old number.",
@@ -883,6 +913,10 @@ mod tests {
             Msg::SmsLoginOn,
             Msg::SmsLoginOff,
             Msg::SmsLoginWarning,
+            Msg::SmsPayOn,
+            Msg::SmsPayOff,
+            Msg::SmsPayWarning,
+            Msg::ChannelSms,
             Msg::OldNumberCodeSent,
             Msg::PhoneChanged,
             Msg::CardsUnboundRebind,
@@ -896,6 +930,8 @@ mod tests {
         for lang in [Lang::En, Lang::ZhCn, Lang::ZhTw] {
             let w = text(lang, Msg::SmsLoginWarning);
             assert!(w.contains("SIM") && w.contains("sms-login off"), "{w}");
+            let w = text(lang, Msg::SmsPayWarning);
+            assert!(w.contains("SIM") && w.contains("sms-pay off"), "{w}");
         }
     }
 

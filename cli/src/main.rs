@@ -266,8 +266,8 @@ enum Command {
         #[arg(long)]
         device: Option<String>,
     },
-    /// The account's settings: whether SMS-only sign-in is on. `settings sms-login on|off`
-    /// switches it.
+    /// The account's settings: whether SMS-only sign-in and SMS payment ("reply Y") are on.
+    /// `settings sms-login on|off` and `settings sms-pay on|off` switch them.
     Settings {
         #[command(subcommand)]
         action: Option<SettingsAction>,
@@ -431,6 +431,17 @@ enum SettingsAction {
     /// Off by default: when on, anyone holding the SIM card can sign in.
     #[command(name = "sms-login")]
     SmsLogin {
+        #[arg(value_enum)]
+        state: OnOff,
+        /// Read the payment PIN from one line of stdin (needed to switch on).
+        #[arg(long)]
+        pin_stdin: bool,
+    },
+    /// Switch SMS payment on (needs the payment PIN from stdin) or off: text a product code
+    /// to a merchant's service number, reply Y to pay (small caps per payment and per day).
+    /// Off by default: when on, anyone holding the SIM card can pay small amounts.
+    #[command(name = "sms-pay")]
+    SmsPay {
         #[arg(value_enum)]
         state: OnOff,
         /// Read the payment PIN from one line of stdin (needed to switch on).
@@ -764,6 +775,19 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
                 .set_sms_login(on, pin.as_ref().map(|p| p.to_string()))
                 .await?;
             out.settings(&settings, true);
+        }
+        Command::Settings {
+            action: Some(SettingsAction::SmsPay { state, pin_stdin }),
+        } => {
+            let pin = if pin_stdin {
+                Some(read_secret_line("the payment PIN")?)
+            } else {
+                None
+            };
+            let settings = wallet
+                .set_sms_pay(state == OnOff::On, pin.as_ref().map(|p| p.to_string()))
+                .await?;
+            out.sms_pay_saved(&settings);
         }
         Command::Phone {
             action:

@@ -725,6 +725,7 @@ impl Out {
             PaymentChannel::Paycode => Msg::ChannelPaycode,
             PaymentChannel::RemoteOrder => Msg::ChannelRemote,
             PaymentChannel::StaticQr | PaymentChannel::DynamicQr => Msg::ChannelQr,
+            PaymentChannel::Sms => Msg::ChannelSms,
         });
         let until = if o.status == OrderStatus::Open {
             format!("{} {}", self.t(Msg::Until), o.expires_at)
@@ -817,6 +818,18 @@ impl Out {
             // On stderr in both modes: scripts read stdout, people see it.
             say_err!("{}", self.t(Msg::SmsLoginWarning));
         }
+        self.settings_body(s, saved);
+    }
+
+    /// `wallet settings sms-pay on|off`: saved, with the SIM-swap warning when on.
+    pub fn sms_pay_saved(&self, s: &AccountSettings) {
+        if s.sms_pay_enabled {
+            say_err!("{}", self.t(Msg::SmsPayWarning));
+        }
+        self.settings_body(s, true);
+    }
+
+    fn settings_body(&self, s: &AccountSettings, saved: bool) {
         if self.json {
             self.print_json(&json!(s));
             return;
@@ -832,6 +845,16 @@ impl Out {
                 Msg::SmsLoginOff
             })
         );
+        if s.sms_pay_enabled {
+            say!(
+                "{}",
+                self.t(Msg::SmsPayOn)
+                    .replace("{a}", &s.sms_pay_per_payment.display())
+                    .replace("{b}", &s.sms_pay_daily.display())
+            );
+        } else {
+            say!("{}", self.t(Msg::SmsPayOff));
+        }
     }
 
     pub fn phone_change_started(&self, p: &PhoneChangeStarted) {

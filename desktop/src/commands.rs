@@ -50,6 +50,7 @@ pub const COMMANDS: &[&str] = &[
     "sync_events",
     "settings",
     "set_sms_login",
+    "set_sms_pay",
     "freeze_account",
     "login_sms",
     "start_phone_change",

@@ -430,6 +430,16 @@ async fn set_sms_login(
     state.wallet().await?.set_sms_login(enabled, pin).await
 }
 
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_sms_pay(
+    state: State<'_, AppState>,
+    enabled: bool,
+    pin: Option<String>,
+) -> Result<AccountSettings, WalletError> {
+    state.wallet().await?.set_sms_pay(enabled, pin).await
+}
+
 /// "Not you? Freeze now": freezes the account and signs out `device_id` (every other device when
 /// absent); this device stays signed in.
 #[tauri::command]
@@ -618,6 +628,7 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> 
             sync_events,
             settings,
             set_sms_login,
+            set_sms_pay,
             freeze_account,
             login_sms,
             start_phone_change,
@@ -844,6 +855,8 @@ mod tests {
             ("settings", json!({})),
             ("set_sms_login", json!({"enabled": true, "pin": "860527"})),
             ("set_sms_login", json!({"enabled": false, "pin": null})),
+            ("set_sms_pay", json!({"enabled": true, "pin": "860527"})),
+            ("set_sms_pay", json!({"enabled": false, "pin": null})),
             ("freeze_account", json!({"deviceId": "dev_1"})),
             ("freeze_account", json!({"deviceId": null})),
             ("login_sms", json!({"phone": "13800138000"})),

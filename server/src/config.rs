@@ -82,6 +82,9 @@ pub struct Limits {
     /// How long a payment-code charge over the no-PIN limit waits for the payer's PIN, in seconds.
     #[arg(long, default_value_t = 120)]
     pub paycode_confirm_secs: i64,
+    /// How long an SMS payment's one-time reference waits for its "Y", in seconds.
+    #[arg(long, default_value_t = 600)]
+    pub sms_pay_reference_ttl_secs: i64,
     /// How long the cooling-off after an unfreeze or a new device lasts, in seconds (24 h).
     #[arg(long, default_value_t = 86_400)]
     pub cooling_off_secs: i64,
@@ -187,6 +190,7 @@ impl Default for Limits {
             paycode_no_pin_limit_fen: 20_000,
             paycode_no_pin_daily_fen: 100_000,
             paycode_confirm_secs: 120,
+            sms_pay_reference_ttl_secs: 600,
             cooling_off_secs: 86_400,
             cooling_off_limit_fen: 50_000,
             report_lost_per_phone_max: 5,
@@ -220,6 +224,13 @@ pub const OTP_MAX_ATTEMPTS: u32 = 5;
 pub const ORDER_DEFAULT_TTL_SECS: u32 = 900;
 /// The longest an order may wait (24 hours).
 pub const ORDER_MAX_TTL_SECS: u32 = 86_400;
+
+/// SMS payment ("reply Y", docs/rules.md §SMS payment (reply Y)): the most one payment may be (¥50).
+pub const SMS_PAY_PER_PAYMENT_FEN: i64 = 5_000;
+/// SMS payment: the most all of a day's SMS payments may add up to (¥200, China Standard Time).
+pub const SMS_PAY_DAILY_FEN: i64 = 20_000;
+/// SMS payment: the most references one phone may have waiting at once.
+pub const SMS_PAY_MAX_OPEN: i64 = 3;
 
 /// Start of the day containing `now`, in Unix seconds. Limits count days midnight to midnight
 /// China Standard Time (UTC+8, no daylight saving).

@@ -37,6 +37,12 @@ enum Command {
         #[command(subcommand)]
         command: OtpCommand,
     },
+    /// SMS tools for testers: deliver an inbound SMS (SMS payment, "reply Y") to a sandbox
+    /// server, read the outbox.
+    Sms {
+        #[command(subcommand)]
+        command: SmsCommand,
+    },
     /// The sandbox bank's tools for testers.
     Sandbox {
         #[command(subcommand)]
@@ -215,6 +221,31 @@ fn command() -> clap::Command {
 }
 
 #[derive(Debug, Subcommand)]
+enum SmsCommand {
+    /// Deliver an SMS from a phone to a service number, as the SMS gateway would: a product
+    /// code orders, `Y` (or `Y REF`) pays. Prints the SMS the provider sent back.
+    Send {
+        /// The sending phone, in any spelling.
+        #[arg(long)]
+        from: String,
+        /// The merchant's service number (`merchant sms-products` shows it).
+        #[arg(long)]
+        to: String,
+        /// The message text.
+        #[arg(long)]
+        text: String,
+        /// A running sandbox server, e.g. `http://127.0.0.1:8080`.
+        #[arg(long, env = "WALLET_SERVER")]
+        server: String,
+        /// Print `{"reply", "outcome", "reference"}`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the newest messages sent to a phone number (the same as `otp outbox`).
+    Outbox(OutboxArgs),
+}
+
+#[derive(Debug, Subcommand)]
 enum OtpCommand {
     /// Print the newest messages sent to a phone number.
     Outbox(OutboxArgs),
@@ -373,6 +404,7 @@ async fn main() -> ExitCode {
     let default_level = match cli.command {
         Command::Serve(_) => "info",
         Command::Otp { .. }
+        | Command::Sms { .. }
         | Command::Sandbox { .. }
         | Command::Merchant { .. }
         | Command::Support { .. }
@@ -442,8 +474,34 @@ async fn main() -> ExitCode {
             print_sandbox_cards(json);
             ExitCode::SUCCESS
         }
+        Command::Sms {
+            command:
+                SmsCommand::Send {
+                    from,
+                    to,
+                    text,
+                    server,
+                    json,
+                },
+        } => match sms_send(&server, from, to, text).await {
+            Ok(answer) => {
+                if json {
+                    println!("{}", serde_json::json!(answer));
+                } else {
+                    println!("{}", answer.reply);
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                e.print(json);
+                ExitCode::FAILURE
+            }
+        },
         Command::Otp {
             command: OtpCommand::Outbox(args),
+        }
+        | Command::Sms {
+            command: SmsCommand::Outbox(args),
         } => {
             let json = args.json;
             match outbox(&args).await {
@@ -620,6 +678,40 @@ async fn outbox(args: &OutboxArgs) -> Result<Outbox, CliError> {
         (None, None) => Err(CliError::new(
             ErrorCode::MalformedRequest,
             "pass --server URL or --db PATH",
+        )),
+    }
+}
+
+/// `sms send`: `POST /v1/sandbox/sms/inbound` on a running sandbox server.
+async fn sms_send(
+    server: &str,
+    from: String,
+    to: String,
+    text: String,
+) -> Result<wallet_protocol::api::InboundSmsAnswer, CliError> {
+    let url = format!(
+        "{}{}",
+        server.trim_end_matches('/'),
+        paths::SANDBOX_SMS_INBOUND
+    );
+    let response = reqwest::Client::new()
+        .post(&url)
+        .json(&wallet_protocol::api::InboundSmsRequest { from, to, text })
+        .send()
+        .await
+        .map_err(|e| CliError::new(ErrorCode::Network, format!("{server}: {e}")))?;
+    if response.status().is_success() {
+        return response
+            .json()
+            .await
+            .map_err(|e| CliError::new(ErrorCode::Protocol, e.to_string()));
+    }
+    let status = response.status();
+    match response.json::<Problem>().await {
+        Ok(p) => Err(CliError::new(p.code, p.detail.unwrap_or(p.title))),
+        Err(_) => Err(CliError::new(
+            ErrorCode::Protocol,
+            format!("the server answered {status}"),
         )),
     }
 }

@@ -13,7 +13,7 @@ use reqwest::Method;
 use wallet_protocol::api::{
     self, paths, AccountProfile, AccountSettingsUpdate, DeviceEventFeed, FreezeRequest,
     PhoneChangeRequest, PhoneChangeVerifyRequest, ReportLostAnswer, ReportLostRequest,
-    SmsLoginRequest, UnfreezeRequest,
+    SmsLoginRequest, SmsPayUpdate, UnfreezeRequest,
 };
 use wallet_protocol::{ErrorCode, PhoneNumber, RealName, ResidentId};
 use zeroize::{Zeroize as _, Zeroizing};
@@ -240,6 +240,41 @@ impl Wallet {
             p.zeroize();
         }
         self.signed_with(Method::PUT, paths::SETTINGS, Some(&body?), None)
+            .await
+    }
+
+    /// Switches SMS payment ("reply Y" to a product code texted to a merchant's service
+    /// number) on (needs the payment PIN) or off (needs nothing). Off by default: whoever holds
+    /// the SIM card receives the SMS.
+    pub async fn set_sms_pay(
+        &self,
+        enabled: bool,
+        pin: Option<String>,
+    ) -> Result<AccountSettings, WalletError> {
+        let _flow = self.flow.lock().await;
+        let pin = pin.map(Zeroizing::new);
+        if enabled {
+            let Some(p) = pin.as_ref() else {
+                return Err(WalletError::new(
+                    ErrorCode::PinRequired,
+                    "Switching SMS payment on needs the payment PIN",
+                ));
+            };
+            crate::money_flows::check_pin_format(p, "The payment PIN")?;
+        }
+        let mut request = SmsPayUpdate {
+            enabled,
+            pin: if enabled {
+                pin.as_ref().map(|p| p.to_string())
+            } else {
+                None
+            },
+        };
+        let body = to_json(&request);
+        if let Some(p) = request.pin.as_mut() {
+            p.zeroize();
+        }
+        self.signed_with(Method::PUT, paths::SETTINGS_SMS_PAY, Some(&body?), None)
             .await
     }
 }

@@ -100,6 +100,16 @@ pub mod paths {
     /// Signed: `GET /v1/history?after=SEQ&limit=N` — every change to the account's operations
     /// after a sequence number, oldest first (the incremental history sync).
     pub const HISTORY: &str = "/v1/history";
+    /// Signed: `PUT /v1/settings/sms-pay` switches SMS payment ("reply Y") on (PIN) or off.
+    pub const SETTINGS_SMS_PAY: &str = "/v1/settings/sms-pay";
+    /// Merchant (API key): `GET` the SMS service number and product codes, `POST` registers
+    /// (or replaces) one.
+    pub const MERCHANT_SMS_PRODUCTS: &str = "/v1/merchants/{merchant_id}/sms-products";
+    /// Merchant (API key): `DELETE` one product code.
+    pub const MERCHANT_SMS_PRODUCT: &str = "/v1/merchants/{merchant_id}/sms-products/{code}";
+    /// Sandbox only: `POST` an SMS a phone sent to a service number (what the SMS gateway
+    /// delivers); the answer goes back by SMS (the outbox).
+    pub const SANDBOX_SMS_INBOUND: &str = "/v1/sandbox/sms/inbound";
     pub const OPENAPI: &str = "/openapi.json";
     pub const HEALTH: &str = "/healthz";
     /// Readiness: `200` when this instance can serve (its database answers), `503 NOT_READY`
@@ -160,6 +170,14 @@ pub mod paths {
 
     pub fn merchant_charges(merchant_id: &str) -> String {
         format!("/v1/merchants/{merchant_id}/charges")
+    }
+
+    pub fn merchant_sms_products(merchant_id: &str) -> String {
+        format!("/v1/merchants/{merchant_id}/sms-products")
+    }
+
+    pub fn merchant_sms_product(merchant_id: &str, code: &str) -> String {
+        format!("/v1/merchants/{merchant_id}/sms-products/{code}")
     }
 
     pub fn phone_change_verify(challenge_id: &str) -> String {
@@ -539,6 +557,8 @@ pub enum PaymentChannel {
     Paycode,
     /// The merchant sent an order to the payer's phone number.
     RemoteOrder,
+    /// The payer texted a product code to the merchant's SMS service number and replied "Y".
+    Sms,
 }
 
 /// The other user of a transfer, masked: `*明`, `+86 138****5678`.
@@ -1030,6 +1050,8 @@ pub enum SecurityEventKind {
     PinReset,
     /// The no-PIN payment settings were changed (`detail`: on or off and the limits).
     NoPinChanged,
+    /// SMS payment ("reply Y") was switched on or off (`detail`: on with its caps, or off).
+    SmsPayChanged,
 }
 
 impl SecurityEventKind {
@@ -1048,6 +1070,7 @@ impl SecurityEventKind {
         Self::PinChanged,
         Self::PinReset,
         Self::NoPinChanged,
+        Self::SmsPayChanged,
     ];
 
     /// The wire string, e.g. `"device_enrolled"` (also the stored form).
@@ -1067,6 +1090,7 @@ impl SecurityEventKind {
             Self::PinChanged => "pin_changed",
             Self::PinReset => "pin_reset",
             Self::NoPinChanged => "no_pin_changed",
+            Self::SmsPayChanged => "sms_pay_changed",
         }
     }
 
@@ -1130,6 +1154,9 @@ pub enum DeviceEventKind {
     /// The no-PIN payment settings were changed ("not you? freeze now"); `reference` is
     /// `raised` (switched on or a limit raised: the PIN was given) or `lowered`.
     NoPinChanged,
+    /// SMS payment ("reply Y") was switched on or off ("not you? freeze now"); `reference` is
+    /// `on` (the PIN was given) or `off`.
+    SmsPayChanged,
 }
 
 impl DeviceEventKind {
@@ -1145,6 +1172,7 @@ impl DeviceEventKind {
         Self::PinChanged,
         Self::PinReset,
         Self::NoPinChanged,
+        Self::SmsPayChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -1160,6 +1188,7 @@ impl DeviceEventKind {
             Self::PinChanged => "pin_changed",
             Self::PinReset => "pin_reset",
             Self::NoPinChanged => "no_pin_changed",
+            Self::SmsPayChanged => "sms_pay_changed",
         }
     }
 
@@ -1215,6 +1244,14 @@ pub struct AccountSettings {
     /// Sign-in with an SMS code alone (no password). Off by default: anyone who takes over the
     /// phone number (SIM swap) could then sign in. Turning it on is logged and notified.
     pub sms_login_enabled: bool,
+    /// Paying by SMS ("reply Y" to a product code texted to a merchant's service number). Off
+    /// by default: a swapped SIM receives the SMS too. Switched with `PUT /v1/settings/sms-pay`.
+    #[serde(default)]
+    pub sms_pay_enabled: bool,
+    /// The most one SMS payment may be (a provider constant).
+    pub sms_pay_per_payment: Money,
+    /// The most SMS payments may add up to in a day (China Standard Time; a provider constant).
+    pub sms_pay_daily: Money,
 }
 
 /// `POST /v1/login/sms`: an OTP goes to the phone if the account allows SMS-only sign-in
@@ -1366,6 +1403,114 @@ pub struct HistoryFeed {
 }
 
 redacted_debug!(TransferRequest);
+
+// ---------------------------------------------------------------------------------------------
+// SMS payment, "reply Y" (issue 14)
+
+/// `PUT /v1/settings/sms-pay` (signed). Switching SMS payment **on** needs the payment PIN
+/// (`PIN_REQUIRED` without it; a wrong one counts toward the lock); switching it off needs
+/// nothing. Logged and told to the other devices. Answers the [`AccountSettings`].
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SmsPayUpdate {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_pin))]
+    pub pin: Option<String>,
+}
+
+redacted_debug!(SmsPayUpdate);
+
+/// Whether a product code is well formed: 1 to 8 digits (the seed's "product number"; never
+/// mistaken for a "Y" reply).
+pub fn sms_product_code_well_formed(code: &str) -> bool {
+    (1..=8).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether a service number is well formed: 5 to 20 digits (an SMS short code such as
+/// `106900001234`).
+pub fn sms_service_number_well_formed(number: &str) -> bool {
+    (5..=20).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `POST /v1/merchants/{merchant_id}/sms-products` (API key): registers a product code payers
+/// text to the merchant's service number, or replaces the one with the same code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SmsProductRequest {
+    /// 1 to 8 digits (`MALFORMED_REQUEST` otherwise).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 8, pattern = "^[0-9]{1,8}$")
+    )]
+    pub code: String,
+    /// What the payer buys, shown in the SMS: 1 to 32 characters, no control characters.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sms_product_description))]
+    pub description: String,
+    /// The price; at most the SMS per-payment cap (`AMOUNT_OVER_LIMIT` above it).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::amount))]
+    pub amount: Money,
+}
+
+/// One product code of a merchant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SmsProduct {
+    pub code: String,
+    pub description: String,
+    pub amount: Money,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /v1/merchants/{merchant_id}/sms-products`: the merchant's service number (given on
+/// first use) and its product codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SmsProducts {
+    pub merchant: MerchantRef,
+    /// The number payers text a product code to.
+    pub service_number: String,
+    /// By code.
+    pub products: Vec<SmsProduct>,
+    /// The most one SMS payment may be: no product may cost more.
+    pub per_payment_cap: Money,
+}
+
+/// `POST /v1/sandbox/sms/inbound` (sandbox only): an SMS the phone `from` sent to the service
+/// number `to`, as the SMS gateway delivers it. The provider answers by SMS (the outbox).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InboundSmsRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::phone))]
+    pub from: String,
+    /// The service number, 5 to 20 digits (`MALFORMED_REQUEST` otherwise).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 5, max_length = 20, pattern = "^[0-9]{5,20}$")
+    )]
+    pub to: String,
+    /// The message: a product code, `Y`, or `Y` and a reference. At most 480 characters.
+    #[cfg_attr(feature = "openapi", schema(max_length = 480))]
+    pub text: String,
+}
+
+redacted_debug!(InboundSmsRequest);
+
+/// Answer to [`InboundSmsRequest`]: the SMS sent back to the sender (also in the outbox).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InboundSmsAnswer {
+    /// The reply's text.
+    pub reply: String,
+    /// What the reply says, for scripts: `offer`, `paid`, `unknown_code`, `unknown_reference`,
+    /// `expired`, `already_paid`, `choose_reference`, `nothing_waiting`, `off`, `frozen`,
+    /// `cooling_off`, `over_cap`, `daily_cap`, `balance_insufficient`, `too_many_open`,
+    /// `not_paid`, `in_progress`, `no_such_number`.
+    pub outcome: String,
+    /// The one-time reference the reply is about, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
 
 #[cfg(test)]
 mod tests {

@@ -298,6 +298,11 @@ pub fn optional_description() -> RefOr<Schema> {
     .into()
 }
 
+/// An SMS product's description (issue 14).
+pub fn sms_product_description() -> RefOr<Schema> {
+    text("1 to 32 characters, shown in the SMS to the payer.", 32).into()
+}
+
 /// A transfer's note, optional.
 pub fn optional_note() -> RefOr<Schema> {
     nullable(

@@ -111,7 +111,8 @@ impl From<wallet_core::SecurityLog> for SecurityLog {
 
 /// A notice for this device. `kind`: `new_device`, `frozen`, `unfrozen`, `device_revoked`,
 /// `order_waiting`, `sms_login_changed`, `phone_changed`, `transfer_received`, `pin_changed`,
-/// `pin_reset` (a cooling-off started), `no_pin_changed` (`reference`: `raised` or `lowered`).
+/// `pin_reset` (a cooling-off started), `no_pin_changed` (`reference`: `raised` or `lowered`),
+/// `sms_pay_changed` (`reference`: `on` or `off`).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DeviceEvent {
     pub cursor: i64,
@@ -142,12 +143,21 @@ impl From<wallet_core::DeviceEvent> for DeviceEvent {
 pub struct AccountSettings {
     /// Sign-in by SMS code alone (off by default; SIM-swap risk).
     pub sms_login_enabled: bool,
+    /// Paying by SMS ("reply Y"; off by default; SIM-swap risk).
+    pub sms_pay_enabled: bool,
+    /// The most one SMS payment may be.
+    pub sms_pay_per_payment: Money,
+    /// The most SMS payments may add up to in a day.
+    pub sms_pay_daily: Money,
 }
 
 impl From<wallet_core::AccountSettings> for AccountSettings {
     fn from(s: wallet_core::AccountSettings) -> Self {
         Self {
             sms_login_enabled: s.sms_login_enabled,
+            sms_pay_enabled: s.sms_pay_enabled,
+            sms_pay_per_payment: s.sms_pay_per_payment.into(),
+            sms_pay_daily: s.sms_pay_daily.into(),
         }
     }
 }

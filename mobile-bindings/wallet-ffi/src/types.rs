@@ -664,6 +664,8 @@ pub enum PaymentChannel {
     Paycode,
     /// The merchant sent an order to the payer's phone number.
     RemoteOrder,
+    /// The payer texted a product code to the merchant's service number and replied "Y".
+    Sms,
 }
 
 impl From<wallet_core::PaymentChannel> for PaymentChannel {
@@ -673,6 +675,7 @@ impl From<wallet_core::PaymentChannel> for PaymentChannel {
             wallet_core::PaymentChannel::DynamicQr => Self::DynamicQr,
             wallet_core::PaymentChannel::Paycode => Self::Paycode,
             wallet_core::PaymentChannel::RemoteOrder => Self::RemoteOrder,
+            wallet_core::PaymentChannel::Sms => Self::Sms,
         }
     }
 }

@@ -198,6 +198,15 @@ impl Wallet {
         Ok(self.0.set_sms_login(enabled, pin).await?.into())
     }
 
+    /// SMS payment ("reply Y"): on needs the payment PIN; off needs nothing.
+    pub async fn set_sms_pay(
+        &self,
+        enabled: bool,
+        pin: Option<String>,
+    ) -> Result<AccountSettings, WalletError> {
+        Ok(self.0.set_sms_pay(enabled, pin).await?.into())
+    }
+
     /// "Not me? Freeze now" from this signed-in device: freezes the account and revokes
     /// `device_id`, or every other device; this one stays signed in.
     pub async fn freeze_account(

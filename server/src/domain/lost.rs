@@ -314,6 +314,9 @@ pub async fn settings(state: &AppState, account_id: &str) -> ApiResult<AccountSe
     let g = state.store.account_guard(account_id).await?;
     Ok(AccountSettings {
         sms_login_enabled: g.sms_login_enabled,
+        sms_pay_enabled: state.store.sms_pay_enabled(account_id).await?,
+        sms_pay_per_payment: wallet_protocol::Money::cny(crate::config::SMS_PAY_PER_PAYMENT_FEN),
+        sms_pay_daily: wallet_protocol::Money::cny(crate::config::SMS_PAY_DAILY_FEN),
     })
 }
 

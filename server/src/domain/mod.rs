@@ -24,6 +24,8 @@
 //! - [`lost`]: report-lost, freeze, unfreeze, cooling-off, the security log, device events,
 //!   settings, phone-number change.
 //! - [`sandbox`]: the tester endpoints (the SMS outbox).
+//! - [`sms_pay`]: SMS payment ("reply Y"): inbound messages, references, the account's switch,
+//!   merchants' product codes and service numbers; pays through [`pay`].
 //! - [`support`]: the operator's tools (support freeze and lookup, the ledger check).
 //! - [`ops`]: what operators watch: readiness (`/readyz`) and the counters (`/metrics`).
 //! - [`guards`]: this instance's per-IP flood limit of the signed-out routes and the Argon2
@@ -51,6 +53,7 @@ pub mod paycode;
 pub mod pin;
 pub mod rules;
 pub mod sandbox;
+pub mod sms_pay;
 pub mod standing;
 pub mod state;
 pub mod support;

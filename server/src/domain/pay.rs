@@ -57,7 +57,7 @@ pub async fn order_wire(state: &AppState, o: &OrderRow, m: &MerchantRow) -> ApiR
     let currency = Currency::from_code(&o.currency)
         .ok_or_else(|| ApiError::internal(format!("order {}: currency", o.id)))?;
     let payer_phone_masked = match (&o.payer_account_id, o.channel) {
-        (Some(a), Channel::RemoteOrder | Channel::Paycode) => state
+        (Some(a), Channel::RemoteOrder | Channel::Paycode | Channel::Sms) => state
             .store
             .account(a)
             .await?
@@ -800,6 +800,45 @@ pub async fn confirm_order(
         merchant_id: None,
         payer_only: true,
         channels: &[Channel::RemoteOrder, Channel::Paycode],
+    };
+    pay(state, account_id, key, hash, target, &merchant).await
+}
+
+/// Pays an SMS order (channel `sms`) on the payer's "Y" ([`crate::domain::sms_pay`]): the same
+/// path as confirming an order — the standing checks, the payment limit, and the store's
+/// payment with [`rules::admit`] (freeze, cooling-off cap, day's limit, balance) — with the
+/// "Y" from the payer's number in place of the PIN (SMS payment is switched on with the PIN).
+/// `key` makes a retry pay at most once.
+pub async fn pay_sms_order(
+    state: &AppState,
+    account_id: &str,
+    order_id: &str,
+    key: &str,
+) -> ApiResult<Operation> {
+    let hash = sha256_hex(&["sms-payment", order_id]);
+    if let Some(op) = existing_operation(state, account_id, key, &hash).await? {
+        return Ok(op);
+    }
+    crate::domain::standing::ensure_active(state, account_id).await?;
+    let order = state
+        .store
+        .order(order_id, state.clock.unix())
+        .await?
+        .filter(|o| o.payer_account_id.as_deref() == Some(account_id) && o.channel == Channel::Sms)
+        .ok_or(ApiError::new(ErrorCode::OrderNotFound))?;
+    order_open(&order)?;
+    within_payment_limit(state, order.amount)?;
+    outflow_allowed(state, account_id, order.amount).await?;
+    let merchant = state
+        .store
+        .merchant(&order.merchant_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("order {} lost its merchant", order.id)))?;
+    let target = PayTarget::Existing {
+        order_id: order.id.clone(),
+        merchant_id: None,
+        payer_only: true,
+        channels: &[Channel::Sms],
     };
     pay(state, account_id, key, hash, target, &merchant).await
 }

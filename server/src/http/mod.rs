@@ -12,14 +12,14 @@ mod routes;
 
 use routes::{
     cards, devices, login, lost, me, merchants, meta, money, notices, orders, paycode, pin, pos,
-    qr, sandbox, signup, transfer, verify,
+    qr, sandbox, signup, sms_pay, transfer, verify,
 };
 
 use axum::extract::{MatchedPath, State};
 use axum::http::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use wallet_protocol::api::paths;
 use wallet_protocol::notice::paths as notice_paths;
@@ -71,6 +71,7 @@ pub fn app(state: AppState) -> Router {
         .route(paths::SECURITY_LOG, get(lost::security_log))
         .route(paths::EVENTS, get(lost::events))
         .route(paths::SETTINGS, get(lost::settings).put(lost::put_settings))
+        .route(paths::SETTINGS_SMS_PAY, put(sms_pay::put_settings))
         .route(paths::PHONE_CHANGE, post(lost::start_phone_change))
         .route(paths::PHONE_CHANGE_VERIFY, post(lost::finish_phone_change))
         .route(paths::MERCHANTS, post(merchants::create))
@@ -88,11 +89,15 @@ pub fn app(state: AppState) -> Router {
             get(notices::settings).put(notices::put_settings),
         )
         .route(notice_paths::MERCHANT_NOTICE_SECRET, post(notices::rotate_secret))
+            paths::MERCHANT_SMS_PRODUCTS,
+            get(sms_pay::list_products).post(sms_pay::put_product),
+        .route(paths::MERCHANT_SMS_PRODUCT, delete(sms_pay::delete_product))
         .route(paths::POS, get(pos::page))
         .route(pos::SCRIPT_PATH, get(pos::script))
         .route(pos::STYLE_PATH, get(pos::style))
         .route(pos::QR_SVG_PATH, get(pos::qr_svg))
         .route(paths::SANDBOX_OUTBOX, get(sandbox::sandbox_outbox))
+        .route(paths::SANDBOX_SMS_INBOUND, post(sms_pay::inbound))
         .route(paths::OPENAPI, get(meta::openapi_json))
         .route(paths::HEALTH, get(meta::health))
         .route(paths::READY, get(meta::ready))
@@ -132,6 +137,7 @@ const SIGNED_OUT: &[&str] = &[
     paths::REPORT_LOST,
     paths::MERCHANTS,
     paths::SANDBOX_OUTBOX,
+    paths::SANDBOX_SMS_INBOUND,
     paths::OPENAPI,
     paths::POS,
     pos::SCRIPT_PATH,

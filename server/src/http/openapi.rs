@@ -9,7 +9,7 @@ use wallet_protocol::signing;
 
 use crate::http::routes::{
     cards, devices, login, lost, me, merchants, meta, money, notices, orders, paycode, pin, qr,
-    sandbox, signup, transfer, verify,
+    sandbox, signup, sms_pay, transfer, verify,
 };
 
 #[derive(OpenApi)]
@@ -82,6 +82,11 @@ use crate::http::routes::{
         notices::put_settings,
         notices::rotate_secret,
         sandbox::sandbox_outbox,
+        sms_pay::put_settings,
+        sms_pay::list_products,
+        sms_pay::put_product,
+        sms_pay::delete_product,
+        sms_pay::inbound,
         meta::health,
         meta::ready,
         meta::openapi_json,

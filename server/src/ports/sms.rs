@@ -1,8 +1,13 @@
 //! Sending SMS. The real gateway is a later adapter (docs/rules.md §Non-goals). In sandbox mode
 //! [`OutboxSms`] is the SMS channel: messages land in the `sms_outbox` table, which testers read
-//! with `wallet-server otp outbox` or `GET /v1/sandbox/outbox`, and which the housekeeping ticker
-//! prunes after [`OUTBOX_KEEP_SECS`]. Outside the sandbox no code is stored anywhere
-//! ([`NoSmsGateway`], see [`for_mode`]).
+//! with `wallet-server otp outbox` (or `sms outbox`) or `GET /v1/sandbox/outbox`, and which the
+//! housekeeping ticker prunes after [`OUTBOX_KEEP_SECS`]. Outside the sandbox no code is stored
+//! anywhere ([`NoSmsGateway`], see [`for_mode`]).
+//!
+//! Receiving SMS (SMS payment, "reply Y"): a gateway delivers each message a phone sends to one
+//! of the provider's service numbers as an [`InboundSms`], which
+//! `domain::sms_pay::receive` answers with a [`TextMessage`] through [`SmsSender::send_text`].
+//! In sandbox mode `POST /v1/sandbox/sms/inbound` and `wallet-server sms send` deliver them.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -44,6 +49,29 @@ impl OtpMessage {
     }
 }
 
+/// A text message to a phone (an answer to an [`InboundSms`]): not a code, no secret in it.
+#[derive(Debug, Clone)]
+pub struct TextMessage {
+    pub phone: PhoneNumber,
+    /// The service number it is sent from.
+    pub sender: String,
+    pub body: String,
+    /// What scripts look for in the outbox (`code`): the one-time reference it names, if any.
+    pub reference: Option<String>,
+    /// E.g. `sms_pay`.
+    pub purpose: &'static str,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// An SMS a phone sent to one of the provider's service numbers, as the gateway delivers it.
+#[derive(Debug, Clone)]
+pub struct InboundSms {
+    pub from: PhoneNumber,
+    /// The service number (digits only).
+    pub to: String,
+    pub text: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SmsError {
     #[error("the SMS outbox could not be written: {0}")]
@@ -52,9 +80,12 @@ pub enum SmsError {
 
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), SmsError>> + Send + 'a>>;
 
-/// Delivers verification codes to phones.
+/// Delivers verification codes and other messages to phones.
 pub trait SmsSender: Send + Sync + 'static {
     fn send_otp<'a>(&'a self, message: &'a OtpMessage) -> SendFuture<'a>;
+
+    /// A text message from a service number (the answers of SMS payment).
+    fn send_text<'a>(&'a self, message: &'a TextMessage) -> SendFuture<'a>;
 }
 
 /// Writes every message to the `sms_outbox` table.
@@ -85,6 +116,22 @@ impl SmsSender for OutboxSms {
             Ok(())
         })
     }
+
+    fn send_text<'a>(&'a self, message: &'a TextMessage) -> SendFuture<'a> {
+        Box::pin(async move {
+            self.store
+                .insert_sms(SmsRecord {
+                    phone: message.phone.as_e164().to_owned(),
+                    body: message.body.clone(),
+                    code: message.reference.clone().unwrap_or_default(),
+                    purpose: message.purpose.to_owned(),
+                    sent_at: message.sent_at.timestamp(),
+                })
+                .await?;
+            tracing::info!(phone = %message.phone.masked(), purpose = message.purpose, "SMS sent to outbox");
+            Ok(())
+        })
+    }
 }
 
 /// Outside the sandbox, until a real SMS gateway adapter exists: delivers nothing and stores
@@ -97,6 +144,14 @@ impl SmsSender for NoSmsGateway {
         Box::pin(async move {
             tracing::warn!(phone = %message.phone.masked(), purpose = message.purpose,
                 "no SMS gateway is configured: code not delivered, not stored");
+            Ok(())
+        })
+    }
+
+    fn send_text<'a>(&'a self, message: &'a TextMessage) -> SendFuture<'a> {
+        Box::pin(async move {
+            tracing::warn!(phone = %message.phone.masked(), purpose = message.purpose,
+                "no SMS gateway is configured: message not delivered, not stored");
             Ok(())
         })
     }

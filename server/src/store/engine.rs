@@ -27,6 +27,7 @@ const SQLITE_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_cooling_off_since.sql"),
     include_str!("../../migrations/0009_signin_floods.sql"),
     include_str!("../../migrations/0010_at_rest.sql"),
+    include_str!("../../migrations/0012_sms_payment.sql"),
     include_str!("../../migrations/0013_merchant_notices.sql"),
 ];
 
@@ -43,6 +44,7 @@ const POSTGRES_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_cooling_off_since.sql"),
     include_str!("../../migrations/0009_signin_floods.sql"),
     include_str!("../../migrations/0010_at_rest.sql"),
+    include_str!("../../migrations/0012_sms_payment.sql"),
     include_str!("../../migrations/postgres/0013_merchant_notices.sql"),
 ];
 

@@ -27,6 +27,7 @@ pub use lost::*;
 pub use money::*;
 pub use notices::*;
 pub use pay::*;
+pub use sms_pay::*;
 pub use transfer::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -264,6 +265,7 @@ mod lost;
 mod money;
 mod notices;
 mod pay;
+mod sms_pay;
 mod transfer;
 
 impl Store {

@@ -71,6 +71,8 @@ pub enum Channel {
     DynamicQr,
     Paycode,
     RemoteOrder,
+    /// An SMS "reply Y" payment (`store/sms_pay.rs`).
+    Sms,
 }
 
 impl Channel {
@@ -80,6 +82,7 @@ impl Channel {
             Channel::DynamicQr => "dynamic_qr",
             Channel::Paycode => "paycode",
             Channel::RemoteOrder => "remote_order",
+            Channel::Sms => "sms",
         }
     }
 
@@ -89,6 +92,7 @@ impl Channel {
             "dynamic_qr" => Channel::DynamicQr,
             "paycode" => Channel::Paycode,
             "remote_order" => Channel::RemoteOrder,
+            "sms" => Channel::Sms,
             other => return Err(StoreError::Corrupt(format!("channel {other:?}"))),
         })
     }
@@ -904,7 +908,7 @@ fn order_row(c: &Db, id: &str) -> Result<Option<OrderRow>, StoreError> {
     .transpose()
 }
 
-fn insert_order(tx: &Db, o: &NewOrder, now: i64) -> Result<(), StoreError> {
+pub(super) fn insert_order(tx: &Db, o: &NewOrder, now: i64) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO orders (id, merchant_id, amount, currency, description, status, channel, payload,
              payer_account_id, payer_device_id, created_at, expires_at, refunded, updated_at)

@@ -966,6 +966,165 @@ async fn old_attempt_rows_are_pruned(store: Store) {
         .is_empty());
 }
 
+/// SMS payment (issue 14): a merchant's service number is given once; references open with
+/// their order up to the per-number limit; the day's SMS cap is reserved under the account's
+/// lock (a second reservation of the same reference waits as "in progress", one over the cap is
+/// refused), given back, or kept once paid.
+async fn sms_references_reserve_the_days_cap(store: Store) {
+    let (account, _) = enrolled(&store).await;
+    store
+        .insert_merchant(
+            MerchantRow {
+                id: "mch_1".into(),
+                name: "Corner Cafe".into(),
+                city: "Shanghai".into(),
+                mcc: "5814".into(),
+                created_at: NOW,
+            },
+            "key-hash".into(),
+        )
+        .await
+        .unwrap();
+    let n = store
+        .ensure_service_number("mch_1", "106900000001", NOW)
+        .await
+        .unwrap();
+    assert_eq!(n.as_deref(), Some("106900000001"));
+    let again = store
+        .ensure_service_number("mch_1", "106900000002", NOW)
+        .await
+        .unwrap();
+    assert_eq!(again.as_deref(), Some("106900000001"), "given once");
+    assert_eq!(
+        store
+            .service_number_merchant("106900000001")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("mch_1")
+    );
+    assert_eq!(
+        store.service_number_merchant("106900000002").await.unwrap(),
+        None
+    );
+    store
+        .put_sms_product(SmsProductRow {
+            merchant_id: "mch_1".into(),
+            code: "101".into(),
+            description: "Latte".into(),
+            amount: 2_000,
+            currency: "CNY".into(),
+            created_at: NOW,
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.sms_products("mch_1").await.unwrap().len(), 1);
+    assert_eq!(
+        store.sms_pay_account("+8613812345678").await.unwrap(),
+        Some((account.id.clone(), false))
+    );
+
+    let open = |reference: &str, order: &str| NewSmsPayment {
+        reference: reference.into(),
+        phone: "+8613812345678".into(),
+        account_id: account.id.clone(),
+        service_number: "106900000001".into(),
+        product_code: "101".into(),
+        description: "Latte".into(),
+        order: NewOrder {
+            id: order.into(),
+            merchant_id: "mch_1".into(),
+            amount: 2_000,
+            currency: "CNY".into(),
+            description: Some("Latte".into()),
+            channel: Channel::Sms,
+            payload: None,
+            payer_account_id: Some(account.id.clone()),
+            payer_device_id: None,
+            expires_at: NOW + 600,
+        },
+        now: NOW,
+        max_open: 2,
+    };
+    for (r, o) in [("AAAAAA", "ord_1"), ("BBBBBB", "ord_2")] {
+        let opened = store.open_sms_payment(open(r, o)).await.unwrap();
+        assert!(matches!(opened, OpenSmsOutcome::Opened(_)), "{opened:?}");
+    }
+    assert_eq!(
+        store
+            .open_sms_payment(open("CCCCCC", "ord_3"))
+            .await
+            .unwrap(),
+        OpenSmsOutcome::TooMany
+    );
+    assert_eq!(
+        store.order("ord_3", NOW).await.unwrap(),
+        None,
+        "nothing written"
+    );
+    assert_eq!(
+        store.order("ord_1", NOW).await.unwrap().unwrap().channel,
+        Channel::Sms
+    );
+
+    let reserve = |r: &'static str, now: i64, stale_before: i64| {
+        let store = store.clone();
+        async move {
+            store
+                .reserve_sms_payment(r, 0, 3_000, now, stale_before)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(matches!(
+        reserve("AAAAAA", NOW, NOW - 60).await,
+        ReserveOutcome::Reserved(_)
+    ));
+    assert_eq!(
+        reserve("AAAAAA", NOW, NOW - 60).await,
+        ReserveOutcome::InProgress
+    );
+    assert_eq!(
+        reserve("BBBBBB", NOW, NOW - 60).await,
+        ReserveOutcome::OverDailyCap { remaining: 1_000 }
+    );
+    // A reservation left behind (a crash) is taken again once stale.
+    assert!(matches!(
+        reserve("AAAAAA", NOW + 61, NOW + 1).await,
+        ReserveOutcome::Reserved(_)
+    ));
+    store.finish_sms_payment("AAAAAA", None, NOW).await.unwrap();
+    assert_eq!(store.sms_paid_total(&account.id, 0).await.unwrap(), 0);
+    assert!(matches!(
+        reserve("BBBBBB", NOW, NOW - 60).await,
+        ReserveOutcome::Reserved(_)
+    ));
+    store
+        .finish_sms_payment("BBBBBB", Some("op_1".into()), NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        reserve("BBBBBB", NOW, NOW - 60).await,
+        ReserveOutcome::AlreadyPaid
+    );
+    assert_eq!(store.sms_paid_total(&account.id, 0).await.unwrap(), 2_000);
+    let paid = store.sms_payment("BBBBBB").await.unwrap().unwrap();
+    assert_eq!(paid.status, SmsPaymentState::Paid);
+    assert_eq!(paid.operation_id.as_deref(), Some("op_1"));
+    assert_eq!(
+        reserve("AAAAAA", NOW + 600, NOW).await,
+        ReserveOutcome::Expired
+    );
+    assert_eq!(reserve("ZZZZZZ", NOW, NOW).await, ReserveOutcome::NotFound);
+    let from = store
+        .sms_payments_from("+8613812345678", "106900000001")
+        .await
+        .unwrap();
+    assert_eq!(from.len(), 2);
+    assert!(store.delete_sms_product("mch_1", "101").await.unwrap());
+    assert!(!store.delete_sms_product("mch_1", "101").await.unwrap());
+}
+
 /// Every case above that takes a `Store`, once per engine.
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
@@ -1001,7 +1160,8 @@ conformance!(
     password_tries_are_counted_per_pair_phone_and_ip,
     phone_lookups_count_new_numbers_per_asker,
     old_attempt_rows_are_pruned,
-    transfers_recheck_their_guards_inside_the_transaction
+    transfers_recheck_their_guards_inside_the_transaction,
+    sms_references_reserve_the_days_cap
 );
 
 /// Admits every operation: the store's tests check its mechanics; the admission rule is

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use wallet_protocol::api::{
     self, paths, ChargeCodeRequest, MerchantCreateRequest, MerchantCreated, MerchantQr, Order,
-    OrderCreateRequest, RefundRequest,
+    OrderCreateRequest, RefundRequest, SmsProductRequest, SmsProducts,
 };
 use wallet_protocol::notice::{
     paths as notice_paths, DeliveryStatus, NoticeList, NoticeSecret, NoticeSettings,
@@ -154,6 +154,39 @@ pub enum MerchantCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// SMS payment: the merchant's service number (given on first use) and product codes.
+    SmsProducts {
+        #[command(flatten)]
+        auth: Auth,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// SMS payment: register a product code payers text to the service number (or replace
+    /// the one with the same code); prints the service number and every code.
+    SmsProduct {
+        #[command(flatten)]
+        auth: Auth,
+        /// 1 to 8 digits.
+        #[arg(long)]
+        code: String,
+        /// Shown in the SMS to the payer, 1 to 32 characters.
+        #[arg(long)]
+        description: String,
+        /// Price in yuan, at most the SMS per-payment cap.
+        #[arg(long)]
+        amount: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// SMS payment: remove a product code (references already sent still pay).
+    SmsProductRemove {
+        #[command(flatten)]
+        auth: Auth,
+        #[arg(long)]
+        code: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 pub async fn run(command: MerchantCommand) -> ExitCode {
@@ -166,7 +199,10 @@ pub async fn run(command: MerchantCommand) -> ExitCode {
         | MerchantCommand::ShowOrder { common, .. }
         | MerchantCommand::Notices { common, .. }
         | MerchantCommand::NotifyUrl { common, .. }
-        | MerchantCommand::RotateNoticeSecret { common, .. } => common.json,
+        | MerchantCommand::RotateNoticeSecret { common, .. }
+        | MerchantCommand::SmsProducts { common, .. }
+        | MerchantCommand::SmsProduct { common, .. }
+        | MerchantCommand::SmsProductRemove { common, .. } => common.json,
     };
     match execute(command).await {
         Ok((value, human)) => {
@@ -223,6 +259,27 @@ fn order_line(o: &Order) -> String {
         line.push_str(&format!("\npayload: {p}"));
     }
     line
+}
+
+fn sms_products_text(p: &SmsProducts) -> String {
+    let mut text = format!(
+        "service number {}  ({}, at most {} per SMS payment)",
+        p.service_number,
+        p.merchant.name,
+        p.per_payment_cap.display()
+    );
+    if p.products.is_empty() {
+        text.push_str("\nno product codes");
+    }
+    for product in &p.products {
+        text.push_str(&format!(
+            "\n{:<8}  {:>10}  {}",
+            product.code,
+            product.amount.display(),
+            product.description
+        ));
+    }
+    text
 }
 
 /// Runs one command: the JSON to print with `--json`, and the human text.
@@ -433,6 +490,59 @@ async fn execute(command: MerchantCommand) -> Result<(Value, String), CliError> 
                 .await?;
             let human = format!("new notice secret (shown once): {}", secret.notice_secret);
             Ok((to_value(&secret)?, human))
+        }
+        MerchantCommand::SmsProducts { auth, common } => {
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let products: SmsProducts = c
+                .send::<(), _>(
+                    reqwest::Method::GET,
+                    &paths::merchant_sms_products(&auth.merchant),
+                    None,
+                    None,
+                )
+                .await?;
+            Ok((to_value(&products)?, sms_products_text(&products)))
+        }
+        MerchantCommand::SmsProduct {
+            auth,
+            code,
+            description,
+            amount: a,
+            common,
+        } => {
+            let req = SmsProductRequest {
+                code,
+                description,
+                amount: amount(&a)?,
+            };
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let products: SmsProducts = c
+                .send(
+                    reqwest::Method::POST,
+                    &paths::merchant_sms_products(&auth.merchant),
+                    Some(&req),
+                    None,
+                )
+                .await?;
+            Ok((to_value(&products)?, sms_products_text(&products)))
+        }
+        MerchantCommand::SmsProductRemove { auth, code, common } => {
+            if !api::sms_product_code_well_formed(&code) {
+                return Err(CliError::new(
+                    ErrorCode::MalformedRequest,
+                    "--code: 1 to 8 digits",
+                ));
+            }
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let products: SmsProducts = c
+                .send::<(), _>(
+                    reqwest::Method::DELETE,
+                    &paths::merchant_sms_product(&auth.merchant, &code),
+                    None,
+                    None,
+                )
+                .await?;
+            Ok((to_value(&products)?, sms_products_text(&products)))
         }
     }
 }

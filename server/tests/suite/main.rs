@@ -24,4 +24,5 @@ mod postgres_tools;
 mod rate_limits;
 mod security_changes;
 mod signing;
+mod sms_pay;
 mod transfer;

@@ -19,4 +19,5 @@ mod pin_flows;
 mod qr_pay;
 mod signed_requests;
 mod signup_and_devices;
+mod sms_pay;
 mod transfers;

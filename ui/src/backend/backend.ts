@@ -127,6 +127,8 @@ export interface Backend {
   settings(): Promise<AccountSettings>;
   /** SMS-only sign-in: on needs the payment PIN, off needs nothing. */
   setSmsLogin(enabled: boolean, pin: string | null): Promise<AccountSettings>;
+  /** SMS payment ("reply Y"): on needs the payment PIN, off needs nothing. */
+  setSmsPay(enabled: boolean, pin: string | null): Promise<AccountSettings>;
   /**
    * Signed in, "not you? freeze now": freezes the account and signs out `deviceId` (or, when
    * null, every other device). This device stays signed in and can unfreeze later.
@@ -259,6 +261,7 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
     syncEvents: guard(() => inner.syncEvents()),
     settings: guard(() => inner.settings()),
     setSmsLogin: guard((on: boolean, pin: string | null) => inner.setSmsLogin(on, pin)),
+    setSmsPay: guard((on: boolean, pin: string | null) => inner.setSmsPay(on, pin)),
     freezeAccount: guard((id: string | null) => inner.freezeAccount(id)),
     startPhoneChange: guard((i: PhoneChangeInput) => inner.startPhoneChange(i)),
     finishPhoneChange: guard((i: PhoneChangeFinish) => inner.finishPhoneChange(i)),

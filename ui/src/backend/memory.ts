@@ -190,6 +190,7 @@ export class InMemoryBackend implements Backend {
   private deviceEvents: DeviceEvent[] = [];
   private eventCursor = 0;
   private smsLogin = false;
+  private smsPay = false;
   private phoneChange: PhoneChange | null = null;
   private budgetList = new Map<Category, number>();
   private raisedAlerts = new Set<string>();
@@ -874,7 +875,17 @@ export class InMemoryBackend implements Backend {
   async settings(): Promise<AccountSettings> {
     await this.enter('settings', true);
     await this.online();
-    return { sms_login_enabled: this.smsLogin };
+    return this.accountSettingsView();
+  }
+
+  /** The settings as the provider answers them (SMS payment caps: ¥50 each, ¥200 a day). */
+  private accountSettingsView(): AccountSettings {
+    return {
+      sms_login_enabled: this.smsLogin,
+      sms_pay_enabled: this.smsPay,
+      sms_pay_per_payment: { minor: 5_000, currency: 'CNY' },
+      sms_pay_daily: { minor: 20_000, currency: 'CNY' },
+    };
   }
 
   async setSmsLogin(enabled: boolean, pin: string | null): Promise<AccountSettings> {
@@ -886,7 +897,22 @@ export class InMemoryBackend implements Backend {
     }
     this.smsLogin = enabled;
     this.logSecurity('sms_login_changed', this.profile?.device_id ?? null);
-    return { sms_login_enabled: this.smsLogin };
+    return this.accountSettingsView();
+  }
+
+  async setSmsPay(enabled: boolean, pin: string | null): Promise<AccountSettings> {
+    await this.enter('setSmsPay', true);
+    await this.online();
+    if (enabled && !this.smsPay) {
+      if (pin === null) throw new WalletError('PIN_REQUIRED');
+      if (!/^\d{6}$/.test(pin)) throw new WalletError('PIN_FORMAT_INVALID');
+      this.checkPin(pin);
+    }
+    if (this.smsPay !== enabled) {
+      this.smsPay = enabled;
+      this.logSecurity('sms_pay_changed', this.profile?.device_id ?? null);
+    }
+    return this.accountSettingsView();
   }
 
   async freezeAccount(deviceId: string | null): Promise<AccountStatus> {

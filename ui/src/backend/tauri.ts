@@ -191,6 +191,9 @@ export class TauriBackend implements Backend {
   setSmsLogin(enabled: boolean, pin: string | null): Promise<AccountSettings> {
     return call('set_sms_login', { enabled, pin });
   }
+  setSmsPay(enabled: boolean, pin: string | null): Promise<AccountSettings> {
+    return call('set_sms_pay', { enabled, pin });
+  }
   freezeAccount(deviceId: string | null): Promise<AccountStatus> {
     return call('freeze_account', { deviceId });
   }

@@ -3,4 +3,4 @@
 /**
  * What a device event tells the other devices of the account.
  */
-export type DeviceEventKind = "new_device" | "frozen" | "unfrozen" | "device_revoked" | "order_waiting" | "sms_login_changed" | "phone_changed" | "transfer_received" | "pin_changed" | "pin_reset" | "no_pin_changed";
+export type DeviceEventKind = "new_device" | "frozen" | "unfrozen" | "device_revoked" | "order_waiting" | "sms_login_changed" | "phone_changed" | "transfer_received" | "pin_changed" | "pin_reset" | "no_pin_changed" | "sms_pay_changed";

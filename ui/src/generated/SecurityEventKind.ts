@@ -3,4 +3,4 @@
 /**
  * What a security-log entry records.
  */
-export type SecurityEventKind = "sign_in" | "device_enrolled" | "device_revoked" | "frozen" | "unfrozen" | "pin_locked" | "card_bound" | "card_unbound" | "card_reported_lost" | "phone_changed" | "sms_login_changed" | "pin_changed" | "pin_reset" | "no_pin_changed";
+export type SecurityEventKind = "sign_in" | "device_enrolled" | "device_revoked" | "frozen" | "unfrozen" | "pin_locked" | "card_bound" | "card_unbound" | "card_reported_lost" | "phone_changed" | "sms_login_changed" | "pin_changed" | "pin_reset" | "no_pin_changed" | "sms_pay_changed";

@@ -18,10 +18,11 @@ export const NOTICE_KINDS: ReadonlyArray<DeviceEvent['kind']> = [
   'pin_changed',
   'pin_reset',
   'no_pin_changed',
+  'sms_pay_changed',
 ];
 
 /** Notices that offer "Not you? Freeze now" (signing out the device that caused them). */
-const FREEZE_KINDS: ReadonlySet<DeviceEvent['kind']> = new Set(['new_device', 'pin_changed', 'pin_reset', 'no_pin_changed']);
+const FREEZE_KINDS: ReadonlySet<DeviceEvent['kind']> = new Set(['new_device', 'pin_changed', 'pin_reset', 'no_pin_changed', 'sms_pay_changed']);
 
 /** The account's state on home: frozen, or cooling off until when; nothing when active. */
 export function AccountBanner({ status, onOpen }: { status: AccountStatus | null; onOpen(): void }) {
@@ -92,6 +93,8 @@ export function DeviceNotices({ events, onDismiss, onFrozen }: { events: DeviceE
         return fmt(m.events.pinReset, { name: name || m.events.otherDevice });
       case 'no_pin_changed':
         return fmt(m.events.noPinChanged, { name: name || m.events.otherDevice });
+      case 'sms_pay_changed':
+        return fmt(m.events.smsPayChanged, { name: name || m.events.otherDevice });
       default:
         return '';
     }

@@ -9,8 +9,8 @@ import { fmt, useI18n } from '../i18n';
 
 /**
  * Account security (docs/rules.md §Lost phone): the account's state (active, frozen since, cooling
- * off until), unfreezing with the ID number and the payment PIN, the SMS-only sign-in switch, and
- * the security log, newest first.
+ * off until), unfreezing with the ID number and the payment PIN, the SMS-only sign-in switch, the
+ * SMS payment ("reply Y") switch, and the security log, newest first.
  */
 export function Security({ onBack, onChangePhone }: { onBack(): void; onChangePhone?: () => void }) {
   const { m, errorText } = useI18n();
@@ -81,6 +81,7 @@ export function Security({ onBack, onChangePhone }: { onBack(): void; onChangePh
           />
         )}
         <SmsLogin onChanged={() => setChanges((n) => n + 1)} />
+        <SmsPay onChanged={() => setChanges((n) => n + 1)} />
         {onChangePhone && (
           <div className="card list">
             <button type="button" className="row" onClick={onChangePhone} data-testid="security-change-phone" disabled={status?.state === 'frozen'}>
@@ -406,6 +407,104 @@ function SecurityLogList({ changes }: { changes: number }) {
         <Button variant="secondary" block busy={busy} onClick={() => void load(next)} data-testid="security-log-more">
           {m.security.logMore}
         </Button>
+      )}
+    </section>
+  );
+}
+
+/** The SMS payment ("reply Y") switch: on asks for the PIN (after a warning), off needs nothing. */
+function SmsPay({ onChanged }: { onChanged(): void }) {
+  const { m, errorText, money } = useI18n();
+  const backend = useBackend();
+  const switchId = useId();
+  const [settings, setSettings] = useState<AccountSettings | null>(null);
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<WalletError | null>(null);
+  const [pinError, setPinError] = useState<WalletError | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    backend
+      .settings()
+      .then((s) => live && setSettings(s))
+      .catch((e) => live && setError(WalletError.from(e)));
+    return () => {
+      live = false;
+    };
+  }, [backend]);
+
+  async function save(enabled: boolean, pin: string | null) {
+    setBusy(true);
+    setError(null);
+    setPinError(null);
+    try {
+      setSettings(await backend.setSmsPay(enabled, pin));
+      setAsking(false);
+      onChanged();
+    } catch (err) {
+      const e = WalletError.from(err);
+      if (asking && (e.code === 'PIN_WRONG' || e.code === 'PIN_FORMAT_INVALID')) setPinError(e);
+      else {
+        setAsking(false);
+        setError(e);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const on = settings?.sms_pay_enabled ?? false;
+  return (
+    <section className="stack" aria-labelledby={`${switchId}-title`}>
+      <h2 className="section-title" id={`${switchId}-title`}>
+        {m.security.smsPayTitle}
+      </h2>
+      <div className="card form-card">
+        <div className="toggle">
+          <label htmlFor={switchId} className="toggle__label">
+            <span className="row__title">{m.security.smsPayLabel}</span>
+            <span className="row__sub" data-testid="sms-pay-state">
+              {on && settings
+                ? fmt(m.security.smsPayOn, { a: money(settings.sms_pay_per_payment), b: money(settings.sms_pay_daily) })
+                : m.security.smsPayOff}
+            </span>
+          </label>
+          <input
+            id={switchId}
+            type="checkbox"
+            role="switch"
+            className="toggle__input"
+            checked={on}
+            disabled={!settings || busy}
+            onChange={(e) => {
+              if (e.target.checked) {
+                setError(null);
+                setPinError(null);
+                setAsking(true);
+              } else void save(false, null);
+            }}
+            data-testid="sms-pay-switch"
+          />
+        </div>
+        <Notice kind="warning" testId="sms-pay-warning">
+          {m.security.smsPayWarning}
+        </Notice>
+      </div>
+      {error && (
+        <Notice kind="error" testId="sms-pay-error">
+          {errorText(error)}
+        </Notice>
+      )}
+      {asking && (
+        <PinDialog
+          title={m.security.smsPayPinTitle}
+          body={m.security.smsPayPinBody}
+          busy={busy}
+          error={pinError ? errorText(pinError) : null}
+          onSubmit={(pin) => void save(true, pin)}
+          onCancel={() => setAsking(false)}
+        />
       )}
     </section>
   );

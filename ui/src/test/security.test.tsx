@@ -111,6 +111,32 @@ describe('account security screen', () => {
     expect((await backend.settings()).sms_login_enabled).toBe(false);
   });
 
+  it('SMS payment (reply Y): off by default, on asks for the PIN and shows the caps, off needs nothing', async () => {
+    const backend = signedInBackend().seedPin(PIN);
+    const { user } = renderApp(backend);
+    await openSecurity(user);
+    const sw = await screen.findByRole('switch', { name: /Pay by replying Y to an SMS/ });
+    await waitFor(() => expect(sw).toBeEnabled());
+    expect(sw).not.toBeChecked();
+    expect(screen.getByTestId('sms-pay-state')).toHaveTextContent('Off:');
+    expect(screen.getByTestId('sms-pay-warning')).toHaveTextContent('SIM card');
+
+    await user.click(sw);
+    const dialog = await screen.findByTestId('pin-dialog');
+    expect(dialog).toHaveTextContent('Turn on SMS payment?');
+    await user.type(within(dialog).getByTestId('pin-dialog-input'), PIN);
+    await waitFor(() => expect(sw).toBeChecked());
+    expect(screen.getByTestId('sms-pay-state')).toHaveTextContent('¥50.00 each and ¥200.00 a day');
+    await waitFor(() => expect(screen.getAllByTestId('security-event')[0]).toHaveAttribute('data-kind', 'sms_pay_changed'));
+
+    await user.click(sw);
+    await waitFor(() => expect(sw).not.toBeChecked());
+    expect(screen.queryByTestId('pin-dialog')).not.toBeInTheDocument();
+    const settings = await backend.settings();
+    expect(settings.sms_pay_enabled).toBe(false);
+    expect(settings.sms_login_enabled).toBe(false);
+  });
+
   it('pages the security log with next_before, kinds translated and times per locale', async () => {
     const backend = signedInBackend().seedSecurityLog(25, ['sign_in', 'device_enrolled', 'card_bound', 'frozen']);
     backend.securityPageSize = 10;

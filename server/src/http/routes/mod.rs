@@ -16,5 +16,6 @@ pub(crate) mod pos;
 pub(crate) mod qr;
 pub(crate) mod sandbox;
 pub(crate) mod signup;
+pub(crate) mod sms_pay;
 pub(crate) mod transfer;
 pub(crate) mod verify;
