@@ -89,8 +89,10 @@ pub fn app(state: AppState) -> Router {
             get(notices::settings).put(notices::put_settings),
         )
         .route(notice_paths::MERCHANT_NOTICE_SECRET, post(notices::rotate_secret))
+        .route(
             paths::MERCHANT_SMS_PRODUCTS,
             get(sms_pay::list_products).post(sms_pay::put_product),
+        )
         .route(paths::MERCHANT_SMS_PRODUCT, delete(sms_pay::delete_product))
         .route(paths::POS, get(pos::page))
         .route(pos::SCRIPT_PATH, get(pos::script))
