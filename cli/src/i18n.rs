@@ -448,6 +448,7 @@ pub enum Msg {
     ChannelPaycode,
     ChannelRemote,
     ChannelQr,
+    ChannelCheckout,
     Until,
     NoOrders,
     OrdersHint,
@@ -688,6 +689,7 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
         M::ChannelPaycode => ("payment code", "付款码", "付款碼"),
         M::ChannelRemote => ("remote order", "远程订单", "遠端訂單"),
         M::ChannelQr => ("QR code", "二维码", "QR 碼"),
+        M::ChannelCheckout => ("web checkout", "网页收银台", "網頁收銀台"),
         M::Until => ("until", "有效期至", "有效期至"),
         M::NoOrders => ("No orders waiting.", "没有待确认的订单。", "沒有待確認的訂單。"),
         M::OrdersHint => (

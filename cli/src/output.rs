@@ -725,6 +725,7 @@ impl Out {
             PaymentChannel::Paycode => Msg::ChannelPaycode,
             PaymentChannel::RemoteOrder => Msg::ChannelRemote,
             PaymentChannel::StaticQr | PaymentChannel::DynamicQr => Msg::ChannelQr,
+            PaymentChannel::Checkout => Msg::ChannelCheckout,
         });
         let until = if o.status == OrderStatus::Open {
             format!("{} {}", self.t(Msg::Until), o.expires_at)

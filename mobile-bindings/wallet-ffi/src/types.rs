@@ -664,6 +664,9 @@ pub enum PaymentChannel {
     Paycode,
     /// The merchant sent an order to the payer's phone number.
     RemoteOrder,
+    /// A web checkout: paid by scanning its page's code, or confirmed after "pay with my
+    /// phone number".
+    Checkout,
 }
 
 impl From<wallet_core::PaymentChannel> for PaymentChannel {
@@ -673,6 +676,7 @@ impl From<wallet_core::PaymentChannel> for PaymentChannel {
             wallet_core::PaymentChannel::DynamicQr => Self::DynamicQr,
             wallet_core::PaymentChannel::Paycode => Self::Paycode,
             wallet_core::PaymentChannel::RemoteOrder => Self::RemoteOrder,
+            wallet_core::PaymentChannel::Checkout => Self::Checkout,
         }
     }
 }

@@ -18,6 +18,8 @@
 //!   operation by id.
 //! - [`pay`]: merchants and their API keys, orders, scan-to-pay, payment codes, refunds
 //!   ([`paycode`]: the in-memory code index).
+//! - [`checkout`]: web checkout: the checkout page's link, its `return_url`, "pay with my
+//!   phone number" (the money moves through [`pay`]).
 //! - [`transfer`]: transfers between users and the history feed.
 //! - [`lost`]: report-lost, freeze, unfreeze, cooling-off, the security log, device events,
 //!   settings, phone-number change.
@@ -35,6 +37,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod cards;
+pub mod checkout;
 pub mod error;
 pub mod guards;
 pub mod lost;

@@ -129,6 +129,7 @@ pub fn wire_channel(c: Channel) -> PaymentChannel {
         Channel::DynamicQr => PaymentChannel::DynamicQr,
         Channel::Paycode => PaymentChannel::Paycode,
         Channel::RemoteOrder => PaymentChannel::RemoteOrder,
+        Channel::Checkout => PaymentChannel::Checkout,
     }
 }
 

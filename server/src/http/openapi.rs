@@ -8,8 +8,8 @@ use utoipa::{Modify, OpenApi};
 use wallet_protocol::signing;
 
 use crate::http::routes::{
-    cards, devices, login, lost, me, merchants, meta, money, orders, paycode, pin, qr, sandbox,
-    signup, transfer, verify,
+    cards, checkout, devices, login, lost, me, merchants, meta, money, orders, paycode, pin, qr,
+    sandbox, signup, transfer, verify,
 };
 
 #[derive(OpenApi)]
@@ -72,6 +72,9 @@ use crate::http::routes::{
         merchants::order,
         merchants::refund,
         merchants::charge,
+        checkout::create,
+        checkout::view,
+        checkout::push_phone,
         sandbox::sandbox_outbox,
         meta::health,
         meta::openapi_json,
@@ -90,6 +93,7 @@ use crate::http::routes::{
         (name = "paycode", description = "Payment codes (show to pay): the device's seed and the no-PIN limits"),
         (name = "lost", description = "Lost phone: freeze from anywhere, unfreeze, the security log and device events"),
         (name = "merchants", description = "The merchant API: `Authorization: Bearer <api key>` for the merchant in the path"),
+        (name = "checkout", description = "Web checkout: what the provider's checkout page calls (no sign-in: the page's token is the capability; sandbox mode only)"),
         (name = "sandbox", description = "Tester tools, sandbox mode only"),
         (name = "meta", description = "Health and this document"),
     )

@@ -71,6 +71,9 @@ pub enum Channel {
     DynamicQr,
     Paycode,
     RemoteOrder,
+    /// A web checkout's order: anyone may pay it by scanning its code, or the account its page
+    /// pushed it to may confirm it from the inbox.
+    Checkout,
 }
 
 impl Channel {
@@ -80,6 +83,7 @@ impl Channel {
             Channel::DynamicQr => "dynamic_qr",
             Channel::Paycode => "paycode",
             Channel::RemoteOrder => "remote_order",
+            Channel::Checkout => "checkout",
         }
     }
 
@@ -89,6 +93,7 @@ impl Channel {
             "dynamic_qr" => Channel::DynamicQr,
             "paycode" => Channel::Paycode,
             "remote_order" => Channel::RemoteOrder,
+            "checkout" => Channel::Checkout,
             other => return Err(StoreError::Corrupt(format!("channel {other:?}"))),
         })
     }
@@ -340,7 +345,7 @@ impl Store {
             )?;
             let mut stmt = c.prepare(&format!(
                 "SELECT {ORDER_COLUMNS} FROM orders WHERE payer_account_id = ?1 AND status = 'open'
-                 AND channel IN ('remote_order', 'paycode') ORDER BY created_at DESC, id DESC LIMIT 100"
+                 AND channel IN ('remote_order', 'paycode', 'checkout') ORDER BY created_at DESC, id DESC LIMIT 100"
             ))?;
             let rows = stmt.query_map([&a], order_from)?;
             rows.map(|r| r.and_then(|r| r)).collect()
@@ -894,7 +899,7 @@ fn order_from(r: &Row) -> Result<Result<OrderRow, StoreError>, StoreError> {
     })())
 }
 
-fn order_row(c: &Db, id: &str) -> Result<Option<OrderRow>, StoreError> {
+pub(super) fn order_row(c: &Db, id: &str) -> Result<Option<OrderRow>, StoreError> {
     c.query_row(
         &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
         [id],
@@ -904,7 +909,7 @@ fn order_row(c: &Db, id: &str) -> Result<Option<OrderRow>, StoreError> {
     .transpose()
 }
 
-fn insert_order(tx: &Db, o: &NewOrder, now: i64) -> Result<(), StoreError> {
+pub(super) fn insert_order(tx: &Db, o: &NewOrder, now: i64) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO orders (id, merchant_id, amount, currency, description, status, channel, payload,
              payer_account_id, payer_device_id, created_at, expires_at, refunded, updated_at)
@@ -927,7 +932,7 @@ fn insert_order(tx: &Db, o: &NewOrder, now: i64) -> Result<(), StoreError> {
 }
 
 /// Turns an open order whose time is up `expired`; `true` if it did just now.
-fn expire_order(c: &Db, id: &str, now: i64) -> Result<bool, StoreError> {
+pub(super) fn expire_order(c: &Db, id: &str, now: i64) -> Result<bool, StoreError> {
     Ok(c.execute(
         "UPDATE orders SET status = 'expired', updated_at = ?2 WHERE id = ?1 AND status = 'open' AND expires_at <= ?2",
         params![id, now],
