@@ -37,6 +37,7 @@
     if (view.status === 'open') return;
     settled = true;
     hideOptions();
+    $('expires').hidden = true;
     if (view.return_url) {
       const merchant = view.merchant.name;
       const link = $('return-link');

@@ -390,7 +390,7 @@ fn render(lang: Lang, v: &CheckoutView) -> ApiResult<String> {
   <p id="amount" class="amount">{amount}</p>
   {description}
   <p class="muted">{order_label}: <span id="order-id">{order_id}</span></p>
-  <p class="muted">{expires_label}: <time id="expires-at" datetime="{expires}">{expires}</time></p>
+  <p id="expires" class="muted"{expires_hidden}>{expires_label}: <time id="expires-at" datetime="{expires}">{expires}</time></p>
 </section>
 <p id="status" class="status" data-status="{status_name}" role="status" aria-live="polite">{status_text}</p>
 {pay_options}
@@ -416,6 +416,7 @@ fn render(lang: Lang, v: &CheckoutView) -> ApiResult<String> {
         order_label = w("order"),
         order_id = esc(&v.order_id),
         expires_label = w("expires"),
+        expires_hidden = if open { "" } else { " hidden" },
         expires = v
             .expires_at
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
