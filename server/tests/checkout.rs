@@ -398,6 +398,29 @@ async fn return_url_is_http_or_https_with_a_host() {
 }
 
 #[tokio::test]
+async fn a_checkout_nobody_could_pay_is_refused_when_made() {
+    let app = TestApp::new();
+    let m = merchant(&app, "Sandbox Books").await;
+    // Over the per-payment limit (¥50,000), up to the largest amount there is.
+    for minor in [5_000_001, 1_000_000_000_000] {
+        let res = create(
+            &app,
+            &m,
+            json!({ "amount": cny(minor), "return_url": RETURN }),
+        )
+        .await;
+        assert_eq!(res.code(), "AMOUNT_OVER_LIMIT", "{minor}: {res:?}");
+    }
+    for bad in [
+        json!({ "minor": 0, "currency": "CNY" }),
+        json!({ "minor": 100, "currency": "USD" }),
+    ] {
+        let res = create(&app, &m, json!({ "amount": bad, "return_url": RETURN })).await;
+        assert_eq!(res.code(), "AMOUNT_INVALID", "{res:?}");
+    }
+}
+
+#[tokio::test]
 async fn links_cannot_be_guessed_and_die_with_the_order() {
     let app = TestApp::new();
     let m = merchant(&app, "Sandbox Books").await;

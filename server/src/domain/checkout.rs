@@ -26,7 +26,7 @@ use wallet_protocol::{qr, Currency, ErrorCode, Money, PhoneNumber};
 
 use crate::config::{ORDER_DEFAULT_TTL_SECS, ORDER_MAX_TTL_SECS};
 use crate::domain::error::{ApiError, ApiResult};
-use crate::domain::pay::{cny_amount, description, order_wire};
+use crate::domain::pay::{cny_amount, description, order_wire, within_payment_limit};
 use crate::domain::sandbox::ensure_sandbox;
 use crate::domain::state::AppState;
 use crate::domain::wire::{merchant_ref, wallet_merchant, wire_status, wire_time};
@@ -167,6 +167,8 @@ pub async fn create(
         ));
     }
     let amount = cny_amount(req.amount)?;
+    // A checkout nobody could pay is refused when it is made, not on the payer's phone.
+    within_payment_limit(state, amount)?;
     let description = description(req.description)?;
     let ttl = req.expires_in_secs.unwrap_or(ORDER_DEFAULT_TTL_SECS);
     if !(1..=ORDER_MAX_TTL_SECS).contains(&ttl) {
@@ -180,7 +182,7 @@ pub async fn create(
     let now = state.clock.unix();
     let id = secrets::new_id("ord");
     let payload = qr::wallet_dynamic_payload(&wallet_merchant(m), &id, Money::cny(amount))
-        .map_err(ApiError::internal)?;
+        .map_err(|e| ApiError::detail(ErrorCode::AmountOverLimit, e.to_string()))?;
     let token = new_token();
     let row = state
         .store

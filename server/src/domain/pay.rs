@@ -125,7 +125,7 @@ pub(crate) fn cny_amount(amount: Money) -> ApiResult<i64> {
     Ok(amount.minor)
 }
 
-fn within_payment_limit(state: &AppState, minor: i64) -> ApiResult<()> {
+pub(crate) fn within_payment_limit(state: &AppState, minor: i64) -> ApiResult<()> {
     let limit = state.limits.payment_limit_fen;
     if minor > limit {
         return Err(ApiError::detail(

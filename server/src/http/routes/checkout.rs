@@ -52,6 +52,7 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
         (status = 400, description = "AMOUNT_INVALID, MALFORMED_REQUEST (return_url, expires_in_secs 1-86400, description)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "MERCHANT_KEY_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "SANDBOX_ONLY", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "AMOUNT_OVER_LIMIT: more than one payment may be", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create(
