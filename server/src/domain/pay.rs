@@ -307,8 +307,10 @@ pub async fn create_order(
             (Channel::RemoteOrder, None, Some(payer.id))
         }
         None => {
+            // Tag 54 holds at most 13 characters: ¥10,000,000,000.00 (the largest amount) does
+            // not fit, and no payment could be that large anyway.
             let payload = qr::wallet_dynamic_payload(&wallet_merchant(m), &id, Money::cny(amount))
-                .map_err(ApiError::internal)?;
+                .map_err(|e| ApiError::detail(ErrorCode::AmountOverLimit, e.to_string()))?;
             (Channel::DynamicQr, Some(payload), None)
         }
     };
