@@ -2,7 +2,9 @@
 # POS page end-to-end test: starts the real wallet-server binary (sandbox, a scratch database, a
 # free port), then drives the POS page in headless Chromium (selenium-webdriver + the Debian
 # chromium-driver) while a real payer pays with the real `wallet` CLI inside a private Secret
-# Service session. Screenshots land in tests/artifacts/pos-*.png.
+# Service session; then the web checkout page (checkout.test.mjs: a merchant site in the test
+# sends the browser to the provider's checkout, paid by scan and by phone number, back to the
+# site's return_url). Screenshots land in tests/artifacts/pos-*.png and checkout-*.png.
 #
 # Needs (Debian): chromium chromium-driver gnome-keyring dbus, Node 20 + npm.
 # With WALLET_SKIP_BUILD set (scripts/test.sh), the binaries are taken as built.
@@ -55,7 +57,9 @@ mkdir -p "$ARTIFACTS"
 
 log "running the POS test against $POS_SERVER_URL"
 status=0
-(cd tests/pos-e2e && with_secret_service node --test --test-reporter=spec pos.test.mjs) || status=$?
+# One file at a time (each drives its own Chromium): the POS page, then the web checkout.
+(cd tests/pos-e2e && with_secret_service node --test --test-concurrency=1 --test-reporter=spec \
+  pos.test.mjs checkout.test.mjs) || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- wallet-server log (last 50 lines)" >&2
   tail -n 50 "$SCRATCH/server.log" >&2 || true

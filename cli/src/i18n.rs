@@ -468,6 +468,7 @@ pub enum Msg {
     ChannelRemote,
     ChannelQr,
     ChannelSms,
+    ChannelCheckout,
     Until,
     NoOrders,
     OrdersHint,
@@ -712,6 +713,7 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
         M::ChannelRemote => ("remote order", "远程订单", "遠端訂單"),
         M::ChannelSms => ("SMS (reply Y)", "短信（回复 Y）", "簡訊（回覆 Y）"),
         M::ChannelQr => ("QR code", "二维码", "QR 碼"),
+        M::ChannelCheckout => ("web checkout", "网页收银台", "網頁收銀台"),
         M::Until => ("until", "有效期至", "有效期至"),
         M::NoOrders => ("No orders waiting.", "没有待确认的订单。", "沒有待確認的訂單。"),
         M::OrdersHint => (

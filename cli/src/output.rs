@@ -726,6 +726,7 @@ impl Out {
             PaymentChannel::RemoteOrder => Msg::ChannelRemote,
             PaymentChannel::StaticQr | PaymentChannel::DynamicQr => Msg::ChannelQr,
             PaymentChannel::Sms => Msg::ChannelSms,
+            PaymentChannel::Checkout => Msg::ChannelCheckout,
         });
         let until = if o.status == OrderStatus::Open {
             format!("{} {}", self.t(Msg::Until), o.expires_at)

@@ -623,6 +623,40 @@ describe('wallet desktop app', () => {
     await find('home-name');
   });
 
+  it('confirms a web checkout sent to this phone number from the checkout page', async () => {
+    // The merchant's site makes a checkout; the payer types this number on the provider's
+    // checkout page (its own call, as the page's script makes it); the app's inbox confirms it.
+    const merchant = await createMerchant('Sandbox Books', 'Hangzhou', '5942');
+    const made = await merchantTool(
+      'checkout', '--merchant', merchant.id, '--api-key', merchant.apiKey, '--amount', '9.90',
+      '--description', 'Web order 77', '--return-url', 'https://shop.example/return?cart=77',
+    );
+    const token = made.checkout_path.split('/').pop();
+    const pushed = await fetch(`${serverUrl}/v1/checkout/${token}/phone`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: PHONE }),
+    });
+    assert.equal(pushed.status, 202);
+    const waiting = await find('orders-waiting', 30_000);
+    assert.match(await waiting.getText(), /Sandbox Books asks for ¥9\.90/);
+    await waiting.click();
+    const item = await findOrExplain('order');
+    assert.match(await item.getText(), /Web order 77/);
+    await screenshot('desktop-checkout-order.png');
+    await (await find(`order-pay-${made.order_id}`)).click();
+    await typeCode('pin-dialog-input', PIN);
+    const receipt = await findOrExplain('receipt');
+    await driver.wait(async () => (await receipt.getAttribute('data-status')) === 'succeeded', 30_000, 'checkout payment never succeeded');
+    assert.equal(await (await find('receipt-amount')).getText(), '−¥9.90');
+    // The checkout page now sends the payer back to the shop with the result.
+    const view = await (await fetch(`${serverUrl}/v1/checkout/${token}`)).json();
+    assert.equal(view.status, 'paid');
+    assert.equal(view.return_url, `https://shop.example/return?cart=77&order_id=${made.order_id}&status=paid`);
+    await (await find('receipt-done')).click();
+    await find('home-name');
+  });
+
   it('a lost device is wiped and the welcome screen says why', async () => {
     // A friend's phone (the CLI, signed out) reports this account's phone lost.
     const sent = await cli('friend', ['report-lost', '--phone', PHONE, '--name', NAME, '--id-last6', ID_NUMBER.slice(-6)]);

@@ -92,6 +92,13 @@ schemathesis.openapi.format("new-payment-pin", st.just(STATE["pin"]))
 schemathesis.openapi.format("card-number", st.sampled_from(STATE["cards"]))
 schemathesis.openapi.format("ed25519-public-key", ED25519_KEYS)
 schemathesis.openapi.format("emvco-qr", st.sampled_from(STATE["payloads"]))
+# A web checkout's return_url: the server also refuses user names, backslashes, bad ports.
+RETURN_URLS = st.sampled_from([
+    "https://shop.example/return",
+    "http://127.0.0.1:8080/done?cart=7",
+    "https://[::1]:8443/r#top",
+])
+schemathesis.openapi.format("return-url", RETURN_URLS)
 
 # --- requests --------------------------------------------------------------------------------
 
@@ -181,6 +188,7 @@ REPAIRS = {
     # Not every 32 bytes are a point of the curve, and `cryptography` does not check: always new.
     "ed25519-public-key": (lambda v: False, lambda: b64url(Ed25519PrivateKey.generate().public_key().public_bytes_raw())),
     "emvco-qr": (lambda v: v in STATE["payloads"], lambda: rng.choice(STATE["payloads"])),
+    "return-url": (lambda v: False, lambda: "https://shop.example/return"),
 }
 
 DOC = STATE["openapi"]

@@ -73,6 +73,14 @@ pub mod paths {
     pub const MERCHANT_CHARGES: &str = "/v1/merchants/{merchant_id}/charges";
     /// Sandbox only: the point-of-sale web page for testers.
     pub const POS: &str = "/pos";
+    /// Merchant (API key): `POST` creates a web checkout (an order and its checkout page).
+    pub const MERCHANT_CHECKOUTS: &str = "/v1/merchants/{merchant_id}/checkouts";
+    /// The checkout page a merchant's site sends the payer to (HTML, sandbox only).
+    pub const CHECKOUT_PAGE: &str = "/checkout/{token}";
+    /// The checkout page's live state (no sign-in: the token is the capability).
+    pub const CHECKOUT: &str = "/v1/checkout/{token}";
+    /// "Pay with my phone number": pushes the checkout's order to that account's inbox.
+    pub const CHECKOUT_PHONE: &str = "/v1/checkout/{token}/phone";
     /// Unauthenticated: `POST /v1/report-lost` freezes an account (lost phone).
     pub const REPORT_LOST: &str = "/v1/report-lost";
     /// Signed: `POST /v1/unfreeze` (ID number + payment PIN, from a device enrolled after the freeze).
@@ -150,6 +158,22 @@ pub mod paths {
 
     pub fn order_decline(order_id: &str) -> String {
         format!("/v1/orders/{order_id}/decline")
+    }
+
+    pub fn merchant_checkouts(merchant_id: &str) -> String {
+        format!("/v1/merchants/{merchant_id}/checkouts")
+    }
+
+    pub fn checkout_page(token: &str) -> String {
+        format!("/checkout/{token}")
+    }
+
+    pub fn checkout(token: &str) -> String {
+        format!("/v1/checkout/{token}")
+    }
+
+    pub fn checkout_phone(token: &str) -> String {
+        format!("/v1/checkout/{token}/phone")
     }
 
     pub fn merchant_qr(merchant_id: &str) -> String {
@@ -559,6 +583,9 @@ pub enum PaymentChannel {
     RemoteOrder,
     /// The payer texted a product code to the merchant's SMS service number and replied "Y".
     Sms,
+    /// A web checkout: the merchant's site sent the payer to the provider's checkout page,
+    /// paid by scanning its code or confirmed in the app after "pay with my phone number".
+    Checkout,
 }
 
 /// The other user of a transfer, masked: `*明`, `+86 138****5678`.
@@ -881,6 +908,71 @@ pub struct RefundRequest {
     pub amount: Option<Money>,
 }
 
+/// `POST /v1/merchants/{id}/checkouts`: an order paid through the provider's checkout page,
+/// after which the page sends the payer back to `return_url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CheckoutCreateRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::amount))]
+    pub amount: Money,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::optional_description))]
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Where the page sends the payer once the order is paid, declined or expired, with
+    /// `order_id` and `status` added to its query. `http` or `https` only.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::return_url))]
+    pub return_url: String,
+    /// Lifetime of the order and of its checkout link, 1 s to 24 h; default 15 minutes.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 86_400))]
+    #[serde(default)]
+    pub expires_in_secs: Option<u32>,
+}
+
+/// Answer to [`CheckoutCreateRequest`]. `checkout_path` holds the checkout's secret token: it
+/// is shown once (the provider keeps a hash) and dies with the order.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CheckoutCreated {
+    /// The order, channel `checkout`.
+    pub order: Order,
+    /// The checkout page on this provider (`/checkout/<token>`): send the payer to it.
+    pub checkout_path: String,
+}
+
+/// `GET /v1/checkout/{token}`: what the checkout page shows and follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CheckoutView {
+    pub order_id: String,
+    /// The merchant on record.
+    pub merchant: MerchantRef,
+    pub amount: Money,
+    pub description: Option<String>,
+    pub status: OrderStatus,
+    /// The order's dynamic EMVCo code, to scan with the app, while it is open.
+    pub payload: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    /// Once the order is no longer open: the merchant's `return_url` with `order_id` and
+    /// `status` in its query.
+    pub return_url: Option<String>,
+}
+
+/// `POST /v1/checkout/{token}/phone`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CheckoutPhoneRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::phone))]
+    pub phone: String,
+}
+
+/// The same answer whether or not the number has an account: the page never tells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CheckoutPhonePushed {
+    /// The number as understood, masked: `+86 138****5678`.
+    pub phone_masked: String,
+}
+
 /// Whether a string is a well-formed 6-digit OTP.
 pub fn otp_well_formed(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
@@ -906,7 +998,8 @@ redacted_debug!(
     UnbindCardRequest,
     OrderConfirmRequest,
     PaycodeSeedResponse,
-    MerchantCreated
+    MerchantCreated,
+    CheckoutCreated
 );
 
 impl fmt::Debug for QrPayRequest {

@@ -288,6 +288,21 @@ pub fn mcc() -> RefOr<Schema> {
         .into()
 }
 
+/// A merchant's `return_url` (web checkout).
+pub fn return_url() -> RefOr<Schema> {
+    format(
+        string(
+            "An absolute `http` or `https` URL with a host and no user name or password, at \
+             most 2048 characters and no spaces (`MALFORMED_REQUEST` otherwise).",
+        ),
+        "return-url",
+    )
+    .min_length(Some(10))
+    .max_length(Some(2048))
+    .pattern(Some("^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$"))
+    .into()
+}
+
 /// An order's or a charge's description, optional.
 pub fn optional_description() -> RefOr<Schema> {
     nullable(

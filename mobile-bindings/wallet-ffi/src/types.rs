@@ -666,6 +666,9 @@ pub enum PaymentChannel {
     RemoteOrder,
     /// The payer texted a product code to the merchant's service number and replied "Y".
     Sms,
+    /// A web checkout: paid by scanning its page's code, or confirmed after "pay with my
+    /// phone number".
+    Checkout,
 }
 
 impl From<wallet_core::PaymentChannel> for PaymentChannel {
@@ -676,6 +679,7 @@ impl From<wallet_core::PaymentChannel> for PaymentChannel {
             wallet_core::PaymentChannel::Paycode => Self::Paycode,
             wallet_core::PaymentChannel::RemoteOrder => Self::RemoteOrder,
             wallet_core::PaymentChannel::Sms => Self::Sms,
+            wallet_core::PaymentChannel::Checkout => Self::Checkout,
         }
     }
 }

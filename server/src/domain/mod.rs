@@ -18,6 +18,8 @@
 //!   operation by id.
 //! - [`pay`]: merchants and their API keys, orders, scan-to-pay, payment codes, refunds
 //!   ([`paycode`]: the in-memory code index).
+//! - [`checkout`]: web checkout: the checkout page's link, its `return_url`, "pay with my
+//!   phone number" (the money moves through [`pay`]).
 //! - [`transfer`]: transfers between users and the history feed.
 //! - [`notices`]: merchant notices: `notify_url`, the notice secret, the delivery state and
 //!   the deliverer (the notices themselves are written by the database with each order change).
@@ -40,6 +42,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod cards;
+pub mod checkout;
 pub mod error;
 pub mod guards;
 pub mod lost;

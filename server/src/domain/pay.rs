@@ -62,6 +62,8 @@ pub async fn order_wire(state: &AppState, o: &OrderRow, m: &MerchantRow) -> ApiR
             .account(a)
             .await?
             .map(|acc| mask_e164(&acc.phone)),
+        // A checkout never shows its payer, like a dynamic code: the account a page pushed the
+        // order to would tell the merchant whether a typed number has an account.
         _ => None,
     };
     Ok(Order {
@@ -107,7 +109,7 @@ fn money_key(m: Option<Money>) -> String {
 }
 
 /// A positive CNY amount within the money range.
-fn cny_amount(amount: Money) -> ApiResult<i64> {
+pub(crate) fn cny_amount(amount: Money) -> ApiResult<i64> {
     if amount.currency != Currency::Cny {
         return Err(ApiError::detail(
             ErrorCode::AmountInvalid,
@@ -123,7 +125,7 @@ fn cny_amount(amount: Money) -> ApiResult<i64> {
     Ok(amount.minor)
 }
 
-fn within_payment_limit(state: &AppState, minor: i64) -> ApiResult<()> {
+pub(crate) fn within_payment_limit(state: &AppState, minor: i64) -> ApiResult<()> {
     let limit = state.limits.payment_limit_fen;
     if minor > limit {
         return Err(ApiError::detail(
@@ -148,7 +150,7 @@ async fn outflow_allowed(state: &AppState, account_id: &str, amount: i64) -> Api
         .await
 }
 
-fn description(d: Option<String>) -> ApiResult<Option<String>> {
+pub(crate) fn description(d: Option<String>) -> ApiResult<Option<String>> {
     let Some(d) = d else { return Ok(None) };
     let d = d.trim().to_owned();
     if d.is_empty() {
@@ -312,8 +314,10 @@ pub async fn create_order(
             (Channel::RemoteOrder, None, Some(payer.id))
         }
         None => {
+            // Tag 54 holds at most 13 characters: ¥10,000,000,000.00 (the largest amount) does
+            // not fit, and no payment could be that large anyway.
             let payload = qr::wallet_dynamic_payload(&wallet_merchant(m), &id, Money::cny(amount))
-                .map_err(ApiError::internal)?;
+                .map_err(|e| ApiError::detail(ErrorCode::AmountOverLimit, e.to_string()))?;
             (Channel::DynamicQr, Some(payload), None)
         }
     };
@@ -590,7 +594,10 @@ pub async fn resolve_payload(state: &AppState, payload: &str) -> ApiResult<Resol
                 .store
                 .order(order_id, state.clock.unix())
                 .await?
-                .filter(|o| o.merchant_id == merchant.id && o.channel == Channel::DynamicQr)
+                .filter(|o| {
+                    o.merchant_id == merchant.id
+                        && matches!(o.channel, Channel::DynamicQr | Channel::Checkout)
+                })
                 .ok_or(ApiError::new(ErrorCode::OrderNotFound))?;
             order_open(&order)?;
             if let Some(printed) = &decoded.amount {
@@ -686,7 +693,7 @@ pub async fn pay_qr(
                 order_id: order.id.clone(),
                 merchant_id: Some(r.merchant.id.clone()),
                 payer_only: false,
-                channels: &[Channel::DynamicQr],
+                channels: &[Channel::DynamicQr, Channel::Checkout],
             }
         }
         None => {
@@ -767,7 +774,10 @@ async fn payer_order(state: &AppState, account_id: &str, order_id: &str) -> ApiR
         .await?
         .filter(|o| {
             o.payer_account_id.as_deref() == Some(account_id)
-                && matches!(o.channel, Channel::RemoteOrder | Channel::Paycode)
+                && matches!(
+                    o.channel,
+                    Channel::RemoteOrder | Channel::Paycode | Channel::Checkout
+                )
         })
         .ok_or(ApiError::new(ErrorCode::OrderNotFound))
 }
@@ -799,7 +809,7 @@ pub async fn confirm_order(
         order_id: order.id.clone(),
         merchant_id: None,
         payer_only: true,
-        channels: &[Channel::RemoteOrder, Channel::Paycode],
+        channels: &[Channel::RemoteOrder, Channel::Paycode, Channel::Checkout],
     };
     pay(state, account_id, key, hash, target, &merchant).await
 }

@@ -130,6 +130,7 @@ pub fn wire_channel(c: Channel) -> PaymentChannel {
         Channel::Paycode => PaymentChannel::Paycode,
         Channel::RemoteOrder => PaymentChannel::RemoteOrder,
         Channel::Sms => PaymentChannel::Sms,
+        Channel::Checkout => PaymentChannel::Checkout,
     }
 }
 

@@ -11,8 +11,8 @@ mod problem;
 mod routes;
 
 use routes::{
-    cards, devices, login, lost, me, merchants, meta, money, notices, orders, paycode, pin, pos,
-    qr, sandbox, signup, sms_pay, transfer, verify,
+    cards, checkout, devices, login, lost, me, merchants, meta, money, notices, orders, paycode,
+    pin, pos, qr, sandbox, signup, sms_pay, transfer, verify,
 };
 
 use axum::extract::{MatchedPath, State};
@@ -94,6 +94,12 @@ pub fn app(state: AppState) -> Router {
             get(sms_pay::list_products).post(sms_pay::put_product),
         )
         .route(paths::MERCHANT_SMS_PRODUCT, delete(sms_pay::delete_product))
+        .route(paths::MERCHANT_CHECKOUTS, post(checkout::create))
+        .route(paths::CHECKOUT, get(checkout::view))
+        .route(paths::CHECKOUT_PHONE, post(checkout::push_phone))
+        .route(paths::CHECKOUT_PAGE, get(checkout::page))
+        .route(checkout::SCRIPT_PATH, get(checkout::script))
+        .route(checkout::STYLE_PATH, get(checkout::style))
         .route(paths::POS, get(pos::page))
         .route(pos::SCRIPT_PATH, get(pos::script))
         .route(pos::STYLE_PATH, get(pos::style))
@@ -145,6 +151,11 @@ const SIGNED_OUT: &[&str] = &[
     pos::SCRIPT_PATH,
     pos::STYLE_PATH,
     pos::QR_SVG_PATH,
+    paths::CHECKOUT,
+    paths::CHECKOUT_PHONE,
+    paths::CHECKOUT_PAGE,
+    checkout::SCRIPT_PATH,
+    checkout::STYLE_PATH,
 ];
 
 /// The per-IP flood limit of the signed-out routes ([`crate::domain::guards`]): `RATE_LIMITED`

@@ -8,8 +8,8 @@ use utoipa::{Modify, OpenApi};
 use wallet_protocol::signing;
 
 use crate::http::routes::{
-    cards, devices, login, lost, me, merchants, meta, money, notices, orders, paycode, pin, qr,
-    sandbox, signup, sms_pay, transfer, verify,
+    cards, checkout, devices, login, lost, me, merchants, meta, money, notices, orders, paycode,
+    pin, qr, sandbox, signup, sms_pay, transfer, verify,
 };
 
 #[derive(OpenApi)]
@@ -81,6 +81,9 @@ use crate::http::routes::{
         notices::settings,
         notices::put_settings,
         notices::rotate_secret,
+        checkout::create,
+        checkout::view,
+        checkout::push_phone,
         sandbox::sandbox_outbox,
         sms_pay::put_settings,
         sms_pay::list_products,
@@ -105,6 +108,7 @@ use crate::http::routes::{
         (name = "paycode", description = "Payment codes (show to pay): the device's seed and the no-PIN limits"),
         (name = "lost", description = "Lost phone: freeze from anywhere, unfreeze, the security log and device events"),
         (name = "merchants", description = "The merchant API: `Authorization: Bearer <api key>` for the merchant in the path"),
+        (name = "checkout", description = "Web checkout: what the provider's checkout page calls (no sign-in: the page's token is the capability; sandbox mode only)"),
         (name = "sandbox", description = "Tester tools, sandbox mode only"),
         (name = "meta", description = "Liveness, readiness and this document"),
     )

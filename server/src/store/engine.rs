@@ -29,6 +29,7 @@ const SQLITE_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_at_rest.sql"),
     include_str!("../../migrations/0012_sms_payment.sql"),
     include_str!("../../migrations/0013_merchant_notices.sql"),
+    include_str!("../../migrations/0014_checkouts.sql"),
 ];
 
 /// The same versions for PostgreSQL: the shared file where it runs there unchanged, the
@@ -46,6 +47,7 @@ const POSTGRES_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_at_rest.sql"),
     include_str!("../../migrations/0012_sms_payment.sql"),
     include_str!("../../migrations/postgres/0013_merchant_notices.sql"),
+    include_str!("../../migrations/0014_checkouts.sql"),
 ];
 
 /// The newest schema version this build knows (the same on both engines).

@@ -20,6 +20,7 @@ use wallet_protocol::paycode::PaycodeSeed;
 
 use crate::secrets::vault::{KeyError, Keys, SealedColumn};
 
+pub use checkout::*;
 pub use codes::CodeCheck;
 pub use engine::{known_version, PgStore, PostgresOptions, SqliteStore};
 pub use journal::{AccountGuard, SecurityChange, SecurityNote};
@@ -260,6 +261,7 @@ macro_rules! on_backend {
 // After the macro: the money and payment queries use it too.
 mod at_rest;
 mod health;
+mod checkout;
 mod limits;
 mod lost;
 mod money;

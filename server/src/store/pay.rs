@@ -73,6 +73,9 @@ pub enum Channel {
     RemoteOrder,
     /// An SMS "reply Y" payment (`store/sms_pay.rs`).
     Sms,
+    /// A web checkout's order: anyone may pay it by scanning its code, or the account its page
+    /// pushed it to may confirm it from the inbox.
+    Checkout,
 }
 
 impl Channel {
@@ -83,6 +86,7 @@ impl Channel {
             Channel::Paycode => "paycode",
             Channel::RemoteOrder => "remote_order",
             Channel::Sms => "sms",
+            Channel::Checkout => "checkout",
         }
     }
 
@@ -93,6 +97,7 @@ impl Channel {
             "paycode" => Channel::Paycode,
             "remote_order" => Channel::RemoteOrder,
             "sms" => Channel::Sms,
+            "checkout" => Channel::Checkout,
             other => return Err(StoreError::Corrupt(format!("channel {other:?}"))),
         })
     }
@@ -344,7 +349,7 @@ impl Store {
             )?;
             let mut stmt = c.prepare(&format!(
                 "SELECT {ORDER_COLUMNS} FROM orders WHERE payer_account_id = ?1 AND status = 'open'
-                 AND channel IN ('remote_order', 'paycode') ORDER BY created_at DESC, id DESC LIMIT 100"
+                 AND channel IN ('remote_order', 'paycode', 'checkout') ORDER BY created_at DESC, id DESC LIMIT 100"
             ))?;
             let rows = stmt.query_map([&a], order_from)?;
             rows.map(|r| r.and_then(|r| r)).collect()
@@ -898,7 +903,7 @@ fn order_from(r: &Row) -> Result<Result<OrderRow, StoreError>, StoreError> {
     })())
 }
 
-fn order_row(c: &Db, id: &str) -> Result<Option<OrderRow>, StoreError> {
+pub(super) fn order_row(c: &Db, id: &str) -> Result<Option<OrderRow>, StoreError> {
     c.query_row(
         &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
         [id],
@@ -931,7 +936,7 @@ pub(super) fn insert_order(tx: &Db, o: &NewOrder, now: i64) -> Result<(), StoreE
 }
 
 /// Turns an open order whose time is up `expired`; `true` if it did just now.
-fn expire_order(c: &Db, id: &str, now: i64) -> Result<bool, StoreError> {
+pub(super) fn expire_order(c: &Db, id: &str, now: i64) -> Result<bool, StoreError> {
     Ok(c.execute(
         "UPDATE orders SET status = 'expired', updated_at = ?2 WHERE id = ?1 AND status = 'open' AND expires_at <= ?2",
         params![id, now],

@@ -1126,6 +1126,88 @@ async fn sms_references_reserve_the_days_cap(store: Store) {
 }
 
 /// Every case above that takes a `Store`, once per engine.
+/// Web checkout (issue 14): a page's pushes are counted whether or not the number has an
+/// account, capped, and stop once the order is no longer open; tokens are unique.
+async fn checkout_pushes_are_counted_capped_and_stop_with_the_order(store: Store) {
+    let a = account_named(&store, 1, "+8613812345678", "李明").await;
+    store
+        .insert_merchant(
+            MerchantRow {
+                id: "mch_1".into(),
+                name: "Shop".into(),
+                city: "Shanghai".into(),
+                mcc: "5812".into(),
+                created_at: NOW,
+            },
+            "keyhash".into(),
+        )
+        .await
+        .unwrap();
+    let order = |id: &str| NewOrder {
+        id: id.into(),
+        merchant_id: "mch_1".into(),
+        amount: 500,
+        currency: "CNY".into(),
+        description: None,
+        channel: Channel::Checkout,
+        payload: Some("payload".into()),
+        payer_account_id: None,
+        payer_device_id: None,
+        expires_at: NOW + 60,
+    };
+    let url = || "https://s.example/r".to_owned();
+    let row = store
+        .insert_checkout(order("ord_1"), "hash_1".into(), url(), NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        (row.channel, row.status),
+        (Channel::Checkout, OrderState::Open)
+    );
+    assert!(store.checkout("nope", NOW).await.unwrap().is_none());
+    assert_eq!(
+        store.push_checkout("nope", None, 2, NOW).await.unwrap(),
+        PushOutcome::NotFound
+    );
+    let PushOutcome::Pushed(o) = store.push_checkout("hash_1", None, 2, NOW).await.unwrap() else {
+        panic!("a number without an account is counted")
+    };
+    assert_eq!(o.payer_account_id, None);
+    let PushOutcome::Pushed(o) = store
+        .push_checkout("hash_1", Some(a.clone()), 2, NOW)
+        .await
+        .unwrap()
+    else {
+        panic!("pushed")
+    };
+    assert_eq!(o.payer_account_id.as_deref(), Some(a.as_str()));
+    assert_eq!(store.open_orders_for(&a, NOW).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .push_checkout("hash_1", Some(a.clone()), 2, NOW)
+            .await
+            .unwrap(),
+        PushOutcome::TooMany
+    );
+    let (c, _) = store.checkout("hash_1", NOW).await.unwrap().unwrap();
+    assert_eq!((c.phone_pushes, c.return_url), (2, url()));
+    let (_, o) = store.checkout("hash_1", NOW + 60).await.unwrap().unwrap();
+    assert_eq!(o.status, OrderState::Expired);
+    assert!(matches!(
+        store
+            .push_checkout("hash_1", None, 5, NOW + 60)
+            .await
+            .unwrap(),
+        PushOutcome::NotOpen(_)
+    ));
+    // One token, one checkout: a clash writes nothing.
+    assert!(store
+        .insert_checkout(order("ord_2"), "hash_1".into(), url(), NOW)
+        .await
+        .is_err());
+    assert!(store.order("ord_2", NOW).await.unwrap().is_none());
+}
+
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
         mod on_sqlite {
@@ -1161,7 +1243,8 @@ conformance!(
     phone_lookups_count_new_numbers_per_asker,
     old_attempt_rows_are_pruned,
     transfers_recheck_their_guards_inside_the_transaction,
-    sms_references_reserve_the_days_cap
+    sms_references_reserve_the_days_cap,
+    checkout_pushes_are_counted_capped_and_stop_with_the_order
 );
 
 /// Admits every operation: the store's tests check its mechanics; the admission rule is

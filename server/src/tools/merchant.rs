@@ -8,8 +8,9 @@ use clap::{Args, Subcommand};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use wallet_protocol::api::{
-    self, paths, ChargeCodeRequest, MerchantCreateRequest, MerchantCreated, MerchantQr, Order,
-    OrderCreateRequest, RefundRequest, SmsProductRequest, SmsProducts,
+    self, paths, ChargeCodeRequest, CheckoutCreateRequest, CheckoutCreated, MerchantCreateRequest,
+    MerchantCreated, MerchantQr, Order, OrderCreateRequest, RefundRequest, SmsProductRequest,
+    SmsProducts,
 };
 use wallet_protocol::notice::{
     paths as notice_paths, DeliveryStatus, NoticeList, NoticeSecret, NoticeSettings,
@@ -79,6 +80,26 @@ pub enum MerchantCommand {
         #[arg(long)]
         description: Option<String>,
         /// Lifetime in seconds, 1 to 86400 (default 900).
+        #[arg(long)]
+        expires_in: Option<u32>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Create a web checkout (sandbox servers): an order and the link of the provider's
+    /// checkout page to send the payer to, which returns to `--return-url` with the result.
+    Checkout {
+        #[command(flatten)]
+        auth: Auth,
+        /// Amount in yuan: `12.50`, `¥12.50`.
+        #[arg(long)]
+        amount: String,
+        /// Where the page sends the payer back (http or https), with `order_id` and `status`
+        /// added to its query.
+        #[arg(long)]
+        return_url: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// Lifetime in seconds, 1 to 86400 (default 900); the link dies with the order.
         #[arg(long)]
         expires_in: Option<u32>,
         #[command(flatten)]
@@ -194,6 +215,7 @@ pub async fn run(command: MerchantCommand) -> ExitCode {
         MerchantCommand::Create { common, .. }
         | MerchantCommand::Qr { common, .. }
         | MerchantCommand::Order { common, .. }
+        | MerchantCommand::Checkout { common, .. }
         | MerchantCommand::ChargeCode { common, .. }
         | MerchantCommand::Refund { common, .. }
         | MerchantCommand::ShowOrder { common, .. }
@@ -363,6 +385,40 @@ async fn execute(command: MerchantCommand) -> Result<(Value, String), CliError> 
                 )
                 .await?;
             Ok((to_value(&order)?, order_line(&order)))
+        }
+        MerchantCommand::Checkout {
+            auth,
+            amount: a,
+            return_url,
+            description,
+            expires_in,
+            common,
+        } => {
+            let req = CheckoutCreateRequest {
+                amount: amount(&a)?,
+                description,
+                return_url,
+                expires_in_secs: expires_in,
+            };
+            let c = Client::new(&common.server, Some(&auth.api_key));
+            let made: CheckoutCreated = c
+                .send(
+                    reqwest::Method::POST,
+                    &paths::merchant_checkouts(&auth.merchant),
+                    Some(&req),
+                    None,
+                )
+                .await?;
+            let url = format!("{}{}", c.base, made.checkout_path);
+            let mut value = to_value(&made.order)?;
+            value["checkout_path"] = Value::String(made.checkout_path);
+            value["checkout_url"] = Value::String(url.clone());
+            let human = format!(
+                "{}
+checkout (shown once): {url}",
+                order_line(&made.order)
+            );
+            Ok((value, human))
         }
         MerchantCommand::ChargeCode {
             auth,

@@ -8,6 +8,7 @@ mod common;
 mod accounts;
 mod at_rest;
 mod binary;
+mod checkout;
 mod enumeration;
 mod history;
 mod input_text;

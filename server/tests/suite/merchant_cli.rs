@@ -193,3 +193,78 @@ fn merchant_tools_and_ledger_check_against_a_live_server() {
     assert!(!ok);
     assert_eq!(missing["error"]["code"], "NOT_FOUND");
 }
+
+#[test]
+fn merchant_checkout_prints_the_checkout_link_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(&dir.path().join("server.db"));
+    let url = Some(server.url.as_str());
+    let (ok, created) = run(
+        &[
+            "merchant",
+            "create",
+            "--name",
+            "Sandbox Books",
+            "--city",
+            "Hangzhou",
+            "--mcc",
+            "5942",
+        ],
+        url,
+    );
+    assert!(ok, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let key = created["api_key"].as_str().unwrap().to_owned();
+    let auth = ["--merchant", id.as_str(), "--api-key", key.as_str()];
+
+    let (ok, checkout) = run(
+        &[
+            &["merchant", "checkout"][..],
+            &auth,
+            &[
+                "--amount",
+                "12.50",
+                "--return-url",
+                "https://shop.example/r?cart=1",
+            ],
+        ]
+        .concat(),
+        url,
+    );
+    assert!(ok, "{checkout}");
+    assert_eq!(checkout["channel"], "checkout");
+    assert_eq!(checkout["status"], "open");
+    assert_eq!(checkout["amount"]["minor"], 1250);
+    let path = checkout["checkout_path"].as_str().unwrap();
+    assert!(path.starts_with("/checkout/chk_"), "{checkout}");
+    assert_eq!(
+        checkout["checkout_url"],
+        format!("{}{path}", server.url).as_str()
+    );
+
+    // The link is not kept anywhere the merchant API shows again.
+    let order_id = checkout["order_id"].as_str().unwrap();
+    let (ok, shown) = run(
+        &[
+            &["merchant", "show-order"][..],
+            &auth,
+            &["--order", order_id],
+        ]
+        .concat(),
+        url,
+    );
+    assert!(ok, "{shown}");
+    assert!(!shown.to_string().contains(&path["/checkout/".len()..]));
+
+    let (ok, err) = run(
+        &[
+            &["merchant", "checkout"][..],
+            &auth,
+            &["--amount", "1", "--return-url", "javascript:alert(1)"],
+        ]
+        .concat(),
+        url,
+    );
+    assert!(!ok);
+    assert_eq!(err["error"]["code"], "MALFORMED_REQUEST");
+}

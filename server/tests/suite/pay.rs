@@ -337,6 +337,14 @@ async fn dynamic_code_locks_the_amount_and_is_paid_once() {
             .code(),
         "AMOUNT_INVALID"
     );
+    // The largest amount there is does not fit a dynamic code (found by the contract fuzz run:
+    // it answered INTERNAL).
+    assert_eq!(
+        create_order(&app, &m, json!({ "amount": cny(1_000_000_000_000) }))
+            .await
+            .code(),
+        "AMOUNT_OVER_LIMIT"
+    );
     app.assert_ledger().await;
 }
 

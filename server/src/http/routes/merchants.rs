@@ -76,6 +76,7 @@ pub async fn qr(
         (status = 400, description = "AMOUNT_INVALID, PHONE_INVALID, MALFORMED_REQUEST (expires_in_secs 1-86400, description)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "MERCHANT_KEY_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "PAYER_NOT_FOUND: no account has this phone number", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "AMOUNT_OVER_LIMIT: too large for a dynamic code", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "RATE_LIMITED: too many payers' numbers this hour", body = Problem, content_type = "application/problem+json"),
     )
 )]

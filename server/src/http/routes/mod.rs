@@ -1,6 +1,7 @@
 //! One file per action; each handler extracts, calls one domain service, and answers.
 
 pub(crate) mod cards;
+pub(crate) mod checkout;
 pub(crate) mod devices;
 pub(crate) mod login;
 pub(crate) mod lost;

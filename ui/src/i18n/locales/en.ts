@@ -428,6 +428,7 @@ export const en = {
     pinTitle: 'Pay {amount} to {merchant}',
     pinBody: 'Enter your 6-digit payment PIN to pay from your wallet balance.',
     channel: {
+      checkout: 'Web checkout',
       remote_order: 'Sent to your phone number',
       sms: 'Texted to the merchant, paid by replying Y',
       paycode: 'Your payment code, over the no-PIN limit',

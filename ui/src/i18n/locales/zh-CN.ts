@@ -427,6 +427,7 @@ export const zhCN: Messages = {
     pinTitle: '向 {merchant} 付款 {amount}',
     pinBody: '请输入 6 位支付密码，从钱包余额付款。',
     channel: {
+      checkout: '网页收银台订单',
       remote_order: '发送到您手机号的订单',
       sms: '短信下单，回复 Y 支付',
       paycode: '付款码付款，超出免密限额',

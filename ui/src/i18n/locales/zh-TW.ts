@@ -427,6 +427,7 @@ export const zhTW: Messages = {
     pinTitle: '向 {merchant} 付款 {amount}',
     pinBody: '請輸入 6 位數支付密碼，從錢包餘額付款。',
     channel: {
+      checkout: '網頁收銀台訂單',
       remote_order: '傳送到您手機號碼的訂單',
       sms: '簡訊下單，回覆 Y 付款',
       paycode: '付款碼付款，超出免密限額',
