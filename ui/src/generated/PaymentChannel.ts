@@ -3,4 +3,4 @@
 /**
  * How a merchant payment was started.
  */
-export type PaymentChannel = "static_qr" | "dynamic_qr" | "paycode" | "remote_order" | "sms";
+export type PaymentChannel = "static_qr" | "dynamic_qr" | "paycode" | "remote_order" | "sms" | "checkout";
