@@ -199,6 +199,10 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
         C::TransferToSelf => ("不能转账给自己", "不能轉帳給自己"),
         C::RecipientUnavailable => ("收款人暂时无法收款", "收款人暫時無法收款"),
         C::MethodNotAllowed => ("服务器不接受这种请求方式", "伺服器不接受這種請求方式"),
+        C::AppLocked => (
+            "钱包已锁定，请用支付密码解锁",
+            "錢包已鎖定，請用支付密碼解鎖",
+        ),
         _ => return None,
     };
     match lang {

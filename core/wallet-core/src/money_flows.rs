@@ -23,7 +23,7 @@ use wallet_protocol::api::{
     self, idempotency_key_well_formed, paths, BalanceResponse, BindCardRequest, CardBindingStarted,
     CardInfo, CardList, ChallengeResponse, ChangePinRequest, PinResetRequest,
     PinResetVerifyRequest, PinStatus, SetPinRequest, TopUpRequest, UnbindCardRequest,
-    WithdrawRequest,
+    VerifyPinRequest, WithdrawRequest,
 };
 use wallet_protocol::card::{self, CardNumber};
 use wallet_protocol::pin::{self, PinContext, PinWeakness};
@@ -110,6 +110,22 @@ impl Wallet {
         request.old_pin.zeroize();
         request.new_pin.zeroize();
         self.signed_empty_with(Method::POST, paths::PIN_CHANGE, Some(&body?), None)
+            .await
+    }
+
+    /// Checks the payment PIN with the provider and changes nothing (the desktop app lock asks
+    /// it before unlocking). Wrong tries count toward the PIN's 5-try lock: `PIN_WRONG`,
+    /// `PIN_LOCKED`, `PIN_NOT_SET`.
+    pub async fn verify_pin(&self, pin: String) -> Result<(), WalletError> {
+        let _flow = self.flow.lock().await;
+        let pin = Zeroizing::new(pin);
+        check_pin_format(&pin, "The payment PIN")?;
+        let mut request = VerifyPinRequest {
+            pin: pin.to_string(),
+        };
+        let body = to_json(&request);
+        request.pin.zeroize();
+        self.signed_empty_with(Method::POST, paths::PIN_VERIFY, Some(&body?), None)
             .await
     }
 
