@@ -1037,6 +1037,50 @@ mod tests {
         );
     }
 
+    /// The app lock's check: the PIN goes to `POST /v1/pin/verify` and nowhere else; a wrong
+    /// one is the provider's `PIN_WRONG`; a malformed one is refused before anything is sent.
+    #[tokio::test]
+    async fn verify_pin_asks_the_provider_and_keeps_nothing() {
+        let wrong = r#"{"type":"about:blank","title":"Wrong PIN","status":401,"code":"PIN_WRONG","detail":"4 tries left."}"#;
+        let (url, server) = scripted_server(vec![(204, String::new()), (401, wrong.into())]);
+        let (_dir, _secrets, w) = enrolled(&url);
+        assert_eq!(
+            w.verify_pin("12345".into()).await.unwrap_err().code,
+            ErrorCode::PinFormatInvalid
+        );
+        w.verify_pin("135792".into()).await.unwrap();
+        assert_eq!(
+            w.verify_pin("000001".into()).await.unwrap_err().code,
+            ErrorCode::PinWrong
+        );
+        let seen = server.join().unwrap();
+        assert_eq!(seen.len(), 2);
+        assert!(seen[0].starts_with("POST /v1/pin/verify "));
+        assert!(seen[0].ends_with(r#"{"pin":"135792"}"#));
+        let stored = everything_stored(&w);
+        assert!(!stored.contains("135792") && !stored.contains("000001"));
+    }
+
+    #[test]
+    fn server_urls_are_checked_and_normalised() {
+        assert_eq!(
+            Wallet::check_server_url(" https://sandbox.example/ ").unwrap(),
+            "https://sandbox.example"
+        );
+        assert_eq!(
+            Wallet::check_server_url("https://sandbox.example/wallet/").unwrap(),
+            "https://sandbox.example/wallet"
+        );
+        for bad in ["http://sandbox.example", "ftp://x.example", "https://x.example/?a=1", ""] {
+            assert_eq!(
+                Wallet::check_server_url(bad).unwrap_err().code,
+                ErrorCode::InsecureServerUrl,
+                "{bad}"
+            );
+        }
+        assert!(Wallet::check_server_url("http://localhost:8080").is_ok());
+    }
+
     #[tokio::test]
     async fn device_revoked_on_a_card_request_wipes() {
         let problem = r#"{"type":"about:blank","title":"This device was signed out","status":401,"code":"DEVICE_REVOKED"}"#;
