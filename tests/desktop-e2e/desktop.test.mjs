@@ -644,7 +644,7 @@ describe('wallet desktop app', () => {
     await find('screen-settings');
   });
 
-  it('text zoom: Ctrl + enlarges the page, Ctrl − shrinks it, Ctrl 0 resets', async () => {
+  it('text zoom: Ctrl + enlarges the page, Ctrl − shrinks it, the level survives a restart, Ctrl 0 resets', async () => {
     const zoom = () => driver.executeScript('return document.documentElement.dataset.zoom');
     const press = (key) => driver.actions().keyDown(Key.CONTROL).sendKeys(key).keyUp(Key.CONTROL).perform();
     await find('screen-settings');
@@ -656,13 +656,19 @@ describe('wallet desktop app', () => {
     await screenshot('desktop-zoom.png');
     await press('-');
     await driver.wait(async () => (await zoom()) === '1.1', 5_000, 'Ctrl − did not zoom out');
+
+    await driver.quit();
+    driver = await newSession();
+    await findOrExplain('home-name', 60_000);
+    assert.equal(await zoom(), '1.1');
+    // Back to 100 % before clicking anything: WebKitWebDriver places clicks without the page zoom.
     await press('0');
     await driver.wait(async () => (await zoom()) === '1', 5_000, 'Ctrl 0 did not reset');
-    await press('=');
-    await driver.wait(async () => (await zoom()) === '1.1', 5_000);
+    await (await find('home-settings')).click();
+    await find('screen-settings');
   });
 
-  it('"Lock now": the backend refuses wallet calls from the page until the PIN; the lock and the zoom survive a restart', async () => {
+  it('"Lock now": the backend refuses wallet calls from the page until the PIN; quitting does not unlock', async () => {
     await (await find('settings-lock-now')).click();
     await findOrExplain('screen-lock');
     await screenshot('desktop-lock.png');
@@ -676,7 +682,6 @@ describe('wallet desktop app', () => {
     await driver.quit();
     driver = await newSession();
     await findOrExplain('screen-lock', 60_000);
-    assert.equal(await driver.executeScript('return document.documentElement.dataset.zoom'), '1.1');
     await typeCode('lock-pin', '000001');
     assert.match(await (await find('lock-pin-error')).getText(), /wrong/i);
     await typeCode('lock-pin', PIN);
@@ -685,7 +690,6 @@ describe('wallet desktop app', () => {
       "const done = arguments[arguments.length - 1]; window.__TAURI_INTERNALS__.invoke('balance').then((r) => done({ ok: r }), (e) => done({ err: e }));",
     );
     assert.ok(ok.ok, JSON.stringify(ok));
-    await driver.actions().keyDown(Key.CONTROL).sendKeys('0').keyUp(Key.CONTROL).perform();
   });
 
   it('dialogs are native modal <dialog>s that keep focus inside; Escape closes them', async () => {
