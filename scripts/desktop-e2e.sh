@@ -55,6 +55,9 @@ mkdir -p "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 export XDG_DATA_HOME="$SCRATCH/data"
 mkdir -p "$XDG_DATA_HOME"
+# The app's settings file (provider, lock time) goes to scratch too, never the developer's own.
+export XDG_CONFIG_HOME="$SCRATCH/config"
+mkdir -p "$XDG_CONFIG_HOME"
 
 echo "== running the desktop E2E test"
 dbus-run-session -- bash -c '
@@ -63,3 +66,17 @@ dbus-run-session -- bash -c '
   export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
   xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-reporter=spec tests/desktop-e2e/desktop.test.mjs
 '
+
+# The README's screenshots (docs/screenshots/) are refreshed from this run: small palette PNGs
+# (ImageMagick), or plain copies where it is missing. Check them in when they changed.
+echo "== refreshing docs/screenshots"
+mkdir -p docs/screenshots
+for shot in signup-form home-balance pay-confirm paycode history-chart settings lock; do
+  src="tests/artifacts/desktop-$shot.png"
+  [ -f "$src" ] || continue
+  if command -v convert >/dev/null; then
+    convert "$src" -resize 300x -strip -colors 128 "PNG8:docs/screenshots/$shot.png"
+  else
+    cp "$src" "docs/screenshots/$shot.png"
+  fi
+done

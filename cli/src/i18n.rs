@@ -208,6 +208,10 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
             "服务器暂时不可用，请稍后再试",
             "伺服器暫時無法使用，請稍後再試",
         ),
+        C::AppLocked => (
+            "钱包已锁定，请用支付密码解锁",
+            "錢包已鎖定，請用支付密碼解鎖",
+        ),
         _ => return None,
     };
     match lang {

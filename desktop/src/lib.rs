@@ -7,13 +7,19 @@
 //! The wallet is opened off the main thread at startup. If opening fails (no Secret Service,
 //! wrong database key, ...) the window still comes up and every command, `status` first,
 //! returns that error for the UI to explain.
+//!
+//! Around the wallet the shell keeps only what belongs to this computer (issue 16): where the
+//! profile lives and which provider it talks to (`shell`), the app lock that gates every wallet
+//! command (`lock`), and OS notifications from the core's event listener (`notify`). Those
+//! commands are one-line delegations to [`AppState`].
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use serde::Serialize;
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{Builder, Manager, Runtime, State};
-use tokio::sync::OnceCell;
+use tauri_plugin_notification::NotificationExt as _;
 use wallet_core::{
     AccountSettings, AccountStatus, Balance, Budget, Card, CardInspection, Category, DecodedQr,
     Device, DeviceEvent, ErrorCode, HistoryEntry, HistoryPage, HistoryQuery, HistorySync, Money,
@@ -25,35 +31,280 @@ use wallet_core::{
 };
 
 mod commands;
+pub mod lock;
+pub mod notify;
+pub mod shell;
 pub use commands::COMMANDS;
 
-/// Opens the profile. The real one uses the platform secret store; tests pass their own.
-pub type OpenWallet = Arc<dyn Fn() -> Result<Wallet, WalletError> + Send + Sync>;
+use lock::{AppLock, LockState};
+use notify::Notifier;
+use shell::{ProviderSource, ShellSettings};
 
-/// The opened wallet, shared by every command.
+/// Opens the profile a configuration names. The real one uses the platform secret store;
+/// tests pass their own.
+pub type OpenWallet = Arc<dyn Fn(WalletConfig) -> Result<Wallet, WalletError> + Send + Sync>;
+
+/// How the shell was started: the profile directory, the settings file and what it says, and
+/// `WALLET_SERVER` when set.
+#[derive(Debug, Clone)]
+pub struct ShellConfig {
+    pub home: PathBuf,
+    /// `None`: nothing is written (tests).
+    pub settings_file: Option<PathBuf>,
+    pub settings: ShellSettings,
+    pub env_provider: Option<String>,
+    /// Why no profile directory could be found; every wallet command answers it.
+    pub broken: Option<WalletError>,
+}
+
+impl ShellConfig {
+    /// The provider in use and where it came from.
+    pub fn provider(&self) -> (String, ProviderSource) {
+        shell::resolve_provider(self.env_provider.clone(), &self.settings)
+    }
+
+    fn wallet_config(&self) -> Result<WalletConfig, WalletError> {
+        if let Some(e) = &self.broken {
+            return Err(e.clone());
+        }
+        Ok(WalletConfig {
+            home: self.home.clone(),
+            server_url: self.provider().0,
+            device_name: format!(
+                "Wallet desktop on {}",
+                gethostname::gethostname().to_string_lossy()
+            ),
+            platform: platform().to_owned(),
+        })
+    }
+
+    fn save(&self) -> Result<(), WalletError> {
+        match &self.settings_file {
+            Some(file) => self.settings.save(file),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The settings screen's view of the shell.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShellView {
+    pub provider_url: String,
+    pub provider_source: ProviderSource,
+    pub provider_default: &'static str,
+    pub lock_after_secs: u64,
+    pub lock_choices: &'static [u64],
+    pub notifications: bool,
+}
+
+/// The About screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct About {
+    pub name: &'static str,
+    pub version: &'static str,
+    /// The commit and profile this binary was built from.
+    pub build: &'static str,
+    pub identifier: &'static str,
+    pub provider_url: String,
+    pub provider_source: ProviderSource,
+    /// The profile directory (encrypted database; its key is in the secret store).
+    pub data_dir: String,
+    pub settings_file: Option<String>,
+}
+
+/// The opened wallet, shared by every command, and the shell around it.
 pub struct AppState {
-    wallet: OnceCell<Wallet>,
+    wallet: tokio::sync::Mutex<Option<Arc<Wallet>>>,
     open: OpenWallet,
+    shell: Mutex<ShellConfig>,
+    lock: AppLock,
+    notifier: Arc<Notifier>,
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn signed_in(wallet: &Wallet) -> bool {
+    matches!(wallet.status(), Ok(SessionStatus::SignedIn { .. }))
 }
 
 impl AppState {
-    fn new(open: OpenWallet) -> Self {
+    pub fn new(open: OpenWallet, shell: ShellConfig) -> Self {
+        let lock_file = shell
+            .broken
+            .is_none()
+            .then(|| shell.home.join("app-lock.json"));
+        let lock = AppLock::load(lock_file, shell.settings.lock_after_secs(), unix_now());
+        let notifier = Arc::new(Notifier::new(
+            shell.settings.notifications.unwrap_or(true),
+            shell.settings.locale.clone(),
+        ));
         Self {
-            wallet: OnceCell::new(),
+            wallet: tokio::sync::Mutex::new(None),
             open,
+            shell: Mutex::new(shell),
+            lock,
+            notifier,
         }
     }
 
-    /// The wallet, opened on first use on a blocking thread (the secret store may block). A
-    /// failed open is not remembered: the UI's "try again" (after unlocking the keyring, say)
-    /// opens afresh.
-    async fn wallet(&self) -> Result<&Wallet, WalletError> {
-        self.wallet
-            .get_or_try_init(|| {
-                let open = Arc::clone(&self.open);
-                async move { blocking(move || open()).await }
-            })
-            .await
+    fn shell(&self) -> MutexGuard<'_, ShellConfig> {
+        self.shell.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The wallet, opened on first use on a blocking thread (the secret store may block),
+    /// whether or not the app is locked. A failed open is not remembered: the UI's "try again"
+    /// (after unlocking the keyring, say) opens afresh.
+    async fn opened(&self) -> Result<Arc<Wallet>, WalletError> {
+        let mut slot = self.wallet.lock().await;
+        if let Some(w) = slot.as_ref() {
+            return Ok(Arc::clone(w));
+        }
+        let config = self.shell().wallet_config()?;
+        let open = Arc::clone(&self.open);
+        let wallet = Arc::new(blocking(move || open(config)).await?);
+        wallet.set_event_listener(Arc::clone(&self.notifier) as _);
+        *slot = Some(Arc::clone(&wallet));
+        Ok(wallet)
+    }
+
+    /// The wallet behind the app lock: `APP_LOCKED` while it is locked.
+    async fn wallet(&self) -> Result<Arc<Wallet>, WalletError> {
+        let wallet = self.opened().await?;
+        self.lock.check(signed_in(&wallet), unix_now())?;
+        Ok(wallet)
+    }
+
+    async fn lock_state(&self) -> Result<LockState, WalletError> {
+        let signed_in = signed_in(&*self.opened().await?);
+        Ok(self.lock.state(signed_in, unix_now()))
+    }
+
+    async fn touch(&self) -> Result<LockState, WalletError> {
+        let signed_in = signed_in(&*self.opened().await?);
+        Ok(self.lock.touch(signed_in, unix_now()))
+    }
+
+    async fn lock_now(&self) -> Result<LockState, WalletError> {
+        let signed_in = signed_in(&*self.opened().await?);
+        Ok(self.lock.lock_now(signed_in))
+    }
+
+    /// The provider checks the PIN (wrong tries count toward its lock); then the app opens.
+    async fn unlock(&self, pin: String) -> Result<LockState, WalletError> {
+        self.opened().await?.verify_pin(pin).await?;
+        Ok(self.lock.unlock(unix_now()))
+    }
+
+    fn view(&self) -> ShellView {
+        let shell = self.shell();
+        let (provider_url, provider_source) = shell.provider();
+        ShellView {
+            provider_url,
+            provider_source,
+            provider_default: shell::DEFAULT_PROVIDER,
+            lock_after_secs: shell.settings.lock_after_secs(),
+            lock_choices: shell::LOCK_CHOICES,
+            notifications: self.notifier.enabled(),
+        }
+    }
+
+    fn about(&self) -> About {
+        let shell = self.shell();
+        let (provider_url, provider_source) = shell.provider();
+        About {
+            name: "Wallet",
+            version: env!("CARGO_PKG_VERSION"),
+            build: env!("WALLET_BUILD"),
+            identifier: shell::IDENTIFIER,
+            provider_url,
+            provider_source,
+            data_dir: shell.home.display().to_string(),
+            settings_file: shell
+                .settings_file
+                .as_ref()
+                .map(|f| f.display().to_string()),
+        }
+    }
+
+    /// Chooses the provider (`None`: back to the default) and reopens the wallet with it. Only
+    /// signed out: a profile belongs to the provider it enrolled on (sign out to move).
+    async fn set_provider_url(&self, url: Option<String>) -> Result<ShellView, WalletError> {
+        let mut slot = self.wallet.lock().await;
+        if slot.as_deref().is_some_and(signed_in) {
+            return Err(WalletError::new(
+                ErrorCode::AlreadySignedIn,
+                "sign out before choosing another provider",
+            ));
+        }
+        let url = match url {
+            Some(u) if !u.trim().is_empty() => Some(shell::check_provider_url(&u)?),
+            _ => None,
+        };
+        {
+            let mut shell = self.shell();
+            if shell.env_provider.is_some() {
+                return Err(WalletError::new(
+                    ErrorCode::Forbidden,
+                    "WALLET_SERVER is set: it chooses the provider",
+                ));
+            }
+            let mut next = shell.clone();
+            next.settings.provider_url = url;
+            next.save()?;
+            *shell = next;
+        }
+        *slot = None;
+        drop(slot);
+        Ok(self.view())
+    }
+
+    async fn set_lock_after(&self, secs: u64) -> Result<ShellView, WalletError> {
+        self.wallet().await?;
+        if !shell::LOCK_CHOICES.contains(&secs) {
+            return Err(WalletError::new(
+                ErrorCode::MalformedRequest,
+                "not one of the offered idle times",
+            ));
+        }
+        self.update(|s| s.lock_after_secs = Some(secs))?;
+        self.lock.set_lock_after(secs);
+        Ok(self.view())
+    }
+
+    async fn set_notifications(&self, enabled: bool) -> Result<ShellView, WalletError> {
+        self.wallet().await?;
+        self.update(|s| s.notifications = Some(enabled))?;
+        self.notifier.set_enabled(enabled);
+        Ok(self.view())
+    }
+
+    /// The UI's language, for the notification texts.
+    fn set_locale(&self, locale: String) -> Result<(), WalletError> {
+        if !["en", "zh-CN", "zh-TW"].contains(&locale.as_str()) {
+            return Err(WalletError::new(
+                ErrorCode::MalformedRequest,
+                "unknown language",
+            ));
+        }
+        self.notifier.set_locale(&locale);
+        if self.shell().settings.locale.as_deref() != Some(locale.as_str()) {
+            self.update(|s| s.locale = Some(locale))?;
+        }
+        Ok(())
+    }
+
+    fn update(&self, change: impl FnOnce(&mut ShellSettings)) -> Result<(), WalletError> {
+        let mut shell = self.shell();
+        let mut next = shell.clone();
+        change(&mut next.settings);
+        next.save()?;
+        *shell = next;
+        Ok(())
     }
 }
 
@@ -139,7 +390,8 @@ async fn revoke_device(state: State<'_, AppState>, device_id: String) -> Result<
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
 async fn logout(state: State<'_, AppState>) -> Result<(), WalletError> {
-    state.wallet().await?.logout().await
+    // Also from the lock screen: signing out needs no unlocking (sign back in with password + SMS).
+    state.opened().await?.logout().await
 }
 
 /// Offline card-number inspection for the live hint while the user types (no wallet needed).
@@ -411,7 +663,8 @@ async fn security_log(
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
 async fn sync_events(state: State<'_, AppState>) -> Result<Vec<DeviceEvent>, WalletError> {
-    state.wallet().await?.sync_events().await
+    // Also while locked, so OS notifications keep coming (and a revoked device is wiped).
+    state.opened().await?.sync_events().await
 }
 
 #[tauri::command]
@@ -577,11 +830,104 @@ async fn delete_exports(state: State<'_, AppState>) -> Result<u32, WalletError> 
     state.wallet().await?.delete_exports()
 }
 
+// --- the desktop shell: settings, About, the app lock, screen protection (issue 16) ----------
+
+/// The settings screen: the provider and where it comes from, the idle time, notifications.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+async fn shell_settings(state: State<'_, AppState>) -> Result<ShellView, WalletError> {
+    Ok(state.view())
+}
+
+/// Saves the provider URL to the settings file (`null`: the default); only signed out, and
+/// not while `WALLET_SERVER` chooses it.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_provider_url(
+    state: State<'_, AppState>,
+    url: Option<String>,
+) -> Result<ShellView, WalletError> {
+    state.set_provider_url(url).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_lock_after(state: State<'_, AppState>, secs: u64) -> Result<ShellView, WalletError> {
+    state.set_lock_after(secs).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_notifications(
+    state: State<'_, AppState>,
+    enabled: bool,
+) -> Result<ShellView, WalletError> {
+    state.set_notifications(enabled).await
+}
+
+/// The UI's language, for notification texts.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_locale(state: State<'_, AppState>, locale: String) -> Result<(), WalletError> {
+    state.set_locale(locale)
+}
+
+/// Version, build, provider and data location.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+async fn about(state: State<'_, AppState>) -> Result<About, WalletError> {
+    Ok(state.about())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn lock_state(state: State<'_, AppState>) -> Result<LockState, WalletError> {
+    state.lock_state().await
+}
+
+/// The user pressed a key or clicked: the idle clock restarts (never unlocks).
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn touch(state: State<'_, AppState>) -> Result<LockState, WalletError> {
+    state.touch().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn lock_now(state: State<'_, AppState>) -> Result<LockState, WalletError> {
+    state.lock_now().await
+}
+
+/// Unlocks with the payment PIN, checked by the provider.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn unlock(state: State<'_, AppState>, pin: String) -> Result<LockState, WalletError> {
+    state.unlock(pin).await
+}
+
+/// Keeps the window's content out of screenshots and screen sharing while the payment code
+/// shows (Windows and macOS; Linux has no such API and ignores it).
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn protect_screen<R: Runtime>(
+    window: tauri::WebviewWindow<R>,
+    on: bool,
+) -> Result<(), WalletError> {
+    window
+        .set_content_protected(on)
+        .map_err(|e| WalletError::new(ErrorCode::Internal, e.to_string()))
+}
+
 /// Registers the commands and the wallet state, and starts opening the wallet with `open` as
 /// soon as the app is set up. Generic over the runtime so tests drive it with the mock runtime.
-pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> {
+pub fn run_app<R: Runtime>(
+    builder: Builder<R>,
+    open: OpenWallet,
+    shell: ShellConfig,
+) -> Builder<R> {
     builder
-        .manage(AppState::new(open))
+        .plugin(tauri_plugin_notification::init())
+        .manage(AppState::new(open, shell))
         .invoke_handler(tauri::generate_handler![
             status,
             password_strength,
@@ -643,44 +989,95 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> 
             set_budget,
             save_history_csv,
             exported_files,
-            delete_exports
+            delete_exports,
+            shell_settings,
+            set_provider_url,
+            set_lock_after,
+            set_notifications,
+            set_locale,
+            about,
+            lock_state,
+            touch,
+            lock_now,
+            unlock,
+            protect_screen
         ])
         .setup(|app| {
+            // Notifications from the core's event listener; only while the window is not in
+            // front (in front, home shows the notice and the new balance itself).
+            let shower = app.handle().clone();
+            app.state::<AppState>()
+                .notifier
+                .set_show(Box::new(move |title, body| {
+                    let in_front = shower
+                        .get_webview_window("main")
+                        .and_then(|w| w.is_focused().ok())
+                        .unwrap_or(false);
+                    if in_front {
+                        return;
+                    }
+                    if let Err(e) = shower
+                        .notification()
+                        .builder()
+                        .title(title)
+                        .body(body)
+                        .show()
+                    {
+                        tracing::warn!(error = %e, "notification not shown");
+                    }
+                }));
             // Start opening now so the first screen does not wait for the secret store.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let _ = handle.state::<AppState>().wallet().await;
+                let _ = handle.state::<AppState>().opened().await;
             });
             Ok(())
         })
 }
 
-/// The real profile's configuration: `$WALLET_HOME` (else the app data dir, as Tauri resolves
-/// it for `identifier`), `$WALLET_SERVER` (else a local server).
-pub fn platform_config(identifier: &str) -> Result<WalletConfig, WalletError> {
-    let home = match std::env::var_os("WALLET_HOME") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => dirs::data_dir()
-            .map(|d| d.join(identifier))
-            .ok_or_else(|| WalletError::new(ErrorCode::StoreIo, "no app data directory"))?,
+/// The real shell's configuration: `$WALLET_HOME` (else the app data directory named after
+/// [`shell::IDENTIFIER`], where a profile under an earlier identifier is moved first), the
+/// settings file, and `$WALLET_SERVER`.
+pub fn platform_shell() -> ShellConfig {
+    let env_provider = std::env::var("WALLET_SERVER")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let paths = match shell::ShellPaths::from_env() {
+        Ok(p) => p,
+        Err(e) => {
+            return ShellConfig {
+                home: PathBuf::new(),
+                settings_file: None,
+                settings: ShellSettings::default(),
+                env_provider,
+                broken: Some(e),
+            }
+        }
     };
-    Ok(WalletConfig {
-        home,
-        server_url: std::env::var("WALLET_SERVER")
-            .ok()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
-        device_name: format!(
-            "Wallet desktop on {}",
-            gethostname::gethostname().to_string_lossy()
-        ),
-        platform: platform().to_owned(),
-    })
+    if !paths.home_from_env {
+        if let Some(data_dir) = paths.home.parent() {
+            match shell::move_legacy_profile(data_dir, &paths.home) {
+                Ok(Some(old)) => tracing::info!(
+                    from = %old.display(),
+                    to = %paths.home.display(),
+                    "moved the profile to the new app identifier"
+                ),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not move the old profile directory"),
+            }
+        }
+    }
+    ShellConfig {
+        settings: ShellSettings::load(&paths.settings_file),
+        home: paths.home,
+        settings_file: Some(paths.settings_file),
+        env_provider,
+        broken: None,
+    }
 }
 
 /// Opens `config` with the platform secret store (Secret Service, Keychain, Credential Manager).
-fn open_platform_wallet(config: Result<WalletConfig, WalletError>) -> Result<Wallet, WalletError> {
-    let config = config?;
+fn open_platform_wallet(config: WalletConfig) -> Result<Wallet, WalletError> {
     tracing::info!(server = %config.server_url, home = %config.home.display(), "opening wallet");
     Wallet::open(config, Arc::new(wallet_core::KeyringSecretStore::new()))
 }
@@ -704,9 +1101,8 @@ pub fn run() {
         )
         .init();
     let context = tauri::generate_context!();
-    let config = platform_config(&context.config().identifier);
-    let open: OpenWallet = Arc::new(move || open_platform_wallet(config.clone()));
-    let app = run_app(tauri::Builder::default(), open).run(context);
+    let open: OpenWallet = Arc::new(open_platform_wallet);
+    let app = run_app(tauri::Builder::default(), open, platform_shell()).run(context);
     if let Err(e) = app {
         tracing::error!(error = %e, "the desktop app failed");
         std::process::exit(1);
@@ -727,27 +1123,134 @@ mod tests {
     }
 
     fn invoke_body(cmd: &str, body: InvokeBody) -> Result<Value, Value> {
-        let fail_open: OpenWallet = Arc::new(|| Err(WalletError::from(ErrorCode::StoreKeyWrong)));
-        let app = run_app(mock_builder(), fail_open)
+        invoke_all(test_shell(None, None), &[(cmd, body)]).remove(0)
+    }
+
+    fn test_shell(settings_file: Option<PathBuf>, env_provider: Option<&str>) -> ShellConfig {
+        ShellConfig {
+            home: PathBuf::from("/nonexistent/wallet-home"),
+            settings: settings_file
+                .as_deref()
+                .map(ShellSettings::load)
+                .unwrap_or_default(),
+            settings_file,
+            env_provider: env_provider.map(str::to_owned),
+            broken: None,
+        }
+    }
+
+    /// Runs `calls` in order against one app whose wallet never opens (`STORE_KEY_WRONG`).
+    fn invoke_all(shell: ShellConfig, calls: &[(&str, InvokeBody)]) -> Vec<Result<Value, Value>> {
+        let fail_open: OpenWallet =
+            Arc::new(|_config| Err(WalletError::from(ErrorCode::StoreKeyWrong)));
+        let app = run_app(mock_builder(), fail_open, shell)
             .build(mock_context(noop_assets()))
             .unwrap();
         let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .unwrap();
-        get_ipc_response(
-            &webview,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                // The page's own (local) origin, as the real UI calls from.
-                url: webview.url().unwrap(),
-                body,
-                headers: Default::default(),
-                invoke_key: tauri::test::INVOKE_KEY.to_owned(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
+        calls
+            .iter()
+            .map(|(cmd, body)| {
+                get_ipc_response(
+                    &webview,
+                    InvokeRequest {
+                        cmd: (*cmd).into(),
+                        callback: CallbackFn(0),
+                        error: CallbackFn(1),
+                        // The page's own (local) origin, as the real UI calls from.
+                        url: webview.url().unwrap(),
+                        body: body.clone(),
+                        headers: Default::default(),
+                        invoke_key: tauri::test::INVOKE_KEY.to_owned(),
+                    },
+                )
+                .map(|b| b.deserialize::<Value>().unwrap())
+            })
+            .collect()
+    }
+
+    /// The settings screen saves the provider to the settings file; `WALLET_SERVER` wins and
+    /// cannot be overridden from the screen; a URL is checked by the core first.
+    #[test]
+    fn provider_settings_are_saved_to_the_file_and_env_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("settings.json");
+        let json = |v: Value| InvokeBody::Json(v);
+        let out = invoke_all(
+            test_shell(Some(file.clone()), None),
+            &[
+                ("shell_settings", json(json!({}))),
+                (
+                    "set_provider_url",
+                    json(json!({"url": "http://sandbox.example"})),
+                ),
+                (
+                    "set_provider_url",
+                    json(json!({"url": "https://sandbox.example/"})),
+                ),
+                ("about", json(json!({}))),
+            ],
+        );
+        let view = out[0].as_ref().unwrap();
+        assert_eq!(view["provider_url"], shell::DEFAULT_PROVIDER);
+        assert_eq!(view["provider_source"], "default");
+        assert_eq!(view["lock_after_secs"], 300);
+        assert_eq!(view["notifications"], true);
+        assert_eq!(out[1].as_ref().unwrap_err()["code"], "INSECURE_SERVER_URL");
+        let view = out[2].as_ref().unwrap();
+        assert_eq!(view["provider_url"], "https://sandbox.example");
+        assert_eq!(view["provider_source"], "file");
+        let about = out[3].as_ref().unwrap();
+        assert_eq!(about["provider_url"], "https://sandbox.example");
+        assert_eq!(about["identifier"], "com.walletpay.desktop");
+        assert_eq!(about["data_dir"], "/nonexistent/wallet-home");
+        assert_eq!(about["version"], env!("CARGO_PKG_VERSION"));
+        assert!(!about["build"].as_str().unwrap().is_empty());
+        // The next start reads it back.
+        assert_eq!(
+            ShellSettings::load(&file).provider_url.as_deref(),
+            Some("https://sandbox.example")
+        );
+
+        let out = invoke_all(
+            test_shell(Some(file.clone()), Some("http://127.0.0.1:9")),
+            &[
+                ("shell_settings", json(json!({}))),
+                ("set_provider_url", json(json!({"url": null}))),
+            ],
+        );
+        assert_eq!(out[0].as_ref().unwrap()["provider_source"], "env");
+        assert_eq!(
+            out[0].as_ref().unwrap()["provider_url"],
+            "http://127.0.0.1:9"
+        );
+        assert_eq!(out[1].as_ref().unwrap_err()["code"], "FORBIDDEN");
+        assert_eq!(
+            ShellSettings::load(&file).provider_url.as_deref(),
+            Some("https://sandbox.example")
+        );
+    }
+
+    /// The lock and settings commands reach the wallet (which cannot open here) and take the
+    /// UI's argument names; the locale is checked.
+    #[test]
+    fn shell_commands_take_the_ui_arguments() {
+        for (cmd, body) in [
+            ("lock_state", json!({})),
+            ("touch", json!({})),
+            ("lock_now", json!({})),
+            ("unlock", json!({"pin": "860527"})),
+            ("set_lock_after", json!({"secs": 60})),
+            ("set_notifications", json!({"enabled": false})),
+        ] {
+            let err = invoke(cmd, body).unwrap_err();
+            assert_eq!(err["code"], "STORE_KEY_WRONG", "{cmd}: {err}");
+        }
+        assert!(invoke("set_locale", json!({"locale": "zh-TW"})).is_ok());
+        let err = invoke("set_locale", json!({"locale": "fr"})).unwrap_err();
+        assert_eq!(err["code"], "MALFORMED_REQUEST");
+        assert!(invoke("protect_screen", json!({"on": true})).is_ok());
     }
 
     #[test]

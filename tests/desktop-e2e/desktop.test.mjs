@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import QRCode from 'qrcode';
-import { Builder, By, until } from 'selenium-webdriver';
+import { Builder, By, Key, until } from 'selenium-webdriver';
 import { Select } from 'selenium-webdriver/lib/select.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -654,6 +654,96 @@ describe('wallet desktop app', () => {
     assert.equal(view.status, 'paid');
     assert.equal(view.return_url, `https://shop.example/return?cart=77&order_id=${made.order_id}&status=paid`);
     await (await find('receipt-done')).click();
+    await find('home-name');
+  });
+
+  it('settings show the provider WALLET_SERVER chose; About shows version, build, provider and data location', async () => {
+    await (await find('home-settings')).click();
+    const current = await findOrExplain('settings-provider-current');
+    assert.equal(await current.getText(), serverUrl);
+    assert.equal(await current.getAttribute('data-source'), 'env');
+    assert.match(await (await find('settings-provider-source')).getText(), /WALLET_SERVER/);
+    // Signed in (and chosen by the environment): not editable here.
+    assert.equal((await driver.findElements(byTestId('settings-provider-url'))).length, 0);
+    await screenshot('desktop-settings.png');
+
+    await (await find('settings-about')).click();
+    assert.match(await (await findOrExplain('about-provider')).getText(), new RegExp(`^${serverUrl.replace(/[.]/g, '\\.')} \\(from WALLET_SERVER\\)`));
+    assert.equal(await (await find('about-data-dir')).getText().then((t) => t.split('\n')[0]), path.join(tmp, 'home'));
+    assert.equal(await (await find('about-identifier')).getText(), 'com.walletpay.desktop');
+    assert.match(await (await find('about-version')).getText(), /^\d+\.\d+\.\d+/);
+    assert.match(await (await find('about-build')).getText(), /\((debug|release)\)$/);
+    await screenshot('desktop-about.png');
+    await (await find('back')).click();
+    await find('screen-settings');
+  });
+
+  it('text zoom: Ctrl + enlarges the page, Ctrl − shrinks it, the level survives a restart, Ctrl 0 resets', async () => {
+    const zoom = () => driver.executeScript('return document.documentElement.dataset.zoom');
+    const press = (key) => driver.actions().keyDown(Key.CONTROL).sendKeys(key).keyUp(Key.CONTROL).perform();
+    await find('screen-settings');
+    assert.equal(await zoom(), '1');
+    await press('=');
+    await press('=');
+    await driver.wait(async () => (await zoom()) === '1.25', 5_000, 'Ctrl + did not zoom in');
+    assert.equal(await (await find('zoom-level')).getText(), '125%');
+    await screenshot('desktop-zoom.png');
+    await press('-');
+    await driver.wait(async () => (await zoom()) === '1.1', 5_000, 'Ctrl − did not zoom out');
+
+    await driver.quit();
+    driver = await newSession();
+    await findOrExplain('home-name', 60_000);
+    assert.equal(await zoom(), '1.1');
+    // Back to 100 % before clicking anything: WebKitWebDriver places clicks without the page zoom.
+    await press('0');
+    await driver.wait(async () => (await zoom()) === '1', 5_000, 'Ctrl 0 did not reset');
+    await (await find('home-settings')).click();
+    await find('screen-settings');
+  });
+
+  it('"Lock now": the backend refuses wallet calls from the page until the PIN; quitting does not unlock', async () => {
+    await (await find('settings-lock-now')).click();
+    await findOrExplain('screen-lock');
+    await screenshot('desktop-lock.png');
+    // Not the page's state: a wallet command invoked straight from the page is refused.
+    const answer = await driver.executeAsyncScript(
+      "const done = arguments[arguments.length - 1]; window.__TAURI_INTERNALS__.invoke('balance').then((r) => done({ ok: r }), (e) => done({ err: e }));",
+    );
+    assert.equal(answer.err?.code, 'APP_LOCKED', JSON.stringify(answer));
+
+    // Quitting does not unlock.
+    await driver.quit();
+    driver = await newSession();
+    await findOrExplain('screen-lock', 60_000);
+    await typeCode('lock-pin', '000001');
+    assert.match(await (await find('lock-pin-error')).getText(), /wrong/i);
+    await typeCode('lock-pin', PIN);
+    await findOrExplain('home-name', 30_000);
+    const ok = await driver.executeAsyncScript(
+      "const done = arguments[arguments.length - 1]; window.__TAURI_INTERNALS__.invoke('balance').then((r) => done({ ok: r }), (e) => done({ err: e }));",
+    );
+    assert.ok(ok.ok, JSON.stringify(ok));
+  });
+
+  it('dialogs are native modal <dialog>s that keep focus inside; Escape closes them', async () => {
+    await (await find('home-devices')).click();
+    await (await find('logout')).click();
+    const dialog = await find('confirm-dialog');
+    assert.equal(await dialog.getTagName(), 'dialog');
+    assert.equal(await driver.executeScript("return document.querySelector('[data-testid=confirm-dialog]').matches(':modal')"), true);
+    const inside = () => driver.executeScript("return document.querySelector('[data-testid=confirm-dialog]').contains(document.activeElement)");
+    assert.equal(await inside(), true);
+    for (let i = 0; i < 6; i++) {
+      await driver.actions().sendKeys(Key.TAB).perform();
+      assert.equal(await inside(), true, `focus left the dialog after ${i + 1} Tab(s)`);
+    }
+    await driver.actions().keyDown(Key.SHIFT).sendKeys(Key.TAB).keyUp(Key.SHIFT).perform();
+    assert.equal(await inside(), true, 'focus left the dialog on Shift+Tab');
+    await screenshot('desktop-dialog.png');
+    await driver.actions().sendKeys(Key.ESCAPE).perform();
+    await driver.wait(async () => (await driver.findElements(byTestId('confirm-dialog'))).length === 0, 5_000, 'Escape did not close the dialog');
+    await (await find('back')).click();
     await find('home-name');
   });
 

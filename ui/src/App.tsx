@@ -3,6 +3,12 @@ import { watchRevocation, WalletError, type Backend } from './backend/backend';
 import { BackendProvider } from './backend/context';
 import type { DeviceEvent, PendingVerification, Profile } from './backend/types';
 import { Button, Notice, TopBar } from './components/ui';
+import { About } from './screens/About';
+import { LockScreen } from './screens/Lock';
+import { Settings } from './screens/Settings';
+import { NOTICE_KINDS } from './screens/AccountNotices';
+import { polling } from './polling';
+import { useTextZoom } from './zoom';
 import { AlertIcon, WalletIcon } from './components/icons';
 import { useI18n } from './i18n';
 import { BindCard } from './screens/BindCard';
@@ -50,7 +56,9 @@ export type Screen =
   | { name: 'change-phone'; profile: Profile }
   | { name: 'transfer'; profile: Profile }
   | { name: 'history'; profile: Profile }
-  | { name: 'insight'; profile: Profile };
+  | { name: 'insight'; profile: Profile }
+  | { name: 'settings'; profile: Profile | null }
+  | { name: 'about'; profile: Profile | null };
 
 /** The signed-in screens one tap from home; where a flow returns to. */
 export type Place =
@@ -69,7 +77,8 @@ export type Place =
   | 'security'
   | 'transfer'
   | 'history'
-  | 'insight';
+  | 'insight'
+  | 'settings';
 
 /**
  * The app: a small screen state machine over the backend. Any `DEVICE_REVOKED` answer, from any
@@ -78,8 +87,24 @@ export type Place =
 export function App({ backend: raw }: { backend: Backend }) {
   const [screen, setScreen] = useState<Screen>({ name: 'loading' });
   const [notices, setNotices] = useState<DeviceEvent[]>([]);
+  const [lock, setLock] = useState<{ locked: boolean; after: number }>({ locked: false, after: 300 });
   const go = useRef(setScreen);
-  const backend = useMemo(() => watchRevocation(raw, () => go.current({ name: 'welcome', notice: 'revoked' })), [raw]);
+  const locked = useRef((on: boolean) => setLock((l) => ({ ...l, locked: on })));
+  const backend = useMemo(
+    () =>
+      watchRevocation(
+        raw,
+        () => {
+          locked.current(false);
+          go.current({ name: 'welcome', notice: 'revoked' });
+        },
+        () => locked.current(true),
+      ),
+    [raw],
+  );
+  const zoom = useTextZoom();
+  const { locale } = useI18n();
+  const signedIn = 'profile' in screen && screen.profile !== null;
 
   const start = useCallback(async () => {
     setScreen({ name: 'loading' });
@@ -90,9 +115,64 @@ export function App({ backend: raw }: { backend: Backend }) {
       else setScreen({ name: 'welcome' });
     } catch (e) {
       const err = WalletError.from(e);
-      if (err.code !== 'DEVICE_REVOKED') setScreen({ name: 'startup-error', error: err });
+      // Locked: the lock screen shows (the screen stays `loading` until unlocked).
+      if (err.code !== 'DEVICE_REVOKED' && err.code !== 'APP_LOCKED') setScreen({ name: 'startup-error', error: err });
     }
   }, [backend]);
+
+  // The shell words OS notifications in the UI's language.
+  useEffect(() => {
+    backend.setLocale(locale).catch(() => undefined);
+  }, [backend, locale]);
+
+  // The app lock is the backend's: tell it about the user's own input (a key, a click) at most
+  // every 15 s, and ask now and then whether it has locked (idle); show the lock screen if so.
+  useEffect(() => {
+    if (!signedIn || lock.locked) return;
+    let last = 0;
+    const onInput = () => {
+      const now = Date.now();
+      if (now - last < polling.touchMs) return;
+      last = now;
+      backend
+        .touch()
+        .then((s) => s.locked && locked.current(true))
+        .catch(() => undefined);
+    };
+    const check = () =>
+      backend
+        .lockState()
+        .then((s) => setLock({ locked: s.locked, after: s.lock_after_secs }))
+        .catch(() => undefined);
+    void check();
+    const timer = setInterval(() => void check(), polling.lockMs);
+    for (const ev of ['keydown', 'pointerdown', 'wheel'] as const) window.addEventListener(ev, onInput, { passive: true });
+    return () => {
+      clearInterval(timer);
+      for (const ev of ['keydown', 'pointerdown', 'wheel'] as const) window.removeEventListener(ev, onInput);
+    };
+  }, [backend, signedIn, lock.locked]);
+
+  // Device events while home is not showing (home polls them itself): locked or on another
+  // screen, so the shell's OS notifications keep coming and the notices wait for home.
+  const pollEvents = lock.locked || (signedIn && screen.name !== 'home');
+  useEffect(() => {
+    if (!pollEvents) return;
+    let active = true;
+    const poll = () =>
+      backend
+        .syncEvents()
+        .then((events) => {
+          const shown = events.filter((e) => NOTICE_KINDS.includes(e.kind));
+          if (active && shown.length > 0) setNotices((n) => [...shown.reverse(), ...n]);
+        })
+        .catch(() => undefined);
+    const timer = setInterval(() => void poll(), polling.eventsMs);
+    return () => {
+      active = false;
+      clearInterval(timer);
+    };
+  }, [backend, pollEvents]);
 
   useEffect(() => {
     void start();
@@ -125,6 +205,28 @@ export function App({ backend: raw }: { backend: Backend }) {
     else setScreen({ name: to, profile } as Screen);
   };
 
+  const unlocked = () => {
+    setLock((l) => ({ ...l, locked: false }));
+    if (screen.name === 'loading') void start();
+  };
+
+  if (lock.locked) {
+    return (
+      <BackendProvider backend={backend}>
+        <div className="app" data-screen="lock">
+          <LockScreen
+            lockAfterSecs={lock.after}
+            onUnlocked={unlocked}
+            onSignedOut={() => {
+              setLock((l) => ({ ...l, locked: false }));
+              toWelcome();
+            }}
+          />
+        </div>
+      </BackendProvider>
+    );
+  }
+
   return (
     <BackendProvider backend={backend}>
       <div className="app" data-screen={screen.name}>
@@ -136,6 +238,7 @@ export function App({ backend: raw }: { backend: Backend }) {
             onSignUp={() => setScreen({ name: 'signup' })}
             onSignIn={() => setScreen({ name: 'signin' })}
             onLost={() => setScreen({ name: 'report-lost' })}
+            onSettings={() => setScreen({ name: 'settings', profile: null })}
           />
         )}
         {screen.name === 'signup' && (
@@ -190,6 +293,16 @@ export function App({ backend: raw }: { backend: Backend }) {
         {screen.name === 'transfer' && <Transfer onHome={() => toHome(screen.profile)} onForgotPin={() => place(screen.profile, 'pin-reset')} />}
         {screen.name === 'history' && <History onBack={() => toHome(screen.profile)} onInsight={() => place(screen.profile, 'insight')} />}
         {screen.name === 'insight' && <Insight onBack={() => place(screen.profile, 'history')} />}
+        {screen.name === 'settings' && (
+          <Settings
+            signedIn={screen.profile !== null}
+            zoom={zoom}
+            onBack={() => (screen.profile ? toHome(screen.profile) : toWelcome())}
+            onAbout={() => setScreen({ name: 'about', profile: screen.profile })}
+            onLocked={() => locked.current(true)}
+          />
+        )}
+        {screen.name === 'about' && <About onBack={() => setScreen({ name: 'settings', profile: screen.profile })} />}
       </div>
     </BackendProvider>
   );

@@ -23,7 +23,7 @@ use wallet_protocol::api::{
     self, idempotency_key_well_formed, paths, BalanceResponse, BindCardRequest, CardBindingStarted,
     CardInfo, CardList, ChallengeResponse, ChangePinRequest, PinResetRequest,
     PinResetVerifyRequest, PinStatus, SetPinRequest, TopUpRequest, UnbindCardRequest,
-    WithdrawRequest,
+    VerifyPinRequest, WithdrawRequest,
 };
 use wallet_protocol::card::{self, CardNumber};
 use wallet_protocol::pin::{self, PinContext, PinWeakness};
@@ -110,6 +110,22 @@ impl Wallet {
         request.old_pin.zeroize();
         request.new_pin.zeroize();
         self.signed_empty_with(Method::POST, paths::PIN_CHANGE, Some(&body?), None)
+            .await
+    }
+
+    /// Checks the payment PIN with the provider and changes nothing (the desktop app lock asks
+    /// it before unlocking). Wrong tries count toward the PIN's 5-try lock: `PIN_WRONG`,
+    /// `PIN_LOCKED`, `PIN_NOT_SET`.
+    pub async fn verify_pin(&self, pin: String) -> Result<(), WalletError> {
+        let _flow = self.flow.lock().await;
+        let pin = Zeroizing::new(pin);
+        check_pin_format(&pin, "The payment PIN")?;
+        let mut request = VerifyPinRequest {
+            pin: pin.to_string(),
+        };
+        let body = to_json(&request);
+        request.pin.zeroize();
+        self.signed_empty_with(Method::POST, paths::PIN_VERIFY, Some(&body?), None)
             .await
     }
 
@@ -1019,6 +1035,50 @@ mod tests {
                 .code,
             ErrorCode::NoPendingVerification
         );
+    }
+
+    /// The app lock's check: the PIN goes to `POST /v1/pin/verify` and nowhere else; a wrong
+    /// one is the provider's `PIN_WRONG`; a malformed one is refused before anything is sent.
+    #[tokio::test]
+    async fn verify_pin_asks_the_provider_and_keeps_nothing() {
+        let wrong = r#"{"type":"about:blank","title":"Wrong PIN","status":401,"code":"PIN_WRONG","detail":"4 tries left."}"#;
+        let (url, server) = scripted_server(vec![(204, String::new()), (401, wrong.into())]);
+        let (_dir, _secrets, w) = enrolled(&url);
+        assert_eq!(
+            w.verify_pin("12345".into()).await.unwrap_err().code,
+            ErrorCode::PinFormatInvalid
+        );
+        w.verify_pin("135792".into()).await.unwrap();
+        assert_eq!(
+            w.verify_pin("000001".into()).await.unwrap_err().code,
+            ErrorCode::PinWrong
+        );
+        let seen = server.join().unwrap();
+        assert_eq!(seen.len(), 2);
+        assert!(seen[0].starts_with("POST /v1/pin/verify "));
+        assert!(seen[0].ends_with(r#"{"pin":"135792"}"#));
+        let stored = everything_stored(&w);
+        assert!(!stored.contains("135792") && !stored.contains("000001"));
+    }
+
+    #[test]
+    fn server_urls_are_checked_and_normalised() {
+        assert_eq!(
+            Wallet::check_server_url(" https://sandbox.example/ ").unwrap(),
+            "https://sandbox.example"
+        );
+        assert_eq!(
+            Wallet::check_server_url("https://sandbox.example/wallet/").unwrap(),
+            "https://sandbox.example/wallet"
+        );
+        for bad in ["http://sandbox.example", "ftp://x.example", "https://x.example/?a=1", ""] {
+            assert_eq!(
+                Wallet::check_server_url(bad).unwrap_err().code,
+                ErrorCode::InsecureServerUrl,
+                "{bad}"
+            );
+        }
+        assert!(Wallet::check_server_url("http://localhost:8080").is_ok());
     }
 
     #[tokio::test]

@@ -102,6 +102,19 @@ impl Wallet {
         })
     }
 
+    /// A provider URL as a profile would use it (HTTPS, or plain HTTP to this computer only;
+    /// no query or fragment), in normal form without a trailing slash; `INSECURE_SERVER_URL`
+    /// otherwise. Shells check a URL the user typed with this before saving it.
+    pub fn check_server_url(url: &str) -> Result<String, WalletError> {
+        let url = crate::client::check_server_url(url)?;
+        Ok(url.as_str().trim_end_matches('/').to_owned())
+    }
+
+    /// The provider URL this wallet talks to, in normal form.
+    pub fn server_url(&self) -> &str {
+        self.client.base_url()
+    }
+
     /// Rates a password the way the server will (zxcvbn, score ≥ 3).
     pub fn password_strength(password: &str, user_inputs: &[String]) -> PasswordStrength {
         let inputs: Vec<&str> = user_inputs.iter().map(String::as_str).collect();

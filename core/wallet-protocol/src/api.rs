@@ -28,6 +28,8 @@ pub mod paths {
     pub const SANDBOX_OUTBOX: &str = "/v1/sandbox/outbox";
     pub const PIN: &str = "/v1/pin";
     pub const PIN_CHANGE: &str = "/v1/pin/change";
+    /// `POST /v1/pin/verify`: checks the PIN and changes nothing (the desktop app lock).
+    pub const PIN_VERIFY: &str = "/v1/pin/verify";
     pub const PIN_RESET: &str = "/v1/pin/reset";
     /// `POST /v1/pin/reset/{challenge_id}`
     pub const PIN_RESET_VERIFY: &str = "/v1/pin/reset/{challenge_id}";
@@ -412,6 +414,14 @@ pub struct PinStatus {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SetPinRequest {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::new_pin))]
+    pub pin: String,
+}
+
+/// `POST /v1/pin/verify`: the PIN to check (wrong tries count toward the lock like any other).
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VerifyPinRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::pin))]
     pub pin: String,
 }
 

@@ -200,6 +200,9 @@ error_codes! {
     /// The server answered with a redirect, which this app never follows (a signed request
     /// must not be replayed elsewhere).
     ServerRedirect = "SERVER_REDIRECT", 502, "The server answered with a redirect, which this app does not follow";
+    /// The desktop app locked itself after being idle (or on request): nothing but unlocking
+    /// with the payment PIN (or signing out) is answered until then.
+    AppLocked = "APP_LOCKED", 423, "Wallet is locked: unlock it with the payment PIN";
 }
 
 /// The OpenAPI schema of [`ErrorCode`]: a string enum of the codes exactly as they are sent.

@@ -40,6 +40,7 @@ pub fn app(state: AppState) -> Router {
         .route(paths::DEVICE_REVOKE, post(devices::revoke_device))
         .route(paths::PIN, get(pin::pin_status).post(pin::set_pin))
         .route(paths::PIN_CHANGE, post(pin::change_pin))
+        .route(paths::PIN_VERIFY, post(pin::verify_pin))
         .route(paths::PIN_RESET, post(pin::start_reset))
         .route(paths::PIN_RESET_VERIFY, post(pin::finish_reset))
         .route(paths::CARDS, get(cards::list_cards).post(cards::bind_card))

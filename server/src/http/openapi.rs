@@ -37,6 +37,7 @@ use crate::http::routes::{
         pin::pin_status,
         pin::set_pin,
         pin::change_pin,
+        pin::verify_pin,
         pin::start_reset,
         pin::finish_reset,
         cards::bind_card,

@@ -418,6 +418,44 @@ async fn weak_pins_wrong_pins_lockout_and_reset() {
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{res:?}");
 }
 
+/// `POST /v1/pin/verify` (the desktop app lock): right answers 204 and changes nothing; wrong
+/// tries share the PIN's 5-try lock; no PIN answers PIN_NOT_SET.
+#[tokio::test]
+async fn verify_pin_checks_and_counts_toward_the_lock() {
+    let app = TestApp::new();
+    let d = app.signed_up_device().await;
+    let verify = |pin: &'static str| {
+        app.signed_json(
+            &d,
+            Method::POST,
+            paths::PIN_VERIFY,
+            Some(json!({ "pin": pin })),
+            &[],
+        )
+    };
+    assert_eq!(verify(PIN).await.code(), "PIN_NOT_SET");
+    assert_eq!(set_pin(&app, &d, PIN).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(verify(PIN).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(verify("12345").await.code(), "PIN_FORMAT_INVALID");
+    for left in (1..=4).rev() {
+        let res = verify("000001").await;
+        assert_eq!(res.code(), "PIN_WRONG");
+        assert_eq!(res.body["detail"], format!("{left} tries left."));
+    }
+    let res = verify("000001").await;
+    assert_eq!(res.code(), "PIN_LOCKED");
+    // Locked: the right PIN is refused too, here and for payments.
+    assert_eq!(verify(PIN).await.code(), "PIN_LOCKED");
+    app.advance(3 * 3600 + 1);
+    assert_eq!(verify(PIN).await.status, StatusCode::NO_CONTENT);
+    // A right answer changed nothing: the PIN is still set and still the same.
+    let status = app
+        .signed_json(&d, Method::GET, paths::PIN, None, &[])
+        .await;
+    assert_eq!(status.body["set"], true);
+    assert!(status.body["locked_until"].is_null());
+}
+
 #[tokio::test]
 async fn cards_default_unbind_report_lost_and_limits() {
     let app = TestApp::new();

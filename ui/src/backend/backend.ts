@@ -41,6 +41,7 @@ import type {
   Recipient,
   TransferInput,
 } from './types';
+import type { About, LockState, ShellSettings } from './shell';
 
 /**
  * Everything the UI may ask of the wallet: a mirror of the Rust `Wallet` facade. The Tauri
@@ -164,6 +165,29 @@ export interface Backend {
   exportedFiles(): Promise<string[]>;
   /** Deletes the CSV files this profile exported (before logging out); answers how many. */
   deleteExports(): Promise<number>;
+
+  // --- the desktop shell (issue 16): settings, About, the app lock, screen protection ---
+  /** The provider in use and where it comes from, the idle time before the lock, notifications. */
+  shellSettings(): Promise<ShellSettings>;
+  /** Saves the provider URL (null: the default); signed out only, and not while `WALLET_SERVER` chooses it. */
+  setProviderUrl(url: string | null): Promise<ShellSettings>;
+  setLockAfter(secs: number): Promise<ShellSettings>;
+  setNotifications(enabled: boolean): Promise<ShellSettings>;
+  /** The UI's language, for the OS notifications' texts. */
+  setLocale(locale: string): Promise<void>;
+  about(): Promise<About>;
+  /**
+   * The app lock lives in the backend: while locked, every wallet call rejects with
+   * `APP_LOCKED` whatever this page shows. Only {@link unlock} (the payment PIN, checked by the
+   * provider) opens it; {@link logout} and {@link syncEvents} still work.
+   */
+  lockState(): Promise<LockState>;
+  /** The user pressed a key or clicked: the idle clock restarts (activity never unlocks). */
+  touch(): Promise<LockState>;
+  lockNow(): Promise<LockState>;
+  unlock(pin: string): Promise<LockState>;
+  /** Keeps the window out of screenshots and screen sharing (the payment code screen). */
+  protectScreen(on: boolean): Promise<void>;
 }
 
 /** A failure from the backend. The UI shows localised text for `code`, never `message`. */
@@ -200,9 +224,10 @@ function isWalletErrorData(e: unknown): e is WalletErrorData {
 
 /**
  * Wraps a backend so any `DEVICE_REVOKED` answer (the core has already wiped the local data)
- * is reported once to `onRevoked` before the error propagates.
+ * is reported once to `onRevoked`, and any `APP_LOCKED` answer to `onLocked`, before the error
+ * propagates.
  */
-export function watchRevocation(inner: Backend, onRevoked: () => void): Backend {
+export function watchRevocation(inner: Backend, onRevoked: () => void, onLocked: () => void = () => undefined): Backend {
   const guard =
     <A extends unknown[], T>(f: (...args: A) => Promise<T>) =>
     async (...args: A): Promise<T> => {
@@ -211,6 +236,7 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
       } catch (e) {
         const err = WalletError.from(e);
         if (err.code === 'DEVICE_REVOKED') onRevoked();
+        if (err.code === 'APP_LOCKED') onLocked();
         throw err;
       }
     };
@@ -276,5 +302,16 @@ export function watchRevocation(inner: Backend, onRevoked: () => void): Backend 
     saveHistoryCsv: guard((q: HistoryQuery) => inner.saveHistoryCsv(q)),
     exportedFiles: guard(() => inner.exportedFiles()),
     deleteExports: guard(() => inner.deleteExports()),
+    shellSettings: guard(() => inner.shellSettings()),
+    setProviderUrl: guard((url: string | null) => inner.setProviderUrl(url)),
+    setLockAfter: guard((secs: number) => inner.setLockAfter(secs)),
+    setNotifications: guard((on: boolean) => inner.setNotifications(on)),
+    setLocale: guard((l: string) => inner.setLocale(l)),
+    about: guard(() => inner.about()),
+    lockState: guard(() => inner.lockState()),
+    touch: guard(() => inner.touch()),
+    lockNow: guard(() => inner.lockNow()),
+    unlock: guard((pin: string) => inner.unlock(pin)),
+    protectScreen: guard((on: boolean) => inner.protectScreen(on)),
   };
 }

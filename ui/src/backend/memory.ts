@@ -51,6 +51,7 @@ import type {
   Recipient,
   TransferInput,
 } from './types';
+import type { About, LockState, ShellSettings } from './shell';
 
 /** Direction controls and zero-width characters, refused in names and notes as the core refuses
  * them (wallet_protocol::text). */
@@ -59,6 +60,27 @@ const HIDDEN_CHARACTER = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B-\u
 type Account = { accountId: string; phone: string; name: string; idNumber: string; password: string };
 type Pending = { purpose: 'signup' | 'login'; phone: string; code: string; input?: SignupInput };
 type Method = keyof Backend;
+
+const DEFAULT_PROVIDER = 'http://127.0.0.1:8080';
+const LOCK_CHOICES = [60, 300, 900, 1800];
+/** What still works while the app is locked (as in desktop/src/lib.rs). */
+const LOCK_FREE = new Set<Method>([
+  'lockState',
+  'touch',
+  'lockNow',
+  'unlock',
+  'logout',
+  'syncEvents',
+  'passwordStrength',
+  'inspectCard',
+  'parseAmount',
+  'decodeQr',
+  'decodeQrImage',
+  'shellSettings',
+  'about',
+  'setLocale',
+  'protectScreen',
+]);
 
 /** What the fake bank does with a card: like a card network's test mode. */
 export type CardOutcome = 'approve' | 'decline' | 'insufficient' | 'timeout' | 'lost' | 'holder_mismatch';
@@ -148,6 +170,15 @@ type PhoneChange = { challengeId: string; code: string; newPhone: string; oldCha
 export class InMemoryBackend implements Backend {
   private accounts = new Map<string, Account>();
   private pending: Pending | null = null;
+  private appLocked = false;
+  private lockAfter = 300;
+  private envProvider: string | null = null;
+  private providerUrl: string | null = null;
+  private notify = true;
+  /** The language the page last told the shell (for notification texts). */
+  locale: string | null = null;
+  /** Whether the window is kept out of screenshots now. */
+  screenProtected = false;
   private profile: Profile | null = null;
   private deviceList: Device[] = [];
   private failures = new Map<Method, WalletError>();
@@ -358,7 +389,129 @@ export class InMemoryBackend implements Backend {
       this.revoked = false;
       throw new WalletError('DEVICE_REVOKED');
     }
+    // The app lock, as the desktop shell keeps it: signed out there is nothing to lock; locked,
+    // only the lock's own calls, sign-out and the event feed (notifications) go through.
+    if (!this.profile) this.appLocked = false;
+    if (this.appLocked && !LOCK_FREE.has(method)) throw new WalletError('APP_LOCKED');
     if (needsSession && !this.profile) throw new WalletError('NOT_SIGNED_IN');
+  }
+
+  // --- the desktop shell ---
+
+  /** What `WALLET_SERVER` says (it wins over the settings file), or null. */
+  seedEnvProvider(url: string | null): this {
+    this.envProvider = url;
+    return this;
+  }
+
+  /** The idle time passes: the shell locks the app (signed in only). */
+  idleTimeout(): this {
+    if (this.profile) this.appLocked = true;
+    return this;
+  }
+
+  isAppLocked(): boolean {
+    return this.appLocked;
+  }
+
+  private shellView(): ShellSettings {
+    const url = this.envProvider ?? this.providerUrl ?? DEFAULT_PROVIDER;
+    return {
+      provider_url: url,
+      provider_source: this.envProvider ? 'env' : this.providerUrl ? 'file' : 'default',
+      provider_default: DEFAULT_PROVIDER,
+      lock_after_secs: this.lockAfter,
+      lock_choices: [...LOCK_CHOICES],
+      notifications: this.notify,
+    };
+  }
+
+  async shellSettings(): Promise<ShellSettings> {
+    await this.enter('shellSettings');
+    return this.shellView();
+  }
+
+  async setProviderUrl(url: string | null): Promise<ShellSettings> {
+    await this.enter('setProviderUrl');
+    if (this.profile) throw new WalletError('ALREADY_SIGNED_IN');
+    if (this.envProvider) throw new WalletError('FORBIDDEN');
+    const u = url?.trim() ?? '';
+    if (u === '') {
+      this.providerUrl = null;
+      return this.shellView();
+    }
+    // The core's rule: HTTPS, or plain HTTP to this computer only.
+    const ok = /^https:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(u) || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(u);
+    if (!ok) throw new WalletError('INSECURE_SERVER_URL');
+    this.providerUrl = u.replace(/\/+$/, '');
+    return this.shellView();
+  }
+
+  async setLockAfter(secs: number): Promise<ShellSettings> {
+    await this.enter('setLockAfter');
+    if (!LOCK_CHOICES.includes(secs)) throw new WalletError('MALFORMED_REQUEST');
+    this.lockAfter = secs;
+    return this.shellView();
+  }
+
+  async setNotifications(enabled: boolean): Promise<ShellSettings> {
+    await this.enter('setNotifications');
+    this.notify = enabled;
+    return this.shellView();
+  }
+
+  async setLocale(locale: string): Promise<void> {
+    await this.enter('setLocale');
+    this.locale = locale;
+  }
+
+  async about(): Promise<About> {
+    await this.enter('about');
+    const v = this.shellView();
+    return {
+      name: 'Wallet',
+      version: '0.1.0',
+      build: 'test (debug)',
+      identifier: 'com.walletpay.desktop',
+      provider_url: v.provider_url,
+      provider_source: v.provider_source,
+      data_dir: '/home/tester/.local/share/com.walletpay.desktop',
+      settings_file: '/home/tester/.config/com.walletpay.desktop/settings.json',
+    };
+  }
+
+  private lockView(): LockState {
+    return { locked: this.appLocked, lock_after_secs: this.lockAfter };
+  }
+
+  async lockState(): Promise<LockState> {
+    await this.enter('lockState');
+    return this.lockView();
+  }
+
+  async touch(): Promise<LockState> {
+    await this.enter('touch');
+    return this.lockView();
+  }
+
+  async lockNow(): Promise<LockState> {
+    await this.enter('lockNow');
+    if (this.profile) this.appLocked = true;
+    return this.lockView();
+  }
+
+  async unlock(pin: string): Promise<LockState> {
+    await this.enter('unlock', true);
+    await this.online();
+    if (!/^\d{6}$/.test(pin)) throw new WalletError('PIN_FORMAT_INVALID');
+    this.checkPin(pin);
+    this.appLocked = false;
+    return this.lockView();
+  }
+
+  async protectScreen(on: boolean): Promise<void> {
+    await this.enter('protectScreen');
+    this.screenProtected = on;
   }
 
   async status(): Promise<SessionStatus> {
@@ -458,6 +611,7 @@ export class InMemoryBackend implements Backend {
   }
 
   private wipe(): void {
+    this.appLocked = false;
     this.profile = null;
     this.deviceList = [];
     this.exportedPaths = [];

@@ -41,6 +41,7 @@ import type {
   Recipient,
   TransferInput,
 } from './types';
+import type { About, LockState, ShellSettings } from './shell';
 
 async function call<T>(cmd: string, args?: Record<string, unknown> | Uint8Array): Promise<T> {
   try {
@@ -235,6 +236,39 @@ export class TauriBackend implements Backend {
   }
   deleteExports(): Promise<number> {
     return call('delete_exports');
+  }
+  shellSettings(): Promise<ShellSettings> {
+    return call('shell_settings');
+  }
+  setProviderUrl(url: string | null): Promise<ShellSettings> {
+    return call('set_provider_url', { url });
+  }
+  setLockAfter(secs: number): Promise<ShellSettings> {
+    return call('set_lock_after', { secs });
+  }
+  setNotifications(enabled: boolean): Promise<ShellSettings> {
+    return call('set_notifications', { enabled });
+  }
+  setLocale(locale: string): Promise<void> {
+    return call('set_locale', { locale });
+  }
+  about(): Promise<About> {
+    return call('about');
+  }
+  lockState(): Promise<LockState> {
+    return call('lock_state');
+  }
+  touch(): Promise<LockState> {
+    return call('touch');
+  }
+  lockNow(): Promise<LockState> {
+    return call('lock_now');
+  }
+  unlock(pin: string): Promise<LockState> {
+    return call('unlock', { pin });
+  }
+  protectScreen(on: boolean): Promise<void> {
+    return call('protect_screen', { on });
   }
 }
 

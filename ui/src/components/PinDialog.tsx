@@ -1,7 +1,7 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n';
 import { CodeInput } from './CodeInput';
-import { Button } from './ui';
+import { Button, ModalDialog } from './ui';
 
 /**
  * A modal asking for the payment PIN to confirm one action. It submits by itself once six digits
@@ -21,12 +21,6 @@ export function PinDialog(props: {
   const titleId = useId();
   const bodyId = useId();
   const [pin, setPin] = useState('');
-  const previous = useRef<HTMLElement | null>(null);
-
-  useEffect(() => {
-    previous.current = document.activeElement as HTMLElement | null;
-    return () => previous.current?.focus?.();
-  }, []);
 
   // A failed try empties the field for the next one.
   useEffect(() => {
@@ -34,8 +28,7 @@ export function PinDialog(props: {
   }, [props.error]);
 
   return (
-    <div className="scrim" onKeyDown={(e) => e.key === 'Escape' && !props.busy && props.onCancel()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={bodyId} data-testid="pin-dialog">
+    <ModalDialog labelledBy={titleId} describedBy={bodyId} busy={props.busy} onCancel={props.onCancel} testId="pin-dialog">
         <h2 id={titleId} className="dialog__title">
           {props.title}
         </h2>
@@ -64,7 +57,6 @@ export function PinDialog(props: {
             {m.app.cancel}
           </Button>
         </div>
-      </div>
-    </div>
+    </ModalDialog>
   );
 }

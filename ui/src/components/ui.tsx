@@ -1,5 +1,5 @@
 // Small shared building blocks: fields, buttons, notices, the top bar and the language menu.
-import { useEffect, useId, useRef, type ComponentPropsWithRef, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ComponentPropsWithRef, type InputHTMLAttributes, type KeyboardEvent, type ReactNode } from 'react';
 import { LOCALES, LOCALE_NAMES, useI18n, type Locale } from '../i18n';
 import { AlertIcon, BackIcon, CheckIcon, GlobeIcon, InfoIcon } from './icons';
 
@@ -119,6 +119,86 @@ export function TopBar({ title, onBack }: { title?: string; onBack?: () => void 
   );
 }
 
+const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A native modal `<dialog>` (`showModal`: the page behind is inert and the browser draws the
+ * backdrop). Tab and Shift+Tab wrap inside it, so focus never leaves for the page or the
+ * window's edge; Escape cancels (unless `busy`); focus returns where it was on close.
+ */
+export function ModalDialog({
+  role = 'dialog',
+  labelledBy,
+  describedBy,
+  busy,
+  onCancel,
+  testId,
+  children,
+}: {
+  role?: 'dialog' | 'alertdialog';
+  labelledBy: string;
+  describedBy?: string;
+  busy?: boolean;
+  onCancel(): void;
+  testId?: string;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  // Where focus was when the dialog first rendered (before anything inside took it).
+  const opener = useRef(typeof document === 'undefined' ? null : (document.activeElement as HTMLElement | null));
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    const previous = opener.current;
+    if (!d.open) {
+      if (typeof d.showModal === 'function') d.showModal();
+      else d.setAttribute('open', ''); // jsdom has no showModal
+    }
+    return () => {
+      if (typeof d.close === 'function' && d.open) d.close();
+      previous?.focus?.();
+    };
+  }, []);
+
+  function onKeyDown(e: KeyboardEvent<HTMLDialogElement>) {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      if (!busy) onCancel();
+      return;
+    }
+    if (e.key !== 'Tab' || !ref.current) return;
+    const items = Array.from(ref.current.querySelectorAll<HTMLElement>(FOCUSABLE));
+    if (items.length === 0) return;
+    const first = items[0] as HTMLElement;
+    const last = items[items.length - 1] as HTMLElement;
+    const inside = ref.current.contains(document.activeElement);
+    if (e.shiftKey && (document.activeElement === first || !inside)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (document.activeElement === last || !inside)) {
+      e.preventDefault();
+      first.focus();
+    }
+  }
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      role={role === 'alertdialog' ? 'alertdialog' : undefined}
+      aria-modal="true"
+      aria-labelledby={labelledBy}
+      aria-describedby={describedBy}
+      onKeyDown={onKeyDown}
+      // The browser's own Escape handling would close the dialog behind React's back.
+      onCancel={(e) => e.preventDefault()}
+      data-testid={testId}
+    >
+      {children}
+    </dialog>
+  );
+}
+
 /** A modal confirm step. Focus moves into it; Escape cancels; focus returns on close. */
 export function ConfirmDialog(props: {
   title: string;
@@ -138,13 +218,10 @@ export function ConfirmDialog(props: {
   const bodyId = useId();
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
     cancelRef.current?.focus();
-    return () => previous?.focus?.();
   }, []);
   return (
-    <div className="scrim" onKeyDown={(e) => e.key === 'Escape' && !props.busy && props.onCancel()}>
-      <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={bodyId} data-testid="confirm-dialog">
+    <ModalDialog role="alertdialog" labelledBy={titleId} describedBy={bodyId} busy={props.busy} onCancel={props.onCancel} testId="confirm-dialog">
         <h2 id={titleId} className="dialog__title">
           {props.title}
         </h2>
@@ -161,8 +238,7 @@ export function ConfirmDialog(props: {
             {props.confirmLabel}
           </Button>
         </div>
-      </div>
-    </div>
+    </ModalDialog>
   );
 }
 

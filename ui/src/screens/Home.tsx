@@ -17,6 +17,7 @@ import {
   QrIcon,
   ScanIcon,
   ShieldIcon,
+  SlidersIcon,
   TransferIcon,
   WithdrawIcon,
 } from '../components/icons';
@@ -248,6 +249,7 @@ export function Home({
           <NavRow icon={<LockIcon />} title={m.home.pin} hint={m.home.pinHint} testId="home-pin" onClick={() => onNavigate('pin')} />
           <NavRow icon={<DevicesIcon />} title={m.home.devices} hint={m.home.devicesHint} testId="home-devices" onClick={() => onNavigate('devices')} />
           <NavRow icon={<ShieldIcon />} title={m.home.security} hint={m.home.securityHint} testId="home-security" onClick={() => onNavigate('security')} />
+          <NavRow icon={<SlidersIcon />} title={m.home.settings} hint={m.home.settingsHint} testId="home-settings" onClick={() => onNavigate('settings')} />
         </div>
       </div>
     </main>

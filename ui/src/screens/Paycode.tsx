@@ -79,6 +79,14 @@ export function Paycode({ onBack, onSettings, onOrders }: Props) {
     };
   }, [load]);
 
+  // Keep the code out of screenshots and screen sharing while this screen shows.
+  useEffect(() => {
+    backend.protectScreen(true).catch(() => undefined);
+    return () => {
+      backend.protectScreen(false).catch(() => undefined);
+    };
+  }, [backend]);
+
   const left = view ? secondsUntil(view.expires_at, now) : 0;
 
   // A new code when this one runs out, and in any case every 30 s.

@@ -2,7 +2,19 @@ import { Button, LanguageMenu, Notice } from '../components/ui';
 import { ShieldIcon, WalletIcon } from '../components/icons';
 import { useI18n } from '../i18n';
 
-export function Welcome({ notice, onSignUp, onSignIn, onLost }: { notice?: 'revoked' | null; onSignUp(): void; onSignIn(): void; onLost(): void }) {
+export function Welcome({
+  notice,
+  onSignUp,
+  onSignIn,
+  onLost,
+  onSettings,
+}: {
+  notice?: 'revoked' | null;
+  onSignUp(): void;
+  onSignIn(): void;
+  onLost(): void;
+  onSettings?(): void;
+}) {
   const { m } = useI18n();
   return (
     <main className="screen screen--welcome" data-testid="screen-welcome">
@@ -46,6 +58,13 @@ export function Welcome({ notice, onSignUp, onSignIn, onLost }: { notice?: 'revo
             {m.welcome.lost}
           </button>
         </p>
+        {onSettings && (
+          <p className="switch">
+            <button type="button" className="link" onClick={onSettings} data-testid="welcome-settings">
+              {m.welcome.settings}
+            </button>
+          </p>
+        )}
         <p className="fineprint">
           <ShieldIcon width={16} height={16} /> {m.welcome.security}
         </p>

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use wallet_protocol::api::{
     paths, ChallengeResponse, ChangePinRequest, PinResetRequest, PinResetVerifyRequest, PinStatus,
-    SetPinRequest,
+    SetPinRequest, VerifyPinRequest,
 };
 use wallet_protocol::Problem;
 
@@ -77,6 +77,31 @@ pub async fn change_pin(
 ) -> ApiResult<StatusCode> {
     let req: ChangePinRequest = auth.json()?;
     pin::change(&state, &auth.account_id, &auth.device_id, req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Check the PIN and change nothing: what the desktop app asks before it unlocks after being
+/// idle. Wrong tries count toward the same 5-try lock as a payment's.
+#[utoipa::path(
+    post,
+    path = paths::PIN_VERIFY,
+    tag = "pin",
+    request_body = VerifyPinRequest,
+    security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
+    responses(
+        (status = 204, description = "The PIN is right"),
+        (status = 400, description = "PIN_FORMAT_INVALID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "PIN_WRONG (detail: tries left)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "PIN_LOCKED (retry_after_secs; detail names the time)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn verify_pin(
+    State(state): State<AppState>,
+    auth: AuthenticatedDevice,
+) -> ApiResult<StatusCode> {
+    let req: VerifyPinRequest = auth.json()?;
+    pin::verify_pin(&state, &auth.account_id, &req.pin).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
