@@ -46,6 +46,7 @@ pub mod paycode;
 pub mod pin;
 pub mod rules;
 pub mod sandbox;
+pub mod sources;
 pub mod standing;
 pub mod state;
 pub mod support;

@@ -11,7 +11,7 @@ mod routes;
 
 use routes::{
     cards, devices, login, lost, me, merchants, meta, money, orders, paycode, pin, pos, qr,
-    sandbox, signup, transfer, verify,
+    sandbox, signup, sources, transfer, verify,
 };
 
 use axum::extract::{MatchedPath, State};
@@ -58,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .route(paths::ORDERS, get(orders::list))
         .route(paths::ORDER_CONFIRM, post(orders::confirm))
         .route(paths::ORDER_DECLINE, post(orders::decline))
+        .route(paths::SOURCES, get(sources::list).put(sources::set_order))
         .route(paths::PAYCODE_SEED, post(paycode::seed))
         .route(
             paths::PAYCODE_SETTINGS,

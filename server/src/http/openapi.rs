@@ -9,7 +9,7 @@ use wallet_protocol::signing;
 
 use crate::http::routes::{
     cards, devices, login, lost, me, merchants, meta, money, orders, paycode, pin, qr, sandbox,
-    signup, transfer, verify,
+    signup, sources, transfer, verify,
 };
 
 #[derive(OpenApi)]
@@ -53,6 +53,8 @@ use crate::http::routes::{
         orders::confirm,
         orders::decline,
         paycode::seed,
+        sources::list,
+        sources::set_order,
         paycode::settings,
         paycode::put_settings,
         lost::report_lost,

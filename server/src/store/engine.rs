@@ -27,6 +27,7 @@ const SQLITE_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_cooling_off_since.sql"),
     include_str!("../../migrations/0009_signin_floods.sql"),
     include_str!("../../migrations/0010_at_rest.sql"),
+    include_str!("../../migrations/0011_funding_sources.sql"),
 ];
 
 /// The same versions for PostgreSQL: the shared file where it runs there unchanged, the
@@ -42,6 +43,7 @@ const POSTGRES_MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_cooling_off_since.sql"),
     include_str!("../../migrations/0009_signin_floods.sql"),
     include_str!("../../migrations/0010_at_rest.sql"),
+    include_str!("../../migrations/0011_funding_sources.sql"),
 ];
 
 /// The newest schema version this build knows (the same on both engines).

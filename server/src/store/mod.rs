@@ -261,6 +261,7 @@ mod limits;
 mod lost;
 mod money;
 mod pay;
+mod sources;
 mod transfer;
 
 impl Store {

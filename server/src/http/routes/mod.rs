@@ -15,5 +15,6 @@ pub(crate) mod pos;
 pub(crate) mod qr;
 pub(crate) mod sandbox;
 pub(crate) mod signup;
+pub(crate) mod sources;
 pub(crate) mod transfer;
 pub(crate) mod verify;
