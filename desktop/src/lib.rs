@@ -17,7 +17,7 @@ use tokio::sync::OnceCell;
 use wallet_core::{
     AccountSettings, AccountStatus, Balance, Budget, Card, CardInspection, Category, DecodedQr,
     Device, DeviceEvent, ErrorCode, HistoryEntry, HistoryPage, HistoryQuery, HistorySync, Money,
-    MonthlySummary, Operation, Order, PasswordStrength, PayQrInput, PaycodeSettings,
+    FundingSources, MonthlySummary, Operation, Order, PasswordStrength, PayQrInput, PaycodeSettings,
     PaycodeSettingsInput, PaycodeView, PendingCardBinding, PendingVerification, PhoneChangeFinish,
     PhoneChangeInput, PhoneChangeStarted, PinState, Profile, QrPayment, Recipient, ReportLostInput,
     SecurityLog, SessionStatus, SignupInput, TopUpInput, TransferInput, Wallet, WalletConfig,
@@ -357,12 +357,28 @@ async fn confirm_order(
     order_id: String,
     pin: String,
     idempotency_key: Option<String>,
+    source: Option<String>,
 ) -> Result<Operation, WalletError> {
     state
         .wallet()
         .await?
-        .confirm_order(order_id, pin, idempotency_key)
+        .confirm_order_from(order_id, pin, idempotency_key, source)
         .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn funding_sources(state: State<'_, AppState>) -> Result<FundingSources, WalletError> {
+    state.wallet().await?.funding_sources().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_funding_order(
+    state: State<'_, AppState>,
+    order: Vec<String>,
+) -> Result<FundingSources, WalletError> {
+    state.wallet().await?.set_funding_order(order).await
 }
 
 #[tauri::command]
@@ -610,6 +626,8 @@ pub fn run_app<R: Runtime>(builder: Builder<R>, open: OpenWallet) -> Builder<R> 
             set_paycode_settings,
             orders,
             confirm_order,
+            funding_sources,
+            set_funding_order,
             decline_order,
             report_lost,
             account_status,
@@ -818,6 +836,12 @@ mod tests {
                 json!({"orderId": "o1", "pin": "860527", "idempotencyKey": "k-12345678"}),
             ),
             ("decline_order", json!({"orderId": "o1"})),
+            (
+                "confirm_order",
+                json!({"orderId": "o1", "pin": "860527", "idempotencyKey": null, "source": "carrier"}),
+            ),
+            ("funding_sources", json!({})),
+            ("set_funding_order", json!({"order": ["balance", "carrier"]})),
         ];
         for (cmd, body) in calls {
             let err = invoke(cmd, body).unwrap_err();
