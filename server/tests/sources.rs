@@ -374,9 +374,14 @@ async fn phone_bill_payments_up_to_and_over_the_monthly_cap() {
         0
     );
     app.assert_ledger().await;
-    // A new month (China Standard Time) starts a new cap; the order is still open.
+    // The refused order is still open for another try; a new month (China Standard Time)
+    // starts a new cap.
+    let card = first_card(&app, &d).await;
+    let res = confirm(&app, &d, &over, Some(&card), PIN, "c3-card").await;
+    assert_eq!(status(&res), ("succeeded", None), "{res:?}");
     app.advance(31 * 86_400);
-    let res = confirm(&app, &d, &over, Some("carrier"), PIN, "c4").await;
+    let next = order(&app, &m, low, 5_000).await;
+    let res = confirm(&app, &d, &next, Some("carrier"), PIN, "c4").await;
     assert_eq!(status(&res), ("succeeded", None), "{res:?}");
     app.assert_ledger().await;
 

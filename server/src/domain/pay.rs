@@ -386,7 +386,9 @@ pub async fn refund(
     let row = match outcome {
         RefundOutcome::Refunded(row) => {
             tracing::info!(merchant = %m.id, order = %row.id, "refund");
-            refund_to_source(state, &row, &operation_id).await?.unwrap_or(*row)
+            refund_to_source(state, &row, &operation_id)
+                .await?
+                .map_or(row, Box::new)
         }
         RefundOutcome::Existing(row) => row,
         RefundOutcome::KeyReused => return Err(ErrorCode::IdempotencyKeyReused.into()),

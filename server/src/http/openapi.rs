@@ -78,7 +78,11 @@ use crate::http::routes::{
         meta::health,
         meta::openapi_json,
     ),
-    components(schemas(wallet_protocol::Problem, wallet_protocol::ErrorCode)),
+    components(schemas(
+        wallet_protocol::Problem,
+        wallet_protocol::ErrorCode,
+        wallet_protocol::source::FundingSource
+    )),
     modifiers(&SignedRequests, &CommonAnswers, &CrossFieldRules),
     tags(
         (name = "auth", description = "Sign-up, sign-in and device enrolment"),

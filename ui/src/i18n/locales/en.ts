@@ -365,7 +365,7 @@ export const en = {
     title: 'Payment sources',
     subtitle: 'Where a payment comes from when you do not choose one when confirming (payment codes always use this order). The first that can pay is used; the balance only when it covers the amount.',
     pickLabel: 'Pay from',
-    balance: 'Balance',
+    balance: 'Wallet balance',
     carrier: 'Phone bill',
     carrierLeft: '{amount} left this month',
     use: 'Use {source}',

@@ -364,7 +364,7 @@ export const zhCN: Messages = {
     title: '付款方式',
     subtitle: '确认付款时未选择付款方式时按此顺序付款（付款码始终按此顺序）。使用第一个能付款的方式；余额只在足够时使用。',
     pickLabel: '付款方式',
-    balance: '余额',
+    balance: '钱包余额',
     carrier: '话费',
     carrierLeft: '本月还可用 {amount}',
     use: '使用{source}',

@@ -364,7 +364,7 @@ export const zhTW: Messages = {
     title: '付款方式',
     subtitle: '確認付款時未選擇付款方式時依此順序付款（付款碼一律依此順序）。使用第一個能付款的方式；餘額只在足夠時使用。',
     pickLabel: '付款方式',
-    balance: '餘額',
+    balance: '錢包餘額',
     carrier: '話費',
     carrierLeft: '本月還可用 {amount}',
     use: '使用{source}',
