@@ -118,7 +118,10 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
             "这不是付款方式：请用 balance、card:卡号 ID 或 carrier",
             "這不是付款方式：請用 balance、card:卡片 ID 或 carrier",
         ),
-        C::CarrierDeclined => ("运营商拒绝将这笔款项计入话费", "電信業者拒絕將這筆款項計入話費"),
+        C::CarrierDeclined => (
+            "运营商拒绝将这笔款项计入话费",
+            "電信業者拒絕將這筆款項計入話費",
+        ),
         C::CarrierCapReached => (
             "本月话费支付额度已用完，请换一种付款方式",
             "本月話費支付額度已用完，請換一種付款方式",

@@ -6,9 +6,8 @@ use std::io::IsTerminal as _;
 use serde_json::{json, Value};
 use wallet_core::{
     AccountSettings, AccountState, AccountStatus, Budget, BudgetAlert, DeviceEvent, Direction,
-    FundingSources, SourceOption,
-    HistoryEntry, HistoryPage, HistorySync, MonthlySummary, PhoneChangeStarted, Recipient,
-    SecurityLog,
+    FundingSources, HistoryEntry, HistoryPage, HistorySync, MonthlySummary, PhoneChangeStarted,
+    Recipient, SecurityLog, SourceOption,
 };
 use wallet_core::{
     Balance, Bank, Card, CardInspection, CardScheme, CardStatus, CardType, ChallengePurpose,
@@ -364,7 +363,9 @@ impl Out {
         if let Some(code) = op.failure_code {
             details.push(code.to_string());
         }
-        if let Some(source) = self.source_label(op.source.as_deref(), op.bank, op.card_last4.as_deref()) {
+        if let Some(source) =
+            self.source_label(op.source.as_deref(), op.bank, op.card_last4.as_deref())
+        {
             details.push(source);
         }
         if op.kind == OperationKind::Withdrawal && op.fee.minor != 0 {

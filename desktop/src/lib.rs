@@ -16,12 +16,12 @@ use tauri::{Builder, Manager, Runtime, State};
 use tokio::sync::OnceCell;
 use wallet_core::{
     AccountSettings, AccountStatus, Balance, Budget, Card, CardInspection, Category, DecodedQr,
-    Device, DeviceEvent, ErrorCode, HistoryEntry, HistoryPage, HistoryQuery, HistorySync, Money,
-    FundingSources, MonthlySummary, Operation, Order, PasswordStrength, PayQrInput, PaycodeSettings,
-    PaycodeSettingsInput, PaycodeView, PendingCardBinding, PendingVerification, PhoneChangeFinish,
-    PhoneChangeInput, PhoneChangeStarted, PinState, Profile, QrPayment, Recipient, ReportLostInput,
-    SecurityLog, SessionStatus, SignupInput, TopUpInput, TransferInput, Wallet, WalletConfig,
-    WalletError, WithdrawInput,
+    Device, DeviceEvent, ErrorCode, FundingSources, HistoryEntry, HistoryPage, HistoryQuery,
+    HistorySync, Money, MonthlySummary, Operation, Order, PasswordStrength, PayQrInput,
+    PaycodeSettings, PaycodeSettingsInput, PaycodeView, PendingCardBinding, PendingVerification,
+    PhoneChangeFinish, PhoneChangeInput, PhoneChangeStarted, PinState, Profile, QrPayment,
+    Recipient, ReportLostInput, SecurityLog, SessionStatus, SignupInput, TopUpInput, TransferInput,
+    Wallet, WalletConfig, WalletError, WithdrawInput,
 };
 
 mod commands;
@@ -841,7 +841,10 @@ mod tests {
                 json!({"orderId": "o1", "pin": "860527", "idempotencyKey": null, "source": "carrier"}),
             ),
             ("funding_sources", json!({})),
-            ("set_funding_order", json!({"order": ["balance", "carrier"]})),
+            (
+                "set_funding_order",
+                json!({"order": ["balance", "carrier"]}),
+            ),
         ];
         for (cmd, body) in calls {
             let err = invoke(cmd, body).unwrap_err();

@@ -83,7 +83,7 @@ async fn confirm(
         Method::POST,
         &paths::order_confirm(order_id),
         Some(body),
-        &[("idempotency-key", &format!("idem-{key}"))],
+        &[("idempotency-key", &format!("idem-key-{key}"))],
     )
     .await
 }
@@ -100,7 +100,7 @@ async fn pay_code(
         Method::POST,
         paths::QR_PAYMENTS,
         Some(json!({ "payload": payload, "pin": PIN, "source": source })),
-        &[("idempotency-key", &format!("idem-{key}"))],
+        &[("idempotency-key", &format!("idem-key-{key}"))],
     )
     .await
 }
@@ -112,7 +112,7 @@ async fn refund(app: &TestApp, m: &Merchant, order_id: &str, minor: i64, key: &s
             &paths::merchant_order_refund(&m.id, order_id),
             Some(&m.key),
             Some(json!({ "amount": cny(minor) })),
-            &[("idempotency-key", &format!("idem-{key}"))],
+            &[("idempotency-key", &format!("idem-key-{key}"))],
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{res:?}");
@@ -180,7 +180,9 @@ async fn bank_transfers(app: &TestApp, direction: &str) -> i64 {
 fn debit_card(outcome: Outcome) -> String {
     test_cards()
         .into_iter()
-        .find(|c| c.outcome == outcome && c.bank.code() == "CMB" && c.card_type.label_en() == "Debit")
+        .find(|c| {
+            c.outcome == outcome && c.bank.code() == "CMB" && c.card_type.label_en() == "Debit"
+        })
         .unwrap()
         .number
 }
@@ -241,12 +243,18 @@ async fn card_payments_with_each_sandbox_bank_outcome() {
     let m = merchant(&app).await;
     let bank_phone = "13912345678";
     let approve = first_card(&app, &d).await;
-    let decline = format!("card:{}", bind(&app, &d, Outcome::Decline, bank_phone).await);
+    let decline = format!(
+        "card:{}",
+        bind(&app, &d, Outcome::Decline, bank_phone).await
+    );
     let poor = format!(
         "card:{}",
         bind(&app, &d, Outcome::InsufficientFunds, bank_phone).await
     );
-    let slow = format!("card:{}", bind(&app, &d, Outcome::Timeout, bank_phone).await);
+    let slow = format!(
+        "card:{}",
+        bind(&app, &d, Outcome::Timeout, bank_phone).await
+    );
 
     // Approved: the merchant is paid from the bank's settlement account; the wallet is untouched.
     let payload = dynamic_code(&app, &m, 1_250).await;
@@ -287,7 +295,13 @@ async fn card_payments_with_each_sandbox_bank_outcome() {
     let res = confirm(&app, &d, &order_id, Some(&approve), PIN, "card-twice").await;
     assert_eq!(res.code(), "PAYMENT_PENDING", "{res:?}");
     let res = app
-        .signed_json(&d, Method::POST, &paths::order_decline(&order_id), None, &[])
+        .signed_json(
+            &d,
+            Method::POST,
+            &paths::order_decline(&order_id),
+            None,
+            &[],
+        )
         .await;
     assert_eq!(res.code(), "ORDER_ALREADY_PAID", "{res:?}");
     // The order does not expire under a payment in flight.
@@ -325,7 +339,9 @@ async fn card_payments_with_each_sandbox_bank_outcome() {
     assert_eq!(res.status, StatusCode::OK, "{res:?}");
     let payload = dynamic_code(&app, &m, 100).await;
     assert_eq!(
-        pay_code(&app, &d, &payload, &poor, "lost-card").await.code(),
+        pay_code(&app, &d, &payload, &poor, "lost-card")
+            .await
+            .code(),
         "CARD_SUSPENDED"
     );
     assert_eq!(
@@ -355,17 +371,37 @@ async fn phone_bill_payments_up_to_and_over_the_monthly_cap() {
     assert_eq!(carrier["monthly_remaining"]["minor"], 5_000);
     assert_eq!(carrier["phone_masked"], "+86 136****0004");
 
-    let res = confirm(&app, &d, &order(&app, &m, low, 3_000).await, Some("carrier"), PIN, "c1").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, low, 3_000).await,
+        Some("carrier"),
+        PIN,
+        "c1",
+    )
+    .await;
     assert_eq!(status(&res), ("succeeded", None), "{res:?}");
     assert_eq!(res.body["source"], "carrier");
     app.assert_ledger().await;
-    let res = confirm(&app, &d, &order(&app, &m, low, 2_000).await, Some("carrier"), PIN, "c2").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, low, 2_000).await,
+        Some("carrier"),
+        PIN,
+        "c2",
+    )
+    .await;
     assert_eq!(status(&res), ("succeeded", None), "{res:?}");
     app.assert_ledger().await;
     // Up to the cap exactly; one fen more is refused by the carrier, and nothing moves.
     let over = order(&app, &m, low, 1).await;
     let res = confirm(&app, &d, &over, Some("carrier"), PIN, "c3").await;
-    assert_eq!(status(&res), ("failed", Some("CARRIER_CAP_REACHED")), "{res:?}");
+    assert_eq!(
+        status(&res),
+        ("failed", Some("CARRIER_CAP_REACHED")),
+        "{res:?}"
+    );
     assert_eq!(ledger(&app, "carrier:sandbox").await, -5_000);
     assert_eq!(ledger(&app, &format!("merchant:{}", m.id)).await, 5_000);
     let s = sources(&app, &d).await;
@@ -396,7 +432,11 @@ async fn phone_bill_payments_up_to_and_over_the_monthly_cap() {
         "barred",
     )
     .await;
-    assert_eq!(status(&res), ("failed", Some("CARRIER_DECLINED")), "{res:?}");
+    assert_eq!(
+        status(&res),
+        ("failed", Some("CARRIER_DECLINED")),
+        "{res:?}"
+    );
     let slow = app.payer("13600000003", PIN, 0).await;
     let res = confirm(
         &app,
@@ -425,7 +465,10 @@ async fn refunds_go_back_to_the_source_the_money_came_from() {
     let m = merchant(&app).await;
     let card = first_card(&app, &d).await;
     let mut paid = Vec::new();
-    for (i, source) in ["balance", card.as_str(), "carrier"].into_iter().enumerate() {
+    for (i, source) in ["balance", card.as_str(), "carrier"]
+        .into_iter()
+        .enumerate()
+    {
         let id = order(&app, &m, PHONE, 3_000).await;
         let res = confirm(&app, &d, &id, Some(source), PIN, &format!("pay-{i}")).await;
         assert_eq!(status(&res), ("succeeded", None), "{source}: {res:?}");
@@ -468,7 +511,10 @@ async fn refunds_go_back_to_the_source_the_money_came_from() {
         .unwrap();
     assert_eq!(after, before + 3_000);
     assert_eq!(balance(&app, &d).await["balance"]["minor"], 8_000);
-    assert_eq!(ledger(&app, &format!("merchant:{}", m.id)).await, 9_000 - 6_000);
+    assert_eq!(
+        ledger(&app, &format!("merchant:{}", m.id)).await,
+        9_000 - 7_000
+    );
     assert_eq!(ledger(&app, "clearing:refunds").await, 0);
     app.assert_ledger().await;
     // The refunds carry their source in the history.
@@ -494,20 +540,52 @@ async fn the_default_order_decides_and_the_confirm_screen_may_choose() {
     let s = sources(&app, &d).await;
     assert_eq!(s["order"], json!(["balance"]));
     assert_eq!(s["sources"][0]["balance"]["minor"], 1_000);
-    let res = confirm(&app, &d, &order(&app, &m, PHONE, 5_000).await, None, PIN, "short").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, PHONE, 5_000).await,
+        None,
+        PIN,
+        "short",
+    )
+    .await;
     assert_eq!(res.code(), "BALANCE_INSUFFICIENT", "{res:?}");
 
     // "Balance, then the card": the balance while it covers the amount, then the card.
     let res = set_order(&app, &d, &["balance", &card]).await;
     assert_eq!(res.status, StatusCode::OK, "{res:?}");
     assert_eq!(res.body["order"], json!(["balance", card]));
-    let res = confirm(&app, &d, &order(&app, &m, PHONE, 600).await, None, PIN, "o1").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, PHONE, 600).await,
+        None,
+        PIN,
+        "o1",
+    )
+    .await;
     assert_eq!(res.body["source"], "balance", "{res:?}");
-    let res = confirm(&app, &d, &order(&app, &m, PHONE, 600).await, None, PIN, "o2").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, PHONE, 600).await,
+        None,
+        PIN,
+        "o2",
+    )
+    .await;
     assert_eq!(res.body["source"], card.as_str(), "{res:?}");
     assert_eq!(status(&res), ("succeeded", None));
     // The confirm screen's choice wins over the order.
-    let res = confirm(&app, &d, &order(&app, &m, PHONE, 100).await, Some("carrier"), PIN, "o3").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, PHONE, 100).await,
+        Some("carrier"),
+        PIN,
+        "o3",
+    )
+    .await;
     assert_eq!(res.body["source"], "carrier", "{res:?}");
     app.assert_ledger().await;
 
@@ -526,7 +604,15 @@ async fn the_default_order_decides_and_the_confirm_screen_may_choose() {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{res:?}");
     assert_eq!(res.body["status"], "open", "{res:?}");
-    let res = confirm(&app, &d, res.body["order_id"].as_str().unwrap(), None, PIN, "o4").await;
+    let res = confirm(
+        &app,
+        &d,
+        res.body["order_id"].as_str().unwrap(),
+        None,
+        PIN,
+        "o4",
+    )
+    .await;
     assert_eq!(res.body["source"], card.as_str(), "{res:?}");
     app.assert_ledger().await;
 
@@ -537,7 +623,9 @@ async fn the_default_order_decides_and_the_confirm_screen_may_choose() {
         "SOURCE_INVALID"
     );
     assert_eq!(
-        set_order(&app, &d, &["balance", "card:card_nope"]).await.code(),
+        set_order(&app, &d, &["balance", "card:card_nope"])
+            .await
+            .code(),
         "CARD_NOT_FOUND"
     );
     assert_eq!(
@@ -562,13 +650,45 @@ async fn the_pin_limits_and_the_cooling_off_hold_for_every_source() {
 
     // A new device starts a cooling-off: ¥500 in all may leave, whatever the source.
     app.logged_in_device("second phone").await;
-    let res = confirm(&app, &d, &order(&app, &m, PHONE, 30_000).await, Some(&card), PIN, "co-1").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, PHONE, 30_000).await,
+        Some(&card),
+        PIN,
+        "co-1",
+    )
+    .await;
     assert_eq!(status(&res), ("succeeded", None), "{res:?}");
-    let res = confirm(&app, &d, &order(&app, &m, PHONE, 20_001).await, Some("carrier"), PIN, "co-2").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, PHONE, 20_001).await,
+        Some("carrier"),
+        PIN,
+        "co-2",
+    )
+    .await;
     assert_eq!(res.code(), "COOLING_OFF", "{res:?}");
-    let res = confirm(&app, &d, &order(&app, &m, PHONE, 20_000).await, Some("carrier"), PIN, "co-3").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, PHONE, 20_000).await,
+        Some("carrier"),
+        PIN,
+        "co-3",
+    )
+    .await;
     assert_eq!(status(&res), ("succeeded", None), "{res:?}");
-    let res = confirm(&app, &d, &order(&app, &m, PHONE, 1).await, Some(&card), PIN, "co-4").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, PHONE, 1).await,
+        Some(&card),
+        PIN,
+        "co-4",
+    )
+    .await;
     assert_eq!(res.code(), "COOLING_OFF", "{res:?}");
     app.assert_ledger().await;
 }
@@ -583,11 +703,35 @@ async fn the_daily_payment_limit_counts_every_source() {
     let d = app.payer(PHONE, PIN, 500).await;
     let m = merchant(&app).await;
     let card = first_card(&app, &d).await;
-    let res = confirm(&app, &d, &order(&app, &m, PHONE, 400).await, Some("balance"), PIN, "d1").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, PHONE, 400).await,
+        Some("balance"),
+        PIN,
+        "d1",
+    )
+    .await;
     assert_eq!(status(&res), ("succeeded", None), "{res:?}");
-    let res = confirm(&app, &d, &order(&app, &m, PHONE, 400).await, Some(&card), PIN, "d2").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, PHONE, 400).await,
+        Some(&card),
+        PIN,
+        "d2",
+    )
+    .await;
     assert_eq!(status(&res), ("succeeded", None), "{res:?}");
-    let res = confirm(&app, &d, &order(&app, &m, PHONE, 201).await, Some("carrier"), PIN, "d3").await;
+    let res = confirm(
+        &app,
+        &d,
+        &order(&app, &m, PHONE, 201).await,
+        Some("carrier"),
+        PIN,
+        "d3",
+    )
+    .await;
     assert_eq!(res.code(), "DAILY_LIMIT_REACHED", "{res:?}");
     app.assert_ledger().await;
 }

@@ -42,7 +42,14 @@ fn customer(server: &Server, phone: &str, topup: Option<&str>) -> (Device, Strin
 
 fn confirm(d: &Device, order_id: &str, source: &str) -> Run {
     d.run(
-        &["orders", "confirm", order_id, "--source", source, "--pin-stdin"],
+        &[
+            "orders",
+            "confirm",
+            order_id,
+            "--source",
+            source,
+            "--pin-stdin",
+        ],
         Some(PIN),
     )
 }
@@ -67,7 +74,11 @@ fn card_payments_with_each_sandbox_bank_outcome() {
     // Approved: paid from the card; the wallet is untouched; the receipt names the card.
     let id = remote_order(&server, &shop, &phone, "12.50");
     let op = confirm(&d, &id, &approve).ok();
-    assert_eq!((op["status"].as_str(), op["source"].as_str()), (Some("succeeded"), Some(approve.as_str())), "{op}");
+    assert_eq!(
+        (op["status"].as_str(), op["source"].as_str()),
+        (Some("succeeded"), Some(approve.as_str())),
+        "{op}"
+    );
     assert_eq!(shop.show_order(&server, &id)["status"], "paid");
     assert_eq!(balance(&d), 0);
     server.ledger_check();
@@ -75,7 +86,11 @@ fn card_payments_with_each_sandbox_bank_outcome() {
     // Declined and short of funds: exit 1 with the bank's code; the order stays open.
     let id = remote_order(&server, &shop, &phone, "8");
     let err = confirm(&d, &id, &decline).err("CARD_DECLINED");
-    assert_eq!(err["error"]["operation"]["source"], decline.as_str(), "{err}");
+    assert_eq!(
+        err["error"]["operation"]["source"],
+        decline.as_str(),
+        "{err}"
+    );
     server.ledger_check();
     confirm(&d, &id, &poor).err("BANK_INSUFFICIENT_FUNDS");
     server.ledger_check();
@@ -98,16 +113,31 @@ fn card_payments_with_each_sandbox_bank_outcome() {
     assert_eq!(shop.show_order(&server, &id)["status"], "paid");
     let before = server.ledger_check()["transactions"].as_i64().unwrap();
     d.run(&["balance"], None).ok();
-    assert_eq!(server.ledger_check()["transactions"].as_i64().unwrap(), before);
+    assert_eq!(
+        server.ledger_check()["transactions"].as_i64().unwrap(),
+        before
+    );
 
     // The human receipt and the history say where the money came from.
     let id = remote_order(&server, &shop, &phone, "3");
     let (code, text, _) = d.run_human(
-        &["orders", "confirm", &id, "--source", &approve, "--pin-stdin"],
+        &[
+            "orders",
+            "confirm",
+            &id,
+            "--source",
+            &approve,
+            "--pin-stdin",
+        ],
         Some(PIN),
     );
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains("from ICBC") || text.contains("from CMB") || text.contains("from China Merchants Bank"), "{text}");
+    assert!(
+        text.contains("from ICBC")
+            || text.contains("from CMB")
+            || text.contains("from China Merchants Bank"),
+        "{text}"
+    );
     let (code, text, _) = d.run_human(&["history"], None);
     assert_eq!(code, 0);
     assert!(text.contains("Tea House · from"), "{text}");
@@ -139,16 +169,28 @@ fn phone_bill_payments_up_to_and_over_the_monthly_cap() {
 
     for amount in ["30", "20"] {
         let op = confirm(&d, &remote_order(&server, &shop, phone, amount), "carrier").ok();
-        assert_eq!((op["status"].as_str(), op["source"].as_str()), (Some("succeeded"), Some("carrier")), "{op}");
+        assert_eq!(
+            (op["status"].as_str(), op["source"].as_str()),
+            (Some("succeeded"), Some("carrier")),
+            "{op}"
+        );
         server.ledger_check();
     }
     let over = remote_order(&server, &shop, phone, "0.01");
     confirm(&d, &over, "carrier").err("CARRIER_CAP_REACHED");
     server.ledger_check();
     let s = d.run(&["sources"], None).ok();
-    assert_eq!(minor(&s["sources"].as_array().unwrap().last().unwrap()["monthly_remaining"]), 0);
+    assert_eq!(
+        minor(&s["sources"].as_array().unwrap().last().unwrap()["monthly_remaining"]),
+        0
+    );
     // Another source still pays the same order.
-    let op = confirm(&d, &over, &s["sources"][1]["source"].as_str().unwrap().to_owned()).ok();
+    let op = confirm(
+        &d,
+        &over,
+        &s["sources"][1]["source"].as_str().unwrap().to_owned(),
+    )
+    .ok();
     assert_eq!(op["status"], "succeeded", "{op}");
     assert_eq!(balance(&d), 0);
     server.ledger_check();
@@ -170,7 +212,8 @@ fn refunds_go_back_to_each_source_and_the_default_order_decides() {
     // The default order: the balance alone until set; then balance, then the card.
     let s = d.run(&["sources"], None).ok();
     assert_eq!(s["order"], serde_json::json!(["balance"]));
-    d.run(&["sources", "set", "carrier", "carrier"], None).err("SOURCE_INVALID");
+    d.run(&["sources", "set", "carrier", "carrier"], None)
+        .err("SOURCE_INVALID");
     let s = d.run(&["sources", "set", "balance", &card], None).ok();
     assert_eq!(s["order"], serde_json::json!(["balance", card]));
     let (code, text, _) = d.run_human(&["sources"], None);
@@ -180,7 +223,9 @@ fn refunds_go_back_to_each_source_and_the_default_order_decides() {
     let mut paid = Vec::new();
     for (amount, expected) in [("40", "balance"), ("40", card.as_str())] {
         let id = remote_order(&server, &shop, &phone, amount);
-        let op = d.run(&["orders", "confirm", &id, "--pin-stdin"], Some(PIN)).ok();
+        let op = d
+            .run(&["orders", "confirm", &id, "--pin-stdin"], Some(PIN))
+            .ok();
         assert_eq!(op["source"], expected, "{op}");
         paid.push(id);
         server.ledger_check();
@@ -205,7 +250,10 @@ fn refunds_go_back_to_each_source_and_the_default_order_decides() {
     assert_eq!(balance(&d), 2_500);
     server.ledger_check();
     let s = d.run(&["sources"], None).ok();
-    assert_eq!(minor(&s["sources"].as_array().unwrap().last().unwrap()["monthly_remaining"]), 50_000);
+    assert_eq!(
+        minor(&s["sources"].as_array().unwrap().last().unwrap()["monthly_remaining"]),
+        50_000
+    );
 
     let b = d.run(&["balance"], None).ok();
     let mut refunds: Vec<String> = b["operations"]

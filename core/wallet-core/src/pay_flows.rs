@@ -421,7 +421,9 @@ fn parse_source(
             s.trim().parse().map_err(|_| {
                 WalletError::new(
                     ErrorCode::SourceInvalid,
-                    format!("{s:?} is not a funding source: use balance, card:<card id> or carrier"),
+                    format!(
+                        "{s:?} is not a funding source: use balance, card:<card id> or carrier"
+                    ),
                 )
             })
         })

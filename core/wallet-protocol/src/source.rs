@@ -177,7 +177,9 @@ mod tests {
                 parsed
             );
         }
-        for bad in ["", "Balance", "card:", "card:a b", "bank", "card:x/y", "carrier "] {
+        for bad in [
+            "", "Balance", "card:", "card:a b", "bank", "card:x/y", "carrier ",
+        ] {
             assert_eq!(bad.parse::<FundingSource>(), Err(SourceInvalid), "{bad:?}");
         }
         assert!(serde_json::from_str::<FundingSource>("\"phone\"").is_err());

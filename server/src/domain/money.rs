@@ -273,63 +273,63 @@ pub(crate) async fn settle_source_operation(
     row: &OperationRow,
 ) -> ApiResult<OperationRow> {
     let refund = row.kind == OpKind::Refund;
-    let resolution = if row.via_carrier() {
-        let account = state
-            .store
-            .account(&row.account_id)
-            .await?
-            .ok_or_else(|| ApiError::internal(format!("operation {} lost its account", row.id)))?;
-        let bill = Bill {
-            reference: row.id.clone(),
-            phone: account.phone,
-            direction: if refund {
-                BillDirection::Credit
-            } else {
-                BillDirection::Charge
-            },
-            amount_minor: row.amount,
-        };
-        let answer = match tokio::time::timeout(BANK_TIMEOUT, state.carrier.bill(&bill)).await {
-            Ok(answer) => answer,
-            Err(_) => Err(CarrierError::Timeout),
-        };
-        match answer {
-            Ok(()) => Resolution::Approved,
-            Err(CarrierError::Timeout | CarrierError::Unavailable(_)) => Resolution::Pending,
-            Err(e) => Resolution::Failed(e.code().as_str().to_owned()),
-        }
-    } else {
-        let card = match row.any_card_id() {
-            Some(id) => state.store.card_any(id).await?,
-            None => None,
-        };
-        match card {
-            None => Resolution::Failed(ErrorCode::CardNotFound.as_str().to_owned()),
-            Some(card) => {
-                let transfer = Transfer {
-                    reference: row.id.clone(),
-                    token: card.token.clone(),
-                    direction: if refund {
-                        Direction::Credit
-                    } else {
-                        Direction::Debit
-                    },
-                    amount_minor: row.amount,
-                };
-                let answer =
-                    match tokio::time::timeout(BANK_TIMEOUT, state.bank.transfer(&transfer)).await
-                    {
-                        Ok(answer) => answer,
-                        Err(_) => Err(BankError::Timeout),
+    let resolution =
+        if row.via_carrier() {
+            let account = state.store.account(&row.account_id).await?.ok_or_else(|| {
+                ApiError::internal(format!("operation {} lost its account", row.id))
+            })?;
+            let bill = Bill {
+                reference: row.id.clone(),
+                phone: account.phone,
+                direction: if refund {
+                    BillDirection::Credit
+                } else {
+                    BillDirection::Charge
+                },
+                amount_minor: row.amount,
+            };
+            let answer = match tokio::time::timeout(BANK_TIMEOUT, state.carrier.bill(&bill)).await {
+                Ok(answer) => answer,
+                Err(_) => Err(CarrierError::Timeout),
+            };
+            match answer {
+                Ok(()) => Resolution::Approved,
+                Err(CarrierError::Timeout | CarrierError::Unavailable(_)) => Resolution::Pending,
+                Err(e) => Resolution::Failed(e.code().as_str().to_owned()),
+            }
+        } else {
+            let card = match row.any_card_id() {
+                Some(id) => state.store.card_any(id).await?,
+                None => None,
+            };
+            match card {
+                None => Resolution::Failed(ErrorCode::CardNotFound.as_str().to_owned()),
+                Some(card) => {
+                    let transfer = Transfer {
+                        reference: row.id.clone(),
+                        token: card.token.clone(),
+                        direction: if refund {
+                            Direction::Credit
+                        } else {
+                            Direction::Debit
+                        },
+                        amount_minor: row.amount,
                     };
-                match answer {
-                    Ok(()) => Resolution::Approved,
-                    Err(BankError::Timeout | BankError::Unavailable(_)) => Resolution::Pending,
-                    Err(e) => Resolution::Failed(e.code().as_str().to_owned()),
+                    let answer =
+                        match tokio::time::timeout(BANK_TIMEOUT, state.bank.transfer(&transfer))
+                            .await
+                        {
+                            Ok(answer) => answer,
+                            Err(_) => Err(BankError::Timeout),
+                        };
+                    match answer {
+                        Ok(()) => Resolution::Approved,
+                        Err(BankError::Timeout | BankError::Unavailable(_)) => Resolution::Pending,
+                        Err(e) => Resolution::Failed(e.code().as_str().to_owned()),
+                    }
                 }
             }
-        }
-    };
+        };
     let done = record_answer(state, &row.id, resolution).await?;
     tracing::info!(operation = %done.id, kind = done.kind.as_str(), source = done.source.as_deref().unwrap_or("balance"), status = done.status.as_str(), "source operation");
     Ok(done)
@@ -342,6 +342,11 @@ pub async fn operation(state: &AppState, row: &OperationRow) -> ApiResult<Operat
     } else {
         row.clone()
     };
+    operation_as_is(state, &row).await
+}
+
+/// The operation as the wire shows it, as stored (its card and merchant read for it).
+pub(crate) async fn operation_as_is(state: &AppState, row: &OperationRow) -> ApiResult<Operation> {
     let card = match row.any_card_id() {
         Some(id) => state.store.card_any(id).await?,
         None => None,

@@ -44,8 +44,8 @@ use crate::domain::wire::{
 use crate::secrets;
 use crate::store::{
     Channel, ChargeOutcome, DeclineOutcome, MerchantRow, NewCharge, NewOrder, NewPayment,
-    NewRefund, OpKind, OrderRow, OrderState, PaySource, PayOutcome, PayTarget,
-    PaycodeSettingsRow, RefundOutcome, Refusal, SecurityChange,
+    NewRefund, OpKind, OrderRow, OrderState, PayOutcome, PaySource, PayTarget, PaycodeSettingsRow,
+    RefundOutcome, Refusal, SecurityChange,
 };
 
 /// Most characters of an order description.
@@ -759,7 +759,12 @@ fn with_source(hash: String, source: Option<&FundingSource>) -> String {
     }
 }
 
-/// Pays `target` from the account's default order (the payer has confirmed, with the PIN).
+/// Pays `target` from the account's default order (the payer has confirmed, with the PIN): the
+/// entry point for channels that do not offer a choice of source.
+#[allow(
+    dead_code,
+    reason = "kept for the channels that pay from the default order (web checkout, SMS)"
+)]
 pub(crate) async fn pay(
     state: &AppState,
     account_id: &str,
@@ -824,7 +829,8 @@ pub(crate) async fn pay_from(
         PayOutcome::Started { operation, order } => {
             tracing::info!(account = %account_id, merchant = %merchant.id, order = %order.id, operation = %operation.id, source = %source, "payment from a source started");
             let done = crate::domain::money::settle_source_operation(state, &operation).await?;
-            crate::domain::money::operation(state, &done).await
+            // As the gateway answered: a lost answer stays pending for the reconciler.
+            crate::domain::money::operation_as_is(state, &done).await
         }
         PayOutcome::Existing(row) => crate::domain::money::operation(state, &row).await,
         other => Err(pay_error(state, account_id, other)),

@@ -632,7 +632,12 @@ mod tests {
         assert_eq!(pick_source(None, &order, 500, 500), FundingSource::Balance);
         assert_eq!(pick_source(None, &order, 499, 500), card);
         assert_eq!(
-            pick_source(None, &[FundingSource::Carrier, FundingSource::Balance], 10_000, 1),
+            pick_source(
+                None,
+                &[FundingSource::Carrier, FundingSource::Balance],
+                10_000,
+                1
+            ),
             FundingSource::Carrier
         );
         // Nothing else to pay from: the balance, which answers why not.
@@ -679,8 +684,12 @@ mod tests {
             source: Some(source.into()),
             ..row(kind, 700, 0)
         };
-        let paid = settle_with(&op(OpKind::Payment, "carrier"), &Resolution::Approved, accounts)
-            .unwrap();
+        let paid = settle_with(
+            &op(OpKind::Payment, "carrier"),
+            &Resolution::Approved,
+            accounts,
+        )
+        .unwrap();
         assert_eq!(paid.status, OpStatus::Succeeded);
         assert_eq!(paid.order, Some(OrderEffect::Paid));
         let legs = paid.posting.unwrap().1;
@@ -704,14 +713,24 @@ mod tests {
             (failed.status, failed.posting, failed.order),
             (OpStatus::Failed, None, Some(OrderEffect::Release))
         );
-        let waiting = settle_with(&op(OpKind::Payment, "card:c1"), &Resolution::Pending, accounts)
-            .unwrap();
+        let waiting = settle_with(
+            &op(OpKind::Payment, "card:c1"),
+            &Resolution::Pending,
+            accounts,
+        )
+        .unwrap();
         assert_eq!((waiting.status, waiting.order), (OpStatus::Pending, None));
-        let refunded =
-            settle_with(&op(OpKind::Refund, "card:c1"), &Resolution::Approved, accounts).unwrap();
+        let refunded = settle_with(
+            &op(OpKind::Refund, "card:c1"),
+            &Resolution::Approved,
+            accounts,
+        )
+        .unwrap();
         let legs = refunded.posting.unwrap().1;
         assert_eq!(legs.iter().map(|l| l.amount).sum::<i64>(), 0);
-        assert!(legs.iter().any(|l| l.account == "bank:b" && l.amount == 700));
+        assert!(legs
+            .iter()
+            .any(|l| l.account == "bank:b" && l.amount == 700));
         let released = settle_with(
             &op(OpKind::Refund, "carrier"),
             &Resolution::Failed("CARRIER_DECLINED".into()),
@@ -726,7 +745,11 @@ mod tests {
             .iter()
             .any(|l| l.account == "merchant:m1" && l.amount == 700));
         // A balance payment is still settled when made.
-        assert!(settle_with(&op(OpKind::Payment, "balance"), &Resolution::Approved, accounts)
-            .is_none());
+        assert!(settle_with(
+            &op(OpKind::Payment, "balance"),
+            &Resolution::Approved,
+            accounts
+        )
+        .is_none());
     }
 }

@@ -152,8 +152,7 @@ pub async fn set_order(
     account_id: &str,
     req: SourceOrderUpdate,
 ) -> ApiResult<FundingSources> {
-    source::check_order(&req.order)
-        .map_err(|_| invalid("order: 1 to 12 sources, each once"))?;
+    source::check_order(&req.order).map_err(|_| invalid("order: 1 to 12 sources, each once"))?;
     for s in &req.order {
         checked(state, account_id, s).await?;
     }

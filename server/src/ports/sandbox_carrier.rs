@@ -122,15 +122,10 @@ impl CarrierBilling for SandboxCarrier {
         Box::pin(async move {
             let outcome = outcome_of(&bill.phone);
             let now = self.clock.unix();
-            let recorded = books::record_bill(
-                &self.store,
-                bill.clone(),
-                outcome,
-                month_cst(now),
-                now,
-            )
-            .await
-            .map_err(unavailable)?;
+            let recorded =
+                books::record_bill(&self.store, bill.clone(), outcome, month_cst(now), now)
+                    .await
+                    .map_err(unavailable)?;
             if outcome == CarrierOutcome::Timeout {
                 // Billed, but the answer never arrives.
                 return Err(CarrierError::Timeout);

@@ -498,7 +498,8 @@ impl Store {
                     let Some(order) = found else {
                         return Ok(PayOutcome::OrderNotFound);
                     };
-                    if order.status == OrderState::Open && pending_payment(&tx, &order.id)?.is_some()
+                    if order.status == OrderState::Open
+                        && pending_payment(&tx, &order.id)?.is_some()
                     {
                         return Ok(PayOutcome::PaymentPending);
                     }
@@ -1143,14 +1144,13 @@ fn no_pin_total(c: &Db, account_id: &str, day_start: i64) -> Result<i64, StoreEr
 
 /// The payment of this order waiting for its gateway, if any.
 fn pending_payment(c: &Db, order_id: &str) -> Result<Option<String>, StoreError> {
-    Ok(c
-        .query_row(
-            "SELECT pending_operation_id FROM orders WHERE id = ?1",
-            [order_id],
-            |r| r.get::<_, Option<String>>(0),
-        )
-        .optional()?
-        .flatten())
+    Ok(c.query_row(
+        "SELECT pending_operation_id FROM orders WHERE id = ?1",
+        [order_id],
+        |r| r.get::<_, Option<String>>(0),
+    )
+    .optional()?
+    .flatten())
 }
 
 /// Applies a gateway's answer to the order of `op` (inside [`Store::finish_operation`]).

@@ -1018,7 +1018,11 @@ async fn gateway_payments_hold_the_order_until_settled(store: Store) {
     };
     let admit = |_: i64, _: &AdmissionFacts| Ok(());
     let started = store
-        .pay_from(payment("op_pay", "key-pay-1"), PaySource::Gateway("carrier".into()), admit)
+        .pay_from(
+            payment("op_pay", "key-pay-1"),
+            PaySource::Gateway("carrier".into()),
+            admit,
+        )
         .await
         .unwrap();
     let PayOutcome::Started { operation, .. } = started else {
