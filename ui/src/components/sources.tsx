@@ -132,7 +132,7 @@ export function SourceOrderSettings() {
     const j = i + by;
     if (i < 0 || j < 0 || j >= order.length) return;
     const next = [...order];
-    [next[i], next[j]] = [next[j], next[i]];
+    next.splice(j, 0, ...next.splice(i, 1));
     setOrder(next);
     setSaved(false);
   }
