@@ -87,7 +87,7 @@ fn card_payments_with_each_sandbox_bank_outcome() {
     let id = remote_order(&server, &shop, &phone, "8");
     let err = confirm(&d, &id, &decline).err("CARD_DECLINED");
     assert_eq!(
-        err["error"]["operation"]["source"],
+        err["operation"]["source"],
         decline.as_str(),
         "{err}"
     );

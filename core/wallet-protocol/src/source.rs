@@ -111,7 +111,12 @@ impl FromStr for FundingSource {
             "carrier" => Ok(FundingSource::Carrier),
             _ => {
                 let id = s.strip_prefix("card:").ok_or(SourceInvalid)?;
-                if crate::api::id_well_formed(id) {
+                // The server's ids (`api::id_well_formed`, not imported: `api` uses this module).
+                let well_formed = (1..=128).contains(&id.len())
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if well_formed {
                     Ok(FundingSource::Card(id.to_owned()))
                 } else {
                     Err(SourceInvalid)

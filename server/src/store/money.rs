@@ -810,7 +810,7 @@ impl Store {
                 post(&tx, &op.id, kind, &op.currency, &legs, now)?;
             }
             if let (Some(effect), Some(order_id)) = (plan.order, op.order_id.as_deref()) {
-                super::pay::apply_order_effect(&tx, order_id, &op, effect, now)?;
+                apply_order_effect(&tx, order_id, &op, effect, now)?;
             }
             tx.execute(
                 "UPDATE operations SET status = ?2, failure_code = ?3, updated_at = ?4 WHERE id = ?1",
@@ -1101,6 +1101,55 @@ pub(super) fn account_balance(c: &Db, ledger_account: &str) -> Result<i64, Store
     )
     .optional()?
     .unwrap_or(0))
+}
+
+/// Applies a gateway's answer to the order of `op` (inside [`Store::finish_operation`]).
+fn apply_order_effect(
+    tx: &Db,
+    order_id: &str,
+    op: &OperationRow,
+    effect: OrderEffect,
+    now: i64,
+) -> Result<(), StoreError> {
+    match effect {
+        OrderEffect::Paid => {
+            let moved = tx.execute(
+                "UPDATE orders SET status = 'paid', paid_at = ?2, payment_operation_id = ?3,
+                     payer_account_id = ?4, pending_operation_id = NULL, updated_at = ?2
+                 WHERE id = ?1 AND status = 'open' AND pending_operation_id = ?3",
+                params![order_id, now, op.id, op.account_id],
+            )?;
+            if moved != 1 {
+                return Err(StoreError::Corrupt(format!(
+                    "order {order_id} was not held for payment {}",
+                    op.id
+                )));
+            }
+        }
+        OrderEffect::Release => {
+            tx.execute(
+                "UPDATE orders SET pending_operation_id = NULL, updated_at = ?3
+                 WHERE id = ?1 AND pending_operation_id = ?2",
+                params![order_id, op.id, now],
+            )?;
+            // Expired now if its time ran out while it waited.
+            tx.execute(
+                "UPDATE orders SET status = 'expired', updated_at = ?2
+                 WHERE id = ?1 AND status = 'open' AND expires_at <= ?2 AND pending_operation_id IS NULL",
+                params![order_id, now],
+            )?;
+        }
+        OrderEffect::RefundReleased => {
+            tx.execute(
+                "UPDATE orders SET refunded = refunded - ?2,
+                     status = CASE WHEN status = 'refunded' THEN 'paid' ELSE status END,
+                     updated_at = ?3
+                 WHERE id = ?1",
+                params![order_id, op.amount, now],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Posts one balanced transaction: entries and balances move together or not at all.

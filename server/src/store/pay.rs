@@ -12,7 +12,7 @@ use wallet_protocol::paycode::PaycodeSeed;
 
 use super::money::{
     account_balance, admission_facts, op_from, operation_by_key, operation_row, post,
-    wallet_account, AdmissionFacts, OpKind, OperationRow, OrderEffect, Refusal, OP_COLUMNS,
+    wallet_account, AdmissionFacts, OpKind, OperationRow, Refusal, OP_COLUMNS,
     REFUND_CLEARING_ACCOUNT,
 };
 use super::{Backend, Store, StoreError};
@@ -1151,48 +1151,4 @@ fn pending_payment(c: &Db, order_id: &str) -> Result<Option<String>, StoreError>
     )
     .optional()?
     .flatten())
-}
-
-/// Applies a gateway's answer to the order of `op` (inside [`Store::finish_operation`]).
-pub(super) fn apply_order_effect(
-    tx: &Db,
-    order_id: &str,
-    op: &OperationRow,
-    effect: OrderEffect,
-    now: i64,
-) -> Result<(), StoreError> {
-    match effect {
-        OrderEffect::Paid => {
-            let moved = tx.execute(
-                "UPDATE orders SET status = 'paid', paid_at = ?2, payment_operation_id = ?3,
-                     payer_account_id = ?4, pending_operation_id = NULL, updated_at = ?2
-                 WHERE id = ?1 AND status = 'open' AND pending_operation_id = ?3",
-                params![order_id, now, op.id, op.account_id],
-            )?;
-            if moved != 1 {
-                return Err(StoreError::Corrupt(format!(
-                    "order {order_id} was not held for payment {}",
-                    op.id
-                )));
-            }
-        }
-        OrderEffect::Release => {
-            tx.execute(
-                "UPDATE orders SET pending_operation_id = NULL, updated_at = ?3
-                 WHERE id = ?1 AND pending_operation_id = ?2",
-                params![order_id, op.id, now],
-            )?;
-            expire_order(tx, order_id, now)?;
-        }
-        OrderEffect::RefundReleased => {
-            tx.execute(
-                "UPDATE orders SET refunded = refunded - ?2,
-                     status = CASE WHEN status = 'refunded' THEN 'paid' ELSE status END,
-                     updated_at = ?3
-                 WHERE id = ?1",
-                params![order_id, op.amount, now],
-            )?;
-        }
-    }
-    Ok(())
 }
