@@ -355,7 +355,7 @@ pub(crate) async fn operation_as_is(state: &AppState, row: &OperationRow) -> Api
         Some(id) => state.store.merchant(id).await?,
         None => None,
     };
-    to_wire(&row, card.as_ref(), merchant.as_ref())
+    to_wire(row, card.as_ref(), merchant.as_ref())
 }
 
 /// Asks the bank for the final word on an unresolved operation and records it.
