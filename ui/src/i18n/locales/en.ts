@@ -358,7 +358,7 @@ export const en = {
     pay: 'Pay {amount}',
     payNoAmount: 'Pay',
     pinTitle: 'Pay {amount} to {merchant}',
-    pinBody: 'Enter your 6-digit payment PIN to pay from your wallet balance.',
+    pinBody: 'Choose where the money comes from, then enter your 6-digit payment PIN.',
     topUp: 'Top up',
   },
   sources: {
@@ -441,7 +441,7 @@ export const en = {
     declineBody: 'The merchant sees that you declined. Nothing leaves your wallet.',
     declined: 'You declined {amount} to {merchant}.',
     pinTitle: 'Pay {amount} to {merchant}',
-    pinBody: 'Enter your 6-digit payment PIN to pay from your wallet balance.',
+    pinBody: 'Choose where the money comes from, then enter your 6-digit payment PIN.',
     channel: {
       remote_order: 'Sent to your phone number',
       paycode: 'Your payment code, over the no-PIN limit',

@@ -357,7 +357,7 @@ export const zhCN: Messages = {
     pay: '付款 {amount}',
     payNoAmount: '付款',
     pinTitle: '向 {merchant} 付款 {amount}',
-    pinBody: '请输入 6 位支付密码，从钱包余额付款。',
+    pinBody: '选择付款方式，然后输入 6 位支付密码。',
     topUp: '充值',
   },
   sources: {
@@ -440,7 +440,7 @@ export const zhCN: Messages = {
     declineBody: '商家会看到您已拒绝。钱包中的资金不会变动。',
     declined: '已拒绝向 {merchant} 付款 {amount}。',
     pinTitle: '向 {merchant} 付款 {amount}',
-    pinBody: '请输入 6 位支付密码，从钱包余额付款。',
+    pinBody: '选择付款方式，然后输入 6 位支付密码。',
     channel: {
       remote_order: '发送到您手机号的订单',
       paycode: '付款码付款，超出免密限额',

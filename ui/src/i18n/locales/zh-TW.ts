@@ -357,7 +357,7 @@ export const zhTW: Messages = {
     pay: '付款 {amount}',
     payNoAmount: '付款',
     pinTitle: '向 {merchant} 付款 {amount}',
-    pinBody: '請輸入 6 位數支付密碼，從錢包餘額付款。',
+    pinBody: '選擇付款方式，然後輸入 6 位數支付密碼。',
     topUp: '儲值',
   },
   sources: {
@@ -440,7 +440,7 @@ export const zhTW: Messages = {
     declineBody: '商家會看到您已拒絕。錢包中的款項不會變動。',
     declined: '已拒絕向 {merchant} 付款 {amount}。',
     pinTitle: '向 {merchant} 付款 {amount}',
-    pinBody: '請輸入 6 位數支付密碼，從錢包餘額付款。',
+    pinBody: '選擇付款方式，然後輸入 6 位數支付密碼。',
     channel: {
       remote_order: '傳送到您手機號碼的訂單',
       paycode: '付款碼付款，超出免密限額',
