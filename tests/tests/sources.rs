@@ -86,11 +86,7 @@ fn card_payments_with_each_sandbox_bank_outcome() {
     // Declined and short of funds: exit 1 with the bank's code; the order stays open.
     let id = remote_order(&server, &shop, &phone, "8");
     let err = confirm(&d, &id, &decline).err("CARD_DECLINED");
-    assert_eq!(
-        err["operation"]["source"],
-        decline.as_str(),
-        "{err}"
-    );
+    assert_eq!(err["operation"]["source"], decline.as_str(), "{err}");
     server.ledger_check();
     confirm(&d, &id, &poor).err("BANK_INSUFFICIENT_FUNDS");
     server.ledger_check();
