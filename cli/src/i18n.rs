@@ -114,6 +114,26 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> Option<&'static str> {
             "暂时无法连接银行，请稍后再试",
             "暫時無法連線銀行，請稍後再試",
         ),
+        C::SourceInvalid => (
+            "这不是付款方式：请用 balance、card:卡号 ID 或 carrier",
+            "這不是付款方式：請用 balance、card:卡片 ID 或 carrier",
+        ),
+        C::CarrierDeclined => (
+            "运营商拒绝将这笔款项计入话费",
+            "電信業者拒絕將這筆款項計入話費",
+        ),
+        C::CarrierCapReached => (
+            "本月话费支付额度已用完，请换一种付款方式",
+            "本月話費支付額度已用完，請換一種付款方式",
+        ),
+        C::CarrierUnavailable => (
+            "暂时无法连接运营商，请稍后再试",
+            "暫時無法連線電信業者，請稍後再試",
+        ),
+        C::PaymentPending => (
+            "这笔订单的付款正在处理中，请稍后查看",
+            "這筆訂單的付款正在處理中，請稍後查看",
+        ),
         C::BindingNotFound => (
             "没有等待验证码的绑卡请求，请重新绑卡",
             "沒有等待驗證碼的綁卡請求，請重新綁卡",
@@ -380,6 +400,12 @@ fn pick(lang: Lang, en: &'static str, cn: &'static str, tw: &'static str) -> &'s
 /// Lines of successful output.
 #[derive(Debug, Clone, Copy)]
 pub enum Msg {
+    Source,
+    SourceFrom,
+    SourceBalance,
+    SourceCarrier,
+    DefaultOrder,
+    MonthlyLeft,
     CodeSent,
     NextVerify,
     SignedIn,
@@ -845,6 +871,12 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
         M::Category => ("Category", "类别", "類別"),
         M::Status => ("Status", "状态", "狀態"),
         M::Order => ("Order", "订单", "訂單"),
+        M::Source => ("Paid from", "付款方式", "付款方式"),
+        M::SourceFrom => ("from {a}", "来自{a}", "來自{a}"),
+        M::SourceBalance => ("balance", "余额", "餘額"),
+        M::SourceCarrier => ("phone bill", "话费", "話費"),
+        M::DefaultOrder => ("Default order:", "默认付款顺序：", "預設付款順序："),
+        M::MonthlyLeft => ("{a} left this month", "本月还可用 {a}", "本月還可用 {a}"),
     };
     match lang {
         Lang::En => en,
@@ -980,6 +1012,24 @@ mod tests {
                 assert!(error_text(lang, code).is_some(), "{code:?} in {lang:?}");
             }
             assert!(detail_matters(code), "{code:?}");
+        }
+    }
+
+    #[test]
+    fn every_funding_source_code_is_translated() {
+        for code in [
+            ErrorCode::SourceInvalid,
+            ErrorCode::CarrierDeclined,
+            ErrorCode::CarrierCapReached,
+            ErrorCode::CarrierUnavailable,
+            ErrorCode::PaymentPending,
+        ] {
+            for lang in [Lang::ZhCn, Lang::ZhTw] {
+                assert!(error_text(lang, code).is_some(), "{code:?} in {lang:?}");
+            }
+        }
+        for m in [Msg::SourceBalance, Msg::SourceCarrier, Msg::DefaultOrder] {
+            assert_ne!(text(Lang::ZhCn, m), text(Lang::En, m));
         }
     }
 

@@ -193,12 +193,25 @@ enum Command {
         /// Amount in yuan, for static codes: 25, 12.50, ¥1,000.
         #[arg(long, allow_hyphen_values = true)]
         amount: Option<String>,
+        /// Pay from: balance, card:ID (a bound card, see `wallet sources`) or carrier (the
+        /// phone bill). Absent: the default order (`wallet sources set`).
+        #[arg(long = "source", value_name = "SOURCE")]
+        funding_source: Option<String>,
         /// Read the payment PIN from one line of stdin (required: secrets are never arguments).
         #[arg(long, required = true)]
         pin_stdin: bool,
         /// Retrying with the same key never pays twice. A fresh key is made when absent.
         #[arg(long)]
         idempotency_key: Option<String>,
+    },
+    /// Where payments come from: the balance, each bound card, the phone bill, and the
+    /// default order used when none is chosen (payment codes always). `sources set balance
+    /// card:ID carrier` sets the order: the first that can pay is used, the balance only when
+    /// it covers the amount.
+    #[command(verbatim_doc_comment)]
+    Sources {
+        #[command(subcommand)]
+        action: Option<SourcesAction>,
     },
     /// The payment code to show a cashier (works offline; rotates every 30 s), or its no-PIN
     /// limits.
@@ -548,10 +561,22 @@ enum PaycodeAction {
 }
 
 #[derive(Debug, Subcommand)]
+enum SourcesAction {
+    /// Set the default order: each of balance, card:ID, carrier at most once, first first.
+    Set {
+        #[arg(required = true, value_name = "SOURCE")]
+        order: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum OrdersAction {
     /// Pay a waiting order; the PIN is read from stdin.
     Confirm {
         id: String,
+        /// Pay from: balance, card:ID or carrier (the phone bill). Absent: the default order.
+        #[arg(long)]
+        source: Option<String>,
         /// Read the payment PIN from one line of stdin (required).
         #[arg(long, required = true)]
         pin_stdin: bool,
@@ -885,6 +910,7 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
             payload,
             image,
             amount,
+            funding_source,
             pin_stdin: _,
             idempotency_key,
         } => {
@@ -901,6 +927,7 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
                 .pay_qr(PayQrInput {
                     payload,
                     amount,
+                    source: funding_source,
                     pin: pin.to_string(),
                     idempotency_key,
                 })
@@ -950,17 +977,22 @@ async fn run(cli: Cli, out: &Out) -> Result<ExitCode, WalletError> {
             }
         }
         Command::Orders { action: None } => out.orders(&wallet.orders().await?),
+        Command::Sources { action: None } => out.sources(&wallet.funding_sources().await?, false),
+        Command::Sources {
+            action: Some(SourcesAction::Set { order }),
+        } => out.sources(&wallet.set_funding_order(order).await?, true),
         Command::Orders {
             action:
                 Some(OrdersAction::Confirm {
                     id,
+                    source,
                     pin_stdin: _,
                     idempotency_key,
                 }),
         } => {
             let pin = read_secret_line("the payment PIN")?;
             let op = wallet
-                .confirm_order(id, pin.to_string(), idempotency_key)
+                .confirm_order_from(id, pin.to_string(), idempotency_key, source)
                 .await?;
             return Ok(operation_outcome(&op, out));
         }

@@ -6,8 +6,8 @@ use std::io::IsTerminal as _;
 use serde_json::{json, Value};
 use wallet_core::{
     AccountSettings, AccountState, AccountStatus, Budget, BudgetAlert, DeviceEvent, Direction,
-    HistoryEntry, HistoryPage, HistorySync, MonthlySummary, PhoneChangeStarted, Recipient,
-    SecurityLog,
+    FundingSources, HistoryEntry, HistoryPage, HistorySync, MonthlySummary, PhoneChangeStarted,
+    Recipient, SecurityLog, SourceOption,
 };
 use wallet_core::{
     Balance, Bank, Card, CardInspection, CardScheme, CardStatus, CardType, ChallengePurpose,
@@ -363,6 +363,11 @@ impl Out {
         if let Some(code) = op.failure_code {
             details.push(code.to_string());
         }
+        if let Some(source) =
+            self.source_label(op.source.as_deref(), op.bank, op.card_last4.as_deref())
+        {
+            details.push(source);
+        }
         if op.kind == OperationKind::Withdrawal && op.fee.minor != 0 {
             let receives = op
                 .amount
@@ -616,6 +621,68 @@ impl Out {
         if let Some(amount) = p.amount {
             say!("  {} {}", self.t(Msg::AmountLocked), amount.display());
         }
+    }
+
+    /// Where a payment's money came from: `from balance`, `from 招商银行 (1234)`,
+    /// `from phone bill`; `None` when the operation has no source (not a payment or refund).
+    fn source_label(
+        &self,
+        source: Option<&str>,
+        bank: Option<Bank>,
+        last4: Option<&str>,
+    ) -> Option<String> {
+        let what = match source? {
+            "balance" => self.t(Msg::SourceBalance).to_owned(),
+            "carrier" => self.t(Msg::SourceCarrier).to_owned(),
+            _ => match (bank, last4) {
+                (Some(b), Some(l)) => format!("{} ({l})", self.bank_name(b)),
+                (None, Some(l)) => format!("**** {l}"),
+                _ => self.t(Msg::Card).to_owned(),
+            },
+        };
+        Some(self.t(Msg::SourceFrom).replace("{a}", &what))
+    }
+
+    /// `wallet sources [set ...]`: the default order, then every source.
+    pub fn sources(&self, s: &FundingSources, saved: bool) {
+        if self.json {
+            self.print_json(&json!(s));
+            return;
+        }
+        if saved {
+            say!("{}", self.t(Msg::SettingsSaved));
+        }
+        let label = |o: &SourceOption| -> String {
+            match (&o.card, &o.balance, &o.phone_masked) {
+                (Some(c), _, _) => self.card_label(c.bank, c.scheme, c.card_type, &c.last4),
+                (None, Some(b), _) => format!("{} {}", self.t(Msg::SourceBalance), b.display()),
+                (None, None, Some(p)) => format!("{} {p}", self.t(Msg::SourceCarrier)),
+                _ => o.source.clone(),
+            }
+        };
+        let order: Vec<String> = s
+            .order
+            .iter()
+            .map(|id| {
+                s.sources
+                    .iter()
+                    .find(|o| &o.source == id)
+                    .map_or_else(|| id.clone(), &label)
+            })
+            .collect();
+        say!("{} {}", self.t(Msg::DefaultOrder), order.join(" → "));
+        let mut table = Table::new(&[Align::Left; 3]).indent("  ");
+        for o in &s.sources {
+            let mut note = Vec::new();
+            if !o.usable {
+                note.push(self.t(Msg::Suspended).to_owned());
+            }
+            if let Some(left) = o.monthly_remaining {
+                note.push(self.t(Msg::MonthlyLeft).replace("{a}", &left.display()));
+            }
+            table.row([o.source.clone(), label(o), note.join(" · ")]);
+        }
+        table.print();
     }
 
     /// A payment made by scanning: the operation, plus the merchant and the printed name.
@@ -1031,6 +1098,12 @@ impl Out {
             (None, None, None, Some(l)) => format!("**** {l}"),
             (None, None, None, None) => String::new(),
         };
+        // A payment or refund says where its money came from (went back to).
+        let who = match self.source_label(e.source.as_deref(), e.bank, e.card_last4.as_deref()) {
+            Some(source) if !who.is_empty() => format!("{who} · {source}"),
+            Some(source) => source,
+            None => who,
+        };
         [
             e.created_at.clone(),
             self.kind_label(e.kind).to_owned(),
@@ -1173,6 +1246,9 @@ impl Out {
         }
         if let Some(l) = &e.card_last4 {
             say!("  {}: **** {l}", self.t(Msg::Card));
+        }
+        if let Some(s) = self.source_label(e.source.as_deref(), e.bank, e.card_last4.as_deref()) {
+            say!("  {}: {s}", self.t(Msg::Source));
         }
         if e.fee.minor != 0 {
             say!("  {} {}", self.t(Msg::Fee), e.fee.display());

@@ -42,6 +42,8 @@ pub const COMMANDS: &[&str] = &[
     "set_paycode_settings",
     "orders",
     "confirm_order",
+    "funding_sources",
+    "set_funding_order",
     "decline_order",
     "report_lost",
     "account_status",

@@ -22,12 +22,12 @@ use tauri::{Builder, Manager, Runtime, State};
 use tauri_plugin_notification::NotificationExt as _;
 use wallet_core::{
     AccountSettings, AccountStatus, Balance, Budget, Card, CardInspection, Category, DecodedQr,
-    Device, DeviceEvent, ErrorCode, HistoryEntry, HistoryPage, HistoryQuery, HistorySync, Money,
-    MonthlySummary, Operation, Order, PasswordStrength, PayQrInput, PaycodeSettings,
-    PaycodeSettingsInput, PaycodeView, PendingCardBinding, PendingVerification, PhoneChangeFinish,
-    PhoneChangeInput, PhoneChangeStarted, PinState, Profile, QrPayment, Recipient, ReportLostInput,
-    SecurityLog, SessionStatus, SignupInput, TopUpInput, TransferInput, Wallet, WalletConfig,
-    WalletError, WithdrawInput,
+    Device, DeviceEvent, ErrorCode, FundingSources, HistoryEntry, HistoryPage, HistoryQuery,
+    HistorySync, Money, MonthlySummary, Operation, Order, PasswordStrength, PayQrInput,
+    PaycodeSettings, PaycodeSettingsInput, PaycodeView, PendingCardBinding, PendingVerification,
+    PhoneChangeFinish, PhoneChangeInput, PhoneChangeStarted, PinState, Profile, QrPayment,
+    Recipient, ReportLostInput, SecurityLog, SessionStatus, SignupInput, TopUpInput, TransferInput,
+    Wallet, WalletConfig, WalletError, WithdrawInput,
 };
 
 mod commands;
@@ -609,12 +609,28 @@ async fn confirm_order(
     order_id: String,
     pin: String,
     idempotency_key: Option<String>,
+    source: Option<String>,
 ) -> Result<Operation, WalletError> {
     state
         .wallet()
         .await?
-        .confirm_order(order_id, pin, idempotency_key)
+        .confirm_order_from(order_id, pin, idempotency_key, source)
         .await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn funding_sources(state: State<'_, AppState>) -> Result<FundingSources, WalletError> {
+    state.wallet().await?.funding_sources().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+async fn set_funding_order(
+    state: State<'_, AppState>,
+    order: Vec<String>,
+) -> Result<FundingSources, WalletError> {
+    state.wallet().await?.set_funding_order(order).await
 }
 
 #[tauri::command]
@@ -966,6 +982,8 @@ pub fn run_app<R: Runtime>(
             set_paycode_settings,
             orders,
             confirm_order,
+            funding_sources,
+            set_funding_order,
             decline_order,
             report_lost,
             account_status,
@@ -1332,6 +1350,15 @@ mod tests {
                 json!({"orderId": "o1", "pin": "860527", "idempotencyKey": "k-12345678"}),
             ),
             ("decline_order", json!({"orderId": "o1"})),
+            (
+                "confirm_order",
+                json!({"orderId": "o1", "pin": "860527", "idempotencyKey": null, "source": "carrier"}),
+            ),
+            ("funding_sources", json!({})),
+            (
+                "set_funding_order",
+                json!({"order": ["balance", "carrier"]}),
+            ),
         ];
         for (cmd, body) in calls {
             let err = invoke(cmd, body).unwrap_err();

@@ -143,6 +143,12 @@ enum SandboxCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List the sandbox carrier's test numbers (phone-bill payments) and what each one does.
+    Carriers {
+        /// Print `{"numbers": [{"phone", "outcome", "monthly_cap"}], "default_monthly_cap"}`.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -497,6 +503,12 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Sandbox {
+            command: SandboxCommand::Carriers { json },
+        } => {
+            print_sandbox_carriers(json);
+            ExitCode::SUCCESS
+        }
         Command::Otp {
             command: OtpCommand::Outbox(args),
         }
@@ -661,6 +673,38 @@ fn print_sandbox_cards(json: bool) {
         }
     }
     // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+}
+
+fn print_sandbox_carriers(json: bool) {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    use wallet_server::ports::sandbox_carrier::{test_numbers, MONTHLY_CAP_FEN};
+    let numbers = test_numbers();
+    let mut out = String::new();
+    if json {
+        let doc = serde_json::json!({ "numbers": numbers, "default_monthly_cap": MONTHLY_CAP_FEN });
+        match serde_json::to_string_pretty(&doc) {
+            Ok(s) => out = s + "\n",
+            Err(e) => eprintln!("error: {e}"),
+        }
+    } else {
+        let _ = writeln!(out, "{:<16} {:<10} monthly cap", "phone", "outcome");
+        for n in numbers {
+            let _ = writeln!(
+                out,
+                "{:<16} {:<10} {}",
+                n.phone,
+                n.outcome.as_str(),
+                wallet_protocol::Money::cny(n.monthly_cap).display()
+            );
+        }
+        let _ = writeln!(
+            out,
+            "any other mobile number: approve, {} a month",
+            wallet_protocol::Money::cny(MONTHLY_CAP_FEN).display()
+        );
+    }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }
 

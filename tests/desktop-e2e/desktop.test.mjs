@@ -747,6 +747,37 @@ describe('wallet desktop app', () => {
     await find('home-name');
   });
 
+  it('pays one order from a card and one from the phone bill, chosen on the confirm screen', async () => {
+    const merchant = await createMerchant('Night Market', 'Chengdu', '5999');
+    for (const [amount, pick, from] of [
+      ['30.00', 'card', /\(\d{4}\)$/],
+      ['6.00', 'carrier', /^Phone bill$/],
+    ]) {
+      const { orderId } = await createOrder(merchant, amount, ['--phone', PHONE]);
+      await (await find('home-orders', 30_000)).click();
+      await (await findOrExplain(`order-pay-${orderId}`)).click();
+      // The confirm step says where the money comes from: every source, the default picked.
+      const picker = await findOrExplain('source-picker');
+      await driver.wait(async () => (await picker.findElements(By.css('input[type=radio]'))).length >= 3, 15_000, 'sources never listed');
+      const option = pick === 'card'
+        ? await picker.findElement(By.css('[data-testid^="pick-source-card:"] input'))
+        : await picker.findElement(By.css('[data-testid="pick-source-carrier"] input'));
+      await option.click();
+      await driver.wait(async () => option.isSelected(), 5_000, `${pick} never selected`);
+      await settle();
+      await screenshot(`desktop-source-${pick}-confirm.png`);
+      await typeCode('pin-dialog-input', PIN);
+      const receipt = await findOrExplain('receipt');
+      await driver.wait(async () => (await receipt.getAttribute('data-status')) === 'succeeded', 30_000, `${pick} payment never succeeded`);
+      assert.equal(await (await find('receipt-amount')).getText(), `−¥${amount}`);
+      assert.match(await (await find('receipt-source')).getText(), from);
+      await screenshot(`desktop-source-${pick}-receipt.png`);
+      assert.equal(await orderStatus(merchant, orderId), 'paid');
+      await (await find('receipt-done')).click();
+      await find('home-name');
+    }
+  });
+
   it('a lost device is wiped and the welcome screen says why', async () => {
     // A friend's phone (the CLI, signed out) reports this account's phone lost.
     const sent = await cli('friend', ['report-lost', '--phone', PHONE, '--name', NAME, '--id-last6', ID_NUMBER.slice(-6)]);

@@ -118,6 +118,7 @@ fn generate(n: usize) -> Vec<api::Operation> {
                 seq: i as i64 + 1,
                 created_at: t,
                 updated_at: t,
+                source: None,
             }
         })
         .collect()

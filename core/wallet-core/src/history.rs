@@ -237,9 +237,9 @@ pub fn apply(conn: &Connection, ops: &[api::Operation]) -> Result<Applied> {
                       currency, created_ms, created_at, updated_at, month, merchant_id,
                       merchant_name, merchant_city, mcc, category, counterparty_name_masked,
                       counterparty_phone_masked, card_id, card_last4, bank, note, order_id,
-                      channel, failure_code)
+                      channel, failure_code, source)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                         ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)
+                         ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)
                  RETURNING rid",
             )?
             .query_row(
@@ -271,6 +271,7 @@ pub fn apply(conn: &Connection, ops: &[api::Operation]) -> Result<Applied> {
                     op.order_id,
                     op.channel.as_ref().map(text).transpose()?,
                     op.failure_code.as_ref().map(text).transpose()?,
+                    op.source.as_ref().map(ToString::to_string),
                 ],
                 |r| r.get(0),
             )?;
@@ -319,7 +320,7 @@ pub fn save_cursor(conn: &Connection, cursor: i64) -> Result<()> {
 const COLUMNS: &str = "operation_id, kind, status, direction, amount_minor, fee_minor, currency,
     created_at, updated_at, month, merchant_id, merchant_name, merchant_city, mcc, category,
     counterparty_name_masked, counterparty_phone_masked, card_id, card_last4, bank, note,
-    order_id, channel, failure_code, seq, created_ms";
+    order_id, channel, failure_code, seq, created_ms, source";
 
 fn entry_from(r: &Row<'_>) -> rusqlite::Result<(HistoryEntryRaw, i64)> {
     Ok((
@@ -349,6 +350,7 @@ fn entry_from(r: &Row<'_>) -> rusqlite::Result<(HistoryEntryRaw, i64)> {
             channel: r.get(22)?,
             failure_code: r.get(23)?,
             seq: r.get(24)?,
+            source: r.get(26)?,
         },
         r.get(25)?,
     ))
@@ -380,6 +382,7 @@ struct HistoryEntryRaw {
     channel: Option<String>,
     failure_code: Option<String>,
     seq: i64,
+    source: Option<String>,
 }
 
 impl HistoryEntryRaw {
@@ -417,6 +420,7 @@ impl HistoryEntryRaw {
                 .failure_code
                 .and_then(|c| from_text(&c, "error code").ok()),
             seq: self.seq,
+            source: self.source,
         })
     }
 }
@@ -820,6 +824,7 @@ pub(crate) mod tests {
             seq,
             created_at: t,
             updated_at: t,
+            source: None,
         }
     }
 
@@ -1286,6 +1291,7 @@ pub(crate) mod tests {
             channel: None,
             failure_code: None,
             seq: 1,
+            source: None,
         }
     }
 

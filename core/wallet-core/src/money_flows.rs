@@ -605,7 +605,7 @@ pub(crate) fn idempotency_key_or_new(key: Option<String>) -> Result<String, Wall
     }
 }
 
-fn to_card(c: CardInfo) -> Card {
+pub(crate) fn to_card(c: CardInfo) -> Card {
     Card {
         card_id: c.card_id,
         bank: c.bank,
@@ -649,6 +649,7 @@ pub(crate) fn to_operation(o: api::Operation) -> Operation {
         seq: o.seq,
         created_at: rfc3339(&o.created_at),
         updated_at: rfc3339(&o.updated_at),
+        source: o.source.map(|s| s.to_string()),
     }
 }
 
@@ -711,6 +712,7 @@ mod tests {
             seq: 1,
             created_at: t,
             updated_at: t,
+            source: None,
         })
         .unwrap()
     }

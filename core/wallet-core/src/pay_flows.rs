@@ -72,9 +72,11 @@ impl Wallet {
         let PayQrInput {
             payload,
             amount,
+            source,
             pin,
             idempotency_key,
         } = input;
+        let source = parse_source(source.as_deref())?;
         let pin = Zeroizing::new(pin);
         let payload = payload.trim().to_owned();
         let decoded = payable(&payload)?;
@@ -107,6 +109,7 @@ impl Wallet {
             payload,
             amount,
             pin: pin.to_string(),
+            source,
         };
         let body = to_json(&request);
         request.pin.zeroize();
@@ -223,18 +226,73 @@ impl Wallet {
         pin: String,
         idempotency_key: Option<String>,
     ) -> Result<Operation, WalletError> {
+        self.confirm_order_from(order_id, pin, idempotency_key, None)
+            .await
+    }
+
+    /// [`Self::confirm_order`] from the source chosen on the confirm screen (`balance`,
+    /// `card:<card_id>` or `carrier`; `None`: the account's default order). A card or
+    /// phone-bill payment answers as its gateway did: `failed` with the refusal's code, or
+    /// `pending` until the answer comes (it settles by itself).
+    pub async fn confirm_order_from(
+        &self,
+        order_id: String,
+        pin: String,
+        idempotency_key: Option<String>,
+        source: Option<String>,
+    ) -> Result<Operation, WalletError> {
         let _flow = self.flow.lock().await;
         let pin = Zeroizing::new(pin);
         check_order_id(&order_id)?;
+        let source = parse_source(source.as_deref())?;
         check_pin_format(&pin, "The payment PIN")?;
         let key = idempotency_key_or_new(idempotency_key)?;
         let mut request = OrderConfirmRequest {
             pin: pin.to_string(),
+            source,
         };
         let body = to_json(&request);
         request.pin.zeroize();
         self.move_money(&paths::order_confirm(&order_id), &body?, &key, "payment")
             .await
+    }
+
+    /// Where this account can pay from (the balance, each bound card, the phone bill) and the
+    /// default order payments use when no source is chosen.
+    pub async fn funding_sources(&self) -> Result<FundingSources, WalletError> {
+        let _flow = self.flow.lock().await;
+        let answer: api::FundingSources = self
+            .signed_with(Method::GET, paths::SOURCES, None, None)
+            .await?;
+        Ok(to_sources(answer))
+    }
+
+    /// Sets the default order ("balance, then card 1234"): each of `balance`, `card:<card_id>`,
+    /// `carrier` at most once. Needs no PIN: every payment is still confirmed with it.
+    pub async fn set_funding_order(
+        &self,
+        order: Vec<String>,
+    ) -> Result<FundingSources, WalletError> {
+        let _flow = self.flow.lock().await;
+        let order = order
+            .iter()
+            .map(|s| {
+                parse_source(Some(s.trim()))?.ok_or_else(|| {
+                    WalletError::new(ErrorCode::SourceInvalid, "An empty funding source")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        wallet_protocol::source::check_order(&order).map_err(|_| {
+            WalletError::new(
+                ErrorCode::SourceInvalid,
+                "The order lists 1 to 12 sources, each once",
+            )
+        })?;
+        let body = to_json(&api::SourceOrderUpdate { order })?;
+        let answer: api::FundingSources = self
+            .signed_with(Method::PUT, paths::SOURCES, Some(&body), None)
+            .await?;
+        Ok(to_sources(answer))
     }
 
     /// Declines a waiting order; the merchant sees it declined. Moves no money.
@@ -353,6 +411,44 @@ fn to_paycode_settings(s: api::PaycodeSettings) -> PaycodeSettings {
     }
 }
 
+/// A source as typed (`balance`, `card:<card_id>`, `carrier`), checked before anything is sent.
+fn parse_source(
+    source: Option<&str>,
+) -> Result<Option<wallet_protocol::source::FundingSource>, WalletError> {
+    source
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim().parse().map_err(|_| {
+                WalletError::new(
+                    ErrorCode::SourceInvalid,
+                    format!(
+                        "{s:?} is not a funding source: use balance, card:<card id> or carrier"
+                    ),
+                )
+            })
+        })
+        .transpose()
+}
+
+fn to_sources(s: api::FundingSources) -> FundingSources {
+    FundingSources {
+        order: s.order.iter().map(ToString::to_string).collect(),
+        sources: s
+            .sources
+            .into_iter()
+            .map(|o| SourceOption {
+                source: o.source.to_string(),
+                kind: o.kind,
+                usable: o.usable,
+                balance: o.balance,
+                card: o.card.map(crate::money_flows::to_card),
+                phone_masked: o.phone_masked,
+                monthly_remaining: o.monthly_remaining,
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -391,6 +487,7 @@ mod tests {
         PayQrInput {
             payload: payload.into(),
             amount: amount.map(Into::into),
+            source: None,
             pin: pin.into(),
             idempotency_key: None,
         }
@@ -429,6 +526,7 @@ mod tests {
             seq: 1,
             created_at: t,
             updated_at: t,
+            source: None,
         })
         .unwrap()
     }
@@ -647,6 +745,34 @@ mod tests {
         assert!(seen[1].ends_with(&format!(r#"{{"pin":"{PIN}"}}"#)));
         assert!(seen[2].starts_with("POST /v1/orders/ord_7/decline "));
         assert_eq!(w.with_store(|s| s.operations(20)).unwrap(), vec![op]);
+    }
+
+    #[tokio::test]
+    async fn a_chosen_source_is_checked_then_sent_with_the_confirmation() {
+        let (url, server) = scripted_server(vec![(200, wire_payment(PaymentChannel::RemoteOrder))]);
+        let (_dir, _secrets, w) = enrolled(&url);
+        // A source that is not one is refused before anything is sent.
+        let err = w
+            .confirm_order_from("ord_7".into(), PIN.into(), None, Some("bank".into()))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::SourceInvalid);
+        let err = w
+            .set_funding_order(vec!["carrier".into(), "carrier".into()])
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::SourceInvalid);
+        w.confirm_order_from(
+            "ord_7".into(),
+            PIN.into(),
+            Some("confirm-key-2".into()),
+            Some("card:card_1".into()),
+        )
+        .await
+        .unwrap();
+        let seen = server.join().unwrap();
+        assert_eq!(seen.len(), 1);
+        assert!(seen[0].ends_with(&format!(r#"{{"pin":"{PIN}","source":"card:card_1"}}"#)));
     }
 
     #[tokio::test]

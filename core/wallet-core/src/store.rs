@@ -40,6 +40,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_payments.sql"),
     include_str!("../migrations/0005_events.sql"),
     include_str!("../migrations/0006_history.sql"),
+    include_str!("../migrations/0007_sources.sql"),
 ];
 
 /// Setting: the server URL this device was enrolled on (JSON string, or `null` when unknown).
@@ -730,7 +731,7 @@ impl Store {
             "SELECT operation_id, kind, status, amount_minor, fee_minor, currency, card_id,
                     card_last4, bank, merchant_id, merchant_name, mcc, order_id, channel,
                     failure_code, created_at, updated_at, counterparty_name_masked,
-                    counterparty_phone_masked, note, seq
+                    counterparty_phone_masked, note, seq, source
              FROM operations ORDER BY created_at DESC, operation_id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
@@ -756,6 +757,7 @@ impl Store {
                 counterparty_phone_masked: r.get(18)?,
                 note: r.get(19)?,
                 seq: r.get(20)?,
+                source: r.get(21)?,
             })
         })?;
         let mut ops = Vec::new();
@@ -903,9 +905,9 @@ fn upsert_operation(conn: &Connection, op: &Operation) -> Result<()> {
         "INSERT OR REPLACE INTO operations
              (operation_id, kind, status, amount_minor, fee_minor, currency, card_id, card_last4,
               bank, merchant_id, merchant_name, mcc, order_id, channel, failure_code, created_at,
-              updated_at, counterparty_name_masked, counterparty_phone_masked, note, seq)
+              updated_at, counterparty_name_masked, counterparty_phone_masked, note, seq, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21)",
+                 ?19, ?20, ?21, ?22)",
         params![
             op.operation_id,
             to_text(&op.kind)?,
@@ -928,6 +930,7 @@ fn upsert_operation(conn: &Connection, op: &Operation) -> Result<()> {
             op.counterparty_phone_masked,
             op.note,
             op.seq,
+            op.source,
         ],
     )?;
     Ok(())
@@ -971,6 +974,7 @@ struct RawOperation {
     counterparty_phone_masked: Option<String>,
     note: Option<String>,
     seq: i64,
+    source: Option<String>,
 }
 
 impl RawOperation {
@@ -1001,6 +1005,7 @@ impl RawOperation {
             counterparty_phone_masked: self.counterparty_phone_masked,
             note: self.note,
             seq: self.seq,
+            source: self.source,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -1446,6 +1451,7 @@ pub(crate) mod tests {
             seq: 0,
             created_at: created_at.into(),
             updated_at: created_at.into(),
+            source: None,
         }
     }
 
@@ -1471,6 +1477,7 @@ pub(crate) mod tests {
             seq: 0,
             created_at: created_at.into(),
             updated_at: created_at.into(),
+            source: None,
         }
     }
 

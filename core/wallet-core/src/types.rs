@@ -157,6 +157,10 @@ pub struct Operation {
     pub created_at: String,
     /// RFC 3339 UTC.
     pub updated_at: String,
+    /// Where a payment's money came from (a refund: where it goes back to): `balance`,
+    /// `card:<card_id>` or `carrier` (the phone bill); `None` for other kinds.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// What is left of today's limits.
@@ -254,6 +258,9 @@ pub struct QrPayment {
 pub struct PayQrInput {
     pub payload: String,
     pub amount: Option<String>,
+    /// `balance`, `card:<card_id>` or `carrier`; absent: the account's default order.
+    #[serde(default)]
+    pub source: Option<String>,
     pub pin: String,
     pub idempotency_key: Option<String>,
 }
@@ -561,6 +568,10 @@ pub struct HistoryEntry {
     pub failure_code: Option<ErrorCode>,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub seq: i64,
+    /// Where a payment's money came from (a refund: where it went back to): `balance`,
+    /// `card:<card_id>` or `carrier`; `None` for other kinds and entries from before sources.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// Filters for the offline history list; every field optional.
@@ -644,4 +655,36 @@ pub struct MonthlySummary {
 pub struct Budget {
     pub category: Category,
     pub monthly: Money,
+}
+
+// --- funding sources (issue 14) ------------------------------------------------------------
+
+pub use wallet_protocol::source::SourceKind;
+
+/// One source the account can pay from, as the confirm screen and settings show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SourceOption {
+    /// `balance`, `card:<card_id>` or `carrier`: what `source` arguments take.
+    pub source: String,
+    pub kind: SourceKind,
+    /// Whether a payment may use it now (a card reported lost may not).
+    pub usable: bool,
+    /// The balance, for `balance`.
+    pub balance: Option<Money>,
+    /// The card, for a card.
+    pub card: Option<Card>,
+    /// The number billed, masked, for `carrier`.
+    pub phone_masked: Option<String>,
+    /// What the carrier's monthly cap still allows this month, for `carrier`.
+    pub monthly_remaining: Option<Money>,
+}
+
+/// The account's sources and the default order payments use when none is chosen (payment
+/// codes always): the first that can pay is used, the balance only when it covers the amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FundingSources {
+    pub order: Vec<String>,
+    pub sources: Vec<SourceOption>,
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::card::{Bank, CardScheme, CardType};
 use crate::error::ErrorCode;
 use crate::money::Money;
+use crate::source::{FundingSource, SourceKind};
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -57,6 +58,8 @@ pub mod paths {
     pub const ORDER_CONFIRM: &str = "/v1/orders/{order_id}/confirm";
     /// `POST /v1/orders/{order_id}/decline`
     pub const ORDER_DECLINE: &str = "/v1/orders/{order_id}/decline";
+    /// Consumer: the funding sources and their default order (GET, PUT).
+    pub const SOURCES: &str = "/v1/sources";
     /// Consumer: (re)issue this device's payment-code seed.
     pub const PAYCODE_SEED: &str = "/v1/paycode/seed";
     /// Consumer: no-PIN limits of payment codes (GET, PUT).
@@ -666,6 +669,10 @@ pub struct Operation {
     pub seq: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Where a payment's money came from, or where a refund goes back to (the payment's
+    /// source); absent for other kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<FundingSource>,
 }
 
 /// What is left of the limits today (days run midnight to midnight, China Standard Time).
@@ -733,6 +740,10 @@ pub struct QrPayRequest {
     pub amount: Option<Money>,
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::pin))]
     pub pin: String,
+    /// Where the money comes from; absent: the account's default order
+    /// (`GET /v1/sources`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<FundingSource>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -791,6 +802,51 @@ pub struct OrderList {
 pub struct OrderConfirmRequest {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::pin))]
     pub pin: String,
+    /// Where the money comes from; absent: the account's default order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<FundingSource>,
+}
+
+/// One source the account can pay from, as the confirm screen and settings show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SourceOption {
+    pub source: FundingSource,
+    pub kind: SourceKind,
+    /// Whether a payment may use it now (a card reported lost may not).
+    pub usable: bool,
+    /// The balance, for `balance`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<Money>,
+    /// The card, for `card:<id>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CardInfo>,
+    /// The number billed, masked, for `carrier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_masked: Option<String>,
+    /// What the carrier's monthly cap still allows this month, for `carrier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_remaining: Option<Money>,
+}
+
+/// `GET`/`PUT /v1/sources`: the account's sources and the default order payments use when
+/// no source is chosen (payment codes always).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FundingSources {
+    /// The default order: the first that can pay is used (the balance only when it covers the
+    /// amount). Cards unbound since it was set are left out.
+    pub order: Vec<FundingSource>,
+    /// Every source the account has: the balance, each bound card, the phone bill.
+    pub sources: Vec<SourceOption>,
+}
+
+/// `PUT /v1/sources`: a new default order, 1 to 12 sources, each once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SourceOrderUpdate {
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 12))]
+    pub order: Vec<FundingSource>,
 }
 
 /// `POST /v1/paycode/seed`: a fresh seed for this device (the old one stops working).

@@ -169,6 +169,18 @@ error_codes! {
     TransferToSelf = "TRANSFER_TO_SELF", 422, "You cannot send money to yourself";
     /// The recipient's account cannot take money now (it is frozen).
     RecipientUnavailable = "RECIPIENT_UNAVAILABLE", 409, "The recipient cannot receive money right now";
+    // --- funding sources (issue 14) ---
+    /// Not `balance`, `card:<id>` or `carrier`, or a default order that is empty or names one
+    /// source twice.
+    SourceInvalid = "SOURCE_INVALID", 400, "That is not a funding source";
+    /// The carrier refused to bill the phone (a barred or unknown line).
+    CarrierDeclined = "CARRIER_DECLINED", 402, "The carrier declined to put this on the phone bill";
+    /// Over what the carrier's monthly cap for the number still allows.
+    CarrierCapReached = "CARRIER_CAP_REACHED", 402, "This month's phone-bill limit is reached";
+    /// No answer from the carrier; a payment asked for stays pending and settles by itself.
+    CarrierUnavailable = "CARRIER_UNAVAILABLE", 503, "The carrier could not be reached; try again later";
+    /// A payment of this order from a card or the phone bill is waiting for its gateway.
+    PaymentPending = "PAYMENT_PENDING", 409, "A payment of this order is still being processed";
     // --- generic server ---
     NotFound = "NOT_FOUND", 404, "Not found";
     Forbidden = "FORBIDDEN", 403, "Not allowed";

@@ -18,6 +18,7 @@ pub mod phone;
 pub mod pin;
 pub mod qr;
 pub mod signing;
+pub mod source;
 pub mod text;
 
 pub use error::{ErrorCode, Problem};

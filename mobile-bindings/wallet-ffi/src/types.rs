@@ -515,6 +515,9 @@ pub struct Operation {
     pub seq: i64,
     pub created_at: String,
     pub updated_at: String,
+    /// Where a payment's money came from (a refund: where it goes back to): `balance`,
+    /// `card:<card_id>` or `carrier`.
+    pub source: Option<String>,
 }
 
 impl From<wallet_core::Operation> for Operation {
@@ -540,6 +543,7 @@ impl From<wallet_core::Operation> for Operation {
             seq: o.seq,
             created_at: o.created_at,
             updated_at: o.updated_at,
+            source: o.source,
         }
     }
 }
@@ -886,6 +890,9 @@ pub struct PayQrInput {
     pub amount: Option<String>,
     pub pin: String,
     pub idempotency_key: Option<String>,
+    /// `balance`, `card:<card_id>` or `carrier`; absent: the account's default order.
+    #[uniffi(default = None)]
+    pub source: Option<String>,
 }
 
 impl std::fmt::Debug for PayQrInput {
@@ -901,6 +908,7 @@ impl From<PayQrInput> for wallet_core::PayQrInput {
         Self {
             payload: i.payload,
             amount: i.amount,
+            source: i.source,
             pin: i.pin,
             idempotency_key: i.idempotency_key,
         }

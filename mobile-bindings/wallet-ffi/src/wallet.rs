@@ -320,6 +320,32 @@ impl Wallet {
             .into())
     }
 
+    /// Pays a waiting order with the PIN from the chosen source (`balance`, `card:<card_id>`,
+    /// `carrier`; `None`: the default order).
+    pub async fn confirm_order_from(
+        &self,
+        order_id: String,
+        pin: String,
+        idempotency_key: Option<String>,
+        source: Option<String>,
+    ) -> Result<Operation, WalletError> {
+        Ok(self
+            .0
+            .confirm_order_from(order_id, pin, idempotency_key, source)
+            .await?
+            .into())
+    }
+
+    /// The default order of funding sources, as `balance`, `card:<card_id>`, `carrier`.
+    pub async fn funding_order(&self) -> Result<Vec<String>, WalletError> {
+        Ok(self.0.funding_sources().await?.order)
+    }
+
+    /// Sets the default order of funding sources.
+    pub async fn set_funding_order(&self, order: Vec<String>) -> Result<Vec<String>, WalletError> {
+        Ok(self.0.set_funding_order(order).await?.order)
+    }
+
     /// Declines a waiting order; no money moves.
     pub async fn decline_order(&self, order_id: String) -> Result<Order, WalletError> {
         Ok(self.0.decline_order(order_id).await?.into())

@@ -57,6 +57,7 @@ pub mod pin;
 pub mod rules;
 pub mod sandbox;
 pub mod sms_pay;
+pub mod sources;
 pub mod standing;
 pub mod state;
 pub mod support;

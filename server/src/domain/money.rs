@@ -20,6 +20,7 @@ use crate::domain::rules::{self, AdmissionLimits};
 use crate::domain::state::AppState;
 use crate::domain::wire::to_wire;
 use crate::ports::bank::{BankError, Direction, Transfer, TransferStatus};
+use crate::ports::carrier::{Bill, BillDirection, BillStatus, CarrierError};
 use crate::secrets;
 use crate::store::{
     BeginOutcome, CardRow, MerchantRow, NewOperation, OpKind, OpStatus, OperationRow, Resolution,
@@ -242,20 +243,96 @@ async fn run_operation(
     to_wire(&done, Some(card), None)
 }
 
-/// Records the bank's answer with the ledger postings [`rules::settle`] plans, through the
-/// gateway's own settlement account.
+/// Records the gateway's answer with the ledger postings [`rules::settle_with`] plans,
+/// through the bank's or the carrier's own settlement account.
 async fn record_answer(
     state: &AppState,
     operation_id: &str,
     resolution: Resolution,
 ) -> ApiResult<OperationRow> {
-    let settlement = state.bank.settlement_account().to_owned();
+    let bank = state.bank.settlement_account().to_owned();
+    let carrier = state.carrier.settlement_account().to_owned();
     Ok(state
         .store
         .finish_operation(operation_id, state.clock.unix(), move |op| {
-            rules::settle(op, &resolution, &settlement)
+            let accounts = rules::SettlementAccounts {
+                bank: &bank,
+                carrier: &carrier,
+            };
+            rules::settle_with(op, &resolution, accounts)
         })
         .await?)
+}
+
+/// Asks the gateway of a card or phone-bill payment (or refund) begun by the store, outside
+/// any transaction, and records its answer: the bank debits (credits) the card, the carrier
+/// charges (credits) the account's phone bill. A lost answer leaves it pending for
+/// [`reconcile`].
+pub(crate) async fn settle_source_operation(
+    state: &AppState,
+    row: &OperationRow,
+) -> ApiResult<OperationRow> {
+    let refund = row.kind == OpKind::Refund;
+    let resolution =
+        if row.via_carrier() {
+            let account = state.store.account(&row.account_id).await?.ok_or_else(|| {
+                ApiError::internal(format!("operation {} lost its account", row.id))
+            })?;
+            let bill = Bill {
+                reference: row.id.clone(),
+                phone: account.phone,
+                direction: if refund {
+                    BillDirection::Credit
+                } else {
+                    BillDirection::Charge
+                },
+                amount_minor: row.amount,
+            };
+            let answer = match tokio::time::timeout(BANK_TIMEOUT, state.carrier.bill(&bill)).await {
+                Ok(answer) => answer,
+                Err(_) => Err(CarrierError::Timeout),
+            };
+            match answer {
+                Ok(()) => Resolution::Approved,
+                Err(CarrierError::Timeout | CarrierError::Unavailable(_)) => Resolution::Pending,
+                Err(e) => Resolution::Failed(e.code().as_str().to_owned()),
+            }
+        } else {
+            let card = match row.any_card_id() {
+                Some(id) => state.store.card_any(id).await?,
+                None => None,
+            };
+            match card {
+                None => Resolution::Failed(ErrorCode::CardNotFound.as_str().to_owned()),
+                Some(card) => {
+                    let transfer = Transfer {
+                        reference: row.id.clone(),
+                        token: card.token.clone(),
+                        direction: if refund {
+                            Direction::Credit
+                        } else {
+                            Direction::Debit
+                        },
+                        amount_minor: row.amount,
+                    };
+                    let answer =
+                        match tokio::time::timeout(BANK_TIMEOUT, state.bank.transfer(&transfer))
+                            .await
+                        {
+                            Ok(answer) => answer,
+                            Err(_) => Err(BankError::Timeout),
+                        };
+                    match answer {
+                        Ok(()) => Resolution::Approved,
+                        Err(BankError::Timeout | BankError::Unavailable(_)) => Resolution::Pending,
+                        Err(e) => Resolution::Failed(e.code().as_str().to_owned()),
+                    }
+                }
+            }
+        };
+    let done = record_answer(state, &row.id, resolution).await?;
+    tracing::info!(operation = %done.id, kind = done.kind.as_str(), source = done.source.as_deref().unwrap_or("balance"), status = done.status.as_str(), "source operation");
+    Ok(done)
 }
 
 /// The operation as the wire shows it, after settling it with the bank if it is unresolved.
@@ -265,7 +342,12 @@ pub async fn operation(state: &AppState, row: &OperationRow) -> ApiResult<Operat
     } else {
         row.clone()
     };
-    let card = match &row.card_id {
+    operation_as_is(state, &row).await
+}
+
+/// The operation as the wire shows it, as stored (its card and merchant read for it).
+pub(crate) async fn operation_as_is(state: &AppState, row: &OperationRow) -> ApiResult<Operation> {
+    let card = match row.any_card_id() {
         Some(id) => state.store.card_any(id).await?,
         None => None,
     };
@@ -273,13 +355,32 @@ pub async fn operation(state: &AppState, row: &OperationRow) -> ApiResult<Operat
         Some(id) => state.store.merchant(id).await?,
         None => None,
     };
-    to_wire(&row, card.as_ref(), merchant.as_ref())
+    to_wire(row, card.as_ref(), merchant.as_ref())
 }
 
 /// Asks the bank for the final word on an unresolved operation and records it.
 pub async fn reconcile(state: &AppState, row: &OperationRow) -> ApiResult<OperationRow> {
     if row.status.is_final() {
         return Ok(row.clone());
+    }
+    if row.via_carrier() {
+        let status =
+            match tokio::time::timeout(BANK_TIMEOUT, state.carrier.bill_status(&row.id)).await {
+                Ok(Ok(status)) => status,
+                // No word yet: leave it for the next round.
+                Ok(Err(_)) | Err(_) => return Ok(row.clone()),
+            };
+        let resolution = match status {
+            BillStatus::Approved => Resolution::Approved,
+            BillStatus::Refused(e) => Resolution::Failed(e.code().as_str().to_owned()),
+            // The carrier never got it: nothing was billed, so the operation failed.
+            BillStatus::NotFound => {
+                Resolution::Failed(ErrorCode::CarrierUnavailable.as_str().to_owned())
+            }
+        };
+        let done = record_answer(state, &row.id, resolution).await?;
+        tracing::info!(operation = %done.id, status = done.status.as_str(), "operation reconciled");
+        return Ok(done);
     }
     let status = match tokio::time::timeout(BANK_TIMEOUT, state.bank.transfer_status(&row.id)).await
     {
@@ -359,9 +460,9 @@ pub(crate) async fn operations_wire(
     let mut merchants: HashMap<String, Option<MerchantRow>> = HashMap::new();
     let mut operations = Vec::with_capacity(rows.len());
     for row in rows {
-        let card = match &row.card_id {
+        let card = match row.any_card_id() {
             None => None,
-            Some(id) => match cards.iter().find(|c| c.id == *id) {
+            Some(id) => match cards.iter().find(|c| c.id == id) {
                 Some(c) => Some(c.clone()),
                 None => state.store.card_any(id).await?,
             },

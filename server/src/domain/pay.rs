@@ -26,6 +26,7 @@ use wallet_protocol::api::{
 use wallet_protocol::paycode::{self, Paycode, PaycodeSeed, WINDOW_STEPS};
 use wallet_protocol::phone::mask_e164;
 use wallet_protocol::qr::{self, DecodedQr};
+use wallet_protocol::source::FundingSource;
 use wallet_protocol::{text, Currency, ErrorCode, Money, PhoneNumber};
 use zeroize::Zeroize as _;
 
@@ -43,7 +44,7 @@ use crate::domain::wire::{
 use crate::secrets;
 use crate::store::{
     Channel, ChargeOutcome, DeclineOutcome, MerchantRow, NewCharge, NewOrder, NewPayment,
-    NewRefund, OpKind, OrderRow, OrderState, PayOutcome, PayTarget, PaycodeSettingsRow,
+    NewRefund, OpKind, OrderRow, OrderState, PayOutcome, PaySource, PayTarget, PaycodeSettingsRow,
     RefundOutcome, Refusal, SecurityChange,
 };
 
@@ -380,6 +381,7 @@ pub async fn refund(
 ) -> ApiResult<Order> {
     let amount = req.amount.map(cny_amount).transpose()?;
     let hash = sha256_hex(&["refund", order_id, &money_key(req.amount)]);
+    let operation_id = secrets::new_id("op");
     let outcome = state
         .store
         .refund(NewRefund {
@@ -387,7 +389,7 @@ pub async fn refund(
             order_id: order_id.to_owned(),
             idempotency_key: key.to_owned(),
             request_hash: hash,
-            operation_id: secrets::new_id("op"),
+            operation_id: operation_id.clone(),
             amount,
             now: state.clock.unix(),
         })
@@ -395,7 +397,9 @@ pub async fn refund(
     let row = match outcome {
         RefundOutcome::Refunded(row) => {
             tracing::info!(merchant = %m.id, order = %row.id, "refund");
-            row
+            refund_to_source(state, &row, &operation_id)
+                .await?
+                .map_or(row, Box::new)
         }
         RefundOutcome::Existing(row) => row,
         RefundOutcome::KeyReused => return Err(ErrorCode::IdempotencyKeyReused.into()),
@@ -408,6 +412,30 @@ pub async fn refund(
         }
     };
     order_wire(state, &row, m).await
+}
+
+/// A refund of a card or phone-bill payment goes back through its gateway (the bank credits
+/// the card, the carrier the bill); answers the order as it then stands, `None` for a refund
+/// to the balance (already settled).
+async fn refund_to_source(
+    state: &AppState,
+    order: &OrderRow,
+    operation_id: &str,
+) -> ApiResult<Option<OrderRow>> {
+    let Some(payer) = order.payer_account_id.as_deref() else {
+        return Ok(None);
+    };
+    let Some(op) = state.store.operation(payer, operation_id).await? else {
+        return Ok(None);
+    };
+    if !op.via_gateway() || op.status.is_final() {
+        return Ok(None);
+    }
+    let done = crate::domain::money::settle_source_operation(state, &op).await?;
+    if done.status == crate::store::OpStatus::Failed {
+        tracing::warn!(order = %order.id, operation = %done.id, code = done.failure_code.as_deref().unwrap_or(""), "refund to the source refused");
+    }
+    Ok(state.store.order(&order.id, state.clock.unix()).await?)
 }
 
 /// `POST /v1/merchants/{id}/charges`: a scanned payment code. Paid at once under the payer's
@@ -456,6 +484,9 @@ pub async fn charge(
     let limits = payment_limits(state);
     let now = now.timestamp();
     let order_id = secrets::new_id("ord");
+    // Payment codes use the default order: paid at once only from the balance first.
+    let (balance_first, other_source) =
+        crate::domain::sources::charge_plan(state, &hit.account_id).await?;
     let outcome = state
         .store
         .charge_code(
@@ -484,7 +515,11 @@ pub async fn charge(
                 day_start: day_start_cst(now),
             },
             move |amount, facts, no_pin_today| {
-                rules::charge(amount, facts, no_pin_today, limits, no_pin, now)
+                rules::charge_from(
+                    rules::charge(amount, facts, no_pin_today, limits, no_pin, now),
+                    balance_first,
+                    other_source,
+                )
             },
         )
         .await?;
@@ -656,10 +691,11 @@ fn pay_error(state: &AppState, account_id: &str, outcome: PayOutcome) -> ApiErro
         PayOutcome::AlreadyPaid => ErrorCode::OrderAlreadyPaid.into(),
         PayOutcome::Expired => ErrorCode::OrderExpired.into(),
         PayOutcome::Closed => ErrorCode::OrderClosed.into(),
+        PayOutcome::PaymentPending => ErrorCode::PaymentPending.into(),
         PayOutcome::Refused(refusal) => {
             crate::domain::standing::refused(state, account_id, refusal)
         }
-        PayOutcome::Paid { .. } | PayOutcome::Existing(_) => {
+        PayOutcome::Paid { .. } | PayOutcome::Started { .. } | PayOutcome::Existing(_) => {
             ApiError::internal("a payment outcome taken for an error")
         }
     }
@@ -672,7 +708,10 @@ pub async fn pay_qr(
     key: &str,
     req: &api::QrPayRequest,
 ) -> ApiResult<Operation> {
-    let hash = sha256_hex(&["qr-payment", req.payload.trim(), &money_key(req.amount)]);
+    let hash = with_source(
+        sha256_hex(&["qr-payment", req.payload.trim(), &money_key(req.amount)]),
+        req.source.as_ref(),
+    );
     if let Some(op) = existing_operation(state, account_id, key, &hash).await? {
         return Ok(op);
     }
@@ -714,11 +753,33 @@ pub async fn pay_qr(
             })
         }
     };
+    // The source is known (and its card checked) before the PIN is spent on it.
+    let amount = match &target {
+        PayTarget::New(o) => o.amount,
+        PayTarget::Existing { .. } => r.order.as_ref().map_or(0, |o| o.amount),
+    };
+    let source =
+        crate::domain::sources::choose(state, account_id, req.source.as_ref(), amount).await?;
     verify_pin(state, account_id, &req.pin).await?;
-    pay(state, account_id, key, hash, target, &r.merchant).await
+    pay_from(state, account_id, key, hash, target, &r.merchant, source).await
 }
 
-async fn pay(
+/// A request's idempotency hash, with the chosen source when one was chosen (so a request
+/// without one hashes as before sources existed).
+fn with_source(hash: String, source: Option<&FundingSource>) -> String {
+    match source {
+        None => hash,
+        Some(s) => sha256_hex(&[&hash, &s.to_string()]),
+    }
+}
+
+/// Pays `target` from the account's default order (the payer has confirmed, with the PIN): the
+/// entry point for channels that do not offer a choice of source.
+#[allow(
+    dead_code,
+    reason = "kept for the channels that pay from the default order (web checkout, SMS)"
+)]
+pub(crate) async fn pay(
     state: &AppState,
     account_id: &str,
     key: &str,
@@ -726,11 +787,41 @@ async fn pay(
     target: PayTarget,
     merchant: &MerchantRow,
 ) -> ApiResult<Operation> {
+    let amount = match &target {
+        PayTarget::New(o) => o.amount,
+        PayTarget::Existing { order_id, .. } => state
+            .store
+            .order(order_id, state.clock.unix())
+            .await?
+            .map_or(0, |o| o.amount),
+    };
+    let source = crate::domain::sources::choose(state, account_id, None, amount).await?;
+    pay_from(state, account_id, key, hash, target, merchant, source).await
+}
+
+/// Pays `target` from `source`: the balance in one transaction; a card or the phone bill
+/// begin → gateway → finish (docs/rules.md §Funding sources). Every source is admitted alike
+/// ([`rules::admit_payment`]).
+pub(crate) async fn pay_from(
+    state: &AppState,
+    account_id: &str,
+    key: &str,
+    hash: String,
+    target: PayTarget,
+    merchant: &MerchantRow,
+    source: FundingSource,
+) -> ApiResult<Operation> {
     let now = state.clock.unix();
     let limits = payment_limits(state);
+    let store_source = if source.via_gateway() {
+        PaySource::Gateway(source.to_string())
+    } else {
+        PaySource::Balance
+    };
+    let admitted = source.clone();
     let outcome = state
         .store
-        .pay(
+        .pay_from(
             NewPayment {
                 operation_id: secrets::new_id("op"),
                 account_id: account_id.to_owned(),
@@ -740,7 +831,8 @@ async fn pay(
                 now,
                 day_start: day_start_cst(now),
             },
-            move |amount, facts| rules::admit(OpKind::Payment, amount, facts, limits, now),
+            store_source,
+            move |amount, facts| rules::admit_payment(&admitted, amount, facts, limits, now),
         )
         .await?;
     match outcome {
@@ -748,7 +840,13 @@ async fn pay(
             tracing::info!(account = %account_id, merchant = %merchant.id, order = %order.id, operation = %operation.id, "payment");
             to_wire(&operation, None, Some(merchant))
         }
-        PayOutcome::Existing(row) => to_wire(&row, None, Some(merchant)),
+        PayOutcome::Started { operation, order } => {
+            tracing::info!(account = %account_id, merchant = %merchant.id, order = %order.id, operation = %operation.id, source = %source, "payment from a source started");
+            let done = crate::domain::money::settle_source_operation(state, &operation).await?;
+            // As the gateway answered: a lost answer stays pending for the reconciler.
+            crate::domain::money::operation_as_is(state, &done).await
+        }
+        PayOutcome::Existing(row) => crate::domain::money::operation(state, &row).await,
         other => Err(pay_error(state, account_id, other)),
     }
 }
@@ -790,7 +888,19 @@ pub async fn confirm_order(
     key: &str,
     pin: &str,
 ) -> ApiResult<Operation> {
-    let hash = sha256_hex(&["order-confirm", order_id]);
+    confirm_order_from(state, account_id, order_id, key, pin, None).await
+}
+
+/// [`confirm_order`] from the source chosen on the confirm screen (`None`: the default order).
+pub async fn confirm_order_from(
+    state: &AppState,
+    account_id: &str,
+    order_id: &str,
+    key: &str,
+    pin: &str,
+    source: Option<&FundingSource>,
+) -> ApiResult<Operation> {
+    let hash = with_source(sha256_hex(&["order-confirm", order_id]), source);
     if let Some(op) = existing_operation(state, account_id, key, &hash).await? {
         return Ok(op);
     }
@@ -804,6 +914,7 @@ pub async fn confirm_order(
         .merchant(&order.merchant_id)
         .await?
         .ok_or_else(|| ApiError::internal(format!("order {} lost its merchant", order.id)))?;
+    let source = crate::domain::sources::choose(state, account_id, source, order.amount).await?;
     verify_pin(state, account_id, pin).await?;
     let target = PayTarget::Existing {
         order_id: order.id.clone(),
@@ -850,7 +961,7 @@ pub async fn pay_sms_order(
         payer_only: true,
         channels: &[Channel::Sms],
     };
-    pay(state, account_id, key, hash, target, &merchant).await
+    pay_from(state, account_id, key, hash, target, &merchant, source).await
 }
 
 /// `POST /v1/orders/{id}/decline`.

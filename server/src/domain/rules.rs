@@ -3,9 +3,11 @@
 //! applies the outcome inside one transaction; the rules themselves live here, testable
 //! without a database, and are the same on every storage engine.
 
+use wallet_protocol::source::FundingSource;
+
 use crate::store::{
-    AdmissionFacts, ChargeDecision, Leg, OpKind, OpStatus, OperationRow, Refusal, Resolution,
-    Settlement, CLEARING_ACCOUNT, FEES_ACCOUNT,
+    AdmissionFacts, ChargeDecision, Leg, OpKind, OpStatus, OperationRow, OrderEffect, Refusal,
+    Resolution, Settlement, CLEARING_ACCOUNT, FEES_ACCOUNT, REFUND_CLEARING_ACCOUNT,
 };
 
 /// The limits an operation is admitted under.
@@ -42,6 +44,69 @@ pub fn admit(
         covered(amount, facts)?;
     }
     Ok(())
+}
+
+/// May a payment of `amount` from `source` start? As [`admit`] for every source alike (the
+/// freeze, the cooling-off's cap over every outflow, the day's limit), except that only a
+/// payment from the balance needs the balance to cover it: a card or the phone bill is asked
+/// by its gateway.
+pub fn admit_payment(
+    source: &FundingSource,
+    amount: i64,
+    facts: &AdmissionFacts,
+    limits: AdmissionLimits,
+    now: i64,
+) -> Result<(), Refusal> {
+    standing(OpKind::Payment, amount, facts, limits.cooling_off, now)?;
+    within_day(amount, facts, limits.daily)?;
+    if !source.via_gateway() {
+        covered(amount, facts)?;
+    }
+    Ok(())
+}
+
+/// The source a payment of `amount` uses: the one chosen, else the first of the default
+/// `order` that can pay (the balance only when `balance` covers the amount; `order` holds only
+/// sources usable now). When none can, the balance, whose refusal says why.
+pub fn pick_source(
+    chosen: Option<&FundingSource>,
+    order: &[FundingSource],
+    balance: i64,
+    amount: i64,
+) -> FundingSource {
+    if let Some(chosen) = chosen {
+        return chosen.clone();
+    }
+    order
+        .iter()
+        .find(|s| s.via_gateway() || balance >= amount)
+        .cloned()
+        .unwrap_or(FundingSource::Balance)
+}
+
+/// A payment code's charge under the default order: it is paid at once (no PIN) only from the
+/// balance, so only when the balance is the first source that can pay; otherwise, or when the
+/// balance is short and another source could pay, it waits for the payer's PIN and pays from
+/// the default order then.
+pub fn charge_from(
+    decision: Result<ChargeDecision, Refusal>,
+    balance_first: bool,
+    other_source: bool,
+) -> Result<ChargeDecision, Refusal> {
+    match decision {
+        Ok(ChargeDecision::PayNow) if !balance_first => Ok(ChargeDecision::AwaitPin),
+        Err(Refusal::BalanceInsufficient { .. }) if other_source => Ok(ChargeDecision::AwaitPin),
+        other => other,
+    }
+}
+
+/// The ledger accounts the gateways settle through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SettlementAccounts<'a> {
+    /// The bank's (`bank:sandbox`): top-ups, withdrawals, card payments and their refunds.
+    pub bank: &'a str,
+    /// The carrier's (`carrier:sandbox`): phone-bill payments and their refunds.
+    pub carrier: &'a str,
 }
 
 /// A merchant's charge of a payment code for `amount`: admitted like any payment (the
@@ -125,6 +190,105 @@ pub fn standing(
 /// What the ledger posts when the bank answers `resolution` for `op`, settling with the
 /// bank's `settlement` account. `None` for kinds no bank settles (they post when made).
 ///
+/// Card and phone-bill payments and refunds ([`settle_source`]) settle with the bank's or the
+/// carrier's account of `accounts`; everything else as [`settle`].
+pub fn settle_with(
+    op: &OperationRow,
+    resolution: &Resolution,
+    accounts: SettlementAccounts<'_>,
+) -> Option<Settlement> {
+    if op.via_gateway() {
+        let settlement = if op.via_carrier() {
+            accounts.carrier
+        } else {
+            accounts.bank
+        };
+        return settle_source(op, resolution, settlement);
+    }
+    settle(op, resolution, accounts.bank)
+}
+
+/// A card or phone-bill payment or refund, when its gateway answers:
+///
+/// - payment approved: settlement → merchant, and the order is paid;
+/// - payment failed: nothing moved; the order no longer waits for it;
+/// - refund approved: refund clearing → settlement (the merchant's money was reserved when
+///   the refund started);
+/// - refund failed: refund clearing → merchant (the reserve is released), and the order's
+///   refunded amount goes down again;
+/// - no answer yet: pending, nothing posts.
+pub fn settle_source(
+    op: &OperationRow,
+    resolution: &Resolution,
+    settlement: &str,
+) -> Option<Settlement> {
+    let kind = if settlement.starts_with("carrier:") {
+        "carrier"
+    } else {
+        "bank"
+    };
+    let merchant = format!("merchant:{}", op.merchant_id.as_deref()?);
+    let leg = |account: &str, kind: &'static str, amount: i64| Leg {
+        account: account.to_owned(),
+        kind,
+        amount,
+    };
+    let (status, failure, posting, order) = match (resolution, op.kind) {
+        (Resolution::Pending, OpKind::Payment | OpKind::Refund) => {
+            (OpStatus::Pending, None, None, None)
+        }
+        (Resolution::Approved, OpKind::Payment) => (
+            OpStatus::Succeeded,
+            None,
+            Some((
+                "payment",
+                vec![
+                    leg(settlement, kind, -op.amount),
+                    leg(&merchant, "merchant", op.amount),
+                ],
+            )),
+            Some(OrderEffect::Paid),
+        ),
+        (Resolution::Failed(code), OpKind::Payment) => (
+            OpStatus::Failed,
+            Some(code.clone()),
+            None,
+            Some(OrderEffect::Release),
+        ),
+        (Resolution::Approved, OpKind::Refund) => (
+            OpStatus::Succeeded,
+            None,
+            Some((
+                "refund_settle",
+                vec![
+                    leg(REFUND_CLEARING_ACCOUNT, "clearing", -op.amount),
+                    leg(settlement, kind, op.amount),
+                ],
+            )),
+            None,
+        ),
+        (Resolution::Failed(code), OpKind::Refund) => (
+            OpStatus::Failed,
+            Some(code.clone()),
+            Some((
+                "refund_release",
+                vec![
+                    leg(REFUND_CLEARING_ACCOUNT, "clearing", -op.amount),
+                    leg(&merchant, "merchant", op.amount),
+                ],
+            )),
+            Some(OrderEffect::RefundReleased),
+        ),
+        _ => return None,
+    };
+    Some(Settlement {
+        status,
+        failure,
+        posting,
+        order,
+    })
+}
+///
 /// - top-up approved: settlement → wallet;
 /// - withdrawal approved: clearing → settlement (amount − fee) + fees (fee); the money left
 ///   the wallet when it was reserved;
@@ -142,6 +306,7 @@ pub fn settle(op: &OperationRow, resolution: &Resolution, settlement: &str) -> O
         status,
         failure: failure.cloned(),
         posting,
+        order: None,
     };
     Some(match (resolution, op.kind) {
         (_, OpKind::Payment | OpKind::Refund | OpKind::TransferOut | OpKind::TransferIn) => {
@@ -354,6 +519,7 @@ mod tests {
             counterparty: None,
             transfer_id: None,
             note: None,
+            source: None,
             idempotency_key: "k".into(),
             request_hash: "h".into(),
             failure_code: None,
@@ -416,5 +582,174 @@ mod tests {
         );
         assert_eq!(failed.unwrap().failure.as_deref(), Some("X"));
         assert!(settle(&row(OpKind::Payment, 1, 0), &Resolution::Approved, "b").is_none());
+    }
+
+    #[test]
+    fn every_source_is_admitted_alike_and_only_the_balance_must_cover() {
+        let card = FundingSource::Card("c1".into());
+        for source in [FundingSource::Balance, card.clone(), FundingSource::Carrier] {
+            let frozen = AdmissionFacts {
+                frozen: true,
+                ..facts(100_000, 0)
+            };
+            assert_eq!(
+                admit_payment(&source, 100, &frozen, LIMITS, 0),
+                Err(Refusal::Frozen)
+            );
+            let cooling = AdmissionFacts {
+                cooling_off_until: Some(50),
+                cooling_off_spent: 450,
+                ..facts(100_000, 0)
+            };
+            assert_eq!(
+                admit_payment(&source, 51, &cooling, LIMITS, 10),
+                Err(Refusal::CoolingOff {
+                    until: 50,
+                    remaining: 50
+                }),
+                "{source}"
+            );
+            assert_eq!(
+                admit_payment(&source, 2_001, &facts(100_000, 8_000), LIMITS, 0),
+                Err(Refusal::DailyLimit { remaining: 2_000 })
+            );
+        }
+        assert_eq!(
+            admit_payment(&FundingSource::Balance, 301, &facts(300, 0), LIMITS, 0),
+            Err(Refusal::BalanceInsufficient { balance: 300 })
+        );
+        assert_eq!(admit_payment(&card, 301, &facts(0, 0), LIMITS, 0), Ok(()));
+        assert_eq!(
+            admit_payment(&FundingSource::Carrier, 301, &facts(0, 0), LIMITS, 0),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn the_default_order_picks_the_first_source_that_can_pay() {
+        let card = FundingSource::Card("c1".into());
+        let order = [FundingSource::Balance, card.clone(), FundingSource::Carrier];
+        assert_eq!(pick_source(None, &order, 500, 500), FundingSource::Balance);
+        assert_eq!(pick_source(None, &order, 499, 500), card);
+        assert_eq!(
+            pick_source(
+                None,
+                &[FundingSource::Carrier, FundingSource::Balance],
+                10_000,
+                1
+            ),
+            FundingSource::Carrier
+        );
+        // Nothing else to pay from: the balance, which answers why not.
+        assert_eq!(
+            pick_source(None, &[FundingSource::Balance], 0, 500),
+            FundingSource::Balance
+        );
+        assert_eq!(pick_source(None, &[], 0, 500), FundingSource::Balance);
+        // A choice on the confirm screen wins.
+        assert_eq!(
+            pick_source(Some(&FundingSource::Carrier), &order, 10_000, 1),
+            FundingSource::Carrier
+        );
+    }
+
+    #[test]
+    fn a_payment_code_pays_at_once_only_from_the_balance_first() {
+        let short = Err(Refusal::BalanceInsufficient { balance: 1 });
+        assert_eq!(
+            charge_from(Ok(ChargeDecision::PayNow), true, true),
+            Ok(ChargeDecision::PayNow)
+        );
+        assert_eq!(
+            charge_from(Ok(ChargeDecision::PayNow), false, true),
+            Ok(ChargeDecision::AwaitPin)
+        );
+        assert_eq!(charge_from(short, true, true), Ok(ChargeDecision::AwaitPin));
+        assert_eq!(charge_from(short, true, false), short);
+        assert_eq!(
+            charge_from(Err(Refusal::Frozen), false, true),
+            Err(Refusal::Frozen)
+        );
+    }
+
+    #[test]
+    fn card_and_carrier_payments_settle_through_their_gateway_and_move_the_order() {
+        let accounts = SettlementAccounts {
+            bank: "bank:b",
+            carrier: "carrier:c",
+        };
+        let op = |kind, source: &str| OperationRow {
+            merchant_id: Some("m1".into()),
+            order_id: Some("o1".into()),
+            source: Some(source.into()),
+            ..row(kind, 700, 0)
+        };
+        let paid = settle_with(
+            &op(OpKind::Payment, "carrier"),
+            &Resolution::Approved,
+            accounts,
+        )
+        .unwrap();
+        assert_eq!(paid.status, OpStatus::Succeeded);
+        assert_eq!(paid.order, Some(OrderEffect::Paid));
+        let legs = paid.posting.unwrap().1;
+        assert!(legs.contains(&Leg {
+            account: "carrier:c".into(),
+            kind: "carrier",
+            amount: -700
+        }));
+        assert!(legs.contains(&Leg {
+            account: "merchant:m1".into(),
+            kind: "merchant",
+            amount: 700
+        }));
+        let failed = settle_with(
+            &op(OpKind::Payment, "card:c1"),
+            &Resolution::Failed("CARD_DECLINED".into()),
+            accounts,
+        )
+        .unwrap();
+        assert_eq!(
+            (failed.status, failed.posting, failed.order),
+            (OpStatus::Failed, None, Some(OrderEffect::Release))
+        );
+        let waiting = settle_with(
+            &op(OpKind::Payment, "card:c1"),
+            &Resolution::Pending,
+            accounts,
+        )
+        .unwrap();
+        assert_eq!((waiting.status, waiting.order), (OpStatus::Pending, None));
+        let refunded = settle_with(
+            &op(OpKind::Refund, "card:c1"),
+            &Resolution::Approved,
+            accounts,
+        )
+        .unwrap();
+        let legs = refunded.posting.unwrap().1;
+        assert_eq!(legs.iter().map(|l| l.amount).sum::<i64>(), 0);
+        assert!(legs
+            .iter()
+            .any(|l| l.account == "bank:b" && l.amount == 700));
+        let released = settle_with(
+            &op(OpKind::Refund, "carrier"),
+            &Resolution::Failed("CARRIER_DECLINED".into()),
+            accounts,
+        )
+        .unwrap();
+        assert_eq!(released.order, Some(OrderEffect::RefundReleased));
+        assert!(released
+            .posting
+            .unwrap()
+            .1
+            .iter()
+            .any(|l| l.account == "merchant:m1" && l.amount == 700));
+        // A balance payment is still settled when made.
+        assert!(settle_with(
+            &op(OpKind::Payment, "balance"),
+            &Resolution::Approved,
+            accounts
+        )
+        .is_none());
     }
 }

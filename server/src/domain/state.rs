@@ -7,8 +7,10 @@ use crate::config::Limits;
 use crate::domain::guards::Guards;
 use crate::domain::paycode::PaycodeIndex;
 use crate::ports::bank::BankGateway;
+use crate::ports::carrier::CarrierBilling;
 use crate::ports::clock::Clock;
 use crate::ports::sandbox_bank::SandboxBank;
+use crate::ports::sandbox_carrier::SandboxCarrier;
 use crate::ports::sms::SmsSender;
 use crate::store::Store;
 use crate::telemetry::metrics::Metrics;
@@ -22,6 +24,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// The bank gateway: the only place a full card number goes.
     pub bank: Arc<dyn BankGateway>,
+    /// The carrier billing gateway: phone-bill payments and their credits.
+    pub carrier: Arc<dyn CarrierBilling>,
     /// Serialises payment-PIN checks per account.
     pub pin_checks: Arc<KeyedLocks>,
     /// Payment code → device, for the accepted steps ([`crate::domain::paycode`]). Empty until
@@ -50,6 +54,7 @@ impl AppState {
             Arc::clone(&sms),
             Arc::clone(&clock),
         ));
+        let carrier = Arc::new(SandboxCarrier::new(store.clone(), Arc::clone(&clock)));
         Self {
             store,
             sms,
@@ -57,11 +62,18 @@ impl AppState {
             guards: Arc::new(Guards::new(&limits)),
             limits: Arc::new(limits),
             bank,
+            carrier,
             pin_checks: Arc::default(),
             paycodes: Arc::default(),
             sandbox,
             metrics: Arc::default(),
         }
+    }
+
+    /// Swaps the carrier billing gateway (a real operator's adapter, or a test's fake).
+    pub fn with_carrier(mut self, carrier: Arc<dyn CarrierBilling>) -> Self {
+        self.carrier = carrier;
+        self
     }
 
     /// Swaps the bank gateway (a real adapter, or a unit test's fake).

@@ -67,6 +67,8 @@ pub(crate) fn to_wire(
     let (card_last4, bank) = card.map_or((None, None), |c| {
         (Some(c.last4.clone()), parse_bank(c.bank.as_deref()))
     });
+    // A card payment (or its refund) names its card like a top-up does.
+    let card_id = row.any_card_id().map(str::to_owned);
     let channel = row
         .channel
         .as_deref()
@@ -93,7 +95,7 @@ pub(crate) fn to_wire(
         },
         amount: Money::new(row.amount, currency),
         fee: Money::new(row.fee, currency),
-        card_id: row.card_id.clone(),
+        card_id,
         card_last4,
         bank,
         merchant: merchant.map(merchant_ref),
@@ -111,6 +113,16 @@ pub(crate) fn to_wire(
         seq: row.seq,
         created_at: wire_time(row.created_at),
         updated_at: wire_time(row.updated_at),
+        source: match row.kind {
+            OpKind::Payment | OpKind::Refund => Some(
+                row.source
+                    .as_deref()
+                    .unwrap_or("balance")
+                    .parse()
+                    .map_err(|_| ApiError::internal(format!("operation {}: source", row.id)))?,
+            ),
+            _ => None,
+        },
     })
 }
 

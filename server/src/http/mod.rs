@@ -12,7 +12,7 @@ mod routes;
 
 use routes::{
     cards, checkout, devices, login, lost, me, merchants, meta, money, notices, orders, paycode,
-    pin, pos, qr, sandbox, signup, sms_pay, transfer, verify,
+    pin, pos, qr, sandbox, signup, sms_pay, sources, transfer, verify,
 };
 
 use axum::extract::{MatchedPath, State};
@@ -60,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         .route(paths::ORDERS, get(orders::list))
         .route(paths::ORDER_CONFIRM, post(orders::confirm))
         .route(paths::ORDER_DECLINE, post(orders::decline))
+        .route(paths::SOURCES, get(sources::list).put(sources::set_order))
         .route(paths::PAYCODE_SEED, post(paycode::seed))
         .route(
             paths::PAYCODE_SETTINGS,

@@ -9,7 +9,7 @@ use wallet_protocol::signing;
 
 use crate::http::routes::{
     cards, checkout, devices, login, lost, me, merchants, meta, money, notices, orders, paycode,
-    pin, qr, sandbox, signup, sms_pay, transfer, verify,
+    pin, qr, sandbox, signup, sms_pay, sources, transfer, verify,
 };
 
 #[derive(OpenApi)]
@@ -59,6 +59,8 @@ use crate::http::routes::{
         orders::confirm,
         orders::decline,
         paycode::seed,
+        sources::list,
+        sources::set_order,
         paycode::settings,
         paycode::put_settings,
         lost::report_lost,
@@ -95,7 +97,11 @@ use crate::http::routes::{
         meta::ready,
         meta::openapi_json,
     ),
-    components(schemas(wallet_protocol::Problem, wallet_protocol::ErrorCode)),
+    components(schemas(
+        wallet_protocol::Problem,
+        wallet_protocol::ErrorCode,
+        wallet_protocol::source::FundingSource
+    )),
     modifiers(&SignedRequests, &CommonAnswers, &CrossFieldRules),
     tags(
         (name = "auth", description = "Sign-up, sign-in and device enrolment"),

@@ -120,7 +120,7 @@ fn freeze(
     // Orders waiting for this payer's PIN close: nobody may confirm them now.
     tx.execute(
         "UPDATE orders SET status = 'declined', updated_at = ?2
-         WHERE payer_account_id = ?1 AND status = 'open'",
+         WHERE payer_account_id = ?1 AND status = 'open' AND pending_operation_id IS NULL",
         params![account_id, now],
     )?;
     if !already_frozen {

@@ -268,6 +268,7 @@ mod money;
 mod notices;
 mod pay;
 mod sms_pay;
+mod sources;
 mod transfer;
 
 impl Store {

@@ -14,6 +14,8 @@ use super::{Backend, Store, StoreError};
 
 /// Withdrawals reserved from a wallet, on their way to a card.
 pub const CLEARING_ACCOUNT: &str = "clearing:withdrawals";
+/// Refunds to a card or the phone bill reserved from the merchant, on their way to the gateway.
+pub const REFUND_CLEARING_ACCOUNT: &str = "clearing:refunds";
 pub const FEES_ACCOUNT: &str = "fees";
 
 pub fn wallet_account(account_id: &str) -> String {
@@ -182,6 +184,30 @@ pub struct OperationRow {
     pub updated_at: i64,
     /// Increases server-wide at every insert or change of the row (the history cursor).
     pub seq: i64,
+    /// A payment's funding source (a refund's: the payment's), as stored: `balance`,
+    /// `card:<id>` or `carrier`; `None` for other kinds and for payments before sources.
+    pub source: Option<String>,
+}
+
+impl OperationRow {
+    /// Whether a gateway (bank or carrier) settles this payment or refund.
+    pub fn via_gateway(&self) -> bool {
+        matches!(self.kind, OpKind::Payment | OpKind::Refund)
+            && self.source.as_deref().is_some_and(|s| s != "balance")
+    }
+
+    /// Whether the phone bill is this payment's or refund's source.
+    pub fn via_carrier(&self) -> bool {
+        self.source.as_deref() == Some("carrier")
+    }
+
+    /// The card this operation moved money with: a top-up's or withdrawal's, or a card
+    /// payment's (and its refunds').
+    pub fn any_card_id(&self) -> Option<&str> {
+        self.card_id
+            .as_deref()
+            .or_else(|| self.source.as_deref().and_then(|s| s.strip_prefix("card:")))
+    }
 }
 
 /// The other side of a transfer: the account and how it is shown (masked when stored).
@@ -257,6 +283,20 @@ pub struct Settlement {
     pub status: OpStatus,
     pub failure: Option<String>,
     pub posting: Option<(&'static str, Vec<Leg>)>,
+    /// What the answer does to the operation's order (card and carrier payments, refunds).
+    pub order: Option<OrderEffect>,
+}
+
+/// What a gateway's answer does to the order of a payment or refund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderEffect {
+    /// The payment went through: the order is paid by this operation.
+    Paid,
+    /// The payment failed: the order no longer waits for it (open again, or expired if its
+    /// time is up).
+    Release,
+    /// The refund failed: the amount is no longer counted as refunded.
+    RefundReleased,
 }
 
 /// One leg of a ledger transaction: `amount` (signed, minor units) on `account` of `kind`.
@@ -738,15 +778,19 @@ impl Store {
     {
         let id = operation_id.to_owned();
         on_backend!(self, |c| {
-            let account: String = c
+            let (account, order): (String, Option<String>) = c
                 .query_row(
-                    "SELECT account_id FROM operations WHERE id = ?1",
+                    "SELECT account_id, order_id FROM operations WHERE id = ?1",
                     [&id],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?
                 .ok_or_else(|| StoreError::Corrupt(format!("no operation {id}")))?;
-            let tx = c.transaction_locking(&[&account])?;
+            // The order's payers wait too: a payment's answer moves the order.
+            let order_key = order.map(|o| format!("order:{o}"));
+            let mut keys = vec![account.as_str()];
+            keys.extend(order_key.as_deref());
+            let tx = c.transaction_locking(&keys)?;
             let op = operation_row(&tx, &id)?
                 .ok_or_else(|| StoreError::Corrupt(format!("no operation {id}")))?;
             if op.status.is_final() {
@@ -764,6 +808,9 @@ impl Store {
                     .map(|l| (l.account.as_str(), l.kind, l.amount))
                     .collect();
                 post(&tx, &op.id, kind, &op.currency, &legs, now)?;
+            }
+            if let (Some(effect), Some(order_id)) = (plan.order, op.order_id.as_deref()) {
+                apply_order_effect(&tx, order_id, &op, effect, now)?;
             }
             tx.execute(
                 "UPDATE operations SET status = ?2, failure_code = ?3, updated_at = ?4 WHERE id = ?1",
@@ -937,7 +984,7 @@ fn card_row(c: &Db, account_id: &str, card_id: &str) -> Result<Option<CardRow>, 
 
 pub(super) const OP_COLUMNS: &str = "id, account_id, kind, status, amount, fee, currency, card_id, \
      idempotency_key, request_hash, failure_code, created_at, updated_at, merchant_id, order_id, channel, \
-     counterparty_account_id, counterparty_name_masked, counterparty_phone_masked, transfer_id, note, seq";
+     counterparty_account_id, counterparty_name_masked, counterparty_phone_masked, transfer_id, note, seq, source";
 
 /// Reads a row; the inner `Result` reports values this server cannot read.
 pub(super) fn op_from(r: &Row) -> Result<Result<OperationRow, StoreError>, StoreError> {
@@ -978,6 +1025,7 @@ pub(super) fn op_from(r: &Row) -> Result<Result<OperationRow, StoreError>, Store
             transfer_id: r.get(19)?,
             note: r.get(20)?,
             seq: r.get(21)?,
+            source: r.get(22)?,
         })
     })();
     Ok(row.and_then(|mut o: OperationRow| {
@@ -1053,6 +1101,55 @@ pub(super) fn account_balance(c: &Db, ledger_account: &str) -> Result<i64, Store
     )
     .optional()?
     .unwrap_or(0))
+}
+
+/// Applies a gateway's answer to the order of `op` (inside [`Store::finish_operation`]).
+fn apply_order_effect(
+    tx: &Db,
+    order_id: &str,
+    op: &OperationRow,
+    effect: OrderEffect,
+    now: i64,
+) -> Result<(), StoreError> {
+    match effect {
+        OrderEffect::Paid => {
+            let moved = tx.execute(
+                "UPDATE orders SET status = 'paid', paid_at = ?2, payment_operation_id = ?3,
+                     payer_account_id = ?4, pending_operation_id = NULL, updated_at = ?2
+                 WHERE id = ?1 AND status = 'open' AND pending_operation_id = ?3",
+                params![order_id, now, op.id, op.account_id],
+            )?;
+            if moved != 1 {
+                return Err(StoreError::Corrupt(format!(
+                    "order {order_id} was not held for payment {}",
+                    op.id
+                )));
+            }
+        }
+        OrderEffect::Release => {
+            tx.execute(
+                "UPDATE orders SET pending_operation_id = NULL, updated_at = ?3
+                 WHERE id = ?1 AND pending_operation_id = ?2",
+                params![order_id, op.id, now],
+            )?;
+            // Expired now if its time ran out while it waited.
+            tx.execute(
+                "UPDATE orders SET status = 'expired', updated_at = ?2
+                 WHERE id = ?1 AND status = 'open' AND expires_at <= ?2 AND pending_operation_id IS NULL",
+                params![order_id, now],
+            )?;
+        }
+        OrderEffect::RefundReleased => {
+            tx.execute(
+                "UPDATE orders SET refunded = refunded - ?2,
+                     status = CASE WHEN status = 'refunded' THEN 'paid' ELSE status END,
+                     updated_at = ?3
+                 WHERE id = ?1",
+                params![order_id, op.amount, now],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Posts one balanced transaction: entries and balances move together or not at all.
@@ -1147,10 +1244,13 @@ fn ledger_check(c: &Db) -> Result<Result<LedgerTotals, String>, StoreError> {
            (o.status = 'succeeded' AND o.kind = 'topup' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 1)
         OR (o.status = 'failed' AND o.kind = 'topup' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 0)
         OR (o.status IN ('succeeded', 'failed') AND o.kind = 'withdrawal' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 2)
-        OR (o.status IN ('processing', 'pending') AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> (CASE WHEN o.kind = 'withdrawal' THEN 1 ELSE 0 END))
-        OR (o.kind IN ('payment', 'refund') AND o.status NOT IN ('succeeded', 'failed'))
-        OR (o.kind IN ('payment', 'refund') AND o.status = 'succeeded' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 1)
-        OR (o.kind IN ('payment', 'refund') AND o.status = 'failed' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 0)")?;
+        OR (o.status IN ('processing', 'pending') AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id)
+              <> (CASE WHEN o.kind = 'withdrawal' OR (o.kind = 'refund' AND COALESCE(o.source, 'balance') <> 'balance') THEN 1 ELSE 0 END))
+        OR (o.kind IN ('payment', 'refund') AND COALESCE(o.source, 'balance') = 'balance' AND o.status NOT IN ('succeeded', 'failed'))
+        OR (o.kind = 'payment' AND o.status = 'succeeded' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 1)
+        OR (o.kind = 'payment' AND o.status = 'failed' AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id) <> 0)
+        OR (o.kind = 'refund' AND o.status IN ('succeeded', 'failed') AND (SELECT COUNT(*) FROM ledger_transactions t WHERE t.operation_id = o.id)
+              <> (CASE WHEN COALESCE(o.source, 'balance') <> 'balance' THEN 2 WHEN o.status = 'succeeded' THEN 1 ELSE 0 END))")?;
     if wrong_posts != 0 {
         return Ok(Err(format!(
             "{wrong_posts} operations posted the wrong ledger transactions"
@@ -1164,6 +1264,17 @@ fn ledger_check(c: &Db) -> Result<Result<LedgerTotals, String>, StoreError> {
     if clearing != open {
         return Ok(Err(format!(
             "clearing holds {clearing} but open withdrawals total {open}"
+        )));
+    }
+    // Refunds on their way to a card or the phone bill: exactly the open ones.
+    let refund_clearing = q(&format!(
+        "SELECT COALESCE((SELECT balance FROM ledger_accounts WHERE id = '{REFUND_CLEARING_ACCOUNT}'), 0)"
+    ))?;
+    let open_refunds = q("SELECT COALESCE(SUM(amount), 0) FROM operations WHERE kind = 'refund' AND status IN ('processing', 'pending')
+                              AND COALESCE(source, 'balance') <> 'balance'")?;
+    if refund_clearing != open_refunds {
+        return Ok(Err(format!(
+            "refund clearing holds {refund_clearing} but open refunds to cards and phone bills total {open_refunds}"
         )));
     }
     if let Some(broken) = merchant_check(c)? {
@@ -1241,7 +1352,8 @@ fn transfer_check(c: &Db) -> Result<Option<String>, StoreError> {
 /// its payments less its refunds; each order agrees with its operations.
 fn merchant_check(c: &Db) -> Result<Option<String>, StoreError> {
     let q = |sql: &str| -> Result<i64, StoreError> { c.query_row(sql, [], |r| r.get(0)) };
-    let misposted = q("SELECT COUNT(*) FROM operations o WHERE o.kind IN ('payment', 'refund') AND o.status = 'succeeded' AND (
+    let misposted = q("SELECT COUNT(*) FROM operations o WHERE o.kind IN ('payment', 'refund') AND o.status = 'succeeded'
+            AND COALESCE(o.source, 'balance') = 'balance' AND (
             (SELECT COUNT(*) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id WHERE t.operation_id = o.id) <> 2
          OR NOT EXISTS (SELECT 1 FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
                         WHERE t.operation_id = o.id AND e.ledger_account = 'wallet:' || o.account_id
@@ -1254,10 +1366,30 @@ fn merchant_check(c: &Db) -> Result<Option<String>, StoreError> {
             "{misposted} payments or refunds did not move their amount between the wallet and the merchant"
         )));
     }
+    // A card or phone-bill payment moved its amount from the gateway's settlement account to
+    // the merchant and never touched the wallet; a refund of one, from the merchant back to
+    // that settlement account (through the refund clearing).
+    let gateway_misposted = q("SELECT COUNT(*) FROM operations o WHERE o.kind IN ('payment', 'refund') AND o.status = 'succeeded'
+            AND COALESCE(o.source, 'balance') <> 'balance' AND (
+            NOT EXISTS (SELECT 1 FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+                        WHERE t.operation_id = o.id AND e.ledger_account = 'merchant:' || o.merchant_id
+                          AND e.amount = CASE o.kind WHEN 'payment' THEN o.amount ELSE -o.amount END)
+         OR NOT EXISTS (SELECT 1 FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+                        JOIN ledger_accounts a ON a.id = e.ledger_account
+                        WHERE t.operation_id = o.id
+                          AND a.kind = CASE o.source WHEN 'carrier' THEN 'carrier' ELSE 'bank' END
+                          AND e.amount = CASE o.kind WHEN 'payment' THEN -o.amount ELSE o.amount END)
+         OR EXISTS (SELECT 1 FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+                    WHERE t.operation_id = o.id AND e.ledger_account = 'wallet:' || o.account_id))")?;
+    if gateway_misposted != 0 {
+        return Ok(Some(format!(
+            "{gateway_misposted} card or phone-bill payments or refunds did not move their amount between the gateway and the merchant"
+        )));
+    }
     let merchants_off = q("SELECT COUNT(*) FROM merchants m WHERE
             COALESCE((SELECT balance FROM ledger_accounts a WHERE a.id = 'merchant:' || m.id), 0) <>
             COALESCE((SELECT SUM(amount) FROM operations o WHERE o.merchant_id = m.id AND o.kind = 'payment' AND o.status = 'succeeded'), 0)
-          - COALESCE((SELECT SUM(amount) FROM operations o WHERE o.merchant_id = m.id AND o.kind = 'refund' AND o.status = 'succeeded'), 0)")?;
+          - COALESCE((SELECT SUM(amount) FROM operations o WHERE o.merchant_id = m.id AND o.kind = 'refund' AND o.status <> 'failed'), 0)")?;
     if merchants_off != 0 {
         return Ok(Some(format!(
             "{merchants_off} merchant balances differ from their payments less refunds"
@@ -1278,7 +1410,12 @@ fn merchant_check(c: &Db) -> Result<Option<String>, StoreError> {
          OR (o.status IN ('paid', 'refunded') AND NOT EXISTS (SELECT 1 FROM operations p
                 WHERE p.id = o.payment_operation_id AND p.order_id = o.id AND p.kind = 'payment'
                   AND p.status = 'succeeded' AND p.amount = o.amount AND p.merchant_id = o.merchant_id))
-         OR o.refunded <> COALESCE((SELECT SUM(amount) FROM operations r WHERE r.order_id = o.id AND r.kind = 'refund' AND r.status = 'succeeded'), 0)
+         OR o.refunded <> COALESCE((SELECT SUM(amount) FROM operations r WHERE r.order_id = o.id AND r.kind = 'refund' AND r.status <> 'failed'), 0)
+         OR (o.pending_operation_id IS NOT NULL AND (o.status <> 'open' OR NOT EXISTS (SELECT 1 FROM operations p
+                WHERE p.id = o.pending_operation_id AND p.order_id = o.id AND p.kind = 'payment'
+                  AND p.status IN ('processing', 'pending'))))
+         OR (SELECT COUNT(*) FROM operations p WHERE p.order_id = o.id AND p.kind = 'payment'
+                AND p.status IN ('processing', 'pending')) <> (CASE WHEN o.pending_operation_id IS NULL THEN 0 ELSE 1 END)
          OR (o.status = 'refunded') <> (o.refunded = o.amount)
          OR (o.refunded > 0 AND o.status NOT IN ('paid', 'refunded'))")?;
     if orders_off != 0 {

@@ -13,6 +13,7 @@ use wallet_protocol::paycode::PaycodeSeed;
 use super::money::{
     account_balance, admission_facts, op_from, operation_by_key, operation_row, post,
     wallet_account, AdmissionFacts, OpKind, OperationRow, Refusal, OP_COLUMNS,
+    REFUND_CLEARING_ACCOUNT,
 };
 use super::{Backend, Store, StoreError};
 use crate::secrets::vault::SealedColumn;
@@ -164,12 +165,30 @@ pub struct NewPayment {
     pub day_start: i64,
 }
 
+/// Where a payment's money comes from, as the store applies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaySource {
+    /// The wallet: paid in the same transaction.
+    Balance,
+    /// A card (`card:<id>`) or the phone bill (`carrier`): the operation starts `processing`
+    /// and holds the order until the gateway answers ([`Store::finish_operation`]).
+    Gateway(String),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PayOutcome {
     Paid {
         operation: Box<OperationRow>,
         order: Box<OrderRow>,
     },
+    /// A card or phone-bill payment is stored `processing` and holds the order: ask the
+    /// gateway now.
+    Started {
+        operation: Box<OperationRow>,
+        order: Box<OrderRow>,
+    },
+    /// Another payment of this order waits for its gateway.
+    PaymentPending,
     /// The same key and request came before: that operation.
     Existing(Box<OperationRow>),
     KeyReused,
@@ -344,7 +363,8 @@ impl Store {
         on_backend!(self, |c| {
             c.execute(
                 "UPDATE orders SET status = 'expired', updated_at = ?2
-                 WHERE payer_account_id = ?1 AND status = 'open' AND expires_at <= ?2",
+                 WHERE payer_account_id = ?1 AND status = 'open' AND expires_at <= ?2
+                   AND pending_operation_id IS NULL",
                 params![a, now],
             )?;
             let mut stmt = c.prepare(&format!(
@@ -367,7 +387,8 @@ impl Store {
         on_backend!(self, |c| {
             c.execute(
                 "UPDATE orders SET status = 'expired', updated_at = ?2
-                 WHERE merchant_id = ?1 AND status = 'open' AND expires_at <= ?2",
+                 WHERE merchant_id = ?1 AND status = 'open' AND expires_at <= ?2
+                   AND pending_operation_id IS NULL",
                 params![m, now],
             )?;
             let mut stmt = c.prepare(&format!(
@@ -399,6 +420,10 @@ impl Store {
                 OrderState::Paid | OrderState::Refunded => DeclineOutcome::AlreadyPaid,
                 OrderState::Expired => DeclineOutcome::Expired,
                 OrderState::Declined => DeclineOutcome::Declined(Box::new(order)),
+                // A payment from a card or the phone bill is on its way: not declinable.
+                OrderState::Open if pending_payment(&tx, &id)?.is_some() => {
+                    DeclineOutcome::AlreadyPaid
+                }
                 OrderState::Open => {
                     tx.execute(
                         "UPDATE orders SET status = 'declined', updated_at = ?2 WHERE id = ?1 AND status = 'open'",
@@ -420,6 +445,20 @@ impl Store {
     /// transaction and the order move together. `admit` (the domain's rule) decides on the
     /// order's amount and the payer's [`AdmissionFacts`] as this transaction sees them.
     pub async fn pay<A>(&self, p: NewPayment, admit: A) -> Result<PayOutcome, StoreError>
+    where
+        A: FnOnce(i64, &AdmissionFacts) -> Result<(), Refusal> + Send + 'static,
+    {
+        self.pay_from(p, PaySource::Balance, admit).await
+    }
+
+    /// [`Store::pay`] from a chosen source: the balance pays in this transaction; a card or the
+    /// phone bill starts a `processing` operation that holds the order for its gateway.
+    pub async fn pay_from<A>(
+        &self,
+        p: NewPayment,
+        source: PaySource,
+        admit: A,
+    ) -> Result<PayOutcome, StoreError>
     where
         A: FnOnce(i64, &AdmissionFacts) -> Result<(), Refusal> + Send + 'static,
     {
@@ -468,6 +507,11 @@ impl Store {
                     let Some(order) = found else {
                         return Ok(PayOutcome::OrderNotFound);
                     };
+                    if order.status == OrderState::Open
+                        && pending_payment(&tx, &order.id)?.is_some()
+                    {
+                        return Ok(PayOutcome::PaymentPending);
+                    }
                     match order.status {
                         OrderState::Open => order,
                         OrderState::Paid | OrderState::Refunded => {
@@ -481,6 +525,29 @@ impl Store {
             let facts = admission_facts(&tx, &p.account_id, OpKind::Payment, p.day_start, p.now)?;
             if let Err(refusal) = admit(order.amount, &facts) {
                 return Ok(PayOutcome::Refused(refusal));
+            }
+            if let PaySource::Gateway(source) = &source {
+                tx.execute(
+                    "INSERT INTO operations (id, account_id, kind, status, amount, fee, currency, card_id,
+                         merchant_id, order_id, channel, no_pin, idempotency_key, request_hash, failure_code,
+                         created_at, updated_at, source)
+                     VALUES (?1, ?2, 'payment', 'processing', ?3, 0, ?4, NULL, ?5, ?6, ?7, 0, ?8, ?9, NULL, ?10, ?10, ?11)",
+                    params![p.operation_id, p.account_id, order.amount, order.currency, order.merchant_id,
+                        order.id, order.channel.as_str(), p.idempotency_key, p.request_hash, p.now, source],
+                )?;
+                tx.execute(
+                    "UPDATE orders SET pending_operation_id = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'open'",
+                    params![order.id, p.operation_id, p.now],
+                )?;
+                let operation = operation_row(&tx, &p.operation_id)?
+                    .ok_or_else(|| StoreError::Corrupt("operation vanished".to_owned()))?;
+                let order = order_row(&tx, &order.id)?
+                    .ok_or_else(|| StoreError::Corrupt("order vanished".to_owned()))?;
+                tx.commit()?;
+                return Ok(PayOutcome::Started {
+                    operation: Box::new(operation),
+                    order: Box::new(order),
+                });
             }
             let paid = PaidOrder {
                 operation_id: &p.operation_id,
@@ -659,25 +726,48 @@ impl Store {
             if amount <= 0 || amount > left {
                 return Ok(RefundOutcome::NotAllowed { left });
             }
+            // Back to where the money came from: the payment's source.
+            let source: Option<String> = match order.payment_operation_id.as_deref() {
+                Some(payment) => operation_row(&tx, payment)?.and_then(|p| p.source),
+                None => None,
+            };
+            let via_gateway = source.as_deref().is_some_and(|s| s != "balance");
             tx.execute(
                 "INSERT INTO operations (id, account_id, kind, status, amount, fee, currency, card_id,
                      merchant_id, order_id, channel, no_pin, idempotency_key, request_hash, failure_code,
-                     created_at, updated_at)
-                 VALUES (?1, ?2, 'refund', 'succeeded', ?3, 0, ?4, NULL, ?5, ?6, ?7, 0, ?8, ?8, NULL, ?9, ?9)",
+                     created_at, updated_at, source)
+                 VALUES (?1, ?2, 'refund', ?10, ?3, 0, ?4, NULL, ?5, ?6, ?7, 0, ?8, ?8, NULL, ?9, ?9, ?11)",
                 params![r.operation_id, payer, amount, order.currency, order.merchant_id, order.id,
-                    order.channel.as_str(), format!("refund:{}:{}", r.merchant_id, r.idempotency_key), r.now],
+                    order.channel.as_str(), format!("refund:{}:{}", r.merchant_id, r.idempotency_key), r.now,
+                    if via_gateway { "processing" } else { "succeeded" }, source],
             )?;
-            post(
-                &tx,
-                &r.operation_id,
-                "refund",
-                &order.currency,
-                &[
-                    (&merchant_account(&order.merchant_id), "merchant", -amount),
-                    (&wallet_account(payer), "customer", amount),
-                ],
-                r.now,
-            )?;
+            if via_gateway {
+                // Reserved from the merchant until the bank or the carrier takes it (as a
+                // withdrawal is reserved from the wallet).
+                post(
+                    &tx,
+                    &r.operation_id,
+                    "refund_reserve",
+                    &order.currency,
+                    &[
+                        (&merchant_account(&order.merchant_id), "merchant", -amount),
+                        (REFUND_CLEARING_ACCOUNT, "clearing", amount),
+                    ],
+                    r.now,
+                )?;
+            } else {
+                post(
+                    &tx,
+                    &r.operation_id,
+                    "refund",
+                    &order.currency,
+                    &[
+                        (&merchant_account(&order.merchant_id), "merchant", -amount),
+                        (&wallet_account(payer), "customer", amount),
+                    ],
+                    r.now,
+                )?;
+            }
             tx.execute(
                 "UPDATE orders SET refunded = refunded + ?2,
                      status = CASE WHEN refunded + ?2 = amount THEN 'refunded' ELSE status END,
@@ -938,7 +1028,8 @@ pub(super) fn insert_order(tx: &Db, o: &NewOrder, now: i64) -> Result<(), StoreE
 /// Turns an open order whose time is up `expired`; `true` if it did just now.
 pub(super) fn expire_order(c: &Db, id: &str, now: i64) -> Result<bool, StoreError> {
     Ok(c.execute(
-        "UPDATE orders SET status = 'expired', updated_at = ?2 WHERE id = ?1 AND status = 'open' AND expires_at <= ?2",
+        "UPDATE orders SET status = 'expired', updated_at = ?2
+         WHERE id = ?1 AND status = 'open' AND expires_at <= ?2 AND pending_operation_id IS NULL",
         params![id, now],
     )? == 1)
 }
@@ -1058,4 +1149,15 @@ fn no_pin_total(c: &Db, account_id: &str, day_start: i64) -> Result<i64, StoreEr
         params![account_id, day_start],
         |r| r.get(0),
     )
+}
+
+/// The payment of this order waiting for its gateway, if any.
+fn pending_payment(c: &Db, order_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(c.query_row(
+        "SELECT pending_operation_id FROM orders WHERE id = ?1",
+        [order_id],
+        |r| r.get::<_, Option<String>>(0),
+    )
+    .optional()?
+    .flatten())
 }

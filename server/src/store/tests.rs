@@ -1234,6 +1234,190 @@ macro_rules! conformance {
     };
 }
 
+/// A card or phone-bill payment (issue 14) starts `processing` and holds its order (no second
+/// payment, no decline, no expiry) until the gateway's answer pays it; its refund is reserved
+/// from the merchant and, if the gateway refuses it, released; the ledger holds throughout.
+async fn gateway_payments_hold_the_order_until_settled(store: Store) {
+    let a = account_named(&store, 1, "+8613812345678", "李明").await;
+    store
+        .insert_merchant(
+            MerchantRow {
+                id: "mch_1".into(),
+                name: "Noodles".into(),
+                city: "Shanghai".into(),
+                mcc: "5812".into(),
+                created_at: NOW,
+            },
+            "keyhash".into(),
+        )
+        .await
+        .unwrap();
+    let order = store
+        .insert_order(
+            NewOrder {
+                id: "ord_1".into(),
+                merchant_id: "mch_1".into(),
+                amount: 1_000,
+                currency: "CNY".into(),
+                description: None,
+                channel: Channel::RemoteOrder,
+                payload: None,
+                payer_account_id: Some(a.clone()),
+                payer_device_id: None,
+                expires_at: NOW + 60,
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+    let payment = |id: &str, key: &str| NewPayment {
+        operation_id: id.into(),
+        account_id: a.clone(),
+        idempotency_key: key.into(),
+        request_hash: key.into(),
+        target: PayTarget::Existing {
+            order_id: order.id.clone(),
+            merchant_id: None,
+            payer_only: true,
+            channels: &[Channel::RemoteOrder],
+        },
+        now: NOW,
+        day_start: 0,
+    };
+    let admit = |_: i64, _: &AdmissionFacts| Ok(());
+    let started = store
+        .pay_from(
+            payment("op_pay", "key-pay-1"),
+            PaySource::Gateway("carrier".into()),
+            admit,
+        )
+        .await
+        .unwrap();
+    let PayOutcome::Started { operation, .. } = started else {
+        panic!("{started:?}")
+    };
+    assert_eq!(operation.status, OpStatus::Processing);
+    assert_eq!(operation.source.as_deref(), Some("carrier"));
+    assert!(store.ledger_check().await.unwrap().is_ok());
+    // Held: no second payment (from any source), no decline, no expiry.
+    let again = store
+        .pay_from(payment("op_pay_2", "key-pay-2"), PaySource::Balance, admit)
+        .await
+        .unwrap();
+    assert_eq!(again, PayOutcome::PaymentPending);
+    assert_eq!(
+        store.decline_order(&a, "ord_1", NOW).await.unwrap(),
+        DeclineOutcome::AlreadyPaid
+    );
+    let later = NOW + 3_600;
+    assert_eq!(
+        store.order("ord_1", later).await.unwrap().unwrap().status,
+        OrderState::Open
+    );
+    // The carrier approves: carrier → merchant, and the order is paid by this operation.
+    let settled = store
+        .finish_operation("op_pay", later, |op| {
+            Some(Settlement {
+                status: OpStatus::Succeeded,
+                failure: None,
+                posting: Some((
+                    "payment",
+                    vec![
+                        Leg {
+                            account: "carrier:sandbox".into(),
+                            kind: "carrier",
+                            amount: -op.amount,
+                        },
+                        Leg {
+                            account: "merchant:mch_1".into(),
+                            kind: "merchant",
+                            amount: op.amount,
+                        },
+                    ],
+                )),
+                order: Some(OrderEffect::Paid),
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(settled.status, OpStatus::Succeeded);
+    let paid = store.order("ord_1", later).await.unwrap().unwrap();
+    assert_eq!(paid.status, OrderState::Paid);
+    assert_eq!(paid.payment_operation_id.as_deref(), Some("op_pay"));
+    assert!(store.ledger_check().await.unwrap().is_ok());
+
+    // A refund goes back to the source: reserved from the merchant, then released when the
+    // gateway refuses it.
+    let refunded = store
+        .refund(NewRefund {
+            merchant_id: "mch_1".into(),
+            order_id: "ord_1".into(),
+            idempotency_key: "key-refund-1".into(),
+            request_hash: "h".into(),
+            operation_id: "op_refund".into(),
+            amount: Some(400),
+            now: later,
+        })
+        .await
+        .unwrap();
+    let RefundOutcome::Refunded(o) = refunded else {
+        panic!("{refunded:?}")
+    };
+    assert_eq!(o.refunded, 400);
+    let op = store.operation(&a, "op_refund").await.unwrap().unwrap();
+    assert_eq!(
+        (op.status, op.source.as_deref()),
+        (OpStatus::Processing, Some("carrier"))
+    );
+    assert_eq!(store.balance(&a).await.unwrap(), 0, "never to the balance");
+    assert!(store.ledger_check().await.unwrap().is_ok());
+    store
+        .finish_operation("op_refund", later, |op| {
+            Some(Settlement {
+                status: OpStatus::Failed,
+                failure: Some("CARRIER_DECLINED".into()),
+                posting: Some((
+                    "refund_release",
+                    vec![
+                        Leg {
+                            account: REFUND_CLEARING_ACCOUNT.into(),
+                            kind: "clearing",
+                            amount: -op.amount,
+                        },
+                        Leg {
+                            account: "merchant:mch_1".into(),
+                            kind: "merchant",
+                            amount: op.amount,
+                        },
+                    ],
+                )),
+                order: Some(OrderEffect::RefundReleased),
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.order("ord_1", later).await.unwrap().unwrap().refunded,
+        0
+    );
+    assert!(store.ledger_check().await.unwrap().is_ok());
+
+    // The default order is the account's own.
+    assert_eq!(store.funding_order(&a).await.unwrap(), None);
+    store
+        .set_funding_order(&a, "carrier,balance", NOW)
+        .await
+        .unwrap();
+    store
+        .set_funding_order(&a, "balance,carrier", NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.funding_order(&a).await.unwrap().as_deref(),
+        Some("balance,carrier")
+    );
+}
+
 conformance!(
     challenge_dies_after_max_wrong_codes_and_is_single_use,
     nonces_are_single_use_until_forgotten_and_revocation_wins,
@@ -1244,7 +1428,8 @@ conformance!(
     old_attempt_rows_are_pruned,
     transfers_recheck_their_guards_inside_the_transaction,
     sms_references_reserve_the_days_cap,
-    checkout_pushes_are_counted_capped_and_stop_with_the_order
+    checkout_pushes_are_counted_capped_and_stop_with_the_order,
+    gateway_payments_hold_the_order_until_settled
 );
 
 /// Admits every operation: the store's tests check its mechanics; the admission rule is

@@ -1,7 +1,9 @@
 //! Property test of the ledger (docs/rules.md §Ledger): random sequences of top-ups and withdrawals on every
 //! sandbox outcome — declines, lack of funds, bank timeouts settled later, retries with the same
 //! Idempotency-Key, overdraft attempts — and of merchant payments and (partial, over-)refunds
-//! and of transfers to and from another user (issue 6) keep every invariant, and the balance
+//! and of transfers to and from another user (issue 6), and of merchant payments from a card
+//! (each sandbox outcome) or the phone bill and their refunds back to that source (issue 14),
+//! keep every invariant, and the balance
 //! always equals what an independent model of the rules says. After every step both users'
 //! history feeds, synced incrementally, match the server's operations entry for entry and add
 //! up to the balances.
@@ -34,6 +36,12 @@ enum Step {
     Pay {
         minor: i64,
     },
+    /// Pay the merchant's static code from a card (`card` picks the outcome) or, for
+    /// `card == 4`, the phone bill.
+    PayFrom {
+        card: usize,
+        minor: i64,
+    },
     /// The merchant refunds part of one of the paid orders (`pick` chooses which).
     Refund {
         pick: usize,
@@ -58,6 +66,7 @@ fn step() -> impl Strategy<Value = Step> {
         4 => (0usize..4, 1i64..30_000).prop_map(|(card, minor)| Step::TopUp { card, minor }),
         3 => (any::<bool>(), 1i64..30_000).prop_map(|(slow, minor)| Step::Withdraw { slow, minor }),
         3 => (1i64..30_000).prop_map(|minor| Step::Pay { minor }),
+        3 => (0usize..5, 1i64..30_000).prop_map(|(card, minor)| Step::PayFrom { card, minor }),
         2 => (any::<usize>(), 1i64..20_000).prop_map(|(pick, minor)| Step::Refund { pick, minor }),
         3 => (1i64..30_000).prop_map(|minor| Step::TransferOut { minor }),
         2 => (1i64..30_000).prop_map(|minor| Step::TransferIn { minor }),
@@ -83,8 +92,10 @@ struct World {
     n: usize,
     /// The merchant: id, API key, static payload.
     merchant: (String, String, String),
-    /// Paid orders: (id, amount, refunded so far).
-    orders: Vec<(String, i64, i64)>,
+    /// Paid orders: (id, amount, refunded so far, source kind: balance, card or carrier).
+    orders: Vec<(String, i64, i64, &'static str)>,
+    /// What the phone bill carried this month (the carrier caps it at ¥500).
+    carrier_used: i64,
     /// The other user of transfers, with plenty of money, and what its balance should be.
     friend: TestDevice,
     friend_model: i64,
@@ -172,6 +183,7 @@ impl World {
             n: 0,
             merchant,
             orders: Vec::new(),
+            carrier_used: 0,
             friend,
             friend_model: 1_000_000,
             mine: HistoryClient::default(),
@@ -195,6 +207,11 @@ impl World {
             Step::Pay { minor } => (
                 paths::QR_PAYMENTS,
                 json!({ "payload": self.merchant.2, "amount": { "minor": minor, "currency": "CNY" }, "pin": PIN }),
+            ),
+            Step::PayFrom { card, minor } => (
+                paths::QR_PAYMENTS,
+                json!({ "payload": self.merchant.2, "amount": { "minor": minor, "currency": "CNY" }, "pin": PIN,
+                        "source": if *card == 4 { "carrier".to_owned() } else { format!("card:{}", self.cards[*card]) } }),
             ),
             Step::Refund { pick, minor } => {
                 let (id, key, _) = &self.merchant;
@@ -259,6 +276,10 @@ impl World {
                             minor: minor + 1,
                         },
                         Step::Pay { minor } => Step::Pay { minor: minor + 1 },
+                        Step::PayFrom { card, minor } => Step::PayFrom {
+                            card,
+                            minor: minor + 1,
+                        },
                         Step::TransferOut { minor } => Step::TransferOut { minor: minor + 1 },
                         Step::TransferIn { minor } => Step::TransferIn { minor: minor + 1 },
                         Step::Refund { pick, minor } => Step::Refund {
@@ -297,9 +318,38 @@ impl World {
                     assert_eq!(res.status, StatusCode::OK, "{res:?}");
                     self.model -= minor;
                     let order = res.body["order_id"].as_str().unwrap().to_owned();
-                    self.orders.push((order, minor, 0));
+                    self.orders.push((order, minor, 0, "balance"));
                 } else {
                     assert_eq!(res.code(), "BALANCE_INSUFFICIENT");
+                }
+                self.last = Some((step, key));
+            }
+            Step::PayFrom { card, minor } => {
+                self.n += 1;
+                let key = format!("prop-key-{:06}", self.n);
+                let res = self.send(&step, &key).await;
+                assert_eq!(res.status, StatusCode::OK, "{res:?}");
+                // The wallet never moves; the order is paid when the gateway approves (a bank
+                // timeout settles as approved later).
+                let paid = if card == 4 {
+                    let fits = self.carrier_used + minor <= 50_000;
+                    if fits {
+                        self.carrier_used += minor;
+                    }
+                    fits
+                } else {
+                    matches!(OUTCOMES[card], Outcome::Approve | Outcome::Timeout)
+                };
+                let expected = match (paid, card) {
+                    (false, _) => "failed",
+                    (true, 3) => "pending",
+                    (true, _) => "succeeded",
+                };
+                assert_eq!(res.body["status"], expected, "{res:?}");
+                if paid {
+                    let order = res.body["order_id"].as_str().unwrap().to_owned();
+                    self.orders
+                        .push((order, minor, 0, if card == 4 { "carrier" } else { "card" }));
                 }
                 self.last = Some((step, key));
             }
@@ -312,11 +362,17 @@ impl World {
                 let pick = pick % self.orders.len();
                 let step = Step::Refund { pick, minor };
                 let res = self.send(&step, &key).await;
-                let (_, paid, refunded) = &mut self.orders[pick];
+                let (_, paid, refunded, source) = &mut self.orders[pick];
                 if *refunded + minor <= *paid {
                     assert_eq!(res.status, StatusCode::OK, "{res:?}");
                     *refunded += minor;
-                    self.model += minor;
+                    // Back to the source: only a balance payment's refund reaches the wallet;
+                    // a phone-bill refund frees the month's cap again.
+                    match *source {
+                        "balance" => self.model += minor,
+                        "carrier" => self.carrier_used -= minor,
+                        _ => {}
+                    }
                 } else {
                     assert_eq!(res.code(), "REFUND_NOT_ALLOWED");
                 }

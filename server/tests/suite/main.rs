@@ -26,4 +26,5 @@ mod rate_limits;
 mod security_changes;
 mod signing;
 mod sms_pay;
+mod sources;
 mod transfer;

@@ -20,4 +20,5 @@ mod qr_pay;
 mod signed_requests;
 mod signup_and_devices;
 mod sms_pay;
+mod sources;
 mod transfers;

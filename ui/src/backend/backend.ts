@@ -9,6 +9,7 @@ import type {
   DeviceEvent,
   ErrorCode,
   Money,
+  FundingSources,
   Operation,
   Order,
   PasswordStrength,
@@ -106,7 +107,12 @@ export interface Backend {
   setPaycodeSettings(input: PaycodeSettingsInput): Promise<PaycodeSettings>;
   /** Orders waiting for this user's decision (remote orders, payment codes over the no-PIN limit). */
   orders(): Promise<Order[]>;
-  confirmOrder(orderId: string, pin: string, idempotencyKey: string | null): Promise<Operation>;
+  /** `source`: `balance`, `card:<id>` or `carrier`; `null`: the default order. */
+  confirmOrder(orderId: string, pin: string, idempotencyKey: string | null, source?: string | null): Promise<Operation>;
+  /** Where payments can come from (balance, bound cards, phone bill) and the default order. */
+  fundingSources(): Promise<FundingSources>;
+  /** A new default order: `balance`, `card:<id>`, `carrier`, each at most once (`SOURCE_INVALID`). */
+  setFundingOrder(order: string[]): Promise<FundingSources>;
   declineOrder(orderId: string): Promise<Order>;
 
   // --- lost phone (docs/rules.md §Lost phone) ---
@@ -278,7 +284,9 @@ export function watchRevocation(inner: Backend, onRevoked: () => void, onLocked:
     paycodeSettings: guard(() => inner.paycodeSettings()),
     setPaycodeSettings: guard((i: PaycodeSettingsInput) => inner.setPaycodeSettings(i)),
     orders: guard(() => inner.orders()),
-    confirmOrder: guard((id: string, pin: string, key: string | null) => inner.confirmOrder(id, pin, key)),
+    confirmOrder: guard((id: string, pin: string, key: string | null, source?: string | null) => inner.confirmOrder(id, pin, key, source)),
+    fundingSources: guard(() => inner.fundingSources()),
+    setFundingOrder: guard((order: string[]) => inner.setFundingOrder(order)),
     declineOrder: guard((id: string) => inner.declineOrder(id)),
     reportLost: guard((i: ReportLostInput) => inner.reportLost(i)),
     accountStatus: guard(() => inner.accountStatus()),

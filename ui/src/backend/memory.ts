@@ -15,6 +15,7 @@ import type {
   ErrorCode,
   Money,
   MoneyLimits,
+  FundingSources,
   Operation,
   Order,
   PasswordStrength,
@@ -197,6 +198,9 @@ export class InMemoryBackend implements Backend {
   private binding: PendingBinding | null = null;
   private cardList: StoredCard[] = [];
   private balanceMinor = 0;
+  /** The default order of funding sources, and what the phone bill may still carry this month. */
+  private fundingOrder: string[] = ['balance'];
+  carrierLeft = 50_000;
   private operations: Operation[] = [];
   private idempotency = new Map<string, Keyed>();
   private usedToday = { topup: 0, withdraw: 0 };
@@ -866,7 +870,7 @@ export class InMemoryBackend implements Backend {
   async payQr(input: PayQrInput): Promise<Operation> {
     await this.enter('payQr', true);
     await this.online();
-    const fingerprint = JSON.stringify(['qr', input.payload, input.amount]);
+    const fingerprint = JSON.stringify(['qr', input.payload, input.amount, input.source]);
     const again = this.replay(input.idempotency_key, fingerprint);
     if (again) return again;
     this.notFrozen();
@@ -884,7 +888,7 @@ export class InMemoryBackend implements Backend {
     this.checkPin(input.pin);
     const merchant = this.merchants.get(qr.merchant_id) as Merchant;
     const order = qr.order_id ? this.orderList.find((o) => o.order_id === qr.order_id) ?? null : null;
-    const op = this.pay(merchant, amount, qr.channel, order);
+    const op = this.pay(merchant, amount, qr.channel, order, input.source ?? null);
     this.remember(input.idempotency_key, fingerprint, op);
     return { ...op };
   }
@@ -937,17 +941,17 @@ export class InMemoryBackend implements Backend {
     return this.orderList.filter((o) => o.status === 'open' && o.channel !== 'dynamic_qr').map((o) => ({ ...o }));
   }
 
-  async confirmOrder(orderId: string, pin: string, idempotencyKey: string | null): Promise<Operation> {
+  async confirmOrder(orderId: string, pin: string, idempotencyKey: string | null, source: string | null = null): Promise<Operation> {
     await this.enter('confirmOrder', true);
     await this.online();
-    const fingerprint = JSON.stringify(['order', orderId]);
+    const fingerprint = JSON.stringify(['order', orderId, source]);
     const again = this.replay(idempotencyKey, fingerprint);
     if (again) return again;
     this.notFrozen();
     const order = this.openOrder(orderId);
     this.notCoolingOff(order.amount.minor);
     this.checkPin(pin);
-    const op = this.pay(this.merchants.get(order.merchant_id) as Merchant, order.amount.minor, order.channel, order);
+    const op = this.pay(this.merchants.get(order.merchant_id) as Merchant, order.amount.minor, order.channel, order, source);
     this.remember(idempotencyKey, fingerprint, op);
     return { ...op };
   }
@@ -1293,6 +1297,7 @@ export class InMemoryBackend implements Backend {
       seq: this.seq,
       created_at: at,
       updated_at: at,
+      source: null,
     };
     this.operations.unshift(op);
     return op;
@@ -1326,6 +1331,7 @@ export class InMemoryBackend implements Backend {
       channel: op.channel,
       failure_code: op.failure_code,
       seq: op.seq,
+      source: op.source,
     };
   }
 
@@ -1451,8 +1457,12 @@ export class InMemoryBackend implements Backend {
   }
 
   /** A payment from the wallet balance to `merchant`; the order (if any) becomes paid. */
-  private pay(merchant: Merchant, amount: number, channel: PaymentChannel, order: Order | null): Operation {
-    if (amount > this.balanceMinor) throw new WalletError('BALANCE_INSUFFICIENT');
+  private pay(merchant: Merchant, amount: number, channel: PaymentChannel, order: Order | null, chosen: string | null = null): Operation {
+    const source = chosen ?? this.pickSource(amount);
+    const card = source.startsWith('card:') ? this.cardList.find((c) => `card:${c.card_id}` === source) : undefined;
+    if (source.startsWith('card:') && !card) throw new WalletError('CARD_NOT_FOUND');
+    if (card && card.status !== 'active') throw new WalletError('CARD_SUSPENDED');
+    if (source === 'balance' && amount > this.balanceMinor) throw new WalletError('BALANCE_INSUFFICIENT');
     const at = this.now.toISOString();
     const op: Operation = {
       operation_id: `op-${++this.seq}`,
@@ -1475,14 +1485,84 @@ export class InMemoryBackend implements Backend {
       seq: this.seq,
       created_at: at,
       updated_at: at,
+      source: null,
     };
-    this.balanceMinor = addMinor(this.balanceMinor, -amount);
+    op.source = source;
+    if (card) {
+      op.card_id = card.card_id;
+      op.card_last4 = card.last4;
+      op.bank = card.bank;
+    }
+    // The fake gateways: a declining card and the phone bill's monthly cap fail the payment.
+    const refusal: ErrorCode | null =
+      card && card.outcome === 'decline' ? 'CARD_DECLINED' : source === 'carrier' && amount > this.carrierLeft ? 'CARRIER_CAP_REACHED' : null;
+    if (refusal) {
+      this.fail(op, refusal);
+      this.operations.unshift(op);
+      return op;
+    }
+    if (source === 'balance') this.balanceMinor = addMinor(this.balanceMinor, -amount);
+    if (source === 'carrier') this.carrierLeft -= amount;
     this.operations.unshift(op);
     if (order) {
       order.status = 'paid';
       order.payment_operation_id = op.operation_id;
     }
     return op;
+  }
+
+  /** The default order's pick: the balance only when it covers the amount. */
+  private pickSource(amount: number): string {
+    for (const id of this.fundingOrder) {
+      if (id === 'balance') {
+        if (amount <= this.balanceMinor) return id;
+        continue;
+      }
+      if (id === 'carrier') return id;
+      if (this.cardList.some((c) => `card:${c.card_id}` === id && c.status === 'active')) return id;
+    }
+    return 'balance';
+  }
+
+  private sourcesView(): FundingSources {
+    const phone = this.profile?.phone_masked ?? null;
+    return {
+      order: this.fundingOrder.filter((id) => !id.startsWith('card:') || this.cardList.some((c) => `card:${c.card_id}` === id && c.status === 'active')),
+      sources: [
+        { source: 'balance', kind: 'balance', usable: true, balance: cny(this.balanceMinor), card: null, phone_masked: null, monthly_remaining: null },
+        ...this.cardList.map((c) => ({
+          source: `card:${c.card_id}`,
+          kind: 'card' as const,
+          usable: c.status === 'active',
+          balance: null,
+          card: publicCard(c),
+          phone_masked: null,
+          monthly_remaining: null,
+        })),
+        { source: 'carrier', kind: 'carrier', usable: true, balance: null, card: null, phone_masked: phone, monthly_remaining: cny(this.carrierLeft) },
+      ],
+    };
+  }
+
+  async fundingSources(): Promise<FundingSources> {
+    await this.enter('fundingSources', true);
+    await this.online();
+    return this.sourcesView();
+  }
+
+  async setFundingOrder(order: string[]): Promise<FundingSources> {
+    await this.enter('setFundingOrder', true);
+    await this.online();
+    if (order.length === 0 || new Set(order).size !== order.length) throw new WalletError('SOURCE_INVALID');
+    for (const id of order) {
+      if (id === 'balance' || id === 'carrier') continue;
+      const card = id.startsWith('card:') ? this.cardList.find((c) => `card:${c.card_id}` === id) : undefined;
+      if (!id.startsWith('card:')) throw new WalletError('SOURCE_INVALID');
+      if (!card) throw new WalletError('CARD_NOT_FOUND');
+      if (card.status !== 'active') throw new WalletError('CARD_SUSPENDED');
+    }
+    this.fundingOrder = [...order];
+    return this.sourcesView();
   }
 
   private settingsView(): PaycodeSettings {
@@ -1546,6 +1626,7 @@ export class InMemoryBackend implements Backend {
       seq: this.seq,
       created_at: at,
       updated_at: at,
+      source: null,
     };
     this.operations.unshift(op);
     return op;

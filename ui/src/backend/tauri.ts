@@ -10,6 +10,7 @@ import type {
   Device,
   DeviceEvent,
   Money,
+  FundingSources,
   Operation,
   Order,
   PasswordStrength,
@@ -165,8 +166,14 @@ export class TauriBackend implements Backend {
   orders(): Promise<Order[]> {
     return call('orders');
   }
-  confirmOrder(orderId: string, pin: string, idempotencyKey: string | null): Promise<Operation> {
-    return call('confirm_order', { orderId, pin, idempotencyKey });
+  confirmOrder(orderId: string, pin: string, idempotencyKey: string | null, source: string | null = null): Promise<Operation> {
+    return call('confirm_order', { orderId, pin, idempotencyKey, source });
+  }
+  fundingSources(): Promise<FundingSources> {
+    return call('funding_sources');
+  }
+  setFundingOrder(order: string[]): Promise<FundingSources> {
+    return call('set_funding_order', { order });
   }
   declineOrder(orderId: string): Promise<Order> {
     return call('decline_order', { orderId });

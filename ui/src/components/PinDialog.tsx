@@ -14,6 +14,8 @@ export function PinDialog(props: {
   error?: string | null;
   /** A link under the error (e.g. "Forgot payment PIN?"). */
   extra?: ReactNode;
+  /** What to choose before the PIN (e.g. where the money comes from). */
+  before?: ReactNode;
   onSubmit(pin: string): void;
   onCancel(): void;
 }) {
@@ -35,6 +37,7 @@ export function PinDialog(props: {
         <p id={bodyId} className="dialog__body">
           {props.body}
         </p>
+        {props.before}
         <CodeInput
           label={m.pin.label}
           masked

@@ -3,6 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { Operation } from '../backend/types';
 import { useI18n } from '../i18n';
 import { OperationReceipt, useLiveOperation } from './receipt';
+import { useSourceOf } from './sources';
 
 /**
  * An SVG document (from the core) as a `data:` URL for an `<img>`: the markup is never put into
@@ -42,12 +43,13 @@ export function MerchantHead({ name, city, mcc, testId }: { name: string; city?:
 export function PaymentReceipt({ initial, onDone, children }: { initial: Operation; onDone(): void; children?: ReactNode }) {
   const { m, money, dateTime } = useI18n();
   const op = useLiveOperation(initial);
+  const sourceOf = useSourceOf();
   const refund = op.kind === 'refund';
   const signed = op.status === 'failed' ? money(op.amount, 'never') : money(refund ? op.amount : { ...op.amount, minor: -op.amount.minor }, 'always');
   const heading = op.status === 'succeeded' ? (refund ? m.payment.refunded : m.payment.succeeded) : op.status === 'pending' ? m.payment.pending : m.payment.failed;
   const rows: Array<[string, ReactNode, string?]> = [
     [m.payment.merchant, op.merchant_name ?? '—', 'receipt-merchant'],
-    [m.payment.from, m.scan.balance, 'receipt-source'],
+    [m.payment.from, sourceOf(op.source, op), 'receipt-source'],
     [m.move.time, dateTime(op.created_at), 'receipt-time'],
   ];
   if (op.order_id) rows.push([m.payment.order, <span className="summary__ref">{op.order_id}</span>, 'receipt-order']);

@@ -27,4 +27,9 @@ month: string, merchant_id: string | null, merchant_name: string | null, merchan
 /**
  * Payments and refunds only.
  */
-category: Category | null, counterparty_name_masked: string | null, counterparty_phone_masked: string | null, card_id: string | null, card_last4: string | null, bank: Bank | null, note: string | null, order_id: string | null, channel: PaymentChannel | null, failure_code: ErrorCode | null, seq: number, };
+category: Category | null, counterparty_name_masked: string | null, counterparty_phone_masked: string | null, card_id: string | null, card_last4: string | null, bank: Bank | null, note: string | null, order_id: string | null, channel: PaymentChannel | null, failure_code: ErrorCode | null, seq: number, 
+/**
+ * Where a payment's money came from (a refund: where it went back to): `balance`,
+ * `card:<card_id>` or `carrier`; `None` for other kinds and entries from before sources.
+ */
+source: string | null, };

@@ -53,4 +53,9 @@ created_at: string,
 /**
  * RFC 3339 UTC.
  */
-updated_at: string, };
+updated_at: string, 
+/**
+ * Where a payment's money came from (a refund: where it goes back to): `balance`,
+ * `card:<card_id>` or `carrier` (the phone bill); `None` for other kinds.
+ */
+source: string | null, };

@@ -3,4 +3,8 @@
 /**
  * What `pay_qr` needs. `amount` is what the user typed; required for static codes.
  */
-export type PayQrInput = { payload: string, amount: string | null, pin: string, idempotency_key: string | null, };
+export type PayQrInput = { payload: string, amount: string | null, 
+/**
+ * `balance`, `card:<card_id>` or `carrier`; absent: the account's default order.
+ */
+source: string | null, pin: string, idempotency_key: string | null, };

@@ -5,6 +5,7 @@ import type { Card } from '../backend/types';
 import { Button, ConfirmDialog, Notice, TopBar } from '../components/ui';
 import { PlusCircleIcon } from '../components/icons';
 import { bankTone } from '../components/money';
+import { SourceOrderSettings } from '../components/sources';
 import { PinDialog } from '../components/PinDialog';
 import { fmt, useI18n } from '../i18n';
 
@@ -169,6 +170,8 @@ export function Cards({ onBack, onAdd }: { onBack(): void; onAdd(): void }) {
         <Button block variant="secondary" onClick={onAdd} data-testid="cards-add">
           <PlusCircleIcon width={20} height={20} /> {m.cards.add}
         </Button>
+        {/* Re-read after a card changes: a bound or lost card changes what can pay. */}
+        {cards && <SourceOrderSettings key={cards.map((c) => `${c.card_id}:${c.status}`).join(',')} />}
       </div>
       {action?.kind === 'lost' && (
         <ConfirmDialog

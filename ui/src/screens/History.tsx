@@ -4,6 +4,7 @@ import { WalletError } from '../backend/backend';
 import type { BudgetAlert, Card, Category, HistoryEntry, HistoryQuery, OperationKind } from '../backend/types';
 import { ArrowDownIcon, ArrowUpIcon, StoreIcon, TransferIcon } from '../components/icons';
 import { Summary } from '../components/money';
+import { useSourceOf } from '../components/sources';
 import { Button, ConfirmDialog, Field, Notice, TopBar } from '../components/ui';
 import { fmt, useI18n } from '../i18n';
 import { dismissBudgetAlert, reportBudgetAlerts, useBudgetAlerts } from './budgetAlerts';
@@ -318,6 +319,7 @@ function HistoryRow({ entry: e, onOpen }: { entry: HistoryEntry; onOpen(): void 
 
 function Detail({ entry: e, cards, onBack }: { entry: HistoryEntry; cards: Card[]; onBack(): void }) {
   const { m, money, dateTime, cardLabel, errorText } = useI18n();
+  const sourceOf = useSourceOf();
   const t = m.history;
   const party = useParty(e);
   const rows: Array<[string, ReactNode, string?]> = [[t.kind, m.ops[e.kind], 'detail-kind']];
@@ -328,6 +330,7 @@ function Detail({ entry: e, cards, onBack }: { entry: HistoryEntry; cards: Card[
   rows.push([t.status, e.failure_code ? `${m.ops.status[e.status]} · ${errorText(new WalletError(e.failure_code))}` : m.ops.status[e.status], 'detail-status']);
   const card = cards.find((c) => c.card_id === e.card_id);
   if (e.card_last4) rows.push([t.cardLabel, cardLabel(card ?? { bank: e.bank, last4: e.card_last4 }), 'detail-card']);
+  if (e.kind === 'payment' || e.kind === 'refund') rows.push([m.payment.from, sourceOf(e.source, e, cards), 'detail-source']);
   if (e.fee.minor > 0) rows.push([m.move.fee, money(e.fee)]);
   if (e.note) rows.push([t.note, e.note, 'detail-note']);
   if (e.order_id) rows.push([t.order, <span className="summary__ref">{e.order_id}</span>, 'detail-order']);

@@ -5,12 +5,13 @@ import type { Operation, Order } from '../backend/types';
 import { ClockIcon } from '../components/icons';
 import { MerchantHead, PaymentReceipt, secondsUntil, useNow } from '../components/payment';
 import { PinDialog } from '../components/PinDialog';
+import { SourcePicker } from '../components/sources';
 import { Button, ConfirmDialog, Notice, TopBar, useStepFocus } from '../components/ui';
 import { fmt, useI18n } from '../i18n';
 import { newIdempotencyKey } from '../i18n/money';
 import { polling } from '../polling';
 
-type Action = { kind: 'pay' | 'decline'; order: Order; key: string };
+type Action = { kind: 'pay' | 'decline'; order: Order; key: string; source: string | null };
 
 const PIN_ERRORS = new Set(['PIN_WRONG', 'PIN_LOCKED', 'PIN_FORMAT_INVALID']);
 
@@ -68,7 +69,7 @@ export function Orders({ onBack, onTopUp, onForgotPin }: Props) {
     setError(null);
     setDone(null);
     setPinError(null);
-    setAction({ kind, order, key: newIdempotencyKey() });
+    setAction({ kind, order, key: newIdempotencyKey(), source: null });
   }
 
   async function pay(a: Action, pin: string) {
@@ -76,7 +77,7 @@ export function Orders({ onBack, onTopUp, onForgotPin }: Props) {
     setBusy(true);
     setPinError(null);
     try {
-      const op = await backend.confirmOrder(a.order.order_id, pin, a.key);
+      const op = await backend.confirmOrder(a.order.order_id, pin, a.key, a.source);
       setAction(null);
       setReceipt(op);
     } catch (e) {
@@ -215,6 +216,7 @@ export function Orders({ onBack, onTopUp, onForgotPin }: Props) {
           key={tries}
           title={fmt(m.orders.pinTitle, named(action.order))}
           body={m.orders.pinBody}
+          before={<SourcePicker amount={action.order.amount} value={action.source} onChange={(source) => setAction((a) => (a ? { ...a, source } : a))} />}
           busy={busy}
           error={pinError ? errorText(pinError) : null}
           extra={

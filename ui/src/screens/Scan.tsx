@@ -6,6 +6,7 @@ import { AlertIcon, ImageIcon, LinkIcon, LockIcon } from '../components/icons';
 import { Summary } from '../components/money';
 import { MerchantHead, PaymentReceipt } from '../components/payment';
 import { PinDialog } from '../components/PinDialog';
+import { SourcePicker } from '../components/sources';
 import { Button, Field, Notice, TopBar, useStepFocus } from '../components/ui';
 import { fmt, useI18n } from '../i18n';
 import { newIdempotencyKey } from '../i18n/money';
@@ -291,6 +292,7 @@ function Confirm({
   const [amount, setAmount] = useState<Money | null>(locked ? qr.amount : null);
   const [balance, setBalance] = useState<Balance | null>(null);
   const [asking, setAsking] = useState(false);
+  const [source, setSource] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [pinError, setPinError] = useState<WalletError | null>(null);
   /** Counts failed PIN tries: each one starts the dialog afresh (empty, focused). */
@@ -340,6 +342,7 @@ function Confirm({
       const op = await backend.payQr({
         payload: qr.payload,
         amount: locked ? null : amountText,
+        source,
         pin,
         idempotency_key: key.current,
       });
@@ -438,6 +441,7 @@ function Confirm({
           key={tries}
           title={fmt(m.scan.pinTitle, { amount: money(amount), merchant: qr.merchant_name })}
           body={m.scan.pinBody}
+          before={<SourcePicker amount={amount} value={source} onChange={setSource} />}
           busy={busy}
           error={pinError ? errorText(pinError) : null}
           extra={

@@ -18,5 +18,6 @@ pub(crate) mod qr;
 pub(crate) mod sandbox;
 pub(crate) mod signup;
 pub(crate) mod sms_pay;
+pub(crate) mod sources;
 pub(crate) mod transfer;
 pub(crate) mod verify;

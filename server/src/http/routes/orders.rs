@@ -41,11 +41,11 @@ pub async fn list(
     request_body = OrderConfirmRequest,
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
-        (status = 200, description = "The payment (kind `payment`)", body = Operation),
+        (status = 200, description = "The payment (kind `payment`): from a card or the phone bill as the gateway answered (`failed` with its `failure_code`, or `pending`)", body = Operation),
         (status = 400, description = "IDEMPOTENCY_KEY_MISSING, PIN_FORMAT_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "PIN_WRONG", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "ORDER_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "ORDER_ALREADY_PAID, ORDER_EXPIRED, ORDER_CLOSED, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "ORDER_NOT_FOUND, CARD_NOT_FOUND (the chosen source)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "ORDER_ALREADY_PAID, ORDER_EXPIRED, ORDER_CLOSED, PAYMENT_PENDING, CARD_SUSPENDED, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
         (status = 423, description = "PIN_LOCKED, ACCOUNT_FROZEN, COOLING_OFF (retry_after_secs)", body = Problem, content_type = "application/problem+json"),
     )
@@ -61,7 +61,15 @@ pub async fn confirm(
     let req: OrderConfirmRequest = auth.json()?;
     let pin = Zeroizing::new(req.pin);
     Ok(Json(
-        pay::confirm_order(&state, &auth.account_id, &order_id, key, &pin).await?,
+        pay::confirm_order_from(
+            &state,
+            &auth.account_id,
+            &order_id,
+            key,
+            &pin,
+            req.source.as_ref(),
+        )
+        .await?,
     ))
 }
 

@@ -46,11 +46,11 @@ pub async fn resolve(
     params(("Idempotency-Key" = String, Header, min_length = 8, max_length = 64, pattern = "^[A-Za-z0-9_-]{8,64}$", description = "8-64 of A-Z a-z 0-9 - _; one per intended payment")),
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
-        (status = 200, description = "The payment (kind `payment`, status `succeeded`)", body = Operation),
+        (status = 200, description = "The payment (kind `payment`): `succeeded` from the balance; from a card or the phone bill as the gateway answered (`failed` with its `failure_code`, or `pending` until it answers)", body = Operation),
         (status = 400, description = "QR_* (malformed code), AMOUNT_REQUIRED, AMOUNT_INVALID, IDEMPOTENCY_KEY_MISSING, PIN_FORMAT_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "PIN_WRONG", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "MERCHANT_NOT_FOUND, ORDER_NOT_FOUND", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "AMOUNT_LOCKED, ORDER_ALREADY_PAID, ORDER_EXPIRED, ORDER_CLOSED, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "MERCHANT_NOT_FOUND, ORDER_NOT_FOUND, CARD_NOT_FOUND (the chosen source)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "AMOUNT_LOCKED, ORDER_ALREADY_PAID, ORDER_EXPIRED, ORDER_CLOSED, PAYMENT_PENDING, CARD_SUSPENDED, PIN_NOT_SET", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "QR_NOT_PAYABLE, BALANCE_INSUFFICIENT, AMOUNT_OVER_LIMIT, DAILY_LIMIT_REACHED, IDEMPOTENCY_KEY_REUSED", body = Problem, content_type = "application/problem+json"),
         (status = 423, description = "PIN_LOCKED, ACCOUNT_FROZEN, COOLING_OFF (retry_after_secs)", body = Problem, content_type = "application/problem+json"),
     )

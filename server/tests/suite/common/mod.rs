@@ -612,6 +612,8 @@ impl HistoryClient {
         self.ops
             .values()
             .filter(|o| o["status"] != "failed")
+            // A payment from a card or the phone bill (and its refund) never touches the wallet.
+            .filter(|o| o["source"].as_str().is_none_or(|s| s == "balance"))
             .map(|o| {
                 let amount = o["amount"]["minor"].as_i64().unwrap();
                 match o["kind"].as_str().unwrap() {
