@@ -922,7 +922,7 @@ pub async fn confirm_order_from(
         payer_only: true,
         channels: &[Channel::RemoteOrder, Channel::Paycode, Channel::Checkout],
     };
-    pay(state, account_id, key, hash, target, &merchant).await
+    pay_from(state, account_id, key, hash, target, &merchant, source).await
 }
 
 /// Pays an SMS order (channel `sms`) on the payer's "Y" ([`crate::domain::sms_pay`]): the same
@@ -961,7 +961,8 @@ pub async fn pay_sms_order(
         payer_only: true,
         channels: &[Channel::Sms],
     };
-    pay_from(state, account_id, key, hash, target, &merchant, source).await
+    // The "Y" pays from the payer's default order of sources (docs/rules.md §Funding sources).
+    pay(state, account_id, key, hash, target, &merchant).await
 }
 
 /// `POST /v1/orders/{id}/decline`.
