@@ -53,6 +53,8 @@ const MONEY_ROUTES: &[(&str, &str)] = &[
     (paths::MERCHANT_CHARGES, "payment_code"),
     (paths::MERCHANT_ORDER_REFUND, "refund"),
     (paths::TRANSFERS, "transfer"),
+    // The SMS gateway's inbound hook: a "Y" reply pays (sandbox: the outbox's other half).
+    (paths::SANDBOX_SMS_INBOUND, "payment_sms"),
 ];
 
 /// An incoming id worth keeping: 1-64 characters of `A-Z a-z 0-9 . _ -`.

@@ -1469,6 +1469,7 @@ fn approve(op: &OperationRow) -> Option<Settlement> {
         status: OpStatus::Succeeded,
         failure: None,
         posting: Some((kind, legs)),
+        order: None,
     })
 }
 

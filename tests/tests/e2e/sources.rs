@@ -184,7 +184,7 @@ fn phone_bill_payments_up_to_and_over_the_monthly_cap() {
     let op = confirm(
         &d,
         &over,
-        &s["sources"][1]["source"].as_str().unwrap().to_owned(),
+        s["sources"][1]["source"].as_str().unwrap(),
     )
     .ok();
     assert_eq!(op["status"], "succeeded", "{op}");
