@@ -1073,7 +1073,12 @@ mod tests {
             Wallet::check_server_url("https://sandbox.example/wallet/").unwrap(),
             "https://sandbox.example/wallet"
         );
-        for bad in ["http://sandbox.example", "ftp://x.example", "https://x.example/?a=1", ""] {
+        for bad in [
+            "http://sandbox.example",
+            "ftp://x.example",
+            "https://x.example/?a=1",
+            "",
+        ] {
             assert_eq!(
                 Wallet::check_server_url(bad).unwrap_err().code,
                 ErrorCode::InsecureServerUrl,

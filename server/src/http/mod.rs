@@ -90,7 +90,10 @@ pub fn app(state: AppState) -> Router {
             notice_paths::MERCHANT_NOTICE_SETTINGS,
             get(notices::settings).put(notices::put_settings),
         )
-        .route(notice_paths::MERCHANT_NOTICE_SECRET, post(notices::rotate_secret))
+        .route(
+            notice_paths::MERCHANT_NOTICE_SECRET,
+            post(notices::rotate_secret),
+        )
         .route(
             paths::MERCHANT_SMS_PRODUCTS,
             get(sms_pay::list_products).post(sms_pay::put_product),

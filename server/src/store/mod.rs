@@ -260,8 +260,8 @@ macro_rules! on_backend {
 
 // After the macro: the money and payment queries use it too.
 mod at_rest;
-mod health;
 mod checkout;
+mod health;
 mod limits;
 mod lost;
 mod money;

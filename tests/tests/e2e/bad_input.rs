@@ -231,11 +231,7 @@ fn a_profile_enrolled_on_one_server_refuses_another() {
         .err("SERVER_MISMATCH");
 
     // Nothing reached B (its log has every request at debug level)...
-    assert!(
-        !b.log().contains("request answered"),
-        "{}",
-        b.log()
-    );
+    assert!(!b.log().contains("request answered"), "{}", b.log());
     // ...which it would have shown: a device of its own is served.
     Device::new(&b, "b's own").signup(&b, &fresh_phone());
     assert!(b.log().contains("request answered"));

@@ -181,12 +181,7 @@ fn phone_bill_payments_up_to_and_over_the_monthly_cap() {
         0
     );
     // Another source still pays the same order.
-    let op = confirm(
-        &d,
-        &over,
-        s["sources"][1]["source"].as_str().unwrap(),
-    )
-    .ok();
+    let op = confirm(&d, &over, s["sources"][1]["source"].as_str().unwrap()).ok();
     assert_eq!(op["status"], "succeeded", "{op}");
     assert_eq!(balance(&d), 0);
     server.ledger_check();
