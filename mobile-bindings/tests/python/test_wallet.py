@@ -469,6 +469,55 @@ class WalletBindingTest(unittest.TestCase):
         self.assertNotEqual(rotated.code, code.code)
         self.assertRegex(rotated.code, r"^28\d{16}$")
 
+    def test_funding_sources_default_order_and_each_source(self):
+        """Issue 14 through the binding: the default order of sources, a remote order confirmed
+        from the phone bill, a scan paid from the card, and the source on each operation."""
+        phone = "13800138010"
+        shop = self.server.merchant(
+            "create", "--name", "Night Market", "--city", "Chengdu", "--mcc", "5999")
+        wallet, _ = self.open("sources", MemorySecretStore())
+        card = self.server.test_card()
+
+        async def run():
+            await wallet.signup(SignupInput(
+                phone=phone, name=NAME, id_number=ID_NUMBER, password=PASSWORD))
+            await wallet.verify(self.server.otp(phone, "signup"))
+            await wallet.set_pin(PIN)
+            await wallet.bind_card(card["number"], phone)
+            bound = await wallet.verify_card(self.server.otp(phone, "card_bind"))
+            card_source = f"card:{bound.card_id}"
+
+            self.assertEqual(await wallet.funding_order(), ["balance"])
+            self.assertEqual(
+                await wallet.set_funding_order([card_source, "balance"]),
+                [card_source, "balance"])
+            self.assertEqual(await wallet.funding_order(), [card_source, "balance"])
+            with self.assertRaises(WalletError.Failed) as ctx:
+                await wallet.set_funding_order(["card:nope"])
+            self.assertEqual(ctx.exception.code, "CARD_NOT_FOUND")
+            with self.assertRaises(WalletError.Failed) as ctx:
+                await wallet.set_funding_order(["paypal"])
+            self.assertEqual(ctx.exception.code, "SOURCE_INVALID")
+
+            # A remote order, confirmed from the phone bill chosen on the confirm screen.
+            order = self.server.merchant(
+                "order", "--merchant", shop["id"], "--api-key", shop["api_key"],
+                "--amount", "6", "--phone", phone)
+            op = await wallet.confirm_order_from(order["order_id"], PIN, None, "carrier")
+            self.assertEqual(op.status, OperationStatus.SUCCEEDED)
+            self.assertEqual(op.source, "carrier")
+            self.assertEqual(op.amount.minor, 600)
+
+            # A scan with no source named: the default order, the card first.
+            op = await wallet.pay_qr(PayQrInput(
+                payload=shop["payload"], amount="12.50", pin=PIN, idempotency_key=None))
+            self.assertEqual(op.status, OperationStatus.SUCCEEDED)
+            self.assertEqual(op.source, card_source)
+            # Neither payment touched the (empty) balance.
+            self.assertEqual((await wallet.balance()).balance.minor, 0)
+
+        asyncio.run(run())
+
     def test_host_secret_store_error_reaches_caller_as_code(self):
         wallet, _ = self.open("locked", UnavailableSecretStore())
         err = self.assertCode("SECRET_STORE_UNAVAILABLE", wallet.signup(SignupInput(
