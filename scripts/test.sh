@@ -46,8 +46,9 @@ with_postgres env WALLET_TEST_BACKEND=postgres WALLET_REQUIRE_POSTGRES=1 bash -c
   'scripts/run-built-test.sh wallet-server lib &&
    scripts/run-built-test.sh wallet-server suite --skip binary:: --skip merchant_cli:: --skip openapi::'
 log "three provider instances on one PostgreSQL database, then crashes (real processes, real CLI)"
-with_postgres with_secret_service env WALLET_REQUIRE_POSTGRES=1 \
-  scripts/run-built-test.sh wallet-e2e e2e instances:: crash::
+# One after the other: the crash test kills and restarts the cluster the instances test uses.
+with_postgres with_secret_service env WALLET_REQUIRE_POSTGRES=1 bash -c \
+  'scripts/run-built-test.sh wallet-e2e e2e instances:: && scripts/run-built-test.sh wallet-e2e e2e crash::'
 
 log "the published contract: Schemathesis against a real provider, signed routes included"
 tests/fuzz-api/run.sh
