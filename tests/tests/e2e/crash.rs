@@ -143,8 +143,11 @@ fn a_killed_instance_and_a_crashed_database_lose_nothing_and_retries_converge() 
 
     // Eight keys, eight top-ups of ¥1, each once (settled by the reconciler if its answer was
     // lost), and the books add up.
+    // A top-up whose request died between the bank and the finish (SIGKILL, or the database
+    // going away) stays `processing` until the reconciler takes it: only once it is older than
+    // `STALE_PROCESSING_SECS` (60 s, so an in-flight request is never raced), then within a pass.
     let mut balance = serde_json::Value::Null;
-    for _ in 0..40 {
+    for _ in 0..150 {
         balance = d.run(&["balance"], None).ok();
         if balance["balance"]["minor"] == 800 {
             break;
