@@ -148,7 +148,7 @@ error_codes! {
     PayerNotFound = "PAYER_NOT_FOUND", 404, "No Wallet account has this phone number";
     /// A merchant's `notify_url` is not an http(s) URL the provider may call (outside sandbox
     /// mode: not a private, loopback or link-local address); the detail says why.
-    NotifyUrlInvalid = "NOTIFY_URL_INVALID", 400, "The notice URL is not valid";
+    NotifyUrlInvalid = "NOTIFY_URL_INVALID", 422, "The notice URL is not valid";
     // --- lost phone (issue 5) ---
     /// The account was reported lost (by its holder or support): no money leaves or enters it
     /// until it is unfrozen on a new device (`POST /v1/unfreeze`).
@@ -172,7 +172,7 @@ error_codes! {
     // --- funding sources (issue 14) ---
     /// Not `balance`, `card:<id>` or `carrier`, or a default order that is empty or names one
     /// source twice.
-    SourceInvalid = "SOURCE_INVALID", 400, "That is not a funding source";
+    SourceInvalid = "SOURCE_INVALID", 422, "That is not a funding source";
     /// The carrier refused to bill the phone (a barred or unknown line).
     CarrierDeclined = "CARRIER_DECLINED", 402, "The carrier declined to put this on the phone bill";
     /// Over what the carrier's monthly cap for the number still allows.

@@ -26,7 +26,8 @@ use crate::http::path_id;
     request_body = MerchantCreateRequest,
     responses(
         (status = 201, description = "The merchant, its API key (shown once) and its static code", body = MerchantCreated),
-        (status = 400, description = "MERCHANT_INVALID: name 1-25, city 1-15 characters, MCC 4 digits; NOTIFY_URL_INVALID", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "MERCHANT_INVALID: name 1-25, city 1-15 characters, MCC 4 digits", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "NOTIFY_URL_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "SANDBOX_ONLY", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "RATE_LIMITED: too many requests from this client IP", body = Problem, content_type = "application/problem+json"),
     )

@@ -86,7 +86,7 @@ pub async fn settings(
     security(("merchant_key" = [])),
     responses(
         (status = 200, description = "The notice settings now", body = NoticeSettings),
-        (status = 400, description = "NOTIFY_URL_INVALID", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "NOTIFY_URL_INVALID", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "MERCHANT_KEY_INVALID", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -38,7 +38,7 @@ pub async fn list(
     security(("wallet_device" = [], "wallet_timestamp" = [], "wallet_nonce" = [], "wallet_signature" = [])),
     responses(
         (status = 200, description = "The sources and the new default order", body = FundingSources),
-        (status = 400, description = "SOURCE_INVALID: empty, over 12, or a source twice", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "SOURCE_INVALID: empty, over 12, or a source twice", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "CARD_NOT_FOUND: a card not bound to this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "CARD_SUSPENDED: a card reported lost", body = Problem, content_type = "application/problem+json"),
     )
