@@ -248,11 +248,15 @@ function Unfreeze({ onUnfrozen }: { onUnfrozen(s: AccountStatus): void }) {
   );
 }
 
-/** The SMS-only sign-in switch: on asks for the PIN (after a warning), off needs nothing. */
-function SmsLogin({ onChanged }: { onChanged(): void }) {
-  const { m, errorText } = useI18n();
+/**
+ * A settings switch whose "on" needs the PIN (SMS-only sign-in, SMS payment): the account's
+ * settings, the PIN step, and a save that keeps a wrong PIN inside the PIN step.
+ */
+function usePinSwitch(
+  set: (enabled: boolean, pin: string | null) => Promise<AccountSettings>,
+  onChanged: () => void,
+) {
   const backend = useBackend();
-  const switchId = useId();
   const [settings, setSettings] = useState<AccountSettings | null>(null);
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -275,7 +279,7 @@ function SmsLogin({ onChanged }: { onChanged(): void }) {
     setError(null);
     setPinError(null);
     try {
-      setSettings(await backend.setSmsLogin(enabled, pin));
+      setSettings(await set(enabled, pin));
       setAsking(false);
       onChanged();
     } catch (err) {
@@ -289,6 +293,26 @@ function SmsLogin({ onChanged }: { onChanged(): void }) {
       setBusy(false);
     }
   }
+
+  /** The switch turned on: the PIN step, with no error left from before. */
+  function askPin() {
+    setError(null);
+    setPinError(null);
+    setAsking(true);
+  }
+
+  return { settings, asking, setAsking, askPin, busy, error, pinError, save };
+}
+
+/** The SMS-only sign-in switch: on asks for the PIN (after a warning), off needs nothing. */
+function SmsLogin({ onChanged }: { onChanged(): void }) {
+  const { m, errorText } = useI18n();
+  const backend = useBackend();
+  const switchId = useId();
+  const { settings, asking, setAsking, askPin, busy, error, pinError, save } = usePinSwitch(
+    (enabled, pin) => backend.setSmsLogin(enabled, pin),
+    onChanged,
+  );
 
   const on = settings?.sms_login_enabled ?? false;
   return (
@@ -313,9 +337,7 @@ function SmsLogin({ onChanged }: { onChanged(): void }) {
             disabled={!settings || busy}
             onChange={(e) => {
               if (e.target.checked) {
-                setError(null);
-                setPinError(null);
-                setAsking(true);
+                askPin();
               } else void save(false, null);
             }}
             data-testid="sms-login-switch"
@@ -417,42 +439,10 @@ function SmsPay({ onChanged }: { onChanged(): void }) {
   const { m, errorText, money } = useI18n();
   const backend = useBackend();
   const switchId = useId();
-  const [settings, setSettings] = useState<AccountSettings | null>(null);
-  const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<WalletError | null>(null);
-  const [pinError, setPinError] = useState<WalletError | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    backend
-      .settings()
-      .then((s) => live && setSettings(s))
-      .catch((e) => live && setError(WalletError.from(e)));
-    return () => {
-      live = false;
-    };
-  }, [backend]);
-
-  async function save(enabled: boolean, pin: string | null) {
-    setBusy(true);
-    setError(null);
-    setPinError(null);
-    try {
-      setSettings(await backend.setSmsPay(enabled, pin));
-      setAsking(false);
-      onChanged();
-    } catch (err) {
-      const e = WalletError.from(err);
-      if (asking && (e.code === 'PIN_WRONG' || e.code === 'PIN_FORMAT_INVALID')) setPinError(e);
-      else {
-        setAsking(false);
-        setError(e);
-      }
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { settings, asking, setAsking, askPin, busy, error, pinError, save } = usePinSwitch(
+    (enabled, pin) => backend.setSmsPay(enabled, pin),
+    onChanged,
+  );
 
   const on = settings?.sms_pay_enabled ?? false;
   return (
@@ -479,9 +469,7 @@ function SmsPay({ onChanged }: { onChanged(): void }) {
             disabled={!settings || busy}
             onChange={(e) => {
               if (e.target.checked) {
-                setError(null);
-                setPinError(null);
-                setAsking(true);
+                askPin();
               } else void save(false, null);
             }}
             data-testid="sms-pay-switch"
