@@ -23,7 +23,7 @@ use wallet_core::{
 };
 use zeroize::Zeroizing;
 
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Lang, LangArg, Msg};
 use crate::output::Out;
 
 /// Exit status of a command line that does not parse (clap's own), with or without --json.
@@ -60,7 +60,7 @@ struct Cli {
     json: bool,
     /// Language of messages for humans (default: from LANG).
     #[arg(long, global = true, env = "WALLET_LANG", value_enum)]
-    lang: Option<Lang>,
+    lang: Option<LangArg>,
     /// Name shown in the device list (default: "wallet CLI on <hostname>").
     #[arg(long, global = true, env = "WALLET_DEVICE_NAME")]
     device_name: Option<String>,
@@ -681,7 +681,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
-    let out = Out::new(cli.json, cli.lang.unwrap_or_else(Lang::from_env));
+    let out = Out::new(
+        cli.json,
+        cli.lang.map_or_else(i18n::lang_from_env, Lang::from),
+    );
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -52,8 +52,13 @@ impl Out {
         println!("{v}");
     }
 
-    fn t(&self, m: Msg) -> &'static str {
+    fn t(&self, m: Msg) -> String {
         i18n::text(self.lang, m)
+    }
+
+    /// [`Self::t`] with the line's arguments (`{ $amount }` in the catalogue).
+    fn ta(&self, m: Msg, args: &[(&str, &str)]) -> String {
+        i18n::text_with(self.lang, m, args)
     }
 
     pub fn error(&self, e: &WalletError) {
@@ -64,14 +69,22 @@ impl Out {
             }
             self.print_json(&json!({ "error": err }));
         } else {
-            let localised = i18n::error_text(self.lang, e.code);
-            let text = localised.unwrap_or(&e.message);
+            // The catalogue's message (what happened, what to do), the command that helps,
+            // then the specifics the core's English message carries: always in English (it was
+            // all English users saw before the catalogue), for the codes where they matter in
+            // Chinese (tries left, the rule broken, which servers).
+            let text = i18n::error_text(self.lang, e.code);
             say_err!("{}: {text} ({})", self.t(Msg::Error), e.code);
-            if localised.is_some() && i18n::detail_matters(e.code) && e.message != e.code.title() {
+            if let Some(hint) = i18n::error_hint(self.lang, e.code) {
+                say_err!("  {hint}");
+            }
+            let detail_matters = self.lang == Lang::En || i18n::detail_matters(e.code);
+            if detail_matters && e.message != e.code.title() && e.message != text {
                 say_err!("  {}", e.message);
             }
             if let Some(secs) = e.retry_after_secs {
-                say_err!("  retry after {secs} s");
+                let secs = secs.to_string();
+                say_err!("  {}", self.ta(Msg::RetryAfter, &[("seconds", &secs)]));
             }
         }
     }
@@ -251,11 +264,11 @@ impl Out {
                 Msg::CardInvalid
             }),
             self.t(Msg::Scheme),
-            i.scheme.map_or(unknown, CardScheme::name),
+            i.scheme.map_or(unknown.as_str(), |s| s.name()),
             self.t(Msg::Bank),
-            i.bank.map_or(unknown, |b| self.bank_name(b)),
+            i.bank.map_or(unknown.as_str(), |b| self.bank_name(b)),
             self.t(Msg::CardKind),
-            i.card_type.map_or(unknown, |k| self.card_type(k)),
+            i.card_type.map_or(unknown.as_str(), |k| self.card_type(k)),
             self.t(Msg::CheckDigit),
             ok(i.luhn_valid),
             self.t(Msg::Length),
@@ -439,10 +452,8 @@ impl Out {
         if b.stale {
             say!("  {}", self.t(Msg::Stale));
         }
-        let fill = |m: Msg, a: Money, z: Money| {
-            self.t(m)
-                .replace("{a}", &a.display())
-                .replace("{b}", &z.display())
+        let fill = |m: Msg, each: Money, left: Money| {
+            self.ta(m, &[("each", &each.display()), ("left", &left.display())])
         };
         say!(
             "  {}",
@@ -551,7 +562,7 @@ impl Out {
         );
         let field = |m: Msg, v: &Option<String>| {
             if let Some(v) = v {
-                say!("  {} {}", pad(self.t(m), 14), printable(v));
+                say!("  {} {}", pad(&self.t(m), 14), printable(v));
             }
         };
         field(Msg::MerchantName, &d.merchant_name);
@@ -560,7 +571,7 @@ impl Out {
         field(Msg::Mcc, &d.mcc);
         field(Msg::CurrencyLabel, &d.currency);
         match (&d.amount, d.point_of_initiation.as_deref()) {
-            (Some(a), _) => say!("  {} {}", pad(self.t(Msg::AmountLabel), 14), printable(a)),
+            (Some(a), _) => say!("  {} {}", pad(&self.t(Msg::AmountLabel), 14), printable(a)),
             (None, Some("11")) => say!("  {}", self.t(Msg::StaticCode)),
             _ => {}
         }
@@ -613,9 +624,13 @@ impl Out {
         if p.name_mismatch {
             say!(
                 "{}",
-                self.t(Msg::NameMismatch)
-                    .replace("{a}", &p.printed_name)
-                    .replace("{b}", &p.merchant_name)
+                self.ta(
+                    Msg::NameMismatch,
+                    &[
+                        ("code_name", &p.printed_name),
+                        ("record_name", &p.merchant_name)
+                    ]
+                )
             );
         }
         if let Some(amount) = p.amount {
@@ -640,7 +655,7 @@ impl Out {
                 _ => self.t(Msg::Card).to_owned(),
             },
         };
-        Some(self.t(Msg::SourceFrom).replace("{a}", &what))
+        Some(self.ta(Msg::SourceFrom, &[("source", &what)]))
     }
 
     /// `wallet sources [set ...]`: the default order, then every source.
@@ -678,7 +693,7 @@ impl Out {
                 note.push(self.t(Msg::Suspended).to_owned());
             }
             if let Some(left) = o.monthly_remaining {
-                note.push(self.t(Msg::MonthlyLeft).replace("{a}", &left.display()));
+                note.push(self.ta(Msg::MonthlyLeft, &[("amount", &left.display())]));
             }
             table.row([o.source.clone(), label(o), note.join(" · ")]);
         }
@@ -726,9 +741,13 @@ impl Out {
         say!("{}  {}", self.t(Msg::PaycodeLabel), v.grouped);
         say!(
             "  {}",
-            self.t(Msg::PaycodeExpires)
-                .replace("{a}", &v.seconds_left.to_string())
-                .replace("{b}", &v.expires_at)
+            self.ta(
+                Msg::PaycodeExpires,
+                &[
+                    ("seconds", &v.seconds_left.to_string()),
+                    ("until", &v.expires_at)
+                ]
+            )
         );
         if !watching {
             say!("  {}", self.t(Msg::PaycodeHint));
@@ -746,19 +765,27 @@ impl Out {
         if s.no_pin_enabled {
             say!(
                 "{}",
-                self.t(Msg::NoPinLimits)
-                    .replace("{a}", &s.no_pin_per_payment.display())
-                    .replace("{b}", &s.no_pin_daily.display())
-                    .replace("{c}", &s.no_pin_daily_remaining.display())
+                self.ta(
+                    Msg::NoPinLimits,
+                    &[
+                        ("each", &s.no_pin_per_payment.display()),
+                        ("daily", &s.no_pin_daily.display()),
+                        ("left", &s.no_pin_daily_remaining.display())
+                    ]
+                )
             );
         } else {
             say!("{}", self.t(Msg::NoPinOff));
         }
         say!(
             "  {}",
-            self.t(Msg::NoPinCeilings)
-                .replace("{a}", &s.max_per_payment.display())
-                .replace("{b}", &s.max_daily.display())
+            self.ta(
+                Msg::NoPinCeilings,
+                &[
+                    ("each", &s.max_per_payment.display()),
+                    ("daily", &s.max_daily.display())
+                ]
+            )
         );
     }
 
@@ -853,7 +880,7 @@ impl Out {
             AccountState::Frozen => {
                 say!("{}", self.t(Msg::StateFrozen));
                 if let Some(t) = &s.frozen_since {
-                    say!("{} {t}", self.t(Msg::Since));
+                    say!("  {} {t}", self.t(Msg::Since));
                 }
             }
             AccountState::CoolingOff => {
@@ -863,7 +890,7 @@ impl Out {
                     s.cooling_off_until.as_deref().unwrap_or("?")
                 );
                 say!(
-                    "{} {}",
+                    "  {} {}",
                     self.t(Msg::CoolingOffLimit),
                     s.cooling_off_limit.display()
                 );
@@ -916,9 +943,13 @@ impl Out {
         if s.sms_pay_enabled {
             say!(
                 "{}",
-                self.t(Msg::SmsPayOn)
-                    .replace("{a}", &s.sms_pay_per_payment.display())
-                    .replace("{b}", &s.sms_pay_daily.display())
+                self.ta(
+                    Msg::SmsPayOn,
+                    &[
+                        ("each", &s.sms_pay_per_payment.display()),
+                        ("daily", &s.sms_pay_daily.display())
+                    ]
+                )
             );
         } else {
             say!("{}", self.t(Msg::SmsPayOff));
@@ -978,7 +1009,7 @@ impl Out {
         for e in &log.events {
             table.row([
                 e.at.as_str(),
-                i18n::security_kind(self.lang, e.kind),
+                &i18n::security_kind(self.lang, e.kind),
                 e.device_name.as_deref().unwrap_or_default(),
                 e.detail.as_deref().unwrap_or_default(),
             ]);
@@ -1029,12 +1060,15 @@ impl Out {
 
     /// The question asked on a terminal before a transfer.
     pub fn confirm_transfer_prompt(&self, amount: Money, r: &Recipient) -> String {
-        printable_lines(
-            &self
-                .t(Msg::ConfirmTransfer)
-                .replace("{a}", &amount.display())
-                .replace("{b}", &printable(&r.name_masked)),
-        )
+        // The answer is typed after one space (Fluent trims a text's trailing blanks).
+        let question = self.ta(
+            Msg::ConfirmTransfer,
+            &[
+                ("amount", &amount.display()),
+                ("recipient", &printable(&r.name_masked)),
+            ],
+        );
+        format!("{} ", printable_lines(&question))
     }
 
     pub fn transfer_cancelled(&self) {
@@ -1059,7 +1093,7 @@ impl Out {
         }
     }
 
-    fn kind_label(&self, k: OperationKind) -> &'static str {
+    fn kind_label(&self, k: OperationKind) -> String {
         self.t(match k {
             OperationKind::Topup => Msg::Topup,
             OperationKind::Withdrawal => Msg::Withdrawal,
@@ -1070,7 +1104,7 @@ impl Out {
         })
     }
 
-    fn status_label(&self, s: OperationStatus) -> &'static str {
+    fn status_label(&self, s: OperationStatus) -> String {
         self.t(match s {
             OperationStatus::Succeeded => Msg::Succeeded,
             OperationStatus::Pending => Msg::Pending,
@@ -1139,12 +1173,16 @@ impl Out {
             };
             say_err!(
                 "{}",
-                self.t(m)
-                    .replace("{a}", i18n::category(self.lang, a.category))
-                    .replace(
-                        "{b}",
-                        &format!("{} / {}", a.spent.display(), a.budget.display())
-                    )
+                self.ta(
+                    m,
+                    &[
+                        ("category", &i18n::category(self.lang, a.category)),
+                        (
+                            "spent",
+                            &format!("{} / {}", a.spent.display(), a.budget.display())
+                        ),
+                    ]
+                )
             );
         }
     }
@@ -1157,9 +1195,13 @@ impl Out {
             if s.added > 0 || s.updated > 0 {
                 say_err!(
                     "{}",
-                    self.t(Msg::HistorySynced)
-                        .replace("{a}", &s.added.to_string())
-                        .replace("{b}", &s.updated.to_string())
+                    self.ta(
+                        Msg::HistorySynced,
+                        &[
+                            ("added", &s.added.to_string()),
+                            ("updated", &s.updated.to_string())
+                        ]
+                    )
                 );
             }
             self.budget_alerts(&s.alerts);
@@ -1291,10 +1333,10 @@ impl Out {
         }
         self.sync_note(synced, stale);
         say!("{} {}", self.t(Msg::SummaryOf), s.month);
-        say!("  {} {}", pad(self.t(Msg::Spent), 20), s.spent.display());
+        say!("  {} {}", pad(&self.t(Msg::Spent), 20), s.spent.display());
         say!(
             "  {} {}",
-            pad(self.t(Msg::Received), 20),
+            pad(&self.t(Msg::Received), 20),
             s.received.display()
         );
         let mut table =

@@ -243,7 +243,7 @@ fn languages() {
     let out = wallet(home.path(), &["whoami"], "");
     assert!(String::from_utf8(out.stderr)
         .unwrap()
-        .contains("Not signed in"));
+        .contains("You are not signed in"));
 }
 
 // --- cards, PIN and money (offline parts) ---------------------------------------------------
@@ -908,5 +908,5 @@ fn report_lost_errors_are_translated() {
         "pw\n",
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("手机号码无效"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("请输入有效的手机号码"));
 }
