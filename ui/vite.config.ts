@@ -8,7 +8,14 @@ export default defineConfig({
   plugins: [react()],
   base: './',
   clearScreen: false,
-  server: { port: 5173, strictPort: true },
+  server: {
+    port: 5173,
+    strictPort: true,
+    // The error messages are imported from the shared Fluent catalogue beside the Rust crates
+    // (core/wallet-i18n/locales): the dev server may read that folder and this one, nothing else.
+    // (Relative to this folder.)
+    fs: { allow: ['.', '../core/wallet-i18n/locales'] },
+  },
   build: { target: 'safari16', outDir: 'dist', emptyOutDir: true, sourcemap: false },
   test: {
     environment: 'jsdom',

@@ -29,10 +29,7 @@ fn variables_in(pattern: &Pattern<&str>, out: &mut BTreeSet<String>) {
 fn variables_in_expression(expression: &Expression<&str>, out: &mut BTreeSet<String>) {
     match expression {
         Expression::Inline(inline) => variables_in_inline(inline, out),
-        Expression::Select {
-            selector,
-            variants,
-        } => {
+        Expression::Select { selector, variants } => {
             variables_in_inline(selector, out);
             for v in variants {
                 variables_in(&v.value, out);
@@ -57,7 +54,8 @@ fn variables_in_inline(inline: &InlineExpression<&str>, out: &mut BTreeSet<Strin
         }
         // A reference to another message or term: the same in every language is checked by
         // the id comparison; none is used today.
-        InlineExpression::MessageReference { id, .. } | InlineExpression::TermReference { id, .. } => {
+        InlineExpression::MessageReference { id, .. }
+        | InlineExpression::TermReference { id, .. } => {
             out.insert(format!("ref:{}", id.name));
         }
         InlineExpression::StringLiteral { .. } | InlineExpression::NumberLiteral { .. } => {}
@@ -93,7 +91,9 @@ fn ids(resource: &ast::Resource<&str>) -> Ids {
 fn by_file() -> BTreeMap<&'static str, BTreeMap<&'static str, Ids>> {
     let mut out: BTreeMap<&str, BTreeMap<&str, Ids>> = BTreeMap::new();
     for (lang, name, resource) in parsed() {
-        out.entry(name).or_default().insert(lang.tag(), ids(&resource));
+        out.entry(name)
+            .or_default()
+            .insert(lang.tag(), ids(&resource));
     }
     out
 }
@@ -105,7 +105,9 @@ fn every_file_parses_and_no_id_is_in_two_files() {
     for lang in Lang::ALL {
         let mut seen = BTreeSet::new();
         for (name, langs) in &files {
-            let ids = langs.get(lang.tag()).unwrap_or_else(|| panic!("no {name} in {lang:?}"));
+            let ids = langs
+                .get(lang.tag())
+                .unwrap_or_else(|| panic!("no {name} in {lang:?}"));
             for id in ids.keys() {
                 assert!(seen.insert(id.clone()), "{id} in two files of {lang:?}");
             }
@@ -122,10 +124,16 @@ fn every_file_parses_and_no_id_is_in_two_files() {
 fn every_error_code_has_a_message_in_every_language() {
     for &code in ErrorCode::ALL {
         for lang in Lang::ALL {
-            assert!(has_text(lang, code.as_str()), "{code} has no message in {lang:?}");
+            assert!(
+                has_text(lang, code.as_str()),
+                "{code} has no message in {lang:?}"
+            );
             let message = error_message(code, lang);
             assert!(!message.trim().is_empty(), "{code} in {lang:?}");
-            assert!(!message.contains(code.as_str()), "{code} in {lang:?} names its code");
+            assert!(
+                !message.contains(code.as_str()),
+                "{code} in {lang:?} names its code"
+            );
         }
         // Chinese is Chinese: not the English text copied over.
         let en = error_message(code, Lang::En);
@@ -236,5 +244,8 @@ fn hints_belong_to_one_surface() {
     assert!(desktop.is_some_and(|h| h.contains("帳戶安全")));
     // The message itself names no command and no screen: SDK hosts show it as it is.
     assert!(!error_message(ErrorCode::AccountFrozen, Lang::En).contains("wallet "));
-    assert_eq!(error_hint(ErrorCode::PinWrong, Lang::En, Surface::Cli), None);
+    assert_eq!(
+        error_hint(ErrorCode::PinWrong, Lang::En, Surface::Cli),
+        None
+    );
 }

@@ -5,6 +5,7 @@ import { zhTW } from './locales/zh-TW';
 import { WalletError } from '../backend/backend';
 import type { Bank, CardScheme, CardType, Money } from '../backend/types';
 import { formatMoney, type SignDisplay } from './money';
+import { errorMessage } from './errors';
 
 /** What names a card on screen; an `Operation` knows only bank and last 4. */
 export type CardLike = { bank: Bank | null; scheme?: CardScheme | null; card_type?: CardType | null; last4: string };
@@ -116,7 +117,7 @@ export function I18nProvider({ children, locale: fixed }: { children: ReactNode;
       setLocale,
       errorText(e: unknown) {
         const err = WalletError.from(e);
-        const text = (m.errors as Record<string, string | undefined>)[err.code] ?? m.errorUnknown;
+        const text = errorMessage(err.code, locale) ?? m.errorUnknown;
         const secs = err.retryAfterSecs;
         if (secs == null || secs <= 0) return text;
         // Short waits in seconds; long ones (a locked PIN: hours) as the clock time they end.

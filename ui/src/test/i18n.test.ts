@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUES, detectLocale, fmt, LOCALES } from '../i18n';
 import { translateFeedback } from '../i18n/feedback';
+import { errorBundle, errorMessage, ERROR_SOURCES } from '../i18n/errors';
+import errorCodeTs from '../generated/ErrorCode.ts?raw';
 
 function keys(obj: unknown, prefix = ''): string[] {
   if (typeof obj !== 'object' || obj === null) return [prefix];
@@ -27,8 +29,39 @@ describe('message catalogues', () => {
     }
   });
 
-  it('no error message is just its code', () => {
-    for (const l of LOCALES) for (const [code, text] of Object.entries(CATALOGUES[l].errors)) expect(text).not.toContain(code);
+});
+
+/** Every code the Rust core can send, read from the generated union type. */
+const ERROR_CODES = [...errorCodeTs.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]!);
+
+describe('error messages (the Fluent catalogue in core/wallet-i18n)', () => {
+  it('every generated ErrorCode has a message in all three languages', () => {
+    expect(ERROR_CODES.length).toBeGreaterThan(90);
+    for (const l of LOCALES) {
+      for (const code of ERROR_CODES) {
+        const text = errorMessage(code, l);
+        expect(text, `${code} in ${l}`).toBeTruthy();
+        expect(text, `${code} in ${l}`).not.toContain(code);
+        expect(text, `${code} in ${l}`).not.toContain('{');
+      }
+    }
+  });
+
+  it('every message of each file reaches the bundle (no syntax error drops one)', () => {
+    for (const l of LOCALES) {
+      const ids = [...ERROR_SOURCES[l].matchAll(/^([A-Za-z][\w-]*) =/gm)].map((m) => m[1]!);
+      expect(ids.length, l).toBe(ERROR_CODES.length);
+      for (const id of ids) expect(errorBundle(l).hasMessage(id), `${id} in ${l}`).toBe(true);
+    }
+  });
+
+  it('adds the desktop hint, and only the desktop one', () => {
+    expect(errorMessage('ACCOUNT_FROZEN', 'en')).toBe(
+      'Your account is frozen (a phone was reported lost), so no money can leave it. Unfreeze it under Account security.',
+    );
+    expect(errorMessage('ACCOUNT_FROZEN', 'zh-CN')).toBe('您的账户已冻结（有手机被挂失），资金无法转出。请在“账户安全”中解冻。');
+    expect(errorMessage('PIN_REQUIRED', 'en')).not.toContain('--pin-stdin');
+    expect(errorMessage('NO_SUCH_CODE', 'zh-TW')).toBeUndefined();
   });
 });
 

@@ -52,7 +52,7 @@ describe('binding a card', () => {
     const pinInput = screen.getByLabelText('New 6-digit payment PIN');
     expect(pinInput).toHaveAttribute('type', 'password');
     await user.type(pinInput, '111111');
-    expect(await screen.findByTestId('pin-new-error')).toHaveTextContent('This PIN is too easy to guess');
+    expect(await screen.findByTestId('pin-new-error')).toHaveTextContent('This payment PIN is too easy to guess');
     expect(backend.calls).toContain('checkNewPin');
     await user.type(screen.getByLabelText('New 6-digit payment PIN'), PIN);
     await user.type(await screen.findByLabelText('Enter the same PIN again'), '860528');
