@@ -323,6 +323,11 @@ messages! {
     Status = "status",
     Order = "order",
     RetryAfter = "retry-after",
+    AccountLabel = "account-label",
+    Enrolled = "enrolled",
+    LastSeen = "last-seen",
+    ChallengeLabel = "challenge-label",
+    OldChallengeLabel = "old-challenge-label",
 }
 
 /// A line without arguments in `lang`.

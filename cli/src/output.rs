@@ -136,7 +136,7 @@ impl Out {
             self.print_json(&json!(p));
         } else {
             say!("{} {} ({})", self.t(Msg::SignedIn), p.name, p.phone_masked);
-            say!("  account: {}", p.account_id);
+            say!("  {} {}", self.t(Msg::AccountLabel), p.account_id);
             say!("  ID: **************{}", p.id_last4);
             say!("{} {}", self.t(Msg::ThisDevice), p.device_id);
         }
@@ -157,8 +157,8 @@ impl Out {
                 d.device_id.clone(),
                 d.platform.clone(),
                 d.name.clone(),
-                format!("enrolled {}", d.enrolled_at),
-                format!("last seen {}", d.last_seen_at),
+                format!("{} {}", self.t(Msg::Enrolled), d.enrolled_at),
+                format!("{} {}", self.t(Msg::LastSeen), d.last_seen_at),
             ]);
         }
         table.print();
@@ -962,10 +962,10 @@ impl Out {
             return;
         }
         say!("{} {}", self.t(Msg::CodeSent), p.new_phone_masked);
-        say!("  challenge: {}", p.challenge_id);
+        say!("  {} {}", self.t(Msg::ChallengeLabel), p.challenge_id);
         if let Some(old) = &p.old_challenge_id {
             say!("{}", self.t(Msg::OldNumberCodeSent));
-            say!("  old challenge: {old}");
+            say!("  {} {old}", self.t(Msg::OldChallengeLabel));
         }
         let next = match &p.old_challenge_id {
             Some(old) => format!(

@@ -150,6 +150,11 @@ source-carrier = phone bill
 default-order = Default order:
 monthly-left = { $amount } left this month
 retry-after = retry after { $seconds } s
+account-label = account:
+enrolled = enrolled
+last-seen = last seen
+challenge-label = challenge:
+old-challenge-label = old challenge:
 
 ## Security-log entry kinds
 

@@ -150,6 +150,11 @@ source-carrier = 话费
 default-order = 默认付款顺序：
 monthly-left = 本月还可用 { $amount }
 retry-after = { $seconds } 秒后可重试
+account-label = 账户：
+enrolled = 登记于
+last-seen = 最近使用
+challenge-label = 验证请求：
+old-challenge-label = 原手机号验证请求：
 
 ## Security-log entry kinds
 

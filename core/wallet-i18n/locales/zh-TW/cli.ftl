@@ -150,6 +150,11 @@ source-carrier = 話費
 default-order = 預設付款順序：
 monthly-left = 本月還可用 { $amount }
 retry-after = { $seconds } 秒後可重試
+account-label = 帳戶：
+enrolled = 登記於
+last-seen = 最近使用
+challenge-label = 驗證請求：
+old-challenge-label = 原手機號碼驗證請求：
 
 ## Security-log entry kinds
 
