@@ -17,6 +17,7 @@ fn repo() -> PathBuf {
 const CRATES: &[&str] = &[
     "core/wallet-protocol/src",
     "core/wallet-core/src",
+    "core/wallet-i18n/src",
     "server/src",
     "cli/src",
     "mobile-bindings/wallet-ffi/src",
