@@ -19,6 +19,8 @@ mod store;
 mod test_support;
 #[cfg(all(test, feature = "ts"))]
 mod ts_export;
+#[cfg(all(test, feature = "ts"))]
+mod ui_fixtures;
 pub mod types;
 mod wallet;
 
