@@ -53,6 +53,7 @@ import {
   CORE,
   PROVIDER,
   categoryOf,
+  checkNote,
   decodeQr,
   fixtureMerchant,
   fixtureOrder,
@@ -60,7 +61,6 @@ import {
   maskName,
   maskPhone,
   parseAmount,
-  checkNote,
   parsePhone,
   parseRealName,
   parseResidentId,
@@ -136,8 +136,11 @@ type PhoneChange = { challengeId: string; code: string; newPhone: string; oldCha
 
 /**
  * A fake of the {@link Backend} for component tests: it behaves like the Rust facade closely
- * enough to drive the screens (codes, pending verification, device list, revocation). It is
- * not a model of the server and holds no real rules: the password "rating" is a stand-in.
+ * enough to drive the screens (codes, pending verification, device list, revocation). It keeps
+ * state only: every rule's answer (card inspection, amounts, QR codes, PIN verdicts, phone and
+ * ID numbers, masks, categories, limits, fees, sandbox cards) is looked up in the fixtures Rust
+ * generates (./fixtures.ts), and an input they lack throws `FixtureMissing`. The password
+ * "rating" and the payment-code digits are stand-ins.
  */
 export class InMemoryBackend implements Backend {
   private accounts = new Map<string, Account>();
