@@ -19,9 +19,9 @@ mod store;
 mod test_support;
 #[cfg(all(test, feature = "ts"))]
 mod ts_export;
+pub mod types;
 #[cfg(all(test, feature = "ts"))]
 mod ui_fixtures;
-pub mod types;
 mod wallet;
 
 /// The history store's queries on a bare connection, for `benches/history.rs` (the same code
