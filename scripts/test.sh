@@ -34,7 +34,9 @@ export RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
 cargo build --workspace --all-targets --locked
 export WALLET_SKIP_BUILD=1
 # wallet-core's `ts_export` test among them compares the UI's generated TypeScript types with a
-# fresh export (the desktop crate turns the `ts` feature on), as `scripts/gen-ts.sh --check` does.
+# fresh export (the desktop crate turns the `ts` feature on), as `scripts/gen-ts.sh --check` does;
+# its `ui_fixtures` and the provider suite's `ui_fixture` do the same for the in-memory UI
+# backend's fixtures (ui/src/backend/fixtures/).
 with_secret_service cargo test --workspace --locked
 
 log "dependency licences and banned crates (cargo deny, deny.toml; offline: no advisory database)"
