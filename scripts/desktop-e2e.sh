@@ -32,10 +32,7 @@ if [ -z "${WALLET_SKIP_BUILD:-}" ]; then
 fi
 
 TAURI_DRIVER="$TOOLS/bin/tauri-driver"
-if [ ! -x "$TAURI_DRIVER" ]; then
-  echo "== installing tauri-driver into $TOOLS"
-  cargo install tauri-driver --locked --root "$TOOLS"
-fi
+[ -x "$TAURI_DRIVER" ] || WALLET_TOOLS_DIR="$TOOLS" "$ROOT/scripts/tools.sh"
 export TAURI_DRIVER
 
 mkdir -p tests/artifacts

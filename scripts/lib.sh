@@ -129,3 +129,27 @@ with_postgres() {
   return "$status"
 }
 
+
+# Background steps. The workspace build's tail compiles one large crate at a time and leaves a
+# core idle; steps that build in target dirs of their own (tools, the release SDK library) run
+# beside it and fill that core. `bg_start NAME CMD...` starts one with its output in a log;
+# `bg_wait NAME` waits for it and, if it failed, prints the log and returns its status.
+BG_DIR="${BG_DIR:-$(mktemp -d /tmp/wallet-bg.XXXXXX)}"
+declare -A BG_PIDS=()
+bg_start() {
+  local name="$1"; shift
+  log "started in the background: $name"
+  ( "$@" ) >"$BG_DIR/$name.log" 2>&1 &
+  BG_PIDS[$name]=$!
+}
+bg_wait() {
+  local name="$1" status=0
+  wait "${BG_PIDS[$name]}" || status=$?
+  if ((status)); then
+    cat "$BG_DIR/$name.log" >&2
+    log "background step $name FAILED ($status)"
+  else
+    log "background step $name done"
+  fi
+  return "$status"
+}

@@ -41,15 +41,6 @@ if [[ -f "$REPO/tests/pos-e2e/package.json" ]] && [[ ! -d "$REPO/tests/pos-e2e/n
   log "npm: POS E2E dependencies"
   (cd "$REPO/tests/pos-e2e" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-# cargo-deny (licence and ban checks of the Rust dependencies, deny.toml), built once into the
-# tools dir, which CI keeps between runs. Built in a scratch target dir of its own: it neither
-# waits for nor fills the project's build cache.
-CARGO_DENY_VERSION="0.20.2"
-if [[ "$("$WALLET_TOOLS_DIR/bin/cargo-deny" --version 2>/dev/null)" != "cargo-deny $CARGO_DENY_VERSION" ]]; then
-  log "cargo-deny $CARGO_DENY_VERSION into $WALLET_TOOLS_DIR"
-  deny_build="$(mktemp -d)"
-  CARGO_TARGET_DIR="$deny_build" cargo install --locked --quiet cargo-deny \
-    --version "$CARGO_DENY_VERSION" --root "$WALLET_TOOLS_DIR"
-  rm -rf "$deny_build"
-fi
+# The Rust tools (cargo-deny, tauri-driver): scripts/tools.sh, which scripts/test.sh runs beside
+# the workspace build.
 log "setup done"

@@ -664,6 +664,9 @@ pub fn set_budget(conn: &Connection, category: Category, monthly: Option<Money>)
     Ok(())
 }
 
+/// The percentages of a monthly budget at which an alert is raised, lowest first.
+pub(crate) const BUDGET_ALERT_THRESHOLDS: [u32; 2] = [80, 100];
+
 /// The budget thresholds newly reached in `month`: each (category, month, threshold) once.
 /// When 100 % is reached, 80 % is marked as raised too and only the 100 % alert is returned.
 pub fn raise_alerts(conn: &Connection, month: &str) -> Result<Vec<BudgetAlert>> {
@@ -674,15 +677,12 @@ pub fn raise_alerts(conn: &Connection, month: &str) -> Result<Vec<BudgetAlert>> 
         let Some(budget) = c.budget else { continue };
         let spent = i128::from(c.spent.minor) * 100;
         let whole = i128::from(budget.minor);
-        let reached: &[u32] = if spent >= whole * 100 {
-            &[80, 100]
-        } else if spent >= whole * 80 {
-            &[80]
-        } else {
-            &[]
-        };
+        let reached: Vec<u32> = BUDGET_ALERT_THRESHOLDS
+            .into_iter()
+            .filter(|t| spent >= whole * i128::from(*t))
+            .collect();
         let mut new = false;
-        for t in reached {
+        for t in &reached {
             new |= conn.execute(
                 "INSERT OR IGNORE INTO budget_alerts (category, month, threshold, raised_at)
                  VALUES (?1, ?2, ?3, ?4)",

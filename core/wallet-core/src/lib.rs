@@ -20,6 +20,8 @@ mod test_support;
 #[cfg(all(test, feature = "ts"))]
 mod ts_export;
 pub mod types;
+#[cfg(all(test, feature = "ts"))]
+mod ui_fixtures;
 mod wallet;
 
 /// The history store's queries on a bare connection, for `benches/history.rs` (the same code

@@ -28,3 +28,4 @@ mod signing;
 mod sms_pay;
 mod sources;
 mod transfer;
+mod ui_fixture;

@@ -3,11 +3,8 @@ import type {
   AccountSettings,
   AccountStatus,
   Balance,
-  Bank,
   Card,
   CardInspection,
-  CardScheme,
-  CardType,
   DecodedQr,
   Device,
   DeviceEvent,
@@ -31,7 +28,6 @@ import type {
   PhoneChangeStarted,
   PinState,
   Profile,
-  QrNetwork,
   QrPayment,
   ReportLostInput,
   SecurityEvent,
@@ -53,10 +49,26 @@ import type {
   TransferInput,
 } from './types';
 import type { About, LockState, ShellSettings } from './shell';
-
-/** Direction controls and zero-width characters, refused in names and notes as the core refuses
- * them (wallet_protocol::text). */
-const HIDDEN_CHARACTER = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u200B-\u200D\u2060\uFEFF]/;
+import {
+  CORE,
+  PROVIDER,
+  categoryOf,
+  checkNote,
+  decodeQr,
+  fixtureMerchant,
+  fixtureOrder,
+  inspectCard as inspect,
+  maskName,
+  maskPhone,
+  parseAmount,
+  parsePhone,
+  parseRealName,
+  parseResidentId,
+  pinVerdict,
+  sandboxCard,
+  withdrawFee,
+  type SandboxOutcome,
+} from './fixtures';
 
 type Account = { accountId: string; phone: string; name: string; idNumber: string; password: string };
 type Pending = { purpose: 'signup' | 'login'; phone: string; code: string; input?: SignupInput };
@@ -83,69 +95,28 @@ const LOCK_FREE = new Set<Method>([
   'protectScreen',
 ]);
 
-/** What the fake bank does with a card: like a card network's test mode. */
-export type CardOutcome = 'approve' | 'decline' | 'insufficient' | 'timeout' | 'lost' | 'holder_mismatch';
+/** What the sandbox bank does with a card (`sandbox_bank::Outcome`). */
+export type CardOutcome = SandboxOutcome;
 
-type BinRow = { bin: string; bank: Bank; type: CardType; length: number };
-
-/** A few rows of the BIN table, enough for the fake's inspection (the real table is in Rust). */
-const BINS: BinRow[] = [
-  { bin: '622588', bank: 'CMB', type: 'debit', length: 16 },
-  { bin: '622575', bank: 'CMB', type: 'credit', length: 16 },
-  { bin: '622202', bank: 'ICBC', type: 'debit', length: 19 },
-  { bin: '622700', bank: 'CCB', type: 'debit', length: 19 },
-  { bin: '621661', bank: 'BOC', type: 'debit', length: 19 },
-  { bin: '622848', bank: 'ABC', type: 'debit', length: 19 },
-];
-
-/** Appends the Luhn check digit to `body`. */
-function withCheckDigit(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return body + String((10 - (sum % 10)) % 10);
-}
-
-function luhnValid(digits: string): boolean {
-  return digits.length >= 2 && withCheckDigit(digits.slice(0, -1)) === digits;
-}
-
-function sandboxNumber(bin: string, length: number, n: number): string {
-  return withCheckDigit(bin + String(n).padStart(length - bin.length - 1, '0'));
-}
-
-/** The fake bank's test cards, by outcome (every one is Luhn-valid and in the BIN rows above). */
+/** The provider's sandbox test cards the tests use, by outcome (provider.gen.json). */
 export const SANDBOX_CARDS = {
-  approve: sandboxNumber('622588', 16, 1), // CMB debit
-  approveCredit: sandboxNumber('622575', 16, 1), // CMB credit
-  decline: sandboxNumber('622202', 19, 2), // ICBC debit
-  insufficient: sandboxNumber('622700', 19, 3), // CCB debit
-  timeout: sandboxNumber('621661', 19, 4), // BOC debit
-  lost: sandboxNumber('622848', 19, 5), // ABC debit
-  holderMismatch: sandboxNumber('622588', 16, 6), // CMB debit
+  approve: sandboxCard('CMB', 'debit', 'approve'),
+  approveCredit: sandboxCard('CMB', 'credit', 'approve'),
+  decline: sandboxCard('ICBC', 'debit', 'decline'),
+  insufficient: sandboxCard('CCB', 'debit', 'insufficient_funds'),
+  timeout: sandboxCard('BOC', 'debit', 'timeout'),
+  lost: sandboxCard('ABC', 'debit', 'card_lost'),
+  holderMismatch: sandboxCard('CMB', 'debit', 'holder_mismatch'),
 } as const;
 
-const OUTCOMES = new Map<string, CardOutcome>([
-  [SANDBOX_CARDS.approve, 'approve'],
-  [SANDBOX_CARDS.approveCredit, 'approve'],
-  [SANDBOX_CARDS.decline, 'decline'],
-  [SANDBOX_CARDS.insufficient, 'insufficient'],
-  [SANDBOX_CARDS.timeout, 'timeout'],
-  [SANDBOX_CARDS.lost, 'lost'],
-  [SANDBOX_CARDS.holderMismatch, 'holder_mismatch'],
-]);
+/** Every sandbox card's outcome: a number the sandbox bank does not know is declined. */
+const OUTCOMES = new Map<string, CardOutcome>(PROVIDER.sandbox_cards.map((c) => [c.number, c.outcome]));
 
-/** A sample of the most common PINs (the core's full list is `wallet-protocol/data/common_pins.txt`). */
-const COMMON_PINS = new Set(['123123', '123321', '654321', '112233', '520520', '123654', '100200', '121212', '110110', '147258', '159357', '456852', '201314', '159753', '521521', '789456', '584520', '110120', '123000', '778899', '753951', '456123', '101010', '147852', '111222', '321321', '135790']);
+/** The provider's default limits (provider.gen.json). */
+const LIMITS = PROVIDER.limits;
 
-/** Minor units never exceed this (¥10,000,000,000.00), as in the core. */
-const MAX_MINOR = 1_000_000_000_000n;
+/** Samples of other networks and kinds, for tests (core.gen.json). */
+export const FOREIGN_QR = CORE.foreign_qr;
 
 const cny = (minor: number): Money => ({ minor, currency: 'CNY' });
 
@@ -165,8 +136,11 @@ type PhoneChange = { challengeId: string; code: string; newPhone: string; oldCha
 
 /**
  * A fake of the {@link Backend} for component tests: it behaves like the Rust facade closely
- * enough to drive the screens (codes, pending verification, device list, revocation). It is
- * not a model of the server and holds no real rules: the password "rating" is a stand-in.
+ * enough to drive the screens (codes, pending verification, device list, revocation). It keeps
+ * state only: every rule's answer (card inspection, amounts, QR codes, PIN verdicts, phone and
+ * ID numbers, masks, categories, limits, fees, sandbox cards) is looked up in the fixtures Rust
+ * generates (./fixtures.ts), and an input they lack throws `FixtureMissing`. The password
+ * "rating" and the payment-code digits are stand-ins.
  */
 export class InMemoryBackend implements Backend {
   private accounts = new Map<string, Account>();
@@ -200,7 +174,7 @@ export class InMemoryBackend implements Backend {
   private balanceMinor = 0;
   /** The default order of funding sources, and what the phone bill may still carry this month. */
   private fundingOrder: string[] = ['balance'];
-  carrierLeft = 50_000;
+  carrierLeft = LIMITS.carrier_monthly_cap;
   private operations: Operation[] = [];
   private idempotency = new Map<string, Keyed>();
   private usedToday = { topup: 0, withdraw: 0 };
@@ -208,15 +182,15 @@ export class InMemoryBackend implements Backend {
   private polls = new Map<string, number>();
   private seq = 0;
   /** Limits (minor units): per payment and per day. */
-  readonly limits = { topupPerPayment: 5_000_000, topupDaily: 10_000_000, withdrawPerPayment: 5_000_000, withdrawDaily: 5_000_000 };
+  readonly limits = { topupPerPayment: LIMITS.topup_per_payment, topupDaily: LIMITS.topup_daily, withdrawPerPayment: LIMITS.withdraw_per_payment, withdrawDaily: LIMITS.withdraw_daily };
   /** How many `operation()` polls a bank timeout stays pending before it succeeds. */
   pendingPolls = 1;
   private merchants = new Map<string, Merchant>();
   private orderList: Order[] = [];
   private paycodeSeed: string | null = null;
-  private noPin = { enabled: true, perPayment: 20_000, daily: 100_000, used: 0 };
+  private noPin = { enabled: true, perPayment: LIMITS.no_pin_per_payment_max, daily: LIMITS.no_pin_daily_max, used: 0 };
   /** The provider's ceilings for no-PIN payment-code payments (minor units). */
-  readonly noPinMax = { perPayment: 20_000, daily: 100_000 };
+  readonly noPinMax = { perPayment: LIMITS.no_pin_per_payment_max, daily: LIMITS.no_pin_daily_max };
   private frozenSince: string | null = null;
   private coolingOffUntil: string | null = null;
   /** When the running cooling-off started: its cap counts what left from here. */
@@ -289,15 +263,16 @@ export class InMemoryBackend implements Backend {
 
   /** Seeds a merchant on record; returns its id and its static code (the amount is typed by the payer). */
   seedMerchant(m: { name: string; city?: string; mcc?: string }): { merchantId: string; payload: string } {
-    const merchant = { merchant_id: `m-${++this.seq}`, name: m.name, city: m.city ?? 'Shanghai', mcc: m.mcc ?? '5812' };
+    const { payload, ...merchant } = fixtureMerchant(m.name, m.city ?? 'Shanghai', m.mcc ?? '5812');
     this.merchants.set(merchant.merchant_id, merchant);
-    return { merchantId: merchant.merchant_id, payload: walletPayload(merchant, null) };
+    return { merchantId: merchant.merchant_id, payload };
   }
 
   /**
-   * Seeds an open order of a merchant: a dynamic code to scan (returns its payload), a remote
-   * order or a payment code over the no-PIN limit (both listed by `orders()`). `printedName` puts
-   * another name in the code than the one on record.
+   * Seeds an open order of a merchant: a dynamic code to scan (returns its payload, from
+   * core.gen.json), a remote order or a payment code over the no-PIN limit (both listed by
+   * `orders()`; their payload is empty). `printedName` puts another name in the code than the
+   * one on record.
    */
   seedOrder(
     merchantId: string,
@@ -306,8 +281,10 @@ export class InMemoryBackend implements Backend {
   ): { orderId: string; payload: string } {
     const merchant = this.merchants.get(merchantId);
     if (!merchant) throw new Error(`no seeded merchant ${merchantId}`);
+    const channel = opts.channel ?? 'dynamic_qr';
+    const code = channel === 'dynamic_qr' ? fixtureOrder(merchantId, amountMinor, opts.printedName ?? merchant.name) : null;
     const order: Order = {
-      order_id: `ord-${++this.seq}`,
+      order_id: code?.order_id ?? `ord-${++this.seq}`,
       merchant_id: merchant.merchant_id,
       merchant_name: merchant.name,
       merchant_city: merchant.city,
@@ -315,15 +292,14 @@ export class InMemoryBackend implements Backend {
       amount: cny(amountMinor),
       description: opts.description ?? null,
       status: 'open',
-      channel: opts.channel ?? 'dynamic_qr',
+      channel,
       payment_operation_id: null,
       refunded: cny(0),
       created_at: new Date().toISOString(),
-      expires_at: new Date(Date.now() + (opts.expiresInSecs ?? 900) * 1000).toISOString(),
+      expires_at: new Date(Date.now() + (opts.expiresInSecs ?? LIMITS.order_default_ttl_secs) * 1000).toISOString(),
     };
     this.orderList.unshift(order);
-    const printed = { ...merchant, name: opts.printedName ?? merchant.name };
-    return { orderId: order.order_id, payload: walletPayload(printed, { orderId: order.order_id, amountMinor }) };
+    return { orderId: order.order_id, payload: code?.payload ?? '' };
   }
 
   /** Seeds this device's payment-code seed (otherwise the first `paycode()` says PAYCODE_NOT_PROVISIONED). */
@@ -541,13 +517,13 @@ export class InMemoryBackend implements Backend {
   async signup(input: SignupInput): Promise<PendingVerification> {
     await this.enter('signup');
     if (this.profile) throw new WalletError('ALREADY_SIGNED_IN');
-    if (!/^1[3-9]\d{9}$/.test(input.phone.replace(/\s|^\+86/g, ''))) throw new WalletError('PHONE_INVALID');
-    if (input.name.trim() === '') throw new WalletError('NAME_INVALID');
-    if (HIDDEN_CHARACTER.test(input.name)) throw new WalletError('TEXT_HIDDEN_CHARACTER');
-    if (!/^\d{17}[\dX]$/.test(input.id_number)) throw new WalletError('ID_NUMBER_INVALID');
+    // The core's checks (core.gen.json): phone, name, ID number.
+    const phone = parsePhone(input.phone).national;
+    parseRealName(input.name);
+    parseResidentId(input.id_number);
     if (!(await this.passwordStrength(input.password, [])).acceptable) throw new WalletError('PASSWORD_WEAK');
-    if (this.accounts.has(input.phone)) throw new WalletError('PHONE_TAKEN');
-    return this.challenge({ purpose: 'signup', phone: input.phone, code: '', input });
+    if (this.accounts.has(phone)) throw new WalletError('PHONE_TAKEN');
+    return this.challenge({ purpose: 'signup', phone, code: '', input });
   }
 
   async login(phone: string, password: string): Promise<PendingVerification> {
@@ -561,10 +537,10 @@ export class InMemoryBackend implements Backend {
   async loginSms(phone: string): Promise<PendingVerification> {
     await this.enter('loginSms');
     if (this.profile) throw new WalletError('ALREADY_SIGNED_IN');
-    if (!/^1[3-9]\d{9}$/.test(phone.replace(/\s|^\+86/g, ''))) throw new WalletError('PHONE_INVALID');
+    const national = parsePhone(phone).national;
     // Unknown numbers get the same answer as accounts that did not switch it on.
-    if (!this.accounts.has(phone) || !this.smsLogin) throw new WalletError('SMS_LOGIN_DISABLED');
-    return this.challenge({ purpose: 'login', phone, code: '' });
+    if (!this.accounts.has(national) || !this.smsLogin) throw new WalletError('SMS_LOGIN_DISABLED');
+    return this.challenge({ purpose: 'login', phone: national, code: '' });
   }
 
   /** Seeds the SMS-only sign-in switch. */
@@ -669,7 +645,7 @@ export class InMemoryBackend implements Backend {
     if (acct.password !== password) throw new WalletError('CREDENTIALS_INVALID');
     const code = this.newCode();
     this.pinReset = { code, phone: acct.phone };
-    return { purpose: 'pin_reset', phone_masked: maskPhone(acct.phone), expires_at: this.in(5 * 60) };
+    return { purpose: 'pin_reset', phone_masked: maskPhone(acct.phone), expires_at: this.in(LIMITS.otp_ttl_secs) };
   }
 
   async finishPinReset(code: string, newPin: string): Promise<void> {
@@ -684,7 +660,7 @@ export class InMemoryBackend implements Backend {
     this.pinTries = 0;
     this.pinLockedUntil = null;
     // Logged, other devices told, and a cooling-off starts (never shortening one running).
-    const until = this.in(24 * 3600);
+    const until = this.in(LIMITS.cooling_off_secs);
     if (this.coolingOffUntil === null || new Date(this.coolingOffUntil) < new Date(until)) this.coolingOffUntil = until;
     this.logSecurity('pin_reset', this.profile?.device_id ?? null);
   }
@@ -692,20 +668,22 @@ export class InMemoryBackend implements Backend {
   async bindCard(number: string, bankPhone: string): Promise<PendingCardBinding> {
     await this.enter('bindCard', true);
     await this.online();
-    const digits = number.replace(/[\s-]/g, '');
+    // The screen sends digits only; the core's inspection says whether they make a card number
+    // (`CardInspection::is_valid`), its phone parse whether the bank's phone is one.
+    const digits = number;
     const inspection = inspect(digits);
     if (!inspection.luhn_valid || !inspection.length_valid || !inspection.scheme) throw new WalletError('CARD_NUMBER_INVALID');
-    if (!/^1[3-9]\d{9}$/.test(bankPhone.replace(/[\s-]/g, '').replace(/^\+?86/, ''))) throw new WalletError('PHONE_INVALID');
+    const phoneMasked = maskPhone(bankPhone);
     if (this.cardList.some((c) => c.number === digits)) throw new WalletError('CARD_ALREADY_BOUND');
     // Like the sandbox bank: a number it does not know is declined.
     const outcome = OUTCOMES.get(digits);
     if (!outcome) throw new WalletError('CARD_DECLINED');
-    if (outcome === 'lost') throw new WalletError('CARD_REPORTED_LOST');
+    if (outcome === 'card_lost') throw new WalletError('CARD_REPORTED_LOST');
     if (outcome === 'holder_mismatch') throw new WalletError('CARD_HOLDER_MISMATCH');
     const view: PendingCardBinding = {
       binding_id: `bind-${++this.seq}`,
-      phone_masked: maskPhone(bankPhone),
-      expires_at: this.in(5 * 60),
+      phone_masked: phoneMasked,
+      expires_at: this.in(LIMITS.otp_ttl_secs),
       bank: inspection.bank,
       scheme: inspection.scheme,
       card_type: inspection.card_type ?? 'debit',
@@ -784,10 +762,10 @@ export class InMemoryBackend implements Backend {
       case 'decline':
         this.fail(op, 'CARD_DECLINED');
         break;
-      case 'insufficient':
+      case 'insufficient_funds':
         this.fail(op, 'BANK_INSUFFICIENT_FUNDS');
         break;
-      case 'lost':
+      case 'card_lost':
       case 'holder_mismatch':
         this.fail(op, 'CARD_REPORTED_LOST');
         break;
@@ -969,12 +947,11 @@ export class InMemoryBackend implements Backend {
   async reportLost(input: ReportLostInput): Promise<void> {
     await this.enter('reportLost');
     await this.online();
-    const phone = input.phone.replace(/\s|^\+86/g, '');
-    if (!/^1[3-9]\d{9}$/.test(phone)) throw new WalletError('PHONE_INVALID');
+    const phone = parsePhone(input.phone).national;
     const byName = input.name !== null || input.id_last6 !== null;
     if (byName && input.password !== null) throw new WalletError('MALFORMED_REQUEST');
     if (byName) {
-      if ((input.name ?? '').trim() === '') throw new WalletError('NAME_INVALID');
+      parseRealName(input.name ?? '');
       if (!/^\d{5}[\dX]$/.test((input.id_last6 ?? '').trim().toUpperCase())) throw new WalletError('ID_NUMBER_INVALID');
     } else if (!input.password) {
       throw new WalletError('MALFORMED_REQUEST');
@@ -1001,10 +978,10 @@ export class InMemoryBackend implements Backend {
   async unfreeze(idNumber: string, pin: string): Promise<AccountStatus> {
     await this.enter('unfreeze', true);
     await this.online();
-    if (!/^\d{17}[\dX]$/.test(idNumber)) throw new WalletError('ID_NUMBER_INVALID');
+    const id = parseResidentId(idNumber);
     if (!/^\d{6}$/.test(pin)) throw new WalletError('PIN_FORMAT_INVALID');
     if (this.frozenSince === null) throw new WalletError('NOT_FROZEN');
-    if (this.account().idNumber !== idNumber) throw new WalletError('UNFREEZE_DENIED');
+    if (this.account().idNumber !== id) throw new WalletError('UNFREEZE_DENIED');
     this.checkPin(pin);
     this.frozenSince = null;
     this.startCoolingOff();
@@ -1041,8 +1018,8 @@ export class InMemoryBackend implements Backend {
     return {
       sms_login_enabled: this.smsLogin,
       sms_pay_enabled: this.smsPay,
-      sms_pay_per_payment: { minor: 5_000, currency: 'CNY' },
-      sms_pay_daily: { minor: 20_000, currency: 'CNY' },
+      sms_pay_per_payment: cny(LIMITS.sms_pay_per_payment),
+      sms_pay_daily: cny(LIMITS.sms_pay_daily),
     };
   }
 
@@ -1087,11 +1064,10 @@ export class InMemoryBackend implements Backend {
   async startPhoneChange(input: PhoneChangeInput): Promise<PhoneChangeStarted> {
     await this.enter('startPhoneChange', true);
     await this.online();
-    const newPhone = input.new_phone.replace(/\s|^\+86/g, '');
-    if (!/^1[3-9]\d{9}$/.test(newPhone)) throw new WalletError('PHONE_INVALID');
+    const newPhone = parsePhone(input.new_phone).national;
     if (input.password === '') throw new WalletError('MALFORMED_REQUEST');
     const id = input.id_number?.trim() ?? '';
-    if (id !== '' && !/^\d{17}[\dX]$/.test(id)) throw new WalletError('ID_NUMBER_INVALID');
+    if (id !== '') parseResidentId(id);
     if (this.frozenSince !== null) throw new WalletError('ACCOUNT_FROZEN');
     const acct = this.account();
     if (acct.password !== input.password || (id !== '' && acct.idNumber !== id)) throw new WalletError('CREDENTIALS_INVALID');
@@ -1100,7 +1076,7 @@ export class InMemoryBackend implements Backend {
     const oldCode = id === '' ? String(((Number(code) + 1) % 900000) + 100000) : null;
     this.phoneChange = { challengeId: `chg-${++this.seq}`, code, newPhone, oldChallengeId: oldCode ? `chg-${++this.seq}` : null, oldCode };
     this.phoneChangeCodes = { code, oldCode };
-    return { challenge_id: this.phoneChange.challengeId, new_phone_masked: maskPhone(newPhone), old_challenge_id: this.phoneChange.oldChallengeId, expires_at: this.in(5 * 60) };
+    return { challenge_id: this.phoneChange.challengeId, new_phone_masked: maskPhone(newPhone), old_challenge_id: this.phoneChange.oldChallengeId, expires_at: this.in(LIMITS.otp_ttl_secs) };
   }
 
   async finishPhoneChange(input: PhoneChangeFinish): Promise<Profile> {
@@ -1121,7 +1097,7 @@ export class InMemoryBackend implements Backend {
     this.startCoolingOff();
     this.logSecurity('phone_changed', this.profile?.device_id ?? null);
     const profile = this.profile as Profile;
-    this.profile = { ...profile, phone: `+86${acct.phone}`, phone_masked: maskPhone(acct.phone) };
+    this.profile = { ...profile, phone: parsePhone(acct.phone).e164, phone_masked: maskPhone(acct.phone) };
     return this.profile;
   }
 
@@ -1168,11 +1144,11 @@ export class InMemoryBackend implements Backend {
     const amount = parseAmount(input.amount);
     const note = input.note?.trim() || null;
     if (note && note.length > 50) throw new WalletError('MALFORMED_REQUEST');
-    if (note && HIDDEN_CHARACTER.test(note)) throw new WalletError('TEXT_HIDDEN_CHARACTER');
+    if (note) checkNote(note);
     this.checkPin(input.pin);
     this.notCoolingOff(amount);
     const to = this.recipient(input.to_phone);
-    if (amount > 5_000_000) throw new WalletError('AMOUNT_OVER_LIMIT');
+    if (amount > LIMITS.transfer_per_payment) throw new WalletError('AMOUNT_OVER_LIMIT');
     if (amount > this.balanceMinor) throw new WalletError('BALANCE_INSUFFICIENT');
     this.balanceMinor = addMinor(this.balanceMinor, -amount);
     const op = this.transferOperation('transfer_out', amount, maskName(to.name), maskPhone(to.phone), note);
@@ -1188,14 +1164,14 @@ export class InMemoryBackend implements Backend {
     const month = monthOf(this.now.toISOString());
     const alerts: BudgetAlert[] = [];
     for (const total of this.summary(month).by_category) {
-      if (!total.budget) continue;
-      for (const threshold of [80, 100]) {
-        const key = `${total.category}/${month}/${threshold}`;
-        if (total.spent.minor * 100 >= total.budget.minor * threshold && !this.raisedAlerts.has(key)) {
-          this.raisedAlerts.add(key);
-          alerts.push({ category: total.category, month, threshold_percent: threshold, spent: { ...total.spent }, budget: { ...total.budget } });
-        }
-      }
+      const budget = total.budget;
+      if (!budget) continue;
+      // The core's thresholds (core.gen.json): each reached one is marked once; a sync tells the highest new one.
+      const reached = CORE.budget_thresholds.filter((t) => total.spent.minor * 100 >= budget.minor * t);
+      const fresh = reached.filter((t) => !this.raisedAlerts.has(`${total.category}/${month}/${t}`));
+      for (const t of reached) this.raisedAlerts.add(`${total.category}/${month}/${t}`);
+      const top = reached[reached.length - 1];
+      if (fresh.length > 0 && top !== undefined) alerts.push({ category: total.category, month, threshold_percent: top, spent: { ...total.spent }, budget: { ...budget } });
     }
     return { added, updated: 0, alerts };
   }
@@ -1266,9 +1242,7 @@ export class InMemoryBackend implements Backend {
   }
 
   private recipient(phone: string): Account {
-    const digits = phone.replace(/[\s-]/g, '').replace(/^\+?86(?=1\d{10}$)/, '');
-    if (!/^1\d{10}$/.test(digits)) throw new WalletError('PHONE_INVALID');
-    const acct = this.accounts.get(digits);
+    const acct = this.accounts.get(parsePhone(phone).national);
     if (!acct) throw new WalletError('RECIPIENT_NOT_FOUND');
     if (acct.accountId === this.profile?.account_id) throw new WalletError('TRANSFER_TO_SELF');
     return acct;
@@ -1383,7 +1357,7 @@ export class InMemoryBackend implements Backend {
 
   /** A 24-hour cooling-off from now, or the running one lengthened (it keeps its start). */
   private startCoolingOff(): void {
-    const until = this.in(24 * 3600);
+    const until = this.in(LIMITS.cooling_off_secs);
     const running = this.coolingOffUntil !== null && new Date(this.coolingOffUntil) > this.now;
     if (!running) this.coolingOffSince = this.now.toISOString();
     if (!running || until > (this.coolingOffUntil as string)) this.coolingOffUntil = until;
@@ -1411,7 +1385,7 @@ export class InMemoryBackend implements Backend {
       state: this.frozenSince !== null ? 'frozen' : cooling ? 'cooling_off' : 'active',
       frozen_since: this.frozenSince,
       cooling_off_until: cooling ? this.coolingOffUntil : null,
-      cooling_off_limit: cny(50_000),
+      cooling_off_limit: cny(LIMITS.cooling_off_limit),
     };
   }
 
@@ -1681,23 +1655,19 @@ export class InMemoryBackend implements Backend {
       return;
     }
     this.pinTries += 1;
-    if (this.pinTries >= 5) {
+    if (this.pinTries >= LIMITS.pin_failures_max) {
       this.pinTries = 0;
-      this.pinLockedUntil = new Date(this.now.getTime() + 3 * 3600_000);
-      throw new WalletError('PIN_LOCKED', 'PIN_LOCKED', 3 * 3600);
+      this.pinLockedUntil = new Date(this.now.getTime() + LIMITS.pin_lock_secs * 1000);
+      throw new WalletError('PIN_LOCKED', 'PIN_LOCKED', LIMITS.pin_lock_secs);
     }
     throw new WalletError('PIN_WRONG');
   }
 
-  /** The PIN rules (docs/rules.md §Credentials), approximated for the fake. */
+  /** The server's PIN rules (docs/rules.md §Credentials), as core.gen.json answers them for this account. */
   private pinRules(pin: string): void {
-    if (!/^\d{6}$/.test(pin)) throw new WalletError('PIN_FORMAT_INVALID');
-    const d = [...pin].map(Number);
-    const step = (k: number) => d.every((x, i) => i === 0 || x === (d[i - 1] as number) + k);
-    if (step(0) || step(1) || step(-1) || COMMON_PINS.has(pin)) throw new WalletError('PIN_WEAK');
     const acct = this.account();
-    const birthday = acct.idNumber.slice(6, 14);
-    if (acct.phone.includes(pin) || acct.idNumber.includes(pin) || birthday.includes(pin) || birthday.slice(2).includes(pin)) throw new WalletError('PIN_WEAK');
+    const refused = pinVerdict(acct.phone, acct.idNumber, pin);
+    if (refused) throw new WalletError(refused);
   }
 
   private storeCard(number: string, inspection: CardInspection, outcome: CardOutcome): StoredCard {
@@ -1757,7 +1727,7 @@ export class InMemoryBackend implements Backend {
   }
 
   private pendingView(p: Pending): PendingVerification {
-    const expires = new Date(this.now.getTime() + 5 * 60_000);
+    const expires = new Date(this.now.getTime() + LIMITS.otp_ttl_secs * 1000);
     return { purpose: p.purpose, phone_masked: maskPhone(p.phone), expires_at: expires.toISOString() };
   }
 
@@ -1766,7 +1736,7 @@ export class InMemoryBackend implements Backend {
     this.profile = {
       account_id: acct.accountId,
       device_id: deviceId,
-      phone: `+86${acct.phone}`,
+      phone: parsePhone(acct.phone).e164,
       phone_masked: maskPhone(acct.phone),
       name: acct.name,
       id_last4: acct.idNumber.slice(-4),
@@ -1792,246 +1762,9 @@ function publicCard(c: StoredCard): Card {
   };
 }
 
-function schemeOf(digits: string): CardScheme | null {
-  if (digits.startsWith('62') || digits.startsWith('60')) return 'unionpay';
-  if (digits.startsWith('4')) return 'visa';
-  const two = Number(digits.slice(0, 2));
-  if (two >= 51 && two <= 55) return 'mastercard';
-  if (two === 34 || two === 37) return 'amex';
-  if (two === 35) return 'jcb';
-  return null;
-}
-
-const LENGTHS: Record<CardScheme, number[]> = {
-  unionpay: [16, 17, 18, 19],
-  visa: [13, 16, 19],
-  mastercard: [16],
-  amex: [15],
-  jcb: [16, 17, 18, 19],
-  discover: [16, 19],
-  diners: [14, 16, 19],
-  mir: [16, 17, 18, 19],
-  maestro: [12, 13, 14, 15, 16, 17, 18, 19],
-};
-
-/** The fake's offline inspection: Luhn, a length per scheme, and the few BIN rows above. */
-function inspect(number: string): CardInspection {
-  const digits = number.replace(/[\s-]/g, '');
-  if (!/^\d+$/.test(digits)) return { luhn_valid: false, length_valid: false, scheme: null, bank: null, card_type: null };
-  const row = BINS.find((b) => digits.startsWith(b.bin));
-  const scheme = schemeOf(digits);
-  const lengthValid = row ? digits.length === row.length : scheme ? LENGTHS[scheme].includes(digits.length) : false;
-  return { luhn_valid: luhnValid(digits), length_valid: lengthValid, scheme, bank: row?.bank ?? null, card_type: row?.type ?? null };
-}
-
-/** Strict amount parsing, like the core's: `12`, `12.3`, `¥1,234.50`; never a float. */
-function parseAmount(input: string): number {
-  const m = /^(?:[¥￥]\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/.exec(input.trim());
-  if (!m) throw new WalletError('AMOUNT_INVALID');
-  const minor = BigInt((m[1] as string).replace(/,/g, '')) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'));
-  if (minor === 0n || minor > MAX_MINOR) throw new WalletError('AMOUNT_INVALID');
-  return Number(minor);
-}
-
-/** The fake's withdrawal fee, as the sandbox server's: 0.1 % rounded up to the fen, at least ¥0.10, at most the amount. */
-function withdrawFee(amount: number): number {
-  return Math.min(amount, Math.max(10, Math.floor((amount + 999) / 1000)));
-}
-
-/** `*明`, `**华`: every character but the last masked. */
-function maskName(name: string): string {
-  const chars = [...name];
-  return '*'.repeat(Math.max(0, chars.length - 1)) + (chars[chars.length - 1] ?? '');
-}
-
 /** `YYYY-MM` of an RFC 3339 time in China Standard Time (UTC+8), as the core files it. */
 function monthOf(iso: string): string {
   return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 7);
-}
-
-/** The core's MCC → category rules (first match wins). */
-const CATEGORY_RULES: Array<[number, number, Category]> = [
-  [5811, 5814, 'food'], [5462, 5462, 'food'],
-  [5411, 5411, 'groceries'], [5422, 5451, 'groceries'], [5499, 5499, 'groceries'],
-  [4111, 4131, 'transport'], [4784, 4789, 'transport'], [5541, 5542, 'transport'], [7523, 7523, 'transport'],
-  [3000, 3999, 'travel'], [4411, 4411, 'travel'], [4511, 4511, 'travel'], [4722, 4722, 'travel'], [7011, 7012, 'travel'], [7512, 7519, 'travel'],
-  [4812, 4816, 'bills'], [4899, 4900, 'bills'], [6300, 6399, 'bills'], [9211, 9402, 'bills'],
-  [5122, 5122, 'health'], [5912, 5912, 'health'], [8011, 8099, 'health'],
-  [5942, 5943, 'education'], [8211, 8299, 'education'],
-  [5815, 5818, 'entertainment'], [7829, 7841, 'entertainment'], [7911, 7999, 'entertainment'],
-  [7210, 7299, 'services'], [7311, 7399, 'services'], [7531, 7549, 'services'], [7622, 7699, 'services'],
-  [5000, 5999, 'shopping'],
-];
-
-function categoryOf(mcc: string): Category {
-  if (!/^\d{4}$/.test(mcc)) return 'other';
-  const code = Number(mcc);
-  return CATEGORY_RULES.find(([lo, hi]) => code >= lo && code <= hi)?.[2] ?? 'other';
-}
-
-function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '').replace(/^86(?=1\d{10}$)/, '');
-  return `+86 ${digits.slice(0, 3)}****${digits.slice(-4)}`;
-}
-
-// --- a fake QR codec: enough EMVCo (TLV, CRC-16/CCITT-FALSE) and link sniffing for the screens ---
-
-/** Our merchant template's globally unique ID (tag 26, sub-tag 00). */
-const WALLET_GUID = 'com.walletpay';
-
-function tlv(tag: string, value: string): string {
-  return `${tag}${String(value.length).padStart(2, '0')}${value}`;
-}
-
-/** CRC-16/CCITT-FALSE over the text (ASCII in the fake's payloads). */
-function crc16(text: string): string {
-  let crc = 0xffff;
-  for (const ch of new TextEncoder().encode(text)) {
-    crc ^= ch << 8;
-    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc.toString(16).toUpperCase().padStart(4, '0');
-}
-
-/** An EMVCo Merchant-Presented Mode payload from its top-level fields, with the CRC. */
-export function emvPayload(fields: Array<[string, string]>): string {
-  const body = fields.map(([t, v]) => tlv(t, v)).join('') + '6304';
-  return body + crc16(body);
-}
-
-/** Our own merchant code: static (`11`) or, with an order, dynamic (`12`) with the amount. */
-function walletPayload(m: Merchant, order: { orderId: string; amountMinor: number } | null): string {
-  const template = tlv('00', WALLET_GUID) + tlv('01', m.merchant_id) + (order ? tlv('02', order.orderId) : '');
-  const fields: Array<[string, string]> = [
-    ['00', '01'],
-    ['01', order ? '12' : '11'],
-    ['26', template],
-    ['52', m.mcc],
-    ['53', '156'],
-  ];
-  if (order) fields.push(['54', `${Math.floor(order.amountMinor / 100)}.${String(order.amountMinor % 100).padStart(2, '0')}`]);
-  fields.push(['58', 'CN'], ['59', m.name], ['60', m.city]);
-  return emvPayload(fields);
-}
-
-/** Sample codes of other networks and kinds, for tests. */
-export const FOREIGN_QR = {
-  pix: emvPayload([
-    ['00', '01'],
-    ['26', tlv('00', 'br.gov.bcb.pix') + tlv('01', 'fulano@example.com')],
-    ['52', '0000'],
-    ['53', '986'],
-    ['58', 'BR'],
-    ['59', 'FULANO DE TAL'],
-    ['60', 'BRASILIA'],
-  ]),
-  promptpay: emvPayload([
-    ['00', '01'],
-    ['01', '11'],
-    ['29', tlv('00', 'A000000677010111') + tlv('01', '0066812345678')],
-    ['53', '764'],
-    ['58', 'TH'],
-    ['59', 'SOMCHAI'],
-    ['60', 'BANGKOK'],
-  ]),
-  upi: 'upi://pay?pa=merchant@okbank&pn=Chai%20Point&am=120.00&cu=INR',
-  alipay: 'https://qr.alipay.com/fkx12345abcde',
-  wechat: 'wxp://f2f0abcdefghijk',
-  url: 'https://wallet-login.example.net/verify?account=you',
-  text: 'Meet at gate 3, 7 pm',
-} as const;
-
-function parseTlv(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let i = 0;
-  while (i < text.length) {
-    const tag = text.slice(i, i + 2);
-    const len = Number(text.slice(i + 2, i + 4));
-    if (!/^\d\d$/.test(tag) || !/^\d\d$/.test(text.slice(i + 2, i + 4)) || i + 4 + len > text.length) throw new WalletError('QR_MALFORMED_TLV');
-    out.set(tag, text.slice(i + 4, i + 4 + len));
-    i += 4 + len;
-  }
-  return out;
-}
-
-const NETWORK_IDS: Array<[string, QrNetwork]> = [
-  [WALLET_GUID, 'wallet'],
-  ['br.gov.bcb.pix', 'pix'],
-  ['A000000677010111', 'promptpay'],
-  ['A000000727', 'vietqr'],
-  ['SG.PAYNOW', 'paynow'],
-  ['SG.SGQR', 'sgqr'],
-  ['ID.CO.QRIS', 'qris'],
-];
-
-const none = {
-  network: null,
-  network_name: null,
-  payable: false,
-  valid_crc: null,
-  point_of_initiation: null,
-  merchant_name: null,
-  merchant_city: null,
-  country: null,
-  currency: null,
-  amount: null,
-  mcc: null,
-  templates: {},
-  wallet: null,
-  text: null,
-  upi: null,
-} satisfies Omit<DecodedQr, 'kind'>;
-
-/** The fake's `decode_qr`: never opens anything; links and text are only returned as text. */
-function decodeQr(raw: string): DecodedQr {
-  const payload = raw.trim();
-  if (payload === '') throw new WalletError('QR_EMPTY');
-  if (payload.startsWith('000201')) {
-    const body = payload.slice(0, -4);
-    if (!/6304$/.test(body)) throw new WalletError('QR_MISSING_FIELD');
-    const fields = parseTlv(payload);
-    if (crc16(body) !== payload.slice(-4).toUpperCase()) throw new WalletError('QR_CRC_MISMATCH');
-    const templates: Record<string, Record<string, string>> = {};
-    let network: QrNetwork = 'unknown';
-    let wallet: DecodedQr['wallet'] = null;
-    for (const [tag, value] of fields) {
-      const n = Number(tag);
-      if ((n >= 26 && n <= 51) || n === 62 || n === 64) {
-        const sub = Object.fromEntries(parseTlv(value));
-        templates[tag] = sub;
-        const id = sub['00'] ?? '';
-        const hit = NETWORK_IDS.find(([guid]) => id.startsWith(guid));
-        if (hit && network === 'unknown') network = hit[1];
-        if (id === WALLET_GUID && sub['01']) wallet = { merchant_id: sub['01'], order_id: sub['02'] ?? null };
-      }
-    }
-    if (fields.has('15') && network === 'unknown') network = 'unionpay';
-    return {
-      ...none,
-      kind: 'emvco_mpm',
-      network,
-      network_name: network,
-      payable: network === 'wallet' && wallet !== null,
-      valid_crc: true,
-      point_of_initiation: fields.get('01') ?? null,
-      merchant_name: fields.get('59') ?? null,
-      merchant_city: fields.get('60') ?? null,
-      country: fields.get('58') ?? null,
-      currency: fields.get('53') ?? null,
-      amount: fields.get('54') ?? null,
-      mcc: fields.get('52') ?? null,
-      templates,
-      wallet,
-    };
-  }
-  if (/^upi:\/\//i.test(payload)) {
-    const params = Object.fromEntries(new URLSearchParams(payload.slice(payload.indexOf('?') + 1)));
-    return { ...none, kind: 'upi', network_name: 'UPI', text: payload, upi: params, amount: params.am ?? null };
-  }
-  if (/^https?:\/\/(qr\.alipay\.com|render\.alipay\.com)\//i.test(payload)) return { ...none, kind: 'alipay', text: payload };
-  if (/^(wxp|weixin):\/\//i.test(payload) || /^https?:\/\/(wx\.tenpay\.com|weixin\.qq\.com)\//i.test(payload)) return { ...none, kind: 'wechat', text: payload };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(payload) || /^www\./i.test(payload)) return { ...none, kind: 'url', text: payload };
-  return { ...none, kind: 'text', text: payload };
 }
 
 /**
@@ -2048,13 +1781,17 @@ function decodeImage(bytes: Uint8Array): string {
   return payload;
 }
 
-/** The fake payment code: 18 digits from the seed and the 30-second step; offline. */
+/**
+ * A stand-in payment code: the core's prefix, length and step (core.gen.json), digits from a hash
+ * of the fake seed and the step (the real code is the core's HMAC, which a fake seed cannot feed).
+ */
 function paycodeView(seed: string, nowMs: number): PaycodeView {
-  const step = Math.floor(nowMs / 30_000);
+  const { step_secs, code_len, prefix } = CORE.paycode;
+  const step = Math.floor(nowMs / (step_secs * 1000));
   let h = 2166136261;
   for (const ch of `${seed}/${step}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  const digits = `28${String(h).padStart(10, '0')}${String(step % 1_000_000).padStart(6, '0')}`.slice(0, 18);
-  const expires = (step + 1) * 30_000;
+  const digits = `${prefix}${String(h).padStart(10, '0')}${String(step).padStart(code_len, '0')}`.slice(0, code_len);
+  const expires = (step + 1) * step_secs * 1000;
   const svg = (label: string) =>
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>${label}</title><rect width="10" height="10" fill="#fff"/><text x="0" y="6" font-size="2">${digits}</text></svg>`;
   return {

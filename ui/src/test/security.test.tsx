@@ -66,7 +66,8 @@ describe('account security screen', () => {
     const backend = signedInBackend().seedPin(PIN).seedFrozen();
     const { user } = renderApp(backend, 'zh-TW');
     await user.click(await screen.findByTestId('home-security'));
-    await user.type(await screen.findByTestId('unfreeze-id'), '110105194912310021');
+    // Someone else's ID number (well formed: the core refuses a wrong check character itself).
+    await user.type(await screen.findByTestId('unfreeze-id'), '110105194912310011');
     await user.click(screen.getByTestId('unfreeze-submit'));
     await user.type(within(await screen.findByTestId('pin-dialog')).getByTestId('pin-dialog-input'), PIN);
     expect(await screen.findByTestId('unfreeze-error')).toHaveTextContent('身分證號或支付密碼不正確');
