@@ -16,7 +16,18 @@ export default defineConfig({
     // (Relative to this folder.)
     fs: { allow: ['.', '../core/wallet-i18n/locales'] },
   },
-  build: { target: 'safari16', outDir: 'dist', emptyOutDir: true, sourcemap: false },
+  build: {
+    target: 'safari16',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+    // React in a chunk of its own keeps each file under Vite's 500 kB warning.
+    rollupOptions: {
+      output: {
+        manualChunks: (id: string) => (/node_modules\/(react|react-dom|scheduler)\//.test(id) ? 'react' : undefined),
+      },
+    },
+  },
   test: {
     environment: 'jsdom',
     globals: true,
