@@ -65,34 +65,40 @@ mkdir -p "$DIST/python" "$DIST/lib" "$BUILD"
 
 # maturin runs `cargo rustc --profile mobile --crate-type cdylib` itself and generates the
 # Python modules with the workspace's own uniffi-bindgen (it finds the `uniffi-bindgen` bin in
-# the workspace and `cargo run`s it), so generator and runtime are one uniffi version.
+# the workspace and `cargo run`s it), so generator and runtime are one uniffi version. The
+# generator reads uniffi's metadata from the library's symbol table, which `strip = "symbols"`
+# (the profile's) would take away: the library is linked with its symbols
+# (CARGO_PROFILE_MOBILE_STRIP=debuginfo, nothing else changes) and stripped below, after
+# Kotlin and Swift are generated from it too.
 step "the SDK library (--profile mobile) and the Python wheel (maturin, uniffi mode)"
-"$MATURIN_VENV/bin/maturin" build --quiet \
+CARGO_PROFILE_MOBILE_STRIP=debuginfo "$MATURIN_VENV/bin/maturin" build --quiet \
     --manifest-path "$HERE/wallet-ffi/Cargo.toml" --profile mobile \
     --compatibility linux --out "$DIST/python"
 WHEEL="$(ls "$DIST"/python/walletpay-"$VERSION"-*.whl)"
-# The one compilation: the library inside the wheel serves Kotlin, Swift and the size check.
-python3 - "$WHEEL" "$DIST/lib" <<'EOF'
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as whl:
-    with whl.open("walletpay/libwallet_ffi.so") as src, open(f"{sys.argv[2]}/libwallet_ffi.so", "wb") as dst:
-        dst.write(src.read())
-EOF
+WHEEL_LIB="walletpay/libwallet_ffi.so"
+python3 -c 'import sys, zipfile; open(sys.argv[3], "wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+    "$WHEEL" "$WHEEL_LIB" "$BUILD/libwallet_ffi.symbols.so"
+
+step "generate Kotlin and Swift (library mode, from the same library)"
+for lang in kotlin swift; do
+    "$BINDGEN" generate "$BUILD/libwallet_ffi.symbols.so" --library --language "$lang" \
+        --out-dir "$BUILD/gen/$lang" --no-format >/dev/null
+done
+
+# The one compilation, stripped: what the wheel ships, the jar's tests load and the size
+# check measures.
 LIB="$DIST/lib/libwallet_ffi.so"
-echo "wheel $(basename "$WHEEL"), library $(stat -c %s "$LIB") bytes"
+strip --strip-all -o "$LIB" "$BUILD/libwallet_ffi.symbols.so"
+python3 "$HERE/wheel_replace.py" "$WHEEL" "$WHEEL_LIB" "$LIB"
+echo "wheel $(basename "$WHEEL"), library $(stat -c %s "$LIB") bytes stripped"
 
 if [[ -x "$ROOT/scripts/ffi-size.sh" ]]; then
     step "size budget"
     "$ROOT/scripts/ffi-size.sh" "$LIB"
 fi
 
-step "generate Kotlin and Swift (library mode, from the packaged library)"
-for lang in kotlin swift; do
-    "$BINDGEN" generate "$LIB" --library --language "$lang" --out-dir "$BUILD/gen/$lang" --no-format >/dev/null
-done
-
 # Swift: the generated files into the SwiftPM layout; the three C headers share one clang module
-# (`WalletFFI`), which the XCFramework's Headers carry (see mobile-bindings/swift/README.md).
+# (`WalletFFI`), which the XCFramework's Headers carry (mobile-bindings/swift/Package.swift says how).
 SWIFT="$HERE/swift"
 rm -rf "$SWIFT/Sources/WalletPay" "$SWIFT/Headers"
 mkdir -p "$SWIFT/Sources/WalletPay" "$SWIFT/Headers"
