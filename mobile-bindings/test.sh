@@ -75,7 +75,7 @@ CARGO_PROFILE_MOBILE_STRIP=debuginfo "$MATURIN_VENV/bin/maturin" build --quiet \
     --manifest-path "$HERE/wallet-ffi/Cargo.toml" --profile mobile \
     --compatibility linux --out "$DIST/python"
 WHEEL="$(ls "$DIST"/python/walletpay-"$VERSION"-*.whl)"
-WHEEL_LIB="walletpay/libwallet_ffi.so"
+WHEEL_LIB="walletpay/_ffi/libwallet_ffi.so"
 python3 -c 'import sys, zipfile; open(sys.argv[3], "wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
     "$WHEEL" "$WHEEL_LIB" "$BUILD/libwallet_ffi.symbols.so"
 
