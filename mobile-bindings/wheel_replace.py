@@ -39,6 +39,7 @@ def main(wheel: str, member: str, new_file: str) -> None:
     if not replaced:
         os.unlink(tmp)
         raise SystemExit(f"{member} is not in {wheel}")
+    os.chmod(tmp, 0o644)  # mkstemp made it private; a wheel is a plain file
     os.replace(tmp, wheel)
 
 
