@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# Builds wallet-ffi and wallet-server, generates the Kotlin, Swift and Python bindings
-# (uniffi library mode) and runs the Python and Kotlin (JVM) binding tests against a real
-# sandbox wallet-server.
+# Packages the SDK and tests the packages against a real sandbox wallet-server:
+#   1. the library once, `--profile mobile`, through maturin's uniffi mode: the Python wheel
+#      (`walletpay`), whose libwallet_ffi.so is then the one every other package uses;
+#   2. the size budget on that library (scripts/ffi-size.sh, when present);
+#   3. Kotlin: sources generated from it, compiled by kotlinc into a versioned jar with a POM
+#      (a file Maven repository: dist/kotlin/com/walletpay/sdk/VERSION/);
+#   4. Swift: sources and C headers generated into the SwiftPM layout of mobile-bindings/swift/
+#      (not compiled: there is no Swift toolchain here);
+#   5. the Python tests and quickstart from a fresh virtual environment with the wheel installed
+#      by pip, and the Kotlin tests and quickstart compiled against the jar.
 #
 #   mobile-bindings/test.sh            # everything
-#   mobile-bindings/test.sh python     # only the Python test (after generating)
-#   mobile-bindings/test.sh kotlin     # only the Kotlin test (after generating)
+#   mobile-bindings/test.sh python     # package, then only the Python tests
+#   mobile-bindings/test.sh kotlin     # package, then only the Kotlin tests
 #
-# Needs: cargo, python3, java (17+), npm (first run only: downloads kotlin-compiler into
-# $WALLET_TOOLS_DIR, default <repo>/.tools), Debian libjna-java (/usr/share/java/jna.jar, or set
-# JNA_JAR). Honors CARGO_TARGET_DIR (default <repo>/target).
+# Needs: cargo, python3 with venv, java (17+), npm (first run only: kotlin-compiler), Debian
+# libjna-java (/usr/share/java/jna.jar, or set JNA_JAR). Installs maturin (pinned) into a venv
+# under $WALLET_TOOLS_DIR once. Honors CARGO_TARGET_DIR (default <repo>/target). With
+# WALLET_SKIP_BUILD set (scripts/test.sh, after its workspace build), wallet-server and
+# uniffi-bindgen are taken as built (debug); the mobile-profile library is always built here.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,64 +28,169 @@ cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 ONLY="${1:-all}"
 TOOLS="${WALLET_TOOLS_DIR:-$ROOT/.tools}"
-GEN="$HERE/generated"
+DIST="$HERE/dist"
 BUILD="$HERE/build"
 KOTLIN_VERSION="2.4.20"
+MATURIN_VERSION="1.16.0"
 JNA_JAR="${JNA_JAR:-/usr/share/java/jna.jar}"
+# What the POM declares: the JNA the tests run with (Debian's) and the coroutines kotlinc ships.
+JNA_VERSION="5.13.0"
+COROUTINES_VERSION="1.8.0"
 
 step() { printf '\n== %s\n' "$*"; }
 
-# Built one package at a time: each then reuses the feature set everyone else builds it with
-# (wallet-ffi leaves out wallet-core's desktop keyring), so nothing is compiled twice.
-# scripts/test.sh builds the whole workspace once and sets WALLET_SKIP_BUILD, so CI compiles
-# every crate with one feature set only.
+VERSION="$(cargo metadata --no-deps --format-version 1 --offline \
+    | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "wallet-ffi"))')"
+
 if [[ -z "${WALLET_SKIP_BUILD:-}" ]]; then
-    step "build wallet-ffi, uniffi-bindgen and wallet-server (debug)"
-    cargo build -p wallet-ffi
+    step "build uniffi-bindgen and wallet-server (debug)"
     cargo build -p uniffi-bindgen
     cargo build -p wallet-server
 fi
-LIB="$CARGO_TARGET_DIR/debug/libwallet_ffi.so"
+BINDGEN="$CARGO_TARGET_DIR/debug/uniffi-bindgen"
 export WALLET_SERVER_BIN="$CARGO_TARGET_DIR/debug/wallet-server"
-[[ -f "$LIB" ]] || { echo "missing $LIB" >&2; exit 1; }
+[[ -x "$BINDGEN" && -x "$WALLET_SERVER_BIN" ]] || { echo "missing $BINDGEN or $WALLET_SERVER_BIN" >&2; exit 1; }
 
-step "generate bindings (library mode)"
-for lang in kotlin swift python; do
-    rm -rf "${GEN:?}/$lang"
-    "$CARGO_TARGET_DIR/debug/uniffi-bindgen" generate "$LIB" --language "$lang" --out-dir "$GEN/$lang" --no-format
+MATURIN_VENV="$TOOLS/maturin-$MATURIN_VERSION"
+if [[ ! -f "$MATURIN_VENV/.complete" ]]; then
+    step "install maturin $MATURIN_VERSION into $MATURIN_VENV"
+    rm -rf "$MATURIN_VENV"
+    python3 -m venv "$MATURIN_VENV"
+    "$MATURIN_VENV/bin/pip" install --quiet --disable-pip-version-check "maturin==$MATURIN_VERSION"
+    touch "$MATURIN_VENV/.complete"
+fi
+
+rm -rf "$DIST" "$BUILD"
+mkdir -p "$DIST/python" "$DIST/lib" "$BUILD"
+
+# maturin runs `cargo rustc --profile mobile --crate-type cdylib` itself and generates the
+# Python modules with the workspace's own uniffi-bindgen (it finds the `uniffi-bindgen` bin in
+# the workspace and `cargo run`s it), so generator and runtime are one uniffi version. The
+# generator reads uniffi's metadata from the library's symbol table, which `strip = "symbols"`
+# (the profile's) would take away: the library is linked with its symbols
+# (CARGO_PROFILE_MOBILE_STRIP=debuginfo, nothing else changes) and stripped below, after
+# Kotlin and Swift are generated from it too.
+step "the SDK library (--profile mobile) and the Python wheel (maturin, uniffi mode)"
+CARGO_PROFILE_MOBILE_STRIP=debuginfo "$MATURIN_VENV/bin/maturin" build --quiet \
+    --manifest-path "$HERE/wallet-ffi/Cargo.toml" --profile mobile \
+    --compatibility linux --out "$DIST/python"
+WHEEL="$(ls "$DIST"/python/walletpay-"$VERSION"-*.whl)"
+WHEEL_LIB="walletpay/_ffi/libwallet_ffi.so"
+python3 -c 'import sys, zipfile; open(sys.argv[3], "wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+    "$WHEEL" "$WHEEL_LIB" "$BUILD/libwallet_ffi.symbols.so"
+
+step "generate Kotlin and Swift (library mode, from the same library)"
+for lang in kotlin swift; do
+    "$BINDGEN" generate "$BUILD/libwallet_ffi.symbols.so" --library --language "$lang" \
+        --out-dir "$BUILD/gen/$lang" --no-format >/dev/null
 done
-# Python loads the library from beside the generated module.
-cp "$LIB" "$GEN/python/"
+
+# The one compilation, stripped: what the wheel ships, the jar's tests load and the size
+# check measures.
+LIB="$DIST/lib/libwallet_ffi.so"
+strip --strip-all -o "$LIB" "$BUILD/libwallet_ffi.symbols.so"
+python3 "$HERE/wheel_replace.py" "$WHEEL" "$WHEEL_LIB" "$LIB"
+echo "wheel $(basename "$WHEEL"), library $(stat -c %s "$LIB") bytes stripped"
+
+if [[ -x "$ROOT/scripts/ffi-size.sh" ]]; then
+    step "size budget"
+    "$ROOT/scripts/ffi-size.sh" "$LIB"
+fi
+
+# Swift: the generated files into the SwiftPM layout; the three C headers share one clang module
+# (`WalletFFI`), which the XCFramework's Headers carry (mobile-bindings/swift/Package.swift says how).
+SWIFT="$HERE/swift"
+rm -rf "$SWIFT/Sources/WalletPay" "$SWIFT/Headers"
+mkdir -p "$SWIFT/Sources/WalletPay" "$SWIFT/Headers"
+cp "$BUILD"/gen/swift/*.swift "$SWIFT/Sources/WalletPay/"
+cp "$BUILD"/gen/swift/*.h "$SWIFT/Headers/"
+{
+    echo "module WalletFFI {"
+    for h in "$SWIFT"/Headers/*.h; do echo "    header \"$(basename "$h")\""; done
+    echo "    export *"
+    echo "}"
+} >"$SWIFT/Headers/module.modulemap"
+
+KOTLIN_DIR="$TOOLS/kotlin-compiler-$KOTLIN_VERSION"
+KOTLIN_HOME="$KOTLIN_DIR/package"
+if [[ ! -x "$KOTLIN_HOME/bin/kotlinc" ]]; then
+    step "download kotlin-compiler $KOTLIN_VERSION into $KOTLIN_DIR"
+    rm -rf "$KOTLIN_DIR" && mkdir -p "$KOTLIN_DIR"
+    (cd "$KOTLIN_DIR" && npm pack --silent "kotlin-compiler@$KOTLIN_VERSION" >/dev/null \
+        && tar xzf "kotlin-compiler-$KOTLIN_VERSION.tgz" \
+        && rm "kotlin-compiler-$KOTLIN_VERSION.tgz")
+fi
+[[ -f "$JNA_JAR" ]] || { echo "JNA not found at $JNA_JAR (apt-get install libjna-java)" >&2; exit 1; }
+KLIB="$KOTLIN_HOME/lib"
+DEPS="$JNA_JAR:$KLIB/kotlinx-coroutines-core-jvm.jar"
+
+step "Kotlin jar com.walletpay:sdk:$VERSION (kotlinc)"
+REPO_DIR="$DIST/kotlin/com/walletpay/sdk/$VERSION"
+mkdir -p "$REPO_DIR"
+JAR="$REPO_DIR/sdk-$VERSION.jar"
+mapfile -t KT_SOURCES < <(find "$BUILD/gen/kotlin" -name '*.kt' | sort)
+"$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$DEPS" -d "$JAR" "${KT_SOURCES[@]}"
+(cd "$BUILD/gen/kotlin" && python3 -m zipfile -c "$REPO_DIR/sdk-$VERSION-sources.jar" com)
+sed -e "s/@VERSION@/$VERSION/g" -e "s/@KOTLIN_VERSION@/$KOTLIN_VERSION/g" \
+    -e "s/@JNA_VERSION@/$JNA_VERSION/g" -e "s/@COROUTINES_VERSION@/$COROUTINES_VERSION/g" \
+    "$HERE/kotlin/sdk.pom.in" >"$REPO_DIR/sdk-$VERSION.pom"
+ls -l "$REPO_DIR"
+
+# The real server the quickstarts talk to (the test suites start their own).
+start_server() {
+    SCRATCH="$(mktemp -d /tmp/wallet-sdk-quickstart.XXXXXX)"
+    "$WALLET_SERVER_BIN" serve --db "$SCRATCH/server.db" --listen 127.0.0.1:0 --sandbox \
+        >"$SCRATCH/server.out" 2>"$SCRATCH/server.log" &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do
+        grep -q 'listening on ' "$SCRATCH/server.out" 2>/dev/null && break
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SCRATCH/server.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    WALLET_SERVER_URL="$(grep -o 'http://[^ ]*' "$SCRATCH/server.out" | head -1)"
+    export WALLET_SERVER_URL
+}
+SERVER_PID=""
+SCRATCH=""
+cleanup() {
+    if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    [[ -n "$SCRATCH" ]] && rm -rf "$SCRATCH"
+    return 0
+}
+trap cleanup EXIT
+start_server
 
 status=0
 
 if [[ "$ONLY" == all || "$ONLY" == python ]]; then
-    step "python binding test"
-    PYTHONPATH="$GEN/python" python3 "$HERE/tests/python/test_wallet.py" || status=1
+    step "Python: the wheel into a fresh virtual environment (pip, no index)"
+    python3 -m venv "$BUILD/venv"
+    "$BUILD/venv/bin/pip" install --quiet --disable-pip-version-check --no-index "$WHEEL"
+    PY="$BUILD/venv/bin/python"
+    # Imported from the environment, not the source tree: run from elsewhere, no PYTHONPATH.
+    (cd "$BUILD" && env -u PYTHONPATH "$PY" -c \
+        'import walletpay, os; assert "site-packages" in walletpay.__file__, walletpay.__file__; assert os.path.exists(os.path.join(os.path.dirname(walletpay.__file__), "py.typed"))')
+
+    step "Python quickstart (mobile-bindings/examples/python/quickstart.py)"
+    (cd "$BUILD" && env -u PYTHONPATH "$PY" "$HERE/examples/python/quickstart.py") || status=1
+
+    step "Python binding tests"
+    (cd "$BUILD" && env -u PYTHONPATH "$PY" "$HERE/tests/python/test_wallet.py") || status=1
 fi
 
 if [[ "$ONLY" == all || "$ONLY" == kotlin ]]; then
-    KOTLIN_DIR="$TOOLS/kotlin-compiler-$KOTLIN_VERSION"
-    KOTLIN_HOME="$KOTLIN_DIR/package"
-    if [[ ! -x "$KOTLIN_HOME/bin/kotlinc" ]]; then
-        step "download kotlin-compiler $KOTLIN_VERSION into $KOTLIN_DIR"
-        rm -rf "$KOTLIN_DIR" && mkdir -p "$KOTLIN_DIR"
-        (cd "$KOTLIN_DIR" && npm pack --silent "kotlin-compiler@$KOTLIN_VERSION" >/dev/null \
-            && tar xzf "kotlin-compiler-$KOTLIN_VERSION.tgz" \
-            && rm "kotlin-compiler-$KOTLIN_VERSION.tgz")
-    fi
-    [[ -f "$JNA_JAR" ]] || { echo "JNA not found at $JNA_JAR (apt-get install libjna-java)" >&2; exit 1; }
-    KLIB="$KOTLIN_HOME/lib"
-    CP="$JNA_JAR:$KLIB/kotlinx-coroutines-core-jvm.jar:$KLIB/kotlin-test.jar"
+    RUN_CP="$JAR:$DEPS:$KLIB/kotlin-stdlib.jar"
+    step "Kotlin quickstart (compiled against the jar)"
+    "$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$JAR:$DEPS" -d "$BUILD/quickstart.jar" \
+        "$HERE/examples/kotlin/Quickstart.kt"
+    java -Djna.library.path="$DIST/lib" -cp "$BUILD/quickstart.jar:$RUN_CP" \
+        com.walletpay.example.QuickstartKt || status=1
 
-    step "kotlin binding test (compile)"
-    mkdir -p "$BUILD"
-    "$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$CP" -d "$BUILD/wallet-test.jar" \
-        "$GEN/kotlin/uniffi/wallet_ffi/wallet_ffi.kt" "$HERE/tests/kotlin/WalletTest.kt"
-
-    step "kotlin binding test (run)"
-    java -Djna.library.path="$(dirname "$LIB")" \
-        -cp "$BUILD/wallet-test.jar:$CP:$KLIB/kotlin-stdlib.jar" \
+    step "Kotlin binding tests (compiled against the jar)"
+    "$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$JAR:$DEPS:$KLIB/kotlin-test.jar" \
+        -d "$BUILD/wallet-test.jar" "$HERE/tests/kotlin/WalletTest.kt"
+    java -Djna.library.path="$DIST/lib" \
+        -cp "$BUILD/wallet-test.jar:$RUN_CP:$KLIB/kotlin-test.jar" \
         WalletTestKt || status=1
 fi
 

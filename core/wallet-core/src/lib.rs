@@ -4,6 +4,11 @@
 //! key, the signed HTTP client, and the [`Wallet`] facade with every user flow. Shells hold no
 //! business logic: they call one `Wallet` method and show its result or its [`WalletError`] code.
 
+// With the `uniffi` feature (only `wallet-ffi` turns it on) the facade's plain data types in
+// `types` carry uniffi derives, so the SDK exports them as they are instead of copies.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+
 mod client;
 pub mod error;
 mod history;

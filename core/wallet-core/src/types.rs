@@ -9,6 +9,7 @@ pub use wallet_protocol::password::PasswordStrength;
 /// What `signup` needs. The password is dropped from memory after use.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SignupInput {
     pub phone: String,
     pub name: String,
@@ -25,6 +26,7 @@ impl std::fmt::Debug for SignupInput {
 /// A sign-up or sign-in waiting for the SMS code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PendingVerification {
     pub purpose: ChallengePurpose,
     /// `+86 138****5678`
@@ -36,6 +38,7 @@ pub struct PendingVerification {
 /// The signed-in user, as shown on the home screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Profile {
     pub account_id: String,
     pub device_id: String,
@@ -49,6 +52,7 @@ pub struct Profile {
 /// One device of the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Device {
     pub device_id: String,
     pub name: String,
@@ -65,6 +69,7 @@ pub struct Device {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SessionStatus {
     SignedOut,
     PendingVerification { pending: PendingVerification },
@@ -85,6 +90,7 @@ use crate::ErrorCode;
 /// Whether the payment PIN is set and whether five wrong tries locked it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PinState {
     pub set: bool,
     /// RFC 3339 UTC, while locked.
@@ -94,6 +100,7 @@ pub struct PinState {
 /// A card binding waiting for the bank's SMS code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PendingCardBinding {
     pub binding_id: String,
     /// Where the bank sent the code: `+86 138****5678`.
@@ -109,6 +116,7 @@ pub struct PendingCardBinding {
 /// A bound card: never more than its last 4 digits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Card {
     pub card_id: String,
     pub bank: Option<Bank>,
@@ -124,6 +132,7 @@ pub struct Card {
 /// A money movement as the app shows it: top-up, withdrawal, merchant payment or refund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Operation {
     pub operation_id: String,
     pub kind: OperationKind,
@@ -166,6 +175,7 @@ pub struct Operation {
 /// What is left of today's limits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MoneyLimits {
     pub topup_per_payment: Money,
     pub topup_daily_remaining: Money,
@@ -176,6 +186,7 @@ pub struct MoneyLimits {
 /// The wallet balance with the latest operations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Balance {
     pub balance: Money,
     /// Newest first.
@@ -192,6 +203,7 @@ pub struct Balance {
 /// memory after use.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TopUpInput {
     pub amount: String,
     /// The default card when absent.
@@ -213,6 +225,7 @@ impl std::fmt::Debug for TopUpInput {
 /// What `withdraw` needs. The PIN is dropped from memory after use.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WithdrawInput {
     pub amount: String,
     /// The default debit card when absent.
@@ -234,6 +247,7 @@ impl std::fmt::Debug for WithdrawInput {
 /// and a warning when the name printed in the code differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct QrPayment {
     pub payload: String,
     pub merchant_id: String,
@@ -255,11 +269,13 @@ pub struct QrPayment {
 /// What `pay_qr` needs. `amount` is what the user typed; required for static codes.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PayQrInput {
     pub payload: String,
     pub amount: Option<String>,
     /// `balance`, `card:<card_id>` or `carrier`; absent: the account's default order.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub source: Option<String>,
     pub pin: String,
     pub idempotency_key: Option<String>,
@@ -276,6 +292,7 @@ impl std::fmt::Debug for PayQrInput {
 /// The payment code to show now, made offline. Never logged.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PaycodeView {
     /// 18 digits.
     pub code: String,
@@ -301,6 +318,7 @@ impl std::fmt::Debug for PaycodeView {
 /// How much a payment code may pay without the PIN.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PaycodeSettings {
     /// Off: every payment-code payment waits for the PIN in the app.
     pub no_pin_enabled: bool,
@@ -316,6 +334,7 @@ pub struct PaycodeSettings {
 /// limit needs the payment PIN (`PIN_REQUIRED` without it); lowering or switching off does not.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PaycodeSettingsInput {
     pub no_pin_enabled: bool,
     pub no_pin_per_payment: String,
@@ -339,6 +358,7 @@ impl std::fmt::Debug for PaycodeSettingsInput {
 /// limit), or one the user already answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Order {
     pub order_id: String,
     pub merchant_id: String,
@@ -367,6 +387,7 @@ pub use wallet_protocol::api::{
 /// and the last 6 characters of the ID number, OR the login password. Dropped after use.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ReportLostInput {
     pub phone: String,
     pub name: Option<String>,
@@ -385,6 +406,7 @@ impl std::fmt::Debug for ReportLostInput {
 /// The account's state as the money channels see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AccountStatus {
     pub state: AccountState,
     /// RFC 3339 UTC.
@@ -397,6 +419,7 @@ pub struct AccountStatus {
 /// One entry of the security log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SecurityEvent {
     /// Opaque; the smallest seen is the next page's `before`.
     pub id: String,
@@ -411,6 +434,7 @@ pub struct SecurityEvent {
 /// A page of the security log, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SecurityLog {
     pub events: Vec<SecurityEvent>,
     /// Pass as `before` for older entries; absent on the last page.
@@ -420,6 +444,7 @@ pub struct SecurityLog {
 /// A notice to the devices of the account ("new device signed in — not you? freeze now").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeviceEvent {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub cursor: i64,
@@ -439,6 +464,7 @@ pub struct DeviceEvent {
 /// number OR (when absent) a code the server sends to the old number. Dropped after use.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PhoneChangeInput {
     pub new_phone: String,
     pub password: String,
@@ -455,6 +481,7 @@ impl std::fmt::Debug for PhoneChangeInput {
 /// is set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PhoneChangeStarted {
     pub challenge_id: String,
     pub new_phone_masked: String,
@@ -466,6 +493,7 @@ pub struct PhoneChangeStarted {
 /// What `finish_phone_change` needs: the code(s) and what to do with the bound cards.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PhoneChangeFinish {
     pub challenge_id: String,
     pub code: String,
@@ -498,6 +526,7 @@ pub use wallet_protocol::category::Category;
 /// Who is behind a phone number, masked, shown before the user confirms a transfer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Recipient {
     /// Every character but the last masked: `*明`, `**华`.
     pub name_masked: String,
@@ -508,6 +537,7 @@ pub struct Recipient {
 /// What `transfer` needs. `amount` is what the user typed; the PIN is dropped after use.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TransferInput {
     pub to_phone: String,
     pub amount: String,
@@ -530,6 +560,7 @@ impl std::fmt::Debug for TransferInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Direction {
     In,
     Out,
@@ -538,6 +569,7 @@ pub enum Direction {
 /// One entry of the local history (list and detail view).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HistoryEntry {
     pub operation_id: String,
     pub kind: OperationKind,
@@ -577,6 +609,7 @@ pub struct HistoryEntry {
 /// Filters for the offline history list; every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HistoryQuery {
     /// Merchant, counterparty or note; CJK substrings and Latin word prefixes.
     pub search: Option<String>,
@@ -594,6 +627,7 @@ pub struct HistoryQuery {
 /// A page of the history, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HistoryPage {
     pub entries: Vec<HistoryEntry>,
     /// Pass as `before` for older entries; absent on the last page.
@@ -603,6 +637,7 @@ pub struct HistoryPage {
 /// A budget threshold (80 % or 100 %) reached this month; raised once per category and month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BudgetAlert {
     pub category: Category,
     pub month: String,
@@ -615,6 +650,7 @@ pub struct BudgetAlert {
 /// What one `sync_history` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HistorySync {
     /// Operations new to this device.
     pub added: u32,
@@ -626,6 +662,7 @@ pub struct HistorySync {
 /// One category of a month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CategoryTotal {
     pub category: Category,
     /// Succeeded payments minus succeeded refunds of the month (may be below zero when a refund
@@ -640,6 +677,7 @@ pub struct CategoryTotal {
 /// and withdrawals are not spending.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MonthlySummary {
     pub month: String,
     pub spent: Money,
@@ -652,6 +690,7 @@ pub struct MonthlySummary {
 /// A monthly budget of one spending category (local to this profile).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Budget {
     pub category: Category,
     pub monthly: Money,
@@ -664,6 +703,7 @@ pub use wallet_protocol::source::SourceKind;
 /// One source the account can pay from, as the confirm screen and settings show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SourceOption {
     /// `balance`, `card:<card_id>` or `carrier`: what `source` arguments take.
     pub source: String,
@@ -684,6 +724,7 @@ pub struct SourceOption {
 /// codes always): the first that can pay is used, the balance only when it covers the amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FundingSources {
     pub order: Vec<String>,
     pub sources: Vec<SourceOption>,

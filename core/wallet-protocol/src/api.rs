@@ -262,6 +262,7 @@ impl fmt::Debug for LoginRequest {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ChallengePurpose {
     Signup,
     Login,
@@ -495,6 +496,7 @@ pub struct CardVerifyRequest {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum CardStatus {
     Active,
     /// Reported lost: it moves no money until unbound and bound again.
@@ -567,6 +569,7 @@ pub struct WithdrawRequest {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum OperationKind {
     Topup,
     Withdrawal,
@@ -585,6 +588,7 @@ pub enum OperationKind {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PaymentChannel {
     /// The payer scanned the merchant's static code and typed the amount.
     StaticQr,
@@ -626,6 +630,7 @@ pub struct MerchantRef {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum OperationStatus {
     /// Waiting for the bank's final answer (e.g. after a bank timeout). Resolves by itself.
     Pending,
@@ -750,6 +755,7 @@ pub struct QrPayRequest {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum OrderStatus {
     /// Waiting for the payer (to scan, to confirm a remote order or a payment code over the
     /// no-PIN limit).
@@ -1161,6 +1167,7 @@ pub struct FreezeRequest {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AccountState {
     Active,
     /// Reported lost: no money moves (`ACCOUNT_FROZEN`).
@@ -1191,6 +1198,7 @@ pub struct AccountStatus {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SecurityEventKind {
     SignIn,
     DeviceEnrolled,
@@ -1294,6 +1302,7 @@ pub struct SecurityLog {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DeviceEventKind {
     /// A new device was enrolled ("not you? freeze now"); a cooling-off started.
     NewDevice,
@@ -1399,6 +1408,7 @@ pub struct DeviceEventFeed {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AccountSettings {
     /// Sign-in with an SMS code alone (no password). Off by default: anyone who takes over the
     /// phone number (SIM swap) could then sign in. Turning it on is logged and notified.
@@ -1469,6 +1479,7 @@ pub struct PhoneChangeStarted {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum CardsOnPhoneChange {
     /// Keep them bound.
     Keep,

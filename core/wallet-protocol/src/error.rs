@@ -13,6 +13,7 @@ macro_rules! error_codes {
         /// names (`MalformedRequest`), not the wire strings this type serialises to.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
         pub enum ErrorCode {
             $( $(#[$meta])* #[serde(rename = $wire)] $variant, )*
         }

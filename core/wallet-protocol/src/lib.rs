@@ -3,6 +3,11 @@
 //! Money, phone numbers, real-name data, password policy, request signing, wire types and
 //! error codes live here once, so the client and the server cannot disagree about them.
 
+// With the `uniffi` feature (only `wallet-ffi` turns it on) the plain data types below carry
+// uniffi derives, so the SDK exports them as they are instead of copies.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+
 pub mod api;
 pub mod card;
 pub mod category;

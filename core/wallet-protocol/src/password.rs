@@ -14,6 +14,7 @@ pub const MAX_LEN: usize = 128;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PasswordStrength {
     /// zxcvbn score, 0 (guessable in seconds) to 4 (very strong).
     pub score: u8,

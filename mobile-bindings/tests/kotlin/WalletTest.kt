@@ -1,11 +1,12 @@
 // Binding test for the Kotlin bindings of wallet-ffi, on the JVM (what Android apps use).
 //
 // Proves the binding works end to end: JNA loads the cdylib, records/enums/sealed classes cross
-// both ways, suspend functions run, errors arrive as WalletException with their stable `code`,
+// both ways, suspend functions run, errors arrive as WalletException with their `ErrorCode`,
 // and the host's SecretStore (an in-memory map standing in for Android Keystore) is the store
 // wallet-core really uses. Business rules are tested in Rust, not here.
 //
-// Run by ../../test.sh (plain main + kotlin.test assertions; exits 1 on any failure).
+// Run by ../../test.sh against the packaged jar (com.walletpay:sdk), not the generated sources
+// (plain main + kotlin.test assertions; exits 1 on any failure).
 
 import java.io.File
 import java.nio.file.Files
@@ -21,36 +22,9 @@ import kotlin.test.assertNotEquals
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import kotlinx.coroutines.runBlocking
-import uniffi.wallet_ffi.AccountState
-import uniffi.wallet_ffi.Bank
-import uniffi.wallet_ffi.CardScheme
-import uniffi.wallet_ffi.CardStatus
-import uniffi.wallet_ffi.CardType
-import uniffi.wallet_ffi.ChallengePurpose
-import uniffi.wallet_ffi.Currency
-import uniffi.wallet_ffi.DeviceEvent
-import uniffi.wallet_ffi.EventListener
-import uniffi.wallet_ffi.OperationKind
-import uniffi.wallet_ffi.OperationStatus
-import uniffi.wallet_ffi.PayQrInput
-import uniffi.wallet_ffi.PaycodeSettingsInput
-import uniffi.wallet_ffi.PaymentChannel
-import uniffi.wallet_ffi.QrKind
-import uniffi.wallet_ffi.QrNetwork
-import uniffi.wallet_ffi.ReportLostInput
-import uniffi.wallet_ffi.SecretStore
-import uniffi.wallet_ffi.SecretStoreException
-import uniffi.wallet_ffi.SessionStatus
-import uniffi.wallet_ffi.SignupInput
-import uniffi.wallet_ffi.TopUpInput
-import uniffi.wallet_ffi.Wallet
-import uniffi.wallet_ffi.WalletConfig
-import uniffi.wallet_ffi.WalletException
-import uniffi.wallet_ffi.WithdrawInput
-import uniffi.wallet_ffi.decodeQr
-import uniffi.wallet_ffi.decodeQrImage
-import uniffi.wallet_ffi.inspectCard
-import uniffi.wallet_ffi.passwordStrength
+import com.walletpay.sdk.*
+import com.walletpay.sdk.core.*
+import com.walletpay.sdk.protocol.*
 
 const val PASSWORD = "correct-Horse-battery-staple-93"
 const val NAME = "李明"
@@ -89,7 +63,7 @@ class UnavailableSecretStore : SecretStore {
 
 /** The host's event listener: records each pushed event's kind, in order. */
 class Notices : EventListener {
-    val kinds: MutableList<String> = java.util.Collections.synchronizedList(mutableListOf())
+    val kinds: MutableList<DeviceEventKind> = java.util.Collections.synchronizedList(mutableListOf())
 
     override fun onEvent(event: DeviceEvent) {
         kinds.add(event.kind)
@@ -190,7 +164,7 @@ class WalletTest(private val server: Server, private val tmp: File) {
     private fun filesIn(home: File): Set<String> =
         home.walkTopDown().filter { it.isFile }.map { it.relativeTo(home).path }.toSet()
 
-    private suspend fun expectCode(code: String, block: suspend () -> Unit): WalletException.Failed {
+    private suspend fun expectCode(code: ErrorCode, block: suspend () -> Unit): WalletException.Failed {
         val e = try {
             block()
             null
@@ -246,7 +220,7 @@ class WalletTest(private val server: Server, private val tmp: File) {
 
         walletA.revokeDevice(profileB.deviceId)
 
-        val e = expectCode("DEVICE_REVOKED") { walletB.whoami() }
+        val e = expectCode(ErrorCode.DEVICE_REVOKED) { walletB.whoami() }
         assertTrue("DEVICE_REVOKED" in e.toString(), e.toString())
         // Wiped: the key is gone from the host store and the database from the home.
         assertEquals(emptySet(), keysB intersect storeB.items.keys)
@@ -264,7 +238,7 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertTrue(passwordStrength(PASSWORD, listOf("13800138002", NAME)).acceptable)
 
         val (wallet, _) = open("weak", MemorySecretStore())
-        expectCode("PASSWORD_WEAK") {
+        expectCode(ErrorCode.PASSWORD_WEAK) {
             wallet.signup(SignupInput("13800138002", NAME, ID_NUMBER, "password1"))
         }
         assertIs<SessionStatus.SignedOut>(wallet.status())
@@ -290,8 +264,8 @@ class WalletTest(private val server: Server, private val tmp: File) {
         wallet.signup(SignupInput(phone, NAME, ID_NUMBER, PASSWORD))
         wallet.verify(server.otp(phone, "signup"))
 
-        expectCode("PIN_WEAK") { wallet.checkNewPin("123456") }
-        expectCode("PIN_WEAK") { wallet.setPin("123456") }
+        expectCode(ErrorCode.PIN_WEAK) { wallet.checkNewPin("123456") }
+        expectCode(ErrorCode.PIN_WEAK) { wallet.setPin("123456") }
         assertFalse(wallet.pinState().set)
         wallet.checkNewPin(PIN)
         wallet.setPin(PIN)
@@ -313,11 +287,11 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertEquals(listOf(bound), wallet.cachedCards())
 
         // A top-up takes the PIN like a withdrawal; a wrong one is refused.
-        expectCode("PIN_WRONG") {
+        expectCode(ErrorCode.PIN_WRONG) {
             wallet.topUp(TopUpInput(amount = "100.00", cardId = null, pin = "246813", idempotencyKey = null))
         }
         val op = wallet.topUp(TopUpInput(amount = "100.00", cardId = null, pin = PIN, idempotencyKey = null))
-        assertEquals(OperationStatus.SUCCEEDED, op.status, op.failureCode)
+        assertEquals(OperationStatus.SUCCEEDED, op.status, op.failureCode?.toString())
         assertEquals(OperationKind.TOPUP, op.kind)
         assertEquals(10000L, op.amount.minor)
         assertEquals(Currency.CNY, op.amount.currency)
@@ -334,18 +308,18 @@ class WalletTest(private val server: Server, private val tmp: File) {
         // Lowering the no-PIN limits needs no PIN; raising them again does.
         val lowered = wallet.setPaycodeSettings(PaycodeSettingsInput(true, "50", "500", null))
         assertEquals(5000L, lowered.noPinPerPayment.minor)
-        expectCode("PIN_REQUIRED") { wallet.setPaycodeSettings(PaycodeSettingsInput(true, "100", "500", null)) }
+        expectCode(ErrorCode.PIN_REQUIRED) { wallet.setPaycodeSettings(PaycodeSettingsInput(true, "100", "500", null)) }
         val raised = wallet.setPaycodeSettings(PaycodeSettingsInput(true, "100", "500", PIN))
         assertEquals(10000L, raised.noPinPerPayment.minor)
-        assertEquals(2, wallet.securityLog(null).events.count { it.kind == "no_pin_changed" })
+        assertEquals(2, wallet.securityLog(null).events.count { it.kind == SecurityEventKind.NO_PIN_CHANGED })
 
-        expectCode("AMOUNT_INVALID") {
+        expectCode(ErrorCode.AMOUNT_INVALID) {
             wallet.topUp(TopUpInput(amount = "12.345", cardId = null, pin = PIN, idempotencyKey = null))
         }
-        expectCode("PIN_FORMAT_INVALID") {
+        expectCode(ErrorCode.PIN_FORMAT_INVALID) {
             wallet.topUp(TopUpInput(amount = "1.00", cardId = null, pin = "12", idempotencyKey = null))
         }
-        expectCode("PIN_FORMAT_INVALID") {
+        expectCode(ErrorCode.PIN_FORMAT_INVALID) {
             wallet.withdraw(WithdrawInput(amount = "1.00", cardId = null, pin = "12", idempotencyKey = null))
         }
         // Nothing moved.
@@ -368,9 +342,9 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertEquals(QrNetwork.PIX, pix.network)
         assertFalse(pix.payable)
         assertEquals("br.gov.bcb.pix", pix.templates.getValue("26").getValue("00"))
-        expectCode("QR_CRC_MISMATCH") { decodeQr(PIX.dropLast(4) + "0000") }
+        expectCode(ErrorCode.QR_CRC_MISMATCH) { decodeQr(PIX.dropLast(4) + "0000") }
         assertEquals(QrKind.URL, decodeQr("https://example.com").kind)
-        expectCode("QR_IMAGE_UNREADABLE") { decodeQrImage("not an image".toByteArray()) }
+        expectCode(ErrorCode.QR_IMAGE_UNREADABLE) { decodeQrImage("not an image".toByteArray()) }
 
         val card = server.testCard()
         val (wallet, _) = open("qr", MemorySecretStore())
@@ -381,12 +355,12 @@ class WalletTest(private val server: Server, private val tmp: File) {
         wallet.verifyCard(server.otp(phone, "card_bind"))
         wallet.topUp(TopUpInput(amount = "100", cardId = null, pin = PIN, idempotencyKey = null))
 
-        expectCode("QR_NOT_PAYABLE") { wallet.resolveQr(PIX) }
+        expectCode(ErrorCode.QR_NOT_PAYABLE) { wallet.resolveQr(PIX) }
         val seen = wallet.resolveQr(payload)
         assertEquals("Lucky Noodles", seen.merchantName)
         assertFalse(seen.nameMismatch)
         assertEquals(PaymentChannel.STATIC_QR, seen.channel)
-        expectCode("AMOUNT_REQUIRED") {
+        expectCode(ErrorCode.AMOUNT_REQUIRED) {
             wallet.payQr(PayQrInput(payload = payload, amount = null, pin = PIN, idempotencyKey = null))
         }
         val op = wallet.payQr(PayQrInput(payload = payload, amount = "12.50", pin = PIN, idempotencyKey = null))
@@ -448,7 +422,7 @@ class WalletTest(private val server: Server, private val tmp: File) {
 
         // A's next call fails with DEVICE_REVOKED and A's profile is wiped.
         assertTrue(storeA.items.isNotEmpty())
-        expectCode("DEVICE_REVOKED") { walletA.whoami() }
+        expectCode(ErrorCode.DEVICE_REVOKED) { walletA.whoami() }
         assertEquals(emptyMap(), storeA.items.toMap())
         assertEquals(emptySet(), filesIn(homeA))
         assertIs<SessionStatus.SignedOut>(walletA.status())
@@ -462,8 +436,8 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertTrue(!status.coolingOffUntil.isNullOrEmpty(), status.toString())
         assertEquals(AccountState.COOLING_OFF, walletC.accountStatus().state)
         val kinds = walletC.securityLog(null).events.map { it.kind }
-        assertTrue("frozen" in kinds, kinds.toString())
-        assertTrue("unfrozen" in kinds, kinds.toString())
+        assertTrue(SecurityEventKind.FROZEN in kinds, kinds.toString())
+        assertTrue(SecurityEventKind.UNFROZEN in kinds, kinds.toString())
         // C hears of what happens after it joined (not of the freeze before it): a device D.
         walletC.setEventListener(notices)
         assertEquals(emptyList(), walletC.syncEvents())
@@ -471,7 +445,7 @@ class WalletTest(private val server: Server, private val tmp: File) {
         walletD.login(phone, PASSWORD)
         val profileD = walletD.verify(server.otp(phone, "login"))
         val events = walletC.syncEvents()
-        assertEquals(listOf("new_device"), events.map { it.kind })
+        assertEquals(listOf(DeviceEventKind.NEW_DEVICE), events.map { it.kind })
         assertEquals(listOf<String?>(profileD.deviceId), events.map { it.deviceId })
         assertEquals(events.map { it.kind }, notices.kinds.toList())
         assertEquals(emptyList(), walletC.syncEvents())
@@ -487,24 +461,107 @@ class WalletTest(private val server: Server, private val tmp: File) {
         walletA.setPin(PIN)
 
         // Off by default: the SMS code alone does not sign in.
-        expectCode("SMS_LOGIN_DISABLED") { walletB.loginSms(phone) }
+        expectCode(ErrorCode.SMS_LOGIN_DISABLED) { walletB.loginSms(phone) }
         assertTrue(walletA.setSmsLogin(true, PIN).smsLoginEnabled)
         assertEquals(ChallengePurpose.LOGIN, walletB.loginSms(phone).purpose)
         val profileB = walletB.verify(server.otp(phone, "login"))
 
         // "Not me": A sees the new device's id and freezes, signing only B out.
-        val newDevices = walletA.syncEvents().filter { it.kind == "new_device" }
+        val newDevices = walletA.syncEvents().filter { it.kind == DeviceEventKind.NEW_DEVICE }
         assertEquals(listOf<String?>(profileB.deviceId), newDevices.map { it.deviceId })
         assertEquals(AccountState.FROZEN, walletA.freezeAccount(profileB.deviceId).state)
         assertEquals(AccountState.FROZEN, walletA.accountStatus().state)
-        expectCode("DEVICE_REVOKED") { walletB.whoami() }
+        expectCode(ErrorCode.DEVICE_REVOKED) { walletB.whoami() }
         assertEquals(emptyMap(), storeB.items.toMap())
         assertEquals(emptySet(), filesIn(homeB))
     }
 
+    /** Issue 14 through the binding: the default order, a remote order from the phone bill, a
+     *  scan paid from the card, and the source on each operation. */
+    fun fundingSourcesDefaultOrderAndEachSource() = runBlocking {
+        val phone = "13800138010"
+        val shop = server.merchant("create", "--name", "Night Market", "--city", "Chengdu", "--mcc", "5999")
+        val (wallet, _) = open("sources", MemorySecretStore())
+        val card = server.testCard()
+        wallet.signup(SignupInput(phone, NAME, ID_NUMBER, PASSWORD))
+        wallet.verify(server.otp(phone, "signup"))
+        wallet.setPin(PIN)
+        wallet.bindCard(card.number, phone)
+        val bound = wallet.verifyCard(server.otp(phone, "card_bind"))
+        val cardSource = "card:${bound.cardId}"
+
+        assertEquals(listOf("balance"), wallet.fundingOrder())
+        assertEquals(listOf(cardSource, "balance"), wallet.setFundingOrder(listOf(cardSource, "balance")))
+        val sources = wallet.fundingSources()
+        assertEquals(listOf(cardSource, "balance"), sources.order)
+        val kinds = sources.sources.associate { it.source to it.kind }
+        assertEquals(SourceKind.CARD, kinds[cardSource])
+        assertEquals(SourceKind.BALANCE, kinds["balance"])
+        assertEquals(bound.last4, sources.sources.single { it.source == cardSource }.card?.last4)
+        expectCode(ErrorCode.CARD_NOT_FOUND) { wallet.setFundingOrder(listOf("card:nope")) }
+        expectCode(ErrorCode.SOURCE_INVALID) { wallet.setFundingOrder(listOf("paypal")) }
+
+        // A remote order, confirmed from the phone bill chosen on the confirm screen.
+        val order = server.merchant(
+            "order", "--merchant", shop.getValue("id"), "--api-key", shop.getValue("api_key"),
+            "--amount", "6", "--phone", phone,
+        )
+        val fromBill = wallet.confirmOrderFrom(order.getValue("order_id"), PIN, null, "carrier")
+        assertEquals(OperationStatus.SUCCEEDED, fromBill.status)
+        assertEquals("carrier", fromBill.source)
+        assertEquals(600L, fromBill.amount.minor)
+
+        // A scan with no source named: the default order, the card first.
+        val fromCard = wallet.payQr(PayQrInput(payload = shop.getValue("payload"), amount = "12.50", pin = PIN, idempotencyKey = null))
+        assertEquals(OperationStatus.SUCCEEDED, fromCard.status)
+        assertEquals(cardSource, fromCard.source)
+        // Neither payment touched the (empty) balance.
+        assertEquals(0L, wallet.balance().balance.minor)
+    }
+
+    /** Issue 6 through the binding: a transfer, the receiver's synced history, search, the
+     *  month's summary and a budget. */
+    fun transferAndHistory() = runBlocking {
+        val senderPhone = "13800138011"
+        val receiverPhone = "13800138012"
+        val card = server.testCard()
+        val (sender, _) = open("t-sender", MemorySecretStore())
+        val (receiver, _) = open("t-receiver", MemorySecretStore())
+        for ((wallet, phone) in listOf(sender to senderPhone, receiver to receiverPhone)) {
+            wallet.signup(SignupInput(phone, NAME, ID_NUMBER, PASSWORD))
+            wallet.verify(server.otp(phone, "signup"))
+            wallet.setPin(PIN)
+        }
+        sender.bindCard(card.number, senderPhone)
+        sender.verifyCard(server.otp(senderPhone, "card_bind"))
+        sender.topUp(TopUpInput(amount = "100", cardId = null, pin = PIN, idempotencyKey = null))
+
+        assertEquals("*明", sender.lookupRecipient(receiverPhone).nameMasked)
+        expectCode(ErrorCode.TRANSFER_TO_SELF) { sender.lookupRecipient(senderPhone) }
+        val op = sender.transfer(TransferInput(receiverPhone, "12.50", "午饭", PIN, null))
+        assertEquals(OperationKind.TRANSFER_OUT, op.kind)
+        assertEquals(OperationStatus.SUCCEEDED, op.status)
+        assertEquals("午饭", op.note)
+
+        val synced = receiver.syncHistory()
+        assertEquals(1u, synced.added)
+        val all = HistoryQuery(null, null, null, null, null, null, null)
+        val page = receiver.history(all.copy(search = "午饭"))
+        val entry = page.entries.single()
+        assertEquals(OperationKind.TRANSFER_IN, entry.kind)
+        assertEquals(Direction.IN, entry.direction)
+        assertEquals(1250L, entry.amount.minor)
+        assertEquals(entry, receiver.historyEntry(entry.operationId))
+        assertEquals(1250L, receiver.monthlySummary(entry.month).received.minor)
+        expectCode(ErrorCode.MALFORMED_REQUEST) { receiver.monthlySummary("2026/11") }
+        receiver.setBudget(Category.FOOD, "300")
+        assertEquals(listOf(Category.FOOD to 30000L), receiver.budgets().map { it.category to it.monthly.minor })
+        assertTrue("午饭" in receiver.exportHistoryCsv(all))
+    }
+
     fun hostSecretStoreErrorReachesCallerAsCode() = runBlocking {
         val (wallet, _) = open("locked", UnavailableSecretStore())
-        val e = expectCode("SECRET_STORE_UNAVAILABLE") {
+        val e = expectCode(ErrorCode.SECRET_STORE_UNAVAILABLE) {
             wallet.signup(SignupInput("13800138003", NAME, ID_NUMBER, PASSWORD))
         }
         assertTrue("keystore locked" in e.detail, e.detail)
@@ -522,6 +579,8 @@ fun main() {
         "qrPayAndPaymentCode" to t::qrPayAndPaymentCode,
         "reportLostWipesAndNewDeviceUnfreezes" to t::reportLostWipesAndNewDeviceUnfreezes,
         "smsLoginWhenSwitchedOnThenFreezeNowRevokesIt" to t::smsLoginWhenSwitchedOnThenFreezeNowRevokesIt,
+        "fundingSourcesDefaultOrderAndEachSource" to t::fundingSourcesDefaultOrderAndEachSource,
+        "transferAndHistory" to t::transferAndHistory,
         "hostSecretStoreErrorReachesCallerAsCode" to t::hostSecretStoreErrorReachesCallerAsCode,
     )
     var failed = 0

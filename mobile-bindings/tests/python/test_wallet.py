@@ -5,8 +5,8 @@ cross both ways, async methods run, errors arrive with their stable `code`, and 
 SecretStore (an in-memory dict standing in for Android Keystore / iOS Keychain) is the store
 wallet-core really uses. Business rules are tested in Rust, not here.
 
-Run by ../../test.sh, which puts the generated module and libwallet_ffi.so on PYTHONPATH and
-sets WALLET_SERVER_BIN.
+Run by ../../test.sh with the Python of a fresh virtual environment into which it installed the
+`walletpay` wheel (pip, no index), and with WALLET_SERVER_BIN set.
 """
 
 import asyncio
@@ -20,8 +20,12 @@ import threading
 import time
 import unittest
 
-from wallet_ffi import (
+from walletpay import (
     AccountState,
+    DeviceEventKind,
+    ErrorCode,
+    SecurityEventKind,
+    SourceKind,
     Bank,
     Category,
     Direction,
@@ -259,7 +263,7 @@ class WalletBindingTest(unittest.TestCase):
 
         asyncio.run(wallet_a.revoke_device(profile_b.device_id))
 
-        err = self.assertCode("DEVICE_REVOKED", wallet_b.whoami())
+        err = self.assertCode(ErrorCode.DEVICE_REVOKED, wallet_b.whoami())
         self.assertIn("DEVICE_REVOKED", str(err))
         # Wiped: the key is gone from the host store and the database from the home.
         self.assertEqual(keys_b & set(store_b.items), set())
@@ -276,7 +280,7 @@ class WalletBindingTest(unittest.TestCase):
             home=home_a, server_url="http://127.0.0.1:9",
             device_name="Li's device-a", platform="python",
         ), store_a)
-        err = self.assertCode("SERVER_MISMATCH", elsewhere.whoami())
+        err = self.assertCode(ErrorCode.SERVER_MISMATCH, elsewhere.whoami())
         self.assertIn(self.server.url, err.detail)
         self.assertTrue(elsewhere.status().is_signed_in())
 
@@ -287,7 +291,7 @@ class WalletBindingTest(unittest.TestCase):
         self.assertTrue(password_strength(PASSWORD, ["13800138002", NAME]).acceptable)
 
         wallet, _ = self.open("weak", MemorySecretStore())
-        self.assertCode("PASSWORD_WEAK", wallet.signup(SignupInput(
+        self.assertCode(ErrorCode.PASSWORD_WEAK, wallet.signup(SignupInput(
             phone="13800138002", name=NAME, id_number=ID_NUMBER, password="password1")))
         self.assertTrue(wallet.status().is_signed_out())
 
@@ -316,8 +320,8 @@ class WalletBindingTest(unittest.TestCase):
             await wallet.verify(self.server.otp(phone, "signup"))
 
         asyncio.run(sign_up())
-        self.assertCode("PIN_WEAK", lambda: wallet.check_new_pin("123456"))
-        self.assertCode("PIN_WEAK", wallet.set_pin("123456"))
+        self.assertCode(ErrorCode.PIN_WEAK, lambda: wallet.check_new_pin("123456"))
+        self.assertCode(ErrorCode.PIN_WEAK, wallet.set_pin("123456"))
 
         async def flow():
             self.assertFalse((await wallet.pin_state()).set)
@@ -344,7 +348,7 @@ class WalletBindingTest(unittest.TestCase):
             with self.assertRaises(WalletError.Failed) as ctx:
                 await wallet.top_up(TopUpInput(
                     amount="100.00", card_id=None, pin="246813", idempotency_key=None))
-            self.assertEqual(ctx.exception.code, "PIN_WRONG", ctx.exception.detail)
+            self.assertEqual(ctx.exception.code, ErrorCode.PIN_WRONG, ctx.exception.detail)
             op = await wallet.top_up(TopUpInput(
                 amount="100.00", card_id=None, pin=PIN, idempotency_key=None))
             self.assertEqual(op.status, OperationStatus.SUCCEEDED, op.failure_code)
@@ -370,20 +374,20 @@ class WalletBindingTest(unittest.TestCase):
                 await wallet.set_paycode_settings(PaycodeSettingsInput(
                     no_pin_enabled=True, no_pin_per_payment="100", no_pin_daily="500",
                     pin=None))
-            self.assertEqual(ctx.exception.code, "PIN_REQUIRED", ctx.exception.detail)
+            self.assertEqual(ctx.exception.code, ErrorCode.PIN_REQUIRED, ctx.exception.detail)
             raised = await wallet.set_paycode_settings(PaycodeSettingsInput(
                 no_pin_enabled=True, no_pin_per_payment="100", no_pin_daily="500", pin=PIN))
             self.assertEqual(raised.no_pin_per_payment.minor, 10000)
             kinds = [e.kind for e in (await wallet.security_log(None)).events]
-            self.assertEqual(kinds.count("no_pin_changed"), 2, kinds)
+            self.assertEqual(kinds.count(SecurityEventKind.NO_PIN_CHANGED), 2, kinds)
 
         asyncio.run(flow())
 
-        self.assertCode("AMOUNT_INVALID", wallet.top_up(TopUpInput(
+        self.assertCode(ErrorCode.AMOUNT_INVALID, wallet.top_up(TopUpInput(
             amount="12.345", card_id=None, pin=PIN, idempotency_key=None)))
-        self.assertCode("PIN_FORMAT_INVALID", wallet.top_up(TopUpInput(
+        self.assertCode(ErrorCode.PIN_FORMAT_INVALID, wallet.top_up(TopUpInput(
             amount="1.00", card_id=None, pin="12", idempotency_key=None)))
-        self.assertCode("PIN_FORMAT_INVALID", wallet.withdraw(WithdrawInput(
+        self.assertCode(ErrorCode.PIN_FORMAT_INVALID, wallet.withdraw(WithdrawInput(
             amount="1.00", card_id=None, pin="12", idempotency_key=None)))
         # Nothing moved.
         self.assertEqual(asyncio.run(wallet.balance()).balance.minor, 10000)
@@ -404,9 +408,9 @@ class WalletBindingTest(unittest.TestCase):
         self.assertEqual(pix.network, QrNetwork.PIX)
         self.assertFalse(pix.payable)
         self.assertEqual(pix.templates["26"]["00"], "br.gov.bcb.pix")
-        self.assertCode("QR_CRC_MISMATCH", lambda: decode_qr(PIX[:-4] + "0000"))
+        self.assertCode(ErrorCode.QR_CRC_MISMATCH, lambda: decode_qr(PIX[:-4] + "0000"))
         self.assertEqual(decode_qr("https://example.com").kind, QrKind.URL)
-        self.assertCode("QR_IMAGE_UNREADABLE", lambda: decode_qr_image(b"not an image"))
+        self.assertCode(ErrorCode.QR_IMAGE_UNREADABLE, lambda: decode_qr_image(b"not an image"))
 
         wallet, _ = self.open("qr", MemorySecretStore())
         card = self.server.test_card()
@@ -422,7 +426,7 @@ class WalletBindingTest(unittest.TestCase):
 
         asyncio.run(set_up())
 
-        self.assertCode("QR_NOT_PAYABLE", wallet.resolve_qr(PIX))
+        self.assertCode(ErrorCode.QR_NOT_PAYABLE, wallet.resolve_qr(PIX))
 
         async def pay():
             seen = await wallet.resolve_qr(shop["payload"])
@@ -432,7 +436,7 @@ class WalletBindingTest(unittest.TestCase):
             with self.assertRaises(WalletError.Failed) as ctx:
                 await wallet.pay_qr(PayQrInput(
                     payload=shop["payload"], amount=None, pin=PIN, idempotency_key=None))
-            self.assertEqual(ctx.exception.code, "AMOUNT_REQUIRED")
+            self.assertEqual(ctx.exception.code, ErrorCode.AMOUNT_REQUIRED)
             op = await wallet.pay_qr(PayQrInput(
                 payload=shop["payload"], amount="12.50", pin=PIN, idempotency_key=None))
             self.assertEqual(op.kind, OperationKind.PAYMENT)
@@ -492,12 +496,17 @@ class WalletBindingTest(unittest.TestCase):
                 await wallet.set_funding_order([card_source, "balance"]),
                 [card_source, "balance"])
             self.assertEqual(await wallet.funding_order(), [card_source, "balance"])
+            sources = await wallet.funding_sources()
+            self.assertEqual(sources.order, [card_source, "balance"])
+            kinds = {s.source: s.kind for s in sources.sources}
+            self.assertEqual(kinds[card_source], SourceKind.CARD)
+            self.assertEqual(kinds["balance"], SourceKind.BALANCE)
             with self.assertRaises(WalletError.Failed) as ctx:
                 await wallet.set_funding_order(["card:nope"])
-            self.assertEqual(ctx.exception.code, "CARD_NOT_FOUND")
+            self.assertEqual(ctx.exception.code, ErrorCode.CARD_NOT_FOUND)
             with self.assertRaises(WalletError.Failed) as ctx:
                 await wallet.set_funding_order(["paypal"])
-            self.assertEqual(ctx.exception.code, "SOURCE_INVALID")
+            self.assertEqual(ctx.exception.code, ErrorCode.SOURCE_INVALID)
 
             # A remote order, confirmed from the phone bill chosen on the confirm screen.
             order = self.server.merchant(
@@ -520,7 +529,7 @@ class WalletBindingTest(unittest.TestCase):
 
     def test_host_secret_store_error_reaches_caller_as_code(self):
         wallet, _ = self.open("locked", UnavailableSecretStore())
-        err = self.assertCode("SECRET_STORE_UNAVAILABLE", wallet.signup(SignupInput(
+        err = self.assertCode(ErrorCode.SECRET_STORE_UNAVAILABLE, wallet.signup(SignupInput(
             phone="13800138003", name=NAME, id_number=ID_NUMBER, password=PASSWORD)))
         self.assertIn("keystore locked", err.detail)
 
@@ -558,7 +567,7 @@ class WalletBindingTest(unittest.TestCase):
 
         asyncio.run(flow())
         self.assertTrue(store_a.items)
-        self.assertCode("DEVICE_REVOKED", wallet_a.whoami())
+        self.assertCode(ErrorCode.DEVICE_REVOKED, wallet_a.whoami())
         self.assertEqual(store_a.items, {})
         self.assertEqual(files_in(home_a), [])
         self.assertTrue(wallet_a.status().is_signed_out())
@@ -572,8 +581,8 @@ class WalletBindingTest(unittest.TestCase):
             self.assertTrue(status.cooling_off_until)
             log = await wallet_c.security_log(None)
             kinds = [e.kind for e in log.events]
-            self.assertIn("frozen", kinds)
-            self.assertIn("unfrozen", kinds)
+            self.assertIn(SecurityEventKind.FROZEN, kinds)
+            self.assertIn(SecurityEventKind.UNFROZEN, kinds)
             # C hears of what happens after it joined (not of the freeze before it): device D.
             wallet_c.set_event_listener(notices)
             self.assertEqual(await wallet_c.sync_events(), [])
@@ -581,7 +590,7 @@ class WalletBindingTest(unittest.TestCase):
             await wallet_d.login(phone, PASSWORD)
             profile_d = await wallet_d.verify(self.server.otp(phone, "login"))
             events = await wallet_c.sync_events()
-            self.assertEqual([e.kind for e in events], ["new_device"])
+            self.assertEqual([e.kind for e in events], [DeviceEventKind.NEW_DEVICE])
             self.assertEqual([e.device_id for e in events], [profile_d.device_id])
             self.assertEqual([e.kind for e in events], notices.kinds)
             self.assertEqual(await wallet_c.sync_events(), [])
@@ -602,7 +611,7 @@ class WalletBindingTest(unittest.TestCase):
 
         asyncio.run(sign_up())
         # Off by default: the SMS code alone does not sign in.
-        self.assertCode("SMS_LOGIN_DISABLED", wallet_b.login_sms(phone))
+        self.assertCode(ErrorCode.SMS_LOGIN_DISABLED, wallet_b.login_sms(phone))
 
         async def flow():
             self.assertTrue((await wallet_a.set_sms_login(True, PIN)).sms_login_enabled)
@@ -611,14 +620,14 @@ class WalletBindingTest(unittest.TestCase):
             profile_b = await wallet_b.verify(self.server.otp(phone, "login"))
             # "Not me": A sees the new device's id and freezes, signing only B out.
             events = await wallet_a.sync_events()
-            new = [e for e in events if e.kind == "new_device"]
+            new = [e for e in events if e.kind == DeviceEventKind.NEW_DEVICE]
             self.assertEqual([e.device_id for e in new], [profile_b.device_id])
             status = await wallet_a.freeze_account(profile_b.device_id)
             self.assertEqual(status.state, AccountState.FROZEN)
             self.assertEqual((await wallet_a.account_status()).state, AccountState.FROZEN)
 
         asyncio.run(flow())
-        self.assertCode("DEVICE_REVOKED", wallet_b.whoami())
+        self.assertCode(ErrorCode.DEVICE_REVOKED, wallet_b.whoami())
         self.assertEqual(store_b.items, {})
         self.assertEqual(files_in(home_b), [])
 
@@ -656,7 +665,7 @@ class WalletBindingTest(unittest.TestCase):
             self.assertEqual((synced.added, synced.updated), (1, 0))
 
         asyncio.run(flow())
-        self.assertCode("TRANSFER_TO_SELF", sender.lookup_recipient(sender_phone))
+        self.assertCode(ErrorCode.TRANSFER_TO_SELF, sender.lookup_recipient(sender_phone))
 
         page = receiver.history(HistoryQuery(
             search="午饭", month=None, kind=None, card_id=None, category=None,
@@ -668,7 +677,7 @@ class WalletBindingTest(unittest.TestCase):
         self.assertEqual(entry.amount.minor, 1250)
         self.assertEqual(receiver.history_entry(entry.operation_id), entry)
         self.assertEqual(receiver.monthly_summary(entry.month).received.minor, 1250)
-        self.assertCode("MALFORMED_REQUEST", lambda: receiver.monthly_summary("2026/11"))
+        self.assertCode(ErrorCode.MALFORMED_REQUEST, lambda: receiver.monthly_summary("2026/11"))
 
         receiver.set_budget(Category.FOOD, "300")
         self.assertEqual([(b.category, b.monthly.minor) for b in receiver.budgets()],

@@ -74,6 +74,7 @@ pub const WALLET_GUID: &str = "com.walletpay";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum QrKind {
     /// EMVCo Merchant-Presented Mode (`000201...6304XXXX`).
     EmvcoMpm,
@@ -93,6 +94,7 @@ pub enum QrKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum QrNetwork {
     /// Ours: payable.
     Wallet,
@@ -111,6 +113,7 @@ pub enum QrNetwork {
 /// Our own merchant template (tag 26): which merchant, and which order for a dynamic code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WalletQr {
     pub merchant_id: String,
     pub order_id: Option<String>,
