@@ -49,6 +49,8 @@ if [[ -z "${WALLET_SKIP_BUILD:-}" ]]; then
 fi
 BINDGEN="$CARGO_TARGET_DIR/debug/uniffi-bindgen"
 export WALLET_SERVER_BIN="$CARGO_TARGET_DIR/debug/wallet-server"
+# The binding tests compare `message(lang)` with the catalogue the library embeds.
+export WALLET_I18N_LOCALES="$ROOT/core/wallet-i18n/locales"
 [[ -x "$BINDGEN" && -x "$WALLET_SERVER_BIN" ]] || { echo "missing $BINDGEN or $WALLET_SERVER_BIN" >&2; exit 1; }
 
 MATURIN_VENV="$TOOLS/maturin-$MATURIN_VERSION"

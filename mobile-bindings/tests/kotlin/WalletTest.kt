@@ -164,6 +164,12 @@ class WalletTest(private val server: Server, private val tmp: File) {
     private fun filesIn(home: File): Set<String> =
         home.walkTopDown().filter { it.isFile }.map { it.relativeTo(home).path }.toSet()
 
+    /** The message of [code] in core/wallet-i18n/locales/[folder]/errors.ftl (WALLET_I18N_LOCALES). */
+    private fun catalogueMessage(folder: String, code: String): String =
+        File(System.getenv("WALLET_I18N_LOCALES"), "$folder/errors.ftl").readLines()
+            .first { it.startsWith("$code = ") }
+            .removePrefix("$code = ")
+
     private suspend fun expectCode(code: ErrorCode, block: suspend () -> Unit): WalletException.Failed {
         val e = try {
             block()
@@ -287,8 +293,12 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertEquals(listOf(bound), wallet.cachedCards())
 
         // A top-up takes the PIN like a withdrawal; a wrong one is refused.
-        expectCode(ErrorCode.PIN_WRONG) {
+        val wrongPin = expectCode(ErrorCode.PIN_WRONG) {
             wallet.topUp(TopUpInput(amount = "100.00", cardId = null, pin = "246813", idempotencyKey = null))
+        }
+        // The person's text comes from the one catalogue (core/wallet-i18n), in each language.
+        for ((tag, folder) in listOf("en" to "en", "zh-CN" to "zh-CN", "zh-TW" to "zh-TW", "zh-Hant" to "zh-TW", "fr-FR" to "en")) {
+            assertEquals(catalogueMessage(folder, wrongPin.code.name), wrongPin.message(tag), tag)
         }
         val op = wallet.topUp(TopUpInput(amount = "100.00", cardId = null, pin = PIN, idempotencyKey = null))
         assertEquals(OperationStatus.SUCCEEDED, op.status, op.failureCode?.toString())

@@ -69,6 +69,16 @@ PIX = ("00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204
        "5913Fulano de Tal6008BRASILIA62070503***63041D3D")
 
 
+
+def catalogue_message(folder, code):
+    """The message of `code` in core/wallet-i18n/locales/FOLDER/errors.ftl (WALLET_I18N_LOCALES)."""
+    path = os.path.join(os.environ["WALLET_I18N_LOCALES"], folder, "errors.ftl")
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(code + " = "):
+                return line[len(code) + 3:].rstrip("\n")
+    raise AssertionError(f"{code} not in {path}")
+
 class MemorySecretStore(SecretStore):
     """The host's implementation of the foreign trait: what the Keystore/Keychain would hold."""
 
@@ -199,6 +209,12 @@ class WalletBindingTest(unittest.TestCase):
             device_name=f"Li's {label}", platform="python",
         )
         return Wallet.open(config, store), home
+
+    def assertCatalogueMessages(self, err):
+        """`err.message(lang)` is the one catalogue's text (core/wallet-i18n) in each language."""
+        for tag, folder in (("en", "en"), ("zh-CN", "zh-CN"), ("zh_CN.UTF-8", "zh-CN"),
+                            ("zh-TW", "zh-TW"), ("zh-Hant", "zh-TW"), ("fr-FR", "en")):
+            self.assertEqual(err.message(tag), catalogue_message(folder, err.code.name), tag)
 
     def assertCode(self, code, awaitable_or_fn):
         with self.assertRaises(WalletError.Failed) as ctx:
@@ -349,6 +365,7 @@ class WalletBindingTest(unittest.TestCase):
                 await wallet.top_up(TopUpInput(
                     amount="100.00", card_id=None, pin="246813", idempotency_key=None))
             self.assertEqual(ctx.exception.code, ErrorCode.PIN_WRONG, ctx.exception.detail)
+            self.assertCatalogueMessages(ctx.exception)
             op = await wallet.top_up(TopUpInput(
                 amount="100.00", card_id=None, pin=PIN, idempotency_key=None))
             self.assertEqual(op.status, OperationStatus.SUCCEEDED, op.failure_code)
