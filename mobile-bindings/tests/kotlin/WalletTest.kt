@@ -48,7 +48,6 @@ import uniffi.wallet_ffi.WalletConfig
 import uniffi.wallet_ffi.WalletException
 import uniffi.wallet_ffi.WithdrawInput
 import uniffi.wallet_ffi.decodeQr
-import uniffi.wallet_ffi.decodeQrImage
 import uniffi.wallet_ffi.inspectCard
 import uniffi.wallet_ffi.passwordStrength
 
@@ -370,7 +369,6 @@ class WalletTest(private val server: Server, private val tmp: File) {
         assertEquals("br.gov.bcb.pix", pix.templates.getValue("26").getValue("00"))
         expectCode("QR_CRC_MISMATCH") { decodeQr(PIX.dropLast(4) + "0000") }
         assertEquals(QrKind.URL, decodeQr("https://example.com").kind)
-        expectCode("QR_IMAGE_UNREADABLE") { decodeQrImage("not an image".toByteArray()) }
 
         val card = server.testCard()
         val (wallet, _) = open("qr", MemorySecretStore())
