@@ -222,16 +222,14 @@ pub(crate) fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Zeroizing<Vec<u
 /// host that did not initialise the verifier fails at the first handshake instead).
 pub(crate) fn tls_config() -> Result<rustls::ClientConfig> {
     let setup = |e: rustls::Error| ClientError::Network(format!("TLS setup failed: {e}"));
-    Ok(
-        rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map_err(setup)?
-        .with_platform_verifier()
-        .map_err(setup)?
-        .with_no_client_auth(),
-    )
+    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(setup)?
+    .with_platform_verifier()
+    .map_err(setup)?
+    .with_no_client_auth())
 }
 
 pub(crate) fn check_server_url(server_url: &str) -> Result<Url> {
@@ -655,10 +653,7 @@ pub(crate) mod tests {
         const NAME: &str = "client::tests::no_platform_roots_no_https";
         if std::env::var_os("WALLET_TEST_NO_ROOTS").is_some() {
             let err = ApiClient::new("https://wallet.example").unwrap_err();
-            assert!(
-                err.to_string().contains("No CA certificates"),
-                "{err}"
-            );
+            assert!(err.to_string().contains("No CA certificates"), "{err}");
             assert!(ApiClient::new("http://127.0.0.1:9").is_ok());
             return;
         }
