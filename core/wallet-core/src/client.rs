@@ -216,7 +216,6 @@ pub(crate) fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Zeroizing<Vec<u
         .map_err(|e| ClientError::Protocol(format!("request not serialisable: {e}")))
 }
 
-/// HTTPS anywhere; plain HTTP only to this computer (127.0.0.0/8, ::1, localhost).
 /// TLS 1.2/1.3 over ring with the platform's certificate verifier and trust store. Fails
 /// where the platform has no trust store to offer (a Linux system without CA files; an Android
 /// host that did not initialise the verifier fails at the first handshake instead).
@@ -232,6 +231,7 @@ pub(crate) fn tls_config() -> Result<rustls::ClientConfig> {
     .with_no_client_auth())
 }
 
+/// HTTPS anywhere; plain HTTP only to this computer (127.0.0.0/8, ::1, localhost).
 pub(crate) fn check_server_url(server_url: &str) -> Result<Url> {
     let url = Url::parse(server_url.trim()).map_err(|_| {
         ClientError::InsecureUrl(format!("the server URL {server_url:?} is not a valid URL"))
