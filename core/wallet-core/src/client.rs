@@ -1,5 +1,10 @@
 //! The HTTP client for the provider API: HTTPS (rustls), device-signed requests, problem+json.
 //!
+//! Certificates are checked by the platform, as a phone app's own HTTP stack would
+//! (`rustls-platform-verifier`): Android's TrustManager (the host initialises it once over JNI,
+//! `mobile-bindings/README.md`), Security.framework on iOS and macOS, the system CA files on
+//! Linux. No root list is compiled in, so a CA the user or the OS distrusts is distrusted here too.
+//!
 //! It refuses plain `http://` except to loopback, signs the exact path, query and body bytes it
 //! sends, and turns every answer into either the expected wire type or a [`ClientError`]. It
 //! never logs request bodies (they carry passwords and codes).
@@ -10,6 +15,7 @@
 //! the 5-minute window would be accepted. The provider never redirects its API.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -18,6 +24,7 @@ use rand::rngs::OsRng;
 use rand::RngCore as _;
 use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
+use rustls_platform_verifier::BuilderVerifierExt as _;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
@@ -70,14 +77,21 @@ pub(crate) struct ApiClient {
 }
 
 impl ApiClient {
-    /// Checks the URL (HTTPS, or HTTP to loopback only) and builds the client.
+    /// Checks the URL (HTTPS, or HTTP to loopback only) and builds the client; for HTTPS, with
+    /// the platform's verifier ([`tls_config`]).
     pub fn new(server_url: &str) -> Result<Self> {
         let base = check_server_url(server_url)?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
-            .user_agent(concat!("wallet-core/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("wallet-core/", env!("CARGO_PKG_VERSION")));
+        // Plain HTTP goes to loopback only and is never redirected, so a loopback client needs
+        // no trust store (and works on a machine without CA files).
+        if base.scheme() == "https" {
+            builder = builder.use_preconfigured_tls(tls_config()?);
+        }
+        let http = builder
             .build()
             .map_err(|e| ClientError::Network(format!("HTTP client setup failed: {e}")))?;
         Ok(Self { http, base })
@@ -200,6 +214,21 @@ pub(crate) fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Zeroizing<Vec<u
     serde_json::to_vec(body)
         .map(Zeroizing::new)
         .map_err(|e| ClientError::Protocol(format!("request not serialisable: {e}")))
+}
+
+/// TLS 1.2/1.3 over ring with the platform's certificate verifier and trust store. Fails
+/// where the platform has no trust store to offer (a Linux system without CA files; an Android
+/// host that did not initialise the verifier fails at the first handshake instead).
+pub(crate) fn tls_config() -> Result<rustls::ClientConfig> {
+    let setup = |e: rustls::Error| ClientError::Network(format!("TLS setup failed: {e}"));
+    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(setup)?
+    .with_platform_verifier()
+    .map_err(setup)?
+    .with_no_client_auth())
 }
 
 /// HTTPS anywhere; plain HTTP only to this computer (127.0.0.0/8, ::1, localhost).
@@ -604,6 +633,46 @@ pub(crate) mod tests {
                 "{bad}"
             );
         }
+    }
+
+    /// An HTTPS client is built with the platform's verifier and this machine's CA files.
+    #[test]
+    fn https_client_uses_the_platform_verifier() {
+        let config = tls_config().unwrap();
+        assert!(!config.crypto_provider().cipher_suites.is_empty());
+        assert!(ApiClient::new("https://wallet.example").is_ok());
+    }
+
+    /// The trust roots are the platform's, with no list compiled in: where the platform offers
+    /// none (here `SSL_CERT_FILE` pointing at an empty file, which Linux's loader honours), an
+    /// HTTPS client cannot be built, while a loopback HTTP one still can. Runs in a child
+    /// process because the environment is process-wide.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn no_platform_roots_no_https() {
+        const NAME: &str = "client::tests::no_platform_roots_no_https";
+        if std::env::var_os("WALLET_TEST_NO_ROOTS").is_some() {
+            let err = ApiClient::new("https://wallet.example").unwrap_err();
+            assert!(err.to_string().contains("No CA certificates"), "{err}");
+            assert!(ApiClient::new("http://127.0.0.1:9").is_ok());
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "").unwrap();
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", NAME, "--test-threads=1"])
+            .env("WALLET_TEST_NO_ROOTS", "1")
+            .env("SSL_CERT_FILE", &empty)
+            .env("SSL_CERT_DIR", dir.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod history_flows;
 mod lost_flows;
 mod money_flows;
 mod pay_flows;
+#[cfg(feature = "qr-image")]
 mod qr_image;
 mod render;
 pub mod secret_store;

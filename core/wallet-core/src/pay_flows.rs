@@ -41,6 +41,8 @@ impl Wallet {
     /// The text of the QR code in a PNG or JPEG image (a photo or a screenshot), offline.
     /// `QR_IMAGE_UNREADABLE` for a file that is not a readable PNG/JPEG or is too large
     /// (over 20 MB, or more than 12,000 pixels a side); `QR_NOT_FOUND` when no code is in it.
+    /// Only with the `qr-image` feature (on by default; the mobile library leaves it off).
+    #[cfg(feature = "qr-image")]
     pub fn decode_qr_image(bytes: &[u8]) -> Result<String, WalletError> {
         crate::qr_image::decode_qr_image(bytes)
     }

@@ -55,7 +55,6 @@ from walletpay import (
     WalletError,
     WithdrawInput,
     decode_qr,
-    decode_qr_image,
     inspect_card,
     password_strength,
 )
@@ -427,7 +426,6 @@ class WalletBindingTest(unittest.TestCase):
         self.assertEqual(pix.templates["26"]["00"], "br.gov.bcb.pix")
         self.assertCode(ErrorCode.QR_CRC_MISMATCH, lambda: decode_qr(PIX[:-4] + "0000"))
         self.assertEqual(decode_qr("https://example.com").kind, QrKind.URL)
-        self.assertCode(ErrorCode.QR_IMAGE_UNREADABLE, lambda: decode_qr_image(b"not an image"))
 
         wallet, _ = self.open("qr", MemorySecretStore())
         card = self.server.test_card()

@@ -348,13 +348,6 @@ pub fn decode_qr(payload: String) -> Result<DecodedQr, WalletError> {
     Ok(wallet_core::Wallet::decode_qr(&payload)?.into())
 }
 
-/// The text of the QR code in a PNG or JPEG image, offline (`QR_IMAGE_UNREADABLE`,
-/// `QR_NOT_FOUND`).
-#[uniffi::export]
-pub fn decode_qr_image(image: Vec<u8>) -> Result<String, WalletError> {
-    Ok(wallet_core::Wallet::decode_qr_image(&image)?)
-}
-
 /// Rates a login password the way the server will (zxcvbn, score ≥ 3), for a live meter.
 #[uniffi::export]
 pub fn password_strength(password: String, user_inputs: Vec<String>) -> PasswordStrength {
