@@ -11,8 +11,13 @@
 #      by pip, and the Kotlin tests and quickstart compiled against the jar.
 #
 #   mobile-bindings/test.sh            # everything
+#   mobile-bindings/test.sh package    # steps 1-4 and the tests' compilation only: no server
+#   mobile-bindings/test.sh test       # step 5 only, on the packages `package` left in dist/
 #   mobile-bindings/test.sh python     # package, then only the Python tests
 #   mobile-bindings/test.sh kotlin     # package, then only the Kotlin tests
+#
+# scripts/test.sh runs `package` in the background with a target dir of its own (nothing in it
+# is shared with the workspace's debug build), beside the workspace build, and `test` later.
 #
 # Needs: cargo, python3 with venv, java (17+), npm (first run only: kotlin-compiler), Debian
 # libjna-java (/usr/share/java/jna.jar, or set JNA_JAR). Installs maturin (pinned) into a venv
@@ -42,16 +47,35 @@ step() { printf '\n== %s\n' "$*"; }
 VERSION="$(cargo metadata --no-deps --format-version 1 --offline \
     | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "wallet-ffi"))')"
 
-if [[ -z "${WALLET_SKIP_BUILD:-}" ]]; then
-    step "build uniffi-bindgen and wallet-server (debug)"
-    cargo build -p uniffi-bindgen
-    cargo build -p wallet-server
-fi
+PACKAGE=yes TEST=yes
+case "$ONLY" in
+    package) TEST="" ;;
+    test) PACKAGE="" ;;
+esac
 BINDGEN="$CARGO_TARGET_DIR/debug/uniffi-bindgen"
-export WALLET_SERVER_BIN="$CARGO_TARGET_DIR/debug/wallet-server"
+export WALLET_SERVER_BIN="${WALLET_SERVER_BIN:-$CARGO_TARGET_DIR/debug/wallet-server}"
 # The binding tests compare `message(lang)` with the catalogue the library embeds.
 export WALLET_I18N_LOCALES="$ROOT/core/wallet-i18n/locales"
-[[ -x "$BINDGEN" && -x "$WALLET_SERVER_BIN" ]] || { echo "missing $BINDGEN or $WALLET_SERVER_BIN" >&2; exit 1; }
+if [[ -n "$TEST" && -z "${WALLET_SKIP_BUILD:-}" ]]; then
+    step "build wallet-server (debug)"
+    cargo build -p wallet-server
+fi
+[[ -z "$TEST" || -x "$WALLET_SERVER_BIN" ]] || { echo "missing $WALLET_SERVER_BIN" >&2; exit 1; }
+
+KOTLIN_DIR="$TOOLS/kotlin-compiler-$KOTLIN_VERSION"
+KOTLIN_HOME="$KOTLIN_DIR/package"
+KLIB="$KOTLIN_HOME/lib"
+DEPS="$JNA_JAR:$KLIB/kotlinx-coroutines-core-jvm.jar"
+REPO_DIR="$DIST/kotlin/com/walletpay/sdk/$VERSION"
+JAR="$REPO_DIR/sdk-$VERSION.jar"
+LIB="$DIST/lib/libwallet_ffi.so"
+
+if [[ -n "$PACKAGE" ]]; then
+# The generator: the workspace's own, at the runtime's uniffi version (maturin `cargo run`s it too).
+if [[ ! -x "$BINDGEN" || -z "${WALLET_SKIP_BUILD:-}" ]]; then
+    step "build uniffi-bindgen (debug)"
+    cargo build -p uniffi-bindgen
+fi
 
 MATURIN_VENV="$TOOLS/maturin-$MATURIN_VERSION"
 if [[ ! -f "$MATURIN_VENV/.complete" ]]; then
@@ -89,7 +113,6 @@ done
 
 # The one compilation, stripped: what the wheel ships, the jar's tests load and the size
 # check measures.
-LIB="$DIST/lib/libwallet_ffi.so"
 strip --strip-all -o "$LIB" "$BUILD/libwallet_ffi.symbols.so"
 python3 "$HERE/wheel_replace.py" "$WHEEL" "$WHEEL_LIB" "$LIB"
 echo "wheel $(basename "$WHEEL"), library $(stat -c %s "$LIB") bytes stripped"
@@ -113,8 +136,6 @@ cp "$BUILD"/gen/swift/*.h "$SWIFT/Headers/"
     echo "}"
 } >"$SWIFT/Headers/module.modulemap"
 
-KOTLIN_DIR="$TOOLS/kotlin-compiler-$KOTLIN_VERSION"
-KOTLIN_HOME="$KOTLIN_DIR/package"
 if [[ ! -x "$KOTLIN_HOME/bin/kotlinc" ]]; then
     step "download kotlin-compiler $KOTLIN_VERSION into $KOTLIN_DIR"
     rm -rf "$KOTLIN_DIR" && mkdir -p "$KOTLIN_DIR"
@@ -123,13 +144,8 @@ if [[ ! -x "$KOTLIN_HOME/bin/kotlinc" ]]; then
         && rm "kotlin-compiler-$KOTLIN_VERSION.tgz")
 fi
 [[ -f "$JNA_JAR" ]] || { echo "JNA not found at $JNA_JAR (apt-get install libjna-java)" >&2; exit 1; }
-KLIB="$KOTLIN_HOME/lib"
-DEPS="$JNA_JAR:$KLIB/kotlinx-coroutines-core-jvm.jar"
-
 step "Kotlin jar com.walletpay:sdk:$VERSION (kotlinc)"
-REPO_DIR="$DIST/kotlin/com/walletpay/sdk/$VERSION"
 mkdir -p "$REPO_DIR"
-JAR="$REPO_DIR/sdk-$VERSION.jar"
 mapfile -t KT_SOURCES < <(find "$BUILD/gen/kotlin" -name '*.kt' | sort)
 "$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$DEPS" -d "$JAR" "${KT_SOURCES[@]}"
 (cd "$BUILD/gen/kotlin" && python3 -m zipfile -c "$REPO_DIR/sdk-$VERSION-sources.jar" com)
@@ -137,6 +153,16 @@ sed -e "s/@VERSION@/$VERSION/g" -e "s/@KOTLIN_VERSION@/$KOTLIN_VERSION/g" \
     -e "s/@JNA_VERSION@/$JNA_VERSION/g" -e "s/@COROUTINES_VERSION@/$COROUTINES_VERSION/g" \
     "$HERE/kotlin/sdk.pom.in" >"$REPO_DIR/sdk-$VERSION.pom"
 ls -l "$REPO_DIR"
+
+step "Kotlin quickstart and binding tests, compiled against the jar"
+"$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$JAR:$DEPS" -d "$BUILD/quickstart.jar" \
+    "$HERE/examples/kotlin/Quickstart.kt"
+"$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$JAR:$DEPS:$KLIB/kotlin-test.jar" \
+    -d "$BUILD/wallet-test.jar" "$HERE/tests/kotlin/WalletTest.kt"
+fi # PACKAGE
+[[ -n "$TEST" ]] || exit 0
+WHEEL="$(ls "$DIST"/python/walletpay-"$VERSION"-*.whl)"
+[[ -f "$LIB" && -f "$JAR" && -f "$BUILD/wallet-test.jar" ]] || { echo "no packages in $DIST: run mobile-bindings/test.sh package first" >&2; exit 1; }
 
 # The real server the quickstarts talk to (the test suites start their own).
 start_server() {
@@ -166,6 +192,7 @@ status=0
 
 if [[ "$ONLY" == all || "$ONLY" == python ]]; then
     step "Python: the wheel into a fresh virtual environment (pip, no index)"
+    rm -rf "$BUILD/venv"
     python3 -m venv "$BUILD/venv"
     "$BUILD/venv/bin/pip" install --quiet --disable-pip-version-check --no-index "$WHEEL"
     PY="$BUILD/venv/bin/python"
@@ -182,15 +209,11 @@ fi
 
 if [[ "$ONLY" == all || "$ONLY" == kotlin ]]; then
     RUN_CP="$JAR:$DEPS:$KLIB/kotlin-stdlib.jar"
-    step "Kotlin quickstart (compiled against the jar)"
-    "$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$JAR:$DEPS" -d "$BUILD/quickstart.jar" \
-        "$HERE/examples/kotlin/Quickstart.kt"
+    step "Kotlin quickstart"
     java -Djna.library.path="$DIST/lib" -cp "$BUILD/quickstart.jar:$RUN_CP" \
         com.walletpay.example.QuickstartKt || status=1
 
-    step "Kotlin binding tests (compiled against the jar)"
-    "$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$JAR:$DEPS:$KLIB/kotlin-test.jar" \
-        -d "$BUILD/wallet-test.jar" "$HERE/tests/kotlin/WalletTest.kt"
+    step "Kotlin binding tests"
     java -Djna.library.path="$DIST/lib" \
         -cp "$BUILD/wallet-test.jar:$RUN_CP:$KLIB/kotlin-test.jar" \
         WalletTestKt || status=1

@@ -133,7 +133,7 @@ with_postgres() {
 # Background steps. The workspace build's tail compiles one large crate at a time and leaves a
 # core idle; steps that build in target dirs of their own (tools, the release SDK library) run
 # beside it and fill that core. `bg_start NAME CMD...` starts one with its output in a log;
-# `bg_wait NAME` waits for it and, if it failed, prints the log and returns its status.
+# `bg_wait NAME` waits for it and prints its log (all of it if it failed) and returns its status.
 BG_DIR="${BG_DIR:-$(mktemp -d /tmp/wallet-bg.XXXXXX)}"
 declare -A BG_PIDS=()
 bg_start() {
@@ -149,7 +149,8 @@ bg_wait() {
     cat "$BG_DIR/$name.log" >&2
     log "background step $name FAILED ($status)"
   else
-    log "background step $name done"
+    log "background step $name done; the end of its log:"
+    tail -n 5 "$BG_DIR/$name.log" >&2
   fi
   return "$status"
 }

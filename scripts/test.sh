@@ -10,6 +10,11 @@ start=$(date +%s)
 
 "$REPO/scripts/setup.sh"
 
+# The SDK packages (mobile-bindings/test.sh package: the `--profile mobile` library, the wheel,
+# the jar) build in a target dir of their own: that profile shares no artifact with the
+# workspace's debug build, and two cargo processes on one target dir would wait for each other.
+bg_start sdk-packages env CARGO_TARGET_DIR="$CARGO_TARGET_DIR-mobile" mobile-bindings/test.sh package
+
 log "UI: unit tests and build (the desktop crate embeds ui/dist)"
 (cd ui && npm test --silent && npm run build --silent)
 
@@ -63,7 +68,8 @@ log "the published contract: Schemathesis against a real provider, signed routes
 tests/fuzz-api/run.sh
 
 log "bindings: Python and Kotlin against a real server"
-mobile-bindings/test.sh
+bg_wait sdk-packages
+mobile-bindings/test.sh test
 
 log "POS page in headless Chromium against a real server"
 scripts/pos-e2e.sh
