@@ -189,8 +189,9 @@ trap cleanup EXIT
 start_server
 
 status=0
+ran=0
 
-if [[ "$ONLY" == all || "$ONLY" == python ]]; then
+if [[ "$ONLY" == all || "$ONLY" == test || "$ONLY" == python ]]; then
     step "Python: the wheel into a fresh virtual environment (pip, no index)"
     rm -rf "$BUILD/venv"
     python3 -m venv "$BUILD/venv"
@@ -205,9 +206,10 @@ if [[ "$ONLY" == all || "$ONLY" == python ]]; then
 
     step "Python binding tests"
     (cd "$BUILD" && env -u PYTHONPATH "$PY" "$HERE/tests/python/test_wallet.py") || status=1
+    ran=$((ran + 1))
 fi
 
-if [[ "$ONLY" == all || "$ONLY" == kotlin ]]; then
+if [[ "$ONLY" == all || "$ONLY" == test || "$ONLY" == kotlin ]]; then
     RUN_CP="$JAR:$DEPS:$KLIB/kotlin-stdlib.jar"
     step "Kotlin quickstart"
     java -Djna.library.path="$DIST/lib" -cp "$BUILD/quickstart.jar:$RUN_CP" \
@@ -217,8 +219,13 @@ if [[ "$ONLY" == all || "$ONLY" == kotlin ]]; then
     java -Djna.library.path="$DIST/lib" \
         -cp "$BUILD/wallet-test.jar:$RUN_CP:$KLIB/kotlin-test.jar" \
         WalletTestKt || status=1
+    ran=$((ran + 1))
 fi
 
+if [[ $ran -eq 0 ]]; then
+    echo "no binding test suite ran (argument: $ONLY)" >&2
+    status=1
+fi
 if [[ $status -ne 0 ]]; then
     echo "binding tests FAILED" >&2
 else

@@ -134,10 +134,10 @@ with_postgres() {
 # core idle; steps that build in target dirs of their own (tools, the release SDK library) run
 # beside it and fill that core. `bg_start NAME CMD...` starts one with its output in a log;
 # `bg_wait NAME` waits for it and prints its log (all of it if it failed) and returns its status.
-BG_DIR="${BG_DIR:-$(mktemp -d /tmp/wallet-bg.XXXXXX)}"
 declare -A BG_PIDS=()
 bg_start() {
   local name="$1"; shift
+  [[ -n "${BG_DIR:-}" ]] || BG_DIR="$(mktemp -d /tmp/wallet-bg.XXXXXX)"
   log "started in the background: $name"
   ( "$@" ) >"$BG_DIR/$name.log" 2>&1 &
   BG_PIDS[$name]=$!
