@@ -51,7 +51,10 @@ mod tests {
         };
         let e = WalletError::from(core);
         assert_eq!(e.to_string(), "DEVICE_REVOKED: signed out");
-        assert_eq!(e.message("zh-CN".into()), wallet_i18n::error_message(ErrorCode::DeviceRevoked, wallet_i18n::Lang::ZhCn));
+        assert_eq!(
+            e.message("zh-CN".into()),
+            wallet_i18n::error_message(ErrorCode::DeviceRevoked, wallet_i18n::Lang::ZhCn)
+        );
         assert_ne!(e.message("zh-TW".into()), e.message("en".into()));
         let WalletError::Failed { code, .. } = e;
         assert_eq!(code, ErrorCode::DeviceRevoked);
