@@ -737,6 +737,26 @@ mod tests {
         assert_eq!(w.status().unwrap(), SessionStatus::SignedOut);
     }
 
+    /// With the meter a weak sign-up password is refused before anything is sent; without it
+    /// (the mobile library) the password goes to the provider, whose `PASSWORD_WEAK` decides.
+    #[tokio::test]
+    async fn a_weak_signup_password_is_rated_locally_only_with_the_meter() {
+        let (_dir, w) = signed_out();
+        let err = w
+            .signup(SignupInput {
+                phone: "13812345678".into(),
+                name: "李明".into(),
+                id_number: "11010519491231002X".into(),
+                password: "password1".into(),
+            })
+            .await
+            .unwrap_err();
+        #[cfg(feature = "password-meter")]
+        assert_eq!(err.code, ErrorCode::PasswordWeak, "{err}");
+        #[cfg(not(feature = "password-meter"))]
+        assert_eq!(err.code, ErrorCode::Network, "{err}");
+    }
+
     #[tokio::test]
     async fn hidden_characters_are_refused_before_anything_is_sent() {
         let (_dir, w) = signed_out();
