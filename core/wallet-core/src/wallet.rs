@@ -115,7 +115,9 @@ impl Wallet {
         self.client.base_url()
     }
 
-    /// Rates a password the way the server will (zxcvbn, score ≥ 3).
+    /// Rates a password the way the server will (zxcvbn, score ≥ 3). Needs the `password-meter`
+    /// feature (the mobile library leaves it out: its hosts use the platform's zxcvbn).
+    #[cfg(feature = "password-meter")]
     pub fn password_strength(password: &str, user_inputs: &[String]) -> PasswordStrength {
         let inputs: Vec<&str> = user_inputs.iter().map(String::as_str).collect();
         wallet_protocol::password::rate(password, &inputs)
@@ -124,6 +126,7 @@ impl Wallet {
     /// Rates the sign-up password with the same personal words `signup` and the server check it
     /// against ([`wallet_protocol::password::user_inputs`]), for a live strength meter. Details
     /// still being typed count as typed.
+    #[cfg(feature = "password-meter")]
     pub fn signup_password_strength(input: &SignupInput) -> PasswordStrength {
         let inputs = wallet_protocol::password::user_inputs_from_text(
             &input.phone,
@@ -148,12 +151,16 @@ impl Wallet {
         let name = RealName::parse(&name).map_err(|e| invalid(e.code(), e))?;
         let id =
             ResidentId::parse(&id_number).map_err(|e| invalid(ErrorCode::IdNumberInvalid, e))?;
-        let strength = Self::password_strength(
-            &password,
-            &wallet_protocol::password::user_inputs(&phone, &name, &id),
-        );
-        if !strength.acceptable {
-            return Err(weak_password(&strength));
+        // Without the meter (the mobile library) the provider alone rates it: `PASSWORD_WEAK`.
+        #[cfg(feature = "password-meter")]
+        {
+            let strength = Self::password_strength(
+                &password,
+                &wallet_protocol::password::user_inputs(&phone, &name, &id),
+            );
+            if !strength.acceptable {
+                return Err(weak_password(&strength));
+            }
         }
         self.ensure_store()?;
         let mut request = SignupRequest {
@@ -561,6 +568,7 @@ pub(crate) fn invalid(code: ErrorCode, e: impl std::fmt::Display) -> WalletError
     WalletError::new(code, format!("{}: {e}", code.title()))
 }
 
+#[cfg(feature = "password-meter")]
 fn weak_password(strength: &PasswordStrength) -> WalletError {
     let mut message = format!(
         "{} (strength {} of 4, needs {})",
@@ -729,6 +737,26 @@ mod tests {
         assert_eq!(w.status().unwrap(), SessionStatus::SignedOut);
     }
 
+    /// With the meter a weak sign-up password is refused before anything is sent; without it
+    /// (the mobile library) the password goes to the provider, whose `PASSWORD_WEAK` decides.
+    #[tokio::test]
+    async fn a_weak_signup_password_is_rated_locally_only_with_the_meter() {
+        let (_dir, w) = signed_out();
+        let err = w
+            .signup(SignupInput {
+                phone: "13812345678".into(),
+                name: "李明".into(),
+                id_number: "11010519491231002X".into(),
+                password: "password1".into(),
+            })
+            .await
+            .unwrap_err();
+        #[cfg(feature = "password-meter")]
+        assert_eq!(err.code, ErrorCode::PasswordWeak, "{err}");
+        #[cfg(not(feature = "password-meter"))]
+        assert_eq!(err.code, ErrorCode::Network, "{err}");
+    }
+
     #[tokio::test]
     async fn hidden_characters_are_refused_before_anything_is_sent() {
         let (_dir, w) = signed_out();
@@ -759,6 +787,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "password-meter")]
     fn signup_meter_uses_the_shared_personal_words() {
         // The ID number itself is a personal word, so it rates as weak even though zxcvbn
         // alone would think 18 mixed characters strong.

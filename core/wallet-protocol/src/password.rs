@@ -1,5 +1,9 @@
 //! Login-password policy: zxcvbn score ≥ 3, checked on the client (live meter) *and* the server.
 //! The same function runs on both sides so they can never disagree.
+//!
+//! `rate` (zxcvbn) needs the `password-meter` feature. The mobile library leaves it out: a
+//! phone app's live meter uses zxcvbn4j / zxcvbn-ios with [`MIN_SCORE`], and the provider's
+//! `PASSWORD_WEAK` at sign-up is the verdict (docs/decisions.md).
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +18,11 @@ pub const MAX_LEN: usize = 128;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// Exported to the SDK only with the meter that returns it.
+#[cfg_attr(
+    all(feature = "uniffi", feature = "password-meter"),
+    derive(uniffi::Record)
+)]
 pub struct PasswordStrength {
     /// zxcvbn score, 0 (guessable in seconds) to 4 (very strong).
     pub score: u8,
@@ -28,6 +36,7 @@ pub struct PasswordStrength {
 
 /// Rates a password. `user_inputs` are words a guesser would try first: phone number, name,
 /// ID number parts.
+#[cfg(feature = "password-meter")]
 pub fn rate(password: &str, user_inputs: &[&str]) -> PasswordStrength {
     if password.chars().count() > MAX_LEN {
         return PasswordStrength {
@@ -62,7 +71,7 @@ pub fn rate(password: &str, user_inputs: &[&str]) -> PasswordStrength {
     }
 }
 
-/// The personal words a guesser would try first for this person, passed to [`rate`] as its
+/// The personal words a guesser would try first for this person, passed to `rate` as its
 /// `user_inputs` by the client *and* the server so both rate a sign-up password the same way:
 /// the E.164 digits (`8613812345678`), the national number (`13812345678`), the name, the ID
 /// number, its birth date (`YYYYMMDD`) and its last 6 characters.
@@ -120,7 +129,7 @@ fn id_words(id: &ResidentId) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn person() -> (PhoneNumber, RealName, ResidentId) {
+    pub(super) fn person() -> (PhoneNumber, RealName, ResidentId) {
         (
             PhoneNumber::parse("138 1234 5678").unwrap(),
             RealName::parse(" 李明 ").unwrap(),
@@ -157,6 +166,13 @@ mod tests {
             ["1381234", "110105"]
         );
     }
+}
+
+/// zxcvbn's verdicts.
+#[cfg(all(test, feature = "password-meter"))]
+mod rate_tests {
+    use super::tests::person;
+    use super::*;
 
     #[test]
     fn personal_words_make_a_password_weak() {

@@ -25,4 +25,4 @@ pub use history::*;
 pub use lost::EventListener;
 pub use secret_store::{SecretStore, SecretStoreError};
 pub use types::*;
-pub use wallet::{decode_qr, inspect_card, password_strength, Wallet};
+pub use wallet::{decode_qr, inspect_card, Wallet};

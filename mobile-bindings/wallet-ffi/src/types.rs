@@ -10,12 +10,12 @@ pub use wallet_core::{
     CardInspection, CardScheme, CardStatus, CardType, CardsOnPhoneChange, Category, CategoryTotal,
     ChallengePurpose, Currency, Device, DeviceEvent, DeviceEventKind, Direction, ErrorCode,
     FundingSources, HistoryEntry, HistoryPage, HistoryQuery, HistorySync, Money, MoneyLimits,
-    MonthlySummary, Operation, OperationKind, OperationStatus, Order, OrderStatus,
-    PasswordStrength, PayQrInput, PaycodeSettings, PaycodeSettingsInput, PaycodeView,
-    PaymentChannel, PendingCardBinding, PendingVerification, PhoneChangeFinish, PhoneChangeInput,
-    PhoneChangeStarted, PinState, Profile, QrKind, QrNetwork, QrPayment, Recipient,
-    ReportLostInput, SecurityEvent, SecurityEventKind, SecurityLog, SessionStatus, SignupInput,
-    SourceKind, SourceOption, TopUpInput, TransferInput, WalletQr, WithdrawInput,
+    MonthlySummary, Operation, OperationKind, OperationStatus, Order, OrderStatus, PayQrInput,
+    PaycodeSettings, PaycodeSettingsInput, PaycodeView, PaymentChannel, PendingCardBinding,
+    PendingVerification, PhoneChangeFinish, PhoneChangeInput, PhoneChangeStarted, PinState,
+    Profile, QrKind, QrNetwork, QrPayment, Recipient, ReportLostInput, SecurityEvent,
+    SecurityEventKind, SecurityLog, SessionStatus, SignupInput, SourceKind, SourceOption,
+    TopUpInput, TransferInput, WalletQr, WithdrawInput,
 };
 
 /// How the host opens a profile. (The core's holds a `PathBuf`, which uniffi has no type for.)

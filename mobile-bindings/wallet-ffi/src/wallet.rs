@@ -348,12 +348,6 @@ pub fn decode_qr(payload: String) -> Result<DecodedQr, WalletError> {
     Ok(wallet_core::Wallet::decode_qr(&payload)?.into())
 }
 
-/// Rates a login password the way the server will (zxcvbn, score ≥ 3), for a live meter.
-#[uniffi::export]
-pub fn password_strength(password: String, user_inputs: Vec<String>) -> PasswordStrength {
-    wallet_core::Wallet::password_strength(&password, &user_inputs)
-}
-
 /// What a card number is (Luhn, length, scheme, bank, card type), offline. Never fails.
 #[uniffi::export]
 pub fn inspect_card(number: String) -> CardInspection {
