@@ -6,21 +6,9 @@
 // pos.test.mjs). Screenshots land in $ARTIFACTS/checkout-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import { Builder, By, until } from 'selenium-webdriver';
-import chrome from 'selenium-webdriver/chrome.js';
-
-const SERVER = process.env.POS_SERVER_URL;
-const DB = process.env.POS_SERVER_DB;
-const SERVER_BIN = process.env.WALLET_SERVER_BIN;
-const WALLET_BIN = process.env.WALLET_BIN;
-const SCRATCH = process.env.POS_SCRATCH;
-const ARTIFACTS = process.env.ARTIFACTS;
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const CHROMEDRIVER = process.env.CHROMEDRIVER_BIN || '/usr/bin/chromedriver';
+import { By, until } from 'selenium-webdriver';
+import { SERVER, enrolPayer, ledgerCheck, payerCli, screenshot as saveScreenshot, startChromium } from './harness.mjs';
 
 const PHONE = '13812340001';
 const MASKED = '+86 138****0001';
@@ -28,35 +16,7 @@ const BANK_PHONE = '13900002222';
 const PIN = '280419';
 const PASSWORD = 'correct-Horse-battery-staple-93';
 
-for (const [name, v] of Object.entries({ SERVER, DB, SERVER_BIN, WALLET_BIN, SCRATCH, ARTIFACTS })) {
-  if (!v) throw new Error(`${name} is not set: run scripts/pos-e2e.sh`);
-}
-
-const payerHome = path.join(SCRATCH, 'checkout-payer');
-mkdirSync(payerHome, { recursive: true });
-
-function wallet(args, stdin) {
-  const out = execFileSync(WALLET_BIN, ['--json', ...args], {
-    input: stdin === undefined ? '' : `${stdin}\n`,
-    env: { ...process.env, WALLET_HOME: payerHome, WALLET_SERVER: SERVER, WALLET_LANG: 'en' },
-    encoding: 'utf8',
-  });
-  return JSON.parse(out.trim().split('\n').pop());
-}
-
-function serverTool(args) {
-  const out = execFileSync(SERVER_BIN, args, { encoding: 'utf8', env: { ...process.env, WALLET_SERVER: SERVER } });
-  return JSON.parse(out);
-}
-
-function latestCode(phone) {
-  return serverTool(['otp', 'outbox', '--phone', phone, '--server', SERVER, '--json']).messages[0].code;
-}
-
-function ledgerCheck() {
-  const res = serverTool(['ledger', 'check', '--db', DB, '--json']);
-  assert.equal(res.ok, true, JSON.stringify(res));
-}
+const wallet = payerCli('checkout-payer');
 
 // --- the merchant's website ----------------------------------------------------------------
 
@@ -134,8 +94,7 @@ function startShop() {
 let driver;
 
 async function screenshot(name) {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(path.join(ARTIFACTS, `checkout-${name}.png`), await driver.takeScreenshot(), 'base64');
+  await saveScreenshot(driver, 'checkout', name);
 }
 
 const byId = (id) => driver.findElement(By.id(id));
@@ -161,45 +120,13 @@ async function openCheckout(minor, what, cart) {
 }
 
 before(async () => {
-  wallet(['signup', '--phone', PHONE, '--name', '李明', '--id-number', '11010519491231002X', '--password-stdin'], PASSWORD);
-  wallet(['verify', '--code', latestCode(PHONE)]);
-  wallet(['pin', 'set', '--pin-stdin'], PIN);
-  const card = serverTool(['sandbox', 'cards', '--json']).cards.find(
-    (c) => c.outcome === 'approve' && c.card_type === 'debit',
-  );
-  wallet(['card', 'bind', '--number', card.number, '--bank-phone', BANK_PHONE]);
-  wallet(['card', 'verify', '--code', latestCode(BANK_PHONE)]);
-  assert.equal(wallet(['topup', '200', '--pin-stdin'], PIN).status, 'succeeded');
-  ledgerCheck();
+  enrolPayer(wallet, { phone: PHONE, bankPhone: BANK_PHONE, pin: PIN, password: PASSWORD, topup: '200' });
 
   const created = await api('POST', '/v1/merchants', { name: 'Sandbox Books', city: 'Hangzhou', mcc: '5942' });
   merchant = { id: created.merchant.merchant_id, key: created.api_key };
   await startShop();
 
-  const options = new chrome.Options()
-    .setChromeBinaryPath(CHROMIUM)
-    .addArguments(
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--lang=en-US',
-      '--window-size=1000,1300',
-    );
-  driver = await new Builder()
-    .forBrowser('chrome')
-    .setChromeOptions(options)
-    .setChromeService(
-      new chrome.ServiceBuilder(CHROMEDRIVER).setEnvironment({
-        ...process.env,
-        DBUS_SESSION_BUS_ADDRESS: 'disabled:',
-      }),
-    )
-    .build();
+  driver = await startChromium('1000,1300', '--lang=en-US');
 });
 
 after(async () => {

@@ -1,70 +1,22 @@
 // The sandbox POS page in headless Chromium against a real wallet-server, with a real payer on
 // the real `wallet` CLI (encrypted store, Secret Service). Run through scripts/pos-e2e.sh, which
-// starts the server and sets:
-//   POS_SERVER_URL   the server (sandbox mode)
-//   POS_SERVER_DB    its database file (for `wallet-server ledger check`)
-//   WALLET_SERVER_BIN, WALLET_BIN   the binaries
-//   POS_SCRATCH      a scratch directory (the payer's WALLET_HOME goes here)
-//   ARTIFACTS        where screenshots go
+// starts the server and sets the environment harness.mjs reads.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { Builder, By, until } from 'selenium-webdriver';
-import chrome from 'selenium-webdriver/chrome.js';
-
-const SERVER = process.env.POS_SERVER_URL;
-const DB = process.env.POS_SERVER_DB;
-const SERVER_BIN = process.env.WALLET_SERVER_BIN;
-const WALLET_BIN = process.env.WALLET_BIN;
-const SCRATCH = process.env.POS_SCRATCH;
-const ARTIFACTS = process.env.ARTIFACTS;
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const CHROMEDRIVER = process.env.CHROMEDRIVER_BIN || '/usr/bin/chromedriver';
+import { By, until } from 'selenium-webdriver';
+import { SERVER, enrolPayer, ledgerCheck, payerCli, screenshot as saveScreenshot, startChromium } from './harness.mjs';
 
 const PHONE = '13812345678';
 const BANK_PHONE = '13900001111';
 const PIN = '280419';
 const PASSWORD = 'correct-Horse-battery-staple-93';
 
-for (const [name, v] of Object.entries({ SERVER, DB, SERVER_BIN, WALLET_BIN, SCRATCH, ARTIFACTS })) {
-  if (!v) throw new Error(`${name} is not set: run scripts/pos-e2e.sh`);
-}
-
-const payerHome = path.join(SCRATCH, 'payer');
-mkdirSync(payerHome, { recursive: true });
-
-/** Runs the wallet CLI as the payer with --json; returns the parsed object (throws on exit ≠ 0). */
-function wallet(args, stdin) {
-  const out = execFileSync(WALLET_BIN, ['--json', ...args], {
-    input: stdin === undefined ? '' : `${stdin}\n`,
-    env: { ...process.env, WALLET_HOME: payerHome, WALLET_SERVER: SERVER, WALLET_LANG: 'en' },
-    encoding: 'utf8',
-  });
-  return JSON.parse(out.trim().split('\n').pop());
-}
-
-function serverTool(args) {
-  const out = execFileSync(SERVER_BIN, args, { encoding: 'utf8', env: { ...process.env, WALLET_SERVER: SERVER } });
-  return JSON.parse(out);
-}
-
-function latestCode(phone) {
-  return serverTool(['otp', 'outbox', '--phone', phone, '--server', SERVER, '--json']).messages[0].code;
-}
-
-/** Every ledger invariant holds in the live server's database. */
-function ledgerCheck() {
-  const res = serverTool(['ledger', 'check', '--db', DB, '--json']);
-  assert.equal(res.ok, true, JSON.stringify(res));
-}
+const wallet = payerCli('payer');
 
 let driver;
 
 async function screenshot(name) {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(path.join(ARTIFACTS, `pos-${name}.png`), await driver.takeScreenshot(), 'base64');
+  await saveScreenshot(driver, 'pos', name);
 }
 
 const byId = (id) => driver.findElement(By.id(id));
@@ -88,44 +40,9 @@ async function waitText(id, re, ms = 15000) {
 
 before(async () => {
   // The payer: sign-up, PIN, a sandbox card that approves, ¥500 in the wallet.
-  wallet(['signup', '--phone', PHONE, '--name', '李明', '--id-number', '11010519491231002X', '--password-stdin'], PASSWORD);
-  wallet(['verify', '--code', latestCode(PHONE)]);
-  wallet(['pin', 'set', '--pin-stdin'], PIN);
-  const card = serverTool(['sandbox', 'cards', '--json']).cards.find(
-    (c) => c.outcome === 'approve' && c.card_type === 'debit',
-  );
-  assert.ok(card, 'a sandbox card that approves');
-  wallet(['card', 'bind', '--number', card.number, '--bank-phone', BANK_PHONE]);
-  wallet(['card', 'verify', '--code', latestCode(BANK_PHONE)]);
-  const topup = wallet(['topup', '500', '--pin-stdin'], PIN);
-  assert.equal(topup.status, 'succeeded');
-  ledgerCheck();
+  enrolPayer(wallet, { phone: PHONE, bankPhone: BANK_PHONE, pin: PIN, password: PASSWORD, topup: '500' });
 
-  const options = new chrome.Options()
-    .setChromeBinaryPath(CHROMIUM)
-    .addArguments(
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--window-size=1100,1500',
-    );
-  driver = await new Builder()
-    .forBrowser('chrome')
-    .setChromeOptions(options)
-    // Chromium stays off the private session bus (kept for the CLI's Secret Service): no
-    // desktop portals to start in a headless run.
-    .setChromeService(
-      new chrome.ServiceBuilder(CHROMEDRIVER).setEnvironment({
-        ...process.env,
-        DBUS_SESSION_BUS_ADDRESS: 'disabled:',
-      }),
-    )
-    .build();
+  driver = await startChromium('1100,1500');
 });
 
 after(async () => {
