@@ -78,13 +78,7 @@ if [[ ! -x "$BINDGEN" || -z "${WALLET_SKIP_BUILD:-}" ]]; then
 fi
 
 MATURIN_VENV="$TOOLS/maturin-$MATURIN_VERSION"
-if [[ ! -f "$MATURIN_VENV/.complete" ]]; then
-    step "install maturin $MATURIN_VERSION into $MATURIN_VENV"
-    rm -rf "$MATURIN_VENV"
-    python3 -m venv "$MATURIN_VENV"
-    "$MATURIN_VENV/bin/pip" install --quiet --disable-pip-version-check "maturin==$MATURIN_VERSION"
-    touch "$MATURIN_VENV/.complete"
-fi
+"$ROOT/scripts/pinned-venv.sh" "$MATURIN_VENV" "maturin==$MATURIN_VERSION"
 
 rm -rf "$DIST" "$BUILD"
 mkdir -p "$DIST/python" "$DIST/lib" "$BUILD"

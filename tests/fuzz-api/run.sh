@@ -19,15 +19,8 @@ HERE="$REPO/tests/fuzz-api"
 SCHEMATHESIS_VERSION="4.32.5"
 CRYPTOGRAPHY_VERSION="51.0.1"
 VENV="$WALLET_TOOLS_DIR/schemathesis-$SCHEMATHESIS_VERSION"
-# A venv is not relocatable: made in place, and marked complete only once everything installed.
-if [[ ! -f "$VENV/.complete-$CRYPTOGRAPHY_VERSION" ]]; then
-  log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-    "schemathesis==$SCHEMATHESIS_VERSION" "cryptography==$CRYPTOGRAPHY_VERSION"
-  touch "$VENV/.complete-$CRYPTOGRAPHY_VERSION"
-fi
+"$REPO/scripts/pinned-venv.sh" "$VENV" \
+  "schemathesis==$SCHEMATHESIS_VERSION" "cryptography==$CRYPTOGRAPHY_VERSION"
 PY="$VENV/bin/python"
 export PYTHONDONTWRITEBYTECODE=1
 
