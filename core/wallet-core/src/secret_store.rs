@@ -21,6 +21,54 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, name: &str) -> Result<(), SecretStoreError>;
 }
 
+/// Pauses before the second and third try of a secret store call that failed on the platform's
+/// side. The Secret Service can go away under a call (gnome-keyring-daemon restarting or crashing
+/// under load: D-Bus starts it again on the next call) and answers a call late (its D-Bus client
+/// gives up after 2 s); one failed call must not lock a user out of their wallet. Every call is
+/// idempotent (read, replace, delete), so trying again is safe.
+#[cfg(any(
+    test,
+    all(
+        feature = "keyring-store",
+        any(target_os = "linux", target_os = "macos", target_os = "windows")
+    )
+))]
+const TRANSIENT_RETRY_PAUSES: [std::time::Duration; 2] = [
+    std::time::Duration::from_millis(200),
+    std::time::Duration::from_millis(1000),
+];
+
+#[cfg(any(
+    test,
+    all(
+        feature = "keyring-store",
+        any(target_os = "linux", target_os = "macos", target_os = "windows")
+    )
+))]
+/// Runs `op` once, and again after each pause in `pauses` while it fails with an error
+/// `transient` accepts; returns the first success or the last error.
+fn with_retries<T, E>(
+    pauses: &[std::time::Duration],
+    transient: impl Fn(&E) -> bool,
+    mut op: impl FnMut() -> Result<T, E>,
+) -> Result<T, E> {
+    let mut result = op();
+    for pause in pauses {
+        match &result {
+            Err(e) if transient(e) => {
+                tracing::warn!(
+                    pause_ms = pause.as_millis(),
+                    "secret store call failed; trying again"
+                );
+                std::thread::sleep(*pause);
+                result = op();
+            }
+            _ => break,
+        }
+    }
+    result
+}
+
 /// Service name of every Wallet entry in the platform secret store.
 pub const KEYRING_SERVICE: &str = "wallet";
 
@@ -87,6 +135,25 @@ impl KeyringSecretStore {
             keyring::Entry::new(&self.service, name).map_err(map_keyring_error)
         }
     }
+
+    /// One call on the entry `name`, tried again while the platform store fails
+    /// ([`TRANSIENT_RETRY_PAUSES`]). A locked store (`NoStorageAccess`) is not retried.
+    fn retried<T>(
+        &self,
+        name: &str,
+        call: impl Fn(&keyring::Entry) -> keyring::Result<T>,
+    ) -> keyring::Result<T> {
+        with_retries(
+            &TRANSIENT_RETRY_PAUSES,
+            |e| matches!(e, keyring::Error::PlatformFailure(_)),
+            || {
+                let entry = self.entry(name).map_err(|e| {
+                    keyring::Error::PlatformFailure(Box::new(std::io::Error::other(e.to_string())))
+                })?;
+                call(&entry)
+            },
+        )
+    }
 }
 
 #[cfg(all(
@@ -113,7 +180,7 @@ fn map_keyring_error(e: keyring::Error) -> SecretStoreError {
 ))]
 impl SecretStore for KeyringSecretStore {
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>, SecretStoreError> {
-        match self.entry(name)?.get_secret() {
+        match self.retried(name, |entry| entry.get_secret()) {
             Ok(secret) => Ok(Some(secret)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_keyring_error(e)),
@@ -121,13 +188,12 @@ impl SecretStore for KeyringSecretStore {
     }
 
     fn set(&self, name: &str, secret: &[u8]) -> Result<(), SecretStoreError> {
-        self.entry(name)?
-            .set_secret(secret)
+        self.retried(name, |entry| entry.set_secret(secret))
             .map_err(map_keyring_error)
     }
 
     fn delete(&self, name: &str) -> Result<(), SecretStoreError> {
-        match self.entry(name)?.delete_credential() {
+        match self.retried(name, |entry| entry.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_keyring_error(e)),
         }
@@ -184,5 +250,70 @@ mod keyring_tests {
             }
             other => panic!("expected Unavailable, got {other:?}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::with_retries;
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    const PAUSES: [Duration; 2] = [Duration::from_millis(1), Duration::from_millis(1)];
+
+    #[test]
+    fn a_transient_failure_is_tried_again_until_it_succeeds() {
+        let calls = Cell::new(0);
+        let result: Result<u8, &str> = with_retries(
+            &PAUSES,
+            |e| *e == "gone",
+            || {
+                calls.set(calls.get() + 1);
+                if calls.get() < 3 {
+                    Err("gone")
+                } else {
+                    Ok(7)
+                }
+            },
+        );
+        assert_eq!((result, calls.get()), (Ok(7), 3));
+    }
+
+    #[test]
+    fn a_lasting_failure_ends_after_the_pauses_with_the_last_error() {
+        let calls = Cell::new(0);
+        let result: Result<u8, &str> = with_retries(
+            &PAUSES,
+            |e| *e == "gone",
+            || {
+                calls.set(calls.get() + 1);
+                Err("gone")
+            },
+        );
+        assert_eq!((result, calls.get()), (Err("gone"), 3));
+    }
+
+    #[test]
+    fn other_failures_and_successes_are_not_repeated() {
+        let calls = Cell::new(0);
+        let result: Result<u8, &str> = with_retries(
+            &PAUSES,
+            |e| *e == "gone",
+            || {
+                calls.set(calls.get() + 1);
+                Err("locked")
+            },
+        );
+        assert_eq!((result, calls.get()), (Err("locked"), 1));
+        calls.set(0);
+        let ok: Result<u8, &str> = with_retries(
+            &PAUSES,
+            |_| true,
+            || {
+                calls.set(calls.get() + 1);
+                Ok(1)
+            },
+        );
+        assert_eq!((ok, calls.get()), (Ok(1), 1));
     }
 }
