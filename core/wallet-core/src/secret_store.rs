@@ -38,6 +38,8 @@ const TRANSIENT_RETRY_PAUSES: [std::time::Duration; 2] = [
     std::time::Duration::from_millis(1000),
 ];
 
+/// Runs `op` once, and again after each pause in `pauses` while it fails with an error
+/// `transient` accepts; returns the first success or the last error.
 #[cfg(any(
     test,
     all(
@@ -45,8 +47,6 @@ const TRANSIENT_RETRY_PAUSES: [std::time::Duration; 2] = [
         any(target_os = "linux", target_os = "macos", target_os = "windows")
     )
 ))]
-/// Runs `op` once, and again after each pause in `pauses` while it fails with an error
-/// `transient` accepts; returns the first success or the last error.
 fn with_retries<T, E>(
     pauses: &[std::time::Duration],
     transient: impl Fn(&E) -> bool,
@@ -120,19 +120,18 @@ impl KeyringSecretStore {
         }
     }
 
-    fn entry(&self, name: &str) -> Result<keyring::Entry, SecretStoreError> {
+    fn entry(&self, name: &str) -> keyring::Result<keyring::Entry> {
         // On Linux the credential is built explicitly so a keyring default-store change can
         // never silently swap in the in-memory mock.
         #[cfg(target_os = "linux")]
         {
             let cred =
-                keyring::secret_service::SsCredential::new_with_target(None, &self.service, name)
-                    .map_err(map_keyring_error)?;
+                keyring::secret_service::SsCredential::new_with_target(None, &self.service, name)?;
             Ok(keyring::Entry::new_with_credential(Box::new(cred)))
         }
         #[cfg(not(target_os = "linux"))]
         {
-            keyring::Entry::new(&self.service, name).map_err(map_keyring_error)
+            keyring::Entry::new(&self.service, name)
         }
     }
 
@@ -146,12 +145,7 @@ impl KeyringSecretStore {
         with_retries(
             &TRANSIENT_RETRY_PAUSES,
             |e| matches!(e, keyring::Error::PlatformFailure(_)),
-            || {
-                let entry = self.entry(name).map_err(|e| {
-                    keyring::Error::PlatformFailure(Box::new(std::io::Error::other(e.to_string())))
-                })?;
-                call(&entry)
-            },
+            || call(&self.entry(name)?),
         )
     }
 }
