@@ -21,23 +21,6 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, name: &str) -> Result<(), SecretStoreError>;
 }
 
-/// Pauses before the second and third try of a secret store call that failed on the platform's
-/// side. The Secret Service can go away under a call (gnome-keyring-daemon restarting or crashing
-/// under load: D-Bus starts it again on the next call) and answers a call late (its D-Bus client
-/// gives up after 2 s); one failed call must not lock a user out of their wallet. Every call is
-/// idempotent (read, replace, delete), so trying again is safe.
-#[cfg(any(
-    test,
-    all(
-        feature = "keyring-store",
-        any(target_os = "linux", target_os = "macos", target_os = "windows")
-    )
-))]
-const TRANSIENT_RETRY_PAUSES: [std::time::Duration; 2] = [
-    std::time::Duration::from_millis(200),
-    std::time::Duration::from_millis(1000),
-];
-
 /// Runs `op` once, and again after each pause in `pauses` while it fails with an error
 /// `transient` accepts; returns the first success or the last error.
 #[cfg(any(
@@ -135,15 +118,25 @@ impl KeyringSecretStore {
         }
     }
 
+    /// Pauses before the second and third try of a call that failed on the platform's side.
+    /// The Secret Service can go away under a call (gnome-keyring-daemon restarting or crashing
+    /// under load: D-Bus starts it again on the next call) or answer late (its D-Bus client gives
+    /// up after 2 s); one failed call must not lock a user out of their wallet. Every call is
+    /// idempotent (read, replace, delete), so trying again is safe.
+    const TRANSIENT_RETRY_PAUSES: [std::time::Duration; 2] = [
+        std::time::Duration::from_millis(200),
+        std::time::Duration::from_millis(1000),
+    ];
+
     /// One call on the entry `name`, tried again while the platform store fails
-    /// ([`TRANSIENT_RETRY_PAUSES`]). A locked store (`NoStorageAccess`) is not retried.
+    /// ([`Self::TRANSIENT_RETRY_PAUSES`]). A locked store (`NoStorageAccess`) is not retried.
     fn retried<T>(
         &self,
         name: &str,
         call: impl Fn(&keyring::Entry) -> keyring::Result<T>,
     ) -> keyring::Result<T> {
         with_retries(
-            &TRANSIENT_RETRY_PAUSES,
+            &Self::TRANSIENT_RETRY_PAUSES,
             |e| matches!(e, keyring::Error::PlatformFailure(_)),
             || call(&self.entry(name)?),
         )
@@ -255,59 +248,34 @@ mod retry_tests {
 
     const PAUSES: [Duration; 2] = [Duration::from_millis(1), Duration::from_millis(1)];
 
-    #[test]
-    fn a_transient_failure_is_tried_again_until_it_succeeds() {
+    /// Runs `with_retries` over scripted answers (the last one repeats), "gone" being the
+    /// transient error; returns the outcome and how many calls were made.
+    fn scripted(answers: &[Result<u8, &'static str>]) -> (Result<u8, &'static str>, usize) {
         let calls = Cell::new(0);
-        let result: Result<u8, &str> = with_retries(
+        let result = with_retries(
             &PAUSES,
             |e| *e == "gone",
             || {
                 calls.set(calls.get() + 1);
-                if calls.get() < 3 {
-                    Err("gone")
-                } else {
-                    Ok(7)
-                }
+                answers[(calls.get() - 1).min(answers.len() - 1)]
             },
         );
-        assert_eq!((result, calls.get()), (Ok(7), 3));
+        (result, calls.get())
+    }
+
+    #[test]
+    fn a_transient_failure_is_tried_again_until_it_succeeds() {
+        assert_eq!(scripted(&[Err("gone"), Err("gone"), Ok(7)]), (Ok(7), 3));
     }
 
     #[test]
     fn a_lasting_failure_ends_after_the_pauses_with_the_last_error() {
-        let calls = Cell::new(0);
-        let result: Result<u8, &str> = with_retries(
-            &PAUSES,
-            |e| *e == "gone",
-            || {
-                calls.set(calls.get() + 1);
-                Err("gone")
-            },
-        );
-        assert_eq!((result, calls.get()), (Err("gone"), 3));
+        assert_eq!(scripted(&[Err("gone")]), (Err("gone"), 3));
     }
 
     #[test]
     fn other_failures_and_successes_are_not_repeated() {
-        let calls = Cell::new(0);
-        let result: Result<u8, &str> = with_retries(
-            &PAUSES,
-            |e| *e == "gone",
-            || {
-                calls.set(calls.get() + 1);
-                Err("locked")
-            },
-        );
-        assert_eq!((result, calls.get()), (Err("locked"), 1));
-        calls.set(0);
-        let ok: Result<u8, &str> = with_retries(
-            &PAUSES,
-            |_| true,
-            || {
-                calls.set(calls.get() + 1);
-                Ok(1)
-            },
-        );
-        assert_eq!((ok, calls.get()), (Ok(1), 1));
+        assert_eq!(scripted(&[Err("locked")]), (Err("locked"), 1));
+        assert_eq!(scripted(&[Ok(1)]), (Ok(1), 1));
     }
 }
