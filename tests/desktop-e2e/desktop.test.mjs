@@ -244,6 +244,20 @@ async function findOrExplain(id, ms = 30_000) {
   });
 }
 
+/**
+ * Opens a screen from home once home has stopped moving. Home's first loads can add a notice or a
+ * banner above its rows, and a click aimed at a row that moved lands on the row next to it.
+ */
+async function openFromHome(id, screenName, ms = 20_000) {
+  await driver.wait(until.elementLocated(By.css('[data-testid="screen-home"][aria-busy="false"]')), ms, 'home never finished loading');
+  await (await find(id, ms)).click();
+  await driver
+    .wait(async () => (await currentScreen()) === screenName, ms)
+    .catch(async () => {
+      throw new Error(`[data-testid=${id}] opened the ${await currentScreen()} screen, not ${screenName}`);
+    });
+}
+
 async function screenshot(name) {
   await settle();
   await mkdir(ARTIFACTS, { recursive: true });
@@ -337,7 +351,7 @@ describe('wallet desktop app', () => {
   });
 
   it('lists this device in the device list', async () => {
-    await (await find('home-devices')).click();
+    await openFromHome('home-devices', 'devices');
     const current = await find('device-current', 30_000);
     assert.ok(await current.isDisplayed());
     const devices = await driver.findElements(byTestId('device'));
@@ -371,7 +385,7 @@ describe('wallet desktop app', () => {
   it('bind a sandbox card and top up through the UI', async () => {
     const number = await sandboxCard('CMB', 'approve');
 
-    await (await find('action-cards')).click();
+    await openFromHome('action-cards', 'cards');
     await find('screen-cards');
     await (await find('cards-add')).click();
 
@@ -403,7 +417,7 @@ describe('wallet desktop app', () => {
     await (await find('back')).click();
 
     // Top up ¥100.00: amount and card → confirm with the PIN → receipt.
-    await (await find('action-topup')).click();
+    await openFromHome('action-topup', 'top-up');
     await (await find('amount')).sendKeys('100.00');
     await screenshot('desktop-topup.png');
     await (await find('move-continue')).click();
@@ -433,7 +447,7 @@ describe('wallet desktop app', () => {
     assert.match(payload, /^000201/);
     const png = await qrPng(payload, 'dynamic-order.png');
 
-    await (await find('action-scan')).click();
+    await openFromHome('action-scan', 'scan');
     await find('screen-scan');
     await screenshot('desktop-scan.png');
 
@@ -474,7 +488,7 @@ describe('wallet desktop app', () => {
 
   it('shows a link from a QR image as text and does not open it', async () => {
     const png = await qrPng('https://wallet-login.example.net/verify', 'link.png');
-    await (await find('action-scan')).click();
+    await openFromHome('action-scan', 'scan');
     await (await driver.findElement(byTestId('scan-file'))).sendKeys(png);
     const info = await findOrExplain('qr-info');
     assert.equal(await info.getAttribute('data-kind'), 'url');
@@ -486,7 +500,7 @@ describe('wallet desktop app', () => {
   });
 
   it('shows the payment code, made offline from this device', async () => {
-    await (await find('action-pay')).click();
+    await openFromHome('action-pay', 'paycode');
     const qr = await findOrExplain('paycode-qr', 30_000);
     assert.match(await qr.getAttribute('src'), /^data:image\/svg\+xml;base64,/);
     assert.match(await (await find('paycode-digits')).getText(), /^\d{4} •••• •••• •••• ••$/);
@@ -549,7 +563,7 @@ describe('wallet desktop app', () => {
       [taxi, '15.00'],
     ]) {
       const { orderId } = await createOrder(merchant, amount, ['--phone', PHONE, '--description', `order ${amount}`]);
-      await (await find('home-orders')).click();
+      await openFromHome('home-orders', 'orders');
       await (await findOrExplain(`order-pay-${orderId}`)).click();
       await typeCode('pin-dialog-input', PIN);
       const receipt = await findOrExplain('receipt');
@@ -562,7 +576,7 @@ describe('wallet desktop app', () => {
     // A transfer to another user: the masked name and number show before the PIN.
     const PHONE_B = '13600136000';
     await cliSignup('phone-b', PHONE_B);
-    await (await find('action-transfer')).click();
+    await openFromHome('action-transfer', 'transfer');
     await (await find('transfer-phone')).sendKeys(PHONE_B);
     await (await find('transfer-lookup')).click();
     const recipient = await findOrExplain('transfer-recipient');
@@ -578,7 +592,7 @@ describe('wallet desktop app', () => {
     await (await find('receipt-done')).click();
 
     // History: synced on open; a 2-character search finds the one Chinese merchant.
-    await (await find('home-history')).click();
+    await openFromHome('home-history', 'history');
     await findOrExplain('history-list');
     await driver.wait(async () => (await driver.findElements(byTestId('history-entry'))).length >= 6, 20_000, 'history never listed the payments and the transfer');
     await screenshot('desktop-history-list.png');
@@ -658,7 +672,7 @@ describe('wallet desktop app', () => {
   });
 
   it('settings show the provider WALLET_SERVER chose; About shows version, build, provider and data location', async () => {
-    await (await find('home-settings')).click();
+    await openFromHome('home-settings', 'settings');
     const current = await findOrExplain('settings-provider-current');
     assert.equal(await current.getText(), serverUrl);
     assert.equal(await current.getAttribute('data-source'), 'env');
@@ -698,7 +712,7 @@ describe('wallet desktop app', () => {
     // Back to 100 % before clicking anything: WebKitWebDriver places clicks without the page zoom.
     await press('0');
     await driver.wait(async () => (await zoom()) === '1', 5_000, 'Ctrl 0 did not reset');
-    await (await find('home-settings')).click();
+    await openFromHome('home-settings', 'settings');
     await find('screen-settings');
   });
 
@@ -727,7 +741,7 @@ describe('wallet desktop app', () => {
   });
 
   it('dialogs are native modal <dialog>s that keep focus inside; Escape closes them', async () => {
-    await (await find('home-devices')).click();
+    await openFromHome('home-devices', 'devices');
     await (await find('logout')).click();
     const dialog = await find('confirm-dialog');
     assert.equal(await dialog.getTagName(), 'dialog');
@@ -754,7 +768,7 @@ describe('wallet desktop app', () => {
       ['6.00', 'carrier', /^Phone bill$/],
     ]) {
       const { orderId } = await createOrder(merchant, amount, ['--phone', PHONE]);
-      await (await find('home-orders', 30_000)).click();
+      await openFromHome('home-orders', 'orders', 30_000);
       await (await findOrExplain(`order-pay-${orderId}`)).click();
       // The confirm step says where the money comes from: every source, the default picked.
       const picker = await findOrExplain('source-picker');
@@ -800,7 +814,7 @@ describe('wallet desktop app', () => {
 
     // Signed out (the previous test wiped this device; otherwise log out first).
     if ((await currentScreen()) !== 'welcome') {
-      await (await find('home-devices')).click();
+      await openFromHome('home-devices', 'devices');
       await (await find('logout')).click();
       await (await find('confirm-ok')).click();
     }
@@ -844,7 +858,7 @@ describe('wallet desktop app', () => {
     const banner = await findOrExplain('home-account-state');
     assert.equal(await banner.getAttribute('data-state'), 'frozen');
     await screenshot('desktop-home-frozen.png');
-    await (await find('home-open-security')).click();
+    await openFromHome('home-open-security', 'security');
     const state = await findOrExplain('account-state');
     assert.equal(await state.getAttribute('data-state'), 'frozen');
     assert.match(await state.getText(), /Frozen since /);
@@ -869,7 +883,7 @@ describe('wallet desktop app', () => {
   });
 
   it('switches SMS-only sign-in on with the PIN, after a warning, and off again', async () => {
-    await (await find('home-security')).click();
+    await openFromHome('home-security', 'security');
     const sw = await find('sms-login-switch');
     await driver.wait(until.elementIsEnabled(sw), 15_000, 'the switch never loaded');
     assert.equal(await sw.isSelected(), false);

@@ -32,6 +32,19 @@ type Icon = ComponentType<SVGProps<SVGSVGElement>>;
 
 const RECENT = 10;
 
+/** Who, balance, account state, device notices and open orders: home moves until all are in. */
+const FIRST_LOADS = 5;
+
+/**
+ * Counts the first loads still in flight. Home is `aria-busy` until they end, because each one
+ * may add a notice or a banner that moves the rows below it (screen readers wait; so do tests).
+ */
+function useFirstLoads(count: number) {
+  const [left, setLeft] = useState(count);
+  const done = useCallback(() => setLeft((n) => Math.max(0, n - 1)), []);
+  return { busy: left > 0, done };
+}
+
 /** Home: who is signed in, the (hidden) balance, recent activity, and every action one tap away. */
 export function Home({
   profile: initial,
@@ -57,14 +70,17 @@ export function Home({
   const [account, setAccount] = useState<AccountStatus | null>(null);
   const budgetAlerts = useBudgetAlerts();
   const live = useRef(true);
+  const firstLoads = useFirstLoads(FIRST_LOADS);
   const pollOrders = useRef<() => void>(() => undefined);
 
-  const loadAccount = useCallback(() => {
-    backend
-      .accountStatus()
-      .then((s) => live.current && setAccount(s))
-      .catch(() => undefined); // Offline: the last state stays; a revoked device goes to welcome.
-  }, [backend]);
+  const loadAccount = useCallback(
+    () =>
+      backend
+        .accountStatus()
+        .then((s) => void (live.current && setAccount(s)))
+        .catch(() => undefined), // Offline: the last state stays; a revoked device goes to welcome.
+    [backend],
+  );
 
   const loadBalance = useCallback(async () => {
     try {
@@ -89,17 +105,18 @@ export function Home({
       .catch((e) => {
         const err = WalletError.from(e);
         if (live.current && err.code !== 'DEVICE_REVOKED') setRefreshError(err);
-      });
+      })
+      .finally(firstLoads.done);
     backend
       .cards()
       .then((c) => live.current && setCards(c))
       .catch(() => undefined); // Only used to name cards; the operations carry bank and last 4.
-    void loadBalance();
-    loadAccount();
+    void loadBalance().finally(firstLoads.done);
+    loadAccount().finally(firstLoads.done);
     return () => {
       live.current = false;
     };
-  }, [backend, loadBalance, loadAccount]);
+  }, [backend, loadBalance, loadAccount, firstLoads.done]);
 
   // Notices from the account's other devices (a new device, a freeze, a changed setting).
   useEffect(() => {
@@ -116,13 +133,13 @@ export function Home({
           if (events.some((e) => e.kind === 'frozen' || e.kind === 'unfrozen' || e.kind === 'new_device')) loadAccount();
         })
         .catch(() => undefined);
-    void poll();
+    void poll().finally(firstLoads.done);
     const timer = setInterval(() => void poll(), polling.eventsMs);
     return () => {
       active = false;
       clearInterval(timer);
     };
-  }, [backend, loadAccount, loadBalance, setNotices]);
+  }, [backend, loadAccount, loadBalance, setNotices, firstLoads.done]);
 
   // Orders waiting for the user (remote orders, payment codes over the no-PIN limit) show on top;
   // look for new ones while home is open. Offline, the last list stays.
@@ -134,13 +151,13 @@ export function Home({
         .then((o) => active && setOrders(o.filter((x) => x.status === 'open')))
         .catch(() => undefined);
     pollOrders.current = () => void poll();
-    void poll();
+    void poll().finally(firstLoads.done);
     const timer = setInterval(() => void poll(), polling.ordersMs);
     return () => {
       active = false;
       clearInterval(timer);
     };
-  }, [backend]);
+  }, [backend, firstLoads.done]);
 
   // While the bank is still confirming something, ask again now and then: it updates by itself.
   const pending = balance?.operations.some((o) => o.status === 'pending') ?? false;
@@ -158,7 +175,7 @@ export function Home({
   const recent = balance?.operations.slice(0, RECENT) ?? [];
 
   return (
-    <main className="screen screen--home" data-testid="screen-home">
+    <main className="screen screen--home" data-testid="screen-home" aria-busy={firstLoads.busy}>
       <section className="home-head on-brand">
         <div className="hero__bar">
           <div className="who">

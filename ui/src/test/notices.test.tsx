@@ -119,6 +119,24 @@ describe('device-event notices on home', () => {
     expect(state).toHaveTextContent(/Cooling-off until Nov 26, 2026.*above ¥500\.00/);
   });
 
+  it('home is aria-busy until its first loads are in: the notices and banners that move its rows come first', async () => {
+    const backend = signedInBackend().seedCoolingOff('2026-11-26T08:30:00Z').pushDeviceEvent('unfrozen', { device_name: 'New phone' });
+    let release = () => undefined as void;
+    const held = new Promise<void>((r) => (release = r));
+    const orders = backend.orders.bind(backend);
+    backend.orders = async () => {
+      await held;
+      return orders();
+    };
+    renderApp(backend);
+    const home = await screen.findByTestId('screen-home');
+    expect(await screen.findByTestId('device-notice')).toHaveTextContent('unfrozen on another device');
+    expect(home).toHaveAttribute('aria-busy', 'true');
+    release();
+    await waitFor(() => expect(home).toHaveAttribute('aria-busy', 'false'));
+    expect(screen.getByTestId('home-account-state')).toHaveAttribute('data-state', 'cooling_off');
+  });
+
   it('an unfrozen notice reloads the account state', async () => {
     const backend = signedInBackend().seedFrozen();
     renderApp(backend);
